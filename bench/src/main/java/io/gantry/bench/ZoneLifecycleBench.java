@@ -1,0 +1,6 @@
+package io.gantry.bench;
+
+public final class ZoneLifecycleBench {
+    public static void main(String[] args) {
+    }
+}

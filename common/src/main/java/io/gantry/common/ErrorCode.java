@@ -1,0 +1,29 @@
+package io.gantry.common;
+
+/**
+ * Stable error codes, spelled as Triton's CloudAPI spells them, with the HTTP status each maps to.
+ * The name is the wire code: it never changes once published.
+ */
+public enum ErrorCode {
+    InvalidArgument(409),
+    MissingParameter(409),
+    InvalidState(409),
+    ResourceNotFound(404),
+    QuotaExceeded(403),
+    NotAuthorized(403),
+    InvalidCredentials(401),
+    BadRequest(400),
+    NotImplemented(501),
+    ServiceUnavailable(503),
+    InternalError(500);
+
+    private final int httpStatus;
+
+    ErrorCode(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

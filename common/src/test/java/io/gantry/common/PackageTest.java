@@ -1,0 +1,46 @@
+package io.gantry.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class PackageTest {
+
+    @Test
+    void cpuCapIsPercentOfOneCpuInCfsQuota() {
+        assertThat(Package.custom(64, 50, 32, 64).cpuQuotaMicros()).isEqualTo(50_000);
+        assertThat(Package.custom(64, 250, 32, 64).cpuQuotaMicros()).isEqualTo(250_000);
+        assertThat(Package.custom(64, 0, 32, 64).cpuQuotaMicros()).as("no cap").isEqualTo(-1);
+        assertThat(new Package("p", 64, 64, 2, 0, 32, 64).cpuQuotaMicros()).as("vcpus without a cap").isEqualTo(200_000);
+    }
+
+    @Test
+    void swapDefaultsToMemoryAndMayNotFallBelowIt() {
+        assertThat(new Package("p", 256, 0, 0, 0, 32, 64).swapMiB()).isEqualTo(256);
+        assertThatThrownBy(() -> new Package("p", 256, 128, 0, 0, 32, 64))
+                .hasMessageContaining("swap (128 MiB) must be at least memory (256 MiB)");
+    }
+
+    @Test
+    void tooSmallOrNegativeValuesAreRefusedWithTheFigure() {
+        assertThatThrownBy(() -> Package.custom(8, 0, 32, 64)).hasMessageContaining("at least 16 MiB, got 8");
+        assertThatThrownBy(() -> Package.custom(64, -1, 32, 64)).hasMessageContaining("cpu_cap must not be negative");
+        assertThatThrownBy(() -> Package.custom(64, 0, 2, 64)).hasMessageContaining("lwps must be at least");
+        assertThatThrownBy(() -> Package.custom(64, 0, 32, 1)).hasMessageContaining("disk must be at least");
+    }
+
+    @Test
+    void updateChangesOnlyWhatItNamesAndKeepsSwapAboveMemory() {
+        Package p = Package.custom(64, 50, 32, 128);
+        Package bigger = p.with(ResourceUpdate.memory(256));
+        assertThat(bigger.memoryMiB()).isEqualTo(256);
+        assertThat(bigger.swapMiB()).isEqualTo(256);
+        assertThat(bigger.cpuCap()).isEqualTo(50);
+        assertThat(bigger.diskMiB()).isEqualTo(128);
+        Package withSwap = new Package("p", 64, 512, 0, 0, 32, 64).with(ResourceUpdate.memory(128));
+        assertThat(withSwap.swapMiB()).as("an explicit larger swap is kept").isEqualTo(512);
+        assertThat(ResourceUpdate.memory(1).isEmpty()).isFalse();
+        assertThat(new ResourceUpdate(null, null, null, null, null, null).isEmpty()).isTrue();
+    }
+}

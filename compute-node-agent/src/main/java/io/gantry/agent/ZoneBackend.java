@@ -1,0 +1,57 @@
+package io.gantry.agent;
+
+import io.gantry.common.GantryException;
+import io.gantry.common.ResourceUpdate;
+import io.gantry.common.Zone;
+import io.gantry.common.ZoneSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What runs zones on a node. {@code runc} is the real one; {@code simulated} keeps zones in memory
+ * for unit tests and scale simulation and never stands in where isolation is claimed.
+ *
+ * <p>Every call is safe to retry: creating an existing UUID with the same spec returns that zone,
+ * starting a running zone or stopping a stopped one does nothing.
+ */
+public interface ZoneBackend extends AutoCloseable {
+
+    /** "runc" or "simulated". */
+    String name();
+
+    /** Builds the zone and starts it; returns it running (or failed, with a reason). */
+    Zone create(ZoneSpec spec);
+
+    Zone start(UUID uuid);
+
+    /** Asks the zone's init to stop (SIGTERM), and kills it (SIGKILL) if it has not stopped within {@code grace}. */
+    Zone stop(UUID uuid, Duration grace);
+
+    Zone reboot(UUID uuid, Duration grace);
+
+    /** Removes the zone and everything the node made for it. */
+    void delete(UUID uuid);
+
+    /** Memory, CPU and lwps change live; the disk grows only while the zone is stopped and never shrinks. */
+    Zone update(UUID uuid, ResourceUpdate update);
+
+    List<Zone> list();
+
+    Optional<Zone> find(UUID uuid);
+
+    default Zone get(UUID uuid) {
+        return find(uuid).orElseThrow(() -> GantryException.notFound("zone " + uuid + " does not exist on this node"));
+    }
+
+    /** Runs a command inside a running zone and returns its exit code and output. */
+    ExecResult exec(UUID uuid, List<String> command, Duration timeout);
+
+    /** The zone's usage counters as the kernel reports them now. */
+    ZoneCounters counters(UUID uuid);
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,55 @@
+package io.gantry.agent.host;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads the host's mount table. */
+public final class Mounts {
+    private Mounts() {
+    }
+
+    /** Every mount point of this process's mount namespace, with octal escapes decoded. */
+    public static List<Path> mountPoints() {
+        try {
+            List<Path> points = new ArrayList<>();
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] fields = line.split(" ");
+                if (fields.length > 4) {
+                    points.add(Path.of(unescape(fields[4])));
+                }
+            }
+            return points;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static boolean isMounted(Path point) {
+        Path abs = point.toAbsolutePath().normalize();
+        return mountPoints().contains(abs);
+    }
+
+    /** Mount points at or below {@code dir}. */
+    public static List<Path> below(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        return mountPoints().stream().filter(p -> p.startsWith(abs)).toList();
+    }
+
+    static String unescape(String s) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 3 < s.length()) {
+                out.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

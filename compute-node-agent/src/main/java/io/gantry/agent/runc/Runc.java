@@ -1,0 +1,135 @@
+package io.gantry.agent.runc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.agent.ExecResult;
+import io.gantry.agent.host.Cmd;
+import io.gantry.common.GantryException;
+import io.gantry.common.Json;
+import io.gantry.common.Package;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** The runc command line, with its own state root so that each agent sees only its zones. */
+final class Runc {
+    private final String binary;
+    private final Path root;
+
+    Runc(String binary, Path root) {
+        this.binary = binary;
+        this.root = root;
+    }
+
+    record State(String status, long pid) {
+        boolean running() {
+            return status.equals("running");
+        }
+    }
+
+    private List<String> base(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(binary, "--root", root.toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /**
+     * {@code runc run -d}. The zone inherits runc's stdio, so both go to the zone's log file: a pipe
+     * here would be held open by the zone for ever.
+     */
+    void runDetached(String id, Path bundle, Path log) {
+        try {
+            Process p = new ProcessBuilder(base("run", "-d", "--bundle", bundle.toString(), id))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw GantryException.internal("runc run did not return within 60 s for zone " + id);
+            }
+            if (p.exitValue() != 0) {
+                throw GantryException.internal("runc could not start zone " + id + ": " + tail(log));
+            }
+        } catch (IOException e) {
+            throw GantryException.internal("cannot run " + binary + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw GantryException.internal("interrupted while starting zone " + id);
+        }
+    }
+
+    Optional<State> state(String id) {
+        Cmd.Result r = Cmd.run(base("state", id));
+        if (!r.ok()) {
+            return Optional.empty(); // "container does not exist"
+        }
+        JsonNode json = Json.read(r.stdout(), JsonNode.class);
+        return Optional.of(new State(json.path("status").asText(), json.path("pid").asLong()));
+    }
+
+    void kill(String id, String signal) {
+        Cmd.run(base("kill", id, signal));
+    }
+
+    void delete(String id) {
+        Cmd.Result r = Cmd.run(base("delete", "--force", id));
+        if (!r.ok() && state(id).isPresent()) {
+            r.orThrow();
+        }
+    }
+
+    void update(String id, Package pkg) {
+        Cmd.check(base("update",
+                "--memory", Long.toString(pkg.memoryBytes()),
+                "--memory-swap", Long.toString(pkg.swapBytes()),
+                "--cpu-period", Long.toString(Package.CPU_PERIOD_MICROS),
+                "--cpu-quota", Long.toString(pkg.cpuQuotaMicros()),
+                "--pids-limit", Integer.toString(pkg.lwps()),
+                id));
+    }
+
+    List<String> list() {
+        Cmd.Result r = Cmd.run(base("list", "-q"));
+        if (!r.ok()) {
+            return List.of();
+        }
+        return r.stdout().lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    ExecResult exec(String id, List<String> command, Duration timeout) {
+        List<String> cmd = base("exec", id);
+        cmd.addAll(command);
+        Cmd.Result r = Cmd.run(cmd, null, timeout);
+        return new ExecResult(r.exitCode(), r.stdout(), r.stderr());
+    }
+
+    /** runc exec with the caller's own terminal or streams, for the operator CLI. */
+    int execInteractive(String id, List<String> command) {
+        List<String> cmd = base("exec", id);
+        cmd.addAll(command);
+        try {
+            return new ProcessBuilder(cmd).inheritIO().start().waitFor();
+        } catch (IOException e) {
+            throw GantryException.internal("cannot run " + binary + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size())).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,472 @@
+package io.gantry.agent.runc;
+
+import io.gantry.agent.AgentConfig;
+import io.gantry.agent.ExecResult;
+import io.gantry.agent.ZoneBackend;
+import io.gantry.agent.ZoneCounters;
+import io.gantry.agent.cgroup.CgroupStats;
+import io.gantry.agent.cgroup.Cgroups;
+import io.gantry.agent.host.Mounts;
+import io.gantry.agent.image.ImageStore;
+import io.gantry.agent.net.NodeNetwork;
+import io.gantry.agent.net.TenantAddressing;
+import io.gantry.common.GantryException;
+import io.gantry.common.Json;
+import io.gantry.common.Package;
+import io.gantry.common.ResourceUpdate;
+import io.gantry.common.Zone;
+import io.gantry.common.ZoneAction;
+import io.gantry.common.ZoneSpec;
+import io.gantry.common.ZoneState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Real zones: a loop disk with an overlay root, a network namespace on the tenant's bridge, cgroup
+ * caps from the package, all run by runc (see zones-on-linux.md for every mechanism and its cost).
+ *
+ * <p>The node is the truth for what it runs: {@link #recover()} adopts zones that still run,
+ * marks those whose init died as stopped, and removes half-made zones a crash left behind.
+ */
+public final class RuncZoneBackend implements ZoneBackend {
+    private static final Logger LOG = LoggerFactory.getLogger(RuncZoneBackend.class);
+
+    /** Told each step of a create as it completes; tests use it to crash the process between steps. */
+    @FunctionalInterface
+    public interface CreateObserver {
+        CreateObserver NONE = step -> { };
+
+        void reached(String step);
+    }
+
+    /** What {@link #recover()} found. */
+    public record Recovery(List<UUID> adopted, List<UUID> foundStopped, List<UUID> cleanedUp) {
+    }
+
+    private final AgentConfig config;
+    private final Runc runc;
+    private final ImageStore images;
+    private final ZoneStore store;
+    private final NodeNetwork network;
+    private final Cgroups cgroups;
+    private final StateLock lock;
+    private final CreateObserver observer;
+    private final Clock clock = Clock.systemUTC();
+
+    private RuncZoneBackend(AgentConfig config, CreateObserver observer) {
+        this.config = config;
+        this.runc = new Runc(config.runcBinary(), config.runcRoot());
+        this.images = new ImageStore(config.imagesDir());
+        this.store = new ZoneStore(config.stateDir(), config.node());
+        this.network = new NodeNetwork(config.node());
+        this.cgroups = Cgroups.detect();
+        this.lock = new StateLock(config.stateDir());
+        this.observer = observer;
+    }
+
+    /** Opens the backend and reconciles it with what the host really runs. */
+    public static RuncZoneBackend open(AgentConfig config) {
+        return open(config, CreateObserver.NONE);
+    }
+
+    public static RuncZoneBackend open(AgentConfig config, CreateObserver observer) {
+        RuncZoneBackend backend = new RuncZoneBackend(config, observer);
+        Recovery r = backend.recover();
+        if (!r.cleanedUp().isEmpty() || !r.foundStopped().isEmpty()) {
+            LOG.info("node {}: adopted {} running zones, found {} stopped, cleaned up {} half-made",
+                    config.node(), r.adopted().size(), r.foundStopped().size(), r.cleanedUp().size());
+        }
+        return backend;
+    }
+
+    @Override
+    public String name() {
+        return "runc";
+    }
+
+    public ImageStore images() {
+        return images;
+    }
+
+    public NodeNetwork network() {
+        return network;
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    public ZoneLayout layout(UUID uuid) {
+        return store.layout(uuid);
+    }
+
+    public Recovery recover() {
+        try (var held = lock.acquire()) {
+            network.ensure();
+            List<UUID> adopted = new ArrayList<>();
+            List<UUID> stopped = new ArrayList<>();
+            List<UUID> cleaned = new ArrayList<>();
+            Set<String> known = new HashSet<>();
+            for (UUID uuid : store.zoneDirs()) {
+                ZoneLayout layout = store.layout(uuid);
+                Optional<Zone> recorded = store.find(uuid);
+                if (Files.exists(layout.guard()) || recorded.isEmpty()) {
+                    LOG.warn("zone {} was left half-made (the agent stopped during its creation): removing it", uuid);
+                    removeEverything(layout, recorded.map(Zone::tenant).orElse(null));
+                    cleaned.add(uuid);
+                    continue;
+                }
+                known.add(layout.containerId());
+                Zone zone = recorded.get();
+                boolean running = runc.state(layout.containerId()).map(Runc.State::running).orElse(false);
+                if (running) {
+                    if (zone.state() != ZoneState.RUNNING) {
+                        store.save(zone.moveTo(ZoneState.RUNNING, clock.instant()));
+                    }
+                    adopted.add(uuid);
+                } else if (zone.state() == ZoneState.RUNNING || zone.state() == ZoneState.STOPPING) {
+                    runc.delete(layout.containerId());
+                    store.save(zone.moveTo(ZoneState.STOPPED, clock.instant()));
+                    stopped.add(uuid);
+                }
+            }
+            for (String orphan : runc.list()) {
+                if (!known.contains(orphan)) {
+                    LOG.warn("runc runs {} which this agent has no record of: removing it", orphan);
+                    runc.delete(orphan);
+                }
+            }
+            return new Recovery(adopted, stopped, cleaned);
+        }
+    }
+
+    @Override
+    public Zone create(ZoneSpec spec) {
+        try (var held = lock.acquire()) {
+            ZoneLayout layout = store.layout(spec.uuid());
+            Optional<Zone> existing = store.find(spec.uuid());
+            if (existing.isPresent() && !Files.exists(layout.guard())) {
+                if (!existing.get().spec().equals(spec)) {
+                    throw GantryException.invalid("zone " + spec.uuid() + " already exists with a different alias, tenant, image or package");
+                }
+                return existing.get();
+            }
+            if (Files.exists(layout.dir())) {
+                removeEverything(layout, existing.map(Zone::tenant).orElse(null));
+            }
+            images.findById(spec.imageId()).orElseThrow(() ->
+                    GantryException.notFound("image " + spec.imageId() + " is not on this node; see 'gantry image list'"));
+
+            writeGuard(layout);
+            observer.reached("guard");
+            Zone zone = Zone.provisioning(spec, allocateAddress(spec.tenant()), clock.instant());
+            store.save(zone);
+            observer.reached("record");
+            try {
+                ZoneDisk.create(layout, spec.pkg().diskMiB());
+                ZoneDisk.mount(layout, images.rootfs(spec.imageId()));
+                observer.reached("disk");
+                network.attach(layout, spec.tenant(), zone.ip(), TenantAddressing.PREFIX_LENGTH);
+                observer.reached("network");
+                writeConfig(layout, spec);
+                observer.reached("config");
+                runc.runDetached(layout.containerId(), layout.dir(), layout.log());
+                requireRunning(layout);
+                observer.reached("started");
+                zone = zone.moveTo(ZoneState.RUNNING, clock.instant());
+                store.save(zone);
+                Files.delete(layout.guard());
+                return zone;
+            } catch (RuntimeException | IOException e) {
+                String why = e.getMessage();
+                LOG.error("zone {} failed to provision: {}", spec.uuid(), why);
+                releaseResources(layout);
+                zone = zone.failed(why, clock.instant());
+                store.save(zone);
+                deleteGuard(layout);
+                return zone;
+            }
+        }
+    }
+
+    @Override
+    public Zone start(UUID uuid) {
+        try (var held = lock.acquire()) {
+            Zone zone = get(uuid);
+            ZoneAction.START.check(zone);
+            ZoneLayout layout = store.layout(uuid);
+            if (zone.state() == ZoneState.RUNNING && isRunning(layout)) {
+                return zone;
+            }
+            ZoneDisk.mount(layout, images.rootfs(zone.spec().imageId()));
+            network.attach(layout, zone.tenant(), zone.ip(), TenantAddressing.PREFIX_LENGTH);
+            writeConfig(layout, zone.spec());
+            runc.delete(layout.containerId());
+            runc.runDetached(layout.containerId(), layout.dir(), layout.log());
+            requireRunning(layout);
+            return save(zone.moveTo(ZoneState.RUNNING, clock.instant()));
+        }
+    }
+
+    @Override
+    public Zone stop(UUID uuid, Duration grace) {
+        try (var held = lock.acquire()) {
+            Zone zone = get(uuid);
+            ZoneAction.STOP.check(zone);
+            if (zone.state() == ZoneState.STOPPED) {
+                return zone;
+            }
+            ZoneLayout layout = store.layout(uuid);
+            zone = save(zone.moveTo(ZoneState.STOPPING, clock.instant()));
+            String id = layout.containerId();
+            runc.kill(id, "TERM");
+            if (!waitUntilStopped(id, grace)) {
+                LOG.info("zone {} did not stop within {} s of SIGTERM: sending SIGKILL", uuid, grace.toSeconds());
+                runc.kill(id, "KILL");
+                waitUntilStopped(id, Duration.ofSeconds(10));
+            }
+            runc.delete(id);
+            return save(zone.moveTo(ZoneState.STOPPED, clock.instant()));
+        }
+    }
+
+    @Override
+    public Zone reboot(UUID uuid, Duration grace) {
+        try (var held = lock.acquire()) {
+            ZoneAction.REBOOT.check(get(uuid));
+            stop(uuid, grace);
+            return start(uuid);
+        }
+    }
+
+    @Override
+    public void delete(UUID uuid) {
+        try (var held = lock.acquire()) {
+            Zone zone = get(uuid);
+            ZoneAction.DELETE.check(zone);
+            removeEverything(store.layout(uuid), zone.tenant());
+        }
+    }
+
+    @Override
+    public Zone update(UUID uuid, ResourceUpdate update) {
+        try (var held = lock.acquire()) {
+            Zone zone = get(uuid);
+            ZoneAction.UPDATE.check(zone);
+            Package current = zone.pkg();
+            Package wanted = current.with(update);
+            ZoneLayout layout = store.layout(uuid);
+            if (wanted.diskMiB() != current.diskMiB()) {
+                if (wanted.diskMiB() < current.diskMiB()) {
+                    throw GantryException.invalid("a zone's disk cannot shrink (from " + current.diskMiB() + " MiB to " + wanted.diskMiB() + " MiB)");
+                }
+                if (zone.state() != ZoneState.STOPPED) {
+                    throw GantryException.invalidState("zone " + uuid + " is " + zone.state()
+                            + ": its disk grows only while it is stopped (the kernel here cannot grow a mounted ext4)");
+                }
+                ZoneDisk.unmount(layout);
+                ZoneDisk.grow(layout, current.diskMiB(), wanted.diskMiB());
+            }
+            if (zone.state() == ZoneState.RUNNING) {
+                runc.update(layout.containerId(), wanted);
+            }
+            ZoneSpec spec = zone.spec().withPackage(wanted);
+            writeConfig(layout, spec);
+            return save(zone.withSpec(spec, clock.instant()));
+        }
+    }
+
+    @Override
+    public List<Zone> list() {
+        return store.all();
+    }
+
+    @Override
+    public Optional<Zone> find(UUID uuid) {
+        return store.find(uuid);
+    }
+
+    @Override
+    public ExecResult exec(UUID uuid, List<String> command, Duration timeout) {
+        ZoneAction.EXEC.check(get(uuid));
+        return runc.exec(store.layout(uuid).containerId(), command, timeout);
+    }
+
+    /** Runs a command in the zone on the caller's own terminal; returns its exit code. */
+    public int execInteractive(UUID uuid, List<String> command) {
+        ZoneAction.EXEC.check(get(uuid));
+        return runc.execInteractive(store.layout(uuid).containerId(), command);
+    }
+
+    @Override
+    public ZoneCounters counters(UUID uuid) {
+        get(uuid);
+        ZoneLayout layout = store.layout(uuid);
+        CgroupStats cg = cgroups.read(layout.cgroupsPath());
+        long rx = 0;
+        long tx = 0;
+        Optional<Runc.State> state = runc.state(layout.containerId());
+        if (state.isPresent() && state.get().running()) {
+            long[] net = readEth0(state.get().pid());
+            rx = net[0];
+            tx = net[1];
+        }
+        long used = 0;
+        long total = 0;
+        if (Mounts.isMounted(layout.diskMount())) {
+            try {
+                FileStore fs = Files.getFileStore(layout.diskMount());
+                total = fs.getTotalSpace();
+                used = total - fs.getUnallocatedSpace();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new ZoneCounters(cg.cpuNanos(), cg.memoryBytes(), cg.memoryPeakBytes(), cg.memoryLimitBytes(), cg.oomKills(),
+                cg.pids(), cg.pidsLimit(), cg.forksRefused(), cg.cpuQuotaMicros(), rx, tx, used, total);
+    }
+
+    /** The host PID of the zone's init, if it runs. */
+    public Optional<Long> initPid(UUID uuid) {
+        return runc.state(store.layout(uuid).containerId()).filter(Runc.State::running).map(Runc.State::pid);
+    }
+
+    /** The cgroup directories of every zone of this node, in every hierarchy (empty once all zones are gone). */
+    public List<Path> cgroupDirs() {
+        return cgroups.existing("/gantry-" + config.node());
+    }
+
+    /** Deletes every zone and then the node's own network namespace and runc root: the node leaves no trace. */
+    public void destroyNode() {
+        try (var held = lock.acquire()) {
+            for (UUID uuid : store.zoneDirs()) {
+                removeEverything(store.layout(uuid), store.find(uuid).map(Zone::tenant).orElse(null));
+            }
+            network.destroy();
+            cgroups.removeIfEmpty("/gantry-" + config.node());
+            try {
+                Files.deleteIfExists(config.runcRoot());
+                Files.deleteIfExists(config.runcRoot().getParent());
+            } catch (IOException e) {
+                LOG.warn("cannot remove {}: {}", config.runcRoot(), e.getMessage());
+            }
+        }
+    }
+
+    private Zone save(Zone zone) {
+        store.save(zone);
+        return zone;
+    }
+
+    private String allocateAddress(String tenant) {
+        Map<String, Integer> numbers = store.tenantNumbers();
+        int number = TenantAddressing.tenantNumber(numbers, tenant);
+        if (!numbers.containsKey(tenant)) {
+            numbers.put(tenant, number);
+            store.saveTenantNumbers(numbers);
+        }
+        Set<String> taken = new HashSet<>();
+        for (Zone z : store.all()) {
+            if (z.tenant().equals(tenant) && z.ip() != null) {
+                taken.add(z.ip());
+            }
+        }
+        return TenantAddressing.pickAddress(number, taken);
+    }
+
+    private void writeConfig(ZoneLayout layout, ZoneSpec spec) {
+        if (!Files.isExecutable(config.initBinary())) {
+            throw GantryException.internal("the zone init " + config.initBinary() + " is missing: install Debian's tini (apt-get install tini)");
+        }
+        ZoneStore.writeAtomically(layout.config(), Json.writePretty(OciSpec.build(layout, spec.alias(), spec.pkg(), config.initBinary())));
+    }
+
+    private boolean isRunning(ZoneLayout layout) {
+        return runc.state(layout.containerId()).map(Runc.State::running).orElse(false);
+    }
+
+    private void requireRunning(ZoneLayout layout) {
+        if (!isRunning(layout)) {
+            throw GantryException.internal("zone " + layout.uuid() + " exited right after it started; see " + layout.log());
+        }
+    }
+
+    private boolean waitUntilStopped(String id, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (runc.state(id).map(s -> !s.running()).orElse(true)) {
+                return true;
+            }
+            sleep(20);
+        }
+        return false;
+    }
+
+    /** Frees what the kernel holds for the zone (container, mounts, loop, namespace, veth, cgroup), keeping its record. */
+    private void releaseResources(ZoneLayout layout) {
+        runc.delete(layout.containerId());
+        ZoneDisk.unmount(layout);
+        network.detach(layout);
+        cgroups.removeIfEmpty(layout.cgroupsPath());
+    }
+
+    private void removeEverything(ZoneLayout layout, String tenant) {
+        releaseResources(layout);
+        io.gantry.agent.host.Cmd.check("rm", "-rf", "--one-file-system", layout.dir().toString());
+        cgroups.removeIfEmpty("/" + layout.cgroupParent());
+        if (tenant != null) {
+            network.removeBridgeIfUnused(tenant);
+        }
+    }
+
+    private static void writeGuard(ZoneLayout layout) {
+        ZoneStore.writeAtomically(layout.guard(), "creating\n");
+    }
+
+    private static void deleteGuard(ZoneLayout layout) {
+        try {
+            Files.deleteIfExists(layout.guard());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Bytes received and sent by the zone's eth0, read from its init's view of /proc/net/dev. */
+    private static long[] readEth0(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "net", "dev"))) {
+                String trimmed = line.trim();
+                if (trimmed.startsWith("eth0:")) {
+                    String[] f = trimmed.substring(5).trim().split("\\s+");
+                    return new long[] {Long.parseLong(f[0]), Long.parseLong(f[8])};
+                }
+            }
+        } catch (IOException e) {
+            // the zone stopped between the state check and the read
+        }
+        return new long[] {0, 0};
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw GantryException.internal("interrupted");
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.gantry.agent.runc;
+
+import io.gantry.agent.host.Cmd;
+import io.gantry.agent.host.Mounts;
+import io.gantry.common.GantryException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A zone's root filesystem: a sparse ext4 image of the quota's size, loop-mounted, holding the
+ * upper and work dirs of an overlay on the shared read-only image. Writing past the quota fails
+ * with ENOSPC. The kernel here has no project quotas, so a loop disk is the quota (zones-on-linux §3).
+ */
+final class ZoneDisk {
+    private static final long MiB = 1024 * 1024;
+
+    private ZoneDisk() {
+    }
+
+    static void create(ZoneLayout zone, long sizeMiB) {
+        try {
+            Files.createDirectories(zone.dir());
+            try (RandomAccessFile f = new RandomAccessFile(zone.diskImage().toFile(), "rw")) {
+                f.setLength(sizeMiB * MiB); // sparse: blocks are allocated only when written
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Cmd.check("mkfs.ext4", "-q", "-F", "-m", "0", "-E", "nodiscard", zone.diskImage().toString());
+    }
+
+    /** Mounts the loop disk and the overlay over {@code imageRootfs}; does nothing for what is already mounted. */
+    static void mount(ZoneLayout zone, Path imageRootfs) {
+        try {
+            Files.createDirectories(zone.diskMount());
+            Files.createDirectories(zone.rootfs());
+            if (!Mounts.isMounted(zone.diskMount())) {
+                Cmd.check("mount", "-o", "loop,discard", zone.diskImage().toString(), zone.diskMount().toString());
+            }
+            Files.createDirectories(zone.upper());
+            Files.createDirectories(zone.work());
+            if (!Mounts.isMounted(zone.rootfs())) {
+                Cmd.check("mount", "-t", "overlay", "overlay", "-o",
+                        "lowerdir=" + imageRootfs + ",upperdir=" + zone.upper() + ",workdir=" + zone.work(),
+                        zone.rootfs().toString());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Unmounts the overlay and the loop disk and frees the loop device; safe to call on a half-made zone. */
+    static void unmount(ZoneLayout zone) {
+        for (Path point : new Path[] {zone.rootfs(), zone.diskMount()}) {
+            if (Mounts.isMounted(point)) {
+                Cmd.check("umount", point.toString());
+            }
+        }
+        if (Files.exists(zone.diskImage())) {
+            // mount -o loop sets autoclear; a crash between losetup and mount can still leave one attached
+            String attached = Cmd.run("losetup", "-j", zone.diskImage().toString()).stdout();
+            for (String line : attached.split("\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    Cmd.run("losetup", "-d", line.substring(0, colon));
+                }
+            }
+        }
+    }
+
+    /** Grows the filesystem offline: online growth needs CAP_SYS_RESOURCE, which nodes here lack. */
+    static void grow(ZoneLayout zone, long currentMiB, long newMiB) {
+        if (newMiB < currentMiB) {
+            throw GantryException.invalid("a zone's disk cannot shrink (from " + currentMiB + " MiB to " + newMiB + " MiB)");
+        }
+        if (newMiB == currentMiB) {
+            return;
+        }
+        if (Mounts.isMounted(zone.diskMount())) {
+            throw GantryException.invalidState("the disk of zone " + zone.uuid() + " is in use; stop the zone before growing it");
+        }
+        try (RandomAccessFile f = new RandomAccessFile(zone.diskImage().toFile(), "rw")) {
+            f.setLength(newMiB * MiB);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Cmd.Result fsck = Cmd.run("e2fsck", "-f", "-p", zone.diskImage().toString());
+        if (fsck.exitCode() > 1) { // 1 means "errors corrected"
+            fsck.orThrow();
+        }
+        Cmd.check("resize2fs", zone.diskImage().toString());
+    }
+}

@@ -1,0 +1,115 @@
+package io.gantry.agent.runc;
+
+import io.gantry.common.Json;
+import io.gantry.common.Zone;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * The agent's durable record of its zones (one zone.json per zone dir) and of its tenants'
+ * numbers. Every write is to a temporary file, fsync'd, then renamed, so a crash leaves the old
+ * record or the new one, never half of one.
+ */
+final class ZoneStore {
+    private final Path zonesDir;
+    private final Path tenantsFile;
+    private final String node;
+
+    ZoneStore(Path stateDir, String node) {
+        this.zonesDir = stateDir.resolve("zones");
+        this.tenantsFile = stateDir.resolve("tenants.json");
+        this.node = node;
+    }
+
+    ZoneLayout layout(UUID uuid) {
+        return ZoneLayout.of(zonesDir, uuid, node);
+    }
+
+    Optional<Zone> find(UUID uuid) {
+        Path record = layout(uuid).record();
+        if (!Files.isRegularFile(record)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.read(Files.readString(record), Zone.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void save(Zone zone) {
+        writeAtomically(layout(zone.uuid()).record(), Json.writePretty(zone));
+    }
+
+    List<Zone> all() {
+        List<Zone> zones = new ArrayList<>();
+        for (UUID uuid : zoneDirs()) {
+            find(uuid).ifPresent(zones::add);
+        }
+        return zones;
+    }
+
+    /** Every zone directory, recorded or not (a crash can leave a directory before its record). */
+    List<UUID> zoneDirs() {
+        if (!Files.isDirectory(zonesDir)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(zonesDir)) {
+            List<UUID> ids = new ArrayList<>();
+            dirs.forEach(d -> {
+                try {
+                    ids.add(UUID.fromString(d.getFileName().toString()));
+                } catch (IllegalArgumentException notAZone) {
+                    // a stray file: not ours to judge
+                }
+            });
+            return ids;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Integer> tenantNumbers() {
+        if (!Files.isRegularFile(tenantsFile)) {
+            return new TreeMap<>();
+        }
+        try {
+            return new TreeMap<>(Json.mapper().readValue(Files.readString(tenantsFile), TreeMap.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void saveTenantNumbers(Map<String, Integer> numbers) {
+        writeAtomically(tenantsFile, Json.writePretty(numbers));
+    }
+
+    static void writeAtomically(Path target, String content) {
+        try {
+            Files.createDirectories(target.getParent());
+            Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.gantry.agent.sim;
+
+import io.gantry.agent.ExecResult;
+import io.gantry.agent.ZoneBackend;
+import io.gantry.agent.ZoneCounters;
+import io.gantry.agent.net.TenantAddressing;
+import io.gantry.common.GantryException;
+import io.gantry.common.Package;
+import io.gantry.common.ResourceUpdate;
+import io.gantry.common.Zone;
+import io.gantry.common.ZoneAction;
+import io.gantry.common.ZoneSpec;
+import io.gantry.common.ZoneState;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * SIMULATED zones: kept in memory, nothing is isolated and nothing runs. For unit tests and scale
+ * simulation only; it follows the same state machine and address plan as the runc backend, and its
+ * counters are synthetic (CPU grows with time at the package's cap). It never stands in for runc
+ * where isolation or caps are claimed.
+ */
+public final class SimulatedZoneBackend implements ZoneBackend {
+    private final Map<UUID, Zone> zones = new ConcurrentHashMap<>();
+    private final Map<UUID, Long> startedAtNanos = new ConcurrentHashMap<>();
+    private final Map<String, Integer> tenantNumbers = new HashMap<>();
+    private final Set<String> images;
+    private final Clock clock;
+
+    public SimulatedZoneBackend(Set<String> imageIds, Clock clock) {
+        this.images = Set.copyOf(imageIds);
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "simulated";
+    }
+
+    @Override
+    public synchronized Zone create(ZoneSpec spec) {
+        Zone existing = zones.get(spec.uuid());
+        if (existing != null) {
+            if (!existing.spec().equals(spec)) {
+                throw GantryException.invalid("zone " + spec.uuid() + " already exists with a different alias, tenant, image or package");
+            }
+            return existing;
+        }
+        if (!images.contains(spec.imageId())) {
+            throw GantryException.notFound("image " + spec.imageId() + " is not on this node");
+        }
+        int number = TenantAddressing.tenantNumber(tenantNumbers, spec.tenant());
+        tenantNumbers.put(spec.tenant(), number);
+        Set<String> taken = new HashSet<>();
+        zones.values().stream().filter(z -> z.tenant().equals(spec.tenant())).forEach(z -> taken.add(z.ip()));
+        Zone zone = Zone.provisioning(spec, TenantAddressing.pickAddress(number, taken), clock.instant())
+                .moveTo(ZoneState.RUNNING, clock.instant());
+        zones.put(spec.uuid(), zone);
+        startedAtNanos.put(spec.uuid(), System.nanoTime());
+        return zone;
+    }
+
+    @Override
+    public synchronized Zone start(UUID uuid) {
+        Zone zone = get(uuid);
+        ZoneAction.START.check(zone);
+        startedAtNanos.putIfAbsent(uuid, System.nanoTime());
+        return put(zone.moveTo(ZoneState.RUNNING, clock.instant()));
+    }
+
+    @Override
+    public synchronized Zone stop(UUID uuid, Duration grace) {
+        Zone zone = get(uuid);
+        ZoneAction.STOP.check(zone);
+        startedAtNanos.remove(uuid);
+        if (zone.state() == ZoneState.STOPPED) {
+            return zone;
+        }
+        return put(zone.moveTo(ZoneState.STOPPING, clock.instant()).moveTo(ZoneState.STOPPED, clock.instant()));
+    }
+
+    @Override
+    public synchronized Zone reboot(UUID uuid, Duration grace) {
+        ZoneAction.REBOOT.check(get(uuid));
+        stop(uuid, grace);
+        return start(uuid);
+    }
+
+    @Override
+    public synchronized void delete(UUID uuid) {
+        ZoneAction.DELETE.check(get(uuid));
+        zones.remove(uuid);
+        startedAtNanos.remove(uuid);
+    }
+
+    @Override
+    public synchronized Zone update(UUID uuid, ResourceUpdate update) {
+        Zone zone = get(uuid);
+        ZoneAction.UPDATE.check(zone);
+        Package wanted = zone.pkg().with(update);
+        if (wanted.diskMiB() < zone.pkg().diskMiB()) {
+            throw GantryException.invalid("a zone's disk cannot shrink");
+        }
+        if (wanted.diskMiB() != zone.pkg().diskMiB() && zone.state() != ZoneState.STOPPED) {
+            throw GantryException.invalidState("zone " + uuid + " is " + zone.state() + ": its disk grows only while it is stopped");
+        }
+        return put(zone.withSpec(zone.spec().withPackage(wanted), clock.instant()));
+    }
+
+    @Override
+    public List<Zone> list() {
+        return new ArrayList<>(zones.values());
+    }
+
+    @Override
+    public Optional<Zone> find(UUID uuid) {
+        return Optional.ofNullable(zones.get(uuid));
+    }
+
+    @Override
+    public ExecResult exec(UUID uuid, List<String> command, Duration timeout) {
+        ZoneAction.EXEC.check(get(uuid));
+        return new ExecResult(0, "(simulated zone: nothing was run)\n", "");
+    }
+
+    @Override
+    public ZoneCounters counters(UUID uuid) {
+        Zone zone = get(uuid);
+        Long since = startedAtNanos.get(uuid);
+        long elapsed = since == null ? 0 : System.nanoTime() - since;
+        long quota = zone.pkg().cpuQuotaMicros();
+        long cpu = quota < 0 ? elapsed : elapsed * quota / Package.CPU_PERIOD_MICROS;
+        return new ZoneCounters(cpu, 0, 0, zone.pkg().memoryBytes(), 0, since == null ? 0 : 1, zone.pkg().lwps(), 0, quota,
+                0, 0, 0, zone.pkg().diskMiB() * 1024 * 1024);
+    }
+
+    private Zone put(Zone zone) {
+        zones.put(zone.uuid(), zone);
+        return zone;
+    }
+}

@@ -1,0 +1,37 @@
+package io.gantry.platform;
+
+import io.gantry.agent.AgentConfig;
+import io.gantry.agent.host.HostProbe;
+import io.gantry.agent.image.BusyboxImage;
+import io.gantry.agent.image.ImageStore;
+import io.gantry.agent.runc.RuncZoneBackend;
+import io.gantry.common.ErrorCode;
+import io.gantry.common.GantryException;
+import io.gantry.common.Image;
+import java.nio.file.Path;
+
+/** Opens this node's runc backend for a command, after checking that the host can run zones. */
+final class Node {
+    private Node() {
+    }
+
+    static AgentConfig config(GantryCommand root) {
+        return AgentConfig.of(root.stateDir, root.node);
+    }
+
+    static RuncZoneBackend open(GantryCommand root) {
+        HostProbe.Report probe = HostProbe.run();
+        if (!probe.readyForRunc()) {
+            throw new GantryException(ErrorCode.ServiceUnavailable, "this host cannot run zones yet: " + probe.advice()
+                    + ". Run './gantry probe' for details.");
+        }
+        return RuncZoneBackend.open(config(root));
+    }
+
+    /** Builds the busybox image from the host's busybox-static and imports it, unless it is there already. */
+    static Image ensureBusyboxImage(AgentConfig config, ImageStore images) {
+        Path tarball = config.stateDir().resolve("busybox.tar");
+        BusyboxImage.build(BusyboxImage.DEFAULT_BUSYBOX, tarball);
+        return images.importTarball(tarball, BusyboxImage.NAME);
+    }
+}

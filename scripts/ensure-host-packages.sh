@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages real zones need, when missing. As non-root it only says what to install.
+set -euo pipefail
+need=()
+command -v runc >/dev/null 2>&1 || need+=(runc)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v nft >/dev/null 2>&1 || need+=(nftables)
+command -v mkfs.ext4 >/dev/null 2>&1 || need+=(e2fsprogs)
+[ -x /usr/bin/tini-static ] || need+=(tini)
+[ -x /bin/busybox ] || need+=(busybox-static)
+command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "gantry: missing packages: ${need[*]}" >&2
+  echo "gantry: install them with: sudo apt-get install -y ${need[*]}  (real zones also need root)" >&2
+  exit 0
+fi
+echo "gantry: installing ${need[*]}..." >&2
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get install -y -q "${need[@]}" >/tmp/gantry-apt.log 2>&1; then
+  apt-get update -q >>/tmp/gantry-apt.log 2>&1
+  apt-get install -y -q "${need[@]}" >>/tmp/gantry-apt.log 2>&1 || { echo "gantry: apt-get failed; see /tmp/gantry-apt.log" >&2; exit 1; }
+fi

@@ -41,6 +41,11 @@ public final class NodeNetwork {
             Cmd.check("ip", "netns", "add", netns);
             Cmd.check("ip", "-n", netns, "link", "set", "lo", "up");
         }
+        // Where br_netfilter is loaded (Docker loads it), bridged frames would also pass the inet
+        // forward chain below and be dropped; these sysctls are per namespace, the host's stay as they are.
+        Cmd.check("ip", "netns", "exec", netns, "sh", "-c",
+                "for f in /proc/sys/net/bridge/bridge-nf-call-iptables /proc/sys/net/bridge/bridge-nf-call-ip6tables "
+                        + "/proc/sys/net/bridge/bridge-nf-call-arptables; do [ ! -e $f ] || echo 0 > $f; done");
         nft("""
                 add table bridge %1$s
                 add map bridge %1$s zone_ports { type ifname : verdict; }

@@ -1,0 +1,93 @@
+package io.gantry.agent.runc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gantry.agent.host.Cmd;
+import io.gantry.common.Zone;
+import io.gantry.common.ZoneState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** The node is the truth: a new agent adopts what runs and removes what a crash left half-made. */
+class AgentRestartTest extends RealZonesTest {
+
+    @Test
+    void restartedAgentAdoptsRunningZones() {
+        Zone zone = create("acme", "survivor");
+        long pid = backend.initPid(zone.uuid()).orElseThrow();
+
+        RuncZoneBackend restarted = RuncZoneBackend.open(config);
+        RuncZoneBackend.Recovery recovery = restarted.recover();
+        assertThat(recovery.adopted()).contains(zone.uuid());
+        assertThat(recovery.cleanedUp()).isEmpty();
+        assertThat(restarted.get(zone.uuid()).state()).isEqualTo(ZoneState.RUNNING);
+        assertThat(restarted.initPid(zone.uuid())).as("the same zone, not a new one").contains(pid);
+        assertThat(restarted.exec(zone.uuid(), List.of("hostname"), java.time.Duration.ofSeconds(10)).stdout().strip())
+                .isEqualTo("survivor");
+        restarted.delete(zone.uuid());
+    }
+
+    @Test
+    void zoneWhoseInitDiedIsRecordedStopped() throws Exception {
+        Zone zone = create("acme", "mortal");
+        long pid = backend.initPid(zone.uuid()).orElseThrow();
+        Cmd.check("kill", "-KILL", Long.toString(pid));
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            Thread.sleep(20);
+        }
+        RuncZoneBackend.Recovery recovery = backend.recover();
+        assertThat(recovery.foundStopped()).containsExactly(zone.uuid());
+        assertThat(backend.get(zone.uuid()).state()).isEqualTo(ZoneState.STOPPED);
+        assertThat(backend.start(zone.uuid()).state()).as("and it starts again").isEqualTo(ZoneState.RUNNING);
+        backend.delete(zone.uuid());
+    }
+
+    @ParameterizedTest(name = "crash after step {0}")
+    @ValueSource(strings = {"guard", "disk", "network", "config", "started"})
+    void crashMidCreateLeavesNothingAfterRestart(String step) throws Exception {
+        UUID uuid = UUID.randomUUID();
+        Process child = new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"),
+                CrashingCreate.class.getName(),
+                config.stateDir().toString(), config.node(), imageId, uuid.toString(), step)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(config.stateDir().resolve("crash.log").toFile()))
+                .start();
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue()).as("the child halted at %s; see %s", step, config.stateDir().resolve("crash.log"))
+                .isEqualTo(CrashingCreate.HALTED);
+        assertThat(traces(uuid)).as("the crash left a half-made zone").isNotEmpty();
+        assertThat(Files.exists(backend.layout(uuid).guard())).isTrue();
+
+        RuncZoneBackend restarted = RuncZoneBackend.open(config);
+        assertThat(restarted.find(uuid)).isEmpty();
+        assertThat(traces(uuid)).as("left after the restart").isEmpty();
+        assertThat(restarted.list()).extracting(Zone::uuid).doesNotContain(uuid);
+    }
+
+    /** Runs a create in its own JVM and halts it (no cleanup, no shutdown hooks) right after one step. */
+    public static final class CrashingCreate {
+        static final int HALTED = 86;
+
+        public static void main(String[] args) {
+            String haltAt = args[4];
+            RuncZoneBackend backend = RuncZoneBackend.open(
+                    io.gantry.agent.AgentConfig.of(Path.of(args[0]), args[1]),
+                    step -> {
+                        if (step.equals(haltAt)) {
+                            Runtime.getRuntime().halt(HALTED);
+                        }
+                    });
+            backend.create(new io.gantry.common.ZoneSpec(UUID.fromString(args[3]), null, "acme", args[2],
+                    io.gantry.common.Package.custom(64, 100, 64, 64)));
+            System.exit(1); // the create finished: the step was never reached
+        }
+    }
+}

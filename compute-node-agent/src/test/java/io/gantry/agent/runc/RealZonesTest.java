@@ -1,0 +1,87 @@
+package io.gantry.agent.runc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.gantry.agent.AgentConfig;
+import io.gantry.agent.ExecResult;
+import io.gantry.agent.host.Cmd;
+import io.gantry.agent.host.HostProbe;
+import io.gantry.agent.image.BusyboxImage;
+import io.gantry.common.Package;
+import io.gantry.common.Zone;
+import io.gantry.common.ZoneSpec;
+import io.gantry.common.ZoneState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Base of the tests that run real zones with runc. Each class gets its own node (state dir, node
+ * network namespace, cgroup parent, runc root) and removes all of it afterwards, also when a test
+ * fails. Skipped, with the reason, where the host is not root or lacks runc and friends.
+ */
+@Tag("zones")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class RealZonesTest {
+    protected AgentConfig config;
+    protected RuncZoneBackend backend;
+    protected String imageId;
+    private Path stateDir;
+
+    @BeforeAll
+    void openNode() throws IOException {
+        assumeFalse(Boolean.getBoolean("gantry.zones.skip"), "real-zone tests skipped: -Dgantry.zones.skip=true");
+        HostProbe.Report probe = HostProbe.run();
+        assumeTrue(probe.readyForRunc(), "real-zone tests skipped: " + probe.advice());
+        stateDir = Files.createTempDirectory("gantry-test-");
+        String node = "t" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+        config = AgentConfig.of(stateDir, node);
+        backend = RuncZoneBackend.open(config);
+        Path tarball = BusyboxImage.build(BusyboxImage.DEFAULT_BUSYBOX, stateDir.resolve("busybox.tar"));
+        imageId = backend.images().importTarball(tarball, BusyboxImage.NAME).id();
+    }
+
+    @AfterAll
+    void destroyNode() {
+        if (backend != null) {
+            backend.destroyNode();
+        }
+        if (stateDir != null) {
+            Cmd.check("rm", "-rf", "--one-file-system", stateDir.toString());
+        }
+    }
+
+    protected Zone create(String tenant, String alias, Package pkg) {
+        Zone zone = backend.create(new ZoneSpec(UUID.randomUUID(), alias, tenant, imageId, pkg));
+        assertThat(zone.state()).as("zone %s: %s", alias, zone.reason()).isEqualTo(ZoneState.RUNNING);
+        return zone;
+    }
+
+    protected Zone create(String tenant, String alias) {
+        return create(tenant, alias, Package.custom(64, 100, 64, 64));
+    }
+
+    protected ExecResult sh(Zone zone, String script) {
+        return sh(zone, script, Duration.ofSeconds(30));
+    }
+
+    protected ExecResult sh(Zone zone, String script, Duration timeout) {
+        return backend.exec(zone.uuid(), List.of("sh", "-c", script), timeout);
+    }
+
+    /** What of the zone is still on the host: empty once it is fully gone. */
+    protected List<String> traces(UUID uuid) {
+        return ZoneTraces.of(backend, uuid);
+    }
+}

@@ -1,0 +1,40 @@
+package io.gantry.agent.runc;
+
+import io.gantry.agent.host.Cmd;
+import io.gantry.agent.host.Mounts;
+import io.gantry.agent.net.NodeNetwork;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Looks on the host for anything left of a zone: mounts, loop devices, namespaces, veths, cgroups, runc state, files. */
+final class ZoneTraces {
+    private ZoneTraces() {
+    }
+
+    static List<String> of(RuncZoneBackend backend, UUID uuid) {
+        ZoneLayout zone = backend.layout(uuid);
+        List<String> found = new ArrayList<>();
+        Mounts.below(zone.dir()).forEach(m -> found.add("mount " + m));
+        String loops = Cmd.run("losetup", "-a").stdout();
+        loops.lines().filter(l -> l.contains(zone.dir().toString())).forEach(l -> found.add("loop " + l));
+        if (NodeNetwork.netnsExists(zone.netns())) {
+            found.add("netns " + zone.netns());
+        }
+        if (Cmd.run("ip", "-n", backend.network().netns(), "link", "show", zone.hostVeth()).ok()) {
+            found.add("veth " + zone.hostVeth());
+        }
+        if (!backend.network().zoneRules(zone).isBlank()) {
+            found.add("nft chain " + zone.firewallChain());
+        }
+        io.gantry.agent.cgroup.Cgroups.detect().existing(zone.cgroupsPath()).forEach(d -> found.add("cgroup " + d));
+        if (Cmd.run("runc", "--root", backend.config().runcRoot().toString(), "state", zone.containerId()).ok()) {
+            found.add("runc container " + zone.containerId());
+        }
+        if (Files.exists(zone.dir())) {
+            found.add("dir " + zone.dir());
+        }
+        return found;
+    }
+}

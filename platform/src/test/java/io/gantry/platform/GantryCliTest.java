@@ -1,0 +1,142 @@
+package io.gantry.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.agent.host.Cmd;
+import io.gantry.agent.host.HostProbe;
+import io.gantry.common.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The operator CLI as documented in docs/cli.md, driving real zones. Needs root and runc. */
+@Tag("zones")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GantryCliTest {
+    private Path stateDir;
+    private final String node = "cli" + ProcessHandle.current().pid() % 100000;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private Run gantry(String... args) {
+        List<String> all = new ArrayList<>(List.of("--node", node, "--state-dir", stateDir.toString()));
+        all.addAll(List.of(args));
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit = GantryCommand.run(all.toArray(String[]::new));
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @BeforeAll
+    void setUp() throws Exception {
+        assumeFalse(Boolean.getBoolean("gantry.zones.skip"), "real-zone tests skipped: -Dgantry.zones.skip=true");
+        HostProbe.Report probe = HostProbe.run();
+        assumeTrue(probe.readyForRunc(), "real-zone tests skipped: " + probe.advice());
+        stateDir = Files.createTempDirectory("gantry-cli-");
+        assertThat(gantry("image", "build-busybox").exit()).isZero();
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (stateDir != null) {
+            for (JsonNode z : Json.read(gantry("zone", "list", "--json").out(), JsonNode.class)) {
+                gantry("zone", "delete", z.path("uuid").asText());
+            }
+            io.gantry.agent.runc.RuncZoneBackend.open(io.gantry.agent.AgentConfig.of(stateDir, node)).destroyNode();
+            Cmd.check("rm", "-rf", "--one-file-system", stateDir.toString());
+        }
+    }
+
+    @Test
+    void operatorDrivesAZoneThroughItsWholeLifeFromTheCommandLine() {
+        Run images = gantry("image", "list");
+        assertThat(images.out()).contains("busybox");
+
+        Run create = gantry("zone", "create", "--image", "busybox", "--tenant", "acme", "--alias", "cli1",
+                "--memory", "64", "--cpu-cap", "50", "--lwps", "64", "--disk", "64M");
+        assertThat(create.exit()).as(create.err()).isZero();
+        String uuid = create.out().strip();
+        assertThat(uuid).matches("[0-9a-f-]{36}");
+
+        JsonNode zone = Json.read(gantry("zone", "get", uuid, "--json").out(), JsonNode.class);
+        assertThat(zone.path("state").asText()).isEqualTo("running");
+        assertThat(zone.path("alias").asText()).isEqualTo("cli1");
+        assertThat(zone.path("max_physical_memory").asInt()).isEqualTo(64);
+        assertThat(zone.path("cpu_cap").asInt()).isEqualTo(50);
+        assertThat(zone.path("quota_mib").asInt()).isEqualTo(64);
+        assertThat(zone.path("ip").asText()).startsWith("10.200.");
+
+        assertThat(gantry("zone", "list").out()).contains(uuid).contains("running");
+        JsonNode list = Json.read(gantry("zone", "list", "--json").out(), JsonNode.class);
+        assertThat(list.isArray()).isTrue();
+
+        assertThat(gantry("zone", "update", uuid, "--memory", "128").exit()).isZero();
+        assertThat(Json.read(gantry("zone", "stats", uuid).out(), JsonNode.class).path("memoryLimitBytes").asLong()).isEqualTo(128L << 20);
+
+        assertThat(gantry("zone", "stop", uuid).exit()).isZero();
+        assertThat(Json.read(gantry("zone", "get", uuid).out(), JsonNode.class).path("state").asText()).isEqualTo("stopped");
+        assertThat(gantry("zone", "start", uuid).exit()).isZero();
+        assertThat(gantry("zone", "reboot", uuid).exit()).isZero();
+        assertThat(gantry("zone", "delete", uuid).exit()).isZero();
+        assertThat(gantry("zone", "get", uuid).exit()).isEqualTo(ExitCodes.NOT_FOUND);
+    }
+
+    @Test
+    void createIsIdempotentOnAGivenUuid() {
+        String id = "6f1c3d2e-0000-4000-8000-00000000c11a";
+        String[] args = {"zone", "create", "--image", "busybox", "--tenant", "acme", "--uuid", id, "--memory", "32", "--disk", "32M"};
+        assertThat(gantry(args).out().strip()).isEqualTo(id);
+        assertThat(gantry(args).out().strip()).isEqualTo(id);
+        assertThat(gantry("zone", "delete", id).exit()).isZero();
+    }
+
+    @Test
+    void errorsAreOneLineWithAStableCodeAndExitStatus() {
+        Run badUuid = gantry("zone", "get", "not-a-uuid");
+        assertThat(badUuid.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badUuid.err().strip()).isEqualTo("gantry: 'not-a-uuid' is not a UUID (expected the form 8-4-4-4-12 hex digits) [InvalidArgument]");
+
+        Run missing = gantry("zone", "stop", "00000000-0000-4000-8000-000000000000");
+        assertThat(missing.exit()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(missing.err()).contains("does not exist on this node").doesNotContain("Exception");
+
+        Run badImage = gantry("zone", "create", "--image", "windows", "--tenant", "acme");
+        assertThat(badImage.exit()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(badImage.err()).contains("no image named or with id 'windows'");
+
+        Run badSize = gantry("zone", "create", "--image", "busybox", "--tenant", "acme", "--disk", "huge");
+        assertThat(badSize.err()).contains("'huge' is not a size");
+
+        Run tooSmall = gantry("zone", "create", "--image", "busybox", "--tenant", "acme", "--memory", "4");
+        assertThat(tooSmall.err()).contains("memory must be at least 16 MiB, got 4");
+
+        Run noCommand = gantry("zone", "exec", "00000000-0000-4000-8000-000000000000");
+        assertThat(noCommand.err()).contains("no command given");
+
+        Run unknownFlag = gantry("zone", "create", "--image", "busybox", "--tenant", "acme", "--colour", "red");
+        assertThat(unknownFlag.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknownFlag.err()).contains("Unknown options: '--colour'");
+    }
+}

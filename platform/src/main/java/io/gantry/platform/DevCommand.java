@@ -33,7 +33,8 @@ final class DevCommand implements Callable<Integer> {
             Image image = Node.ensureBusyboxImage(backend.config(), backend.images());
             System.out.printf("  image %s (%s)%n", image.name(), image.shortId());
             AgentCommand.printSummary(backend);
-            String g = "./gantry" + (root.node.equals("local") ? "" : " --node " + root.node);
+            String g = "./gantry" + (root.node.equals("local") ? "" : " --node " + root.node)
+                    + (root.stateDir == null ? "" : " --state-dir " + root.stateDir);
             System.out.println();
             System.out.println("Try it:");
             System.out.println("  " + g + " zone create --image busybox --tenant demo --alias web1 --memory 128 --disk 1");

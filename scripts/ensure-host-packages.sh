@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Installs the Debian packages real zones need, when missing. As non-root it only says what to install.
+# Installs the Debian packages Gantry needs, when missing: to build it (a JDK, and curl for the Maven
+# wrapper) and, unless --build-only, to run real zones. As non-root it only says what to install.
 set -euo pipefail
 need=()
-command -v runc >/dev/null 2>&1 || need+=(runc)
-command -v ip >/dev/null 2>&1 || need+=(iproute2)
-command -v nft >/dev/null 2>&1 || need+=(nftables)
-command -v mkfs.ext4 >/dev/null 2>&1 || need+=(e2fsprogs)
-[ -x /usr/bin/tini-static ] || need+=(tini)
-[ -x /bin/busybox ] || need+=(busybox-static)
-command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+command -v curl >/dev/null 2>&1 || command -v wget >/dev/null 2>&1 || need+=(curl)
+if [ "${1:-}" != "--build-only" ]; then
+  command -v runc >/dev/null 2>&1 || need+=(runc)
+  command -v ip >/dev/null 2>&1 || need+=(iproute2)
+  command -v nft >/dev/null 2>&1 || need+=(nftables)
+  command -v mkfs.ext4 >/dev/null 2>&1 || need+=(e2fsprogs)
+  [ -x /usr/bin/tini-static ] || need+=(tini)
+  [ -x /bin/busybox ] || need+=(busybox-static)
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "gantry: missing packages: ${need[*]}" >&2

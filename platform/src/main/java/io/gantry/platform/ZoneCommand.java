@@ -41,6 +41,15 @@ final class ZoneCommand {
         UUID id() {
             return ZoneSpec.parseUuid(uuid);
         }
+
+        /** Opens the node, does {@code action} on this zone, closes the node. */
+        int onZone(java.util.function.BiConsumer<RuncZoneBackend, UUID> action) {
+            UUID id = id();
+            try (RuncZoneBackend backend = parent.backend()) {
+                action.accept(backend, id);
+            }
+            return ExitCodes.OK;
+        }
     }
 
     @Command(name = "create", description = "Create and start a zone; prints its UUID.")
@@ -129,10 +138,7 @@ final class ZoneCommand {
 
         @Override
         public Integer call() {
-            try (RuncZoneBackend backend = parent.backend()) {
-                System.out.println(Json.writePretty(ZoneView.of(backend.get(id()))));
-            }
-            return ExitCodes.OK;
+            return onZone((backend, id) -> System.out.println(Json.writePretty(ZoneView.of(backend.get(id)))));
         }
     }
 
@@ -143,10 +149,7 @@ final class ZoneCommand {
 
         @Override
         public Integer call() {
-            try (RuncZoneBackend backend = parent.backend()) {
-                backend.stop(id(), Duration.ofSeconds(timeout));
-            }
-            return ExitCodes.OK;
+            return onZone((backend, id) -> backend.stop(id, Duration.ofSeconds(timeout)));
         }
     }
 
@@ -154,10 +157,7 @@ final class ZoneCommand {
     static final class Start extends OnZone {
         @Override
         public Integer call() {
-            try (RuncZoneBackend backend = parent.backend()) {
-                backend.start(id());
-            }
-            return ExitCodes.OK;
+            return onZone(RuncZoneBackend::start);
         }
     }
 
@@ -168,10 +168,7 @@ final class ZoneCommand {
 
         @Override
         public Integer call() {
-            try (RuncZoneBackend backend = parent.backend()) {
-                backend.reboot(id(), Duration.ofSeconds(timeout));
-            }
-            return ExitCodes.OK;
+            return onZone((backend, id) -> backend.reboot(id, Duration.ofSeconds(timeout)));
         }
     }
 
@@ -179,10 +176,7 @@ final class ZoneCommand {
     static final class Delete extends OnZone {
         @Override
         public Integer call() {
-            try (RuncZoneBackend backend = parent.backend()) {
-                backend.delete(id());
-            }
-            return ExitCodes.OK;
+            return onZone(RuncZoneBackend::delete);
         }
     }
 
@@ -213,10 +207,7 @@ final class ZoneCommand {
             if (update.isEmpty()) {
                 throw GantryException.invalid("nothing to update: give --memory, --swap, --cpu-cap, --lwps or --disk");
             }
-            try (RuncZoneBackend backend = parent.backend()) {
-                System.out.println(Json.writePretty(ZoneView.of(backend.update(id(), update))));
-            }
-            return ExitCodes.OK;
+            return onZone((backend, id) -> System.out.println(Json.writePretty(ZoneView.of(backend.update(id, update)))));
         }
     }
 
@@ -240,10 +231,7 @@ final class ZoneCommand {
     static final class Stats extends OnZone {
         @Override
         public Integer call() {
-            try (RuncZoneBackend backend = parent.backend()) {
-                System.out.println(Json.writePretty(backend.counters(id())));
-            }
-            return ExitCodes.OK;
+            return onZone((backend, id) -> System.out.println(Json.writePretty(backend.counters(id))));
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.gantry.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,9 +50,7 @@ class GantryCliTest {
 
     @BeforeAll
     void setUp() throws Exception {
-        assumeFalse(Boolean.getBoolean("gantry.zones.skip"), "real-zone tests skipped: -Dgantry.zones.skip=true");
-        HostProbe.Report probe = HostProbe.run();
-        assumeTrue(probe.readyForRunc(), "real-zone tests skipped: " + probe.advice());
+        HostProbe.whyNoRealZones().ifPresent(why -> assumeTrue(false, why));
         stateDir = Files.createTempDirectory("gantry-cli-");
         assertThat(gantry("image", "build-busybox").exit()).isZero();
     }

@@ -66,6 +66,18 @@ public final class HostProbe {
         return new Report(checks);
     }
 
+    /**
+     * Why tests that need real zones cannot run here, or empty if they can. They are skipped on
+     * purpose with {@code -Dgantry.zones.skip=true}.
+     */
+    public static java.util.Optional<String> whyNoRealZones() {
+        if (Boolean.getBoolean("gantry.zones.skip")) {
+            return java.util.Optional.of("real-zone tests skipped: -Dgantry.zones.skip=true");
+        }
+        Report report = run();
+        return report.readyForRunc() ? java.util.Optional.empty() : java.util.Optional.of("real-zone tests skipped: " + report.advice());
+    }
+
     public static boolean isRoot() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -1,7 +1,6 @@
 package io.gantry.agent.runc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.gantry.agent.AgentConfig;
@@ -41,9 +40,7 @@ abstract class RealZonesTest {
 
     @BeforeAll
     void openNode() throws IOException {
-        assumeFalse(Boolean.getBoolean("gantry.zones.skip"), "real-zone tests skipped: -Dgantry.zones.skip=true");
-        HostProbe.Report probe = HostProbe.run();
-        assumeTrue(probe.readyForRunc(), "real-zone tests skipped: " + probe.advice());
+        HostProbe.whyNoRealZones().ifPresent(why -> assumeTrue(false, why));
         stateDir = Files.createTempDirectory("gantry-test-");
         String node = "t" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
         config = AgentConfig.of(stateDir, node);

@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -95,12 +97,16 @@ final class Runc {
                 id));
     }
 
-    List<String> list() {
-        Cmd.Result r = Cmd.run(base("list", "-q"));
-        if (!r.ok()) {
-            return List.of();
+    /** Every container under this runc root with its state, from one runc call. */
+    Map<String, State> list() {
+        Map<String, State> states = new HashMap<>();
+        Cmd.Result r = Cmd.run(base("list", "--format", "json"));
+        if (r.ok() && !r.stdout().isBlank()) {
+            for (JsonNode c : Json.read(r.stdout(), JsonNode.class)) { // "null" when there are none
+                states.put(c.path("id").asText(), new State(c.path("status").asText(), c.path("pid").asLong()));
+            }
         }
-        return r.stdout().lines().filter(l -> !l.isBlank()).toList();
+        return states;
     }
 
     ExecResult exec(String id, List<String> command, Duration timeout) {

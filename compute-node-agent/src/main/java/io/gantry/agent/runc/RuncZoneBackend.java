@@ -120,6 +120,7 @@ public final class RuncZoneBackend implements ZoneBackend {
             List<UUID> adopted = new ArrayList<>();
             List<UUID> stopped = new ArrayList<>();
             List<UUID> cleaned = new ArrayList<>();
+            Map<String, Runc.State> containers = runc.list();
             Set<String> known = new HashSet<>();
             for (UUID uuid : store.zoneDirs()) {
                 ZoneLayout layout = store.layout(uuid);
@@ -132,7 +133,8 @@ public final class RuncZoneBackend implements ZoneBackend {
                 }
                 known.add(layout.containerId());
                 Zone zone = recorded.get();
-                boolean running = runc.state(layout.containerId()).map(Runc.State::running).orElse(false);
+                Runc.State container = containers.get(layout.containerId());
+                boolean running = container != null && container.running();
                 if (running) {
                     if (zone.state() != ZoneState.RUNNING) {
                         store.save(zone.moveTo(ZoneState.RUNNING, clock.instant()));
@@ -144,7 +146,7 @@ public final class RuncZoneBackend implements ZoneBackend {
                     stopped.add(uuid);
                 }
             }
-            for (String orphan : runc.list()) {
+            for (String orphan : containers.keySet()) {
                 if (!known.contains(orphan)) {
                     LOG.warn("runc runs {} which this agent has no record of: removing it", orphan);
                     runc.delete(orphan);

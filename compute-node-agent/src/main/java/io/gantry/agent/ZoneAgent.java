@@ -1,8 +1,6 @@
 package io.gantry.agent;
 
 import io.gantry.agent.runc.RuncZoneBackend;
-import io.gantry.common.Zone;
-import io.gantry.common.ZoneState;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,14 +39,6 @@ public final class ZoneAgent implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("reconcile failed: {}", e.getMessage());
         }
-    }
-
-    public long running() {
-        return backend.list().stream().filter(z -> z.state() == ZoneState.RUNNING).count();
-    }
-
-    public Iterable<Zone> zones() {
-        return backend.list();
     }
 
     @Override

@@ -48,10 +48,6 @@ public final class Cmd {
         return run(List.of(command)).orThrow();
     }
 
-    public static Result check(List<String> command) {
-        return run(command).orThrow();
-    }
-
     /** Runs with {@code stdin} as standard input (null for none). A command past its timeout is killed. */
     public static Result run(List<String> command, String stdin, Duration timeout) {
         Path out = null;

@@ -88,13 +88,13 @@ final class Runc {
     }
 
     void update(String id, Package pkg) {
-        Cmd.check(base("update",
+        Cmd.run(base("update",
                 "--memory", Long.toString(pkg.memoryBytes()),
                 "--memory-swap", Long.toString(pkg.swapBytes()),
                 "--cpu-period", Long.toString(Package.CPU_PERIOD_MICROS),
                 "--cpu-quota", Long.toString(pkg.cpuQuotaMicros()),
                 "--pids-limit", Integer.toString(pkg.lwps()),
-                id));
+                id)).orThrow();
     }
 
     /** Every container under this runc root with its state, from one runc call. */

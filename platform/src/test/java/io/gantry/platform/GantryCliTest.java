@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.agent.cgroup.Cgroups;
 import io.gantry.agent.host.Cmd;
 import io.gantry.agent.host.HostProbe;
 import io.gantry.common.Json;
@@ -58,10 +59,7 @@ class GantryCliTest {
     @AfterAll
     void tearDown() {
         if (stateDir != null) {
-            for (JsonNode z : Json.read(gantry("zone", "list", "--json").out(), JsonNode.class)) {
-                gantry("zone", "delete", z.path("uuid").asText());
-            }
-            io.gantry.agent.runc.RuncZoneBackend.open(io.gantry.agent.AgentConfig.of(stateDir, node)).destroyNode();
+            gantry("node", "destroy", "--yes");
             Cmd.check("rm", "-rf", "--one-file-system", stateDir.toString());
         }
     }
@@ -135,5 +133,22 @@ class GantryCliTest {
         Run unknownFlag = gantry("zone", "create", "--image", "busybox", "--tenant", "acme", "--colour", "red");
         assertThat(unknownFlag.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(unknownFlag.err()).contains("Unknown options: '--colour'");
+    }
+
+    @Test
+    void nodeDestroyAsksForYesThenLeavesNoZoneNamespaceCgroupOrRuncState() {
+        String uuid = gantry("zone", "create", "--image", "busybox", "--tenant", "acme", "--memory", "32", "--disk", "32M").out().strip();
+        Run refused = gantry("node", "destroy");
+        assertThat(refused.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(refused.err()).contains("add --yes");
+        assertThat(gantry("zone", "get", uuid).exit()).isZero();
+
+        Run destroy = gantry("node", "destroy", "--yes");
+        assertThat(destroy.exit()).as(destroy.err()).isZero();
+        assertThat(destroy.out()).contains("deleted 1 zones");
+        assertThat(Path.of("/run/netns/gantry-" + node)).doesNotExist();
+        assertThat(Path.of("/run/gantry/" + node)).doesNotExist();
+        assertThat(Cgroups.detect().existing("/gantry-" + node)).isEmpty();
+        assertThat(gantry("zone", "get", uuid).exit()).isEqualTo(ExitCodes.NOT_FOUND);
     }
 }

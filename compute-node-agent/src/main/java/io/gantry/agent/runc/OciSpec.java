@@ -14,10 +14,10 @@ import java.util.Map;
  * network or mounts; an absolute cgroupsPath (a relative one puts the memory cgroup under the
  * agent's own); and tini as init, because zombies count against the pids limit until reaped.
  */
-final class OciSpec {
+public final class OciSpec {
     static final String INIT_PATH = "/.gantry-init";
     /** Keeps the zone alive, exits cleanly on SIGTERM (tini forwards it), and reaps what it starts. */
-    static final List<String> IDLE_COMMAND = List.of("/bin/sh", "-c", "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done");
+    public static final List<String> IDLE_COMMAND = List.of("/bin/sh", "-c", "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done");
 
     /** Docker's default set without NET_ADMIN: enough for ping, package managers and daemons. */
     static final List<String> CAPABILITIES = List.of(
@@ -29,6 +29,15 @@ final class OciSpec {
     }
 
     static Map<String, Object> build(ZoneLayout zone, String hostname, Package pkg, Path initBinary) {
+        return build(zone.rootfs(), false, hostname, pkg, initBinary, zone.cgroupsPath(), "/run/netns/" + zone.netns());
+    }
+
+    /**
+     * The same document for any root and network namespace; {@code netnsPath} null gives the
+     * container a new empty one. The benchmark's floor uses this with a shared read-only root.
+     */
+    public static Map<String, Object> build(Path rootfs, boolean readonlyRoot, String hostname, Package pkg, Path initBinary,
+                                            String cgroupsPath, String netnsPath) {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("ociVersion", "1.0.2");
         spec.put("process", Map.of(
@@ -41,7 +50,7 @@ final class OciSpec {
                         "bounding", CAPABILITIES, "effective", CAPABILITIES, "permitted", CAPABILITIES),
                 "rlimits", List.of(Map.of("type", "RLIMIT_NOFILE", "hard", 4096, "soft", 4096)),
                 "noNewPrivileges", false));
-        spec.put("root", Map.of("path", zone.rootfs().toAbsolutePath().toString(), "readonly", false));
+        spec.put("root", Map.of("path", rootfs.toAbsolutePath().toString(), "readonly", readonlyRoot));
         spec.put("hostname", hostname);
         spec.put("mounts", List.of(
                 mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")),
@@ -62,13 +71,13 @@ final class OciSpec {
                         "memory", Map.of("limit", pkg.memoryBytes(), "swap", pkg.swapBytes()),
                         "cpu", cpu,
                         "pids", Map.of("limit", pkg.lwps())),
-                "cgroupsPath", zone.cgroupsPath(),
+                "cgroupsPath", cgroupsPath,
                 "namespaces", List.of(
                         Map.of("type", "pid"),
                         Map.of("type", "ipc"),
                         Map.of("type", "uts"),
                         Map.of("type", "mount"),
-                        Map.of("type", "network", "path", "/run/netns/" + zone.netns())),
+                        netnsPath == null ? Map.of("type", "network") : Map.of("type", "network", "path", netnsPath)),
                 "maskedPaths", List.of("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
                         "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"),
                 "readonlyPaths", List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger")));

@@ -19,18 +19,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** The runc command line, with its own state root so that each agent sees only its zones. */
-final class Runc {
+/**
+ * The runc command line, with its own state root so that each agent sees only its zones. Public so
+ * that the benchmark's floor (raw runc on a prepared bundle) drives runc exactly as zones do.
+ */
+public final class Runc {
     private final String binary;
     private final Path root;
 
-    Runc(String binary, Path root) {
+    public Runc(String binary, Path root) {
         this.binary = binary;
         this.root = root;
     }
 
-    record State(String status, long pid) {
-        boolean running() {
+    public record State(String status, long pid) {
+        public boolean running() {
             return status.equals("running");
         }
     }
@@ -45,7 +48,7 @@ final class Runc {
      * {@code runc run -d}. The zone inherits runc's stdio, so both go to the zone's log file: a pipe
      * here would be held open by the zone for ever.
      */
-    void runDetached(String id, Path bundle, Path log) {
+    public void runDetached(String id, Path bundle, Path log) {
         try {
             Process p = new ProcessBuilder(base("run", "-d", "--bundle", bundle.toString(), id))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -67,7 +70,7 @@ final class Runc {
         }
     }
 
-    Optional<State> state(String id) {
+    public Optional<State> state(String id) {
         Cmd.Result r = Cmd.run(base("state", id));
         if (!r.ok()) {
             return Optional.empty(); // "container does not exist"
@@ -76,15 +79,45 @@ final class Runc {
         return Optional.of(new State(json.path("status").asText(), json.path("pid").asLong()));
     }
 
-    void kill(String id, String signal) {
+    public void kill(String id, String signal) {
         Cmd.run(base("kill", id, signal));
     }
 
-    void delete(String id) {
+    public void delete(String id) {
         Cmd.Result r = Cmd.run(base("delete", "--force", id));
         if (!r.ok() && state(id).isPresent()) {
             r.orThrow();
         }
+    }
+
+    /**
+     * Sends SIGTERM, waits up to {@code grace} for the container to stop, then SIGKILL. Returns
+     * whether it stopped on SIGTERM alone.
+     */
+    public boolean stop(String id, Duration grace) {
+        kill(id, "TERM");
+        if (waitUntilStopped(id, grace)) {
+            return true;
+        }
+        kill(id, "KILL");
+        waitUntilStopped(id, Duration.ofSeconds(10));
+        return false;
+    }
+
+    private boolean waitUntilStopped(String id, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (state(id).map(s -> !s.running()).orElse(true)) {
+                return true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw GantryException.internal("interrupted while stopping " + id);
+            }
+        }
+        return false;
     }
 
     void update(String id, Package pkg) {

@@ -235,11 +235,8 @@ public final class RuncZoneBackend implements ZoneBackend {
             ZoneLayout layout = store.layout(uuid);
             zone = save(zone.moveTo(ZoneState.STOPPING, clock.instant()));
             String id = layout.containerId();
-            runc.kill(id, "TERM");
-            if (!waitUntilStopped(id, grace)) {
-                LOG.info("zone {} did not stop within {} s of SIGTERM: sending SIGKILL", uuid, grace.toSeconds());
-                runc.kill(id, "KILL");
-                waitUntilStopped(id, Duration.ofSeconds(10));
+            if (!runc.stop(id, grace)) {
+                LOG.info("zone {} did not stop within {} s of SIGTERM: it was sent SIGKILL", uuid, grace.toSeconds());
             }
             runc.delete(id);
             return save(zone.moveTo(ZoneState.STOPPED, clock.instant()));
@@ -407,17 +404,6 @@ public final class RuncZoneBackend implements ZoneBackend {
         }
     }
 
-    private boolean waitUntilStopped(String id, Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (runc.state(id).map(s -> !s.running()).orElse(true)) {
-                return true;
-            }
-            sleep(20);
-        }
-        return false;
-    }
-
     /** Frees what the kernel holds for the zone (container, mounts, loop, namespace, veth, cgroup), keeping its record. */
     private void releaseResources(ZoneLayout layout) {
         runc.delete(layout.containerId());
@@ -461,14 +447,5 @@ public final class RuncZoneBackend implements ZoneBackend {
             // the zone stopped between the state check and the read
         }
         return new long[] {0, 0};
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw GantryException.internal("interrupted");
-        }
     }
 }

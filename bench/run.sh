@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Zone lifecycle benchmark: raw runc (the floor) vs a whole Gantry zone vs docker run -d, plus the
+# node's zone capacity. Needs root. Installs runc & co. and docker.io when missing, builds, runs,
+# and writes the Markdown results to bench/results/. Arguments go to the harness (--help lists them).
+# The Docker engine is the harness's own, started and stopped by it inside its own network namespace.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "bench/run.sh: real zones need root" >&2
+  exit 1
+fi
+"$here/scripts/ensure-host-packages.sh"
+if [ ! -x /usr/sbin/dockerd ] && [[ " $* " != *" --docker off "* ]]; then
+  echo "bench/run.sh: installing docker.io (the engine is only started by the benchmark itself)..." >&2
+  # Debian's package would start dockerd as a service; keep it from doing so where nothing forbids it yet.
+  policy_made=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy_made=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker.io >/tmp/gantry-bench-apt.log 2>&1 \
+    || { apt-get update -q >>/tmp/gantry-bench-apt.log 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker.io >>/tmp/gantry-bench-apt.log 2>&1; } \
+    || echo "bench/run.sh: docker.io did not install (see /tmp/gantry-bench-apt.log); Docker will not be measured" >&2
+  if [ -n "$policy_made" ]; then rm -f /usr/sbin/policy-rc.d; fi
+fi
+(cd "$here" && ./mvnw -q -B -DskipTests install)
+mkdir -p "$here/bench/results"
+report="$here/bench/results/zone-lifecycle-$(date -u +%Y%m%dT%H%M%SZ).md"
+exec java -jar "$here/bench/target/gantry-bench.jar" --report "$report" "$@"

@@ -1,0 +1,36 @@
+package io.gantry.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Durations of one operation, in milliseconds, with nearest-rank percentiles. */
+final class Samples {
+    private final List<Double> millis = new ArrayList<>();
+
+    void add(long nanos) {
+        millis.add(nanos / 1e6);
+    }
+
+    int count() {
+        return millis.size();
+    }
+
+    /** The nearest-rank percentile: the smallest sample with at least p% of the samples at or below it. */
+    double percentile(double p) {
+        if (millis.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = new ArrayList<>(millis);
+        sorted.sort(null);
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+
+    double p50() {
+        return percentile(50);
+    }
+
+    double p99() {
+        return percentile(99);
+    }
+}

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -142,14 +143,24 @@ final class ZoneCommand {
         }
     }
 
+    /** The grace period of stop and reboot. */
+    static final class StopTimeout {
+        @Option(names = "--timeout", defaultValue = "10", description = "Seconds to wait after SIGTERM (default ${DEFAULT-VALUE}).")
+        int seconds;
+
+        Duration grace() {
+            return Duration.ofSeconds(seconds);
+        }
+    }
+
     @Command(name = "stop", description = "Stop a zone: SIGTERM to its init, SIGKILL after the timeout.")
     static final class Stop extends OnZone {
-        @Option(names = "--timeout", defaultValue = "10", description = "Seconds to wait after SIGTERM (default ${DEFAULT-VALUE}).")
-        int timeout;
+        @Mixin
+        StopTimeout timeout;
 
         @Override
         public Integer call() {
-            return onZone((backend, id) -> backend.stop(id, Duration.ofSeconds(timeout)));
+            return onZone((backend, id) -> backend.stop(id, timeout.grace()));
         }
     }
 
@@ -163,12 +174,12 @@ final class ZoneCommand {
 
     @Command(name = "reboot", description = "Stop and start a zone.")
     static final class Reboot extends OnZone {
-        @Option(names = "--timeout", defaultValue = "10", description = "Seconds to wait after SIGTERM (default ${DEFAULT-VALUE}).")
-        int timeout;
+        @Mixin
+        StopTimeout timeout;
 
         @Override
         public Integer call() {
-            return onZone((backend, id) -> backend.reboot(id, Duration.ofSeconds(timeout)));
+            return onZone((backend, id) -> backend.reboot(id, timeout.grace()));
         }
     }
 

@@ -28,7 +28,7 @@ final class DevCommand implements Callable<Integer> {
         for (HostProbe.Check c : probe.checks()) {
             System.out.printf("  %-8s %-4s %s%n", c.name(), c.ok() ? "ok" : "FAIL", c.detail());
         }
-        try (RuncZoneBackend backend = Node.open(root)) {
+        try (RuncZoneBackend backend = Node.open(root, probe)) {
             System.out.println("gantry dev: preparing the busybox image");
             Image image = Node.ensureBusyboxImage(backend.config(), backend.images());
             System.out.printf("  image %s (%s)%n", image.name(), image.shortId());

@@ -20,7 +20,11 @@ final class Node {
     }
 
     static RuncZoneBackend open(GantryCommand root) {
-        HostProbe.Report probe = HostProbe.run();
+        return open(root, HostProbe.run());
+    }
+
+    /** As {@link #open(GantryCommand)}, with the probe the caller has already run. */
+    static RuncZoneBackend open(GantryCommand root, HostProbe.Report probe) {
         if (!probe.readyForRunc()) {
             throw new GantryException(ErrorCode.ServiceUnavailable, "this host cannot run zones yet: " + probe.advice()
                     + ". Run './gantry probe' for details.");

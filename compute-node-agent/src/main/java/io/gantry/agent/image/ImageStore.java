@@ -1,6 +1,7 @@
 package io.gantry.agent.image;
 
 import io.gantry.agent.host.Cmd;
+import io.gantry.agent.host.DurableFiles;
 import io.gantry.common.GantryException;
 import io.gantry.common.Image;
 import io.gantry.common.Json;
@@ -59,7 +60,7 @@ public final class ImageStore {
                     deleteTree(staging);
                 }
             }
-            Files.writeString(dir.resolve("image.json"), Json.writePretty(image));
+            DurableFiles.write(dir.resolve("image.json"), Json.writePretty(image));
         } catch (IOException e) {
             throw GantryException.internal("cannot import image " + name + ": " + e.getMessage());
         }

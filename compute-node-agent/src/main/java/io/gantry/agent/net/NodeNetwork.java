@@ -116,7 +116,7 @@ public final class NodeNetwork {
 
     /** The per-zone chain with its drop counters, as nft lists it (for diagnosis and tests). */
     public String zoneRules(ZoneLayout zone) {
-        return Cmd.run("ip", "netns", "exec", netns, "nft", "list", "chain", "bridge", TABLE, zone.firewallChain()).stdout();
+        return listZoneChain(zone).stdout();
     }
 
     /** Removes the whole node namespace, with every bridge and rule in it. */
@@ -137,14 +137,21 @@ public final class NodeNetwork {
 
     private void removeZoneRules(ZoneLayout zone) {
         String chain = zone.firewallChain();
-        if (Cmd.run("ip", "netns", "exec", netns, "nft", "list", "chain", "bridge", TABLE, chain).ok()) {
-            Cmd.run(List.of("ip", "netns", "exec", netns, "nft", "-f", "-"),
-                    "delete element bridge %s zone_ports { \"%s\" }\n".formatted(TABLE, zone.hostVeth()), Duration.ofSeconds(10));
+        if (listZoneChain(zone).ok()) {
+            nftScript("delete element bridge %s zone_ports { \"%s\" }\n".formatted(TABLE, zone.hostVeth())); // may be gone already
             nft("flush chain bridge %1$s %2$s\ndelete chain bridge %1$s %2$s\n".formatted(TABLE, chain));
         }
     }
 
+    private Cmd.Result listZoneChain(ZoneLayout zone) {
+        return Cmd.run("ip", "netns", "exec", netns, "nft", "list", "chain", "bridge", TABLE, zone.firewallChain());
+    }
+
     private void nft(String script) {
-        Cmd.run(List.of("ip", "netns", "exec", netns, "nft", "-f", "-"), script, Duration.ofSeconds(10)).orThrow();
+        nftScript(script).orThrow();
+    }
+
+    private Cmd.Result nftScript(String script) {
+        return Cmd.run(List.of("ip", "netns", "exec", netns, "nft", "-f", "-"), script, Duration.ofSeconds(10));
     }
 }

@@ -6,6 +6,7 @@ import io.gantry.agent.ZoneBackend;
 import io.gantry.agent.ZoneCounters;
 import io.gantry.agent.cgroup.CgroupStats;
 import io.gantry.agent.cgroup.Cgroups;
+import io.gantry.agent.host.DurableFiles;
 import io.gantry.agent.host.Mounts;
 import io.gantry.agent.image.ImageStore;
 import io.gantry.agent.net.NodeNetwork;
@@ -180,15 +181,7 @@ public final class RuncZoneBackend implements ZoneBackend {
             observer.reached("record");
             try {
                 ZoneDisk.create(layout, spec.pkg().diskMiB());
-                ZoneDisk.mount(layout, images.rootfs(spec.imageId()));
-                observer.reached("disk");
-                network.attach(layout, spec.tenant(), zone.ip(), TenantAddressing.PREFIX_LENGTH);
-                observer.reached("network");
-                writeConfig(layout, spec);
-                observer.reached("config");
-                runc.runDetached(layout.containerId(), layout.dir(), layout.log());
-                requireRunning(layout);
-                observer.reached("started");
+                bringUp(layout, zone, observer);
                 zone = zone.moveTo(ZoneState.RUNNING, clock.instant());
                 store.save(zone);
                 Files.delete(layout.guard());
@@ -214,12 +207,8 @@ public final class RuncZoneBackend implements ZoneBackend {
             if (zone.state() == ZoneState.RUNNING && isRunning(layout)) {
                 return zone;
             }
-            ZoneDisk.mount(layout, images.rootfs(zone.spec().imageId()));
-            network.attach(layout, zone.tenant(), zone.ip(), TenantAddressing.PREFIX_LENGTH);
-            writeConfig(layout, zone.spec());
-            runc.delete(layout.containerId());
-            runc.runDetached(layout.containerId(), layout.dir(), layout.log());
-            requireRunning(layout);
+            runc.delete(layout.containerId()); // the stopped container of an earlier run, if any
+            bringUp(layout, zone, CreateObserver.NONE);
             return save(zone.moveTo(ZoneState.RUNNING, clock.instant()));
         }
     }
@@ -278,7 +267,7 @@ public final class RuncZoneBackend implements ZoneBackend {
                             + ": its disk grows only while it is stopped (the kernel here cannot grow a mounted ext4)");
                 }
                 ZoneDisk.unmount(layout);
-                ZoneDisk.grow(layout, current.diskMiB(), wanted.diskMiB());
+                ZoneDisk.grow(layout, wanted.diskMiB());
             }
             if (zone.state() == ZoneState.RUNNING) {
                 runc.update(layout.containerId(), wanted);
@@ -316,14 +305,7 @@ public final class RuncZoneBackend implements ZoneBackend {
         get(uuid);
         ZoneLayout layout = store.layout(uuid);
         CgroupStats cg = cgroups.read(layout.cgroupsPath());
-        long rx = 0;
-        long tx = 0;
-        Optional<Runc.State> state = runc.state(layout.containerId());
-        if (state.isPresent() && state.get().running()) {
-            long[] net = readEth0(state.get().pid());
-            rx = net[0];
-            tx = net[1];
-        }
+        long[] net = initPid(uuid).map(RuncZoneBackend::readEth0).orElse(new long[] {0, 0});
         long used = 0;
         long total = 0;
         if (Mounts.isMounted(layout.diskMount())) {
@@ -336,7 +318,7 @@ public final class RuncZoneBackend implements ZoneBackend {
             }
         }
         return new ZoneCounters(cg.cpuNanos(), cg.memoryBytes(), cg.memoryPeakBytes(), cg.memoryLimitBytes(), cg.oomKills(),
-                cg.pids(), cg.pidsLimit(), cg.forksRefused(), cg.cpuQuotaMicros(), rx, tx, used, total);
+                cg.pids(), cg.pidsLimit(), cg.forksRefused(), cg.cpuQuotaMicros(), net[0], net[1], used, total);
     }
 
     /** The host PID of the zone's init, if it runs. */
@@ -387,11 +369,27 @@ public final class RuncZoneBackend implements ZoneBackend {
         return TenantAddressing.pickAddress(number, taken);
     }
 
+    /**
+     * Mounts the disk and overlay, wires the network, writes config.json and runs the container;
+     * every step is safe to repeat. Create and start share it; create's observer hears each step.
+     */
+    private void bringUp(ZoneLayout layout, Zone zone, CreateObserver steps) {
+        ZoneDisk.mount(layout, images.rootfs(zone.spec().imageId()));
+        steps.reached("disk");
+        network.attach(layout, zone.tenant(), zone.ip(), TenantAddressing.PREFIX_LENGTH);
+        steps.reached("network");
+        writeConfig(layout, zone.spec());
+        steps.reached("config");
+        runc.runDetached(layout.containerId(), layout.dir(), layout.log());
+        requireRunning(layout);
+        steps.reached("started");
+    }
+
     private void writeConfig(ZoneLayout layout, ZoneSpec spec) {
         if (!Files.isExecutable(config.initBinary())) {
             throw GantryException.internal("the zone init " + config.initBinary() + " is missing: install Debian's tini (apt-get install tini)");
         }
-        ZoneStore.writeAtomically(layout.config(), Json.writePretty(OciSpec.build(layout, spec.alias(), spec.pkg(), config.initBinary())));
+        DurableFiles.write(layout.config(), Json.writePretty(OciSpec.build(layout, spec.alias(), spec.pkg(), config.initBinary())));
     }
 
     private boolean isRunning(ZoneLayout layout) {
@@ -422,7 +420,7 @@ public final class RuncZoneBackend implements ZoneBackend {
     }
 
     private static void writeGuard(ZoneLayout layout) {
-        ZoneStore.writeAtomically(layout.guard(), "creating\n");
+        DurableFiles.write(layout.guard(), "creating\n");
     }
 
     private static void deleteGuard(ZoneLayout layout) {

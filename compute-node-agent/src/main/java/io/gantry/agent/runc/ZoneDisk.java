@@ -2,7 +2,6 @@ package io.gantry.agent.runc;
 
 import io.gantry.agent.host.Cmd;
 import io.gantry.agent.host.Mounts;
-import io.gantry.common.GantryException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -71,17 +70,11 @@ final class ZoneDisk {
         }
     }
 
-    /** Grows the filesystem offline: online growth needs CAP_SYS_RESOURCE, which nodes here lack. */
-    static void grow(ZoneLayout zone, long currentMiB, long newMiB) {
-        if (newMiB < currentMiB) {
-            throw GantryException.invalid("a zone's disk cannot shrink (from " + currentMiB + " MiB to " + newMiB + " MiB)");
-        }
-        if (newMiB == currentMiB) {
-            return;
-        }
-        if (Mounts.isMounted(zone.diskMount())) {
-            throw GantryException.invalidState("the disk of zone " + zone.uuid() + " is in use; stop the zone before growing it");
-        }
+    /**
+     * Grows the unmounted filesystem to {@code newMiB}, offline: online growth needs
+     * CAP_SYS_RESOURCE, which nodes here lack. The caller checks that it grows and unmounts first.
+     */
+    static void grow(ZoneLayout zone, long newMiB) {
         try (RandomAccessFile f = new RandomAccessFile(zone.diskImage().toFile(), "rw")) {
             f.setLength(newMiB * MiB);
         } catch (IOException e) {

@@ -1,15 +1,12 @@
 package io.gantry.agent.runc;
 
+import io.gantry.agent.host.DurableFiles;
 import io.gantry.common.Json;
 import io.gantry.common.Zone;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * The agent's durable record of its zones (one zone.json per zone dir) and of its tenants'
- * numbers. Every write is to a temporary file, fsync'd, then renamed, so a crash leaves the old
- * record or the new one, never half of one.
+ * numbers. Every write goes through {@link DurableFiles}, so a crash leaves the old record or the
+ * new one, never half of one.
  */
 final class ZoneStore {
     private final Path zonesDir;
@@ -51,7 +48,7 @@ final class ZoneStore {
     }
 
     void save(Zone zone) {
-        writeAtomically(layout(zone.uuid()).record(), Json.writePretty(zone));
+        DurableFiles.write(layout(zone.uuid()).record(), Json.writePretty(zone));
     }
 
     List<Zone> all() {
@@ -95,21 +92,6 @@ final class ZoneStore {
     }
 
     void saveTenantNumbers(Map<String, Integer> numbers) {
-        writeAtomically(tenantsFile, Json.writePretty(numbers));
-    }
-
-    static void writeAtomically(Path target, String content) {
-        try {
-            Files.createDirectories(target.getParent());
-            Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
-                ch.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        DurableFiles.write(tenantsFile, Json.writePretty(numbers));
     }
 }

@@ -12,7 +12,11 @@ public enum ErrorCode {
     QuotaExceeded(403),
     NotAuthorized(403),
     InvalidCredentials(401),
+    InvalidSignature(401),
+    InvalidHeader(400),
     BadRequest(400),
+    RequestTooLarge(413),
+    RequestThrottled(429),
     NotImplemented(501),
     ServiceUnavailable(503),
     InternalError(500);

@@ -3,26 +3,40 @@ package io.gantry.platform;
 import io.gantry.agent.host.HostProbe;
 import io.gantry.agent.runc.RuncZoneBackend;
 import io.gantry.common.Image;
-import java.time.Duration;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * Everything on one machine with embedded defaults. Today that is one compute node with the runc
- * backend and the busybox image; the cloud API, provisioner and metering join it in later issues.
+ * Everything on one machine with embedded defaults: ZooKeeper, PostgreSQL, the cloud API, the
+ * provisioner and this machine as the one compute node, with a seeded tenant the `triton` CLI can use.
  */
-@Command(name = "dev", description = "Run Gantry on this machine with embedded defaults (one node, busybox image).")
+@Command(name = "dev", description = "Run the whole platform on this machine with embedded defaults.")
 final class DevCommand implements Callable<Integer> {
     @ParentCommand
     GantryCommand root;
 
-    @Option(names = "--once", description = "Set up (probe, image, adopt zones), print how to use it, and exit.")
+    @Option(names = "--once", description = "Start everything, print how to use it, and stop again.")
     boolean once;
 
+    @Option(names = "--api-port", defaultValue = "${env:GANTRY_API_PORT:-7080}", description = "Cloud API port (default ${DEFAULT-VALUE}).")
+    int apiPort;
+
+    @Option(names = "--zk-port", defaultValue = "${env:GANTRY_ZK_PORT:-7181}", description = "Embedded ZooKeeper port (default ${DEFAULT-VALUE}).")
+    int zkPort;
+
+    @Option(names = "--db-port", defaultValue = "${env:GANTRY_DB_PORT:-7432}", description = "Embedded PostgreSQL port (default ${DEFAULT-VALUE}).")
+    int dbPort;
+
+    @Option(names = "--key-dir", defaultValue = "${env:GANTRY_KEY_DIR:-${sys:user.home}/.ssh}",
+            description = "Where the demo account's SSH key pair is written (default ${DEFAULT-VALUE}; the triton CLI looks there).")
+    Path keyDir;
+
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws Exception {
         HostProbe.Report probe = HostProbe.run();
         System.out.println("gantry dev: checking the host");
         for (HostProbe.Check c : probe.checks()) {
@@ -33,16 +47,38 @@ final class DevCommand implements Callable<Integer> {
             Image image = Node.ensureBusyboxImage(backend.config(), backend.images());
             System.out.printf("  image %s (%s)%n", image.name(), image.shortId());
             AgentCommand.printSummary(backend);
-            String g = "./gantry" + (root.node.equals("local") ? "" : " --node " + root.node)
-                    + (root.stateDir == null ? "" : " --state-dir " + root.stateDir);
-            System.out.println();
-            System.out.println("Try it:");
-            System.out.println("  " + g + " zone create --image busybox --tenant demo --alias web1 --memory 128 --disk 1");
-            System.out.println("  " + g + " zone list");
-            System.out.println("  " + g + " zone exec <uuid> -- ps");
-            System.out.println("  " + g + " zone delete <uuid>");
-            System.out.println();
-            return AgentCommand.runUntilStopped(backend, Duration.ofSeconds(5), once);
+            System.out.println("gantry dev: starting the platform");
+            var settings = new DevPlatform.Settings(root.node, backend.config().stateDir(), apiPort, zkPort, dbPort, keyDir);
+            try (DevPlatform platform = DevPlatform.start(settings, backend, image)) {
+                printUsage(platform);
+                if (once) {
+                    return ExitCodes.OK;
+                }
+                CountDownLatch stopped = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    System.out.println("gantry: stopping; zones keep running and are adopted at the next start");
+                    stopped.countDown();
+                }));
+                System.out.println("gantry dev is running; Ctrl-C stops it");
+                stopped.await();
+            }
         }
+        return ExitCodes.OK;
+    }
+
+    private void printUsage(DevPlatform p) {
+        System.out.println();
+        System.out.println("Cloud API: " + p.apiUrl + "   (account '" + DevPlatform.ACCOUNT + "', key " + p.privateKey + ")");
+        System.out.println("Point the triton CLI (npm install -g triton) at it:");
+        System.out.println("  export TRITON_URL=" + p.apiUrl);
+        System.out.println("  export TRITON_ACCOUNT=" + DevPlatform.ACCOUNT);
+        System.out.println("  export TRITON_KEY_ID=" + p.keyFingerprint);
+        System.out.println("  export TRITON_TLS_INSECURE=1   # plain HTTP on loopback; no certificate to check");
+        System.out.println("Then:");
+        System.out.println("  triton package list; triton image list; triton network list");
+        System.out.println("  triton instance create -w -n web1 busybox gantry-128M");
+        System.out.println("  triton instance list; triton instance stop -w web1; triton instance delete -w web1");
+        System.out.println("The node operator's tools still work: ./gantry zone list");
+        System.out.println();
     }
 }

@@ -1,0 +1,118 @@
+package io.gantry.cloudapi;
+
+import io.gantry.cloudapi.auth.SshPublicKey;
+import io.gantry.cloudapi.store.DatabaseConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Puts the operator's catalogue and accounts into the record: packages, images, networks, accounts
+ * with a key and limits. Every call is idempotent (keyed by name), so `gantry dev` can run it at each
+ * start. Blocking (JDBC): run it at start-up or from tests, never on an event loop.
+ */
+public final class Seed implements AutoCloseable {
+    private final Connection db;
+
+    public Seed(DatabaseConfig config) {
+        try {
+            this.db = DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot reach the database at " + config.jdbcUrl() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public UUID pkg(String name, long memoryMiB, long diskMiB, int vcpus, int cpuCap, int lwps, String description, boolean isDefault) {
+        return upsert("select id from packages where name = ?", name,
+                "insert into packages (id, name, memory, swap, disk, vcpus, cpu_cap, lwps, version, pkg_group, description, is_default)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, '1.0.0', 'gantry', ?, ?)",
+                name, memoryMiB, memoryMiB, diskMiB, vcpus, cpuCap, lwps, description, isDefault);
+    }
+
+    public UUID image(String name, String version, String os, String nodeImage, String description) {
+        return upsert("select id from images where name = ? and version = '" + version.replace("'", "") + "'", name,
+                "insert into images (id, name, version, os, type, state, public, published_at, description, node_image)"
+                        + " values (?, ?, ?, ?, 'zone-dataset', 'active', true, ?, ?, ?)",
+                name, version, os, Timestamp.from(Instant.now()), description, nodeImage);
+    }
+
+    public UUID network(String name, String subnet, String description) {
+        String base = subnet.substring(0, subnet.lastIndexOf('.') + 1);
+        return upsert("select id from networks where name = ?", name,
+                "insert into networks (id, name, public, fabric, subnet, gateway, provision_start_ip, provision_end_ip, description)"
+                        + " values (?, ?, false, true, ?, ?, ?, ?, ?)",
+                name, subnet, base + "1", base + "2", base + "254", description);
+    }
+
+    public UUID account(String login, String email) {
+        return upsert("select id from accounts where login = ?", login,
+                "insert into accounts (id, login, email, created, updated) values (?, ?, ?, now(), now())", login, email);
+    }
+
+    /** Registers the key for the account unless a key with its fingerprint is there already. */
+    public void key(UUID account, String name, SshPublicKey key) {
+        try (PreparedStatement q = db.prepareStatement("select 1 from account_keys where account_id = ? and fingerprint = ?")) {
+            q.setObject(1, account);
+            q.setString(2, key.md5Fingerprint());
+            if (q.executeQuery().next()) {
+                return;
+            }
+            execute("insert into account_keys (id, account_id, name, fingerprint, sha256, key_text, created) values (?, ?, ?, ?, ?, ?, now())",
+                    UUID.randomUUID(), account, name, key.md5Fingerprint(), key.sha256Fingerprint(), key.text());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot register key: " + e.getMessage(), e);
+        }
+    }
+
+    /** Sets one limit (by, check, check value) of the account, replacing the one with the same scope. */
+    public void limit(UUID account, String by, long value, String check, String checkValue) {
+        execute("delete from provision_limits where account_id = ? and by_what = ? and coalesce(check_what, '') = ? and coalesce(check_value, '') = ?",
+                account, by, check == null ? "" : check, checkValue == null ? "" : checkValue);
+        execute("insert into provision_limits (id, account_id, by_what, value, check_what, check_value) values (?, ?, ?, ?, ?, ?)",
+                UUID.randomUUID(), account, by, value, check, checkValue);
+    }
+
+    private UUID upsert(String find, String key, String insert, Object... values) {
+        try (PreparedStatement q = db.prepareStatement(find)) {
+            q.setString(1, key);
+            try (ResultSet rs = q.executeQuery()) {
+                if (rs.next()) {
+                    return rs.getObject(1, UUID.class);
+                }
+            }
+            UUID id = UUID.randomUUID();
+            Object[] withId = new Object[values.length + 1];
+            withId[0] = id;
+            System.arraycopy(values, 0, withId, 1, values.length);
+            execute(insert, withId);
+            return id;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot seed " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void execute(String sql, Object... values) {
+        try (PreparedStatement st = db.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                st.setObject(i + 1, values[i]);
+            }
+            st.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("seeding failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            // closing a seeding connection cannot lose anything
+        }
+    }
+}

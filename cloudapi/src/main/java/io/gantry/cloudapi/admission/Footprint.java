@@ -1,0 +1,5 @@
+package io.gantry.cloudapi.admission;
+
+/** What a machine counts for against limits: its sizes and the attributes a limit can be narrowed to. */
+public record Footprint(long memoryMiB, long diskMiB, String image, String brand, String os) {
+}

@@ -1,0 +1,72 @@
+package io.gantry.cloudapi.api;
+
+import io.gantry.cloudapi.auth.SignatureHeader;
+import io.gantry.cloudapi.auth.SignatureVerifier;
+import io.gantry.cloudapi.auth.SshPublicKey;
+import io.gantry.cloudapi.service.AccountService;
+import io.gantry.cloudapi.service.Caller;
+import io.gantry.common.ErrorCode;
+import io.gantry.common.GantryException;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * HTTP Signature authentication, as Triton clients sign: the key id names the account and the key's
+ * fingerprint; the signature covers the date header. The path's account must be the signer's own
+ * (or {@code my}).
+ */
+final class Authenticate implements Handler<RoutingContext> {
+    static final String CALLER = "gantry.caller";
+    private final AccountService accounts;
+    private final SignatureVerifier verifier;
+
+    Authenticate(AccountService accounts, SignatureVerifier verifier) {
+        this.accounts = accounts;
+        this.verifier = verifier;
+    }
+
+    static Caller caller(RoutingContext ctx) {
+        return ctx.get(CALLER);
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        authenticate(ctx).map(caller -> {
+            String login = ctx.pathParam("login");
+            if (!"my".equals(login) && !caller.account().login.equals(login)) {
+                throw new GantryException(ErrorCode.NotAuthorized, caller.account().login + " is not allowed to act as " + login);
+            }
+            return caller;
+        }).onSuccess(caller -> {
+            ctx.put(CALLER, caller);
+            ctx.next();
+        }).onFailure(e -> Reply.error(ctx, e));
+    }
+
+    private Future<Caller> authenticate(RoutingContext ctx) {
+        String authorization = ctx.request().getHeader("Authorization");
+        if (authorization == null || authorization.isBlank()) {
+            return Future.failedFuture(new GantryException(ErrorCode.InvalidCredentials,
+                    "this API needs requests signed with an account's SSH key (Authorization: Signature …)"));
+        }
+        SignatureHeader header;
+        String signed;
+        try {
+            header = SignatureHeader.parse(authorization);
+            verifier.checkDate(ctx.request().getHeader(header.signedDateHeader()));
+            signed = header.signingString(ctx.request().method().name(), ctx.request().uri(), ctx.request()::getHeader);
+        } catch (GantryException e) {
+            return Future.failedFuture(e);
+        }
+        if (header.keyId().user() != null) {
+            return Future.failedFuture(new GantryException(ErrorCode.InvalidCredentials, "sub-users are not supported; sign as the account"));
+        }
+        return accounts.findKey(header.keyId().account(), header.keyId().fingerprint()).map(found -> {
+            var auth = found.orElseThrow(() -> new GantryException(ErrorCode.InvalidCredentials,
+                    "no key " + header.keyId().fingerprint() + " is registered for account " + header.keyId().account()));
+            verifier.verify(header, signed, SshPublicKey.parse(auth.key().keyText));
+            return new Caller(auth.account(), auth.key().fingerprint, ctx.request().remoteAddress().hostAddress());
+        });
+    }
+}

@@ -1,0 +1,51 @@
+package io.gantry.cloudapi.api;
+
+import io.gantry.cloudapi.service.CatalogService;
+import io.gantry.cloudapi.store.ImageRecord;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+
+/** Packages, images, networks, datacenters and services: what a tenant can choose from and where. */
+final class CatalogEndpoints {
+    private final CatalogService catalog;
+    private final String datacenter;
+    private final String publicUrl;
+
+    CatalogEndpoints(CatalogService catalog, String datacenter, String publicUrl) {
+        this.catalog = catalog;
+        this.datacenter = datacenter;
+        this.publicUrl = publicUrl;
+    }
+
+    void mount(Router r) {
+        r.get("/:login/packages").handler(ctx -> Reply.with(ctx, catalog.packages(),
+                all -> Reply.json(ctx, 200, all.stream().map(Views::pkg).toList())));
+        r.get("/:login/packages/:id").handler(ctx -> Reply.with(ctx, catalog.pkg(ctx.pathParam("id")), p -> Reply.json(ctx, 200, Views.pkg(p))));
+        r.get("/:login/images").handler(this::images);
+        r.get("/:login/images/:id").handler(ctx -> Reply.with(ctx, catalog.image(ctx.pathParam("id")), i -> Reply.json(ctx, 200, Views.image(i))));
+        r.get("/:login/networks").handler(ctx -> Reply.with(ctx, catalog.networks(),
+                all -> Reply.json(ctx, 200, all.stream().map(Views::network).toList())));
+        r.get("/:login/networks/:id").handler(ctx -> Reply.with(ctx, catalog.network(ctx.pathParam("id")),
+                n -> Reply.json(ctx, 200, Views.network(n))));
+        r.get("/:login/datacenters").handler(ctx -> Reply.json(ctx, 200, Map.of(datacenter, publicUrl)));
+        r.get("/:login/services").handler(ctx -> Reply.json(ctx, 200, Map.of("cloudapi", publicUrl)));
+    }
+
+    private void images(RoutingContext ctx) {
+        Map<String, Object> q = Params.of(ctx);
+        Reply.with(ctx, catalog.images(), all -> Reply.json(ctx, 200, all.stream()
+                .filter(i -> matches(i, q))
+                .map(Views::image)
+                .toList()));
+    }
+
+    private static boolean matches(ImageRecord i, Map<String, Object> q) {
+        String state = Params.string(q, "state");
+        return (q.get("name") == null || i.name.equals(q.get("name")))
+                && (q.get("version") == null || i.version.equals(q.get("version")))
+                && (q.get("os") == null || i.os.equals(q.get("os")))
+                && (q.get("type") == null || i.type.equals(q.get("type")))
+                && (state == null || state.equals("all") || i.state.equals(state));
+    }
+}

@@ -1,0 +1,250 @@
+package io.gantry.cloudapi.api;
+
+import io.gantry.cloudapi.service.CreateMachine;
+import io.gantry.cloudapi.service.FirewallService;
+import io.gantry.cloudapi.service.JsonText;
+import io.gantry.cloudapi.service.MachineService;
+import io.gantry.cloudapi.store.MachineRecord;
+import io.gantry.common.ErrorCode;
+import io.gantry.common.GantryException;
+import io.gantry.common.MachineAction;
+import io.gantry.common.ZoneState;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/** Machines, their actions, tags, metadata, audit trail and firewall rules. Handlers only translate. */
+final class MachineEndpoints {
+    private static final int MAX_LIMIT = 1000;
+    private final MachineService machines;
+    private final FirewallService firewall;
+
+    MachineEndpoints(MachineService machines, FirewallService firewall) {
+        this.machines = machines;
+        this.firewall = firewall;
+    }
+
+    void mount(Router r) {
+        r.get("/:login/machines").handler(this::list);
+        r.head("/:login/machines").handler(this::list);
+        r.post("/:login/machines").handler(this::create);
+        r.get("/:login/machines/:id").handler(this::get);
+        r.head("/:login/machines/:id").handler(this::get);
+        r.post("/:login/machines/:id").handler(this::action);
+        r.delete("/:login/machines/:id").handler(this::delete);
+        r.get("/:login/machines/:id/audit").handler(this::audit);
+        r.get("/:login/machines/:id/fwrules").handler(this::fwrules);
+        for (String kind : List.of("tags", "metadata")) {
+            boolean metadata = kind.equals("metadata");
+            r.get("/:login/machines/:id/" + kind).handler(ctx -> getTags(ctx, metadata));
+            r.get("/:login/machines/:id/" + kind + "/:key").handler(ctx -> getTag(ctx, metadata));
+            r.post("/:login/machines/:id/" + kind).handler(ctx -> setTags(ctx, metadata, false));
+            r.put("/:login/machines/:id/" + kind).handler(ctx -> setTags(ctx, metadata, true));
+            r.delete("/:login/machines/:id/" + kind).handler(ctx -> deleteTag(ctx, metadata, null));
+            r.delete("/:login/machines/:id/" + kind + "/:key").handler(ctx -> deleteTag(ctx, metadata, ctx.pathParam("key")));
+        }
+    }
+
+    private void list(RoutingContext ctx) {
+        Map<String, Object> q = Params.of(ctx);
+        int limit = Math.min(Params.nonNegative(Params.string(q, "limit"), MAX_LIMIT, "limit"), MAX_LIMIT);
+        int offset = Params.nonNegative(Params.string(q, "offset"), 0, "offset");
+        Reply.with(ctx, machines.list(Authenticate.caller(ctx)), all -> {
+            List<MachineRecord> matching = all.stream().filter(m -> matches(m, q)).toList();
+            List<Map<String, Object>> page = matching.stream().skip(offset).limit(limit).map(Views::machine).toList();
+            ctx.response().putHeader("x-resource-count", Integer.toString(matching.size()));
+            ctx.response().putHeader("x-query-limit", Integer.toString(limit));
+            Reply.json(ctx, 200, page);
+        });
+    }
+
+    private static boolean matches(MachineRecord m, Map<String, Object> q) {
+        for (var e : q.entrySet()) {
+            String want = String.valueOf(e.getValue());
+            String key = e.getKey();
+            boolean ok = switch (key) {
+                case "name" -> m.name.equals(want);
+                case "state" -> m.state.equals(want);
+                case "image" -> m.imageId.toString().equals(want);
+                case "memory" -> Long.toString(m.memory).equals(want);
+                case "brand" -> m.brand.equals(want);
+                case "docker" -> !"true".equals(want);
+                case "type" -> "smartmachine".equals(want);
+                default -> !key.startsWith("tag.") || Objects.equals(String.valueOf(JsonText.object(m.tags).get(key.substring(4))), want);
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void create(RoutingContext ctx) {
+        Map<String, Object> p = Params.of(ctx);
+        Map<String, Object> tags = new LinkedHashMap<>();
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        if (p.get("tags") instanceof Map<?, ?> t) {
+            tags.putAll((Map<String, Object>) t);
+        }
+        if (p.get("metadata") instanceof Map<?, ?> md) {
+            metadata.putAll((Map<String, Object>) md);
+        }
+        p.forEach((k, v) -> {
+            if (k.startsWith("tag.")) {
+                tags.put(k.substring(4), v);
+            } else if (k.startsWith("metadata.")) {
+                metadata.put(k.substring(9), v);
+            }
+        });
+        UUID id = p.containsKey("uuid") ? requireUuid(Params.string(p, "uuid")) : UUID.randomUUID();
+        var req = new CreateMachine(id, Params.string(p, "name"), Params.string(p, "image"), Params.string(p, "package"),
+                networks(p.get("networks")), strings(p.get("affinity"), "affinity"), tags, metadata,
+                Params.bool(p, "firewall_enabled"), Params.bool(p, "deletion_protection"));
+        Reply.with(ctx, machines.create(Authenticate.caller(ctx), req), m -> {
+            ctx.response().putHeader("Location", "/" + ctx.pathParam("login") + "/machines/" + m.id);
+            Reply.json(ctx, 201, Views.machine(m));
+        });
+    }
+
+    private static UUID requireUuid(String text) {
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw GantryException.invalid("uuid '" + text + "' is not a UUID");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> networks(Object value) {
+        List<String> out = new ArrayList<>();
+        if (value == null) {
+            return out;
+        }
+        List<Object> items = value instanceof List<?> l ? (List<Object>) l : List.of((Object) value.toString().split(","));
+        for (Object item : items) {
+            if (item instanceof Map<?, ?> obj && obj.get("ipv4_uuid") != null) {
+                out.add(obj.get("ipv4_uuid").toString());
+            } else if (item instanceof String s && !s.isBlank()) {
+                out.add(s.trim());
+            } else {
+                throw GantryException.invalid("networks must be network ids or objects with ipv4_uuid");
+            }
+        }
+        return out;
+    }
+
+    private static List<String> strings(Object value, String name) {
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof String s) {
+            return List.of(s);
+        }
+        if (value instanceof List<?> l && l.stream().allMatch(String.class::isInstance)) {
+            return l.stream().map(String.class::cast).toList();
+        }
+        throw GantryException.invalid(name + " must be a list of strings");
+    }
+
+    private void get(RoutingContext ctx) {
+        UUID id = Params.uuid(ctx.pathParam("id"), "machine");
+        Reply.with(ctx, machines.get(Authenticate.caller(ctx), id), m ->
+                Reply.json(ctx, ZoneState.DELETED.wireName().equals(m.state) ? 410 : 200, Views.machine(m)));
+    }
+
+    private void action(RoutingContext ctx) {
+        UUID id = Params.uuid(ctx.pathParam("id"), "machine");
+        Map<String, Object> p = Params.of(ctx);
+        String action = Params.string(p, "action");
+        if (action == null) {
+            throw new GantryException(ErrorCode.MissingParameter, "action is required: start, stop, reboot, resize, rename, "
+                    + "enable_firewall, disable_firewall, enable_deletion_protection or disable_deletion_protection");
+        }
+        var caller = Authenticate.caller(ctx);
+        var done = switch (action) {
+            case "start" -> machines.act(caller, id, MachineAction.START, Map.of());
+            case "stop" -> machines.act(caller, id, MachineAction.STOP, Map.of());
+            case "reboot" -> machines.act(caller, id, MachineAction.REBOOT, Map.of());
+            case "resize" -> machines.resize(caller, id, required(p, "package"));
+            case "rename" -> machines.rename(caller, id, required(p, "name"));
+            case "enable_firewall" -> machines.setFlag(caller, id, action, m -> m.firewallEnabled = true);
+            case "disable_firewall" -> machines.setFlag(caller, id, action, m -> m.firewallEnabled = false);
+            case "enable_deletion_protection" -> machines.setFlag(caller, id, action, m -> m.deletionProtection = true);
+            case "disable_deletion_protection" -> machines.setFlag(caller, id, action, m -> m.deletionProtection = false);
+            default -> throw GantryException.invalid("unknown action '" + action + "'");
+        };
+        Reply.with(ctx, done, m -> Reply.json(ctx, 202, Views.machine(m)));
+    }
+
+    private static String required(Map<String, Object> p, String name) {
+        String v = Params.string(p, name);
+        if (v == null || v.isBlank()) {
+            throw new GantryException(ErrorCode.MissingParameter, name + " is required");
+        }
+        return v;
+    }
+
+    private void delete(RoutingContext ctx) {
+        UUID id = Params.uuid(ctx.pathParam("id"), "machine");
+        Reply.with(ctx, machines.delete(Authenticate.caller(ctx), id), m -> Reply.empty(ctx, 204));
+    }
+
+    private void audit(RoutingContext ctx) {
+        UUID id = Params.uuid(ctx.pathParam("id"), "machine");
+        Reply.with(ctx, machines.audit(Authenticate.caller(ctx), id), rows -> Reply.json(ctx, 200, rows.stream().map(Views::audit).toList()));
+    }
+
+    private void fwrules(RoutingContext ctx) {
+        UUID id = Params.uuid(ctx.pathParam("id"), "machine");
+        var caller = Authenticate.caller(ctx);
+        Reply.with(ctx, machines.get(caller, id).compose(m -> firewall.list(caller)
+                        .map(rules -> rules.stream().filter(r -> FirewallService.appliesTo(r, m)).map(Views::fwrule).toList())),
+                rules -> Reply.json(ctx, 200, rules));
+    }
+
+    private void getTags(RoutingContext ctx, boolean metadata) {
+        UUID id = Params.uuid(ctx.pathParam("id"), "machine");
+        Reply.with(ctx, machines.get(Authenticate.caller(ctx), id), m -> Reply.json(ctx, 200, JsonText.object(metadata ? m.metadata : m.tags)));
+    }
+
+    private void getTag(RoutingContext ctx, boolean metadata) {
+        UUID id = Params.uuid(ctx.pathParam("id"), "machine");
+        String key = ctx.pathParam("key");
+        Reply.with(ctx, machines.get(Authenticate.caller(ctx), id), m -> {
+            Map<String, Object> values = JsonText.object(metadata ? m.metadata : m.tags);
+            if (!values.containsKey(key)) {
+                throw GantryException.notFound((metadata ? "metadata key " : "tag ") + key + " not found");
+            }
+            Reply.json(ctx, 200, values.get(key));
+        });
+    }
+
+    private void setTags(RoutingContext ctx, boolean metadata, boolean replace) {
+        UUID id = Params.uuid(ctx.pathParam("id"), "machine");
+        Map<String, Object> given = Params.of(ctx);
+        given.remove("action");
+        Reply.with(ctx, machines.editTags(Authenticate.caller(ctx), id, metadata, values -> {
+            if (replace) {
+                values.clear();
+            }
+            values.putAll(given);
+        }), m -> Reply.json(ctx, 200, JsonText.object(metadata ? m.metadata : m.tags)));
+    }
+
+    private void deleteTag(RoutingContext ctx, boolean metadata, String key) {
+        UUID id = Params.uuid(ctx.pathParam("id"), "machine");
+        Reply.with(ctx, machines.editTags(Authenticate.caller(ctx), id, metadata, values -> {
+            if (key == null) {
+                values.clear();
+            } else if (values.remove(key) == null) {
+                throw GantryException.notFound((metadata ? "metadata key " : "tag ") + key + " not found");
+            }
+        }), m -> Reply.empty(ctx, 204));
+    }
+}

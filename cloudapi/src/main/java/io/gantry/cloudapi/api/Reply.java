@@ -1,0 +1,71 @@
+package io.gantry.cloudapi.api;
+
+import io.gantry.common.ErrorCode;
+import io.gantry.common.GantryException;
+import io.gantry.common.Json;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes answers: JSON bodies, and every failure as a CloudAPI error body with the right status. */
+final class Reply {
+    private static final Logger LOG = LoggerFactory.getLogger(Reply.class);
+
+    private Reply() {
+    }
+
+    static void json(RoutingContext ctx, int status, Object body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Json.write(body));
+    }
+
+    static void empty(RoutingContext ctx, int status) {
+        ctx.response().setStatusCode(status).end();
+    }
+
+    /** Answers with the future's value through {@code ok}, or with its failure as an error body. */
+    static <T> void with(RoutingContext ctx, Future<T> future, java.util.function.Consumer<T> ok) {
+        future.onSuccess(v -> {
+            try {
+                ok.accept(v);
+            } catch (RuntimeException e) {
+                error(ctx, e);
+            }
+        }).onFailure(e -> error(ctx, e));
+    }
+
+    static void error(RoutingContext ctx, Throwable failure) {
+        Throwable e = failure;
+        while ((e instanceof CompletionException || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        GantryException ge;
+        if (e instanceof GantryException g) {
+            ge = g;
+        } else if (isPessimisticLockTimeout(e)) {
+            ge = new GantryException(ErrorCode.ServiceUnavailable, "the account is busy; retry the request");
+        } else {
+            LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), e);
+            ge = new GantryException(ErrorCode.InternalError, "internal error (request id " + requestId(ctx) + ")");
+        }
+        HttpServerResponse response = ctx.response();
+        if (response.ended()) {
+            return;
+        }
+        if (ge.code() == ErrorCode.InvalidCredentials || ge.code() == ErrorCode.InvalidSignature) {
+            response.putHeader("WWW-Authenticate", "Signature");
+        }
+        json(ctx, ge.code().httpStatus(), ge.body());
+    }
+
+    private static boolean isPessimisticLockTimeout(Throwable e) {
+        return e.getClass().getSimpleName().contains("LockTimeout");
+    }
+
+    static String requestId(RoutingContext ctx) {
+        String id = ctx.response().headers().get("Request-Id");
+        return id == null ? "-" : id;
+    }
+}

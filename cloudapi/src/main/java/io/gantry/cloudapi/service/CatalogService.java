@@ -1,0 +1,51 @@
+package io.gantry.cloudapi.service;
+
+import io.gantry.cloudapi.store.Database;
+import io.gantry.cloudapi.store.ImageRecord;
+import io.gantry.cloudapi.store.NetworkRecord;
+import io.gantry.cloudapi.store.PackageRecord;
+import io.gantry.common.GantryException;
+import io.vertx.core.Future;
+import java.util.List;
+import org.hibernate.reactive.stage.Stage;
+
+/** What every tenant may pick from: packages, images and networks. Read-only through the API. */
+public final class CatalogService {
+    private final Stage.SessionFactory sessions;
+
+    public CatalogService(Database db) {
+        this.sessions = db.sessions();
+    }
+
+    public Future<List<PackageRecord>> packages() {
+        return Futures.of(sessions.withSession(s -> s.createSelectionQuery("from PackageRecord order by memory, name", PackageRecord.class)
+                .getResultList()));
+    }
+
+    public Future<PackageRecord> pkg(String ref) {
+        return Futures.of(sessions.withSession(s -> Lookups.pkg(s, ref)))
+                .recover(e -> Future.failedFuture(GantryException.notFound("package " + ref + " not found")));
+    }
+
+    public Future<List<ImageRecord>> images() {
+        return Futures.of(sessions.withSession(s -> s.createSelectionQuery("from ImageRecord order by name, publishedAt", ImageRecord.class)
+                .getResultList()));
+    }
+
+    public Future<ImageRecord> image(String ref) {
+        return Futures.of(sessions.withSession(s -> Lookups.image(s, ref)))
+                .recover(e -> Future.failedFuture(GantryException.notFound("image " + ref + " not found")));
+    }
+
+    public Future<List<NetworkRecord>> networks() {
+        return Futures.of(sessions.withSession(s -> s.createSelectionQuery("from NetworkRecord order by name", NetworkRecord.class)
+                .getResultList()));
+    }
+
+    public Future<NetworkRecord> network(String ref) {
+        return networks().map(all -> all.stream()
+                .filter(n -> n.id.toString().equals(ref) || n.name.equals(ref))
+                .findFirst()
+                .orElseThrow(() -> GantryException.notFound("network " + ref + " not found")));
+    }
+}

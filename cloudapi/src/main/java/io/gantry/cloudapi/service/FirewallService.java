@@ -1,0 +1,94 @@
+package io.gantry.cloudapi.service;
+
+import io.gantry.cloudapi.store.Database;
+import io.gantry.cloudapi.store.FirewallRuleRecord;
+import io.gantry.cloudapi.store.MachineRecord;
+import io.gantry.common.ErrorCode;
+import io.gantry.common.GantryException;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.hibernate.reactive.stage.Stage;
+
+/**
+ * Tenants' firewall rules in Triton's rule language, stored and matched to machines. The rules are
+ * kept and shown; compute nodes do not enforce them yet (tenant isolation does not depend on them).
+ */
+public final class FirewallService {
+    private static final Pattern RULE = Pattern.compile("(?i)\\s*FROM\\s+.+\\s+TO\\s+.+\\s+(ALLOW|BLOCK)\\s+(tcp|udp|icmp|icmp6)\\s+.+");
+    private final Stage.SessionFactory sessions;
+
+    public FirewallService(Database db) {
+        this.sessions = db.sessions();
+    }
+
+    public Future<List<FirewallRuleRecord>> list(Caller caller) {
+        return Futures.of(sessions.withSession(s -> s.createSelectionQuery(
+                        "from FirewallRuleRecord where accountId = :a order by created", FirewallRuleRecord.class)
+                .setParameter("a", caller.account().id)
+                .getResultList()));
+    }
+
+    public Future<FirewallRuleRecord> get(Caller caller, UUID id) {
+        return Futures.of(sessions.withSession(s -> s.find(FirewallRuleRecord.class, id))).map(r -> owned(caller, id, r));
+    }
+
+    public Future<FirewallRuleRecord> create(Caller caller, String rule, Boolean enabled, String description) {
+        try {
+            requireValid(rule);
+        } catch (GantryException e) {
+            return Future.failedFuture(e);
+        }
+        FirewallRuleRecord r = new FirewallRuleRecord();
+        r.id = UUID.randomUUID();
+        r.accountId = caller.account().id;
+        r.rule = rule.trim();
+        r.enabled = Boolean.TRUE.equals(enabled);
+        r.description = description;
+        r.created = MachineService.now();
+        r.updated = r.created;
+        return Futures.of(sessions.withTransaction((s, tx) -> s.persist(r).thenApply(v -> r)));
+    }
+
+    public Future<FirewallRuleRecord> update(Caller caller, UUID id, Consumer<FirewallRuleRecord> edit) {
+        return Futures.of(sessions.withTransaction((s, tx) -> s.find(FirewallRuleRecord.class, id).thenApply(r -> {
+            FirewallRuleRecord mine = owned(caller, id, r);
+            edit.accept(mine);
+            requireValid(mine.rule);
+            mine.updated = MachineService.now();
+            return mine;
+        })));
+    }
+
+    public Future<Void> delete(Caller caller, UUID id) {
+        return Futures.of(sessions.withTransaction((s, tx) -> s.find(FirewallRuleRecord.class, id).thenCompose(r -> s.remove(owned(caller, id, r)))));
+    }
+
+    /** Whether a rule names this machine: by id, through "all vms", or by one of its tags. */
+    public static boolean appliesTo(FirewallRuleRecord rule, MachineRecord m) {
+        String text = rule.rule.toLowerCase(Locale.ROOT);
+        if (text.contains("all vms") || text.contains(m.id.toString())) {
+            return true;
+        }
+        return JsonText.object(m.tags).keySet().stream().anyMatch(tag -> text.matches(".*\\btag\\s+\"?" + Pattern.quote(tag.toLowerCase(Locale.ROOT)) + "\\b.*"));
+    }
+
+    private static void requireValid(String rule) {
+        if (rule == null || rule.isBlank()) {
+            throw new GantryException(ErrorCode.MissingParameter, "rule is required, e.g. FROM any TO all vms ALLOW tcp PORT 22");
+        }
+        if (!RULE.matcher(rule).matches()) {
+            throw GantryException.invalid("rule '" + rule + "' is not of the form FROM <source> TO <target> ALLOW|BLOCK <protocol> <ports>");
+        }
+    }
+
+    private static FirewallRuleRecord owned(Caller caller, UUID id, FirewallRuleRecord r) {
+        if (r == null || !r.accountId.equals(caller.account().id)) {
+            throw GantryException.notFound("firewall rule " + id + " not found");
+        }
+        return r;
+    }
+}

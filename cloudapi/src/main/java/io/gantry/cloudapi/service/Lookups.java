@@ -1,0 +1,65 @@
+package io.gantry.cloudapi.service;
+
+import io.gantry.cloudapi.store.ImageRecord;
+import io.gantry.cloudapi.store.NetworkRecord;
+import io.gantry.cloudapi.store.PackageRecord;
+import io.gantry.common.ErrorCode;
+import io.gantry.common.GantryException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import org.hibernate.reactive.stage.Stage;
+
+/** Finds catalogue entries (images, packages, networks) by id or name, with errors a tenant can act on. */
+final class Lookups {
+    private Lookups() {
+    }
+
+    static Optional<UUID> uuid(String text) {
+        try {
+            return Optional.of(UUID.fromString(text));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    static CompletionStage<ImageRecord> image(Stage.Session s, String ref) {
+        if (ref == null || ref.isBlank()) {
+            throw new GantryException(ErrorCode.MissingParameter, "image is required (an image id from ListImages)");
+        }
+        return byIdOrName(s, ImageRecord.class, ref, "from ImageRecord where name = :n order by publishedAt desc")
+                .thenApply(found -> found.orElseThrow(() -> GantryException.invalid("image " + ref + " does not exist")));
+    }
+
+    static CompletionStage<PackageRecord> pkg(Stage.Session s, String ref) {
+        if (ref == null || ref.isBlank()) {
+            throw new GantryException(ErrorCode.MissingParameter, "package is required (a package id or name from ListPackages)");
+        }
+        return byIdOrName(s, PackageRecord.class, ref, "from PackageRecord where name = :n")
+                .thenApply(found -> found.orElseThrow(() -> GantryException.invalid("package " + ref + " does not exist")));
+    }
+
+    /** The requested networks, or the default one (the first fabric network) when none was asked for. */
+    static CompletionStage<List<NetworkRecord>> networks(Stage.Session s, List<String> refs) {
+        return s.createSelectionQuery("from NetworkRecord order by name", NetworkRecord.class).getResultList().thenApply(all -> {
+            if (refs.isEmpty()) {
+                return all.stream().filter(n -> n.fabric).limit(1).toList();
+            }
+            return refs.stream().map(ref -> all.stream()
+                            .filter(n -> n.id.toString().equals(ref) || n.name.equals(ref))
+                            .findFirst()
+                            .orElseThrow(() -> GantryException.invalid("network " + ref + " does not exist")))
+                    .toList();
+        });
+    }
+
+    private static <T> CompletionStage<Optional<T>> byIdOrName(Stage.Session s, Class<T> type, String ref, String byName) {
+        Optional<UUID> id = uuid(ref);
+        if (id.isPresent()) {
+            return s.find(type, id.get()).thenApply(Optional::ofNullable);
+        }
+        return s.createSelectionQuery(byName, type).setParameter("n", ref).setMaxResults(1).getResultList()
+                .thenApply(rows -> rows.stream().findFirst());
+    }
+}

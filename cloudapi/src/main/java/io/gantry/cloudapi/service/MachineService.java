@@ -1,0 +1,321 @@
+package io.gantry.cloudapi.service;
+
+import io.gantry.cloudapi.admission.Admission;
+import io.gantry.cloudapi.admission.Footprint;
+import io.gantry.cloudapi.admission.ProvisionLimit;
+import io.gantry.cloudapi.store.AccountRecord;
+import io.gantry.cloudapi.store.AuditRecord;
+import io.gantry.cloudapi.store.Database;
+import io.gantry.cloudapi.store.ImageRecord;
+import io.gantry.cloudapi.store.JobRecord;
+import io.gantry.cloudapi.store.LimitRecord;
+import io.gantry.cloudapi.store.MachineRecord;
+import io.gantry.cloudapi.store.NetworkRecord;
+import io.gantry.cloudapi.store.PackageRecord;
+import io.gantry.common.ErrorCode;
+import io.gantry.common.GantryException;
+import io.gantry.common.MachineAction;
+import io.gantry.common.MachineLifecycle;
+import io.gantry.common.ZoneState;
+import io.vertx.core.Future;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.hibernate.LockMode;
+import org.hibernate.reactive.stage.Stage;
+
+/**
+ * Tenants' machines: every change is one transaction that also queues the job and writes the audit
+ * entry, so the answer is only sent once it is committed. Every query is scoped by account, so
+ * another tenant's machine is simply not found.
+ */
+public final class MachineService {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+    private static final Pattern AFFINITY = Pattern.compile("\\s*[A-Za-z0-9_.-]+\\s*(==|!=|=~|!~)\\s*\\S.*");
+    /** States that hold capacity and count against limits. */
+    private static final List<String> GONE = List.of(ZoneState.DELETED.wireName(), ZoneState.FAILED.wireName());
+
+    private final Stage.SessionFactory sessions;
+
+    public MachineService(Database db) {
+        this.sessions = db.sessions();
+    }
+
+    public Future<MachineRecord> create(Caller caller, CreateMachine req) {
+        if (req.name() != null && !NAME.matcher(req.name()).matches()) {
+            return Future.failedFuture(GantryException.invalid("name '" + req.name()
+                    + "' is not valid: 1-63 letters, digits and '-', not starting or ending with '-' (it becomes the hostname)"));
+        }
+        for (String rule : req.affinity()) {
+            if (!AFFINITY.matcher(rule).matches()) {
+                return Future.failedFuture(GantryException.invalid("affinity rule '" + rule
+                        + "' is not of the form KEY==VALUE, KEY!=VALUE, KEY=~VALUE or KEY!~VALUE (KEY: instance, container or a tag)"));
+            }
+        }
+        UUID accountId = caller.account().id;
+        return Futures.of(sessions.withTransaction((s, tx) -> s.find(AccountRecord.class, accountId, LockMode.PESSIMISTIC_WRITE)
+                .thenCompose(locked -> s.find(MachineRecord.class, req.id()))
+                .thenCompose(existing -> {
+                    if (existing != null) {
+                        if (!existing.accountId.equals(accountId)) {
+                            throw new GantryException(ErrorCode.InvalidArgument, "machine id " + req.id() + " is already in use");
+                        }
+                        return CompletableFuture.completedFuture(existing);
+                    }
+                    return Lookups.image(s, req.image()).thenCompose(image -> Lookups.pkg(s, req.pkg())
+                            .thenCompose(pkg -> Lookups.networks(s, req.networks())
+                                    .thenCompose(networks -> admitAndInsert(s, caller, req, image, pkg, networks))));
+                })));
+    }
+
+    private CompletionStage<MachineRecord> admitAndInsert(Stage.Session s, Caller caller, CreateMachine req, ImageRecord image,
+                                                          PackageRecord pkg, List<NetworkRecord> networks) {
+        UUID accountId = caller.account().id;
+        return limits(s, accountId).thenCompose(limits -> active(s, accountId).thenCompose(machines -> {
+            String name = req.name() != null ? req.name() : req.id().toString().substring(0, 8);
+            if (machines.stream().anyMatch(m -> m.name.equals(name))) {
+                throw GantryException.invalid("this account already has a machine named '" + name + "'");
+            }
+            Footprint adding = new Footprint(pkg.memory, pkg.disk, image.name, "joyent", image.os);
+            Admission.check(limits, footprints(machines, null), adding);
+            OffsetDateTime now = now();
+            MachineRecord m = new MachineRecord();
+            m.id = req.id();
+            m.accountId = accountId;
+            m.name = name;
+            m.state = ZoneState.PROVISIONING.wireName();
+            m.brand = "joyent";
+            m.imageId = image.id;
+            m.imageName = image.name;
+            m.os = image.os;
+            applyPackage(m, pkg);
+            m.networks = JsonText.write(networks.stream().map(n -> n.id.toString()).toList());
+            m.tags = JsonText.write(req.tags());
+            m.metadata = JsonText.write(req.metadata());
+            m.affinity = JsonText.write(req.affinity());
+            m.firewallEnabled = req.firewallEnabled();
+            m.deletionProtection = req.deletionProtection();
+            m.created = now;
+            m.updated = now;
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("image", image.nodeImage);
+            return s.persist(m)
+                    .thenCompose(v -> queue(s, m, MachineAction.PROVISION, params, caller))
+                    .thenApply(v -> m);
+        }));
+    }
+
+    static void applyPackage(MachineRecord m, PackageRecord pkg) {
+        m.packageId = pkg.id;
+        m.packageName = pkg.name;
+        m.memory = pkg.memory;
+        m.swap = pkg.swap;
+        m.disk = pkg.disk;
+        m.vcpus = pkg.vcpus;
+        m.cpuCap = pkg.cpuCap;
+        m.lwps = pkg.lwps;
+    }
+
+    /** Start, stop or reboot: a job, unless the machine already is where the request would take it. */
+    public Future<MachineRecord> act(Caller caller, UUID id, MachineAction action, Map<String, Object> params) {
+        return change(caller, id, (s, m) -> {
+            var decision = MachineLifecycle.request(action, ZoneState.fromWire(m.state), m.deletionProtection);
+            if (decision instanceof MachineLifecycle.Decision.Queue q) {
+                m.state = q.shownState().wireName();
+                m.updated = now();
+                return queue(s, m, action, params, caller);
+            }
+            return audit(s, m, action, true, caller, params);
+        });
+    }
+
+    /** A bigger or smaller package; limits count the new size at once, so concurrent resizes cannot overshoot. */
+    public Future<MachineRecord> resize(Caller caller, UUID id, String packageRef) {
+        return change(caller, id, (s, m) -> Lookups.pkg(s, packageRef).thenCompose(pkg -> {
+            MachineLifecycle.request(MachineAction.RESIZE, ZoneState.fromWire(m.state), m.deletionProtection);
+            if (pkg.disk < m.disk) {
+                throw GantryException.invalid("package " + pkg.name + " has a smaller disk (" + pkg.disk
+                        + " MiB) than the machine (" + m.disk + " MiB); disks never shrink");
+            }
+            if (pkg.disk > m.disk && !ZoneState.STOPPED.wireName().equals(m.state)) {
+                throw GantryException.invalidState("package " + pkg.name + " has a bigger disk; a disk grows only while the"
+                        + " machine is stopped, so stop it first");
+            }
+            return limits(s, m.accountId).thenCompose(limits -> active(s, m.accountId).thenCompose(machines -> {
+                Admission.check(limits, footprints(machines, m.id), new Footprint(pkg.memory, pkg.disk, m.imageName, m.brand, m.os));
+                Map<String, Object> params = new LinkedHashMap<>();
+                params.put("from", m.packageId.toString());
+                params.put("to", pkg.id.toString());
+                applyPackage(m, pkg);
+                m.updated = now();
+                return queue(s, m, MachineAction.RESIZE, params, caller);
+            }));
+        }));
+    }
+
+    public Future<MachineRecord> rename(Caller caller, UUID id, String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            return Future.failedFuture(GantryException.invalid("name '" + name
+                    + "' is not valid: 1-63 letters, digits and '-', not starting or ending with '-'"));
+        }
+        return change(caller, id, (s, m) -> active(s, m.accountId).thenCompose(machines -> {
+            if (machines.stream().anyMatch(o -> o.name.equals(name) && !o.id.equals(m.id))) {
+                throw GantryException.invalid("this account already has a machine named '" + name + "'");
+            }
+            m.name = name;
+            m.updated = now();
+            return audit(s, m, "rename", true, caller, Map.of("name", name));
+        }));
+    }
+
+    public Future<MachineRecord> setFlag(Caller caller, UUID id, String action, Consumer<MachineRecord> set) {
+        return change(caller, id, (s, m) -> {
+            set.accept(m);
+            m.updated = now();
+            return audit(s, m, action, true, caller, Map.of());
+        });
+    }
+
+    public Future<MachineRecord> delete(Caller caller, UUID id) {
+        return act(caller, id, MachineAction.DELETE, Map.of());
+    }
+
+    /** Replaces tags or metadata as {@code edit} says, in one transaction. */
+    public Future<MachineRecord> editTags(Caller caller, UUID id, boolean metadata, Consumer<Map<String, Object>> edit) {
+        return change(caller, id, (s, m) -> {
+            Map<String, Object> values = JsonText.object(metadata ? m.metadata : m.tags);
+            edit.accept(values);
+            if (metadata) {
+                m.metadata = JsonText.write(values);
+            } else {
+                m.tags = JsonText.write(values);
+            }
+            m.updated = now();
+            return audit(s, m, metadata ? "set_metadata" : "set_tags", true, caller, Map.of());
+        });
+    }
+
+    public Future<MachineRecord> get(Caller caller, UUID id) {
+        return Futures.of(sessions.withSession(s -> s.find(MachineRecord.class, id))).map(m -> owned(caller, id, m));
+    }
+
+    public Future<List<MachineRecord>> list(Caller caller) {
+        return Futures.of(sessions.withSession(s -> s.createSelectionQuery(
+                        "from MachineRecord where accountId = :a and state <> 'deleted' order by created", MachineRecord.class)
+                .setParameter("a", caller.account().id)
+                .getResultList()));
+    }
+
+    public Future<List<AuditRecord>> audit(Caller caller, UUID id) {
+        return get(caller, id).compose(m -> Futures.of(sessions.withSession(s -> s.createSelectionQuery(
+                        "from AuditRecord where machineId = :m order by time desc, id desc", AuditRecord.class)
+                .setParameter("m", id)
+                .getResultList())));
+    }
+
+    public Future<List<Admission.Usage>> limitUsage(Caller caller) {
+        UUID accountId = caller.account().id;
+        return Futures.of(sessions.withSession(s -> limits(s, accountId)
+                .thenCompose(limits -> active(s, accountId).thenApply(machines -> Admission.usage(limits, footprints(machines, null))))));
+    }
+
+    private static MachineRecord owned(Caller caller, UUID id, MachineRecord m) {
+        if (m == null || !m.accountId.equals(caller.account().id)) {
+            throw GantryException.notFound("machine " + id + " not found");
+        }
+        return m;
+    }
+
+    private interface Change {
+        CompletionStage<?> apply(Stage.Session s, MachineRecord m);
+    }
+
+    /** Loads the caller's machine under a row lock, applies the change and commits; answers with the machine. */
+    private Future<MachineRecord> change(Caller caller, UUID id, Change change) {
+        return Futures.of(sessions.withTransaction((s, tx) -> s.find(AccountRecord.class, caller.account().id, LockMode.PESSIMISTIC_WRITE)
+                .thenCompose(a -> s.find(MachineRecord.class, id, LockMode.PESSIMISTIC_WRITE))
+                .thenCompose(m -> {
+                    MachineRecord mine = owned(caller, id, m);
+                    if (ZoneState.DELETED.wireName().equals(mine.state)) {
+                        throw GantryException.notFound("machine " + id + " has been deleted");
+                    }
+                    return change.apply(s, mine).thenApply(v -> mine);
+                })));
+    }
+
+    private static CompletionStage<Void> queue(Stage.Session s, MachineRecord m, MachineAction action, Map<String, Object> params,
+                                               Caller caller) {
+        OffsetDateTime now = now();
+        JobRecord j = new JobRecord();
+        j.id = UUID.randomUUID();
+        j.machineId = m.id;
+        j.action = action.wireName();
+        j.params = JsonText.write(params);
+        j.state = "queued";
+        j.caller = caller.describe();
+        j.created = now;
+        j.updated = now;
+        return s.persist(j)
+                .thenCompose(v -> audit(s, m, action.wireName(), true, caller, params))
+                .thenCompose(v -> s.createNativeQuery("select pg_notify('gantry_jobs', '')").getResultList())
+                .thenApply(v -> null);
+    }
+
+    private static CompletionStage<Void> audit(Stage.Session s, MachineRecord m, MachineAction action, boolean ok, Caller caller,
+                                               Map<String, Object> params) {
+        return audit(s, m, action.wireName(), ok, caller, params);
+    }
+
+    private static CompletionStage<Void> audit(Stage.Session s, MachineRecord m, String action, boolean ok, Caller caller,
+                                               Map<String, Object> params) {
+        AuditRecord a = new AuditRecord();
+        a.machineId = m.id;
+        a.action = action;
+        a.success = ok;
+        a.time = now();
+        a.caller = caller.describe();
+        a.params = JsonText.write(params);
+        return s.persist(a);
+    }
+
+    private static CompletionStage<List<ProvisionLimit>> limits(Stage.Session s, UUID accountId) {
+        return s.createSelectionQuery("from LimitRecord where accountId = :a", LimitRecord.class)
+                .setParameter("a", accountId)
+                .getResultList()
+                .thenApply(rows -> rows.stream().map(MachineService::toLimit).toList());
+    }
+
+    static ProvisionLimit toLimit(LimitRecord r) {
+        return new ProvisionLimit(ProvisionLimit.By.fromWire(r.by), r.value, ProvisionLimit.Check.fromWire(r.check), r.checkValue);
+    }
+
+    /** The account's machines that hold capacity: everything but deleted and failed ones. */
+    private static CompletionStage<List<MachineRecord>> active(Stage.Session s, UUID accountId) {
+        return s.createSelectionQuery("from MachineRecord where accountId = :a and state not in (:gone)", MachineRecord.class)
+                .setParameter("a", accountId)
+                .setParameter("gone", GONE)
+                .getResultList();
+    }
+
+    private static List<Footprint> footprints(List<MachineRecord> machines, UUID except) {
+        List<Footprint> out = new ArrayList<>();
+        for (MachineRecord m : machines) {
+            if (!m.id.equals(except)) {
+                out.add(new Footprint(m.memory, m.disk, m.imageName, m.brand, m.os));
+            }
+        }
+        return out;
+    }
+
+    static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+}

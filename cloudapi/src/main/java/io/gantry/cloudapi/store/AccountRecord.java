@@ -1,0 +1,26 @@
+package io.gantry.cloudapi.store;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** A tenant account. Entities here are plain rows: public fields, no behaviour. */
+@Entity
+@Table(name = "accounts")
+public class AccountRecord {
+    @Id
+    public UUID id;
+    public String login;
+    public String email;
+    @Column(name = "company_name")
+    public String companyName;
+    @Column(name = "first_name")
+    public String firstName;
+    @Column(name = "last_name")
+    public String lastName;
+    public OffsetDateTime created;
+    public OffsetDateTime updated;
+}

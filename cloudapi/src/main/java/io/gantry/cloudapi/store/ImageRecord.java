@@ -1,0 +1,28 @@
+package io.gantry.cloudapi.store;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** An image tenants can provision from; {@code nodeImage} is the name compute nodes know it by. */
+@Entity
+@Table(name = "images")
+public class ImageRecord {
+    @Id
+    public UUID id;
+    public String name;
+    public String version;
+    public String os;
+    public String type;
+    public String state;
+    @Column(name = "public")
+    public boolean isPublic;
+    @Column(name = "published_at")
+    public OffsetDateTime publishedAt;
+    public String description;
+    @Column(name = "node_image")
+    public String nodeImage;
+}

@@ -1,0 +1,54 @@
+package io.gantry.cloudapi.store;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/**
+ * A tenant's machine: what was asked for (package sizes, tags, metadata, affinity) and what was last
+ * observed (state, compute node, address). Tags, metadata, networks and affinity are JSON text.
+ */
+@Entity
+@Table(name = "machines")
+public class MachineRecord {
+    @Id
+    public UUID id;
+    @Column(name = "account_id")
+    public UUID accountId;
+    public String name;
+    public String state;
+    public String brand;
+    @Column(name = "image_id")
+    public UUID imageId;
+    @Column(name = "image_name")
+    public String imageName;
+    public String os;
+    @Column(name = "package_id")
+    public UUID packageId;
+    @Column(name = "package_name")
+    public String packageName;
+    public long memory;
+    public long swap;
+    public long disk;
+    public int vcpus;
+    @Column(name = "cpu_cap")
+    public int cpuCap;
+    public int lwps;
+    @Column(name = "compute_node")
+    public String computeNode;
+    public String ip;
+    public String error;
+    public String networks;
+    public String tags;
+    public String metadata;
+    public String affinity;
+    @Column(name = "firewall_enabled")
+    public boolean firewallEnabled;
+    @Column(name = "deletion_protection")
+    public boolean deletionProtection;
+    public OffsetDateTime created;
+    public OffsetDateTime updated;
+}

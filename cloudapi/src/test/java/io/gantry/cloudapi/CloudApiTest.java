@@ -1,0 +1,221 @@
+package io.gantry.cloudapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.KeyPairGenerator;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The cloud API against a real PostgreSQL: authentication, tenant scoping, admission, idempotency, errors. */
+class CloudApiTest {
+    static TestPlatform platform;
+
+    @BeforeAll
+    static void start() throws Exception {
+        platform = new TestPlatform();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        platform.close();
+    }
+
+    private static Map<String, Object> create(String name, UUID pkg) {
+        return Map.of("name", name, "image", platform.image.toString(), "package", pkg.toString());
+    }
+
+    @Test
+    void pingNeedsNoSignatureAndAnswersWithApiVersionAndDate() throws Exception {
+        var client = platform.account("pinger");
+        var r = client.get("/--ping");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Api-Version")).isPresent();
+        assertThat(r.headers().firstValue("Date")).isPresent();
+        assertThat(r.headers().firstValue("Request-Id")).isPresent();
+    }
+
+    @Test
+    void unsignedRequestGetsInvalidCredentials() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(platform.url() + "/my/machines")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.body()).contains("\"code\":\"InvalidCredentials\"");
+    }
+
+    @Test
+    void signatureFromAnotherKeyIsRejected() throws Exception {
+        var real = platform.account("forged-victim");
+        var gen = KeyPairGenerator.getInstance("RSA");
+        gen.initialize(2048);
+        // claims the victim's fingerprint but signs with a different private key
+        var forger = new ApiClient(platform.url(), "forged-victim", fingerprintOf(real), gen.generateKeyPair());
+        var r = forger.get("/my/machines");
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.json().get("code")).isEqualTo("InvalidSignature");
+        assertThat(real.get("/my/machines").status()).isEqualTo(200);
+    }
+
+    @Test
+    void dateOutsideTheAllowedSkewIsRejected() throws Exception {
+        var client = platform.account("late-signer");
+        client.fixedDate = ZonedDateTime.now(ZoneOffset.UTC).minusMinutes(10);
+        var r = client.get("/my/machines");
+        assertThat(r.status()).isBetween(400, 401);
+        assertThat(r.json().get("message").toString()).contains("skew");
+    }
+
+    @Test
+    void deletedKeyNoLongerSigns() throws Exception {
+        var client = platform.account("key-remover");
+        var keys = client.get("/my/keys").list();
+        assertThat(keys).hasSize(1);
+        assertThat(client.delete("/my/keys/test").status()).isEqualTo(204);
+        var r = client.get("/my/machines");
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.json().get("code")).isEqualTo("InvalidCredentials");
+    }
+
+    @Test
+    void anotherTenantsMachineIsNotFoundAndItsAccountIsNotAuthorized() throws Exception {
+        var alice = platform.account("alice");
+        var mallory = platform.account("mallory");
+        var made = alice.post("/my/machines", create("secret", platform.smallPackage));
+        assertThat(made.status()).isEqualTo(201);
+        String id = made.json().get("id").toString();
+        assertThat(mallory.get("/my/machines/" + id).status()).isEqualTo(404);
+        assertThat(mallory.post("/my/machines/" + id + "?action=stop", null).status()).isEqualTo(404);
+        assertThat(mallory.delete("/my/machines/" + id).status()).isEqualTo(404);
+        assertThat(mallory.get("/my/machines/" + id + "/tags").status()).isEqualTo(404);
+        assertThat(mallory.get("/my/machines").list()).isEmpty();
+        var asAlice = mallory.get("/alice/machines");
+        assertThat(asAlice.status()).isEqualTo(403);
+        assertThat(asAlice.json().get("code")).isEqualTo("NotAuthorized");
+        assertThat(alice.get("/alice/machines/" + id).status()).isEqualTo(200);
+    }
+
+    @Test
+    void fiftyConcurrentCreatesNeverOvershootTheCountLimit() throws Exception {
+        var client = platform.account("burst");
+        platform.limit("burst", "count", 10);
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        try {
+            List<Callable<ApiClient.Reply>> creates = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                int n = i;
+                creates.add(() -> client.post("/my/machines", create("m" + n, platform.smallPackage)));
+            }
+            List<ApiClient.Reply> replies = new ArrayList<>();
+            for (Future<ApiClient.Reply> f : pool.invokeAll(creates)) {
+                replies.add(f.get());
+            }
+            assertThat(replies.stream().filter(r -> r.status() == 201)).hasSize(10);
+            var refused = replies.stream().filter(r -> r.status() != 201).toList();
+            assertThat(refused).hasSize(40).allSatisfy(r -> {
+                assertThat(r.status()).isEqualTo(403);
+                assertThat(r.json().get("code")).isEqualTo("QuotaExceeded");
+                assertThat(r.json().get("message").toString()).contains("at most 10 machines");
+            });
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(client.get("/my/machines").list()).hasSize(10);
+        var limits = client.get("/my/limits").list();
+        assertThat(limits).anySatisfy(l -> {
+            Map<?, ?> limit = (Map<?, ?>) l;
+            assertThat(limit.get("by")).isEqualTo("count");
+            assertThat(limit.get("used")).isEqualTo(10);
+        });
+    }
+
+    @Test
+    void ramLimitRefusalSaysWhichLimitAndCountsResizes() throws Exception {
+        var client = platform.account("ramcap");
+        platform.limit("ramcap", "ram", 1200);
+        var first = client.post("/my/machines", create("a", platform.bigPackage));
+        assertThat(first.status()).isEqualTo(201);
+        var second = client.post("/my/machines", create("b", platform.smallPackage));
+        assertThat(second.status()).isEqualTo(201);
+        var third = client.post("/my/machines", create("c", platform.smallPackage));
+        assertThat(third.status()).isEqualTo(403);
+        assertThat(third.json().get("message").toString()).contains("1200 MiB of RAM").contains("1152");
+    }
+
+    @Test
+    void createWithTheSameCallerUuidIsIdempotent() throws Exception {
+        var client = platform.account("retrier");
+        UUID id = UUID.randomUUID();
+        Map<String, Object> body = new java.util.HashMap<>(create("once", platform.smallPackage));
+        body.put("uuid", id.toString());
+        var a = client.post("/my/machines", body);
+        var b = client.post("/my/machines", body);
+        assertThat(a.status()).isEqualTo(201);
+        assertThat(b.status()).isEqualTo(201);
+        assertThat(a.json().get("id")).isEqualTo(id.toString());
+        assertThat(b.json().get("id")).isEqualTo(id.toString());
+        assertThat(client.get("/my/machines").list()).hasSize(1);
+        assertThat(client.get("/my/machines/" + id + "/audit").list()).hasSize(1);
+    }
+
+    @Test
+    void badInputGetsCloudApiErrorsNotStackTraces() throws Exception {
+        var client = platform.account("clumsy");
+        var noImage = client.post("/my/machines", Map.of("package", platform.smallPackage.toString()));
+        assertThat(noImage.status()).isEqualTo(409);
+        assertThat(noImage.json().get("code")).isEqualTo("MissingParameter");
+        var badPackage = client.post("/my/machines", Map.of("image", platform.image.toString(), "package", "nope"));
+        assertThat(badPackage.status()).isEqualTo(409);
+        assertThat(badPackage.json().get("message").toString()).contains("package nope does not exist");
+        var badName = client.post("/my/machines", create("-bad name-", platform.smallPackage));
+        assertThat(badName.json().get("code")).isEqualTo("InvalidArgument");
+        var notJson = client.send("POST", "/my/machines", null);
+        assertThat(notJson.status()).isIn(409, 400);
+        assertThat(client.get("/my/machines/not-a-uuid").status()).isEqualTo(404);
+        assertThat(client.get("/my/machines/not-a-uuid").json().get("code")).isEqualTo("ResourceNotFound");
+        assertThat(client.get("/my/nothing-here").json().get("code")).isEqualTo("ResourceNotFound");
+        var badAction = client.post("/my/machines/" + UUID.randomUUID() + "?action=explode", null);
+        assertThat(badAction.status()).isIn(404, 409);
+    }
+
+    @Test
+    void tagsMetadataListingAndActionsFollowTheContract() throws Exception {
+        var client = platform.account("tagger");
+        var made = client.post("/my/machines", Map.of("name", "web", "image", platform.image.toString(),
+                "package", "small", "tag.role", "web", "metadata.motd", "hi"));
+        assertThat(made.status()).isEqualTo(201);
+        assertThat(made.json()).containsEntry("state", "provisioning").containsEntry("package", "small").containsEntry("type", "smartmachine");
+        String id = made.json().get("id").toString();
+        assertThat(client.post("/my/machines/" + id + "/tags", Map.of("env", "prod")).json()).containsEntry("role", "web").containsEntry("env", "prod");
+        assertThat(client.get("/my/machines/" + id + "/tags/env").body()).isEqualTo("\"prod\"");
+        assertThat(client.delete("/my/machines/" + id + "/tags/env").status()).isEqualTo(204);
+        assertThat(client.get("/my/machines/" + id + "/metadata").json()).containsEntry("motd", "hi");
+        var listed = client.get("/my/machines?tag.role=web&limit=5");
+        assertThat(listed.list()).hasSize(1);
+        assertThat(listed.headers().firstValue("x-resource-count")).contains("1");
+        assertThat(client.get("/my/machines?name=other").list()).isEmpty();
+        var stopWhileProvisioning = client.post("/my/machines/" + id + "?action=stop", null);
+        assertThat(stopWhileProvisioning.status()).isEqualTo(409);
+        assertThat(stopWhileProvisioning.json().get("code")).isEqualTo("InvalidState");
+        assertThat(client.post("/my/machines/" + id + "?action=rename&name=web2", null).status()).isEqualTo(202);
+        assertThat(client.get("/my/machines/" + id).json()).containsEntry("name", "web2");
+        assertThat(client.delete("/my/machines/" + id).status()).isEqualTo(204);
+        var audit = client.get("/my/machines/" + id + "/audit").list();
+        assertThat(audit.stream().map(a -> String.valueOf(((Map<?, ?>) a).get("action"))).toList()).contains("provision", "rename", "delete");
+    }
+
+    private static String fingerprintOf(ApiClient client) throws Exception {
+        var key = client.get("/my/keys").list().get(0);
+        return ((Map<?, ?>) key).get("fingerprint").toString();
+    }
+}

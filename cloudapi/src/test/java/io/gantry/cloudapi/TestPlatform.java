@@ -1,0 +1,66 @@
+package io.gantry.cloudapi;
+
+import io.gantry.cloudapi.auth.SshPublicKey;
+import io.gantry.cloudapi.store.DatabaseConfig;
+import io.vertx.core.Vertx;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.util.UUID;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+
+/**
+ * A real cloud API on a real (embedded) PostgreSQL, with a catalogue and accounts seeded, for
+ * integration tests. No provisioner runs, so machines stay provisioning unless a test moves them.
+ */
+final class TestPlatform implements AutoCloseable {
+    final EmbeddedPostgres postgres;
+    final DatabaseConfig db;
+    final Vertx vertx = Vertx.vertx();
+    final CloudApi api;
+    final UUID smallPackage;
+    final UUID bigPackage;
+    final UUID image;
+
+    TestPlatform() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        db = new DatabaseConfig("127.0.0.1", postgres.getPort(), "postgres", "postgres", "postgres", 10);
+        api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "test-1", db, null));
+        try (Seed seed = new Seed(db)) {
+            smallPackage = seed.pkg("small", 128, 1024, 1, 100, 256, "small", true);
+            bigPackage = seed.pkg("big", 1024, 4096, 2, 200, 1024, "big", false);
+            image = seed.image("busybox", "1.0.0", "other", "busybox", "busybox");
+            seed.network("fabric", "10.200.0.0/16", "test network");
+        }
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + api.port();
+    }
+
+    /** A new account with a fresh RSA key registered, and a client signing as it. */
+    ApiClient account(String login) throws Exception {
+        KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+        gen.initialize(2048);
+        KeyPair pair = gen.generateKeyPair();
+        SshPublicKey key = SshPublicKey.parse(PublicKeyEntry.toString(pair.getPublic()) + " " + login);
+        try (Seed seed = new Seed(db)) {
+            UUID account = seed.account(login, login + "@example.test");
+            seed.key(account, "test", key);
+        }
+        return new ApiClient(url(), login, key.md5Fingerprint(), pair);
+    }
+
+    void limit(String login, String by, long value) {
+        try (Seed seed = new Seed(db)) {
+            seed.limit(seed.account(login, login + "@example.test"), by, value, null, null);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        api.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get();
+        postgres.close();
+    }
+}

@@ -1,0 +1,113 @@
+package io.gantry.agent.coord;
+
+import io.gantry.agent.ZoneBackend;
+import io.gantry.common.coord.NodeAdvert;
+import io.gantry.common.coord.NodeCapacity;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's side of coordination, as the launcher uses it: advertises the node, takes its tasks
+ * and reports its zones. Closing stops all three and leaves the zones as they are.
+ */
+public final class NodeCoordinator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeCoordinator.class);
+    private static final long MiB = 1024 * 1024;
+
+    private final NodeMembership membership;
+    private final TaskIntake intake;
+    private final NodeReporter reporter;
+
+    private NodeCoordinator(NodeMembership membership, TaskIntake intake, NodeReporter reporter) {
+        this.membership = membership;
+        this.intake = intake;
+        this.reporter = reporter;
+    }
+
+    /**
+     * Starts coordinating with an already started {@code client}. Tasks still queued from before
+     * (written while no agent ran) are taken at once. Finished tasks are remembered in
+     * {@code stateDir/tasks/finished}.
+     */
+    public static NodeCoordinator start(CuratorFramework client, ZoneBackend backend, NodeAdvert advert, Path stateDir,
+                                        Duration reportInterval) {
+        Clock clock = Clock.systemUTC();
+        String node = advert.node();
+        FinishedTasks finished = new FinishedTasks(stateDir);
+        NodeReporter reporter = new NodeReporter(client, node, backend, reportInterval, clock);
+        TaskIntake intake = new TaskIntake(client, node, new TaskExecutor(backend, clock), finished, reporter::reportSoon, clock);
+        NodeMembership membership = new NodeMembership(client, advert);
+        NodeCoordinator coordinator = new NodeCoordinator(membership, intake, reporter);
+        try {
+            reporter.start();
+            intake.start();
+            membership.start();
+        } catch (RuntimeException e) {
+            coordinator.close();
+            throw e;
+        }
+        LOG.info("node {}: coordinating ({} backend, {} finished tasks remembered)", node, backend.name(), finished.size());
+        return coordinator;
+    }
+
+    public NodeMembership membership() {
+        return membership;
+    }
+
+    public NodeReporter reporter() {
+        return reporter;
+    }
+
+    /** Stops advertising first, so no new work is sent, then lets the current task finish. */
+    @Override
+    public void close() {
+        try {
+            membership.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("node {}: cannot withdraw the advert: {}", membership.advert().node(), e.toString());
+        }
+        intake.close();
+        reporter.close();
+    }
+
+    /**
+     * This host's advert: memory from /proc/meminfo, CPUs as the JVM sees them, disk as the free
+     * space where {@code stateDir} lives.
+     */
+    public static NodeAdvert advertFor(String node, String address, String backend, Map<String, String> traits,
+                                       Path stateDir) {
+        NodeCapacity capacity = new NodeCapacity(memoryMiB(), freeDiskMiB(stateDir), Runtime.getRuntime().availableProcessors());
+        return new NodeAdvert(node, address, backend, capacity, traits, Clock.systemUTC().instant());
+    }
+
+    static long memoryMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    String[] parts = line.trim().split("\\s+"); // "MemTotal:  16318012 kB"
+                    return Long.parseLong(parts[1]) / 1024;
+                }
+            }
+            throw new IllegalStateException("/proc/meminfo has no MemTotal line");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read /proc/meminfo", e);
+        }
+    }
+
+    static long freeDiskMiB(Path stateDir) {
+        try {
+            Files.createDirectories(stateDir);
+            return Files.getFileStore(stateDir).getUsableSpace() / MiB;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot measure the free space of " + stateDir, e);
+        }
+    }
+}

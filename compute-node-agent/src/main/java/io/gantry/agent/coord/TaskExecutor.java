@@ -1,0 +1,111 @@
+package io.gantry.agent.coord;
+
+import io.gantry.agent.ZoneBackend;
+import io.gantry.common.ErrorCode;
+import io.gantry.common.GantryException;
+import io.gantry.common.Zone;
+import io.gantry.common.ZoneSpec;
+import io.gantry.common.ZoneState;
+import io.gantry.common.coord.NodeTask;
+import io.gantry.common.coord.TaskResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Does one {@link NodeTask} with the zone backend and says how it ended. A task that fails is a
+ * result with {@code ok=false}, never an exception.
+ */
+public final class TaskExecutor {
+    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(TaskExecutor.class);
+
+    private final ZoneBackend backend;
+    private final Clock clock;
+
+    public TaskExecutor(ZoneBackend backend, Clock clock) {
+        this.backend = backend;
+        this.clock = clock;
+    }
+
+    public TaskResult execute(NodeTask task) {
+        UUID machine = task.machine() != null ? task.machine() : task.spec() != null ? task.spec().uuid() : null;
+        try {
+            if (task.kind() == null) {
+                throw GantryException.invalid("task " + task.id() + " has no kind");
+            }
+            if (machine == null) {
+                throw GantryException.invalid("task " + task.id() + " names no machine");
+            }
+            return switch (task.kind()) {
+                case CREATE -> outcome(task, machine, backend.create(specOf(task, machine)));
+                case START -> outcome(task, machine, backend.start(machine));
+                case STOP -> outcome(task, machine, backend.stop(machine, grace(task)));
+                case REBOOT -> outcome(task, machine, backend.reboot(machine, grace(task)));
+                case RESIZE -> {
+                    if (task.update() == null) {
+                        throw GantryException.invalid("resize task " + task.id() + " has no update");
+                    }
+                    yield outcome(task, machine, backend.update(machine, task.update()));
+                }
+                case DELETE -> delete(task, machine);
+            };
+        } catch (RuntimeException e) {
+            if (!(e instanceof GantryException)) {
+                LOG.warn("task {} ({} of zone {}) failed unexpectedly", task.id(), task.kind(), machine, e);
+            }
+            Optional<Zone> zone = currentZone(machine);
+            String why = e.getMessage() != null ? e.getMessage() : e.toString();
+            return new TaskResult(task.id(), machine, false, zone.map(Zone::state).orElse(null), zone.map(Zone::ip).orElse(null),
+                    why, clock.instant());
+        }
+    }
+
+    private static ZoneSpec specOf(NodeTask task, UUID machine) {
+        if (task.spec() == null) {
+            throw GantryException.invalid("create task " + task.id() + " has no zone spec");
+        }
+        if (!task.spec().uuid().equals(machine)) {
+            throw GantryException.invalid("create task " + task.id() + " is for machine " + machine
+                    + " but its spec is for " + task.spec().uuid());
+        }
+        return task.spec();
+    }
+
+    private static Duration grace(NodeTask task) {
+        return task.graceSeconds() == null ? DEFAULT_GRACE : Duration.ofSeconds(Math.max(0, task.graceSeconds()));
+    }
+
+    private TaskResult outcome(NodeTask task, UUID machine, Zone zone) {
+        boolean ok = zone.state() != ZoneState.FAILED;
+        return new TaskResult(task.id(), machine, ok, zone.state(), zone.ip(), ok ? null : zone.reason(), clock.instant());
+    }
+
+    /** A zone that is not there is as deleted as it gets: success. */
+    private TaskResult delete(NodeTask task, UUID machine) {
+        if (backend.find(machine).isPresent()) {
+            try {
+                backend.delete(machine);
+            } catch (GantryException e) {
+                if (e.code() != ErrorCode.ResourceNotFound) {
+                    throw e;
+                }
+            }
+        }
+        return new TaskResult(task.id(), machine, true, ZoneState.DELETED, null, null, clock.instant());
+    }
+
+    private Optional<Zone> currentZone(UUID machine) {
+        if (machine == null) {
+            return Optional.empty();
+        }
+        try {
+            return backend.find(machine);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.gantry.platform;
+
+import io.gantry.agent.ZoneAgent;
+import io.gantry.agent.coord.NodeCoordinator;
+import io.gantry.agent.runc.RuncZoneBackend;
+import io.gantry.cloudapi.CloudApi;
+import io.gantry.cloudapi.CloudApiConfig;
+import io.gantry.cloudapi.Seed;
+import io.gantry.cloudapi.auth.SshKeyPair;
+import io.gantry.common.Image;
+import io.gantry.provisioner.Provisioner;
+import io.gantry.provisioner.ProvisionerConfig;
+import io.gantry.provisioner.placement.Overprovision;
+import io.gantry.provisioner.placement.PlacementPolicy;
+import io.gantry.provisioner.placement.Strategy;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.curator.framework.CuratorFramework;
+
+/**
+ * Every role in one process on embedded defaults: ZooKeeper, PostgreSQL, the cloud API, a
+ * provisioner and this machine's agent with the runc backend. Closing stops them in reverse order;
+ * zones keep running and are adopted at the next start.
+ */
+final class DevPlatform implements AutoCloseable {
+    static final String ACCOUNT = "demo";
+
+    record Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, Path keyDir) {
+    }
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    String apiUrl;
+    String keyFingerprint;
+    Path privateKey;
+
+    static DevPlatform start(Settings s, RuncZoneBackend backend, Image busybox) throws Exception {
+        DevPlatform p = new DevPlatform();
+        try {
+            p.startAll(s, backend, busybox);
+            return p;
+        } catch (Exception e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Settings s, RuncZoneBackend backend, Image busybox) throws Exception {
+        Path dev = s.nodeStateDir().resolve("dev");
+        step("ZooKeeper (embedded) on 127.0.0.1:" + s.zkPort());
+        EmbeddedZooKeeper zk = push(EmbeddedZooKeeper.start(dev.resolve("zookeeper"), s.zkPort()));
+        step("PostgreSQL (embedded) on 127.0.0.1:" + s.dbPort());
+        EmbeddedDatabase db = push(EmbeddedDatabase.start(dev.resolve("postgres"), s.dbPort()));
+        Vertx vertx = Vertx.vertx();
+        started.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get());
+        apiUrl = "http://127.0.0.1:" + s.apiPort();
+        step("cloud API on " + apiUrl + " (migrating the schema)");
+        push(CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", s.apiPort(), apiUrl, "dev-1", db.config(), null)));
+        step("seeding account '" + ACCOUNT + "', packages, the busybox image and a network");
+        SshKeyPair key = SshKeyPair.generate(s.keyDir(), "gantry-dev-id_rsa");
+        keyFingerprint = key.publicKey().md5Fingerprint();
+        privateKey = key.privateKeyFile();
+        try (Seed seed = new Seed(db.config())) {
+            seed.pkg("gantry-128M", 128, 1024, 1, 100, 256, "128 MiB, 1 GiB disk, one CPU", true);
+            seed.pkg("gantry-256M", 256, 1024, 1, 100, 512, "256 MiB, 1 GiB disk, one CPU", false);
+            seed.pkg("gantry-1G", 1024, 4096, 2, 200, 1024, "1 GiB, 4 GiB disk, two CPUs", false);
+            seed.image("busybox", "1.0.0", "other", busybox.id(), "BusyBox from the host's busybox-static");
+            seed.network("demo-fabric", "10.200.0.0/16", "each tenant's private subnet on each node");
+            UUID account = seed.account(ACCOUNT, "demo@localhost");
+            seed.key(account, "gantry-dev", key.publicKey());
+            seed.limit(account, "count", 20, null, null);
+            seed.limit(account, "ram", 8192, null, null);
+        }
+        step("provisioner (leader election in ZooKeeper)");
+        CuratorFramework provisionerZk = push(Coordination.connect(zk.connectString()));
+        String jdbc = db.config().jdbcUrl();
+        push(Provisioner.start(provisionerZk, new ProvisionerConfig("dev-" + s.node(), jdbc, db.config().user(), db.config().password(),
+                new PlacementPolicy(new Overprovision(1.0, 1.0), Strategy.SPREAD, 0), Duration.ofMillis(500))));
+        step("agent for node " + s.node() + " (runc)");
+        CuratorFramework agentZk = push(Coordination.connect(zk.connectString()));
+        var advert = NodeCoordinator.advertFor(s.node(), "127.0.0.1", backend.name(), Map.of("dev", "true"), backend.config().stateDir());
+        push(NodeCoordinator.start(agentZk, backend, advert, backend.config().stateDir(), Duration.ofSeconds(5)));
+        ZoneAgent reconcile = push(new ZoneAgent(backend));
+        reconcile.start(Duration.ofSeconds(5));
+    }
+
+    private <T extends AutoCloseable> T push(T resource) {
+        started.push(resource);
+        return resource;
+    }
+
+    private static void step(String what) {
+        System.out.println("  starting " + what);
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                System.err.println("gantry: while stopping: " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package io.gantry.provisioner;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.gantry.common.Json;
+import io.gantry.common.MachineAction;
+import io.gantry.common.ZoneState;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.postgresql.PGConnection;
+
+/**
+ * The provisioner's view of the record: open jobs, machines' placements and states. Every method is
+ * one transaction. Blocking JDBC on the leader's own thread. The cloud API owns the schema.
+ */
+final class JobStore implements AutoCloseable {
+    private final String url;
+    private final String user;
+    private final String password;
+    private Connection db;
+    private Connection listener;
+
+    JobStore(String url, String user, String password) {
+        this.url = url;
+        this.user = user;
+        this.password = password;
+    }
+
+    private Connection db() throws SQLException {
+        if (db == null || db.isClosed() || !db.isValid(2)) {
+            db = DriverManager.getConnection(url, user, password);
+            db.setAutoCommit(false);
+        }
+        return db;
+    }
+
+    /** Waits up to {@code timeout} for the cloud API's NOTIFY that a job was queued. */
+    void awaitJobs(Duration timeout) throws SQLException {
+        if (listener == null || listener.isClosed()) {
+            listener = DriverManager.getConnection(url, user, password);
+            try (var st = listener.createStatement()) {
+                st.execute("LISTEN gantry_jobs");
+            }
+        }
+        listener.unwrap(PGConnection.class).getNotifications((int) Math.max(1, timeout.toMillis()));
+    }
+
+    List<OpenJob> openJobs() throws SQLException {
+        String sql = "select j.id, j.action, j.state, j.node, j.params, m.id, m.account_id, m.name, m.state, m.compute_node,"
+                + " m.memory, m.swap, m.disk, m.vcpus, m.cpu_cap, m.lwps, m.package_name, m.tags, m.affinity"
+                + " from jobs j join machines m on m.id = j.machine_id"
+                + " where j.state in ('queued', 'placed', 'dispatched') order by j.created, j.id";
+        List<OpenJob> jobs = new ArrayList<>();
+        return inTransaction(c -> {
+            try (PreparedStatement st = c.prepareStatement(sql); ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    var machine = new OpenJob.Machine(rs.getObject(6, UUID.class), rs.getObject(7, UUID.class), rs.getString(8),
+                            ZoneState.fromWire(rs.getString(9)), rs.getString(10), rs.getLong(11), rs.getLong(12), rs.getLong(13),
+                            rs.getInt(14), rs.getInt(15), rs.getInt(16), rs.getString(17), stringMap(rs.getString(18)),
+                            list(rs.getString(19)));
+                    jobs.add(new OpenJob(rs.getObject(1, UUID.class), MachineAction.fromWire(rs.getString(2)), rs.getString(3),
+                            rs.getString(4), objectMap(rs.getString(5)), machine));
+                }
+            }
+            return jobs;
+        });
+    }
+
+    /** Every machine that holds capacity somewhere: what placement must count as booked. */
+    List<Booked> bookings() throws SQLException {
+        return inTransaction(c -> {
+            List<Booked> out = new ArrayList<>();
+            try (PreparedStatement st = c.prepareStatement("select id, account_id, name, tags, memory, disk, compute_node from machines"
+                    + " where compute_node is not null and state not in ('deleted', 'failed')");
+                 ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Booked(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class).toString(), rs.getString(3),
+                            stringMap(rs.getString(4)), rs.getLong(5), rs.getLong(6), rs.getString(7)));
+                }
+            }
+            return out;
+        });
+    }
+
+    record Booked(UUID machine, String tenant, String name, Map<String, String> tags, long memoryMiB, long diskMiB, String node) {
+    }
+
+    void markPlaced(UUID job, UUID machine, String node) throws SQLException {
+        inTransaction(c -> {
+            update(c, "update machines set compute_node = ?, updated = now() where id = ?", node, machine);
+            update(c, "update jobs set state = 'placed', node = ?, updated = now() where id = ?", node, job);
+            return null;
+        });
+    }
+
+    void markDispatched(UUID job) throws SQLException {
+        inTransaction(c -> update(c, "update jobs set state = 'dispatched', updated = now() where id = ? and state = 'placed'", job));
+    }
+
+    /** Ends a job: the machine's new state (and address and error), the job's outcome, an audit entry when it failed. */
+    void finish(OpenJob job, ZoneState machineState, String ip, String error) throws SQLException {
+        inTransaction(c -> {
+            update(c, "update machines set state = ?, ip = coalesce(?, ip), error = ?, updated = now() where id = ?",
+                    machineState.wireName(), ip, error, job.machine().id());
+            update(c, "update jobs set state = ?, error = ?, updated = now() where id = ?", error == null ? "succeeded" : "failed", error,
+                    job.id());
+            if (error != null) {
+                update(c, "insert into audit (machine_id, action, success, time, caller, params) values (?, ?, false, now(), 'provisioner', ?)",
+                        job.machine().id(), job.action().wireName(), Json.write(Map.of("error", error)));
+            }
+            if (job.action() == MachineAction.RESIZE && error != null && job.params().get("from") != null) {
+                update(c, "update machines m set package_id = p.id, package_name = p.name, memory = p.memory, swap = p.swap,"
+                                + " disk = p.disk, vcpus = p.vcpus, cpu_cap = p.cpu_cap, lwps = p.lwps from packages p"
+                                + " where m.id = ? and p.id = ?",
+                        job.machine().id(), UUID.fromString(job.params().get("from").toString()));
+            }
+            return null;
+        });
+    }
+
+    /** Machines on a lost node show {@code unknown}; returns how many. */
+    int markNodeUnknown(String node) throws SQLException {
+        return inTransaction(c -> update(c, "update machines set state = 'unknown', updated = now() where compute_node = ?"
+                + " and state in ('running', 'stopped', 'stopping')", node));
+    }
+
+    /** The node's machines with no job in flight, and their recorded states. */
+    Map<UUID, ZoneState> settledMachinesOn(String node) throws SQLException {
+        return inTransaction(c -> {
+            Map<UUID, ZoneState> out = new HashMap<>();
+            try (PreparedStatement st = c.prepareStatement("select m.id, m.state from machines m where m.compute_node = ?"
+                    + " and m.state <> 'deleted' and not exists (select 1 from jobs j where j.machine_id = m.id"
+                    + " and j.state in ('queued', 'placed', 'dispatched'))")) {
+                st.setString(1, node);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getObject(1, UUID.class), ZoneState.fromWire(rs.getString(2)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    void setState(UUID machine, ZoneState state, String ip) throws SQLException {
+        inTransaction(c -> update(c, "update machines set state = ?, ip = coalesce(?, ip), updated = now() where id = ?",
+                state.wireName(), ip, machine));
+    }
+
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T inTransaction(Work<T> work) throws SQLException {
+        Connection c = db();
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // the connection is broken; db() reconnects next time
+            }
+            throw e;
+        }
+    }
+
+    private static int update(Connection c, String sql, Object... values) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                st.setObject(i + 1, values[i]);
+            }
+            return st.executeUpdate();
+        }
+    }
+
+    private static Map<String, Object> objectMap(String json) {
+        try {
+            return json == null ? Map.of() : Json.mapper().readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("corrupt JSON in the record: " + json, e);
+        }
+    }
+
+    private static Map<String, String> stringMap(String json) {
+        Map<String, String> out = new LinkedHashMap<>();
+        objectMap(json).forEach((k, v) -> out.put(k, String.valueOf(v)));
+        return out;
+    }
+
+    private static List<String> list(String json) {
+        try {
+            return json == null ? List.of() : Json.mapper().readValue(json, new TypeReference<List<String>>() {
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("corrupt JSON in the record: " + json, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Connection c : new Connection[] {db, listener}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (SQLException ignored) {
+                // nothing to save on close
+            }
+        }
+    }
+}

@@ -1,0 +1,337 @@
+package io.gantry.provisioner;
+
+import io.gantry.common.Json;
+import io.gantry.common.MachineAction;
+import io.gantry.common.MachineLifecycle;
+import io.gantry.common.Package;
+import io.gantry.common.ResourceUpdate;
+import io.gantry.common.ZoneSpec;
+import io.gantry.common.ZoneState;
+import io.gantry.common.coord.NodeAdvert;
+import io.gantry.common.coord.NodeReport;
+import io.gantry.common.coord.NodeTask;
+import io.gantry.common.coord.TaskResult;
+import io.gantry.common.coord.ZkPaths;
+import io.gantry.provisioner.placement.AffinityRule;
+import io.gantry.provisioner.placement.ClusterState;
+import io.gantry.provisioner.placement.NodeInfo;
+import io.gantry.provisioner.placement.PlacedMachine;
+import io.gantry.provisioner.placement.PlacementDecision;
+import io.gantry.provisioner.placement.PlacementEngine;
+import io.gantry.provisioner.placement.PlacementRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the leader does, on its own thread, until it steps down. A job moves queued → placed →
+ * dispatched → succeeded/failed; each step is committed before the next, and each is safe to repeat,
+ * so a new leader simply carries on from what the database says.
+ */
+public final class LeaderLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaderLoop.class);
+
+    /** Sees every job step as it is committed; tests use it to stop a leader between two steps. */
+    public interface StepHook {
+        StepHook NONE = (job, step) -> {
+        };
+
+        void after(UUID job, String step);
+    }
+
+    private final CuratorFramework zk;
+    private final ProvisionerConfig config;
+    private final StepHook hook;
+    private final JobStore store;
+    private final ClusterState cluster = new ClusterState();
+    private final PlacementEngine engine;
+    private final CuratorCache nodes;
+    private final Map<String, Boolean> alive = new ConcurrentHashMap<>();
+    private final Set<String> reportsToApply = ConcurrentHashMap.newKeySet();
+    private final Set<String> lostNodes = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    LeaderLoop(CuratorFramework zk, ProvisionerConfig config, StepHook hook) {
+        this.zk = zk;
+        this.config = config;
+        this.hook = hook;
+        this.store = new JobStore(config.jdbcUrl(), config.dbUser(), config.dbPassword());
+        this.engine = new PlacementEngine(cluster, config.placement(), RandomGenerator.getDefault());
+        this.nodes = CuratorCache.build(zk, ZkPaths.NODES);
+        this.thread = new Thread(this::run, "gantry-provisioner-leader");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        nodes.listenable().addListener(CuratorCacheListener.builder()
+                .forCreatesAndChanges((before, after) -> onNodeData(after))
+                .forDeletes(this::onNodeDeleted)
+                .build());
+        nodes.start();
+        thread.start();
+    }
+
+    private void onNodeData(ChildData data) {
+        String[] parts = data.getPath().split("/");
+        if (parts.length != 5) {
+            return;
+        }
+        String node = parts[3];
+        switch (parts[4]) {
+            case "alive" -> {
+                NodeAdvert advert = Json.read(new String(data.getData(), StandardCharsets.UTF_8), NodeAdvert.class);
+                cluster.upsertNode(new NodeInfo(node, advert.capacity(), advert.traits(), true));
+                alive.put(node, true);
+                lostNodes.remove(node);
+                reportsToApply.add(node);
+            }
+            case "report" -> reportsToApply.add(node);
+            default -> {
+            }
+        }
+        wake();
+    }
+
+    private void onNodeDeleted(ChildData data) {
+        String[] parts = data.getPath().split("/");
+        if (parts.length == 5 && parts[4].equals("alive")) {
+            String node = parts[3];
+            cluster.setAlive(node, false);
+            alive.put(node, false);
+            lostNodes.add(node);
+            wake();
+        }
+    }
+
+    private final Object wakeup = new Object();
+
+    private void wake() {
+        synchronized (wakeup) {
+            wakeup.notifyAll();
+        }
+    }
+
+    private void run() {
+        try {
+            rebuildBookings();
+        } catch (Exception e) {
+            LOG.error("leader cannot read the record: {}", e.getMessage());
+        }
+        while (running.get()) {
+            try {
+                handleLostNodes();
+                applyReports();
+                for (OpenJob job : firstJobPerMachine(store.openJobs())) {
+                    if (!running.get()) {
+                        return;
+                    }
+                    advance(job);
+                }
+                synchronized (wakeup) {
+                    wakeup.wait(50);
+                }
+                store.awaitJobs(config.pollInterval());
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                if (running.get()) {
+                    LOG.warn("leader loop: {}; retrying", e.toString());
+                    sleepQuietly(1000);
+                }
+            }
+        }
+    }
+
+    private void rebuildBookings() throws Exception {
+        for (JobStore.Booked b : store.bookings()) {
+            if (cluster.node(b.node()).isEmpty()) {
+                // the node has not announced itself (yet); book against an unknown, not-alive node
+                cluster.upsertNode(new NodeInfo(b.node(), new io.gantry.common.coord.NodeCapacity(0, 0, 0), Map.of(), false));
+            }
+            cluster.book(b.node(), new PlacedMachine(b.machine(), b.tenant(), b.name(), b.tags(), b.memoryMiB(), b.diskMiB()));
+        }
+    }
+
+    private static List<OpenJob> firstJobPerMachine(List<OpenJob> jobs) {
+        Set<UUID> seen = new HashSet<>();
+        return jobs.stream().filter(j -> seen.add(j.machine().id())).toList();
+    }
+
+    private void advance(OpenJob job) throws Exception {
+        switch (job.state()) {
+            case "queued" -> place(job);
+            case "placed" -> dispatch(job, job.node());
+            case "dispatched" -> collect(job);
+            default -> throw new IllegalStateException("job " + job.id() + " is in unknown state " + job.state());
+        }
+    }
+
+    private void place(OpenJob job) throws Exception {
+        var m = job.machine();
+        if (job.action() != MachineAction.PROVISION) {
+            if (m.computeNode() == null) {
+                // never placed (its provision failed before placement): nothing on any node to act on
+                boolean delete = job.action() == MachineAction.DELETE;
+                store.finish(job, delete ? ZoneState.DELETED : m.state(), null,
+                        delete ? null : "the machine was never placed on a node");
+                return;
+            }
+            store.markPlaced(job.id(), m.id(), m.computeNode());
+            hook.after(job.id(), "placed");
+            dispatch(job, m.computeNode());
+            return;
+        }
+        String node;
+        var existing = cluster.nodeOf(m.id());
+        if (existing.isPresent()) {
+            node = existing.get();
+        } else {
+            var request = new PlacementRequest(m.id(), m.account().toString(), m.name(), m.tags(), m.memoryMiB(), m.diskMiB(),
+                    Map.of(), m.affinity().stream().map(AffinityRule::parse).toList());
+            PlacementDecision decision = engine.place(request);
+            if (decision instanceof PlacementDecision.NoFit noFit) {
+                LOG.info("machine {} cannot be placed: {}", m.id(), noFit.reason());
+                store.finish(job, ZoneState.FAILED, null, noFit.reason());
+                return;
+            }
+            node = ((PlacementDecision.Placed) decision).node();
+        }
+        try {
+            store.markPlaced(job.id(), m.id(), node);
+        } catch (Exception e) {
+            cluster.release(m.id());
+            throw e;
+        }
+        hook.after(job.id(), "placed");
+        dispatch(job, node);
+    }
+
+    private void dispatch(OpenJob job, String node) throws Exception {
+        NodeTask task = taskFor(job);
+        try {
+            zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT)
+                    .forPath(ZkPaths.task(node, job.id().toString()), Json.write(task).getBytes(StandardCharsets.UTF_8));
+        } catch (KeeperException.NodeExistsException e) {
+            // written before a leader change: the same task
+        }
+        hook.after(job.id(), "task-written");
+        store.markDispatched(job.id());
+        hook.after(job.id(), "dispatched");
+    }
+
+    private NodeTask taskFor(OpenJob job) {
+        var m = job.machine();
+        Package pkg = new Package(m.packageName(), m.memoryMiB(), m.swapMiB(), m.vcpus(), m.cpuCap(), m.lwps(), m.diskMiB());
+        return switch (job.action()) {
+            case PROVISION -> new NodeTask(job.id(), job.action().task(), m.id(),
+                    new ZoneSpec(m.id(), m.name(), m.account().toString(), String.valueOf(job.params().get("image")), pkg),
+                    null, null, Instant.now());
+            case RESIZE -> new NodeTask(job.id(), job.action().task(), m.id(), null,
+                    new ResourceUpdate(pkg.memoryMiB(), pkg.swapMiB(), pkg.vcpus(), pkg.cpuCap(), pkg.lwps(), pkg.diskMiB()),
+                    null, Instant.now());
+            case STOP, REBOOT -> new NodeTask(job.id(), job.action().task(), m.id(), null, null, 10, Instant.now());
+            case START, DELETE -> new NodeTask(job.id(), job.action().task(), m.id(), null, null, 10, Instant.now());
+        };
+    }
+
+    private void collect(OpenJob job) throws Exception {
+        String path = ZkPaths.result(job.node(), job.id().toString());
+        byte[] data;
+        try {
+            data = zk.getData().forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+            if (zk.checkExists().forPath(ZkPaths.task(job.node(), job.id().toString())) == null) {
+                dispatch(job, job.node()); // the task vanished without a result (e.g. lost with a ZooKeeper reset): write it again
+            }
+            return;
+        }
+        TaskResult result = Json.read(new String(data, StandardCharsets.UTF_8), TaskResult.class);
+        ZoneState after = MachineLifecycle.afterResult(job.action(), job.machine().state(), result);
+        store.finish(job, after, result.ip(), result.ok() ? null : result.error());
+        hook.after(job.id(), "finished");
+        if (after == ZoneState.DELETED || after == ZoneState.FAILED) {
+            cluster.release(job.machine().id());
+        } else if (job.action() == MachineAction.RESIZE) {
+            cluster.resize(job.machine().id(), job.machine().memoryMiB(), job.machine().diskMiB());
+        }
+        try {
+            zk.delete().forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+            // already cleaned up
+        }
+    }
+
+    private void handleLostNodes() throws Exception {
+        for (String node : List.copyOf(lostNodes)) {
+            if (Boolean.FALSE.equals(alive.get(node))) {
+                int n = store.markNodeUnknown(node);
+                LOG.warn("node {} lost its ZooKeeper session; {} machines marked unknown", node, n);
+            }
+            lostNodes.remove(node);
+        }
+    }
+
+    /** The node is the truth for what it runs: settle recorded states to the agent's report. */
+    private void applyReports() throws Exception {
+        for (String node : List.copyOf(reportsToApply)) {
+            reportsToApply.remove(node);
+            if (!Boolean.TRUE.equals(alive.get(node))) {
+                continue;
+            }
+            byte[] data;
+            try {
+                data = zk.getData().forPath(ZkPaths.report(node));
+            } catch (KeeperException.NoNodeException e) {
+                continue;
+            }
+            NodeReport report = Json.read(new String(data, StandardCharsets.UTF_8), NodeReport.class);
+            for (var entry : store.settledMachinesOn(node).entrySet()) {
+                NodeReport.ReportedZone seen = report.zones().get(entry.getKey());
+                if (seen == null) {
+                    continue;
+                }
+                var next = MachineLifecycle.fromReport(entry.getValue(), seen.state());
+                if (next.isPresent()) {
+                    store.setState(entry.getKey(), next.get(), seen.ip());
+                }
+            }
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        nodes.close();
+        store.close();
+    }
+}

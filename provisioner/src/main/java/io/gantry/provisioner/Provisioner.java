@@ -1,0 +1,90 @@
+package io.gantry.provisioner;
+
+import io.gantry.common.coord.ZkPaths;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A provisioner instance. Any number may run; a Curator {@link LeaderLatch} picks one to lead, and
+ * only the leader places and dispatches. A new leader rebuilds everything from the database and
+ * ZooKeeper and resumes every half-done job.
+ */
+public final class Provisioner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Provisioner.class);
+    private final CuratorFramework zk;
+    private final ProvisionerConfig config;
+    private final LeaderLatch latch;
+    private final AtomicReference<LeaderLoop> leading = new AtomicReference<>();
+    private final LeaderLoop.StepHook hook;
+
+    private Provisioner(CuratorFramework zk, ProvisionerConfig config, LeaderLoop.StepHook hook) {
+        this.zk = zk;
+        this.config = config;
+        this.hook = hook;
+        this.latch = new LeaderLatch(zk, ZkPaths.PROVISIONER_LEADER, config.id());
+    }
+
+    public static Provisioner start(CuratorFramework zk, ProvisionerConfig config) {
+        return start(zk, config, LeaderLoop.StepHook.NONE);
+    }
+
+    /** As {@link #start(CuratorFramework, ProvisionerConfig)}, with a hook that sees each job step (tests stop a leader between steps). */
+    public static Provisioner start(CuratorFramework zk, ProvisionerConfig config, LeaderLoop.StepHook hook) {
+        Provisioner p = new Provisioner(zk, config, hook);
+        p.latch.addListener(new LeaderLatchListener() {
+            @Override
+            public void isLeader() {
+                p.lead();
+            }
+
+            @Override
+            public void notLeader() {
+                p.stepDown();
+            }
+        });
+        try {
+            p.latch.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("provisioner " + config.id() + " cannot join the leader election: " + e.getMessage(), e);
+        }
+        return p;
+    }
+
+    public boolean isLeader() {
+        return latch.hasLeadership();
+    }
+
+    public String id() {
+        return config.id();
+    }
+
+    private synchronized void lead() {
+        LOG.info("provisioner {} leads", config.id());
+        LeaderLoop loop = new LeaderLoop(zk, config, hook);
+        leading.set(loop);
+        loop.start();
+    }
+
+    private synchronized void stepDown() {
+        LeaderLoop loop = leading.getAndSet(null);
+        if (loop != null) {
+            LOG.info("provisioner {} no longer leads", config.id());
+            loop.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        stepDown();
+        try {
+            latch.close(LeaderLatch.CloseMode.SILENT);
+        } catch (IOException | IllegalStateException e) {
+            LOG.debug("leader latch close: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.gantry.provisioner.placement;
+
+import io.gantry.common.GantryException;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One Triton affinity rule: where a new machine must (or should) go relative to the tenant's machines.
+ *
+ * <p>Text form {@code KEY OP VALUE}. KEY {@code instance} (synonyms {@code container}, {@code inst}) matches the
+ * tenant's machines by name (or by UUID when VALUE is a literal UUID); any other KEY is a tag name and matches
+ * machines whose tag of that name has a matching value ({@code role} is just a tag). OP is {@code ==} (must be on a
+ * node with a match), {@code !=} (must not), or the soft forms {@code ==~} and {@code !=~} (Triton's spelling;
+ * {@code =~} and {@code !~} are accepted too), which only prefer. VALUE is a literal, a glob with {@code *}, or
+ * {@code /regex/}; see {@link ValuePattern}.
+ *
+ * @param key   {@code instance} or a tag name
+ * @param equal true for {@code ==} (together), false for {@code !=} (apart)
+ * @param soft  a preference rather than a requirement
+ * @param value what the machine's name or tag value must match
+ */
+public record AffinityRule(String key, boolean equal, boolean soft, ValuePattern value) {
+    /** The key for rules about machines themselves rather than their tags. */
+    public static final String INSTANCE = "instance";
+
+    private static final String FORMS = "expected KEY==VALUE, KEY!=VALUE, KEY==~VALUE or KEY!=~VALUE, where KEY is "
+            + "'instance', 'container' or a tag name (for example instance!=db1, role==~web, instance!=/^db[0-9]+$/)";
+
+    public AffinityRule {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        key = normalizeKey(key);
+    }
+
+    /** Reads Triton's rule text; text that is not a rule is an {@link io.gantry.common.ErrorCode#InvalidArgument}. */
+    public static AffinityRule parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw GantryException.invalid("an affinity rule must not be empty; " + FORMS);
+        }
+        String t = text.strip();
+        int op = -1;
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c == '=' || c == '!' || c == '~') {
+                op = i;
+                break;
+            }
+        }
+        if (op < 0) {
+            throw GantryException.invalid("affinity rule '" + t + "' has no operator; " + FORMS);
+        }
+        boolean equal;
+        boolean soft = false;
+        int valueAt;
+        if (t.startsWith("==", op)) {
+            equal = true;
+            valueAt = op + 2;
+        } else if (t.startsWith("!=", op)) {
+            equal = false;
+            valueAt = op + 2;
+        } else if (t.startsWith("=~", op)) {
+            equal = true;
+            soft = true;
+            valueAt = op + 2;
+        } else if (t.startsWith("!~", op)) {
+            equal = false;
+            soft = true;
+            valueAt = op + 2;
+        } else {
+            throw GantryException.invalid("affinity rule '" + t + "' has an unknown operator at '" + t.substring(op)
+                    + "'; " + FORMS);
+        }
+        if (!soft && valueAt < t.length() && t.charAt(valueAt) == '~') {
+            soft = true;
+            valueAt++;
+        }
+        String key = t.substring(0, op).strip();
+        String value = t.substring(valueAt).strip();
+        if (key.isEmpty()) {
+            throw GantryException.invalid("affinity rule '" + t + "' has no key before its operator; " + FORMS);
+        }
+        if (key.chars().anyMatch(Character::isWhitespace)) {
+            throw GantryException.invalid("affinity rule '" + t + "' has a space in its key '" + key + "'; " + FORMS);
+        }
+        if (value.isEmpty()) {
+            throw GantryException.invalid("affinity rule '" + t + "' has no value after its operator; " + FORMS);
+        }
+        try {
+            return new AffinityRule(key, equal, soft, ValuePattern.of(value));
+        } catch (GantryException e) {
+            throw GantryException.invalid("affinity rule '" + t + "': " + e.getMessage());
+        }
+    }
+
+    /** Reads each of {@code texts}; null is no rules. */
+    public static List<AffinityRule> parseAll(List<String> texts) {
+        return texts == null ? List.of() : texts.stream().map(AffinityRule::parse).toList();
+    }
+
+    /** True when the rule is about machines by name or id, false when it is about a tag. */
+    public boolean instanceRule() {
+        return key.equals(INSTANCE);
+    }
+
+    /** Whether {@code machine} is one this rule refers to (the tenant is the caller's to check). */
+    public boolean matches(PlacedMachine machine) {
+        if (instanceRule()) {
+            // a literal UUID names the machine by id (as Triton does); anything else matches names only
+            return value.matches(machine.name()) || value.literal() && value.text().length() == 36
+                    && value.text().equalsIgnoreCase(machine.id().toString());
+        }
+        return value.matches(machine.tags().get(key));
+    }
+
+    /** Whether any of {@code machines} matches. */
+    public boolean matchesAny(List<PlacedMachine> machines) {
+        for (int i = 0, n = machines.size(); i < n; i++) {
+            if (matches(machines.get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Triton's spelling, e.g. {@code instance!=~db*}. */
+    @Override
+    public String toString() {
+        return key + (equal ? "==" : "!=") + (soft ? "~" : "") + value.text();
+    }
+
+    private static String normalizeKey(String key) {
+        return switch (key) {
+            case "instance", "container", "inst" -> INSTANCE;
+            default -> key;
+        };
+    }
+}

@@ -1,0 +1,29 @@
+package io.gantry.provisioner.placement;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/** The outcome of {@link PlacementEngine#place}: booked on a node, or why no node fits. */
+public sealed interface PlacementDecision {
+
+    /** The machine is booked on {@code node}: its capacity is already reserved in the {@link ClusterState}. */
+    record Placed(String node) implements PlacementDecision {
+        public Placed {
+            Objects.requireNonNull(node, "node");
+        }
+    }
+
+    /**
+     * No node can take the machine. {@code reason} is written for the tenant (e.g. "no node has 65536 MiB of memory
+     * free; the largest free is 12288 MiB"); {@code rejectedBy} counts, per filter in the order they run, the nodes
+     * that filter was the first to reject.
+     */
+    record NoFit(String reason, Map<String, Integer> rejectedBy) implements PlacementDecision {
+        public NoFit {
+            Objects.requireNonNull(reason, "reason");
+            rejectedBy = rejectedBy == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(rejectedBy));
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.gantry.provisioner.placement;
+
+import io.gantry.common.GantryException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * What to place: the machine, its owner and name and tags (which later requests' affinity rules match against),
+ * its size, the traits a node must have, and its affinity rules. Null maps and lists are read as empty.
+ */
+public record PlacementRequest(UUID machine, String tenant, String name, Map<String, String> tags,
+                               long memoryMiB, long diskMiB, Map<String, String> requiredTraits,
+                               List<AffinityRule> affinity) {
+    public PlacementRequest {
+        Objects.requireNonNull(machine, "machine");
+        Objects.requireNonNull(tenant, "tenant");
+        name = name == null ? "" : name;
+        tags = Maps.copy(tags);
+        requiredTraits = Maps.copy(requiredTraits);
+        affinity = affinity == null ? List.of() : List.copyOf(affinity);
+        if (memoryMiB < 0 || diskMiB < 0) {
+            throw GantryException.invalid("machine " + machine + " asks for a negative size: " + memoryMiB
+                    + " MiB of memory, " + diskMiB + " MiB of disk");
+        }
+    }
+
+    /** A request with no traits and no affinity rules. */
+    public static PlacementRequest of(UUID machine, String tenant, String name, long memoryMiB, long diskMiB) {
+        return new PlacementRequest(machine, tenant, name, Map.of(), memoryMiB, diskMiB, Map.of(), List.of());
+    }
+
+    /** The machine as it is booked once placed. */
+    public PlacedMachine toPlaced() {
+        return new PlacedMachine(machine, tenant, name, tags, memoryMiB, diskMiB);
+    }
+
+    boolean hasHardAffinity() {
+        for (AffinityRule r : affinity) {
+            if (!r.soft()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean hasSoftAffinity() {
+        for (AffinityRule r : affinity) {
+            if (r.soft()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,118 @@
+package io.gantry.provisioner.placement;
+
+import static io.gantry.provisioner.placement.Fixtures.machine;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gantry.common.ErrorCode;
+import io.gantry.common.GantryException;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class AffinityRuleTest {
+
+    @Test
+    void hardInstanceRuleReadsKeyOperatorAndValue() {
+        AffinityRule rule = AffinityRule.parse("instance==db1");
+        assertThat(rule.key()).isEqualTo("instance");
+        assertThat(rule.instanceRule()).isTrue();
+        assertThat(rule.equal()).isTrue();
+        assertThat(rule.soft()).isFalse();
+        assertThat(rule.value().text()).isEqualTo("db1");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "instance==~db1, true, true",
+        "instance!=~db1, false, true",
+        "instance=~db1, true, true",
+        "instance!~db1, false, true",
+        "instance==db1, true, false",
+        "instance!=db1, false, false",
+    })
+    void tildeMakesTheRuleSoftInTritonsAndTheShortSpelling(String text, boolean equal, boolean soft) {
+        AffinityRule rule = AffinityRule.parse(text);
+        assertThat(rule.equal()).isEqualTo(equal);
+        assertThat(rule.soft()).isEqualTo(soft);
+        assertThat(rule.value().text()).isEqualTo("db1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"container==db1", "inst==db1", "  instance == db1  "})
+    void containerAndInstAreSynonymsOfInstanceAndSpacesAroundPartsAreIgnored(String text) {
+        assertThat(AffinityRule.parse(text)).isEqualTo(AffinityRule.parse("instance==db1"));
+    }
+
+    @Test
+    void anyOtherKeyIsATagRuleMatchingThatTagsValue() {
+        AffinityRule rule = AffinityRule.parse("role!=web");
+        assertThat(rule.instanceRule()).isFalse();
+        assertThat(rule.matches(machine("t", "a", Map.of("role", "web"), 1))).isTrue();
+        assertThat(rule.matches(machine("t", "web", Map.of("role", "db"), 1))).isFalse();
+        assertThat(rule.matches(machine("t", "web", Map.of(), 1))).isFalse();
+    }
+
+    @Test
+    void globsMatchTheWholeName() {
+        AffinityRule rule = AffinityRule.parse("instance==db*");
+        assertThat(rule.matches(machine("t", "db1", 1))).isTrue();
+        assertThat(rule.matches(machine("t", "db", 1))).isTrue();
+        assertThat(rule.matches(machine("t", "mydb1", 1))).isFalse();
+        assertThat(AffinityRule.parse("instance==*-db-*").matches(machine("t", "a-db-2", 1))).isTrue();
+        assertThat(AffinityRule.parse("instance==d.1").matches(machine("t", "db1", 1))).isFalse();
+    }
+
+    @Test
+    void regexesBetweenSlashesAreFoundAnywhereInTheName() {
+        assertThat(AffinityRule.parse("instance==/db[0-9]/").matches(machine("t", "mydb7x", 1))).isTrue();
+        assertThat(AffinityRule.parse("instance==/^db[0-9]$/").matches(machine("t", "mydb7", 1))).isFalse();
+        assertThat(AffinityRule.parse("role==/^(web|api)$/").matches(machine("t", "x", Map.of("role", "api"), 1)))
+                .isTrue();
+    }
+
+    @Test
+    void aLiteralUuidNamesTheMachineById() {
+        PlacedMachine m = machine("t", "db1", 1);
+        assertThat(AffinityRule.parse("instance==" + m.id()).matches(m)).isTrue();
+        assertThat(AffinityRule.parse("instance==" + UUID.randomUUID()).matches(m)).isFalse();
+    }
+
+    @Test
+    void printsInTritonsSpellingAndParsesBackToItself() {
+        for (String text : new String[] {"instance==db1", "instance!=~db*", "role==~/^w/", "role!=web"}) {
+            assertThat(AffinityRule.parse(text)).hasToString(text);
+            assertThat(AffinityRule.parse(AffinityRule.parse(text).toString())).isEqualTo(AffinityRule.parse(text));
+        }
+        assertThat(AffinityRule.parse("container=~db1")).hasToString("instance==~db1");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "''                | must not be empty",
+        "instance          | has no operator",
+        "instance=db1      | unknown operator",
+        "instance<>db1     | has no operator",
+        "==db1             | has no key",
+        "instance==        | has no value",
+        "instance!=~       | has no value",
+        "my tag==x         | has a space in its key",
+        "instance==/[/     | is not valid",
+        "instance==//      | is empty",
+    })
+    void badTextIsAnInvalidArgumentThatSaysWhatIsWrong(String text, String says) {
+        assertThatThrownBy(() -> AffinityRule.parse(text))
+                .isInstanceOf(GantryException.class)
+                .hasMessageContaining(says)
+                .extracting(e -> ((GantryException) e).code()).isEqualTo(ErrorCode.InvalidArgument);
+    }
+
+    @Test
+    void nullTextIsAnInvalidArgument() {
+        assertThatThrownBy(() -> AffinityRule.parse(null)).isInstanceOf(GantryException.class)
+                .hasMessageContaining("expected KEY==VALUE");
+    }
+}

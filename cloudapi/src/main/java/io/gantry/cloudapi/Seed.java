@@ -34,11 +34,14 @@ public final class Seed implements AutoCloseable {
                 name, memoryMiB, memoryMiB, diskMiB, vcpus, cpuCap, lwps, description, isDefault);
     }
 
+    /** The image, pointing at {@code nodeImage} (the sha256 id compute nodes know it by) even if it existed before. */
     public UUID image(String name, String version, String os, String nodeImage, String description) {
-        return upsert("select id from images where name = ? and version = '" + version.replace("'", "") + "'", name,
+        UUID id = upsert("select id from images where name = ? and version = '" + version.replace("'", "") + "'", name,
                 "insert into images (id, name, version, os, type, state, public, published_at, description, node_image)"
                         + " values (?, ?, ?, ?, 'zone-dataset', 'active', true, ?, ?, ?)",
                 name, version, os, Timestamp.from(Instant.now()), description, nodeImage);
+        execute("update images set node_image = ? where id = ?", nodeImage, id);
+        return id;
     }
 
     public UUID network(String name, String subnet, String description) {

@@ -238,6 +238,7 @@ class NodeCoordinatorTest {
         NodeTask task = create(machine);
         String taskPath = ZkPaths.task(NODE, task.id().toString());
         // a child under the task znode makes the publishing transaction's delete fail (not empty)
+        ZkNodes.ensurePersistent(provisioner, ZkPaths.tasks(NODE)); // a transaction makes no parents
         provisioner.transaction().forOperations(
                 provisioner.transactionOp().create().forPath(taskPath, Json.write(task).getBytes(StandardCharsets.UTF_8)),
                 provisioner.transactionOp().create().forPath(taskPath + "/pin"));

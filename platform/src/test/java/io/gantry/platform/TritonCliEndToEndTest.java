@@ -1,0 +1,201 @@
+package io.gantry.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.agent.host.Cmd;
+import io.gantry.agent.host.HostProbe;
+import io.gantry.common.Json;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The real `triton` CLI (npm package triton 7.17.0, unmodified) against `gantry dev` running as its
+ * own process, with real runc zones. Checks on the node that the zone exists with the package's caps
+ * and is gone after delete. Needs root, runc and npm (with the npm registry reachable or the package
+ * in npm's cache).
+ */
+@Tag("zones")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TritonCliEndToEndTest {
+    private static final String TRITON_VERSION = "7.17.0";
+    private final String node = "e2e" + ProcessHandle.current().pid() % 10000;
+    private Path work;
+    private Path stateDir;
+    private Process dev;
+    private final BlockingQueue<String> devLines = new LinkedBlockingQueue<>();
+    private final StringBuilder devLog = new StringBuilder();
+    private Path triton;
+    private Map<String, String> env;
+
+    @BeforeAll
+    void startGantryDev() throws Exception {
+        HostProbe.whyNoRealZones().ifPresent(why -> assumeTrue(false, why));
+        assumeTrue(Cmd.run("npm", "--version").ok(), "npm is not installed; the end-to-end test installs the triton CLI with it");
+        work = Files.createTempDirectory("gantry-e2e-");
+        stateDir = work.resolve("state");
+        triton = installTriton(work.resolve("triton-cli"));
+        int api = freePort();
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                "io.gantry.platform.GantryCommand", "--node", node, "--state-dir", stateDir.toString(), "dev",
+                "--api-port", Integer.toString(api), "--zk-port", Integer.toString(freePort()), "--db-port", Integer.toString(freePort()),
+                "--key-dir", work.resolve("home/.ssh").toString());
+        dev = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(dev.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    synchronized (devLog) {
+                        devLog.append(line).append('\n');
+                    }
+                    devLines.add(line);
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        }, "gantry-dev-output");
+        reader.setDaemon(true);
+        reader.start();
+        String keyId = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < deadline) {
+            String line = devLines.poll(1, TimeUnit.SECONDS);
+            if (line == null) {
+                assertThat(dev.isAlive()).as("gantry dev exited early:\n" + log()).isTrue();
+                continue;
+            }
+            Matcher m = Pattern.compile("export TRITON_KEY_ID=(\\S+)").matcher(line);
+            if (m.find()) {
+                keyId = m.group(1);
+            }
+            if (line.contains("gantry dev is running")) {
+                break;
+            }
+        }
+        assertThat(keyId).as("gantry dev printed the TRITON_KEY_ID line:\n" + log()).isNotNull();
+        env = Map.of("HOME", work.resolve("home").toString(), "TRITON_URL", "http://127.0.0.1:" + api,
+                "TRITON_ACCOUNT", "demo", "TRITON_KEY_ID", keyId, "TRITON_TLS_INSECURE", "1");
+    }
+
+    private String log() {
+        synchronized (devLog) {
+            return devLog.toString();
+        }
+    }
+
+    private static Path installTriton(Path prefix) throws IOException {
+        Path bin = prefix.resolve("node_modules/.bin/triton");
+        if (!Files.exists(bin)) {
+            Files.createDirectories(prefix);
+            Cmd.Result r = Cmd.run("npm", "install", "--prefix", prefix.toString(), "--no-audit", "--no-fund", "--loglevel=error",
+                    "triton@" + TRITON_VERSION);
+            assertThat(r.ok()).as("npm install triton@" + TRITON_VERSION + ": " + r.stderr()).isTrue();
+        }
+        return bin;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private String triton(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(triton.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("triton " + String.join(" ", args) + " finished").isTrue();
+        assertThat(p.exitValue()).as("triton " + String.join(" ", args) + ":\n" + out + "\ngantry dev said:\n" + log()).isZero();
+        return out;
+    }
+
+    private JsonNode gantryJson(String... args) {
+        List<String> all = new ArrayList<>(List.of("--node", node, "--state-dir", stateDir.toString()));
+        all.addAll(List.of(args));
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            assertThat(GantryCommand.run(all.toArray(String[]::new))).isZero();
+        } finally {
+            System.setOut(old);
+        }
+        return Json.read(out.toString(StandardCharsets.UTF_8), JsonNode.class);
+    }
+
+    @AfterAll
+    void stopEverything() throws Exception {
+        if (dev != null) {
+            dev.destroy();
+            if (!dev.waitFor(60, TimeUnit.SECONDS)) {
+                dev.destroyForcibly().waitFor();
+            }
+        }
+        if (stateDir != null) {
+            GantryCommand.run("--node", node, "--state-dir", stateDir.toString(), "node", "destroy", "--yes");
+            Cmd.check("rm", "-rf", "--one-file-system", work.toString());
+        }
+    }
+
+    @Test
+    void tritonCliDrivesAZoneThroughItsWholeLife() throws Exception {
+        assertThat(triton("package", "list")).contains("gantry-128M", "gantry-256M");
+        assertThat(triton("image", "list")).contains("busybox");
+        assertThat(triton("network", "list")).contains("demo-fabric");
+
+        assertThat(triton("instance", "create", "-w", "-n", "e2e1", "busybox", "gantry-128M")).contains("Created instance e2e1");
+        assertThat(triton("instance", "list")).contains("e2e1").contains("running");
+        JsonNode machine = Json.read(triton("instance", "get", "-j", "e2e1"), JsonNode.class);
+        String id = machine.path("id").asText();
+        assertThat(machine.path("state").asText()).isEqualTo("running");
+        assertThat(machine.path("compute_node").asText()).isEqualTo(node);
+        assertThat(machine.path("memory").asLong()).isEqualTo(128);
+
+        JsonNode zone = gantryJson("zone", "get", id, "--json");
+        assertThat(zone.path("state").asText()).as("the zone on the node").isEqualTo("running");
+        JsonNode stats = gantryJson("zone", "stats", id);
+        assertThat(stats.path("memoryLimitBytes").asLong()).as("package memory as the cgroup cap").isEqualTo(128L << 20);
+        assertThat(stats.path("lwpsLimit").asLong()).as("package lwps").isEqualTo(256);
+        assertThat(stats.path("cpuQuotaMicros").asLong()).as("package cpu_cap 100").isEqualTo(100_000);
+
+        triton("instance", "stop", "-w", "e2e1");
+        assertThat(gantryJson("zone", "get", id, "--json").path("state").asText()).isEqualTo("stopped");
+        triton("instance", "start", "-w", "e2e1");
+        assertThat(gantryJson("zone", "get", id, "--json").path("state").asText()).isEqualTo("running");
+
+        triton("instance", "resize", "-w", "e2e1", "gantry-256M");
+        assertThat(gantryJson("zone", "stats", id).path("memoryLimitBytes").asLong()).as("resized live").isEqualTo(256L << 20);
+        assertThat(Json.read(triton("instance", "get", "-j", "e2e1"), JsonNode.class).path("package").asText()).isEqualTo("gantry-256M");
+
+        triton("instance", "tag", "set", "-w", "e2e1", "role=web");
+        assertThat(triton("instance", "tag", "list", "e2e1")).contains("\"role\": \"web\"");
+
+        triton("instance", "delete", "-f", "-w", "e2e1");
+        assertThat(triton("instance", "list")).doesNotContain("e2e1");
+        JsonNode zones = gantryJson("zone", "list", "--json");
+        assertThat(zones.findValuesAsText("uuid")).as("the zone is gone from the node").doesNotContain(id);
+    }
+}

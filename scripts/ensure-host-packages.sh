@@ -12,6 +12,7 @@ if [ "${1:-}" != "--build-only" ]; then
   command -v mkfs.ext4 >/dev/null 2>&1 || need+=(e2fsprogs)
   [ -x /usr/bin/tini-static ] || need+=(tini)
   [ -x /bin/busybox ] || need+=(busybox-static)
+  command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)  # gantry dev makes the demo account's key
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "agent", description = "Run the compute-node agent: adopt this node's zones and keep their records true.")
+@Command(name = "agent", defaultValueProvider = ConfigFile.class,
+        description = "Run the compute-node agent: adopt this node's zones, keep their records true and, with --zk, take tasks from the cluster.")
 final class AgentCommand implements Callable<Integer> {
     @ParentCommand
     GantryCommand root;
@@ -23,11 +24,31 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--once", description = "Reconcile once and exit.")
     boolean once;
 
+    @Option(names = "--zk", defaultValue = "${env:GANTRY_ZK:-}",
+            description = "ZooKeeper connect string: register this node and run the tasks the provisioner sends (env GANTRY_ZK).")
+    String zk;
+
+    @Option(names = "--address", defaultValue = "${env:GANTRY_NODE_ADDRESS:-127.0.0.1}", description = "This node's address, as advertised (default ${DEFAULT-VALUE}).")
+    String address;
+
+    @Option(names = "--trait", description = "A trait placement can require, KEY=VALUE (repeatable).")
+    java.util.Map<String, String> traits = new java.util.HashMap<>();
+
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws Exception {
         try (RuncZoneBackend backend = Node.open(root)) {
             printSummary(backend);
-            return runUntilStopped(backend, Duration.ofSeconds(interval), once);
+            if (zk == null || zk.isBlank() || once) {
+                return runUntilStopped(backend, Duration.ofSeconds(interval), once);
+            }
+            Node.ensureBusyboxImage(backend.config(), backend.images());
+            try (var client = Coordination.connect(zk);
+                 var coordinator = io.gantry.agent.coord.NodeCoordinator.start(client, backend,
+                         io.gantry.agent.coord.NodeCoordinator.advertFor(root.node, address, backend.name(), traits, backend.config().stateDir()),
+                         backend.config().stateDir(), Duration.ofSeconds(interval))) {
+                System.out.println("node " + root.node + " registered at " + zk + "; taking tasks");
+                return runUntilStopped(backend, Duration.ofSeconds(interval), false);
+            }
         }
     }
 

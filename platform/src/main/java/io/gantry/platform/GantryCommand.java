@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         version = "gantry 0.1.0",
         description = "Multi-tenant zones on Linux.",
-        subcommands = {DevCommand.class, AgentCommand.class, ProbeCommand.class, ImageCommand.class, ZoneCommand.class, NodeCommand.class,
+        subcommands = {DevCommand.class, RoleCommands.CloudApiRole.class, RoleCommands.ProvisionerRole.class, AgentCommand.class, ProbeCommand.class, ImageCommand.class, ZoneCommand.class, NodeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GantryCommand {
 

@@ -1,0 +1,78 @@
+package io.gantry.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gantry.common.coord.TaskResult;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class MachineLifecycleTest {
+    private static TaskResult ok(ZoneState state) {
+        return new TaskResult(UUID.randomUUID(), UUID.randomUUID(), true, state, "10.200.0.2", null, Instant.now());
+    }
+
+    private static TaskResult failed(ZoneState seen) {
+        return new TaskResult(UUID.randomUUID(), UUID.randomUUID(), false, seen, null, "boom", Instant.now());
+    }
+
+    @Test
+    void stopShowsStoppingUntilTheNodeAnswers() {
+        var d = MachineLifecycle.request(MachineAction.STOP, ZoneState.RUNNING, false);
+        assertThat(d).isEqualTo(new MachineLifecycle.Decision.Queue(ZoneState.STOPPING));
+        assertThat(MachineLifecycle.afterResult(MachineAction.STOP, ZoneState.STOPPING, ok(ZoneState.STOPPED))).isEqualTo(ZoneState.STOPPED);
+    }
+
+    @Test
+    void repeatingAStartOrStopThatIsAlreadyDoneQueuesNothing() {
+        assertThat(MachineLifecycle.request(MachineAction.START, ZoneState.RUNNING, false)).isInstanceOf(MachineLifecycle.Decision.AlreadyDone.class);
+        assertThat(MachineLifecycle.request(MachineAction.STOP, ZoneState.STOPPED, false)).isInstanceOf(MachineLifecycle.Decision.AlreadyDone.class);
+    }
+
+    @Test
+    void actionsWhileProvisioningOrUnknownAreRefusedWithTheState() {
+        assertThatThrownBy(() -> MachineLifecycle.request(MachineAction.STOP, ZoneState.PROVISIONING, false))
+                .isInstanceOfSatisfying(GantryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.InvalidState))
+                .hasMessageContaining("provisioning");
+        assertThatThrownBy(() -> MachineLifecycle.request(MachineAction.RESIZE, ZoneState.UNKNOWN, false))
+                .hasMessageContaining("unknown");
+        assertThatThrownBy(() -> MachineLifecycle.request(MachineAction.REBOOT, ZoneState.STOPPED, false))
+                .hasMessageContaining("start it instead");
+    }
+
+    @Test
+    void deletionProtectionRefusesDeleteAndDeletedMachinesAreNotFound() {
+        assertThatThrownBy(() -> MachineLifecycle.request(MachineAction.DELETE, ZoneState.RUNNING, true))
+                .hasMessageContaining("deletion_protection");
+        assertThat(MachineLifecycle.request(MachineAction.DELETE, ZoneState.FAILED, false)).isInstanceOf(MachineLifecycle.Decision.Queue.class);
+        assertThatThrownBy(() -> MachineLifecycle.request(MachineAction.START, ZoneState.DELETED, false))
+                .isInstanceOfSatisfying(GantryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ResourceNotFound));
+    }
+
+    @Test
+    void taskResultsMoveTheMachine() {
+        assertThat(MachineLifecycle.afterResult(MachineAction.PROVISION, ZoneState.PROVISIONING, ok(ZoneState.RUNNING))).isEqualTo(ZoneState.RUNNING);
+        assertThat(MachineLifecycle.afterResult(MachineAction.START, ZoneState.STOPPED, ok(ZoneState.RUNNING))).isEqualTo(ZoneState.RUNNING);
+        assertThat(MachineLifecycle.afterResult(MachineAction.DELETE, ZoneState.RUNNING, ok(ZoneState.DELETED))).isEqualTo(ZoneState.DELETED);
+        assertThat(MachineLifecycle.afterResult(MachineAction.RESIZE, ZoneState.STOPPED, ok(null))).isEqualTo(ZoneState.STOPPED);
+    }
+
+    @Test
+    void aFailedProvisionFailsTheMachineButOtherFailuresKeepWhatTheNodeSaw() {
+        assertThat(MachineLifecycle.afterResult(MachineAction.PROVISION, ZoneState.PROVISIONING, failed(null))).isEqualTo(ZoneState.FAILED);
+        assertThat(MachineLifecycle.afterResult(MachineAction.START, ZoneState.STOPPED, failed(ZoneState.STOPPED))).isEqualTo(ZoneState.STOPPED);
+        assertThat(MachineLifecycle.afterResult(MachineAction.STOP, ZoneState.STOPPING, failed(null)))
+                .as("a stop the node could not do leaves the machine running").isEqualTo(ZoneState.RUNNING);
+        assertThat(MachineLifecycle.afterResult(MachineAction.RESIZE, ZoneState.RUNNING, failed(ZoneState.RUNNING))).isEqualTo(ZoneState.RUNNING);
+    }
+
+    @Test
+    void theNodesReportSettlesRecordedStatesExceptProvisioningAndDeleted() {
+        assertThat(MachineLifecycle.fromReport(ZoneState.UNKNOWN, ZoneState.RUNNING)).contains(ZoneState.RUNNING);
+        assertThat(MachineLifecycle.fromReport(ZoneState.RUNNING, ZoneState.STOPPED)).contains(ZoneState.STOPPED);
+        assertThat(MachineLifecycle.fromReport(ZoneState.RUNNING, ZoneState.RUNNING)).isEmpty();
+        assertThat(MachineLifecycle.fromReport(ZoneState.PROVISIONING, ZoneState.RUNNING)).isEmpty();
+        assertThat(MachineLifecycle.fromReport(ZoneState.DELETED, ZoneState.RUNNING)).isEmpty();
+    }
+}

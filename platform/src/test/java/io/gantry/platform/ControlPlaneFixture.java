@@ -1,0 +1,340 @@
+package io.gantry.platform;
+
+import io.gantry.agent.coord.NodeCoordinator;
+import io.gantry.cloudapi.CloudApi;
+import io.gantry.cloudapi.CloudApiConfig;
+import io.gantry.cloudapi.Seed;
+import io.gantry.cloudapi.auth.SshPublicKey;
+import io.gantry.cloudapi.store.DatabaseConfig;
+import io.gantry.common.coord.NodeAdvert;
+import io.gantry.common.coord.NodeCapacity;
+import io.gantry.provisioner.LeaderLoop;
+import io.gantry.provisioner.Provisioner;
+import io.gantry.provisioner.ProvisionerConfig;
+import io.gantry.provisioner.placement.Overprovision;
+import io.gantry.provisioner.placement.PlacementPolicy;
+import io.gantry.provisioner.placement.Strategy;
+import io.vertx.core.Vertx;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.server.embedded.ExitHandler;
+import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
+
+/**
+ * The whole control plane in the test JVM: one real embedded PostgreSQL and one real embedded
+ * ZooKeeper for the test class, and per test a {@link Plane}: its own database (migrated by the
+ * real cloud API, seeded with {@link Seed}), its own ZooKeeper namespace, real provisioners and
+ * agents, each with its own Curator client. Agents run SIMULATED zones ({@link CountingZoneBackend}
+ * around {@code SimulatedZoneBackend}): this exercises coordination, not isolation.
+ */
+final class ControlPlaneFixture implements AutoCloseable {
+    /** The image id the simulated nodes know; the seeded image's node_image points at it. */
+    static final String NODE_IMAGE = "sha256:" + "5e".repeat(32);
+    static final String PASSWORD = "postgres";
+
+    private final EmbeddedPostgres postgres;
+    private final ZooKeeperServerEmbedded zk;
+    private final int zkPort;
+    final Vertx vertx = Vertx.vertx();
+    private final KeyPair key;
+    private final SshPublicKey publicKey;
+    private final AtomicInteger planes = new AtomicInteger();
+
+    private ControlPlaneFixture(EmbeddedPostgres postgres, ZooKeeperServerEmbedded zk, int zkPort, KeyPair key) throws Exception {
+        this.postgres = postgres;
+        this.zk = zk;
+        this.zkPort = zkPort;
+        this.key = key;
+        this.publicKey = SshPublicKey.parse(PublicKeyEntry.toString(key.getPublic()) + " control-plane-test");
+    }
+
+    static ControlPlaneFixture start(Path zkDir) throws Exception {
+        KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+        gen.initialize(2048);
+        KeyPair key = gen.generateKeyPair();
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+        int port = freePort();
+        ZooKeeperServerEmbedded zk;
+        try {
+            zk = startZooKeeper(zkDir, port);
+        } catch (Exception e) {
+            postgres.close();
+            throw e;
+        }
+        return new ControlPlaneFixture(postgres, zk, port, key);
+    }
+
+    String zkConnectString() {
+        return "127.0.0.1:" + zkPort;
+    }
+
+    int zkPort() {
+        return zkPort;
+    }
+
+    /** A fresh database and ZooKeeper namespace with the cloud API on them, seeded. */
+    Plane plane() throws Exception {
+        int n = planes.incrementAndGet();
+        String database = "plane" + n;
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+            st.execute("create database " + database);
+        }
+        return new Plane("plane" + n, new DatabaseConfig("127.0.0.1", postgres.getPort(), database, "postgres", PASSWORD, 10));
+    }
+
+    /**
+     * Ends a client's session on the server, as when the server expires it: a second raw handle
+     * joins the same session and closes it.
+     */
+    void expireSession(CuratorFramework client) throws Exception {
+        ZooKeeper handle = client.getZookeeperClient().getZooKeeper();
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper twin = new ZooKeeper(zkConnectString(), 3000, e -> {
+            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+        }, handle.getSessionId(), handle.getSessionPasswd());
+        try {
+            if (!connected.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the twin handle did not connect");
+            }
+        } finally {
+            twin.close();
+        }
+    }
+
+    /** One test's control plane. Closing stops everything it started, newest first. */
+    final class Plane implements AutoCloseable {
+        final String namespace;
+        final DatabaseConfig db;
+        final CloudApi api;
+        final UUID image;
+        final String smallPackage = "small-128M";
+        private final Deque<AutoCloseable> started = new ArrayDeque<>();
+
+        private Plane(String namespace, DatabaseConfig db) {
+            this.namespace = namespace;
+            this.db = db;
+            this.api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "test-1", db, null));
+            started.push(api);
+            try (Seed seed = new Seed(db)) {
+                seed.pkg(smallPackage, 128, 1024, 1, 100, 256, "128 MiB", true);
+                image = seed.image("busybox", "1.0.0", "other", NODE_IMAGE, "what the simulated nodes know as " + NODE_IMAGE);
+                seed.network("fabric", "10.200.0.0/16", "test network");
+            }
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + api.port();
+        }
+
+        void pkg(String name, long memoryMiB, long diskMiB) {
+            try (Seed seed = new Seed(db)) {
+                seed.pkg(name, memoryMiB, diskMiB, 1, 100, 256, name, false);
+            }
+        }
+
+        /** A new account with the class's RSA key registered, and a client signing as it. */
+        SignedClient account(String login) {
+            try (Seed seed = new Seed(db)) {
+                UUID account = seed.account(login, login + "@example.test");
+                seed.key(account, "test", publicKey);
+            }
+            return new SignedClient(url(), login, publicKey.md5Fingerprint(), key);
+        }
+
+        void limit(String login, String by, long value) {
+            try (Seed seed = new Seed(db)) {
+                seed.limit(seed.account(login, login + "@example.test"), by, value, null, null);
+            }
+        }
+
+        Map<String, Object> machine(String name, String pkg) {
+            return Map.of("name", name, "image", image.toString(), "package", pkg);
+        }
+
+        /** The state of the (newest) job of each action of the machine, straight from the record. */
+        String jobState(UUID machine, String action) throws Exception {
+            try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+                 PreparedStatement st = c.prepareStatement("select state from jobs where machine_id = ? and action = ? order by created desc")) {
+                st.setObject(1, machine);
+                st.setString(2, action);
+                try (ResultSet rs = st.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        }
+
+        int jobCount(UUID machine) throws Exception {
+            try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+                 PreparedStatement st = c.prepareStatement("select count(*) from jobs where machine_id = ?")) {
+                st.setObject(1, machine);
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        }
+
+        /** A started Curator client in this plane's namespace, connected (directly or through {@code connectString}). */
+        CuratorFramework client(String connectString) throws InterruptedException {
+            CuratorFramework client = CuratorFrameworkFactory.builder()
+                    .connectString(connectString)
+                    .namespace(namespace)
+                    .sessionTimeoutMs(3000)
+                    .connectionTimeoutMs(2000)
+                    .retryPolicy(new ExponentialBackoffRetry(100, 5, 1000))
+                    .build();
+            client.start();
+            started.push(client::close);
+            if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("no connection to ZooKeeper at " + connectString);
+            }
+            return client;
+        }
+
+        CuratorFramework client() throws InterruptedException {
+            return client(zkConnectString());
+        }
+
+        Agent agent(String node, long memoryMiB, Path stateDir) throws Exception {
+            return agent(node, memoryMiB, stateDir, Duration.ofMillis(500), zkConnectString());
+        }
+
+        /** An agent with its own Curator client, advertising {@code memoryMiB}, 100 000 MiB of disk and 4 CPUs. */
+        Agent agent(String node, long memoryMiB, Path stateDir, Duration reportInterval, String connectString) throws Exception {
+            CuratorFramework client = client(connectString);
+            CountingZoneBackend backend = new CountingZoneBackend(NODE_IMAGE);
+            NodeAdvert advert = new NodeAdvert(node, "127.0.0.1", "simulated", new NodeCapacity(memoryMiB, 100_000, 4), Map.of(),
+                    Instant.now());
+            NodeCoordinator coordinator = NodeCoordinator.start(client, backend, advert, stateDir, reportInterval);
+            started.push(coordinator);
+            if (!coordinator.membership().awaitAdvertised(Duration.ofSeconds(10))) {
+                throw new IllegalStateException("node " + node + " did not advertise itself");
+            }
+            return new Agent(node, backend, coordinator, client);
+        }
+
+        Provisioner provisioner(String id, Strategy strategy, LeaderLoop.StepHook hook) throws Exception {
+            return provisioner(id, strategy, hook, client());
+        }
+
+        /**
+         * A provisioner on {@code client}. Placement scores every feasible node (candidate limit 3, the most
+         * nodes any test has), so where a machine goes follows the strategy alone, not the random sample.
+         */
+        Provisioner provisioner(String id, Strategy strategy, LeaderLoop.StepHook hook, CuratorFramework client) {
+            Provisioner p = Provisioner.start(client, new ProvisionerConfig(id, db.jdbcUrl(), db.user(), db.password(),
+                    new PlacementPolicy(new Overprovision(1.0, 1.0), strategy, 3), Duration.ofMillis(200)), hook);
+            started.push(p);
+            return p;
+        }
+
+        @Override
+        public void close() {
+            while (!started.isEmpty()) {
+                try {
+                    started.pop().close();
+                } catch (Exception e) {
+                    System.err.println("control plane test: while stopping: " + e);
+                }
+            }
+        }
+    }
+
+    /** A node: its name, its simulated zones, its coordination and its own ZooKeeper client. */
+    record Agent(String node, CountingZoneBackend backend, NodeCoordinator coordinator, CuratorFramework client) {
+    }
+
+    @Override
+    public void close() throws Exception {
+        Exception first = null;
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            first = e;
+        }
+        zk.close();
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            first = first == null ? e : first;
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static ZooKeeperServerEmbedded startZooKeeper(Path dir, int port) throws Exception {
+        Files.createDirectories(dir);
+        Properties p = new Properties();
+        p.setProperty("clientPort", Integer.toString(port));
+        p.setProperty("clientPortAddress", "127.0.0.1");
+        p.setProperty("dataDir", dir.resolve("data").toAbsolutePath().toString());
+        p.setProperty("tickTime", "500"); // sessions expire per tick: a short tick keeps expiry fast
+        p.setProperty("admin.enableServer", "false");
+        // LOG_ONLY: the default (EXIT) calls System.exit when the server thread ends, taking the test JVM with it
+        ZooKeeperServerEmbedded server = ZooKeeperServerEmbedded.builder()
+                .baseDir(dir)
+                .configuration(p)
+                .exitHandler(ExitHandler.LOG_ONLY)
+                .build();
+        // a server that fails to start can hang in close(): start it aside and give up on it cleanly
+        CompletableFuture<Void> up = new CompletableFuture<>();
+        Thread starter = new Thread(() -> {
+            try {
+                server.start(10_000);
+                up.complete(null);
+            } catch (Throwable e) {
+                up.completeExceptionally(e);
+            }
+        }, "embedded-zk-start");
+        starter.setDaemon(true);
+        starter.start();
+        try {
+            up.get(15, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the embedded ZooKeeper did not start within 15 s");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the embedded ZooKeeper did not start: " + e.getCause(), e.getCause());
+        }
+        return server;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+}

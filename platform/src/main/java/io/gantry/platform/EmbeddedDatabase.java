@@ -23,6 +23,10 @@ final class EmbeddedDatabase implements AutoCloseable {
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
                 .setPort(port)
+                // zonky is made for tests: it passes -F (fsync off) and synchronous_commit=off. The
+                // record must survive a crash, so both go back on (later settings win over -F).
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
                 .start());
     }
 

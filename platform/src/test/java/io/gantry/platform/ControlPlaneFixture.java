@@ -158,6 +158,12 @@ final class ControlPlaneFixture implements AutoCloseable {
             return "http://127.0.0.1:" + api.port();
         }
 
+        /** Closes {@code resource} with the plane, after everything started later (e.g. a proxy its clients use). */
+        <T extends AutoCloseable> T closeLater(T resource) {
+            started.push(resource);
+            return resource;
+        }
+
         void pkg(String name, long memoryMiB, long diskMiB) {
             try (Seed seed = new Seed(db)) {
                 seed.pkg(name, memoryMiB, diskMiB, 1, 100, 256, name, false);

@@ -13,13 +13,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP forwarder between one ZooKeeper client and the server, which a test can cut (every
  * connection dropped, new ones closed at once) and restore: a network partition of one node, so
- * the node stays cut off for as long as the test needs to look at what the cluster sees.
+ * the node stays cut off for as long as the test needs to look at what the cluster sees. It can
+ * also slow the link down.
  */
 final class ZkProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final int target;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
+    private volatile long delayMs;
     private volatile boolean closed;
 
     ZkProxy(int targetPort) throws IOException {
@@ -45,6 +47,11 @@ final class ZkProxy implements AutoCloseable {
 
     void restore() {
         cut = false;
+    }
+
+    /** Holds every chunk of traffic, both ways, for {@code millis} before passing it on: a slow link. */
+    void delay(long millis) {
+        delayMs = millis;
     }
 
     private void accept() {
@@ -78,11 +85,15 @@ final class ZkProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                    long hold = delayMs;
+                    if (hold > 0) {
+                        Thread.sleep(hold);
+                    }
                     out.write(buf, 0, n);
                     out.flush();
                 }
-            } catch (IOException e) {
-                // one side went away: take the other down with it
+            } catch (IOException | InterruptedException e) {
+                // one side went away (or the test is over): take the other down with it
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);

@@ -43,15 +43,19 @@ final class JobStore implements AutoCloseable {
         return db;
     }
 
-    /** Waits up to {@code timeout} for the cloud API's NOTIFY that a job was queued. */
-    void awaitJobs(Duration timeout) throws SQLException {
+    /**
+     * Waits up to {@code timeout} for the cloud API's NOTIFY that a job was queued; true if one came.
+     * Uses its own connection, so one thread may wait here while another runs the other methods.
+     */
+    boolean awaitJobs(Duration timeout) throws SQLException {
         if (listener == null || listener.isClosed()) {
             listener = DriverManager.getConnection(url, user, password);
             try (var st = listener.createStatement()) {
                 st.execute("LISTEN gantry_jobs");
             }
         }
-        listener.unwrap(PGConnection.class).getNotifications((int) Math.max(1, timeout.toMillis()));
+        var got = listener.unwrap(PGConnection.class).getNotifications((int) Math.max(1, timeout.toMillis()));
+        return got != null && got.length > 0;
     }
 
     List<OpenJob> openJobs() throws SQLException {

@@ -66,6 +66,7 @@ public final class LeaderLoop implements AutoCloseable {
     private final Set<String> lostNodes = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
+    private final Thread listener;
 
     LeaderLoop(CuratorFramework zk, ProvisionerConfig config, StepHook hook) {
         this.zk = zk;
@@ -76,15 +77,21 @@ public final class LeaderLoop implements AutoCloseable {
         this.nodes = CuratorCache.build(zk, ZkPaths.NODES);
         this.thread = new Thread(this::run, "gantry-provisioner-leader");
         this.thread.setDaemon(true);
+        this.listener = new Thread(this::listenForJobs, "gantry-provisioner-job-notifications");
+        this.listener.setDaemon(true);
     }
 
     void start() {
         nodes.listenable().addListener(CuratorCacheListener.builder()
-                .forCreatesAndChanges((before, after) -> onNodeData(after))
+                .forCreatesAndChanges((before, after) -> {
+                    onNodeData(after);
+                    onResult(after);
+                })
                 .forDeletes(this::onNodeDeleted)
                 .build());
         nodes.start();
         thread.start();
+        listener.start();
     }
 
     private void onNodeData(ChildData data) {
@@ -108,6 +115,13 @@ public final class LeaderLoop implements AutoCloseable {
         wake();
     }
 
+    private void onResult(ChildData data) {
+        String[] parts = data.getPath().split("/");
+        if (parts.length == 6 && parts[4].equals("results")) {
+            wake();
+        }
+    }
+
     private void onNodeDeleted(ChildData data) {
         String[] parts = data.getPath().split("/");
         if (parts.length == 5 && parts[4].equals("alive")) {
@@ -120,10 +134,43 @@ public final class LeaderLoop implements AutoCloseable {
     }
 
     private final Object wakeup = new Object();
+    private boolean woken;
 
+    /** Something changed (a job was queued, a result or a node came or went): look again now. */
     private void wake() {
         synchronized (wakeup) {
+            woken = true;
             wakeup.notifyAll();
+        }
+    }
+
+    private void awaitWake() throws InterruptedException {
+        synchronized (wakeup) {
+            long deadline = System.nanoTime() + config.pollInterval().toNanos();
+            while (!woken) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                wakeup.wait(Math.max(1, left / 1_000_000));
+            }
+            woken = false;
+        }
+    }
+
+    /** Turns the cloud API's NOTIFY into a wake-up, on its own thread and database connection. */
+    private void listenForJobs() {
+        while (running.get()) {
+            try {
+                if (store.awaitJobs(java.time.Duration.ofSeconds(1))) {
+                    wake();
+                }
+            } catch (Exception e) {
+                if (running.get()) {
+                    LOG.debug("job notifications: {}; polling meanwhile", e.toString());
+                    sleepQuietly(1000);
+                }
+            }
         }
     }
 
@@ -143,10 +190,7 @@ public final class LeaderLoop implements AutoCloseable {
                     }
                     advance(job);
                 }
-                synchronized (wakeup) {
-                    wakeup.wait(50);
-                }
-                store.awaitJobs(config.pollInterval());
+                awaitWake();
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
@@ -328,6 +372,7 @@ public final class LeaderLoop implements AutoCloseable {
         thread.interrupt();
         try {
             thread.join(5000);
+            listener.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,0 +1,314 @@
+package io.gantry.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gantry.common.Zone;
+import io.gantry.common.ZoneState;
+import io.gantry.common.coord.ZkPaths;
+import io.gantry.platform.ControlPlaneFixture.Agent;
+import io.gantry.platform.ControlPlaneFixture.Plane;
+import io.gantry.provisioner.LeaderLoop;
+import io.gantry.provisioner.Provisioner;
+import io.gantry.provisioner.placement.Strategy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The control plane end to end in one JVM: the real cloud API on a real (embedded) PostgreSQL, real
+ * provisioners electing a leader in a real (embedded) ZooKeeper, and agents taking tasks from it,
+ * all driven through the signed HTTP API as a tenant would.
+ *
+ * <p>The agents' zones are SIMULATED ({@code SimulatedZoneBackend}, in memory, counted by
+ * {@link CountingZoneBackend}): nothing is isolated and nothing runs. This class proves
+ * coordination (placement, dispatch, failover, session loss, admission, deletion), never isolation
+ * or resource caps.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ControlPlaneTest {
+    private static final Duration SETTLE = Duration.ofSeconds(15);
+
+    @TempDir
+    static Path classDir;
+    private static ControlPlaneFixture fixture;
+
+    @TempDir
+    Path stateDirs;
+    private Plane plane;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        fixture = ControlPlaneFixture.start(classDir.resolve("zookeeper"));
+    }
+
+    @AfterAll
+    static void stopServers() throws Exception {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @BeforeEach
+    void startPlane() throws Exception {
+        plane = fixture.plane();
+    }
+
+    @AfterEach
+    void stopPlane() {
+        if (plane != null) {
+            plane.close();
+        }
+    }
+
+    @Test
+    void threeAgentsSpreadMachinesAcrossNodes() throws Exception {
+        List<Agent> agents = List.of(agent("cn1", 8192), agent("cn2", 8192), agent("cn3", 8192));
+        leading(plane.provisioner("p1", Strategy.SPREAD, LeaderLoop.StepHook.NONE));
+        SignedClient tenant = plane.account("spread");
+
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ids.add(create(tenant, "web" + i, plane.smallPackage));
+        }
+        Map<UUID, Map<String, Object>> seen = new HashMap<>();
+        Poll.until(SETTLE, () -> {
+            for (UUID id : ids) {
+                var m = tenant.get("/my/machines/" + id);
+                assertThat(m.state()).as("machine %s", id).isEqualTo("running");
+                seen.put(id, m.json());
+            }
+        });
+
+        Map<String, Set<UUID>> byNode = seen.entrySet().stream().collect(Collectors.groupingBy(
+                e -> String.valueOf(e.getValue().get("compute_node")), Collectors.mapping(Map.Entry::getKey, Collectors.toSet())));
+        assertThat(byNode).as("machines per node").containsOnlyKeys("cn1", "cn2", "cn3");
+        assertThat(byNode.values()).as("equal nodes, spread: two each").allSatisfy(on -> assertThat(on).hasSize(2));
+        for (Agent agent : agents) {
+            assertThat(agent.backend().list()).as("zones on %s", agent.node())
+                    .extracting(Zone::uuid).containsExactlyInAnyOrderElementsOf(byNode.get(agent.node()));
+            assertThat(agent.backend().list()).extracting(Zone::state).containsOnly(ZoneState.RUNNING);
+        }
+        for (Map<String, Object> m : seen.values()) {
+            assertThat((List<?>) m.get("ips")).as("a running machine has its address").hasSize(1);
+        }
+    }
+
+    /** Thrown by a leader's step hook: like a crash, it ends the leader's thread (the loop only catches Exceptions). */
+    private static final class SimulatedCrash extends Error {
+        SimulatedCrash(String step) {
+            super("simulated provisioner crash after step " + step);
+        }
+    }
+
+    @ParameterizedTest(name = "crash after {0}")
+    @ValueSource(strings = {"placed", "task-written"})
+    void leaderFailoverMidPlacementFinishesTheJobOnce(String crashAfter) throws Exception {
+        Agent cn1 = agent("cn1", 8192);
+        AtomicReference<String> crashed = new AtomicReference<>();
+        CuratorFramework c1 = plane.client();
+        CuratorFramework c2 = plane.client();
+        Provisioner p1 = plane.provisioner("p1", Strategy.SPREAD, crashOnce(crashAfter, "p1", c1, crashed), c1);
+        Provisioner p2 = plane.provisioner("p2", Strategy.SPREAD, crashOnce(crashAfter, "p2", c2, crashed), c2);
+        Poll.until(SETTLE, () -> assertThat(p1.isLeader() || p2.isLeader()).as("someone leads").isTrue());
+        SignedClient tenant = plane.account("failover");
+
+        UUID id = create(tenant, "survivor", plane.smallPackage);
+        Poll.until(SETTLE, () -> assertThat(crashed.get()).as("the first leader crashed").isNotNull());
+        Provisioner survivor = crashed.get().equals("p1") ? p2 : p1;
+        Poll.until(SETTLE, () -> assertThat(tenant.get("/my/machines/" + id).state()).isEqualTo("running"));
+
+        assertThat(survivor.isLeader()).as("%s took over", survivor.id()).isTrue();
+        assertThat(cn1.backend().creates(id)).as("creates of the machine's zone on the node").isEqualTo(1);
+        assertThat(cn1.backend().find(id)).get().extracting(Zone::state).isEqualTo(ZoneState.RUNNING);
+        assertThat(plane.jobState(id, "provision")).isEqualTo("succeeded");
+        assertThat(plane.jobCount(id)).as("one job for one create").isEqualTo(1);
+        assertThat(tenant.get("/my/machines/" + id).json().get("compute_node")).isEqualTo("cn1");
+        // the task and its result are consumed: nothing is left to be done (or answered) again
+        CuratorFramework look = plane.client();
+        Poll.until(SETTLE, () -> {
+            assertThat(look.getChildren().forPath(ZkPaths.tasks("cn1"))).as("tasks left").isEmpty();
+            assertThat(look.getChildren().forPath(ZkPaths.results("cn1"))).as("results left").isEmpty();
+        });
+    }
+
+    /** At {@code step} of the first job a leader meets, that leader loses its ZooKeeper client and its thread dies. */
+    private static LeaderLoop.StepHook crashOnce(String step, String me, CuratorFramework myClient, AtomicReference<String> crashed) {
+        return (job, at) -> {
+            if (at.equals(step) && crashed.compareAndSet(null, me)) {
+                myClient.close(); // the session ends with it: the latch's znode goes and the other provisioner leads
+                throw new SimulatedCrash(step);
+            }
+        };
+    }
+
+    @Test
+    void nodeWhoseSessionExpiresShowsUnknownAndItsReportRestoresTheTruth() throws Exception {
+        ZkProxy link = plane.closeLater(new ZkProxy(fixture.zkPort())); // closed after the agent that uses it
+        // the agent reports at start, after each task and after a reconnect, but not every 500 ms: a report
+        // written after the new session can only come from the reconnect
+        Agent cn1 = plane.agent("cn1", 8192, stateDirs.resolve("cn1"), Duration.ofHours(1), link.connectString());
+        leading(plane.provisioner("p1", Strategy.SPREAD, LeaderLoop.StepHook.NONE));
+        SignedClient tenant = plane.account("partitioned");
+        UUID id = create(tenant, "steady", plane.smallPackage);
+        Poll.until(SETTLE, () -> assertThat(tenant.get("/my/machines/" + id).state()).isEqualTo("running"));
+        CuratorFramework look = plane.client();
+        Stat before = new Stat();
+        Poll.until(SETTLE, () -> assertThat(new String(look.getData().storingStatIn(before).forPath(ZkPaths.report("cn1")),
+                StandardCharsets.UTF_8)).as("the report after the create").contains(id.toString()));
+        long sessionBefore = cn1.client().getZookeeperClient().getZooKeeper().getSessionId();
+
+        link.cut(); // the node is cut off, and stays so while we look
+        fixture.expireSession(cn1.client());
+        Poll.until(Duration.ofSeconds(5), () -> assertThat(tenant.get("/my/machines/" + id).state()).isEqualTo("unknown"));
+        assertThat(look.checkExists().forPath(ZkPaths.alive("cn1"))).as("the node's advert went with its session").isNull();
+        assertThat(cn1.backend().find(id)).as("the zone itself never stopped").get().extracting(Zone::state)
+                .isEqualTo(ZoneState.RUNNING);
+
+        link.restore(); // Curator gets a new session, PersistentNode advertises again, the reporter reports again
+        Poll.until(SETTLE, () -> assertThat(tenant.get("/my/machines/" + id).state()).isEqualTo("running"));
+        assertThat(cn1.client().getZookeeperClient().getZooKeeper().getSessionId()).as("a new session").isNotEqualTo(sessionBefore);
+        assertThat(look.checkExists().forPath(ZkPaths.alive("cn1"))).as("advertised again").isNotNull();
+        Poll.until(Duration.ofSeconds(5), () -> assertThat(look.checkExists().forPath(ZkPaths.report("cn1")).getVersion())
+                .as("the report was written again after the reconnect").isGreaterThan(before.getVersion()));
+        assertThat(cn1.backend().creates(id)).isEqualTo(1);
+    }
+
+    @Test
+    void nothingFitsGivesAReasonTheTenantCanActOn() throws Exception {
+        Agent cn1 = agent("cn1", 1024);
+        Agent cn2 = agent("cn2", 1024);
+        plane.pkg("big-2G", 2048, 4096);
+        leading(plane.provisioner("p1", Strategy.SPREAD, LeaderLoop.StepHook.NONE));
+        SignedClient tenant = plane.account("toobig");
+
+        UUID id = create(tenant, "whale", "big-2G");
+        Poll.until(SETTLE, () -> assertThat(tenant.get("/my/machines/" + id).state()).isEqualTo("failed"));
+        Map<String, Object> m = tenant.get("/my/machines/" + id).json();
+        assertThat(String.valueOf(m.get("error"))).contains("largest free is").contains("2048 MiB").contains("1024 MiB");
+        assertThat(m.get("compute_node")).isNull();
+        assertThat(plane.jobState(id, "provision")).isEqualTo("failed");
+        assertThat(cn1.backend().list()).isEmpty();
+        assertThat(cn2.backend().list()).isEmpty();
+    }
+
+    @Test
+    void concurrentCreatesAgainstLimitsWithProvisionerRunning() throws Exception {
+        List<Agent> agents = List.of(agent("cn1", 8192), agent("cn2", 8192));
+        leading(plane.provisioner("p1", Strategy.SPREAD, LeaderLoop.StepHook.NONE));
+        SignedClient tenant = plane.account("burst");
+        plane.limit("burst", "count", 5);
+
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        List<SignedClient.Reply> replies = new ArrayList<>();
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Callable<SignedClient.Reply>> creates = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String name = "m" + i;
+                creates.add(() -> {
+                    go.await();
+                    return tenant.post("/my/machines", plane.machine(name, plane.smallPackage));
+                });
+            }
+            List<Future<SignedClient.Reply>> futures = new ArrayList<>();
+            for (Callable<SignedClient.Reply> c : creates) {
+                futures.add(pool.submit(c));
+            }
+            go.countDown();
+            for (Future<SignedClient.Reply> f : futures) {
+                replies.add(f.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<SignedClient.Reply> made = replies.stream().filter(r -> r.status() == 201).toList();
+        List<SignedClient.Reply> refused = replies.stream().filter(r -> r.status() != 201).toList();
+        assertThat(made).as("created").hasSize(5);
+        assertThat(refused).as("refused").hasSize(15).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(403);
+            assertThat(r.json().get("code")).isEqualTo("QuotaExceeded");
+        });
+        List<UUID> ids = made.stream().map(r -> UUID.fromString(r.json().get("id").toString())).toList();
+        Poll.until(SETTLE, () -> {
+            for (UUID id : ids) {
+                assertThat(tenant.get("/my/machines/" + id).state()).as("machine %s", id).isEqualTo("running");
+            }
+        });
+        assertThat(tenant.get("/my/machines").list()).hasSize(5);
+        assertThat(agents.stream().flatMap(a -> a.backend().list().stream()).map(Zone::uuid))
+                .as("zones on all nodes").containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
+    void deleteFreesCapacityAndTheZone() throws Exception {
+        Agent cn1 = agent("cn1", 1024); // room for exactly one 1 GiB machine
+        plane.pkg("one-gig", 1024, 1024);
+        leading(plane.provisioner("p1", Strategy.PACK, LeaderLoop.StepHook.NONE));
+        SignedClient tenant = plane.account("churn");
+
+        UUID first = create(tenant, "first", "one-gig");
+        Poll.until(SETTLE, () -> assertThat(tenant.get("/my/machines/" + first).state()).isEqualTo("running"));
+        assertThat(cn1.backend().find(first)).isPresent();
+
+        assertThat(tenant.delete("/my/machines/" + first).status()).isEqualTo(204);
+        Poll.until(SETTLE, () -> {
+            var gone = tenant.get("/my/machines/" + first);
+            assertThat(gone.status()).as("GET of a deleted machine").isIn(404, 410);
+            if (gone.status() == 410) {
+                assertThat(gone.state()).isEqualTo("deleted");
+            }
+        });
+        assertThat(cn1.backend().find(first)).as("the zone is gone from the node").isEmpty();
+        assertThat(cn1.backend().deletes(first)).isEqualTo(1);
+        assertThat(plane.jobState(first, "delete")).isEqualTo("succeeded");
+        assertThat(tenant.get("/my/machines").list()).isEmpty();
+
+        // the node's only 1 GiB is free again: the same size fits where it did not while the first one lived
+        UUID second = create(tenant, "second", "one-gig");
+        Poll.until(SETTLE, () -> assertThat(tenant.get("/my/machines/" + second).state()).isEqualTo("running"));
+        assertThat(tenant.get("/my/machines/" + second).json().get("compute_node")).isEqualTo("cn1");
+        assertThat(cn1.backend().list()).extracting(Zone::uuid).containsExactly(second);
+    }
+
+    private Agent agent(String node, long memoryMiB) throws Exception {
+        return plane.agent(node, memoryMiB, stateDirs.resolve(node));
+    }
+
+    private static Provisioner leading(Provisioner p) {
+        Poll.until(SETTLE, () -> assertThat(p.isLeader()).as("%s leads", p.id()).isTrue());
+        return p;
+    }
+
+    private UUID create(SignedClient tenant, String name, String pkg) {
+        var r = tenant.post("/my/machines", plane.machine(name, pkg));
+        assertThat(r.status()).as("create %s: %s", name, r.body()).isEqualTo(201);
+        assertThat(r.state()).isEqualTo("provisioning");
+        return UUID.fromString(r.json().get("id").toString());
+    }
+}

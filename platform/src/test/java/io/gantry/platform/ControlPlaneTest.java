@@ -33,11 +33,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The control plane end to end in one JVM: the real cloud API on a real (embedded) PostgreSQL, real
@@ -49,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * coordination (placement, dispatch, failover, session loss, admission, deletion), never isolation
  * or resource caps.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ControlPlaneTest {
     private static final Duration SETTLE = Duration.ofSeconds(15);
 
@@ -294,6 +295,31 @@ class ControlPlaneTest {
         Poll.until(SETTLE, () -> assertThat(tenant.get("/my/machines/" + second).state()).isEqualTo("running"));
         assertThat(tenant.get("/my/machines/" + second).json().get("compute_node")).isEqualTo("cn1");
         assertThat(cn1.backend().list()).extracting(Zone::uuid).containsExactly(second);
+    }
+
+    /**
+     * Jobs queued while no provisioner leads (a failover, a restart) must wait for the new leader to know
+     * the nodes. The new leader's link to ZooKeeper is slowed to 50 ms per hop (a remote ensemble), so
+     * loading its node cache takes a few hundred ms while the database answers at once.
+     */
+    @Test
+    @Disabled("BUG in LeaderLoop: start() starts the nodes CuratorCache and the leader thread together, and run()"
+            + " places queued jobs before the cache has loaded any node, so the machine fails for good with"
+            + " 'there are no compute nodes to place on' although two nodes are alive (fails every time here;"
+            + " about 1 in 5 starts even without the slow link)")
+    void aNewLeaderPlacesQueuedJobsOnTheNodesThatAreAlive() throws Exception {
+        agent("cn1", 8192);
+        agent("cn2", 8192);
+        SignedClient tenant = plane.account("backlog");
+        UUID id = create(tenant, "waiting", plane.smallPackage); // queued: nobody leads yet
+        ZkProxy slow = plane.closeLater(new ZkProxy(fixture.zkPort()));
+        CuratorFramework client = plane.client(slow.connectString());
+        slow.delay(50);
+        plane.provisioner("p1", Strategy.SPREAD, LeaderLoop.StepHook.NONE, client);
+        Poll.until(SETTLE, () -> {
+            var m = tenant.get("/my/machines/" + id);
+            assertThat(m.state()).as("%s", m.body()).isEqualTo("running");
+        });
     }
 
     private Agent agent(String node, long memoryMiB) throws Exception {

@@ -98,11 +98,14 @@ final class JobStore implements AutoCloseable {
     record Booked(UUID machine, String tenant, String name, Map<String, String> tags, long memoryMiB, long diskMiB, String node) {
     }
 
-    void markPlaced(UUID job, UUID machine, String node) throws SQLException {
-        inTransaction(c -> {
+    /** Records the placement; false if the job was no longer queued (another leader moved it on). */
+    boolean markPlaced(UUID job, UUID machine, String node) throws SQLException {
+        return inTransaction(c -> {
+            if (update(c, "update jobs set state = 'placed', node = ?, updated = now() where id = ? and state = 'queued'", node, job) == 0) {
+                return false;
+            }
             update(c, "update machines set compute_node = ?, updated = now() where id = ?", node, machine);
-            update(c, "update jobs set state = 'placed', node = ?, updated = now() where id = ?", node, job);
-            return null;
+            return true;
         });
     }
 

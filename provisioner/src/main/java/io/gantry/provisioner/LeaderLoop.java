@@ -67,6 +67,8 @@ public final class LeaderLoop implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
     private final Thread listener;
+    /** Open once the cache holds every node ZooKeeper knows: no placement before that. */
+    private final java.util.concurrent.CountDownLatch nodesKnown = new java.util.concurrent.CountDownLatch(1);
 
     LeaderLoop(CuratorFramework zk, ProvisionerConfig config, StepHook hook) {
         this.zk = zk;
@@ -88,6 +90,7 @@ public final class LeaderLoop implements AutoCloseable {
                     onResult(after);
                 })
                 .forDeletes(this::onNodeDeleted)
+                .forInitialized(nodesKnown::countDown)
                 .build());
         nodes.start();
         thread.start();
@@ -176,6 +179,13 @@ public final class LeaderLoop implements AutoCloseable {
 
     private void run() {
         try {
+            while (running.get() && !nodesKnown.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.info("leader waits for ZooKeeper's list of nodes");
+            }
+        } catch (InterruptedException e) {
+            return;
+        }
+        try {
             rebuildBookings();
         } catch (Exception e) {
             LOG.error("leader cannot read the record: {}", e.getMessage());
@@ -184,9 +194,13 @@ public final class LeaderLoop implements AutoCloseable {
             try {
                 handleLostNodes();
                 applyReports();
+                boolean anyNodeAlive = alive.containsValue(true);
                 for (OpenJob job : firstJobPerMachine(store.openJobs())) {
                     if (!running.get()) {
                         return;
+                    }
+                    if (!anyNodeAlive && job.state().equals("queued") && job.action() == MachineAction.PROVISION) {
+                        continue; // no node is up (yet): the job waits rather than fails
                     }
                     advance(job);
                 }
@@ -236,7 +250,9 @@ public final class LeaderLoop implements AutoCloseable {
                         delete ? null : "the machine was never placed on a node");
                 return;
             }
-            store.markPlaced(job.id(), m.id(), m.computeNode());
+            if (!store.markPlaced(job.id(), m.id(), m.computeNode())) {
+                return;
+            }
             hook.after(job.id(), "placed");
             dispatch(job, m.computeNode());
             return;
@@ -256,11 +272,16 @@ public final class LeaderLoop implements AutoCloseable {
             }
             node = ((PlacementDecision.Placed) decision).node();
         }
+        boolean placed;
         try {
-            store.markPlaced(job.id(), m.id(), node);
+            placed = store.markPlaced(job.id(), m.id(), node);
         } catch (Exception e) {
             cluster.release(m.id());
             throw e;
+        }
+        if (!placed) {
+            cluster.release(m.id()); // another leader moved the job on meanwhile
+            return;
         }
         hook.after(job.id(), "placed");
         dispatch(job, node);
@@ -268,6 +289,10 @@ public final class LeaderLoop implements AutoCloseable {
 
     private void dispatch(OpenJob job, String node) throws Exception {
         NodeTask task = taskFor(job);
+        if (zk.checkExists().forPath(ZkPaths.result(node, job.id().toString())) != null) {
+            store.markDispatched(job.id()); // the node already answered (before a leader change): just collect it
+            return;
+        }
         try {
             zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT)
                     .forPath(ZkPaths.task(node, job.id().toString()), Json.write(task).getBytes(StandardCharsets.UTF_8));
@@ -314,10 +339,14 @@ public final class LeaderLoop implements AutoCloseable {
         } else if (job.action() == MachineAction.RESIZE) {
             cluster.resize(job.machine().id(), job.machine().memoryMiB(), job.machine().diskMiB());
         }
-        try {
-            zk.delete().forPath(path);
-        } catch (KeeperException.NoNodeException e) {
-            // already cleaned up
+        // the task first: an agent still answering a redelivered copy then fails its whole publish
+        // (result + task delete are one transaction) instead of leaving a result nobody collects
+        for (String done : new String[] {ZkPaths.task(job.node(), job.id().toString()), path}) {
+            try {
+                zk.delete().forPath(done);
+            } catch (KeeperException.NoNodeException e) {
+                // already cleaned up
+            }
         }
     }
 

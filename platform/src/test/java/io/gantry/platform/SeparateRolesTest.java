@@ -1,0 +1,136 @@
+package io.gantry.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.gantry.agent.host.Cmd;
+import io.gantry.agent.host.HostProbe;
+import io.gantry.cloudapi.Seed;
+import io.gantry.cloudapi.auth.SshPublicKey;
+import io.gantry.cloudapi.store.DatabaseConfig;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deployment shape of docs/configuration.md: `gantry cloudapi` (configured by a $GANTRY_CONFIG
+ * file), `gantry provisioner` (by environment) and `gantry agent --zk` (by options), each its own
+ * process, on a PostgreSQL and a ZooKeeper they did not start. A machine created through the API
+ * runs on the agent's node. Needs root and runc (the agent runs real zones).
+ */
+@Tag("zones")
+class SeparateRolesTest {
+    private final List<Process> processes = new ArrayList<>();
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private Process role(Path log, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "io.gantry.platform.GantryCommand"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
+    private static void awaitLine(Process p, Path log, String text) throws Exception {
+        Poll.until(Duration.ofSeconds(90), () -> {
+            assertThat(p.isAlive()).as("process ended early:\n" + Files.readString(log)).isTrue();
+            assertThat(Files.readString(log)).contains(text);
+        });
+    }
+
+    @Test
+    void cloudApiProvisionerAndAgentAsSeparateProcessesRunAMachine() throws Exception {
+        HostProbe.whyNoRealZones().ifPresent(why -> assumeTrue(false, why));
+        Path work = Files.createTempDirectory("gantry-roles-");
+        String node = "roles" + ProcessHandle.current().pid() % 1000;
+        Path agentState = work.resolve("agent");
+        int zkPort = freePort();
+        int apiPort = freePort();
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+             EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zookeeper"), zkPort)) {
+            Path config = work.resolve("cloudapi.properties");
+            Files.writeString(config, String.join("\n", "port=" + apiPort, "db-host=127.0.0.1", "db-port=" + pg.getPort(),
+                    "db-name=postgres", "db-user=postgres", "db-password=postgres", "datacenter=roles-1", ""));
+            Process api = role(work.resolve("cloudapi.log"), Map.of("GANTRY_CONFIG", config.toString()), "cloudapi");
+            awaitLine(api, work.resolve("cloudapi.log"), "cloud API on http://127.0.0.1:" + apiPort);
+
+            Process provisioner = role(work.resolve("provisioner.log"), Map.of("GANTRY_ZK", zk.connectString(),
+                            "GANTRY_DB_PORT", Integer.toString(pg.getPort()), "GANTRY_DB_NAME", "postgres", "GANTRY_DB_USER", "postgres",
+                            "GANTRY_DB_PASSWORD", "postgres"),
+                    "provisioner", "--id", "p-roles");
+            awaitLine(provisioner, work.resolve("provisioner.log"), "joined the election");
+
+            String imageId = inProcess("--node", node, "--state-dir", agentState.toString(), "image", "build-busybox").strip();
+            Process agent = role(work.resolve("agent.log"), Map.of(), "--node", node, "--state-dir", agentState.toString(),
+                    "agent", "--zk", zk.connectString(), "--interval", "1");
+            awaitLine(agent, work.resolve("agent.log"), "taking tasks");
+
+            var db = new DatabaseConfig("127.0.0.1", pg.getPort(), "postgres", "postgres", "postgres", 2);
+            KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+            gen.initialize(2048);
+            KeyPair key = gen.generateKeyPair();
+            SshPublicKey pub = SshPublicKey.parse(PublicKeyEntry.toString(key.getPublic()) + " roles");
+            UUID image;
+            try (Seed seed = new Seed(db)) {
+                seed.pkg("roles-64M", 64, 256, 1, 50, 64, "small", true);
+                image = seed.image("busybox", "1.0.0", "other", imageId, "busybox");
+                seed.network("fabric", "10.200.0.0/16", "roles");
+                seed.key(seed.account("ops", "ops@example.test"), "k", pub);
+            }
+            SignedClient tenant = new SignedClient("http://127.0.0.1:" + apiPort, "ops", pub.md5Fingerprint(), key);
+            assertThat(tenant.get("/my/datacenters").body()).contains("roles-1");
+            var made = tenant.post("/my/machines", Map.of("name", "r1", "image", image.toString(), "package", "roles-64M"));
+            assertThat(made.status()).as(made.body()).isEqualTo(201);
+            String id = made.json().get("id").toString();
+            Poll.until(Duration.ofSeconds(60), () -> assertThat(tenant.get("/my/machines/" + id).state()).isEqualTo("running"));
+            assertThat(tenant.get("/my/machines/" + id).json().get("compute_node")).isEqualTo(node);
+
+            assertThat(tenant.delete("/my/machines/" + id).status()).isEqualTo(204);
+            Poll.until(Duration.ofSeconds(60), () -> assertThat(tenant.get("/my/machines/" + id).state()).isEqualTo("deleted"));
+        } finally {
+            for (Process p : processes) {
+                p.destroy();
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor();
+                }
+            }
+            inProcess("--node", node, "--state-dir", agentState.toString(), "node", "destroy", "--yes");
+            Cmd.run("rm", "-rf", "--one-file-system", work.toString());
+        }
+    }
+
+    private static String inProcess(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            GantryCommand.run(args);
+        } finally {
+            System.setOut(old);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -20,13 +20,22 @@ final class ApiClient {
     final String account;
     private final String fingerprint;
     private final KeyPair key;
+    private final String algorithm;
+    private final String jcaAlgorithm;
     ZonedDateTime fixedDate;
 
     ApiClient(String base, String account, String fingerprint, KeyPair key) {
+        this(base, account, fingerprint, key, "rsa-sha256", "SHA256withRSA");
+    }
+
+    /** Signs with {@code jcaAlgorithm} and names it {@code algorithm} in the header (e.g. ecdsa-sha256 / SHA256withECDSA). */
+    ApiClient(String base, String account, String fingerprint, KeyPair key, String algorithm, String jcaAlgorithm) {
         this.base = base;
         this.account = account;
         this.fingerprint = fingerprint;
         this.key = key;
+        this.algorithm = algorithm;
+        this.jcaAlgorithm = jcaAlgorithm;
     }
 
     record Reply(int status, String body, java.net.http.HttpHeaders headers) {
@@ -75,11 +84,11 @@ final class ApiClient {
 
     String authorization(String date) {
         try {
-            Signature s = Signature.getInstance("SHA256withRSA");
+            Signature s = Signature.getInstance(jcaAlgorithm);
             s.initSign(key.getPrivate());
             s.update(("date: " + date).getBytes(StandardCharsets.UTF_8));
             String sig = Base64.getEncoder().encodeToString(s.sign());
-            return "Signature keyId=\"/" + account + "/keys/" + fingerprint + "\",algorithm=\"rsa-sha256\",headers=\"date\",signature=\"" + sig + "\"";
+            return "Signature keyId=\"/" + account + "/keys/" + fingerprint + "\",algorithm=\"" + algorithm + "\",headers=\"date\",signature=\"" + sig + "\"";
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -55,6 +55,15 @@ class CloudApiTest {
     }
 
     @Test
+    void ecdsaKeyNamedBySha256FingerprintSigns() throws Exception {
+        var client = platform.ecdsaAccount("ec-user");
+        var r = client.get("/my");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json()).containsEntry("login", "ec-user");
+        assertThat(client.get("/my/keys").list()).hasSize(1);
+    }
+
+    @Test
     void signatureFromAnotherKeyIsRejected() throws Exception {
         var real = platform.account("forged-victim");
         var gen = KeyPairGenerator.getInstance("RSA");

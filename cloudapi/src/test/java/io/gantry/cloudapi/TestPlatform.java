@@ -51,6 +51,18 @@ final class TestPlatform implements AutoCloseable {
         return new ApiClient(url(), login, key.md5Fingerprint(), pair);
     }
 
+    /** A new account with a fresh ECDSA P-256 key, signing with a SHA256 key id (not the CLI's MD5 form). */
+    ApiClient ecdsaAccount(String login) throws Exception {
+        KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
+        gen.initialize(256);
+        KeyPair pair = gen.generateKeyPair();
+        SshPublicKey key = SshPublicKey.parse(PublicKeyEntry.toString(pair.getPublic()) + " " + login);
+        try (Seed seed = new Seed(db)) {
+            seed.key(seed.account(login, login + "@example.test"), "ec", key);
+        }
+        return new ApiClient(url(), login, key.sha256Fingerprint(), pair, "ecdsa-sha256", "SHA256withECDSA");
+    }
+
     void limit(String login, String by, long value) {
         try (Seed seed = new Seed(db)) {
             seed.limit(seed.account(login, login + "@example.test"), by, value, null, null);

@@ -50,6 +50,9 @@ final class DevPlatform implements AutoCloseable {
     }
 
     private void startAll(Settings s, RuncZoneBackend backend, Image busybox) throws Exception {
+        requireFree(s.zkPort(), "ZooKeeper", "--zk-port");
+        requireFree(s.dbPort(), "PostgreSQL", "--db-port");
+        requireFree(s.apiPort(), "the cloud API", "--api-port");
         Path dev = s.nodeStateDir().resolve("dev");
         step("ZooKeeper (embedded) on 127.0.0.1:" + s.zkPort());
         EmbeddedZooKeeper zk = push(EmbeddedZooKeeper.start(dev.resolve("zookeeper"), s.zkPort()));
@@ -86,6 +89,17 @@ final class DevPlatform implements AutoCloseable {
         push(NodeCoordinator.start(agentZk, backend, advert, backend.config().stateDir(), Duration.ofSeconds(5)));
         ZoneAgent reconcile = push(new ZoneAgent(backend));
         reconcile.start(Duration.ofSeconds(5));
+    }
+
+    /** A taken port would otherwise surface as a bare timeout from whichever server tried it. */
+    private static void requireFree(int port, String what, String option) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        } catch (java.io.IOException e) {
+            throw new io.gantry.common.GantryException(io.gantry.common.ErrorCode.ServiceUnavailable, "port " + port + " for " + what
+                    + " is in use on 127.0.0.1 (is another 'gantry dev' running?); pick another with " + option);
+        }
     }
 
     private <T extends AutoCloseable> T push(T resource) {

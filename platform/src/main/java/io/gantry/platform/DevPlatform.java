@@ -63,7 +63,7 @@ final class DevPlatform implements AutoCloseable {
         apiUrl = "http://127.0.0.1:" + s.apiPort();
         step("cloud API on " + apiUrl + " (migrating the schema)");
         push(CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", s.apiPort(), apiUrl, "dev-1", db.config(), null)));
-        step("seeding account '" + ACCOUNT + "', packages, the busybox image and a network");
+        System.out.println("  seeding account '" + ACCOUNT + "', packages, the busybox image and a network");
         SshKeyPair key = SshKeyPair.generate(s.keyDir(), "gantry-dev-id_rsa");
         keyFingerprint = key.publicKey().md5Fingerprint();
         privateKey = key.privateKeyFile();

@@ -21,6 +21,7 @@ final class EmbeddedZooKeeper implements AutoCloseable {
         p.setProperty("clientPortAddress", "127.0.0.1");
         p.setProperty("dataDir", dataDir.toAbsolutePath().toString());
         p.setProperty("tickTime", "1000");
+        p.setProperty("maxCnxns", "1000");
         p.setProperty("minSessionTimeout", "2000");
         p.setProperty("admin.enableServer", "false");
         p.setProperty("4lw.commands.whitelist", "ruok,stat,mntr");

@@ -25,6 +25,8 @@ public final class GantryCommand {
     java.nio.file.Path stateDir;
 
     public static void main(String[] args) {
+        // Hibernate logs through JBoss Logging, which would otherwise write to java.util.logging
+        System.setProperty("org.jboss.logging.provider", "slf4j");
         System.exit(run(args));
     }
 

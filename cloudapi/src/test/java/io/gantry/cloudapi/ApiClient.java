@@ -19,9 +19,8 @@ final class ApiClient {
     private final String base;
     final String account;
     private final String fingerprint;
-    private final KeyPair key;
+    private final java.util.function.Function<byte[], byte[]> signer;
     private final String algorithm;
-    private final String jcaAlgorithm;
     ZonedDateTime fixedDate;
 
     ApiClient(String base, String account, String fingerprint, KeyPair key) {
@@ -30,12 +29,25 @@ final class ApiClient {
 
     /** Signs with {@code jcaAlgorithm} and names it {@code algorithm} in the header (e.g. ecdsa-sha256 / SHA256withECDSA). */
     ApiClient(String base, String account, String fingerprint, KeyPair key, String algorithm, String jcaAlgorithm) {
+        this(base, account, fingerprint, algorithm, data -> {
+            try {
+                Signature s = Signature.getInstance(jcaAlgorithm);
+                s.initSign(key.getPrivate());
+                s.update(data);
+                return s.sign();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** Signs with any {@code signer} (the signature bytes over the signing string), named {@code algorithm}. */
+    ApiClient(String base, String account, String fingerprint, String algorithm, java.util.function.Function<byte[], byte[]> signer) {
         this.base = base;
         this.account = account;
         this.fingerprint = fingerprint;
-        this.key = key;
         this.algorithm = algorithm;
-        this.jcaAlgorithm = jcaAlgorithm;
+        this.signer = signer;
     }
 
     record Reply(int status, String body, java.net.http.HttpHeaders headers) {
@@ -84,10 +96,7 @@ final class ApiClient {
 
     String authorization(String date) {
         try {
-            Signature s = Signature.getInstance(jcaAlgorithm);
-            s.initSign(key.getPrivate());
-            s.update(("date: " + date).getBytes(StandardCharsets.UTF_8));
-            String sig = Base64.getEncoder().encodeToString(s.sign());
+            String sig = Base64.getEncoder().encodeToString(signer.apply(("date: " + date).getBytes(StandardCharsets.UTF_8)));
             return "Signature keyId=\"/" + account + "/keys/" + fingerprint + "\",algorithm=\"" + algorithm + "\",headers=\"date\",signature=\"" + sig + "\"";
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -64,6 +64,40 @@ class CloudApiTest {
     }
 
     @Test
+    void ed25519KeyAddedThroughTheApiSignsAndItsNameIsUnique() throws Exception {
+        var client = platform.account("key-adder");
+        var pair = new net.i2p.crypto.eddsa.KeyPairGenerator().generateKeyPair();
+        String text = org.apache.sshd.common.config.keys.PublicKeyEntry.toString(pair.getPublic()) + " laptop";
+        var added = client.post("/my/keys", Map.of("name", "laptop", "key", text));
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+        String fingerprint = added.json().get("fingerprint").toString();
+        assertThat(client.post("/my/keys", Map.of("name", "laptop", "key", text)).json().get("code")).isEqualTo("InvalidArgument");
+        assertThat(client.post("/my/keys", Map.of("name", "junk", "key", "ssh-rsa not-base64")).status()).isEqualTo(409);
+
+        var ed = new ApiClient(platform.url(), "key-adder", fingerprint, "ed25519-sha512", data -> {
+            try {
+                var engine = new net.i2p.crypto.eddsa.EdDSAEngine(java.security.MessageDigest.getInstance("SHA-512"));
+                engine.initSign(pair.getPrivate());
+                engine.update(data);
+                return engine.sign();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        var me = ed.get("/my");
+        assertThat(me.status()).as(me.body()).isEqualTo(200);
+        assertThat(ed.get("/my/keys/laptop").json()).containsEntry("fingerprint", fingerprint);
+    }
+
+    @Test
+    void bodyOverOneMebibyteIsRequestTooLarge() throws Exception {
+        var client = platform.account("big-body");
+        var r = client.post("/my/machines", Map.of("name", "x", "metadata.blob", "x".repeat(2 << 20)));
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.json().get("code")).isEqualTo("RequestTooLarge");
+    }
+
+    @Test
     void signatureFromAnotherKeyIsRejected() throws Exception {
         var real = platform.account("forged-victim");
         var gen = KeyPairGenerator.getInstance("RSA");

@@ -174,6 +174,10 @@ class CloudApiTest {
             pool.shutdownNow();
         }
         assertThat(client.get("/my/machines").list()).hasSize(10);
+        var lastPage = client.get("/my/machines?limit=4&offset=8");
+        assertThat(lastPage.list()).hasSize(2);
+        assertThat(lastPage.headers().firstValue("x-resource-count")).as("below the limit: the CLI's sign of the last page").contains("2");
+        assertThat(lastPage.headers().firstValue("x-query-limit")).contains("4");
         var limits = client.get("/my/limits").list();
         assertThat(limits).anySatisfy(l -> {
             Map<?, ?> limit = (Map<?, ?>) l;

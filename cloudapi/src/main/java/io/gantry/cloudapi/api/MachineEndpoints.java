@@ -57,7 +57,8 @@ final class MachineEndpoints {
         Reply.with(ctx, machines.list(Authenticate.caller(ctx)), all -> {
             List<MachineRecord> matching = all.stream().filter(m -> matches(m, q)).toList();
             List<Map<String, Object>> page = matching.stream().skip(offset).limit(limit).map(Views::machine).toList();
-            ctx.response().putHeader("x-resource-count", Integer.toString(matching.size()));
+            // what this page holds: the triton CLI stops paging when it is below the limit
+            ctx.response().putHeader("x-resource-count", Integer.toString(page.size()));
             ctx.response().putHeader("x-query-limit", Integer.toString(limit));
             Reply.json(ctx, 200, page);
         });

@@ -247,6 +247,30 @@ class ControlPlaneTest {
     }
 
     @Test
+    void resizeBeyondTheNodesRoomFailsAndKeepsTheOldPackage() throws Exception {
+        Agent cn1 = agent("cn1", 1024);
+        plane.pkg("half-512M", 512, 1024);
+        plane.pkg("double-2G", 2048, 1024);
+        leading(plane.provisioner("p1", Strategy.SPREAD, LeaderLoop.StepHook.NONE));
+        SignedClient tenant = plane.account("grower");
+
+        UUID id = create(tenant, "g1", "half-512M");
+        Poll.until(SETTLE, () -> assertThat(tenant.get("/my/machines/" + id).state()).isEqualTo("running"));
+        var resize = tenant.post("/my/machines/" + id + "?action=resize&package=double-2G", null);
+        assertThat(resize.status()).as(resize.body()).isEqualTo(202);
+        Poll.until(SETTLE, () -> assertThat(plane.jobState(id, "resize")).isEqualTo("failed"));
+        Map<String, Object> m = tenant.get("/my/machines/" + id).json();
+        assertThat(m).containsEntry("package", "half-512M").containsEntry("state", "running");
+        assertThat(m.get("memory")).isEqualTo(512);
+        assertThat(String.valueOf(m.get("error"))).contains("no room").contains("cn1");
+        assertThat(cn1.backend().get(id).pkg().memoryMiB()).as("the zone was never resized").isEqualTo(512);
+
+        UUID second = create(tenant, "g2", "half-512M");
+        Poll.until(SETTLE, () -> assertThat(tenant.get("/my/machines/" + second).state())
+                .as("the failed resize booked nothing: the other half of the node is free").isEqualTo("running"));
+    }
+
+    @Test
     void concurrentCreatesAgainstLimitsWithProvisionerRunning() throws Exception {
         List<Agent> agents = List.of(agent("cn1", 8192), agent("cn2", 8192));
         leading(plane.provisioner("p1", Strategy.SPREAD, LeaderLoop.StepHook.NONE));

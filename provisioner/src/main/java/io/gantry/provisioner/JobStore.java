@@ -134,6 +134,21 @@ final class JobStore implements AutoCloseable {
         });
     }
 
+    /** The machine's recorded memory and disk in MiB. */
+    long[] sizeOf(UUID machine) throws SQLException {
+        return inTransaction(c -> {
+            try (PreparedStatement st = c.prepareStatement("select memory, disk from machines where id = ?")) {
+                st.setObject(1, machine);
+                try (ResultSet rs = st.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SQLException("machine " + machine + " is not in the record");
+                    }
+                    return new long[] {rs.getLong(1), rs.getLong(2)};
+                }
+            }
+        });
+    }
+
     /** Machines on a lost node show {@code unknown}; returns how many. */
     int markNodeUnknown(String node) throws SQLException {
         return inTransaction(c -> update(c, "update machines set state = 'unknown', updated = now() where compute_node = ?"

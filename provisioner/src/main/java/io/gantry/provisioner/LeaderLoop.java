@@ -185,10 +185,15 @@ public final class LeaderLoop implements AutoCloseable {
         } catch (InterruptedException e) {
             return;
         }
-        try {
-            rebuildBookings();
-        } catch (Exception e) {
-            LOG.error("leader cannot read the record: {}", e.getMessage());
+        // placing without every booking would double-book: no placement until the record has been read
+        while (running.get()) {
+            try {
+                rebuildBookings();
+                break;
+            } catch (Exception e) {
+                LOG.error("leader cannot read the bookings from the record: {}; retrying", e.getMessage());
+                sleepQuietly(1000);
+            }
         }
         while (running.get()) {
             try {
@@ -248,6 +253,12 @@ public final class LeaderLoop implements AutoCloseable {
                 boolean delete = job.action() == MachineAction.DELETE;
                 store.finish(job, delete ? ZoneState.DELETED : m.state(), null,
                         delete ? null : "the machine was never placed on a node");
+                return;
+            }
+            if (job.action() == MachineAction.RESIZE && !engine.resize(m.id(), m.memoryMiB(), m.diskMiB())) {
+                var usage = cluster.usage(m.computeNode());
+                store.finish(job, m.state(), null, "node " + m.computeNode() + " has no room for the new size ("
+                        + m.memoryMiB() + " MiB of memory; " + usage.memoryMiB() + " MiB are booked there); machines are not moved between nodes");
                 return;
             }
             if (!store.markPlaced(job.id(), m.id(), m.computeNode())) {
@@ -336,8 +347,9 @@ public final class LeaderLoop implements AutoCloseable {
         hook.after(job.id(), "finished");
         if (after == ZoneState.DELETED || after == ZoneState.FAILED) {
             cluster.release(job.machine().id());
-        } else if (job.action() == MachineAction.RESIZE) {
-            cluster.resize(job.machine().id(), job.machine().memoryMiB(), job.machine().diskMiB());
+        } else if (job.action() == MachineAction.RESIZE && !result.ok()) {
+            long[] size = store.sizeOf(job.machine().id()); // finish() put the old package back
+            cluster.resize(job.machine().id(), size[0], size[1]);
         }
         // the task first: an agent still answering a redelivered copy then fails its whole publish
         // (result + task delete are one transaction) instead of leaving a result nobody collects

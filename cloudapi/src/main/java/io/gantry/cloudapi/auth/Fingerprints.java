@@ -8,12 +8,24 @@ import java.util.regex.Pattern;
  * ({@code aa:bb:…}, what the triton CLI sends, sometimes prefixed {@code MD5:}) and
  * {@code SHA256:<base64 without padding>} as {@code ssh-keygen -l} prints it.
  */
-final class Fingerprints {
+public final class Fingerprints {
     private static final Pattern MD5_COLONS = Pattern.compile("(?i)[0-9a-f]{2}(:[0-9a-f]{2}){15}");
     private static final Pattern MD5_BARE = Pattern.compile("(?i)[0-9a-f]{32}");
     private static final Pattern SHA256_B64 = Pattern.compile("[A-Za-z0-9+/]{43}=?");
 
     private Fingerprints() {
+    }
+
+    /**
+     * The form keys are stored and looked up by: MD5 as lower-case {@code aa:bb:…} (no prefix), or
+     * {@code SHA256:<base64 without padding>}; {@code fingerprint} itself when it is neither form.
+     */
+    public static String lookupForm(String fingerprint) {
+        String c = canonical(fingerprint);
+        if (c == null) {
+            return fingerprint;
+        }
+        return c.startsWith("md5:") ? c.substring("md5:".length()) : c;
     }
 
     /**

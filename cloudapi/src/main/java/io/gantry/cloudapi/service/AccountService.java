@@ -28,7 +28,7 @@ public final class AccountService {
 
     /** The account with this login and its key with this fingerprint (md5 or sha256 form), if both exist. */
     public Future<Optional<Authenticated>> findKey(String login, String fingerprint) {
-        String fp = storedForm(fingerprint);
+        String fp = io.gantry.cloudapi.auth.Fingerprints.lookupForm(fingerprint);
         return Futures.of(sessions.withSession(s -> s.createSelectionQuery("from AccountRecord where login = :l", AccountRecord.class)
                 .setParameter("l", login)
                 .getResultList()
@@ -44,18 +44,6 @@ public final class AccountService {
                             .getResultList()
                             .thenApply(keys -> keys.stream().findFirst().map(k -> new Authenticated(a, k)));
                 })));
-    }
-
-    /** A fingerprint as the table keeps it: md5 as lower-case colon-separated hex, sha256 without base64 padding. */
-    static String storedForm(String fingerprint) {
-        String fp = fingerprint.regionMatches(true, 0, "MD5:", 0, 4) ? fingerprint.substring(4) : fingerprint;
-        if (fp.matches("[0-9a-fA-F]{32}")) {
-            fp = fp.replaceAll("(..)(?!$)", "$1:");
-        }
-        if (fp.startsWith("SHA256:")) {
-            return fp.replaceAll("=+$", "");
-        }
-        return fp.toLowerCase(java.util.Locale.ROOT);
     }
 
     public Future<AccountRecord> update(Caller caller, Map<String, Object> fields) {

@@ -63,6 +63,17 @@ final class TestPlatform implements AutoCloseable {
         return new ApiClient(url(), login, key.sha256Fingerprint(), pair, "ecdsa-sha256", "SHA256withECDSA");
     }
 
+    int jobCount(UUID machine) throws Exception {
+        try (var c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+             var st = c.prepareStatement("select count(*) from jobs where machine_id = ?")) {
+            st.setObject(1, machine);
+            try (var rs = st.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     void limit(String login, String by, long value) {
         try (Seed seed = new Seed(db)) {
             seed.limit(seed.account(login, login + "@example.test"), by, value, null, null);

@@ -137,7 +137,18 @@ class TritonCliEndToEndTest {
         return out;
     }
 
+    /** The zone's init as runc sees it on the node. */
+    private long initPid(String id) {
+        Cmd.Result state = Cmd.run("runc", "--root", "/run/gantry/" + node + "/runc", "state", id);
+        assertThat(state.ok()).as(state.stderr()).isTrue();
+        return Json.read(state.stdout(), JsonNode.class).path("pid").asLong();
+    }
+
     private JsonNode gantryJson(String... args) {
+        return Json.read(gantryText(args), JsonNode.class);
+    }
+
+    private String gantryText(String... args) {
         List<String> all = new ArrayList<>(List.of("--node", node, "--state-dir", stateDir.toString()));
         all.addAll(List.of(args));
         PrintStream old = System.out;
@@ -148,7 +159,7 @@ class TritonCliEndToEndTest {
         } finally {
             System.setOut(old);
         }
-        return Json.read(out.toString(StandardCharsets.UTF_8), JsonNode.class);
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     @AfterAll
@@ -194,6 +205,11 @@ class TritonCliEndToEndTest {
         triton("instance", "resize", "-w", "e2e1", "gantry-256M");
         assertThat(gantryJson("zone", "stats", id).path("memoryLimitBytes").asLong()).as("resized live").isEqualTo(256L << 20);
         assertThat(Json.read(triton("instance", "get", "-j", "e2e1"), JsonNode.class).path("package").asText()).isEqualTo("gantry-256M");
+
+        long initBefore = initPid(id);
+        triton("instance", "reboot", "-w", "e2e1");
+        assertThat(initPid(id)).as("a new init already runs when reboot -w returns").isNotEqualTo(initBefore).isPositive();
+        assertThat(triton("instance", "audit", "e2e1")).contains("reboot");
 
         triton("instance", "tag", "set", "-w", "e2e1", "role=web");
         assertThat(triton("instance", "tag", "list", "e2e1")).contains("\"role\": \"web\"");

@@ -60,7 +60,7 @@ final class JobStore implements AutoCloseable {
 
     List<OpenJob> openJobs() throws SQLException {
         String sql = "select j.id, j.action, j.state, j.node, j.params, m.id, m.account_id, m.name, m.state, m.compute_node,"
-                + " m.memory, m.swap, m.disk, m.vcpus, m.cpu_cap, m.lwps, m.package_name, m.tags, m.affinity"
+                + " m.memory, m.swap, m.disk, m.vcpus, m.cpu_cap, m.lwps, m.package_name, m.tags, m.affinity, j.caller"
                 + " from jobs j join machines m on m.id = j.machine_id"
                 + " where j.state in ('queued', 'placed', 'dispatched') order by j.created, j.id";
         List<OpenJob> jobs = new ArrayList<>();
@@ -72,7 +72,7 @@ final class JobStore implements AutoCloseable {
                             rs.getInt(14), rs.getInt(15), rs.getInt(16), rs.getString(17), stringMap(rs.getString(18)),
                             list(rs.getString(19)));
                     jobs.add(new OpenJob(rs.getObject(1, UUID.class), MachineAction.fromWire(rs.getString(2)), rs.getString(3),
-                            rs.getString(4), objectMap(rs.getString(5)), machine));
+                            rs.getString(4), objectMap(rs.getString(5)), rs.getString(20), machine));
                 }
             }
             return jobs;
@@ -113,17 +113,19 @@ final class JobStore implements AutoCloseable {
         inTransaction(c -> update(c, "update jobs set state = 'dispatched', updated = now() where id = ? and state = 'placed'", job));
     }
 
-    /** Ends a job: the machine's new state (and address and error), the job's outcome, an audit entry when it failed. */
+    /** Ends a job: the machine's new state (and address and error), the job's outcome, and its audit entry (success or not, at the time it ended). */
     void finish(OpenJob job, ZoneState machineState, String ip, String error) throws SQLException {
         inTransaction(c -> {
             update(c, "update machines set state = ?, ip = coalesce(?, ip), error = ?, updated = now() where id = ?",
                     machineState.wireName(), ip, error, job.machine().id());
             update(c, "update jobs set state = ?, error = ?, updated = now() where id = ?", error == null ? "succeeded" : "failed", error,
                     job.id());
+            Map<String, Object> params = new LinkedHashMap<>(job.params());
             if (error != null) {
-                update(c, "insert into audit (machine_id, action, success, time, caller, params) values (?, ?, false, now(), 'provisioner', ?)",
-                        job.machine().id(), job.action().wireName(), Json.write(Map.of("error", error)));
+                params.put("error", error);
             }
+            update(c, "insert into audit (machine_id, action, success, time, caller, params) values (?, ?, ?, clock_timestamp(), ?, ?)",
+                    job.machine().id(), job.action().wireName(), error == null, job.caller(), Json.write(params));
             if (job.action() == MachineAction.RESIZE && error != null && job.params().get("from") != null) {
                 update(c, "update machines m set package_id = p.id, package_name = p.name, memory = p.memory, swap = p.swap,"
                                 + " disk = p.disk, vcpus = p.vcpus, cpu_cap = p.cpu_cap, lwps = p.lwps from packages p"

@@ -263,8 +263,9 @@ public final class MachineService {
         j.caller = caller.describe();
         j.created = now;
         j.updated = now;
+        // no audit entry yet: the provisioner writes it when the job ends, with its outcome and time
+        // (the triton CLI's `reboot -w` waits for a reboot entry newer than the request)
         return s.persist(j)
-                .thenCompose(v -> audit(s, m, action.wireName(), true, caller, params))
                 .thenCompose(v -> s.createNativeQuery("select pg_notify('gantry_jobs', '')").getResultList())
                 .thenApply(v -> null);
     }

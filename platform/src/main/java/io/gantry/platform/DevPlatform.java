@@ -78,17 +78,18 @@ final class DevPlatform implements AutoCloseable {
             seed.limit(account, "count", 20, null, null);
             seed.limit(account, "ram", 8192, null, null);
         }
-        step("provisioner (leader election in ZooKeeper)");
-        CuratorFramework provisionerZk = push(Coordination.connect(zk.connectString()));
-        String jdbc = db.config().jdbcUrl();
-        push(Provisioner.start(provisionerZk, new ProvisionerConfig("dev-" + s.node(), jdbc, db.config().user(), db.config().password(),
-                new PlacementPolicy(new Overprovision(1.0, 1.0), Strategy.SPREAD, 0), Duration.ofMillis(500))));
         step("agent for node " + s.node() + " (runc)");
         CuratorFramework agentZk = push(Coordination.connect(zk.connectString()));
         var advert = NodeCoordinator.advertFor(s.node(), "127.0.0.1", backend.name(), Map.of("dev", "true"), backend.config().stateDir());
         push(NodeCoordinator.start(agentZk, backend, advert, backend.config().stateDir(), Duration.ofSeconds(5)));
         ZoneAgent reconcile = push(new ZoneAgent(backend));
         reconcile.start(Duration.ofSeconds(5));
+        // the provisioner last, so it stops first: a clean stop does not report the node as lost
+        step("provisioner (leader election in ZooKeeper)");
+        CuratorFramework provisionerZk = push(Coordination.connect(zk.connectString()));
+        String jdbc = db.config().jdbcUrl();
+        push(Provisioner.start(provisionerZk, new ProvisionerConfig("dev-" + s.node(), jdbc, db.config().user(), db.config().password(),
+                new PlacementPolicy(new Overprovision(1.0, 1.0), Strategy.SPREAD, 0), Duration.ofMillis(500))));
     }
 
     /** A taken port would otherwise surface as a bare timeout from whichever server tried it. */

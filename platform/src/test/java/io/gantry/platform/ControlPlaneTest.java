@@ -271,6 +271,38 @@ class ControlPlaneTest {
     }
 
     @Test
+    void affinityRulesFromTheApiDecideTheNodeAndABadRuleFailsOnlyItsMachine() throws Exception {
+        agent("cn1", 8192);
+        agent("cn2", 8192);
+        leading(plane.provisioner("p1", Strategy.SPREAD, LeaderLoop.StepHook.NONE));
+        SignedClient tenant = plane.account("affine");
+
+        UUID db = create(tenant, "db1", plane.smallPackage);
+        Poll.until(SETTLE, () -> assertThat(tenant.get("/my/machines/" + db).state()).isEqualTo("running"));
+        String dbNode = String.valueOf(tenant.get("/my/machines/" + db).json().get("compute_node"));
+
+        UUID bad = createWith(tenant, Map.of("name", "odd", "affinity", List.of("instance==/[unclosed/")));
+        UUID near = createWith(tenant, Map.of("name", "near", "affinity", List.of("instance==db1")));
+        UUID far = createWith(tenant, Map.of("name", "far", "affinity", List.of("instance!=db1")));
+        Poll.until(SETTLE, () -> {
+            assertThat(tenant.get("/my/machines/" + near).state()).isEqualTo("running");
+            assertThat(tenant.get("/my/machines/" + far).state()).isEqualTo("running");
+            assertThat(tenant.get("/my/machines/" + bad).state()).isEqualTo("failed");
+        });
+        assertThat(tenant.get("/my/machines/" + near).json().get("compute_node")).isEqualTo(dbNode);
+        assertThat(tenant.get("/my/machines/" + far).json().get("compute_node")).isNotEqualTo(dbNode);
+        assertThat(String.valueOf(tenant.get("/my/machines/" + bad).json().get("error"))).containsIgnoringCase("affinity");
+    }
+
+    private UUID createWith(SignedClient tenant, Map<String, Object> extra) {
+        Map<String, Object> body = new HashMap<>(plane.machine(String.valueOf(extra.get("name")), plane.smallPackage));
+        body.putAll(extra);
+        var r = tenant.post("/my/machines", body);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return UUID.fromString(r.json().get("id").toString());
+    }
+
+    @Test
     void concurrentCreatesAgainstLimitsWithProvisionerRunning() throws Exception {
         List<Agent> agents = List.of(agent("cn1", 8192), agent("cn2", 8192));
         leading(plane.provisioner("p1", Strategy.SPREAD, LeaderLoop.StepHook.NONE));

@@ -207,7 +207,7 @@ public final class LeaderLoop implements AutoCloseable {
                     if (!anyNodeAlive && job.state().equals("queued") && job.action() == MachineAction.PROVISION) {
                         continue; // no node is up (yet): the job waits rather than fails
                     }
-                    advance(job);
+                    advanceOne(job);
                 }
                 awaitWake();
             } catch (InterruptedException e) {
@@ -234,6 +234,24 @@ public final class LeaderLoop implements AutoCloseable {
     private static List<OpenJob> firstJobPerMachine(List<OpenJob> jobs) {
         Set<UUID> seen = new HashSet<>();
         return jobs.stream().filter(j -> seen.add(j.machine().id())).toList();
+    }
+
+    /** One job's step; its trouble stays its own: the other jobs go on. */
+    private void advanceOne(OpenJob job) throws Exception {
+        try {
+            advance(job);
+        } catch (io.gantry.common.GantryException e) {
+            // the request itself cannot be carried out (e.g. an affinity rule placement cannot read)
+            LOG.info("job {} ({} of machine {}) failed: {}", job.id(), job.action().wireName(), job.machine().id(), e.getMessage());
+            if (job.action() == MachineAction.PROVISION) {
+                cluster.release(job.machine().id());
+            }
+            store.finish(job, job.action() == MachineAction.PROVISION ? ZoneState.FAILED : job.machine().state(), null, e.getMessage());
+        } catch (java.sql.SQLException e) {
+            throw e; // the record is unreachable: the whole loop waits and retries
+        } catch (Exception e) {
+            LOG.warn("job {}: {}; will retry", job.id(), e.toString());
+        }
     }
 
     private void advance(OpenJob job) throws Exception {

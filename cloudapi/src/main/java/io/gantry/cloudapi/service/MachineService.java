@@ -57,7 +57,7 @@ public final class MachineService {
         for (String rule : req.affinity()) {
             if (!AFFINITY.matcher(rule).matches()) {
                 return Future.failedFuture(GantryException.invalid("affinity rule '" + rule
-                        + "' is not of the form KEY==VALUE, KEY!=VALUE, KEY=~VALUE or KEY!~VALUE (KEY: instance, container or a tag)"));
+                        + "' is not of the form KEY==VALUE or KEY!=VALUE, or soft KEY==~VALUE or KEY!=~VALUE (KEY: instance, container or a tag)"));
             }
         }
         UUID accountId = caller.account().id;

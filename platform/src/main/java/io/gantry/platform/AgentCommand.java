@@ -7,7 +7,6 @@ import io.gantry.common.ZoneState;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -63,15 +62,10 @@ final class AgentCommand implements Callable<Integer> {
         if (once) {
             return ExitCodes.OK;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
         try (ZoneAgent agent = new ZoneAgent(backend)) {
             agent.start(interval);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                System.out.println("gantry: agent stopping; zones keep running and are adopted at the next start");
-                stopped.countDown();
-            }));
-            System.out.println("agent running (reconcile every " + interval.toSeconds() + " s); Ctrl-C stops it");
-            stopped.await();
+            UntilStopped.await("agent running (reconcile every " + interval.toSeconds() + " s); Ctrl-C stops it",
+                    "gantry: agent stopping; zones keep running and are adopted at the next start");
         }
         return ExitCodes.OK;
     }

@@ -5,7 +5,6 @@ import io.gantry.agent.runc.RuncZoneBackend;
 import io.gantry.common.Image;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -54,13 +53,8 @@ final class DevCommand implements Callable<Integer> {
                 if (once) {
                     return ExitCodes.OK;
                 }
-                CountDownLatch stopped = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    System.out.println("gantry: stopping; zones keep running and are adopted at the next start");
-                    stopped.countDown();
-                }));
-                System.out.println("gantry dev is running; Ctrl-C stops it");
-                stopped.await();
+                UntilStopped.await("gantry dev is running; Ctrl-C stops it",
+                        "gantry: stopping; zones keep running and are adopted at the next start");
             }
         }
         return ExitCodes.OK;

@@ -10,7 +10,6 @@ import io.gantry.provisioner.placement.Strategy;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,14 +20,7 @@ final class RoleCommands {
     }
 
     static int runUntilStopped(String what) throws InterruptedException {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("gantry: " + what + " stopping");
-            stopped.countDown();
-        }));
-        System.out.println(what + " running; SIGTERM or Ctrl-C stops it");
-        stopped.await();
-        return ExitCodes.OK;
+        return UntilStopped.await(what + " running; SIGTERM or Ctrl-C stops it", "gantry: " + what + " stopping");
     }
 
     @Command(name = "cloudapi", defaultValueProvider = ConfigFile.class,

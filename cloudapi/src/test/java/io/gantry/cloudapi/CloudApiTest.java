@@ -231,6 +231,9 @@ class CloudApiTest {
         assertThat(client.get("/my/machines/not-a-uuid").status()).isEqualTo(404);
         assertThat(client.get("/my/machines/not-a-uuid").json().get("code")).isEqualTo("ResourceNotFound");
         assertThat(client.get("/my/nothing-here").json().get("code")).isEqualTo("ResourceNotFound");
+        assertThat(client.get("/my/packages/nope").status()).isEqualTo(404);
+        assertThat(client.get("/my/images/" + UUID.randomUUID()).status()).isEqualTo(404);
+        assertThat(client.get("/my/packages/small").json()).containsEntry("memory", 128);
         var badAction = client.post("/my/machines/" + UUID.randomUUID() + "?action=explode", null);
         assertThat(badAction.status()).isIn(404, 409);
     }

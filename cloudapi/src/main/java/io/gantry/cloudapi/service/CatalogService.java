@@ -24,7 +24,7 @@ public final class CatalogService {
 
     public Future<PackageRecord> pkg(String ref) {
         return Futures.of(sessions.withSession(s -> Lookups.pkg(s, ref)))
-                .recover(e -> Future.failedFuture(GantryException.notFound("package " + ref + " not found")));
+                .recover(e -> Future.failedFuture(notFoundIfUnknown(e, "package " + ref + " not found")));
     }
 
     public Future<List<ImageRecord>> images() {
@@ -34,7 +34,13 @@ public final class CatalogService {
 
     public Future<ImageRecord> image(String ref) {
         return Futures.of(sessions.withSession(s -> Lookups.image(s, ref)))
-                .recover(e -> Future.failedFuture(GantryException.notFound("image " + ref + " not found")));
+                .recover(e -> Future.failedFuture(notFoundIfUnknown(e, "image " + ref + " not found")));
+    }
+
+    /** Lookups answer "does not exist" as InvalidArgument (right for a create); a GET of one answers 404. Other failures stay. */
+    private static Throwable notFoundIfUnknown(Throwable e, String message) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return cause instanceof GantryException ? GantryException.notFound(message) : cause;
     }
 
     public Future<List<NetworkRecord>> networks() {

@@ -33,10 +33,6 @@ public final class CloudApi implements AutoCloseable {
         return server.actualPort();
     }
 
-    public Database database() {
-        return db;
-    }
-
     private static <T> T await(Future<T> f) {
         try {
             return f.toCompletionStage().toCompletableFuture().get();

@@ -16,8 +16,6 @@ import io.gantry.provisioner.placement.Strategy;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.curator.framework.CuratorFramework;
@@ -33,7 +31,7 @@ final class DevPlatform implements AutoCloseable {
     record Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, Path keyDir) {
     }
 
-    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final StartedResources started = new StartedResources("gantry");
     String apiUrl;
     String keyFingerprint;
     Path privateKey;
@@ -50,19 +48,19 @@ final class DevPlatform implements AutoCloseable {
     }
 
     private void startAll(Settings s, RuncZoneBackend backend, Image busybox) throws Exception {
-        requireFree(s.zkPort(), "ZooKeeper", "--zk-port");
-        requireFree(s.dbPort(), "PostgreSQL", "--db-port");
-        requireFree(s.apiPort(), "the cloud API", "--api-port");
+        LoopbackPorts.requireFree(s.zkPort(), "ZooKeeper", "--zk-port");
+        LoopbackPorts.requireFree(s.dbPort(), "PostgreSQL", "--db-port");
+        LoopbackPorts.requireFree(s.apiPort(), "the cloud API", "--api-port");
         Path dev = s.nodeStateDir().resolve("dev");
         step("ZooKeeper (embedded) on 127.0.0.1:" + s.zkPort());
-        EmbeddedZooKeeper zk = push(EmbeddedZooKeeper.start(dev.resolve("zookeeper"), s.zkPort()));
+        EmbeddedZooKeeper zk = started.add(EmbeddedZooKeeper.start(dev.resolve("zookeeper"), s.zkPort()));
         step("PostgreSQL (embedded) on 127.0.0.1:" + s.dbPort());
-        EmbeddedDatabase db = push(EmbeddedDatabase.start(dev.resolve("postgres"), s.dbPort()));
+        EmbeddedDatabase db = started.add(EmbeddedDatabase.start(dev.resolve("postgres"), s.dbPort()));
         Vertx vertx = Vertx.vertx();
-        started.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get());
+        started.add((AutoCloseable) () -> vertx.close().toCompletionStage().toCompletableFuture().get());
         apiUrl = "http://127.0.0.1:" + s.apiPort();
         step("cloud API on " + apiUrl + " (migrating the schema)");
-        push(CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", s.apiPort(), apiUrl, "dev-1", db.config(), null)));
+        started.add(CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", s.apiPort(), apiUrl, "dev-1", db.config(), null)));
         System.out.println("  seeding account '" + ACCOUNT + "', packages, the busybox image and a network");
         SshKeyPair key = SshKeyPair.generate(s.keyDir(), "gantry-dev-id_rsa");
         keyFingerprint = key.publicKey().md5Fingerprint();
@@ -79,33 +77,17 @@ final class DevPlatform implements AutoCloseable {
             seed.limit(account, "ram", 8192, null, null);
         }
         step("agent for node " + s.node() + " (runc)");
-        CuratorFramework agentZk = push(Coordination.connect(zk.connectString()));
+        CuratorFramework agentZk = started.add(Coordination.connect(zk.connectString()));
         var advert = NodeCoordinator.advertFor(s.node(), "127.0.0.1", backend.name(), Map.of("dev", "true"), backend.config().stateDir());
-        push(NodeCoordinator.start(agentZk, backend, advert, backend.config().stateDir(), Duration.ofSeconds(5)));
-        ZoneAgent reconcile = push(new ZoneAgent(backend));
+        started.add(NodeCoordinator.start(agentZk, backend, advert, backend.config().stateDir(), Duration.ofSeconds(5)));
+        ZoneAgent reconcile = started.add(new ZoneAgent(backend));
         reconcile.start(Duration.ofSeconds(5));
         // the provisioner last, so it stops first: a clean stop does not report the node as lost
         step("provisioner (leader election in ZooKeeper)");
-        CuratorFramework provisionerZk = push(Coordination.connect(zk.connectString()));
+        CuratorFramework provisionerZk = started.add(Coordination.connect(zk.connectString()));
         String jdbc = db.config().jdbcUrl();
-        push(Provisioner.start(provisionerZk, new ProvisionerConfig("dev-" + s.node(), jdbc, db.config().user(), db.config().password(),
+        started.add(Provisioner.start(provisionerZk, new ProvisionerConfig("dev-" + s.node(), jdbc, db.config().user(), db.config().password(),
                 new PlacementPolicy(new Overprovision(1.0, 1.0), Strategy.SPREAD, 0), Duration.ofMillis(500))));
-    }
-
-    /** A taken port would otherwise surface as a bare timeout from whichever server tried it. */
-    private static void requireFree(int port, String what, String option) {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
-        } catch (java.io.IOException e) {
-            throw new io.gantry.common.GantryException(io.gantry.common.ErrorCode.ServiceUnavailable, "port " + port + " for " + what
-                    + " is in use on 127.0.0.1 (is another 'gantry dev' running?); pick another with " + option);
-        }
-    }
-
-    private <T extends AutoCloseable> T push(T resource) {
-        started.push(resource);
-        return resource;
     }
 
     private static void step(String what) {
@@ -114,12 +96,6 @@ final class DevPlatform implements AutoCloseable {
 
     @Override
     public void close() {
-        while (!started.isEmpty()) {
-            try {
-                started.pop().close();
-            } catch (Exception e) {
-                System.err.println("gantry: while stopping: " + e.getMessage());
-            }
-        }
+        started.close();
     }
 }

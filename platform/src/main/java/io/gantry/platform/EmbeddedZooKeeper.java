@@ -1,11 +1,21 @@
 package io.gantry.platform;
 
+import io.gantry.common.ErrorCode;
+import io.gantry.common.GantryException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.zookeeper.server.embedded.ExitHandler;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 
-/** ZooKeeper's own embedded server on loopback, for `gantry dev`: one member, data kept under the state root. */
+/** ZooKeeper's own embedded server on loopback, for `gantry dev` and tests: one member, data kept under {@code dataDir}. */
 final class EmbeddedZooKeeper implements AutoCloseable {
+    /** Sessions are checked once per tick; dev's 5 s sessions need no finer tick. */
+    static final int DEV_TICK_MS = 1000;
     private final ZooKeeperServerEmbedded server;
     private final int port;
 
@@ -15,27 +25,55 @@ final class EmbeddedZooKeeper implements AutoCloseable {
     }
 
     static EmbeddedZooKeeper start(Path dataDir, int port) throws Exception {
-        java.nio.file.Files.createDirectories(dataDir);
+        return start(dataDir, port, DEV_TICK_MS);
+    }
+
+    static EmbeddedZooKeeper start(Path dataDir, int port, int tickMillis) throws Exception {
+        Files.createDirectories(dataDir);
         Properties p = new Properties();
         p.setProperty("clientPort", Integer.toString(port));
         p.setProperty("clientPortAddress", "127.0.0.1");
         p.setProperty("dataDir", dataDir.toAbsolutePath().toString());
-        p.setProperty("tickTime", "1000");
+        p.setProperty("tickTime", Integer.toString(tickMillis));
+        p.setProperty("minSessionTimeout", Integer.toString(2 * tickMillis));
         p.setProperty("maxCnxns", "1000");
-        p.setProperty("minSessionTimeout", "2000");
         p.setProperty("admin.enableServer", "false");
         p.setProperty("4lw.commands.whitelist", "ruok,stat,mntr");
+        // LOG_ONLY: the default (EXIT) calls System.exit when the server thread ends
         ZooKeeperServerEmbedded server = ZooKeeperServerEmbedded.builder()
                 .baseDir(dataDir.toAbsolutePath())
                 .configuration(p)
-                .exitHandler(org.apache.zookeeper.server.embedded.ExitHandler.LOG_ONLY)
+                .exitHandler(ExitHandler.LOG_ONLY)
                 .build();
-        server.start(30_000);
+        // a server that fails to start waits out its timeout and then can hang in close() (it joins an
+        // accept thread nobody stopped): so start it aside and give up on it cleanly
+        CompletableFuture<Void> up = new CompletableFuture<>();
+        Thread starter = new Thread(() -> {
+            try {
+                server.start(30_000);
+                up.complete(null);
+            } catch (Throwable e) {
+                up.completeExceptionally(e);
+            }
+        }, "embedded-zk-start");
+        starter.setDaemon(true);
+        starter.start();
+        try {
+            up.get(35, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new GantryException(ErrorCode.ServiceUnavailable, "the embedded ZooKeeper did not start within 35 s (see the log above)");
+        } catch (ExecutionException e) {
+            throw new GantryException(ErrorCode.ServiceUnavailable, "the embedded ZooKeeper did not start: " + e.getCause(), e.getCause());
+        }
         return new EmbeddedZooKeeper(server, port);
     }
 
     String connectString() {
         return "127.0.0.1:" + port;
+    }
+
+    int port() {
+        return port;
     }
 
     @Override

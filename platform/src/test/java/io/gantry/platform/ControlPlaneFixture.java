@@ -17,9 +17,6 @@ import io.gantry.provisioner.placement.Strategy;
 import io.vertx.core.Vertx;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -30,16 +27,10 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -47,8 +38,6 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
-import org.apache.zookeeper.server.embedded.ExitHandler;
-import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 
 /**
  * The whole control plane in the test JVM: one real embedded PostgreSQL and one real embedded
@@ -63,17 +52,15 @@ final class ControlPlaneFixture implements AutoCloseable {
     static final String PASSWORD = "postgres";
 
     private final EmbeddedPostgres postgres;
-    private final ZooKeeperServerEmbedded zk;
-    private final int zkPort;
+    private final EmbeddedZooKeeper zk;
     final Vertx vertx = Vertx.vertx();
     private final KeyPair key;
     private final SshPublicKey publicKey;
     private final AtomicInteger planes = new AtomicInteger();
 
-    private ControlPlaneFixture(EmbeddedPostgres postgres, ZooKeeperServerEmbedded zk, int zkPort, KeyPair key) throws Exception {
+    private ControlPlaneFixture(EmbeddedPostgres postgres, EmbeddedZooKeeper zk, KeyPair key) throws Exception {
         this.postgres = postgres;
         this.zk = zk;
-        this.zkPort = zkPort;
         this.key = key;
         this.publicKey = SshPublicKey.parse(PublicKeyEntry.toString(key.getPublic()) + " control-plane-test");
     }
@@ -83,23 +70,23 @@ final class ControlPlaneFixture implements AutoCloseable {
         gen.initialize(2048);
         KeyPair key = gen.generateKeyPair();
         EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-        int port = freePort();
-        ZooKeeperServerEmbedded zk;
+        EmbeddedZooKeeper zk;
         try {
-            zk = startZooKeeper(zkDir, port);
+            // sessions expire per tick: a short tick keeps the expiry tests fast
+            zk = EmbeddedZooKeeper.start(zkDir, LoopbackPorts.free(), 500);
         } catch (Exception e) {
             postgres.close();
             throw e;
         }
-        return new ControlPlaneFixture(postgres, zk, port, key);
+        return new ControlPlaneFixture(postgres, zk, key);
     }
 
     String zkConnectString() {
-        return "127.0.0.1:" + zkPort;
+        return zk.connectString();
     }
 
     int zkPort() {
-        return zkPort;
+        return zk.port();
     }
 
     /** A fresh database and ZooKeeper namespace with the cloud API on them, seeded. */
@@ -140,13 +127,13 @@ final class ControlPlaneFixture implements AutoCloseable {
         final CloudApi api;
         final UUID image;
         final String smallPackage = "small-128M";
-        private final Deque<AutoCloseable> started = new ArrayDeque<>();
+        private final StartedResources started = new StartedResources("control plane test");
 
         private Plane(String namespace, DatabaseConfig db) {
             this.namespace = namespace;
             this.db = db;
             this.api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "test-1", db, null));
-            started.push(api);
+            started.add(api);
             try (Seed seed = new Seed(db)) {
                 seed.pkg(smallPackage, 128, 1024, 1, 100, 256, "128 MiB", true);
                 image = seed.image("busybox", "1.0.0", "other", NODE_IMAGE, "what the simulated nodes know as " + NODE_IMAGE);
@@ -160,8 +147,7 @@ final class ControlPlaneFixture implements AutoCloseable {
 
         /** Closes {@code resource} with the plane, after everything started later (e.g. a proxy its clients use). */
         <T extends AutoCloseable> T closeLater(T resource) {
-            started.push(resource);
-            return resource;
+            return started.add(resource);
         }
 
         void pkg(String name, long memoryMiB, long diskMiB) {
@@ -222,7 +208,7 @@ final class ControlPlaneFixture implements AutoCloseable {
                     .retryPolicy(new ExponentialBackoffRetry(100, 5, 1000))
                     .build();
             client.start();
-            started.push(client::close);
+            started.add(client);
             if (!client.blockUntilConnected(10, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("no connection to ZooKeeper at " + connectString);
             }
@@ -244,7 +230,7 @@ final class ControlPlaneFixture implements AutoCloseable {
             NodeAdvert advert = new NodeAdvert(node, "127.0.0.1", "simulated", new NodeCapacity(memoryMiB, 100_000, 4), Map.of(),
                     Instant.now());
             NodeCoordinator coordinator = NodeCoordinator.start(client, backend, advert, stateDir, reportInterval);
-            started.push(coordinator);
+            started.add(coordinator);
             if (!coordinator.membership().awaitAdvertised(Duration.ofSeconds(10))) {
                 throw new IllegalStateException("node " + node + " did not advertise itself");
             }
@@ -262,19 +248,13 @@ final class ControlPlaneFixture implements AutoCloseable {
         Provisioner provisioner(String id, Strategy strategy, LeaderLoop.StepHook hook, CuratorFramework client) {
             Provisioner p = Provisioner.start(client, new ProvisionerConfig(id, db.jdbcUrl(), db.user(), db.password(),
                     new PlacementPolicy(new Overprovision(1.0, 1.0), strategy, 3), Duration.ofMillis(200)), hook);
-            started.push(p);
+            started.add(p);
             return p;
         }
 
         @Override
         public void close() {
-            while (!started.isEmpty()) {
-                try {
-                    started.pop().close();
-                } catch (Exception e) {
-                    System.err.println("control plane test: while stopping: " + e);
-                }
-            }
+            started.close();
         }
     }
 
@@ -298,49 +278,6 @@ final class ControlPlaneFixture implements AutoCloseable {
         }
         if (first != null) {
             throw first;
-        }
-    }
-
-    private static ZooKeeperServerEmbedded startZooKeeper(Path dir, int port) throws Exception {
-        Files.createDirectories(dir);
-        Properties p = new Properties();
-        p.setProperty("clientPort", Integer.toString(port));
-        p.setProperty("clientPortAddress", "127.0.0.1");
-        p.setProperty("dataDir", dir.resolve("data").toAbsolutePath().toString());
-        p.setProperty("tickTime", "500"); // sessions expire per tick: a short tick keeps expiry fast
-        p.setProperty("admin.enableServer", "false");
-        // LOG_ONLY: the default (EXIT) calls System.exit when the server thread ends, taking the test JVM with it
-        ZooKeeperServerEmbedded server = ZooKeeperServerEmbedded.builder()
-                .baseDir(dir)
-                .configuration(p)
-                .exitHandler(ExitHandler.LOG_ONLY)
-                .build();
-        // a server that fails to start can hang in close(): start it aside and give up on it cleanly
-        CompletableFuture<Void> up = new CompletableFuture<>();
-        Thread starter = new Thread(() -> {
-            try {
-                server.start(10_000);
-                up.complete(null);
-            } catch (Throwable e) {
-                up.completeExceptionally(e);
-            }
-        }, "embedded-zk-start");
-        starter.setDaemon(true);
-        starter.start();
-        try {
-            up.get(15, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the embedded ZooKeeper did not start within 15 s");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the embedded ZooKeeper did not start: " + e.getCause(), e.getCause());
-        }
-        return server;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
         }
     }
 }

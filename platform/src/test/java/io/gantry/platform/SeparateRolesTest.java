@@ -11,7 +11,6 @@ import io.gantry.cloudapi.store.DatabaseConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,12 +36,6 @@ import org.junit.jupiter.api.Test;
 class SeparateRolesTest {
     private final List<Process> processes = new ArrayList<>();
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     private Process role(Path log, Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), "io.gantry.platform.GantryCommand"));
@@ -67,8 +60,8 @@ class SeparateRolesTest {
         Path work = Files.createTempDirectory("gantry-roles-");
         String node = "roles" + ProcessHandle.current().pid() % 1000;
         Path agentState = work.resolve("agent");
-        int zkPort = freePort();
-        int apiPort = freePort();
+        int zkPort = LoopbackPorts.free();
+        int apiPort = LoopbackPorts.free();
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
              EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zookeeper"), zkPort)) {
             Path config = work.resolve("cloudapi.properties");

@@ -12,7 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,10 +55,10 @@ class TritonCliEndToEndTest {
         work = Files.createTempDirectory("gantry-e2e-");
         stateDir = work.resolve("state");
         triton = installTriton(work.resolve("triton-cli"));
-        int api = freePort();
+        int api = LoopbackPorts.free();
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
                 "io.gantry.platform.GantryCommand", "--node", node, "--state-dir", stateDir.toString(), "dev",
-                "--api-port", Integer.toString(api), "--zk-port", Integer.toString(freePort()), "--db-port", Integer.toString(freePort()),
+                "--api-port", Integer.toString(api), "--zk-port", Integer.toString(LoopbackPorts.free()), "--db-port", Integer.toString(LoopbackPorts.free()),
                 "--key-dir", work.resolve("home/.ssh").toString());
         dev = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Thread reader = new Thread(() -> {
@@ -117,12 +116,6 @@ class TritonCliEndToEndTest {
             assertThat(r.ok()).as("npm install triton@" + TRITON_VERSION + ": " + r.stderr()).isTrue();
         }
         return bin;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     private String triton(String... args) throws Exception {

@@ -343,8 +343,7 @@ public final class LeaderLoop implements AutoCloseable {
             case RESIZE -> new NodeTask(job.id(), job.action().task(), m.id(), null,
                     new ResourceUpdate(pkg.memoryMiB(), pkg.swapMiB(), pkg.vcpus(), pkg.cpuCap(), pkg.lwps(), pkg.diskMiB()),
                     null, Instant.now());
-            case STOP, REBOOT -> new NodeTask(job.id(), job.action().task(), m.id(), null, null, 10, Instant.now());
-            case START, DELETE -> new NodeTask(job.id(), job.action().task(), m.id(), null, null, 10, Instant.now());
+            case START, STOP, REBOOT, DELETE -> new NodeTask(job.id(), job.action().task(), m.id(), null, null, 10, Instant.now());
         };
     }
 

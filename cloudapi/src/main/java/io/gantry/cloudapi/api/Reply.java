@@ -44,8 +44,6 @@ final class Reply {
         GantryException ge;
         if (e instanceof GantryException g) {
             ge = g;
-        } else if (isPessimisticLockTimeout(e)) {
-            ge = new GantryException(ErrorCode.ServiceUnavailable, "the account is busy; retry the request");
         } else {
             LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), e);
             ge = new GantryException(ErrorCode.InternalError, "internal error (request id " + requestId(ctx) + ")");
@@ -58,10 +56,6 @@ final class Reply {
             response.putHeader("WWW-Authenticate", "Signature");
         }
         json(ctx, ge.code().httpStatus(), ge.body());
-    }
-
-    private static boolean isPessimisticLockTimeout(Throwable e) {
-        return e.getClass().getSimpleName().contains("LockTimeout");
     }
 
     static String requestId(RoutingContext ctx) {

@@ -133,7 +133,7 @@ public final class MachineService {
                 m.updated = now();
                 return queue(s, m, action, params, caller);
             }
-            return audit(s, m, action, true, caller, params);
+            return audit(s, m, action.wireName(), caller, params);
         });
     }
 
@@ -172,7 +172,7 @@ public final class MachineService {
             }
             m.name = name;
             m.updated = now();
-            return audit(s, m, "rename", true, caller, Map.of("name", name));
+            return audit(s, m, "rename", caller, Map.of("name", name));
         }));
     }
 
@@ -180,7 +180,7 @@ public final class MachineService {
         return change(caller, id, (s, m) -> {
             set.accept(m);
             m.updated = now();
-            return audit(s, m, action, true, caller, Map.of());
+            return audit(s, m, action, caller, Map.of());
         });
     }
 
@@ -199,7 +199,7 @@ public final class MachineService {
                 m.tags = JsonText.write(values);
             }
             m.updated = now();
-            return audit(s, m, metadata ? "set_metadata" : "set_tags", true, caller, Map.of());
+            return audit(s, m, metadata ? "set_metadata" : "set_tags", caller, Map.of());
         });
     }
 
@@ -270,17 +270,12 @@ public final class MachineService {
                 .thenApply(v -> null);
     }
 
-    private static CompletionStage<Void> audit(Stage.Session s, MachineRecord m, MachineAction action, boolean ok, Caller caller,
-                                               Map<String, Object> params) {
-        return audit(s, m, action.wireName(), ok, caller, params);
-    }
-
-    private static CompletionStage<Void> audit(Stage.Session s, MachineRecord m, String action, boolean ok, Caller caller,
-                                               Map<String, Object> params) {
+    /** The audit entry of a change made at once (job actions are audited by the provisioner when they end). */
+    private static CompletionStage<Void> audit(Stage.Session s, MachineRecord m, String action, Caller caller, Map<String, Object> params) {
         AuditRecord a = new AuditRecord();
         a.machineId = m.id;
         a.action = action;
-        a.success = ok;
+        a.success = true;
         a.time = now();
         a.caller = caller.describe();
         a.params = JsonText.write(params);

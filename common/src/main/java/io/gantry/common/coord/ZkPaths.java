@@ -10,14 +10,12 @@ package io.gantry.common.coord;
  * /gantry/nodes/&lt;node&gt;/tasks/&lt;id&gt;     persistent: a {@link NodeTask} for the agent
  * /gantry/nodes/&lt;node&gt;/results/&lt;id&gt;   persistent: the agent's {@link TaskResult} for that task
  * /gantry/provisioner/leader          the provisioners' leader latch
- * /gantry/jobs/wake                   touched by the cloud API after it commits a job, so the leader looks at once
  * </pre>
  */
 public final class ZkPaths {
     public static final String ROOT = "/gantry";
     public static final String NODES = ROOT + "/nodes";
     public static final String PROVISIONER_LEADER = ROOT + "/provisioner/leader";
-    public static final String JOBS_WAKE = ROOT + "/jobs/wake";
 
     private ZkPaths() {
     }

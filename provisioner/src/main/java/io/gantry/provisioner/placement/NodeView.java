@@ -32,30 +32,16 @@ public interface NodeView {
             byTenant.computeIfAbsent(m.tenant(), t -> new ArrayList<>()).add(m);
         }
         byTenant.replaceAll((t, list) -> List.copyOf(list));
-        long bookedMemory = memory;
-        long bookedDisk = disk;
-        int count = machines.size();
-        return new NodeView() {
-            @Override
-            public long bookedMemoryMiB() {
-                return bookedMemory;
-            }
+        return new Fixed(memory, disk, machines.size(), Map.copyOf(byTenant));
+    }
 
-            @Override
-            public long bookedDiskMiB() {
-                return bookedDisk;
-            }
-
-            @Override
-            public int machineCount() {
-                return count;
-            }
-
-            @Override
-            public List<PlacedMachine> machinesOf(String tenant) {
-                return byTenant.getOrDefault(tenant, List.of());
-            }
-        };
+    /** The view {@link #of} makes: its figures worked out once. */
+    record Fixed(long bookedMemoryMiB, long bookedDiskMiB, int machineCount, Map<String, List<PlacedMachine>> byTenant)
+            implements NodeView {
+        @Override
+        public List<PlacedMachine> machinesOf(String tenant) {
+            return byTenant.getOrDefault(tenant, List.of());
+        }
     }
 
     /** A node with nothing booked. */

@@ -76,7 +76,7 @@ public final class MachineLifecycle {
                 case DELETE -> ZoneState.DELETED;
                 case STOP -> ZoneState.STOPPED;
                 case PROVISION, START, REBOOT -> Optional.ofNullable(result.state()).orElse(ZoneState.RUNNING);
-                case RESIZE -> Optional.ofNullable(result.state()).orElse(before);
+                case RESIZE, THROTTLE -> Optional.ofNullable(result.state()).orElse(before);
             };
         }
         if (action == MachineAction.PROVISION) {

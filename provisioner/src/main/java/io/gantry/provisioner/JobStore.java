@@ -60,8 +60,8 @@ final class JobStore implements AutoCloseable {
 
     List<OpenJob> openJobs() throws SQLException {
         String sql = "select j.id, j.action, j.state, j.node, j.params, m.id, m.account_id, m.name, m.state, m.compute_node,"
-                + " m.memory, m.swap, m.disk, m.vcpus, m.cpu_cap, m.lwps, m.package_name, m.tags, m.affinity, j.caller"
-                + " from jobs j join machines m on m.id = j.machine_id"
+                + " m.memory, m.swap, m.disk, m.vcpus, m.cpu_cap, m.lwps, m.package_name, m.tags, m.affinity, j.caller,"
+                + " m.cpu_throttle from jobs j join machines m on m.id = j.machine_id"
                 + " where j.state in ('queued', 'placed', 'dispatched') order by j.created, j.id";
         List<OpenJob> jobs = new ArrayList<>();
         return inTransaction(c -> {
@@ -70,7 +70,7 @@ final class JobStore implements AutoCloseable {
                     var machine = new OpenJob.Machine(rs.getObject(6, UUID.class), rs.getObject(7, UUID.class), rs.getString(8),
                             ZoneState.fromWire(rs.getString(9)), rs.getString(10), rs.getLong(11), rs.getLong(12), rs.getLong(13),
                             rs.getInt(14), rs.getInt(15), rs.getInt(16), rs.getString(17), stringMap(rs.getString(18)),
-                            list(rs.getString(19)));
+                            list(rs.getString(19)), rs.getObject(21, Integer.class));
                     jobs.add(new OpenJob(rs.getObject(1, UUID.class), MachineAction.fromWire(rs.getString(2)), rs.getString(3),
                             rs.getString(4), objectMap(rs.getString(5)), rs.getString(20), machine));
                 }

@@ -335,7 +335,7 @@ public final class LeaderLoop implements AutoCloseable {
 
     private NodeTask taskFor(OpenJob job) {
         var m = job.machine();
-        Package pkg = new Package(m.packageName(), m.memoryMiB(), m.swapMiB(), m.vcpus(), m.cpuCap(), m.lwps(), m.diskMiB());
+        Package pkg = new Package(m.packageName(), m.memoryMiB(), m.swapMiB(), m.vcpus(), m.effectiveCpuCap(), m.lwps(), m.diskMiB());
         return switch (job.action()) {
             case PROVISION -> new NodeTask(job.id(), job.action().task(), m.id(),
                     new ZoneSpec(m.id(), m.name(), m.account().toString(), String.valueOf(job.params().get("image")), pkg),
@@ -343,6 +343,8 @@ public final class LeaderLoop implements AutoCloseable {
             case RESIZE -> new NodeTask(job.id(), job.action().task(), m.id(), null,
                     new ResourceUpdate(pkg.memoryMiB(), pkg.swapMiB(), pkg.vcpus(), pkg.cpuCap(), pkg.lwps(), pkg.diskMiB()),
                     null, Instant.now());
+            case THROTTLE -> new NodeTask(job.id(), job.action().task(), m.id(), null,
+                    new ResourceUpdate(null, null, null, pkg.cpuCap(), null, null), null, Instant.now());
             case START, STOP, REBOOT, DELETE -> new NodeTask(job.id(), job.action().task(), m.id(), null, null, 10, Instant.now());
         };
     }

@@ -11,6 +11,15 @@ record OpenJob(UUID id, MachineAction action, String state, String node, Map<Str
     /** The machine's row as placement and dispatch need it. */
     record Machine(UUID id, UUID account, String name, ZoneState state, String computeNode, long memoryMiB, long swapMiB,
                    long diskMiB, int vcpus, int cpuCap, int lwps, String packageName, Map<String, String> tags,
-                   java.util.List<String> affinity) {
+                   java.util.List<String> affinity, Integer cpuThrottle) {
+
+        /** The CPU cap the zone should run under: the package's, or metering's throttle where that is lower. */
+        int effectiveCpuCap() {
+            if (cpuThrottle == null) {
+                return cpuCap;
+            }
+            int packageCap = cpuCap > 0 ? cpuCap : vcpus * 100; // 0 means no cap at all
+            return packageCap > 0 ? Math.min(packageCap, cpuThrottle) : cpuThrottle;
+        }
     }
 }

@@ -10,12 +10,16 @@ package io.gantry.common.coord;
  * /gantry/nodes/&lt;node&gt;/tasks/&lt;id&gt;     persistent: a {@link NodeTask} for the agent
  * /gantry/nodes/&lt;node&gt;/results/&lt;id&gt;   persistent: the agent's {@link TaskResult} for that task
  * /gantry/provisioner/leader          the provisioners' leader latch
+ * /gantry/metering/leader             the metering instances' leader latch (roll-up and budgets)
+ * /gantry/services/metering/&lt;id&gt;     ephemeral: a metering instance's base URL, where agents send usage
  * </pre>
  */
 public final class ZkPaths {
     public static final String ROOT = "/gantry";
     public static final String NODES = ROOT + "/nodes";
     public static final String PROVISIONER_LEADER = ROOT + "/provisioner/leader";
+    public static final String METERING_LEADER = ROOT + "/metering/leader";
+    public static final String METERING_ENDPOINTS = ROOT + "/services/metering";
 
     private ZkPaths() {
     }

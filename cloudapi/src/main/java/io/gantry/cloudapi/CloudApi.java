@@ -20,9 +20,14 @@ public final class CloudApi implements AutoCloseable {
 
     /** Blocking: runs migrations, then binds. Call from a launcher thread, not an event loop. */
     public static CloudApi start(Vertx vertx, CloudApiConfig config) {
+        return start(vertx, config, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
+    /** As {@link #start(Vertx, CloudApiConfig)}, recording request rates and latencies in {@code registry}. */
+    public static CloudApi start(Vertx vertx, CloudApiConfig config, io.micrometer.core.instrument.MeterRegistry registry) {
         Database.migrate(config.database());
         Database db = Database.open(vertx, config.database());
-        var router = Routes.build(vertx, db, config, Clock.systemUTC());
+        var router = Routes.build(vertx, db, config, Clock.systemUTC(), registry);
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
                 .requestHandler(router);
         HttpServer bound = await(server.listen());

@@ -57,6 +57,7 @@ public final class LeaderLoop implements AutoCloseable {
     private final CuratorFramework zk;
     private final ProvisionerConfig config;
     private final StepHook hook;
+    private final ProvisionerMetrics metrics;
     private final JobStore store;
     private final ClusterState cluster = new ClusterState();
     private final PlacementEngine engine;
@@ -70,8 +71,9 @@ public final class LeaderLoop implements AutoCloseable {
     /** Open once the cache holds every node ZooKeeper knows: no placement before that. */
     private final java.util.concurrent.CountDownLatch nodesKnown = new java.util.concurrent.CountDownLatch(1);
 
-    LeaderLoop(CuratorFramework zk, ProvisionerConfig config, StepHook hook) {
+    LeaderLoop(CuratorFramework zk, ProvisionerConfig config, StepHook hook, ProvisionerMetrics metrics) {
         this.zk = zk;
+        this.metrics = metrics;
         this.config = config;
         this.hook = hook;
         this.store = new JobStore(config.jdbcUrl(), config.dbUser(), config.dbPassword());
@@ -209,6 +211,7 @@ public final class LeaderLoop implements AutoCloseable {
                     }
                     advanceOne(job);
                 }
+                metrics.nodes(cluster);
                 awaitWake();
             } catch (InterruptedException e) {
                 return;
@@ -246,7 +249,7 @@ public final class LeaderLoop implements AutoCloseable {
             if (job.action() == MachineAction.PROVISION) {
                 cluster.release(job.machine().id());
             }
-            store.finish(job, job.action() == MachineAction.PROVISION ? ZoneState.FAILED : job.machine().state(), null, e.getMessage());
+            finish(job, job.action() == MachineAction.PROVISION ? ZoneState.FAILED : job.machine().state(), null, e.getMessage());
         } catch (java.sql.SQLException e) {
             throw e; // the record is unreachable: the whole loop waits and retries
         } catch (Exception e) {
@@ -269,13 +272,13 @@ public final class LeaderLoop implements AutoCloseable {
             if (m.computeNode() == null) {
                 // never placed (its provision failed before placement): nothing on any node to act on
                 boolean delete = job.action() == MachineAction.DELETE;
-                store.finish(job, delete ? ZoneState.DELETED : m.state(), null,
+                finish(job, delete ? ZoneState.DELETED : m.state(), null,
                         delete ? null : "the machine was never placed on a node");
                 return;
             }
             if (job.action() == MachineAction.RESIZE && !engine.resize(m.id(), m.memoryMiB(), m.diskMiB())) {
                 var usage = cluster.usage(m.computeNode());
-                store.finish(job, m.state(), null, "node " + m.computeNode() + " has no room for the new size ("
+                finish(job, m.state(), null, "node " + m.computeNode() + " has no room for the new size ("
                         + m.memoryMiB() + " MiB of memory; " + usage.memoryMiB() + " MiB are booked there); machines are not moved between nodes");
                 return;
             }
@@ -296,10 +299,12 @@ public final class LeaderLoop implements AutoCloseable {
             PlacementDecision decision = engine.place(request);
             if (decision instanceof PlacementDecision.NoFit noFit) {
                 LOG.info("machine {} cannot be placed: {}", m.id(), noFit.reason());
-                store.finish(job, ZoneState.FAILED, null, noFit.reason());
+                metrics.noFit();
+                finish(job, ZoneState.FAILED, null, noFit.reason());
                 return;
             }
             node = ((PlacementDecision.Placed) decision).node();
+            metrics.placed();
         }
         boolean placed;
         try {
@@ -349,6 +354,11 @@ public final class LeaderLoop implements AutoCloseable {
         };
     }
 
+    private void finish(OpenJob job, ZoneState machineState, String ip, String error) throws java.sql.SQLException {
+        store.finish(job, machineState, ip, error);
+        metrics.jobFinished(job.action().wireName(), error == null);
+    }
+
     private void collect(OpenJob job) throws Exception {
         String path = ZkPaths.result(job.node(), job.id().toString());
         byte[] data;
@@ -362,7 +372,7 @@ public final class LeaderLoop implements AutoCloseable {
         }
         TaskResult result = Json.read(new String(data, StandardCharsets.UTF_8), TaskResult.class);
         ZoneState after = MachineLifecycle.afterResult(job.action(), job.machine().state(), result);
-        store.finish(job, after, result.ip(), result.ok() ? null : result.error());
+        finish(job, after, result.ip(), result.ok() ? null : result.error());
         hook.after(job.id(), "finished");
         if (after == ZoneState.DELETED || after == ZoneState.FAILED) {
             cluster.release(job.machine().id());

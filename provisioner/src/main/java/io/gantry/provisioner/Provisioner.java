@@ -1,6 +1,7 @@
 package io.gantry.provisioner;
 
 import io.gantry.common.coord.ZkPaths;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
@@ -21,9 +22,11 @@ public final class Provisioner implements AutoCloseable {
     private final LeaderLatch latch;
     private final AtomicReference<LeaderLoop> leading = new AtomicReference<>();
     private final LeaderLoop.StepHook hook;
+    private final ProvisionerMetrics metrics;
 
-    private Provisioner(CuratorFramework zk, ProvisionerConfig config, LeaderLoop.StepHook hook) {
+    private Provisioner(CuratorFramework zk, ProvisionerConfig config, LeaderLoop.StepHook hook, ProvisionerMetrics metrics) {
         this.zk = zk;
+        this.metrics = metrics;
         this.config = config;
         this.hook = hook;
         this.latch = new LeaderLatch(zk, ZkPaths.PROVISIONER_LEADER, config.id());
@@ -33,9 +36,18 @@ public final class Provisioner implements AutoCloseable {
         return start(zk, config, LeaderLoop.StepHook.NONE);
     }
 
+    /** As {@link #start(CuratorFramework, ProvisionerConfig)}, recording placements, finished jobs and zones per node in {@code registry}. */
+    public static Provisioner start(CuratorFramework zk, ProvisionerConfig config, MeterRegistry registry) {
+        return start(zk, config, LeaderLoop.StepHook.NONE, new ProvisionerMetrics(registry));
+    }
+
     /** As {@link #start(CuratorFramework, ProvisionerConfig)}, with a hook that sees each job step (tests stop a leader between steps). */
     public static Provisioner start(CuratorFramework zk, ProvisionerConfig config, LeaderLoop.StepHook hook) {
-        Provisioner p = new Provisioner(zk, config, hook);
+        return start(zk, config, hook, ProvisionerMetrics.none());
+    }
+
+    private static Provisioner start(CuratorFramework zk, ProvisionerConfig config, LeaderLoop.StepHook hook, ProvisionerMetrics metrics) {
+        Provisioner p = new Provisioner(zk, config, hook, metrics);
         p.latch.addListener(new LeaderLatchListener() {
             @Override
             public void isLeader() {
@@ -65,8 +77,9 @@ public final class Provisioner implements AutoCloseable {
 
     private synchronized void lead() {
         LOG.info("provisioner {} leads", config.id());
-        LeaderLoop loop = new LeaderLoop(zk, config, hook);
+        LeaderLoop loop = new LeaderLoop(zk, config, hook, metrics);
         leading.set(loop);
+        metrics.leading(true);
         loop.start();
     }
 
@@ -75,6 +88,7 @@ public final class Provisioner implements AutoCloseable {
         if (loop != null) {
             LOG.info("provisioner {} no longer leads", config.id());
             loop.close();
+            metrics.leading(false);
         }
     }
 

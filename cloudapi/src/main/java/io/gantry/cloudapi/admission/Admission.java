@@ -40,6 +40,7 @@ public final class Admission {
             case COUNT -> "";
             case RAM -> " MiB";
             case QUOTA -> " GiB";
+            case VCPUS -> " vCPUs";
         };
     }
 

@@ -4,14 +4,14 @@ import io.gantry.common.GantryException;
 import java.util.Locale;
 
 /**
- * One Triton provisioning limit: at most {@code value} of {@code by} (machine count, RAM in MiB or
- * disk quota in GiB), optionally only over machines whose image, brand or os equals {@code checkValue}.
+ * One Triton provisioning limit: at most {@code value} of {@code by} (machine count, RAM in MiB,
+ * disk quota in GiB, or vCPUs), optionally only over machines whose image, brand or os equals {@code checkValue}.
  * A value of 0 means unlimited; -1 means no provisioning at all.
  */
 public record ProvisionLimit(By by, long value, Check check, String checkValue) {
 
     public enum By {
-        COUNT, RAM, QUOTA;
+        COUNT, RAM, QUOTA, VCPUS;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);
@@ -23,7 +23,7 @@ public record ProvisionLimit(By by, long value, Check check, String checkValue) 
                     return b;
                 }
             }
-            throw GantryException.invalid("limit 'by' must be count, ram or quota; got '" + text + "'");
+            throw GantryException.invalid("limit 'by' must be count, ram, quota or vcpus; got '" + text + "'");
         }
     }
 
@@ -77,6 +77,7 @@ public record ProvisionLimit(By by, long value, Check check, String checkValue) 
             case COUNT -> 1;
             case RAM -> machine.memoryMiB();
             case QUOTA -> divideRoundingUp(machine.diskMiB(), 1024);
+            case VCPUS -> machine.vcpus();
         };
     }
 
@@ -89,6 +90,7 @@ public record ProvisionLimit(By by, long value, Check check, String checkValue) 
             case COUNT -> value + " machines";
             case RAM -> value + " MiB of RAM";
             case QUOTA -> value + " GiB of disk";
+            case VCPUS -> value + " vCPUs";
         };
         String scope = check == null ? "" : " with " + check.wireName() + " " + checkValue;
         return value == FORBIDDEN ? "no machines" + scope : "at most " + what + scope;

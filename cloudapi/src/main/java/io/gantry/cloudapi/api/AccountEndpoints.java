@@ -2,18 +2,27 @@ package io.gantry.cloudapi.api;
 
 import io.gantry.cloudapi.service.AccountService;
 import io.gantry.cloudapi.service.MachineService;
+import io.gantry.cloudapi.service.MeteringClient;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The account itself, its SSH keys and its provisioning limits. */
+/** The account itself, its SSH keys, and its bounds: provisioning limits and usage budgets. */
 final class AccountEndpoints {
+    private static final Logger LOG = LoggerFactory.getLogger(AccountEndpoints.class);
     private final AccountService accounts;
     private final MachineService machines;
+    private final MeteringClient metering;
 
-    AccountEndpoints(AccountService accounts, MachineService machines) {
+    AccountEndpoints(AccountService accounts, MachineService machines, MeteringClient metering) {
         this.accounts = accounts;
         this.machines = machines;
+        this.metering = metering;
     }
 
     void mount(Router r) {
@@ -26,8 +35,27 @@ final class AccountEndpoints {
         r.post("/:login/keys").handler(this::addKey);
         r.delete("/:login/keys/:key").handler(ctx -> Reply.with(ctx, accounts.deleteKey(Authenticate.caller(ctx), ctx.pathParam("key")),
                 v -> Reply.empty(ctx, 204)));
-        r.get("/:login/limits").handler(ctx -> Reply.with(ctx, machines.limitUsage(Authenticate.caller(ctx)),
-                usage -> Reply.json(ctx, 200, usage.stream().map(Views::limit).toList())));
+        r.get("/:login/limits").handler(this::limits);
+    }
+
+    /**
+     * Triton's provisioning limits, each with {@code used} and {@code remaining}, followed by the
+     * account's usage budgets from metering. If metering cannot be reached the limits still answer,
+     * without budgets, and the header {@code Gantry-Budgets: unavailable} says so.
+     */
+    private void limits(RoutingContext ctx) {
+        var caller = Authenticate.caller(ctx);
+        Future<List<Map<String, Object>>> budgets = metering.budgets(caller.account().id).recover(e -> {
+            LOG.warn("budgets of {} left out of its limits: {}", caller.account().login, e.getMessage());
+            ctx.response().putHeader("Gantry-Budgets", "unavailable");
+            return Future.succeededFuture(List.of());
+        });
+        Reply.with(ctx, machines.limitUsage(caller).compose(usage -> budgets.map(b -> {
+            List<Map<String, Object>> out = new ArrayList<>();
+            usage.forEach(u -> out.add(Views.limit(u)));
+            b.forEach(budget -> out.add(Views.budget(budget)));
+            return out;
+        })), all -> Reply.json(ctx, 200, all));
     }
 
     private void update(RoutingContext ctx) {

@@ -6,9 +6,11 @@ import io.gantry.cloudapi.service.AccountService;
 import io.gantry.cloudapi.service.CatalogService;
 import io.gantry.cloudapi.service.FirewallService;
 import io.gantry.cloudapi.service.MachineService;
+import io.gantry.cloudapi.service.MeteringClient;
 import io.gantry.cloudapi.store.Database;
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -27,7 +29,7 @@ public final class Routes {
     private Routes() {
     }
 
-    public static Router build(Vertx vertx, Database db, CloudApiConfig config, Clock clock) {
+    public static Router build(Vertx vertx, Database db, CloudApiConfig config, Clock clock, MeterRegistry registry) {
         var accounts = new AccountService(db);
         var machines = new MachineService(db);
         var catalog = new CatalogService(db);
@@ -41,12 +43,15 @@ public final class Routes {
                     .putHeader("Server", "Gantry");
             ctx.next();
         });
+        r.route().handler(new RequestMetrics(registry));
         r.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
         r.get("/--ping").handler(ctx -> Reply.json(ctx, 200, Map.of("ping", "pong", "cloudapi", Map.of("versions", List.of(API_VERSION)))));
         var auth = new Authenticate(accounts, new SignatureVerifier(clock, config.maxClockSkew()));
         r.route("/:login").handler(auth);
         r.route("/:login/*").handler(auth);
-        new AccountEndpoints(accounts, machines).mount(r);
+        var metering = new MeteringClient(vertx, config.meteringUrl());
+        new AccountEndpoints(accounts, machines, metering).mount(r);
+        new UsageEndpoints(metering).mount(r);
         new CatalogEndpoints(catalog, config.datacenter(), config.publicUrl()).mount(r);
         new MachineEndpoints(machines, firewall).mount(r);
         new FirewallEndpoints(firewall, machines).mount(r);

@@ -153,9 +153,34 @@ final class Views {
         v.put("by", u.limit().by().wireName());
         v.put("value", u.limit().value());
         v.put("used", u.used());
+        if (u.limit().value() > 0) {
+            v.put("remaining", Math.max(0, u.limit().value() - u.used()));
+        }
         if (u.limit().check() != null) {
             v.put("check", u.limit().check().wireName());
             v.put(u.limit().check().wireName(), u.limit().checkValue());
+        }
+        return v;
+    }
+
+    /**
+     * A usage budget shown among the limits: {@code by} is the metric, {@code value} the limit per
+     * period, so the triton CLI's table lists it beside the provisioning limits.
+     */
+    static Map<String, Object> budget(Map<String, Object> b) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("by", b.get("metric"));
+        v.put("value", b.get("limit"));
+        v.put("used", b.get("used"));
+        v.put("remaining", b.get("remaining"));
+        v.put("budget", b.get("name"));
+        v.put("period", b.get("period"));
+        v.put("policy", b.get("policy"));
+        v.put("state", b.get("state"));
+        v.put("period_start", b.get("period_start"));
+        v.put("period_end", b.get("period_end"));
+        if (b.get("breached_at") != null) {
+            v.put("breached_at", b.get("breached_at"));
         }
         return v;
     }

@@ -84,7 +84,7 @@ public final class MachineService {
             if (machines.stream().anyMatch(m -> m.name.equals(name))) {
                 throw GantryException.invalid("this account already has a machine named '" + name + "'");
             }
-            Footprint adding = new Footprint(pkg.memory, pkg.disk, image.name, "joyent", image.os);
+            Footprint adding = new Footprint(pkg.memory, pkg.disk, pkg.vcpus, image.name, "joyent", image.os);
             Admission.check(limits, footprints(machines, null), adding);
             OffsetDateTime now = now();
             MachineRecord m = new MachineRecord();
@@ -150,7 +150,7 @@ public final class MachineService {
                         + " machine is stopped, so stop it first");
             }
             return limits(s, m.accountId).thenCompose(limits -> active(s, m.accountId).thenCompose(machines -> {
-                Admission.check(limits, footprints(machines, m.id), new Footprint(pkg.memory, pkg.disk, m.imageName, m.brand, m.os));
+                Admission.check(limits, footprints(machines, m.id), new Footprint(pkg.memory, pkg.disk, pkg.vcpus, m.imageName, m.brand, m.os));
                 Map<String, Object> params = new LinkedHashMap<>();
                 params.put("from", m.packageId.toString());
                 params.put("to", pkg.id.toString());
@@ -305,7 +305,7 @@ public final class MachineService {
         List<Footprint> out = new ArrayList<>();
         for (MachineRecord m : machines) {
             if (!m.id.equals(except)) {
-                out.add(new Footprint(m.memory, m.disk, m.imageName, m.brand, m.os));
+                out.add(new Footprint(m.memory, m.disk, m.vcpus, m.imageName, m.brand, m.os));
             }
         }
         return out;

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class AdmissionTest {
     private static Footprint m(long memory, long disk, String image) {
-        return new Footprint(memory, disk, image, "joyent", "other");
+        return new Footprint(memory, disk, 2, image, "joyent", "other");
     }
 
     private static ProvisionLimit limit(ProvisionLimit.By by, long value) {
@@ -64,7 +64,17 @@ class AdmissionTest {
     @Test
     void malformedLimitsAreRefused() {
         assertThatThrownBy(() -> new ProvisionLimit(ProvisionLimit.By.COUNT, -2, null, null)).hasMessageContaining("-1");
-        assertThatThrownBy(() -> ProvisionLimit.By.fromWire("cpu")).hasMessageContaining("count, ram or quota");
+        assertThatThrownBy(() -> ProvisionLimit.By.fromWire("cpu")).hasMessageContaining("count, ram, quota or vcpus");
         assertThatThrownBy(() -> new ProvisionLimit(ProvisionLimit.By.COUNT, 1, ProvisionLimit.Check.IMAGE, null)).isInstanceOf(GantryException.class);
+    }
+
+    @Test
+    void vcpusLimitCountsEachMachinesVcpus() {
+        var vcpus = List.of(limit(ProvisionLimit.By.VCPUS, 5));
+        assertThat(vcpus.get(0).amountOf(m(128, 1024, "a"))).isEqualTo(2);
+        assertThatCode(() -> Admission.check(vcpus, List.of(m(128, 1024, "a")), m(128, 1024, "a"))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> Admission.check(vcpus, List.of(m(128, 1024, "a"), m(128, 1024, "a")), m(128, 1024, "a")))
+                .isInstanceOfSatisfying(GantryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.QuotaExceeded))
+                .hasMessageContaining("at most 5 vCPUs");
     }
 }

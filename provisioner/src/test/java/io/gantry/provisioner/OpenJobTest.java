@@ -1,0 +1,30 @@
+package io.gantry.provisioner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gantry.common.ZoneState;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class OpenJobTest {
+    private static OpenJob.Machine machine(int vcpus, int cpuCap, Integer throttle) {
+        return new OpenJob.Machine(UUID.randomUUID(), UUID.randomUUID(), "m", ZoneState.RUNNING, "n1", 128, 128, 1024, vcpus, cpuCap,
+                256, "p", Map.of(), List.of(), throttle);
+    }
+
+    @Test
+    void withoutAThrottleTheZoneRunsUnderItsPackagesCap() {
+        assertThat(machine(1, 100, null).effectiveCpuCap()).isEqualTo(100);
+        assertThat(machine(0, 0, null).effectiveCpuCap()).isZero();
+    }
+
+    @Test
+    void aThrottleLowersTheCapButNeverRaisesIt() {
+        assertThat(machine(1, 100, 10).effectiveCpuCap()).isEqualTo(10);
+        assertThat(machine(1, 5, 10).effectiveCpuCap()).isEqualTo(5);
+        assertThat(machine(2, 0, 150).effectiveCpuCap()).isEqualTo(150); // two vCPUs are a 200% cap
+        assertThat(machine(0, 0, 10).effectiveCpuCap()).isEqualTo(10); // no cap at all: the throttle is the cap
+    }
+}

@@ -51,6 +51,18 @@ public interface ZoneBackend extends AutoCloseable {
     /** The zone's usage counters as the kernel reports them now. */
     ZoneCounters counters(UUID uuid);
 
+    /**
+     * For usage metering, once a second per zone: the zone's current run and its counters, read from
+     * files only (no process is started), or empty while the zone does not run. Throws
+     * {@link GantryException} with {@code ResourceNotFound} if the zone does not exist (also when it
+     * vanished or restarted while it was being read: a caller then simply reads it again later).
+     *
+     * <p>The default refuses: a backend that is to be metered says what its runs are.
+     */
+    default Optional<ZoneRun> currentRun(UUID uuid) {
+        throw new UnsupportedOperationException("the " + name() + " zone backend cannot be metered (no currentRun)");
+    }
+
     @Override
     default void close() {
     }

@@ -13,9 +13,10 @@ import java.util.UUID;
  * a record: seq starts at 1 and grows by one per record of that zone.
  *
  * <p>Levels ({@code memoryBytes}, {@code memoryPeakBytes}, {@code diskUsedBytes}) are as seen at
- * {@code timeMillis}; integrals ({@code memoryByteSeconds}, {@code diskByteSeconds}) and
- * {@code runningMillis} accumulate level × time while the zone runs. {@code last} is set on the
- * zone's final record (it was deleted).
+ * {@code timeMillis}. Integrals accumulate level × time: {@code memoryByteSeconds} and
+ * {@code runningMillis} while the zone runs, {@code diskByteSeconds} while it exists (a stopped
+ * zone keeps its disk, at the last level read). {@code last} is set on the zone's final record (it
+ * was deleted).
  */
 public record UsageRecord(
         UUID zone,

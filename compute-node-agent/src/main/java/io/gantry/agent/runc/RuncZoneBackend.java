@@ -4,10 +4,10 @@ import io.gantry.agent.AgentConfig;
 import io.gantry.agent.ExecResult;
 import io.gantry.agent.ZoneBackend;
 import io.gantry.agent.ZoneCounters;
+import io.gantry.agent.ZoneRun;
 import io.gantry.agent.cgroup.CgroupStats;
 import io.gantry.agent.cgroup.Cgroups;
 import io.gantry.agent.host.DurableFiles;
-import io.gantry.agent.host.Mounts;
 import io.gantry.agent.image.ImageStore;
 import io.gantry.agent.net.NodeNetwork;
 import io.gantry.agent.net.TenantAddressing;
@@ -19,9 +19,9 @@ import io.gantry.common.Zone;
 import io.gantry.common.ZoneAction;
 import io.gantry.common.ZoneSpec;
 import io.gantry.common.ZoneState;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -304,26 +304,77 @@ public final class RuncZoneBackend implements ZoneBackend {
     public ZoneCounters counters(UUID uuid) {
         get(uuid);
         ZoneLayout layout = store.layout(uuid);
+        Optional<RuncStateFile.Init> init = runningInit(layout);
+        long[] net = {0, 0};
+        if (init.isPresent()) {
+            try {
+                net = readEth0(init.get().pid());
+            } catch (IOException e) {
+                // the zone stopped between the state check and the read
+            }
+        }
+        return readCounters(layout, net);
+    }
+
+    /**
+     * The zone's run and counters from files only: runc's state.json, the init's /proc entries,
+     * the cgroup files and a statvfs of the zone's disk. No process is started.
+     */
+    @Override
+    public Optional<ZoneRun> currentRun(UUID uuid) {
+        ZoneLayout layout = store.layout(uuid);
+        if (!Files.isDirectory(layout.dir())) {
+            throw GantryException.notFound("zone " + uuid + " does not exist on this node");
+        }
+        Optional<RuncStateFile.Init> before = runningInit(layout);
+        if (before.isEmpty()) {
+            return Optional.empty();
+        }
+        RuncStateFile.Init init = before.get();
+        long[] net;
+        try {
+            net = readEth0(init.pid());
+        } catch (IOException e) {
+            throw GantryException.notFound("zone " + uuid + " stopped while it was read");
+        }
+        ZoneCounters counters = readCounters(layout, net);
+        // the cgroup path is the same for every run of a zone: make sure these counters are this run's
+        if (!runningInit(layout).equals(before)) {
+            throw GantryException.notFound("zone " + uuid + " stopped or restarted while it was read");
+        }
+        return Optional.of(new ZoneRun(init.incarnation(), init.createdMillis(), counters));
+    }
+
+    /** The host PID of the zone's init, if it runs (read from runc's state file; no process is started). */
+    public Optional<Long> initPid(UUID uuid) {
+        return runningInit(store.layout(uuid)).map(RuncStateFile.Init::pid);
+    }
+
+    private Optional<RuncStateFile.Init> runningInit(ZoneLayout layout) {
+        return RuncStateFile.read(config.runcRoot(), layout.containerId()).filter(RuncStateFile.Init::alive);
+    }
+
+    private ZoneCounters readCounters(ZoneLayout layout, long[] net) {
         CgroupStats cg = cgroups.read(layout.cgroupsPath());
-        long[] net = initPid(uuid).map(RuncZoneBackend::readEth0).orElse(new long[] {0, 0});
         long used = 0;
         long total = 0;
-        if (Mounts.isMounted(layout.diskMount())) {
-            try {
-                FileStore fs = Files.getFileStore(layout.diskMount());
-                total = fs.getTotalSpace();
-                used = total - fs.getUnallocatedSpace();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        if (isMountPoint(layout.diskMount())) {
+            File disk = layout.diskMount().toFile();
+            total = disk.getTotalSpace(); // statvfs: no walk of the mount table
+            used = total - disk.getFreeSpace();
         }
         return new ZoneCounters(cg.cpuNanos(), cg.memoryBytes(), cg.memoryPeakBytes(), cg.memoryLimitBytes(), cg.oomKills(),
                 cg.pids(), cg.pidsLimit(), cg.forksRefused(), cg.cpuQuotaMicros(), net[0], net[1], used, total);
     }
 
-    /** The host PID of the zone's init, if it runs. */
-    public Optional<Long> initPid(UUID uuid) {
-        return runc.state(store.layout(uuid).containerId()).filter(Runc.State::running).map(Runc.State::pid);
+    /** A directory is a mount point when it lives on another device than its parent (two stats, no mount table). */
+    private static boolean isMountPoint(Path dir) {
+        try {
+            Object dev = Files.getAttribute(dir, "unix:dev");
+            return !dev.equals(Files.getAttribute(dir.getParent(), "unix:dev"));
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     /** The cgroup directories of every zone of this node, in every hierarchy (empty once all zones are gone). */
@@ -431,18 +482,17 @@ public final class RuncZoneBackend implements ZoneBackend {
         }
     }
 
-    /** Bytes received and sent by the zone's eth0, read from its init's view of /proc/net/dev. */
-    private static long[] readEth0(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "net", "dev"))) {
-                String trimmed = line.trim();
-                if (trimmed.startsWith("eth0:")) {
-                    String[] f = trimmed.substring(5).trim().split("\\s+");
-                    return new long[] {Long.parseLong(f[0]), Long.parseLong(f[8])};
-                }
+    /**
+     * Bytes received (into the zone) and sent by the zone's eth0, from its init's view of
+     * /proc/net/dev; {0, 0} if it has no eth0. Throws if the init is gone.
+     */
+    private static long[] readEth0(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "net", "dev"))) {
+            String trimmed = line.trim();
+            if (trimmed.startsWith("eth0:")) {
+                String[] f = trimmed.substring(5).trim().split("\\s+");
+                return new long[] {Long.parseLong(f[0]), Long.parseLong(f[8])};
             }
-        } catch (IOException e) {
-            // the zone stopped between the state check and the read
         }
         return new long[] {0, 0};
     }

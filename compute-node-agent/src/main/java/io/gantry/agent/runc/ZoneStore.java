@@ -42,6 +42,8 @@ final class ZoneStore {
         }
         try {
             return Optional.of(Json.read(Files.readString(record), Zone.class));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.empty(); // deleted between the check and the read
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,6 +3,7 @@ package io.gantry.agent.sim;
 import io.gantry.agent.ExecResult;
 import io.gantry.agent.ZoneBackend;
 import io.gantry.agent.ZoneCounters;
+import io.gantry.agent.ZoneRun;
 import io.gantry.agent.net.TenantAddressing;
 import io.gantry.common.GantryException;
 import io.gantry.common.Package;
@@ -32,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SimulatedZoneBackend implements ZoneBackend {
     private final Map<UUID, Zone> zones = new ConcurrentHashMap<>();
     private final Map<UUID, Long> startedAtNanos = new ConcurrentHashMap<>();
+    private final Map<UUID, Long> startedAtMillis = new ConcurrentHashMap<>();
     private final Map<String, Integer> tenantNumbers = new HashMap<>();
     private final Set<String> images;
     private final Clock clock;
@@ -65,7 +67,7 @@ public final class SimulatedZoneBackend implements ZoneBackend {
         Zone zone = Zone.provisioning(spec, TenantAddressing.pickAddress(number, taken), clock.instant())
                 .moveTo(ZoneState.RUNNING, clock.instant());
         zones.put(spec.uuid(), zone);
-        startedAtNanos.put(spec.uuid(), System.nanoTime());
+        started(spec.uuid());
         return zone;
     }
 
@@ -73,7 +75,9 @@ public final class SimulatedZoneBackend implements ZoneBackend {
     public synchronized Zone start(UUID uuid) {
         Zone zone = get(uuid);
         ZoneAction.START.check(zone);
-        startedAtNanos.putIfAbsent(uuid, System.nanoTime());
+        if (!startedAtNanos.containsKey(uuid)) {
+            started(uuid);
+        }
         return put(zone.moveTo(ZoneState.RUNNING, clock.instant()));
     }
 
@@ -82,6 +86,7 @@ public final class SimulatedZoneBackend implements ZoneBackend {
         Zone zone = get(uuid);
         ZoneAction.STOP.check(zone);
         startedAtNanos.remove(uuid);
+        startedAtMillis.remove(uuid);
         if (zone.state() == ZoneState.STOPPED) {
             return zone;
         }
@@ -100,6 +105,7 @@ public final class SimulatedZoneBackend implements ZoneBackend {
         ZoneAction.DELETE.check(get(uuid));
         zones.remove(uuid);
         startedAtNanos.remove(uuid);
+        startedAtMillis.remove(uuid);
     }
 
     @Override
@@ -141,6 +147,25 @@ public final class SimulatedZoneBackend implements ZoneBackend {
         long cpu = quota < 0 ? elapsed : elapsed * quota / Package.CPU_PERIOD_MICROS;
         return new ZoneCounters(cpu, 0, 0, zone.pkg().memoryBytes(), 0, since == null ? 0 : 1, zone.pkg().lwps(), 0, quota,
                 0, 0, 0, zone.pkg().diskMiB() * 1024 * 1024);
+    }
+
+    /**
+     * SIMULATED: a run is named by when the zone (re)started, and its synthetic counters start from
+     * zero with it, as a real zone's do.
+     */
+    @Override
+    public synchronized Optional<ZoneRun> currentRun(UUID uuid) {
+        ZoneCounters counters = counters(uuid);
+        Long since = startedAtNanos.get(uuid);
+        if (since == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ZoneRun("sim-" + since, startedAtMillis.getOrDefault(uuid, -1L), counters));
+    }
+
+    private void started(UUID uuid) {
+        startedAtNanos.put(uuid, System.nanoTime());
+        startedAtMillis.put(uuid, clock.millis());
     }
 
     private Zone put(Zone zone) {

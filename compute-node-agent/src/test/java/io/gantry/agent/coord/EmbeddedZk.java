@@ -23,7 +23,7 @@ import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
  * A real standalone ZooKeeper server in the test JVM, on a free loopback port. It can be stopped
  * and started again on the same port and data, as a ZooKeeper outage.
  */
-final class EmbeddedZk implements AutoCloseable {
+public final class EmbeddedZk implements AutoCloseable {
     private final Path dir;
     private final int port;
     private ZooKeeperServerEmbedded server;
@@ -33,18 +33,18 @@ final class EmbeddedZk implements AutoCloseable {
         this.port = port;
     }
 
-    static EmbeddedZk start(Path dir) throws Exception {
+    public static EmbeddedZk start(Path dir) throws Exception {
         EmbeddedZk zk = new EmbeddedZk(dir, freePort());
         zk.startServer();
         return zk;
     }
 
-    String connectString() {
+    public String connectString() {
         return "127.0.0.1:" + port;
     }
 
     /** A started client with the agent's settings, connected. */
-    CuratorFramework newClient() throws InterruptedException {
+    public CuratorFramework newClient() throws InterruptedException {
         CuratorFramework client = CuratorFrameworkFactory.builder()
                 .connectString(connectString())
                 .sessionTimeoutMs(4000)

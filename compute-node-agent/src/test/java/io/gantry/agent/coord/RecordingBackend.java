@@ -3,6 +3,7 @@ package io.gantry.agent.coord;
 import io.gantry.agent.ExecResult;
 import io.gantry.agent.ZoneBackend;
 import io.gantry.agent.ZoneCounters;
+import io.gantry.agent.ZoneRun;
 import io.gantry.common.ResourceUpdate;
 import io.gantry.common.Zone;
 import io.gantry.common.ZoneSpec;
@@ -91,5 +92,10 @@ class RecordingBackend implements ZoneBackend {
     @Override
     public ZoneCounters counters(UUID uuid) {
         return inner.counters(uuid);
+    }
+
+    @Override
+    public Optional<ZoneRun> currentRun(UUID uuid) {
+        return inner.currentRun(uuid);
     }
 }

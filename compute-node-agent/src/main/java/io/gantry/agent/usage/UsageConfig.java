@@ -1,0 +1,48 @@
+package io.gantry.agent.usage;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Knobs of usage metering on a node.
+ *
+ * @param journalDir      where the journal lives ({@code <stateDir>/usage} by default)
+ * @param sampleInterval  time between ticks (1 s)
+ * @param segmentBytes    a journal segment is closed at this size (1 MiB)
+ * @param maxJournalBytes above this the oldest unacknowledged segments are thinned (256 MiB)
+ * @param batchRecords    records per batch sent to metering (2,000)
+ * @param shipInterval    time between shipments while there is no backlog (1 s)
+ * @param backoffInitial  first wait after a failed shipment (1 s), doubling up to
+ * @param backoffMax      (30 s)
+ * @param connectTimeout  HTTP connect timeout (2 s)
+ * @param requestTimeout  HTTP request timeout, answer included (10 s)
+ */
+public record UsageConfig(Path journalDir, Duration sampleInterval, long segmentBytes, long maxJournalBytes,
+                          int batchRecords, Duration shipInterval, Duration backoffInitial, Duration backoffMax,
+                          Duration connectTimeout, Duration requestTimeout) {
+
+    public static UsageConfig defaults(Path stateDir) {
+        return new UsageConfig(stateDir.resolve("usage"), Duration.ofSeconds(1), UsageJournal.DEFAULT_SEGMENT_BYTES,
+                UsageJournal.DEFAULT_MAX_BYTES, 2000, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30),
+                Duration.ofSeconds(2), Duration.ofSeconds(10));
+    }
+
+    public UsageConfig withSampleInterval(Duration d) {
+        return new UsageConfig(journalDir, d, segmentBytes, maxJournalBytes, batchRecords, shipInterval, backoffInitial,
+                backoffMax, connectTimeout, requestTimeout);
+    }
+
+    public UsageConfig withJournal(long segmentBytes, long maxJournalBytes) {
+        return new UsageConfig(journalDir, sampleInterval, segmentBytes, maxJournalBytes, batchRecords, shipInterval,
+                backoffInitial, backoffMax, connectTimeout, requestTimeout);
+    }
+
+    public UsageConfig withShipping(int batchRecords, Duration shipInterval, Duration backoffInitial, Duration backoffMax) {
+        return new UsageConfig(journalDir, sampleInterval, segmentBytes, maxJournalBytes, batchRecords, shipInterval,
+                backoffInitial, backoffMax, connectTimeout, requestTimeout);
+    }
+
+    public UsageShipper.Options shipperOptions() {
+        return new UsageShipper.Options(batchRecords, shipInterval, backoffInitial, backoffMax, connectTimeout, requestTimeout);
+    }
+}

@@ -1,0 +1,245 @@
+package io.gantry.agent.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.gantry.agent.ExecResult;
+import io.gantry.agent.ZoneBackend;
+import io.gantry.agent.ZoneCounters;
+import io.gantry.agent.ZoneRun;
+import io.gantry.agent.sim.SimulatedZoneBackend;
+import io.gantry.common.GantryException;
+import io.gantry.common.Package;
+import io.gantry.common.ResourceUpdate;
+import io.gantry.common.Zone;
+import io.gantry.common.ZoneSpec;
+import io.gantry.common.usage.UsageRecord;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sampler and the metered backend over SIMULATED zones ({@link SimulatedZoneBackend}: nothing
+ * runs, CPU grows with time at the package's cap). The real-zone ground truth is in
+ * {@code runc.ZoneMeteringTest}.
+ */
+class UsageSamplerTest {
+    @TempDir
+    Path tmp;
+    private SimulatedZoneBackend sim;
+    private UsageJournal journal;
+    private UsageMeter meter;
+    private UsageSampler sampler;
+    private MeteredZoneBackend metered;
+
+    @BeforeEach
+    void open() {
+        sim = new SimulatedZoneBackend(Set.of("img"), Clock.systemUTC());
+        journal = UsageJournal.open(tmp.resolve("usage"));
+        meter = new UsageMeter("n1");
+        sampler = new UsageSampler(sim, meter, journal, Clock.systemUTC(), Duration.ofMillis(50));
+        metered = new MeteredZoneBackend(sim, sampler);
+    }
+
+    @AfterEach
+    void close() {
+        sampler.close();
+        journal.close();
+    }
+
+    private Zone create(String tenant) {
+        return metered.create(new ZoneSpec(UUID.randomUUID(), null, tenant, "img", Package.custom(64, 50, 64, 64)));
+    }
+
+    private List<UsageRecord> records(UUID zone) {
+        return journal.readAll().stream().map(UsageEntry::record).filter(r -> r.zone().equals(zone)).toList();
+    }
+
+    @Test
+    void aTickReadsEveryZoneIntoTheJournal() {
+        Zone a = create("acme");
+        Zone b = create("acme");
+        Zone c = create("beta");
+        assertThat(sampler.sampleAll()).isEqualTo(3);
+        assertThat(sampler.sampleAll()).isEqualTo(3);
+        for (Zone z : List.of(a, b, c)) {
+            assertThat(records(z.uuid())).extracting(UsageRecord::seq).containsExactly(1L, 2L);
+            assertThat(records(z.uuid()).get(0).tenant()).isEqualTo(z.tenant());
+            assertThat(records(z.uuid()).get(0).packageName()).isEqualTo("custom");
+        }
+        assertThat(sampler.samplesTaken()).isEqualTo(6);
+        assertThat(sampler.recordsJournaled()).isEqualTo(6);
+    }
+
+    @Test
+    void aStopIsSampledFirstAndTheStoppedZoneKeepsItsRecordsComing() throws Exception {
+        Zone z = create("acme");
+        sampler.sampleAll();
+        Thread.sleep(50);
+        metered.stop(z.uuid(), Duration.ofSeconds(1));
+        List<UsageRecord> r = records(z.uuid());
+        assertThat(r).hasSize(2);
+        long cpuAtStop = r.get(1).cpuNanos();
+        assertThat(cpuAtStop).as("the sample before the stop caught the run's tail").isGreaterThan(r.get(0).cpuNanos());
+        Thread.sleep(20);
+        sampler.sampleAll();
+        sampler.sampleAll();
+        r = records(z.uuid());
+        assertThat(r).hasSize(4);
+        assertThat(r.get(3).cpuNanos()).isEqualTo(cpuAtStop);
+        assertThat(r.get(3).memoryBytes()).isZero();
+        assertThat(r.get(3).runningMillis()).isEqualTo(r.get(1).runningMillis());
+    }
+
+    @Test
+    void aRestartedZoneIsANewRunWhoseCountersAddUp() throws Exception {
+        Zone z = create("acme");
+        Thread.sleep(30);
+        metered.reboot(z.uuid(), Duration.ofSeconds(1));
+        long before = records(z.uuid()).get(0).cpuNanos();
+        Thread.sleep(30);
+        sampler.sampleAll();
+        UsageEntry after = meter.last(z.uuid()).orElseThrow();
+        long secondRun = after.raw().cpuNanos();
+        assertThat(after.record().cpuNanos()).isEqualTo(before + secondRun);
+        assertThat(after.incarnation()).isNotEqualTo(journal.readAll().get(0).incarnation());
+    }
+
+    @Test
+    void aDeleteIsSampledFirstThenGetsTheFinalRecordAndNothingAfter() {
+        Zone z = create("acme");
+        sampler.sampleAll();
+        metered.delete(z.uuid());
+        List<UsageRecord> r = records(z.uuid());
+        assertThat(r).extracting(UsageRecord::last).containsExactly(false, false, true);
+        assertThat(r.get(2).cpuNanos()).isEqualTo(r.get(1).cpuNanos());
+        assertThat(sampler.sampleAll()).isZero();
+        assertThat(meter.liveZones()).isEmpty();
+    }
+
+    @Test
+    void aZoneDeletedBehindTheMetersBackGetsItsFinalRecordAtTheNextTick() {
+        Zone z = create("acme");
+        sampler.sampleAll();
+        sim.delete(z.uuid()); // not through the metered backend
+        assertThat(sampler.sampleAll()).isEqualTo(1);
+        assertThat(records(z.uuid())).extracting(UsageRecord::last).containsExactly(false, true);
+    }
+
+    @Test
+    void oneFailingZoneDoesNotStopTheOthersAndAVanishingOneIsSkipped() {
+        Zone ok = create("acme");
+        Zone broken = create("acme");
+        Zone vanishing = create("acme");
+        ZoneBackend flaky = new Delegating(sim) {
+            @Override
+            public Optional<ZoneRun> currentRun(UUID uuid) {
+                if (uuid.equals(broken.uuid())) {
+                    throw new IllegalStateException("cgroup file unreadable");
+                }
+                if (uuid.equals(vanishing.uuid())) {
+                    throw GantryException.notFound("zone " + uuid + " stopped while it was read");
+                }
+                return sim.currentRun(uuid);
+            }
+        };
+        try (UsageSampler s = new UsageSampler(flaky, meter, journal, Clock.systemUTC(), Duration.ofSeconds(1))) {
+            assertThat(s.sampleAll()).isEqualTo(1);
+            assertThat(s.sampleAll()).isEqualTo(1);
+            assertThat(records(ok.uuid())).hasSize(2);
+            assertThat(records(broken.uuid())).isEmpty();
+            assertThat(records(vanishing.uuid())).isEmpty();
+        }
+    }
+
+    @Test
+    void aBackendThatCannotBeMeteredYieldsNothingAndDoesNotThrow() {
+        create("acme");
+        ZoneBackend plain = new Delegating(sim); // keeps ZoneBackend's default currentRun, which refuses
+        try (UsageSampler s = new UsageSampler(plain, meter, journal, Clock.systemUTC(), Duration.ofSeconds(1))) {
+            assertThat(s.sampleAll()).isZero();
+        }
+    }
+
+    @Test
+    void theLoopTicksEveryInterval() {
+        create("acme");
+        sampler.start("n1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> sampler.recordsJournaled() >= 10);
+        sampler.close();
+        long n = sampler.recordsJournaled();
+        assertThat(journal.readAll()).hasSize((int) n);
+    }
+
+    /** Passes everything to another backend; tests override what they break. */
+    private static class Delegating implements ZoneBackend {
+        private final ZoneBackend inner;
+
+        Delegating(ZoneBackend inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public Zone create(ZoneSpec spec) {
+            return inner.create(spec);
+        }
+
+        @Override
+        public Zone start(UUID uuid) {
+            return inner.start(uuid);
+        }
+
+        @Override
+        public Zone stop(UUID uuid, Duration grace) {
+            return inner.stop(uuid, grace);
+        }
+
+        @Override
+        public Zone reboot(UUID uuid, Duration grace) {
+            return inner.reboot(uuid, grace);
+        }
+
+        @Override
+        public void delete(UUID uuid) {
+            inner.delete(uuid);
+        }
+
+        @Override
+        public Zone update(UUID uuid, ResourceUpdate update) {
+            return inner.update(uuid, update);
+        }
+
+        @Override
+        public List<Zone> list() {
+            return inner.list();
+        }
+
+        @Override
+        public Optional<Zone> find(UUID uuid) {
+            return inner.find(uuid);
+        }
+
+        @Override
+        public ExecResult exec(UUID uuid, List<String> command, Duration timeout) {
+            return inner.exec(uuid, command, timeout);
+        }
+
+        @Override
+        public ZoneCounters counters(UUID uuid) {
+            return inner.counters(uuid);
+        }
+    }
+}

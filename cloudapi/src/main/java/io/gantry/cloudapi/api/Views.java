@@ -131,7 +131,8 @@ final class Views {
         v.put("action", a.action);
         v.put("parameters", JsonText.object(a.params));
         v.put("success", a.success ? "yes" : "no");
-        v.put("caller", Map.of("type", "signature", "keyId", a.caller));
+        // a tenant's request names its key; a platform service (metering enforcing a budget) names itself
+        v.put("caller", a.caller.startsWith("/") ? Map.of("type", "signature", "keyId", a.caller) : Map.of("type", a.caller));
         v.put("time", time(a.time));
         return v;
     }

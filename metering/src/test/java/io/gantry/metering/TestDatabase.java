@@ -1,0 +1,137 @@
+package io.gantry.metering;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.flywaydb.core.Flyway;
+
+/**
+ * A fresh database on one embedded PostgreSQL shared by the test JVM, with the cloud API's schema
+ * (its own Flyway migrations from the cloudapi jar) and helpers that read and seed it over JDBC as
+ * the cloud API would. Metering's schema is added by the service under test when it starts.
+ */
+final class TestDatabase {
+    private static EmbeddedPostgres server;
+    private static final AtomicInteger NEXT = new AtomicInteger();
+    final String jdbcUrl;
+    final String user = "postgres";
+    final String password = "postgres";
+
+    private TestDatabase(String jdbcUrl) {
+        this.jdbcUrl = jdbcUrl;
+    }
+
+    private static synchronized EmbeddedPostgres server() throws Exception {
+        if (server == null) {
+            server = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    server.close();
+                } catch (Exception ignored) {
+                    // the JVM ends anyway
+                }
+            }));
+        }
+        return server;
+    }
+
+    /** A new empty database; with the cloud API's tables when {@code cloudApiSchema}. */
+    static TestDatabase create(boolean cloudApiSchema) throws Exception {
+        EmbeddedPostgres pg = server();
+        String name = "metering_test_" + NEXT.incrementAndGet();
+        try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres");
+             Statement st = c.createStatement()) {
+            st.execute("create database " + name);
+        }
+        TestDatabase db = new TestDatabase(pg.getJdbcUrl("postgres", name));
+        if (cloudApiSchema) {
+            db.migrateCloudApi();
+        }
+        return db;
+    }
+
+    void migrateCloudApi() {
+        Flyway.configure().dataSource(jdbcUrl, user, password).locations("classpath:db/migration").load().migrate();
+    }
+
+    MeteringConfig config(TestClock clock) {
+        return MeteringConfig.of(jdbcUrl, user, password).withClock(clock);
+    }
+
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, user, password);
+    }
+
+    int execute(String sql, Object... params) {
+        try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
+            bind(st, params);
+            return st.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    List<List<Object>> query(String sql, Object... params) {
+        try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
+            bind(st, params);
+            try (ResultSet rs = st.executeQuery()) {
+                List<List<Object>> rows = new ArrayList<>();
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    List<Object> row = new ArrayList<>(n);
+                    for (int i = 1; i <= n; i++) {
+                        row.add(rs.getObject(i));
+                    }
+                    rows.add(row);
+                }
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    long scalar(String sql, Object... params) {
+        Object v = query(sql, params).get(0).get(0);
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+
+    private static void bind(PreparedStatement st, Object[] params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            st.setObject(i + 1, params[i]);
+        }
+    }
+
+    UUID account(String login) {
+        UUID id = UUID.randomUUID();
+        execute("insert into accounts (id, login, email, created, updated) values (?, ?, ?, now(), now())", id, login, login + "@example.test");
+        return id;
+    }
+
+    /** A machine of {@code account} in {@code state}, as the cloud API records one. */
+    UUID machine(UUID account, String name, String state) {
+        UUID id = UUID.randomUUID();
+        execute("insert into machines (id, account_id, name, state, brand, image_id, image_name, os, package_id, package_name, memory,"
+                        + " swap, disk, vcpus, cpu_cap, lwps, compute_node, networks, tags, metadata, affinity, firewall_enabled,"
+                        + " deletion_protection, created, updated) values (?, ?, ?, ?, 'joyent', ?, 'busybox', 'other', ?, 'small', 128, 128,"
+                        + " 1024, 1, 100, 256, 'node-1', '[]', '{}', '{}', '[]', false, false, now(), now())",
+                id, account, name, state, UUID.randomUUID(), UUID.randomUUID());
+        return id;
+    }
+
+    /** A job on {@code machine}, as a tenant's request leaves one. */
+    UUID job(UUID machine, String action, String state) {
+        UUID id = UUID.randomUUID();
+        execute("insert into jobs (id, machine_id, action, params, state, caller, created, updated) values (?, ?, ?, '{}', ?, 'tenant', now(), now())",
+                id, machine, action, state);
+        return id;
+    }
+}

@@ -2,6 +2,10 @@ package io.gantry.platform;
 
 import io.gantry.agent.ZoneAgent;
 import io.gantry.agent.runc.RuncZoneBackend;
+import io.gantry.agent.usage.MeteringEndpoints;
+import io.gantry.agent.usage.UsageConfig;
+import io.gantry.agent.usage.UsageMetering;
+import io.gantry.agent.usage.ZkMeteringEndpoints;
 import io.gantry.common.Zone;
 import io.gantry.common.ZoneState;
 import java.time.Duration;
@@ -33,6 +37,21 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--trait", description = "A trait placement can require, KEY=VALUE (repeatable).")
     java.util.Map<String, String> traits = new java.util.HashMap<>();
 
+    @Option(names = "--metering-url", defaultValue = "${env:GANTRY_METERING_URL:-}",
+            description = "Send usage to this metering URL (repeatable, comma-separated) instead of the instances registered in ZooKeeper.")
+    String meteringUrl;
+
+    @Option(names = "--sample-interval-ms", defaultValue = "${env:GANTRY_SAMPLE_INTERVAL_MS:-1000}",
+            description = "Milliseconds between usage samples of every zone (default ${DEFAULT-VALUE}).")
+    long sampleIntervalMs;
+
+    @Option(names = "--metrics-host", defaultValue = "${env:GANTRY_METRICS_HOST:-127.0.0.1}", description = "Address of GET /metrics (default ${DEFAULT-VALUE}).")
+    String metricsHost;
+
+    @Option(names = "--metrics-port", defaultValue = "${env:GANTRY_METRICS_PORT:-9103}",
+            description = "Port of GET /metrics for Prometheus (default ${DEFAULT-VALUE}; -1 for none).")
+    int metricsPort;
+
     @Override
     public Integer call() throws Exception {
         try (RuncZoneBackend backend = Node.open(root)) {
@@ -41,14 +60,27 @@ final class AgentCommand implements Callable<Integer> {
                 return runUntilStopped(backend, Duration.ofSeconds(interval), once);
             }
             Node.ensureBusyboxImage(backend.config(), backend.images());
-            try (var client = Coordination.connect(zk);
-                 var coordinator = io.gantry.agent.coord.NodeCoordinator.start(client, backend,
+            try (var metrics = MetricsEndpoint.start(metricsHost, metricsPort);
+                 var client = Coordination.connect(zk);
+                 var usage = UsageMetering.start(backend, root.node,
+                         UsageConfig.defaults(backend.config().stateDir()).withSampleInterval(Duration.ofMillis(sampleIntervalMs)),
+                         endpoints(client), metrics.registry());
+                 var coordinator = io.gantry.agent.coord.NodeCoordinator.start(client, usage.backend(),
                          io.gantry.agent.coord.NodeCoordinator.advertFor(root.node, address, backend.name(), traits, backend.config().stateDir()),
                          backend.config().stateDir(), Duration.ofSeconds(interval))) {
-                System.out.println("node " + root.node + " registered at " + zk + "; taking tasks");
+                System.out.println("node " + root.node + " registered at " + zk + "; taking tasks; metering usage every "
+                        + sampleIntervalMs + " ms");
+                RoleCommands.printMetrics(metrics);
                 return runUntilStopped(backend, Duration.ofSeconds(interval), false);
             }
         }
+    }
+
+    private MeteringEndpoints endpoints(org.apache.curator.framework.CuratorFramework client) {
+        if (meteringUrl == null || meteringUrl.isBlank()) {
+            return ZkMeteringEndpoints.start(client);
+        }
+        return MeteringEndpoints.fixed(java.util.Arrays.stream(meteringUrl.split(",")).map(String::strip).map(java.net.URI::create).toList());
     }
 
     static void printSummary(RuncZoneBackend backend) {

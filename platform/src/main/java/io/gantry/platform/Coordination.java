@@ -5,13 +5,13 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 
 /** Curator clients as every role uses them: short sessions, so a lost node shows within seconds. */
-final class Coordination {
+public final class Coordination {
     static final int SESSION_TIMEOUT_MS = 5000;
 
     private Coordination() {
     }
 
-    static CuratorFramework connect(String connectString) throws InterruptedException {
+    public static CuratorFramework connect(String connectString) throws InterruptedException {
         CuratorFramework client = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
                 .sessionTimeoutMs(SESSION_TIMEOUT_MS)

@@ -30,6 +30,9 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--db-port", defaultValue = "${env:GANTRY_DB_PORT:-7432}", description = "Embedded PostgreSQL port (default ${DEFAULT-VALUE}).")
     int dbPort;
 
+    @Option(names = "--metering-port", defaultValue = "${env:GANTRY_METERING_PORT:-7090}", description = "Metering port (default ${DEFAULT-VALUE}).")
+    int meteringPort;
+
     @Option(names = "--key-dir", defaultValue = "${env:GANTRY_KEY_DIR:-${sys:user.home}/.ssh}",
             description = "Where the demo account's SSH key pair is written (default ${DEFAULT-VALUE}; the triton CLI looks there).")
     Path keyDir;
@@ -47,7 +50,7 @@ final class DevCommand implements Callable<Integer> {
             System.out.printf("  image %s (%s)%n", image.name(), image.shortId());
             AgentCommand.printSummary(backend);
             System.out.println("gantry dev: starting the platform");
-            var settings = new DevPlatform.Settings(root.node, backend.config().stateDir(), apiPort, zkPort, dbPort, keyDir);
+            var settings = new DevPlatform.Settings(root.node, backend.config().stateDir(), apiPort, zkPort, dbPort, meteringPort, keyDir);
             try (DevPlatform platform = DevPlatform.start(settings, backend, image)) {
                 printUsage(platform);
                 if (once) {
@@ -72,6 +75,9 @@ final class DevCommand implements Callable<Integer> {
         System.out.println("  triton package list; triton image list; triton network list");
         System.out.println("  triton instance create -w -n web1 busybox gantry-128M");
         System.out.println("  triton instance list; triton instance stop -w web1; triton instance delete -w web1");
+        System.out.println("  triton account limits; curl -s " + p.meteringUrl + "/metrics | grep gantry_");
+        System.out.println("  triton cloudapi '/" + DevPlatform.ACCOUNT + "/usage?granularity=minute&per=instance'   # metered usage");
+        System.out.println("Budgets: ./gantry budget set demo cpu --metric cpu_hours --limit 1 --period day --policy throttle");
         System.out.println("The node operator's tools still work: ./gantry zone list");
         System.out.println();
     }

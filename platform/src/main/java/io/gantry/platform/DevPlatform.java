@@ -3,16 +3,23 @@ package io.gantry.platform;
 import io.gantry.agent.ZoneAgent;
 import io.gantry.agent.coord.NodeCoordinator;
 import io.gantry.agent.runc.RuncZoneBackend;
+import io.gantry.agent.usage.UsageConfig;
+import io.gantry.agent.usage.UsageMetering;
+import io.gantry.agent.usage.ZkMeteringEndpoints;
 import io.gantry.cloudapi.CloudApi;
 import io.gantry.cloudapi.CloudApiConfig;
 import io.gantry.cloudapi.Seed;
 import io.gantry.cloudapi.auth.SshKeyPair;
 import io.gantry.common.Image;
+import io.gantry.metering.MeteringConfig;
+import io.gantry.metering.MeteringService;
 import io.gantry.provisioner.Provisioner;
 import io.gantry.provisioner.ProvisionerConfig;
 import io.gantry.provisioner.placement.Overprovision;
 import io.gantry.provisioner.placement.PlacementPolicy;
 import io.gantry.provisioner.placement.Strategy;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,18 +28,19 @@ import java.util.UUID;
 import org.apache.curator.framework.CuratorFramework;
 
 /**
- * Every role in one process on embedded defaults: ZooKeeper, PostgreSQL, the cloud API, a
- * provisioner and this machine's agent with the runc backend. Closing stops them in reverse order;
+ * Every role in one process on embedded defaults: ZooKeeper, PostgreSQL, the cloud API, metering, a
+ * provisioner and this machine's agent with the runc backend and usage sampling. Closing stops them in reverse order;
  * zones keep running and are adopted at the next start.
  */
 final class DevPlatform implements AutoCloseable {
     static final String ACCOUNT = "demo";
 
-    record Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, Path keyDir) {
+    record Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, int meteringPort, Path keyDir) {
     }
 
     private final StartedResources started = new StartedResources("gantry");
     String apiUrl;
+    String meteringUrl;
     String keyFingerprint;
     Path privateKey;
 
@@ -51,6 +59,7 @@ final class DevPlatform implements AutoCloseable {
         LoopbackPorts.requireFree(s.zkPort(), "ZooKeeper", "--zk-port");
         LoopbackPorts.requireFree(s.dbPort(), "PostgreSQL", "--db-port");
         LoopbackPorts.requireFree(s.apiPort(), "the cloud API", "--api-port");
+        LoopbackPorts.requireFree(s.meteringPort(), "metering", "--metering-port");
         Path dev = s.nodeStateDir().resolve("dev");
         step("ZooKeeper (embedded) on 127.0.0.1:" + s.zkPort());
         EmbeddedZooKeeper zk = started.add(EmbeddedZooKeeper.start(dev.resolve("zookeeper"), s.zkPort()));
@@ -58,9 +67,14 @@ final class DevPlatform implements AutoCloseable {
         EmbeddedDatabase db = started.add(EmbeddedDatabase.start(dev.resolve("postgres"), s.dbPort()));
         Vertx vertx = Vertx.vertx();
         started.add((AutoCloseable) () -> vertx.close().toCompletionStage().toCompletableFuture().get());
+        // one registry for every role of this process: metering's /metrics shows them all
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        started.add(registry::close);
         apiUrl = "http://127.0.0.1:" + s.apiPort();
+        meteringUrl = "http://127.0.0.1:" + s.meteringPort();
         step("cloud API on " + apiUrl + " (migrating the schema)");
-        started.add(CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", s.apiPort(), apiUrl, "dev-1", db.config(), null)));
+        started.add(CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", s.apiPort(), apiUrl, "dev-1", db.config(), null, meteringUrl),
+                registry));
         System.out.println("  seeding account '" + ACCOUNT + "', packages, the busybox image and a network");
         SshKeyPair key = SshKeyPair.generate(s.keyDir(), "gantry-dev-id_rsa");
         keyFingerprint = key.publicKey().md5Fingerprint();
@@ -76,10 +90,16 @@ final class DevPlatform implements AutoCloseable {
             seed.limit(account, "count", 20, null, null);
             seed.limit(account, "ram", 8192, null, null);
         }
-        step("agent for node " + s.node() + " (runc)");
+        step("metering on " + meteringUrl + " (usage, budgets, /metrics)");
+        CuratorFramework meteringZk = started.add(Coordination.connect(zk.connectString()));
+        started.add(MeteringService.start(vertx, meteringZk, MeteringConfig.of(db.config().jdbcUrl(), db.config().user(), db.config().password())
+                .withListen("127.0.0.1", s.meteringPort()).withInstanceId("dev-" + s.node()), registry));
+        step("agent for node " + s.node() + " (runc; usage sampled every second)");
         CuratorFramework agentZk = started.add(Coordination.connect(zk.connectString()));
+        UsageMetering usage = started.add(UsageMetering.start(backend, s.node(), UsageConfig.defaults(backend.config().stateDir()),
+                ZkMeteringEndpoints.start(agentZk), registry));
         var advert = NodeCoordinator.advertFor(s.node(), "127.0.0.1", backend.name(), Map.of("dev", "true"), backend.config().stateDir());
-        started.add(NodeCoordinator.start(agentZk, backend, advert, backend.config().stateDir(), Duration.ofSeconds(5)));
+        started.add(NodeCoordinator.start(agentZk, usage.backend(), advert, backend.config().stateDir(), Duration.ofSeconds(5)));
         ZoneAgent reconcile = started.add(new ZoneAgent(backend));
         reconcile.start(Duration.ofSeconds(5));
         // the provisioner last, so it stops first: a clean stop does not report the node as lost
@@ -87,7 +107,7 @@ final class DevPlatform implements AutoCloseable {
         CuratorFramework provisionerZk = started.add(Coordination.connect(zk.connectString()));
         String jdbc = db.config().jdbcUrl();
         started.add(Provisioner.start(provisionerZk, new ProvisionerConfig("dev-" + s.node(), jdbc, db.config().user(), db.config().password(),
-                new PlacementPolicy(new Overprovision(1.0, 1.0), Strategy.SPREAD, 0), Duration.ofMillis(500))));
+                new PlacementPolicy(new Overprovision(1.0, 1.0), Strategy.SPREAD, 0), Duration.ofMillis(500)), registry));
     }
 
     private static void step(String what) {

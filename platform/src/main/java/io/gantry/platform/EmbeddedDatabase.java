@@ -10,14 +10,14 @@ import java.nio.file.Path;
  * PostgreSQL started by Gantry itself (zonky's embedded binaries), for `gantry dev`. The data
  * directory is kept between runs, so the record survives a restart.
  */
-final class EmbeddedDatabase implements AutoCloseable {
+public final class EmbeddedDatabase implements AutoCloseable {
     private final EmbeddedPostgres postgres;
 
     private EmbeddedDatabase(EmbeddedPostgres postgres) {
         this.postgres = postgres;
     }
 
-    static EmbeddedDatabase start(Path dataDir, int port) throws IOException {
+    public static EmbeddedDatabase start(Path dataDir, int port) throws IOException {
         Files.createDirectories(dataDir);
         return new EmbeddedDatabase(EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
@@ -30,7 +30,7 @@ final class EmbeddedDatabase implements AutoCloseable {
                 .start());
     }
 
-    DatabaseConfig config() {
+    public DatabaseConfig config() {
         return new DatabaseConfig("127.0.0.1", postgres.getPort(), "postgres", "postgres", "postgres", 10);
     }
 

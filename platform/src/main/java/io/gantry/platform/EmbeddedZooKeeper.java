@@ -13,7 +13,7 @@ import org.apache.zookeeper.server.embedded.ExitHandler;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 
 /** ZooKeeper's own embedded server on loopback, for `gantry dev` and tests: one member, data kept under {@code dataDir}. */
-final class EmbeddedZooKeeper implements AutoCloseable {
+public final class EmbeddedZooKeeper implements AutoCloseable {
     /** Sessions are checked once per tick; dev's 5 s sessions need no finer tick. */
     static final int DEV_TICK_MS = 1000;
     private final ZooKeeperServerEmbedded server;
@@ -24,11 +24,11 @@ final class EmbeddedZooKeeper implements AutoCloseable {
         this.port = port;
     }
 
-    static EmbeddedZooKeeper start(Path dataDir, int port) throws Exception {
+    public static EmbeddedZooKeeper start(Path dataDir, int port) throws Exception {
         return start(dataDir, port, DEV_TICK_MS);
     }
 
-    static EmbeddedZooKeeper start(Path dataDir, int port, int tickMillis) throws Exception {
+    public static EmbeddedZooKeeper start(Path dataDir, int port, int tickMillis) throws Exception {
         Files.createDirectories(dataDir);
         Properties p = new Properties();
         p.setProperty("clientPort", Integer.toString(port));
@@ -68,7 +68,7 @@ final class EmbeddedZooKeeper implements AutoCloseable {
         return new EmbeddedZooKeeper(server, port);
     }
 
-    String connectString() {
+    public String connectString() {
         return "127.0.0.1:" + port;
     }
 

@@ -12,7 +12,8 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         version = "gantry 0.1.0",
         description = "Multi-tenant zones on Linux.",
-        subcommands = {DevCommand.class, RoleCommands.CloudApiRole.class, RoleCommands.ProvisionerRole.class, AgentCommand.class, ProbeCommand.class, ImageCommand.class, ZoneCommand.class, NodeCommand.class,
+        subcommands = {DevCommand.class, RoleCommands.CloudApiRole.class, RoleCommands.ProvisionerRole.class, RoleCommands.MeteringRole.class,
+                AgentCommand.class, MeteringCommands.Budget.class, MeteringCommands.Usage.class, ProbeCommand.class, ImageCommand.class, ZoneCommand.class, NodeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GantryCommand {
 

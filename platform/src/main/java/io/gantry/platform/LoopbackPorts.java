@@ -8,11 +8,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 /** Ports on 127.0.0.1: a free one (for tests and benches), and a clear refusal when a chosen one is taken. */
-final class LoopbackPorts {
+public final class LoopbackPorts {
     private LoopbackPorts() {
     }
 
-    static int free() throws IOException {
+    public static int free() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

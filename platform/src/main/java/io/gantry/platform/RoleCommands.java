@@ -2,11 +2,15 @@ package io.gantry.platform;
 
 import io.gantry.cloudapi.CloudApi;
 import io.gantry.cloudapi.CloudApiConfig;
+import io.gantry.metering.MeteringConfig;
+import io.gantry.metering.MeteringService;
 import io.gantry.provisioner.Provisioner;
 import io.gantry.provisioner.ProvisionerConfig;
 import io.gantry.provisioner.placement.Overprovision;
 import io.gantry.provisioner.placement.PlacementPolicy;
 import io.gantry.provisioner.placement.Strategy;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -17,6 +21,12 @@ import picocli.CommandLine.Option;
 /** The service roles of a real deployment, one process each, configured by options, env and $GANTRY_CONFIG. */
 final class RoleCommands {
     private RoleCommands() {
+    }
+
+    static void printMetrics(MetricsEndpoint metrics) {
+        if (metrics.url() != null) {
+            System.out.println("metrics for Prometheus on " + metrics.url());
+        }
     }
 
     static int runUntilStopped(String what) throws InterruptedException {
@@ -41,6 +51,14 @@ final class RoleCommands {
         @Option(names = "--max-clock-skew", defaultValue = "${env:GANTRY_MAX_CLOCK_SKEW:-300}", description = "Seconds a signed Date may be off (default ${DEFAULT-VALUE}).")
         int skew;
 
+        @Option(names = "--metering-url", defaultValue = "${env:GANTRY_METERING_URL:-}",
+                description = "Base URL of a metering service, which answers usage and budgets (default: none; usage then answers 503).")
+        String meteringUrl;
+
+        @Option(names = "--metrics-port", defaultValue = "${env:GANTRY_METRICS_PORT:-9101}",
+                description = "Port of GET /metrics for Prometheus, on --host (default ${DEFAULT-VALUE}; -1 for none).")
+        int metricsPort;
+
         @Mixin
         DatabaseOptions db;
 
@@ -48,8 +66,11 @@ final class RoleCommands {
         public Integer call() throws InterruptedException {
             String url = publicUrl.isBlank() ? "http://" + host + ":" + port : publicUrl;
             Vertx vertx = Vertx.vertx();
-            try (CloudApi api = CloudApi.start(vertx, new CloudApiConfig(host, port, url, datacenter, db.config(), Duration.ofSeconds(skew)))) {
+            try (MetricsEndpoint metrics = MetricsEndpoint.start(host, metricsPort);
+                 CloudApi api = CloudApi.start(vertx, new CloudApiConfig(host, port, url, datacenter, db.config(), Duration.ofSeconds(skew),
+                         meteringUrl.isBlank() ? null : meteringUrl), metrics.registry())) {
                 System.out.println("cloud API on " + url + " (database " + db.config().jdbcUrl() + ")");
+                printMetrics(metrics);
                 return runUntilStopped("cloud API");
             } finally {
                 vertx.close();
@@ -75,17 +96,74 @@ final class RoleCommands {
         @Option(names = "--overprovision-disk", defaultValue = "1.0", description = "Disk overprovision ratio (default ${DEFAULT-VALUE}).")
         double diskRatio;
 
+        @Option(names = "--metrics-host", defaultValue = "${env:GANTRY_METRICS_HOST:-127.0.0.1}",
+                description = "Address of GET /metrics (default ${DEFAULT-VALUE}).")
+        String metricsHost;
+
+        @Option(names = "--metrics-port", defaultValue = "${env:GANTRY_METRICS_PORT:-9102}",
+                description = "Port of GET /metrics for Prometheus (default ${DEFAULT-VALUE}; -1 for none).")
+        int metricsPort;
+
         @Mixin
         DatabaseOptions db;
 
         @Override
         public Integer call() throws Exception {
             String me = id.isBlank() ? java.net.InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid() : id;
-            try (var client = Coordination.connect(zk);
+            try (MetricsEndpoint metrics = MetricsEndpoint.start(metricsHost, metricsPort);
+                 var client = Coordination.connect(zk);
                  var p = Provisioner.start(client, new ProvisionerConfig(me, db.config().jdbcUrl(), db.user, db.password,
-                         new PlacementPolicy(new Overprovision(memoryRatio, diskRatio), strategy, 0), Duration.ofMillis(500)))) {
+                         new PlacementPolicy(new Overprovision(memoryRatio, diskRatio), strategy, 0), Duration.ofMillis(500)),
+                         metrics.registry())) {
                 System.out.println("provisioner " + p.id() + " joined the election at " + zk);
+                printMetrics(metrics);
                 return runUntilStopped("provisioner");
+            }
+        }
+    }
+
+    @Command(name = "metering", defaultValueProvider = ConfigFile.class,
+            description = "Ingest agents' usage, roll it up (the elected leader), enforce budgets, serve usage, export and /metrics.")
+    static final class MeteringRole implements Callable<Integer> {
+        @Option(names = "--zk", defaultValue = "${env:GANTRY_ZK:-127.0.0.1:2181}", description = "ZooKeeper connect string (default ${DEFAULT-VALUE}).")
+        String zk;
+
+        @Option(names = "--host", defaultValue = "${env:GANTRY_METERING_HOST:-127.0.0.1}", description = "Listen address (default ${DEFAULT-VALUE}).")
+        String host;
+
+        @Option(names = "--port", defaultValue = "${env:GANTRY_METERING_PORT:-7090}", description = "Listen port (default ${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(names = "--advertised-url", defaultValue = "${env:GANTRY_METERING_URL:-}",
+                description = "URL agents send usage to, registered in ZooKeeper (default http://HOST:PORT).")
+        String advertisedUrl;
+
+        @Option(names = "--id", defaultValue = "${env:GANTRY_METERING_ID:-}", description = "This instance's id (default: host name and pid).")
+        String id;
+
+        @Option(names = "--raw-retention-hours", defaultValue = "${env:GANTRY_RAW_RETENTION_HOURS:-48}",
+                description = "Hours raw samples are kept once rolled up (default ${DEFAULT-VALUE}).")
+        int rawRetentionHours;
+
+        @Mixin
+        DatabaseOptions db;
+
+        @Override
+        public Integer call() throws Exception {
+            String me = id.isBlank() ? java.net.InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid() : id;
+            var config = MeteringConfig.of(db.config().jdbcUrl(), db.user, db.password).withListen(host, port).withInstanceId(me)
+                    .withAdvertisedUrl(advertisedUrl.isBlank() ? null : advertisedUrl)
+                    .withRawRetention(Duration.ofHours(rawRetentionHours));
+            Vertx vertx = Vertx.vertx();
+            var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            try (var client = Coordination.connect(zk);
+                 var metering = MeteringService.start(vertx, client, config, registry)) {
+                System.out.println("metering " + metering.instanceId() + " on " + metering.baseUrl() + " (metrics at " + metering.baseUrl()
+                        + "/metrics), joined the election at " + zk);
+                return runUntilStopped("metering");
+            } finally {
+                registry.close();
+                vertx.close();
             }
         }
     }

@@ -91,12 +91,17 @@ final class ControlPlaneFixture implements AutoCloseable {
 
     /** A fresh database and ZooKeeper namespace with the cloud API on them, seeded. */
     Plane plane() throws Exception {
+        return plane(null);
+    }
+
+    /** As {@link #plane()}, with the cloud API asking the metering service at {@code meteringUrl} for usage and budgets. */
+    Plane plane(String meteringUrl) throws Exception {
         int n = planes.incrementAndGet();
         String database = "plane" + n;
         try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
             st.execute("create database " + database);
         }
-        return new Plane("plane" + n, new DatabaseConfig("127.0.0.1", postgres.getPort(), database, "postgres", PASSWORD, 10));
+        return new Plane("plane" + n, new DatabaseConfig("127.0.0.1", postgres.getPort(), database, "postgres", PASSWORD, 10), meteringUrl);
     }
 
     /**
@@ -129,10 +134,10 @@ final class ControlPlaneFixture implements AutoCloseable {
         final String smallPackage = "small-128M";
         private final StartedResources started = new StartedResources("control plane test");
 
-        private Plane(String namespace, DatabaseConfig db) {
+        private Plane(String namespace, DatabaseConfig db, String meteringUrl) {
             this.namespace = namespace;
             this.db = db;
-            this.api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "test-1", db, null));
+            this.api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "test-1", db, null, meteringUrl));
             started.add(api);
             try (Seed seed = new Seed(db)) {
                 seed.pkg(smallPackage, 128, 1024, 1, 100, 256, "128 MiB", true);

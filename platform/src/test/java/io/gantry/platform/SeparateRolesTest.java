@@ -34,26 +34,6 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("zones")
 class SeparateRolesTest {
-    private final List<Process> processes = new ArrayList<>();
-
-    private Process role(Path log, Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "io.gantry.platform.GantryCommand"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        processes.add(p);
-        return p;
-    }
-
-    private static void awaitLine(Process p, Path log, String text) throws Exception {
-        Poll.until(Duration.ofSeconds(90), () -> {
-            assertThat(p.isAlive()).as("process ended early:\n" + Files.readString(log)).isTrue();
-            assertThat(Files.readString(log)).contains(text);
-        });
-    }
-
     @Test
     void cloudApiProvisionerAndAgentAsSeparateProcessesRunAMachine() throws Exception {
         HostProbe.whyNoRealZones().ifPresent(why -> assumeTrue(false, why));
@@ -62,24 +42,25 @@ class SeparateRolesTest {
         Path agentState = work.resolve("agent");
         int zkPort = LoopbackPorts.free();
         int apiPort = LoopbackPorts.free();
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+        try (ChildRoles roles = new ChildRoles();
+             EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
              EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zookeeper"), zkPort)) {
             Path config = work.resolve("cloudapi.properties");
             Files.writeString(config, String.join("\n", "port=" + apiPort, "db-host=127.0.0.1", "db-port=" + pg.getPort(),
                     "db-name=postgres", "db-user=postgres", "db-password=postgres", "datacenter=roles-1", ""));
-            Process api = role(work.resolve("cloudapi.log"), Map.of("GANTRY_CONFIG", config.toString()), "cloudapi");
-            awaitLine(api, work.resolve("cloudapi.log"), "cloud API on http://127.0.0.1:" + apiPort);
+            Process api = roles.start(work.resolve("cloudapi.log"), Map.of("GANTRY_CONFIG", config.toString()), "cloudapi");
+            ChildRoles.awaitLine(api, work.resolve("cloudapi.log"), "cloud API on http://127.0.0.1:" + apiPort);
 
-            Process provisioner = role(work.resolve("provisioner.log"), Map.of("GANTRY_ZK", zk.connectString(),
+            Process provisioner = roles.start(work.resolve("provisioner.log"), Map.of("GANTRY_ZK", zk.connectString(),
                             "GANTRY_DB_PORT", Integer.toString(pg.getPort()), "GANTRY_DB_NAME", "postgres", "GANTRY_DB_USER", "postgres",
                             "GANTRY_DB_PASSWORD", "postgres"),
                     "provisioner", "--id", "p-roles");
-            awaitLine(provisioner, work.resolve("provisioner.log"), "joined the election");
+            ChildRoles.awaitLine(provisioner, work.resolve("provisioner.log"), "joined the election");
 
-            String imageId = inProcess("--node", node, "--state-dir", agentState.toString(), "image", "build-busybox").strip();
-            Process agent = role(work.resolve("agent.log"), Map.of(), "--node", node, "--state-dir", agentState.toString(),
+            String imageId = ChildRoles.inProcess("--node", node, "--state-dir", agentState.toString(), "image", "build-busybox").strip();
+            Process agent = roles.start(work.resolve("agent.log"), Map.of(), "--node", node, "--state-dir", agentState.toString(),
                     "agent", "--zk", zk.connectString(), "--interval", "1");
-            awaitLine(agent, work.resolve("agent.log"), "taking tasks");
+            ChildRoles.awaitLine(agent, work.resolve("agent.log"), "taking tasks");
 
             var db = new DatabaseConfig("127.0.0.1", pg.getPort(), "postgres", "postgres", "postgres", 2);
             KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
@@ -104,26 +85,8 @@ class SeparateRolesTest {
             assertThat(tenant.delete("/my/machines/" + id).status()).isEqualTo(204);
             Poll.until(Duration.ofSeconds(60), () -> assertThat(tenant.get("/my/machines/" + id).state()).isEqualTo("deleted"));
         } finally {
-            for (Process p : processes) {
-                p.destroy();
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor();
-                }
-            }
-            inProcess("--node", node, "--state-dir", agentState.toString(), "node", "destroy", "--yes");
+            ChildRoles.inProcess("--node", node, "--state-dir", agentState.toString(), "node", "destroy", "--yes");
             Cmd.run("rm", "-rf", "--one-file-system", work.toString());
         }
-    }
-
-    private static String inProcess(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            GantryCommand.run(args);
-        } finally {
-            System.setOut(old);
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 }

@@ -1,0 +1,204 @@
+package io.gantry.platform;
+
+import io.gantry.common.ErrorCode;
+import io.gantry.common.GantryException;
+import io.gantry.common.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The operator's side of metering, over its HTTP API: tenants' usage budgets and the billing export.
+ * Errors are metering's own CloudAPI error messages, one line, with the usual exit codes.
+ */
+final class MeteringCommands {
+    private MeteringCommands() {
+    }
+
+    /** Where the metering service is: --metering-url, else $GANTRY_METERING_URL, else gantry dev's. */
+    static class Target {
+        @Option(names = "--metering-url", defaultValue = "${env:GANTRY_METERING_URL:-http://127.0.0.1:7090}",
+                description = "Base URL of the metering service (default ${DEFAULT-VALUE}).")
+        String url;
+
+        String send(String method, String path, Object body) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + path))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Accept", "application/json");
+            request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(Json.write(body)));
+            if (body != null) {
+                request.header("Content-Type", "application/json");
+            }
+            HttpResponse<String> response;
+            try {
+                response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build()
+                        .send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new GantryException(ErrorCode.ServiceUnavailable, "metering at " + url + " cannot be reached: " + e.getMessage()
+                        + " (is it running? set --metering-url or GANTRY_METERING_URL)");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new GantryException(ErrorCode.InternalError, "interrupted");
+            }
+            if (response.statusCode() >= 400) {
+                throw errorOf(response);
+            }
+            return response.body();
+        }
+
+        private static GantryException errorOf(HttpResponse<String> response) {
+            ErrorCode code = response.statusCode() == 404 ? ErrorCode.ResourceNotFound
+                    : response.statusCode() < 500 ? ErrorCode.InvalidArgument : ErrorCode.InternalError;
+            String message = response.body();
+            try {
+                Map<?, ?> body = Json.read(response.body(), Map.class);
+                if (body.get("message") != null) {
+                    message = body.get("message").toString();
+                }
+                if (body.get("code") != null) {
+                    code = ErrorCode.valueOf(body.get("code").toString());
+                }
+            } catch (RuntimeException e) {
+                // not a CloudAPI error body: show it as it came
+            }
+            return new GantryException(code, message);
+        }
+    }
+
+    static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    @Command(name = "budget", description = "Set, list and remove a tenant's usage budgets (enforced by metering).",
+            subcommands = {Set.class, ListBudgets.class, Delete.class})
+    static final class Budget {
+    }
+
+    @Command(name = "set", description = "Create or replace a budget: at most LIMIT of METRIC per PERIOD, and what happens beyond it.")
+    static final class Set implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        Target target;
+
+        @Parameters(index = "0", description = "The tenant's login (or account uuid).")
+        String account;
+
+        @Parameters(index = "1", description = "The budget's name, unique per tenant.")
+        String name;
+
+        @Option(names = "--metric", required = true,
+                description = "cpu_hours, instance_hours, memory_gib_hours, disk_gib_hours, network_in_gb, network_out_gb or network_gb.")
+        String metric;
+
+        @Option(names = "--limit", required = true, description = "The most the tenant may use per period, in the metric's unit.")
+        double limit;
+
+        @Option(names = "--period", defaultValue = "month", description = "hour, day or month, UTC-aligned (default ${DEFAULT-VALUE}).")
+        String period;
+
+        @Option(names = "--policy", defaultValue = "notify", description = "notify, throttle or stop (default ${DEFAULT-VALUE}).")
+        String policy;
+
+        @Option(names = "--throttle-cpu-cap", description = "The CPU cap (percent of one CPU) a throttled zone runs under (default 10).")
+        Integer throttleCpuCap;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("metric", metric);
+            body.put("limit", limit);
+            body.put("period", period);
+            body.put("policy", policy);
+            if (throttleCpuCap != null) {
+                body.put("throttle_cpu_cap", throttleCpuCap);
+            }
+            System.out.println(Json.writePretty(Json.read(target.send("PUT", "/v1/accounts/" + encode(account) + "/budgets/" + encode(name), body),
+                    Map.class)));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "list", description = "A tenant's budgets, with what is used and what remains this period.")
+    static final class ListBudgets implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        Target target;
+
+        @Parameters(index = "0", description = "The tenant's login (or account uuid).")
+        String account;
+
+        @Option(names = "--json", description = "Print the budgets as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            List<?> budgets = Json.read(target.send("GET", "/v1/accounts/" + encode(account) + "/budgets", null), List.class);
+            if (json) {
+                System.out.println(Json.writePretty(budgets));
+                return ExitCodes.OK;
+            }
+            System.out.printf("%-16s %-16s %-6s %-9s %12s %12s %12s %s%n", "NAME", "METRIC", "PERIOD", "POLICY", "LIMIT", "USED", "REMAINING", "STATE");
+            for (Object o : budgets) {
+                Map<?, ?> b = (Map<?, ?>) o;
+                System.out.printf("%-16s %-16s %-6s %-9s %12s %12s %12s %s%n", b.get("name"), b.get("metric"), b.get("period"), b.get("policy"),
+                        b.get("limit"), b.get("used"), b.get("remaining"), b.get("state"));
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "delete", description = "Remove a budget; zones it throttled get their package's CPU cap back.")
+    static final class Delete implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        Target target;
+
+        @Parameters(index = "0", description = "The tenant's login (or account uuid).")
+        String account;
+
+        @Parameters(index = "1", description = "The budget's name.")
+        String name;
+
+        @Override
+        public Integer call() {
+            target.send("DELETE", "/v1/accounts/" + encode(account) + "/budgets/" + encode(name), null);
+            System.out.println("budget " + name + " of " + account + " removed");
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "usage", description = "Metered usage for billing.", subcommands = {Export.class})
+    static final class Usage {
+    }
+
+    @Command(name = "export", description = "Every tenant's usage per machine and UTC day over a period, as CSV or JSON, on stdout.")
+    static final class Export implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        Target target;
+
+        @Option(names = "--from", required = true, description = "Start, ISO-8601 (e.g. 2026-11-01T00:00:00Z).")
+        String from;
+
+        @Option(names = "--to", required = true, description = "End (exclusive), ISO-8601.")
+        String to;
+
+        @Option(names = "--format", defaultValue = "csv", description = "csv or json (default ${DEFAULT-VALUE}).")
+        String format;
+
+        @Override
+        public Integer call() {
+            System.out.print(target.send("GET", "/v1/export?from=" + encode(from) + "&to=" + encode(to) + "&format=" + encode(format), null));
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -40,6 +40,7 @@ final class LeaderLoop {
     private final Clock clock;
     private final Duration tick;
     private final Duration rawRetention;
+    private final Duration minuteRetention;
     private final BooleanSupplier stillLeader;
     private boolean leading;
     private boolean stopped;
@@ -59,6 +60,7 @@ final class LeaderLoop {
         this.clock = config.clock();
         this.tick = config.tick();
         this.rawRetention = config.rawRetention();
+        this.minuteRetention = config.minuteRetention();
         this.stillLeader = stillLeader;
     }
 
@@ -208,10 +210,17 @@ final class LeaderLoop {
     }
 
     private Future<Void> retention() {
-        Instant cutoff = clock.instant().minus(rawRetention);
-        return on(rollUps.deleteRolledBefore(cutoff, RETENTION_BATCH)).map(n -> {
+        Instant now = clock.instant();
+        Instant cutoff = now.minus(rawRetention);
+        Instant minuteCutoff = now.minus(minuteRetention);
+        return on(rollUps.deleteRolledBefore(cutoff, RETENTION_BATCH)).compose(n -> {
             if (n > 0) {
                 LOG.debug("deleted {} raw usage records older than {}", n, cutoff);
+            }
+            return on(rollUps.deleteMinutesBefore(minuteCutoff, RETENTION_BATCH));
+        }).map(n -> {
+            if (n > 0) {
+                LOG.debug("deleted {} minute roll-ups older than {}", n, minuteCutoff);
             }
             return null;
         });

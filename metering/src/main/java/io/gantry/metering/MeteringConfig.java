@@ -16,13 +16,17 @@ import java.util.UUID;
  *                      JDBC, Hibernate Reactive reads host, port and database from it)
  * @param poolSize      connections of the reactive pool
  * @param rawRetention  raw records older than this are deleted once rolled up
+ * @param minuteRetention minute roll-ups older than this are deleted (hours and days are kept)
  * @param tick          how often the leader rolls up and enforces budgets
  * @param maxBodyBytes  larger request bodies are refused with 413
  * @param clock         the time roll-up lag, budget periods, retention and the API's defaults use
  */
 public record MeteringConfig(String host, int port, String advertisedUrl, String instanceId, String jdbcUrl, String user,
-                             String password, int poolSize, Duration rawRetention, Duration tick, int maxBodyBytes, Clock clock) {
+                             String password, int poolSize, Duration rawRetention, Duration minuteRetention, Duration tick,
+                             int maxBodyBytes, Clock clock) {
     public static final Duration DEFAULT_RAW_RETENTION = Duration.ofHours(48);
+    /** A month of minutes and some days to spare; longer queries use hours and days. */
+    public static final Duration DEFAULT_MINUTE_RETENTION = Duration.ofDays(35);
     public static final Duration DEFAULT_TICK = Duration.ofSeconds(1);
     /** 10,000 records of about 450 bytes each, with room to spare. */
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -33,11 +37,15 @@ public record MeteringConfig(String host, int port, String advertisedUrl, String
         instanceId = instanceId == null ? "metering-" + UUID.randomUUID().toString().substring(0, 8) : instanceId;
         poolSize = poolSize <= 0 ? 10 : poolSize;
         rawRetention = rawRetention == null ? DEFAULT_RAW_RETENTION : rawRetention;
+        minuteRetention = minuteRetention == null ? DEFAULT_MINUTE_RETENTION : minuteRetention;
         tick = tick == null ? DEFAULT_TICK : tick;
         maxBodyBytes = maxBodyBytes <= 0 ? DEFAULT_MAX_BODY_BYTES : maxBodyBytes;
         clock = clock == null ? Clock.systemUTC() : clock;
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535; got " + port);
+        }
+        if (rawRetention.isNegative() || rawRetention.isZero() || minuteRetention.isNegative() || minuteRetention.isZero()) {
+            throw new IllegalArgumentException("retention must be positive; got raw " + rawRetention + ", minutes " + minuteRetention);
         }
         if (tick.isNegative() || tick.isZero()) {
             throw new IllegalArgumentException("tick must be positive; got " + tick);
@@ -46,53 +54,58 @@ public record MeteringConfig(String host, int port, String advertisedUrl, String
 
     /** Defaults for everything but the database: 127.0.0.1, a free port, 48 h raw retention, 1 s tick. */
     public static MeteringConfig of(String jdbcUrl, String user, String password) {
-        return new MeteringConfig(null, 0, null, null, jdbcUrl, user, password, 0, null, null, 0, null);
+        return new MeteringConfig(null, 0, null, null, jdbcUrl, user, password, 0, null, null, null, 0, null);
     }
 
     public MeteringConfig withListen(String host, int port) {
-        return new MeteringConfig(host, port, advertisedUrl, instanceId, jdbcUrl, user, password, poolSize, rawRetention, tick,
-                maxBodyBytes, clock);
+        return new MeteringConfig(host, port, advertisedUrl, instanceId, jdbcUrl, user, password, poolSize, rawRetention, minuteRetention,
+                tick, maxBodyBytes, clock);
     }
 
     public MeteringConfig withAdvertisedUrl(String advertisedUrl) {
-        return new MeteringConfig(host, port, advertisedUrl, instanceId, jdbcUrl, user, password, poolSize, rawRetention, tick,
-                maxBodyBytes, clock);
+        return new MeteringConfig(host, port, advertisedUrl, instanceId, jdbcUrl, user, password, poolSize, rawRetention, minuteRetention,
+                tick, maxBodyBytes, clock);
     }
 
     public MeteringConfig withInstanceId(String instanceId) {
-        return new MeteringConfig(host, port, advertisedUrl, instanceId, jdbcUrl, user, password, poolSize, rawRetention, tick,
-                maxBodyBytes, clock);
+        return new MeteringConfig(host, port, advertisedUrl, instanceId, jdbcUrl, user, password, poolSize, rawRetention, minuteRetention,
+                tick, maxBodyBytes, clock);
     }
 
     public MeteringConfig withPoolSize(int poolSize) {
-        return new MeteringConfig(host, port, advertisedUrl, instanceId, jdbcUrl, user, password, poolSize, rawRetention, tick,
-                maxBodyBytes, clock);
+        return new MeteringConfig(host, port, advertisedUrl, instanceId, jdbcUrl, user, password, poolSize, rawRetention, minuteRetention,
+                tick, maxBodyBytes, clock);
     }
 
     public MeteringConfig withRawRetention(Duration rawRetention) {
-        return new MeteringConfig(host, port, advertisedUrl, instanceId, jdbcUrl, user, password, poolSize, rawRetention, tick,
-                maxBodyBytes, clock);
+        return new MeteringConfig(host, port, advertisedUrl, instanceId, jdbcUrl, user, password, poolSize, rawRetention, minuteRetention,
+                tick, maxBodyBytes, clock);
+    }
+
+    public MeteringConfig withMinuteRetention(Duration minuteRetention) {
+        return new MeteringConfig(host, port, advertisedUrl, instanceId, jdbcUrl, user, password, poolSize, rawRetention, minuteRetention,
+                tick, maxBodyBytes, clock);
     }
 
     public MeteringConfig withTick(Duration tick) {
-        return new MeteringConfig(host, port, advertisedUrl, instanceId, jdbcUrl, user, password, poolSize, rawRetention, tick,
-                maxBodyBytes, clock);
+        return new MeteringConfig(host, port, advertisedUrl, instanceId, jdbcUrl, user, password, poolSize, rawRetention, minuteRetention,
+                tick, maxBodyBytes, clock);
     }
 
     public MeteringConfig withMaxBodyBytes(int maxBodyBytes) {
-        return new MeteringConfig(host, port, advertisedUrl, instanceId, jdbcUrl, user, password, poolSize, rawRetention, tick,
-                maxBodyBytes, clock);
+        return new MeteringConfig(host, port, advertisedUrl, instanceId, jdbcUrl, user, password, poolSize, rawRetention, minuteRetention,
+                tick, maxBodyBytes, clock);
     }
 
     public MeteringConfig withClock(Clock clock) {
-        return new MeteringConfig(host, port, advertisedUrl, instanceId, jdbcUrl, user, password, poolSize, rawRetention, tick,
-                maxBodyBytes, clock);
+        return new MeteringConfig(host, port, advertisedUrl, instanceId, jdbcUrl, user, password, poolSize, rawRetention, minuteRetention,
+                tick, maxBodyBytes, clock);
     }
 
     @Override
     public String toString() {
         return "MeteringConfig[host=" + host + ", port=" + port + ", advertisedUrl=" + advertisedUrl + ", instanceId=" + instanceId
                 + ", jdbcUrl=" + jdbcUrl + ", user=" + user + ", password=***, poolSize=" + poolSize + ", rawRetention=" + rawRetention
-                + ", tick=" + tick + ", maxBodyBytes=" + maxBodyBytes + "]";
+                + ", minuteRetention=" + minuteRetention + ", tick=" + tick + ", maxBodyBytes=" + maxBodyBytes + "]";
     }
 }

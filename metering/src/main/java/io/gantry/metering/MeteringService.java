@@ -100,7 +100,7 @@ public final class MeteringService implements AutoCloseable {
             UsageStore usage = new UsageStore(db);
             LeaderLatch latch = new LeaderLatch(zk, ZkPaths.METERING_LEADER, config.instanceId());
             Routes routes = new Routes(vertx, new IngestStore(db), new BudgetStore(db), usage, observer(metrics), latch::hasLeadership,
-                    config.clock());
+                    config.clock(), config.minuteRetention());
             // metering's own context (a verticle's): its leader loop and timers must not share a context with
             // anything else that uses Hibernate Reactive (see LeaderLoop)
             Home home = new Home(new HttpServerOptions().setHost(config.host()).setPort(config.port()).setCompressionSupported(true),

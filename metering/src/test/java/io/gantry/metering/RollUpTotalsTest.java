@@ -161,4 +161,26 @@ class RollUpTotalsTest {
         assertThat(db.scalar("select sum(cpu_ns) from metering.usage_hour where zone = ?", old.zone))
                 .isEqualTo(oldRecords.get(29).cpuNanos());
     }
+
+    @Test
+    void minuteRollUpsPastTheirRetentionAreDeletedAndHoursAndDaysStay() {
+        ZoneSim old = new ZoneSim(UUID.randomUUID(), tom, "small", 17);
+        ZoneSim recent = new ZoneSim(UUID.randomUUID(), tom, "small", 18);
+        List<UsageRecord> oldRecords = new ArrayList<>();
+        List<UsageRecord> recentRecords = new ArrayList<>();
+        for (int s = 0; s < 120; s += 10) {
+            oldRecords.add(old.next(NOW.minus(Duration.ofDays(36)).plusSeconds(s), 10, true));
+            recentRecords.add(recent.next(NOW.minus(Duration.ofDays(34)).plusSeconds(s), 10, true));
+        }
+        metering.ingest(oldRecords);
+        metering.ingest(recentRecords);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> nothingPending()
+                && db.scalar("select count(*) from metering.usage_minute where zone = ?", old.zone) == 0);
+        long cpu = oldRecords.get(oldRecords.size() - 1).cpuNanos();
+        assertThat(db.scalar("select sum(cpu_ns) from metering.usage_hour where zone = ?", old.zone)).isEqualTo(cpu);
+        assertThat(db.scalar("select sum(cpu_ns) from metering.usage_day where zone = ?", old.zone)).isEqualTo(cpu);
+        assertThat(db.scalar("select count(*) from metering.usage_minute where zone = ?", recent.zone))
+                .as("minutes inside the 35 days stay").isGreaterThan(0);
+    }
 }

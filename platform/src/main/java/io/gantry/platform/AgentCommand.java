@@ -38,7 +38,7 @@ final class AgentCommand implements Callable<Integer> {
     java.util.Map<String, String> traits = new java.util.HashMap<>();
 
     @Option(names = "--metering-url", defaultValue = "${env:GANTRY_METERING_URL:-}",
-            description = "Send usage to this metering URL (repeatable, comma-separated) instead of the instances registered in ZooKeeper.")
+            description = "Send usage to these metering URLs (comma-separated; the next is tried when one fails) instead of the instances registered in ZooKeeper.")
     String meteringUrl;
 
     @Option(names = "--sample-interval-ms", defaultValue = "${env:GANTRY_SAMPLE_INTERVAL_MS:-1000}",

@@ -47,7 +47,8 @@ final class MeteringCommands {
                 response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build()
                         .send(request.build(), HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
-                throw new GantryException(ErrorCode.ServiceUnavailable, "metering at " + url + " cannot be reached: " + e.getMessage()
+                throw new GantryException(ErrorCode.ServiceUnavailable, "metering at " + url + " cannot be reached: "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
                         + " (is it running? set --metering-url or GANTRY_METERING_URL)");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

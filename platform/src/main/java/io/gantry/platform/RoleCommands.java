@@ -145,6 +145,10 @@ final class RoleCommands {
                 description = "Hours raw samples are kept once rolled up (default ${DEFAULT-VALUE}).")
         int rawRetentionHours;
 
+        @Option(names = "--minute-retention-days", defaultValue = "${env:GANTRY_MINUTE_RETENTION_DAYS:-35}",
+                description = "Days minute roll-ups are kept; hours and days are kept for good (default ${DEFAULT-VALUE}).")
+        int minuteRetentionDays;
+
         @Mixin
         DatabaseOptions db;
 
@@ -153,7 +157,8 @@ final class RoleCommands {
             String me = id.isBlank() ? java.net.InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid() : id;
             var config = MeteringConfig.of(db.config().jdbcUrl(), db.user, db.password).withListen(host, port).withInstanceId(me)
                     .withAdvertisedUrl(advertisedUrl.isBlank() ? null : advertisedUrl)
-                    .withRawRetention(Duration.ofHours(rawRetentionHours));
+                    .withRawRetention(Duration.ofHours(rawRetentionHours))
+                    .withMinuteRetention(Duration.ofDays(minuteRetentionDays));
             Vertx vertx = Vertx.vertx();
             var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             try (var client = Coordination.connect(zk);

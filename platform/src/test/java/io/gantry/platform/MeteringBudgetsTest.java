@@ -124,6 +124,16 @@ class MeteringBudgetsTest {
                 assertThat(a.get("action")).isEqualTo("stop");
                 assertThat(Json.write(a.get("parameters"))).contains("\"budget\":\"cpu\"");
             });
+            var restart = tenants.get("stp").post("/my/machines/" + machines.get("stp"), Map.of("action", "start"));
+            assertThat(restart.status()).as(restart.body()).isEqualTo(403);
+            assertThat(restart.json()).containsEntry("code", "QuotaExceeded");
+            assertThat(restart.json().get("message").toString()).contains("stop budget 'cpu'");
+            var another = tenants.get("stp").post("/my/machines", Map.of("name", "stp-2", "image", image.toString(), "package", "half-cpu"));
+            assertThat(another.status()).as("no new machine while the stop budget is exceeded: " + another.body()).isEqualTo(403);
+            var badQuery = tenants.get("stp").get("/my/usage?granularity=fortnight");
+            assertThat(badQuery.status()).as(badQuery.body()).isEqualTo(409);
+            assertThat(badQuery.json()).containsEntry("code", "InvalidArgument");
+
             assertThat(meteringAudit(tenants.get("ntf"), machines.get("ntf"))).as("ntf's audit")
                     .anySatisfy(a -> assertThat(a.get("action")).isEqualTo("budget_exceeded"));
             assertThat(Files.readString(cgroupFile(node, machines.get("ntf"), "cpu", "cpu.cfs_quota_us")).strip())

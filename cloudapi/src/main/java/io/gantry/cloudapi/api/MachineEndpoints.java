@@ -4,6 +4,7 @@ import io.gantry.cloudapi.service.CreateMachine;
 import io.gantry.cloudapi.service.FirewallService;
 import io.gantry.cloudapi.service.JsonText;
 import io.gantry.cloudapi.service.MachineService;
+import io.gantry.cloudapi.service.MeteringClient;
 import io.gantry.cloudapi.store.MachineRecord;
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
@@ -23,10 +24,12 @@ final class MachineEndpoints {
     private static final int MAX_LIMIT = 1000;
     private final MachineService machines;
     private final FirewallService firewall;
+    private final MeteringClient metering;
 
-    MachineEndpoints(MachineService machines, FirewallService firewall) {
+    MachineEndpoints(MachineService machines, FirewallService firewall, MeteringClient metering) {
         this.machines = machines;
         this.firewall = firewall;
+        this.metering = metering;
     }
 
     void mount(Router r) {
@@ -107,7 +110,8 @@ final class MachineEndpoints {
         var req = new CreateMachine(id, Params.string(p, "name"), Params.string(p, "image"), Params.string(p, "package"),
                 networks(p.get("networks")), strings(p.get("affinity"), "affinity"), tags, metadata,
                 Params.bool(p, "firewall_enabled"), Params.bool(p, "deletion_protection"));
-        Reply.with(ctx, machines.create(Authenticate.caller(ctx), req), m -> {
+        var caller = Authenticate.caller(ctx);
+        Reply.with(ctx, metering.checkMayRun(caller.account().id, caller.account().login).compose(ok -> machines.create(caller, req)), m -> {
             ctx.response().putHeader("Location", "/" + ctx.pathParam("login") + "/machines/" + m.id);
             Reply.json(ctx, 201, Views.machine(m));
         });
@@ -169,7 +173,8 @@ final class MachineEndpoints {
         }
         var caller = Authenticate.caller(ctx);
         var done = switch (action) {
-            case "start" -> machines.act(caller, id, MachineAction.START, Map.of());
+            case "start" -> metering.checkMayRun(caller.account().id, caller.account().login)
+                    .compose(ok -> machines.act(caller, id, MachineAction.START, Map.of()));
             case "stop" -> machines.act(caller, id, MachineAction.STOP, Map.of());
             case "reboot" -> machines.act(caller, id, MachineAction.REBOOT, Map.of());
             case "resize" -> machines.resize(caller, id, required(p, "package"));

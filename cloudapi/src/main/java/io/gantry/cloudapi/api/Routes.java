@@ -53,7 +53,7 @@ public final class Routes {
         new AccountEndpoints(accounts, machines, metering).mount(r);
         new UsageEndpoints(metering).mount(r);
         new CatalogEndpoints(catalog, config.datacenter(), config.publicUrl()).mount(r);
-        new MachineEndpoints(machines, firewall).mount(r);
+        new MachineEndpoints(machines, firewall, metering).mount(r);
         new FirewallEndpoints(firewall, machines).mount(r);
         r.route().handler(ctx -> Reply.error(ctx, GantryException.notFound(ctx.request().method() + " " + ctx.request().path()
                 + " is not a resource of this API")));

@@ -12,6 +12,8 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cloud API's view of the metering service (another process, reached over HTTP): a tenant's
@@ -19,7 +21,10 @@ import java.util.UUID;
  * tenant never sees another's figures.
  */
 public final class MeteringClient {
+    private static final Logger LOG = LoggerFactory.getLogger(MeteringClient.class);
     private static final int TIMEOUT_MS = 10_000;
+    /** A create or start waits no longer than this for the budgets; metering enforces anyway. */
+    private static final int GATE_TIMEOUT_MS = 2_000;
 
     private final String baseUrl;
     private final WebClient client;
@@ -40,16 +45,64 @@ public final class MeteringClient {
         }
         var request = client.getAbs(baseUrl + "/v1/accounts/" + account + "/usage").timeout(TIMEOUT_MS);
         query.forEach(request::addQueryParam);
-        return request.send().recover(e -> Future.failedFuture(unreachable(e)));
+        return request.send().recover(e -> Future.failedFuture(unreachable(e))).map(response -> {
+            if (response.statusCode() == 200) {
+                return response;
+            }
+            // in the cloud API's dialect: a bad query is the tenant's InvalidArgument (409), anything else metering's fault
+            String message = errorMessage(response);
+            throw response.statusCode() == 400
+                    ? new GantryException(ErrorCode.InvalidArgument, message)
+                    : new GantryException(ErrorCode.ServiceUnavailable, "metering answered " + response.statusCode() + ": " + message);
+        });
+    }
+
+    /**
+     * Fails with QuotaExceeded while one of the account's stop budgets is exceeded: a machine created
+     * or started then would only be stopped again by metering. Metering unreachable or not
+     * configured: allowed (metering still enforces once it is back), with a warning.
+     */
+    public Future<Void> checkMayRun(UUID account, String login) {
+        return budgets(account, GATE_TIMEOUT_MS).recover(e -> {
+            LOG.warn("stop budgets of {} not checked: {}", login, e.getMessage());
+            return Future.succeededFuture(List.of());
+        }).map(budgets -> {
+            for (Map<String, Object> b : budgets) {
+                if ("stop".equals(b.get("policy")) && "exceeded".equals(b.get("state"))) {
+                    throw new GantryException(ErrorCode.QuotaExceeded, "account " + login + " is over its stop budget '" + b.get("name")
+                            + "' (" + b.get("metric") + " " + b.get("used") + " of " + b.get("limit") + " this " + b.get("period")
+                            + "); machines cannot be started or created until the period ends at " + b.get("period_end")
+                            + " or an operator raises the budget");
+                }
+            }
+            return null;
+        });
+    }
+
+    private static String errorMessage(HttpResponse<Buffer> response) {
+        try {
+            Object message = Json.read(response.bodyAsString(), Map.class).get("message");
+            if (message != null) {
+                return message.toString();
+            }
+        } catch (RuntimeException e) {
+            // not metering's error format: the body as it is
+        }
+        return String.valueOf(response.bodyAsString());
     }
 
     /** The account's budgets with what is used and what remains in the current period. */
     @SuppressWarnings("unchecked")
     public Future<List<Map<String, Object>>> budgets(UUID account) {
+        return budgets(account, TIMEOUT_MS);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Future<List<Map<String, Object>>> budgets(UUID account, long timeoutMs) {
         if (!configured()) {
             return Future.succeededFuture(List.of());
         }
-        return client.getAbs(baseUrl + "/v1/accounts/" + account + "/budgets").timeout(TIMEOUT_MS).send()
+        return client.getAbs(baseUrl + "/v1/accounts/" + account + "/budgets").timeout(timeoutMs).send()
                 .recover(e -> Future.failedFuture(unreachable(e)))
                 .map(response -> {
                     if (response.statusCode() != 200) {

@@ -57,9 +57,10 @@ public final class Routes {
     private final ApiObserver observer;
     private final BooleanSupplier leader;
     private final Clock clock;
+    private final Duration minuteRetention;
 
     public Routes(Vertx vertx, IngestStore ingest, BudgetStore budgets, UsageStore usage, ApiObserver observer, BooleanSupplier leader,
-                  Clock clock) {
+                  Clock clock, Duration minuteRetention) {
         this.vertx = vertx;
         this.ingest = ingest;
         this.budgets = budgets;
@@ -67,6 +68,7 @@ public final class Routes {
         this.observer = observer;
         this.leader = leader;
         this.clock = clock;
+        this.minuteRetention = minuteRetention;
     }
 
     public Router router(int maxBodyBytes) {
@@ -162,7 +164,7 @@ public final class Routes {
         Instant now = clock.instant();
         UsageQuery q;
         try {
-            q = UsageQuery.parse(params(ctx), now);
+            q = UsageQuery.parse(params(ctx), now, minuteRetention);
         } catch (GantryException e) {
             Reply.error(ctx, e);
             return;

@@ -22,6 +22,11 @@ public record UsageQuery(Instant from, Instant to, Granularity granularity, bool
     static final Set<String> PARAMS = Set.of("from", "to", "granularity", "per", "machine");
 
     public static UsageQuery parse(Map<String, String> params, Instant now) {
+        return parse(params, now, null);
+    }
+
+    /** As {@link #parse(Map, Instant)}; a query that needs minutes older than {@code minuteRetention} is refused. */
+    public static UsageQuery parse(Map<String, String> params, Instant now, Duration minuteRetention) {
         for (String name : params.keySet()) {
             if (!PARAMS.contains(name)) {
                 throw GantryException.invalid("unknown parameter '" + name + "': accepted are from, to (" + TimeParam.ACCEPTED
@@ -60,6 +65,10 @@ public record UsageQuery(Instant from, Instant to, Granularity granularity, bool
             throw GantryException.invalid("from " + from + " to " + to + " spans " + width.toDays() + " days, too wide for "
                     + (granularity == null ? "a total over " + source.wireName() + " buckets (make from and to whole UTC hours or days)"
                     : "granularity " + granularity.wireName()) + ": at most " + source.widestQuery().toDays() + " days");
+        }
+        if (source == Granularity.MINUTE && minuteRetention != null && from.isBefore(now.minus(minuteRetention))) {
+            throw GantryException.invalid("minute roll-ups are kept " + minuteRetention.toDays() + " days and from (" + from
+                    + ") is older: ask for granularity hour or day, or a total between whole UTC hours");
         }
         return q;
     }

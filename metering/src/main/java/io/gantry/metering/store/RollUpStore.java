@@ -96,6 +96,10 @@ public final class RollUpStore {
             delete from metering.usage_raw where ctid = any(array(
                 select ctid from metering.usage_raw where rolled and time < cast(cast(?1 as text) as timestamptz) limit ?2))""";
 
+    private static final String MINUTE_RETENTION = """
+            delete from metering.usage_minute where ctid = any(array(
+                select ctid from metering.usage_minute where bucket < cast(cast(?1 as text) as timestamptz) limit ?2))""";
+
     private record BucketRow(UUID zone, Instant bucket, String account, String pkg, long instanceMs, long cpuNs,
                              long memoryByteSeconds, long peak, long diskByteSeconds, long rx, long tx, long oom, long forks) {
     }
@@ -144,6 +148,11 @@ public final class RollUpStore {
     /** Deletes up to {@code max} raw records older than {@code cutoff} that are rolled up; answers how many. */
     public CompletionStage<Integer> deleteRolledBefore(Instant cutoff, int max) {
         return sessions.withStatelessTransaction(s -> Sql.update(s, RETENTION, cutoff.toString(), max));
+    }
+
+    /** Deletes up to {@code max} minute roll-ups of buckets before {@code cutoff}; answers how many. */
+    public CompletionStage<Integer> deleteMinutesBefore(Instant cutoff, int max) {
+        return sessions.withStatelessTransaction(s -> Sql.update(s, MINUTE_RETENTION, cutoff.toString(), max));
     }
 
     private static Counters counters(Object[] r, int from) {

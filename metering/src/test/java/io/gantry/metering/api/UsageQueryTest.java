@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gantry.common.GantryException;
 import io.gantry.metering.usage.Granularity;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -70,5 +71,18 @@ class UsageQueryTest {
                 .hasMessageContaining("at most 366 days");
         assertThatThrownBy(() -> UsageQuery.parse(Map.of("granularity", "total", "from", "2026-09-01T00:30:00Z", "to", "2026-11-02"), NOW))
                 .hasMessageContaining("whole UTC hours or days");
+    }
+
+    @Test
+    void minutesOlderThanTheirRetentionAreNotPromised() {
+        Duration kept = Duration.ofDays(35);
+        assertThatThrownBy(() -> UsageQuery.parse(Map.of("granularity", "minute", "from", "2026-10-01T10:00:00Z",
+                "to", "2026-10-01T11:00:00Z"), NOW, kept)).isInstanceOf(GantryException.class).hasMessageContaining("kept 35 days");
+        assertThatThrownBy(() -> UsageQuery.parse(Map.of("granularity", "total", "from", "2026-10-01T10:05:00Z",
+                "to", "2026-10-01T11:00:00Z"), NOW, kept)).hasMessageContaining("granularity hour or day");
+        assertThat(UsageQuery.parse(Map.of("granularity", "total", "from", "2026-10-01T10:00:00Z", "to", "2026-10-01T11:00:00Z"), NOW, kept)
+                .source(NOW)).as("whole hours come from the hour table").isEqualTo(Granularity.HOUR);
+        assertThat(UsageQuery.parse(Map.of("granularity", "minute", "from", "2026-11-19T10:00:00Z", "to", "2026-11-19T11:00:00Z"), NOW, kept)
+                .granularity()).isEqualTo(Granularity.MINUTE);
     }
 }

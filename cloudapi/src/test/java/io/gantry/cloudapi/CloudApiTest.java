@@ -187,7 +187,7 @@ class CloudApiTest {
     }
 
     @Test
-    void ramLimitRefusalSaysWhichLimitAndCountsResizes() throws Exception {
+    void ramLimitRefusalSaysWhichLimitAndWhatIsInUse() throws Exception {
         var client = platform.account("ramcap");
         platform.limit("ramcap", "ram", 1200);
         var first = client.post("/my/machines", create("a", platform.bigPackage));
@@ -197,6 +197,64 @@ class CloudApiTest {
         var third = client.post("/my/machines", create("c", platform.smallPackage));
         assertThat(third.status()).isEqualTo(403);
         assertThat(third.json().get("message").toString()).contains("1200 MiB of RAM").contains("1152");
+    }
+
+    @Test
+    void fiftyConcurrentCreatesAndResizesNeverOvershootTheRamAndVcpuLimits() throws Exception {
+        var client = platform.account("grower");
+        platform.limit("grower", "ram", 2048);
+        platform.limit("grower", "vcpus", 6);
+        List<String> running = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            var made = client.post("/my/machines", create("r" + i, platform.smallPackage));
+            assertThat(made.status()).as(made.body()).isEqualTo(201);
+            running.add(made.json().get("id").toString());
+        }
+        platform.markStopped("grower"); // no provisioner here: as if they had run and been stopped (a disk grows only then)
+        // 4 × small = 512 MiB and 4 vCPUs. Each create adds 128 MiB and 1 vCPU, each resize to big 896 MiB and 1 vCPU:
+        // whatever the order, exactly two of the fifty fit (two resizes would need 2304 MiB)
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        List<ApiClient.Reply> replies = new ArrayList<>();
+        try {
+            List<Callable<ApiClient.Reply>> calls = new ArrayList<>();
+            for (String id : running) {
+                calls.add(() -> client.post("/my/machines/" + id + "?action=resize&package=big", null));
+            }
+            for (int i = 0; i < 46; i++) {
+                int n = i;
+                calls.add(() -> client.post("/my/machines", create("c" + n, platform.smallPackage)));
+            }
+            for (Future<ApiClient.Reply> f : pool.invokeAll(calls)) {
+                replies.add(f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(replies.stream().filter(r -> r.status() == 201 || r.status() == 202)).hasSize(2);
+        assertThat(replies.stream().filter(r -> r.status() != 201 && r.status() != 202)).hasSize(48).allSatisfy(r -> {
+            assertThat(r.status()).as(r.body()).isEqualTo(403);
+            assertThat(r.json().get("code")).isEqualTo("QuotaExceeded");
+        });
+        long ram = 0;
+        long vcpus = 0;
+        for (Object m : client.get("/my/machines").list()) {
+            Map<?, ?> machine = (Map<?, ?>) m;
+            ram += ((Number) machine.get("memory")).longValue();
+            vcpus += machine.get("package").equals("big") ? 2 : 1;
+        }
+        assertThat(ram).isLessThanOrEqualTo(2048);
+        assertThat(vcpus).isEqualTo(6);
+        long ramUsed = ram;
+        assertThat(client.get("/my/limits").list()).anySatisfy(l -> {
+            Map<?, ?> limit = (Map<?, ?>) l;
+            assertThat(limit.get("by")).isEqualTo("ram");
+            assertThat(((Number) limit.get("used")).longValue()).isEqualTo(ramUsed);
+        }).anySatisfy(l -> {
+            Map<?, ?> limit = (Map<?, ?>) l;
+            assertThat(limit.get("by")).isEqualTo("vcpus");
+            assertThat(((Number) limit.get("used")).longValue()).isEqualTo(6);
+            assertThat(((Number) limit.get("remaining")).longValue()).isZero();
+        });
     }
 
     @Test

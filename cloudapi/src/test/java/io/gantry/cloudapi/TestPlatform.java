@@ -74,6 +74,17 @@ final class TestPlatform implements AutoCloseable {
         }
     }
 
+    /** Every provisioning machine of the account stopped and its jobs done, as the provisioner and agent would leave them. */
+    void markStopped(String login) throws Exception {
+        try (var c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+             var st = c.createStatement()) {
+            st.executeUpdate("update jobs set state = 'succeeded', updated = now() where machine_id in (select m.id from machines m"
+                    + " join accounts a on a.id = m.account_id where a.login = '" + login + "')");
+            st.executeUpdate("update machines set state = 'stopped', compute_node = 'node-1', updated = now() where account_id ="
+                    + " (select id from accounts where login = '" + login + "') and state = 'provisioning'");
+        }
+    }
+
     void limit(String login, String by, long value) {
         try (Seed seed = new Seed(db)) {
             seed.limit(seed.account(login, login + "@example.test"), by, value, null, null);

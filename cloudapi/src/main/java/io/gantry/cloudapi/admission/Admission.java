@@ -30,17 +30,18 @@ public final class Admission {
             long after = used + limit.amountOf(adding);
             if (after > limit.value()) {
                 throw new GantryException(ErrorCode.QuotaExceeded, "provisioning limit reached: this account may have "
-                        + limit.describe() + "; " + used + " in use, this machine needs " + limit.amountOf(adding) + more(limit));
+                        + limit.describe() + "; " + used + " in use, this machine needs " + limit.amountOf(adding)
+                        + unit(limit, limit.amountOf(adding)));
             }
         }
     }
 
-    private static String more(ProvisionLimit limit) {
+    private static String unit(ProvisionLimit limit, long amount) {
         return switch (limit.by()) {
             case COUNT -> "";
             case RAM -> " MiB";
             case QUOTA -> " GiB";
-            case VCPUS -> " vCPUs";
+            case VCPUS -> amount == 1 ? " vCPU" : " vCPUs";
         };
     }
 

@@ -65,7 +65,7 @@ public record Package(String name, long memoryMiB, long swapMiB, int vcpus, int 
         return swapMiB * 1024 * 1024;
     }
 
-    /** This package with the given changes applied; null fields keep their value. */
+    /** This package with the given changes applied (its name too, when the update names one); null fields keep their value. */
     public Package with(ResourceUpdate update) {
         long memory = update.memoryMiB() != null ? update.memoryMiB() : memoryMiB;
         long swap;
@@ -76,7 +76,7 @@ public record Package(String name, long memoryMiB, long swapMiB, int vcpus, int 
         } else {
             swap = swapMiB;
         }
-        return new Package(name,
+        return new Package(update.packageName() != null ? update.packageName() : name,
                 memory,
                 swap,
                 update.vcpus() != null ? update.vcpus() : vcpus,

@@ -43,4 +43,25 @@ class PackageTest {
         assertThat(ResourceUpdate.memory(1).isEmpty()).isFalse();
         assertThat(new ResourceUpdate(null, null, null, null, null, null).isEmpty()).isTrue();
     }
+
+    @Test
+    void aResizeToAnotherPackageRenamesItAndAnUpdateWithoutANameKeepsIt() {
+        Package p = new Package("gantry-128M", 128, 128, 1, 0, 64, 1024);
+        Package resized = p.with(new ResourceUpdate(256L, 256L, 1, 0, 64, 1024L, "gantry-256M"));
+        assertThat(resized.name()).isEqualTo("gantry-256M");
+        assertThat(resized.memoryMiB()).isEqualTo(256);
+        assertThat(p.with(new ResourceUpdate(null, null, null, 50, null, null)).name()).as("a throttle keeps the name")
+                .isEqualTo("gantry-128M");
+        assertThat(new ResourceUpdate(null, null, null, null, null, null, "gantry-256M").isEmpty()).as("a rename is a change").isFalse();
+    }
+
+    @Test
+    void anUpdateWrittenWithoutAPackageNameStillParsesAndTheNameTravels() {
+        ResourceUpdate old = Json.read("{\"memoryMiB\":256,\"swapMiB\":256,\"vcpus\":1,\"cpuCap\":0,\"lwps\":64,\"diskMiB\":1024}",
+                ResourceUpdate.class);
+        assertThat(old).isEqualTo(new ResourceUpdate(256L, 256L, 1, 0, 64, 1024L, null));
+        assertThat(Json.write(old)).as("no name: none on the wire").doesNotContain("packageName");
+        ResourceUpdate named = new ResourceUpdate(256L, null, null, null, null, null, "gantry-256M");
+        assertThat(Json.read(Json.write(named), ResourceUpdate.class)).isEqualTo(named);
+    }
 }

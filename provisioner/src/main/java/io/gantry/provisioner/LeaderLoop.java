@@ -338,7 +338,8 @@ public final class LeaderLoop implements AutoCloseable {
         hook.after(job.id(), "dispatched");
     }
 
-    private NodeTask taskFor(OpenJob job) {
+    /** A resize carries the new package's name (the zone is metered under it); a throttle is no package change. */
+    static NodeTask taskFor(OpenJob job) {
         var m = job.machine();
         Package pkg = new Package(m.packageName(), m.memoryMiB(), m.swapMiB(), m.vcpus(), m.effectiveCpuCap(), m.lwps(), m.diskMiB());
         return switch (job.action()) {
@@ -346,10 +347,10 @@ public final class LeaderLoop implements AutoCloseable {
                     new ZoneSpec(m.id(), m.name(), m.account().toString(), String.valueOf(job.params().get("image")), pkg),
                     null, null, Instant.now());
             case RESIZE -> new NodeTask(job.id(), job.action().task(), m.id(), null,
-                    new ResourceUpdate(pkg.memoryMiB(), pkg.swapMiB(), pkg.vcpus(), pkg.cpuCap(), pkg.lwps(), pkg.diskMiB()),
+                    new ResourceUpdate(pkg.memoryMiB(), pkg.swapMiB(), pkg.vcpus(), pkg.cpuCap(), pkg.lwps(), pkg.diskMiB(), pkg.name()),
                     null, Instant.now());
             case THROTTLE -> new NodeTask(job.id(), job.action().task(), m.id(), null,
-                    new ResourceUpdate(null, null, null, pkg.cpuCap(), null, null), null, Instant.now());
+                    new ResourceUpdate(null, null, null, pkg.cpuCap(), null, null, null), null, Instant.now());
             case START, STOP, REBOOT, DELETE -> new NodeTask(job.id(), job.action().task(), m.id(), null, null, 10, Instant.now());
         };
     }

@@ -66,6 +66,7 @@ public final class RuncZoneBackend implements ZoneBackend {
     private final Cgroups cgroups;
     private final StateLock lock;
     private final CreateObserver observer;
+    private final RuncStateCache runcStates;
     private final Clock clock = Clock.systemUTC();
 
     private RuncZoneBackend(AgentConfig config, CreateObserver observer) {
@@ -77,6 +78,7 @@ public final class RuncZoneBackend implements ZoneBackend {
         this.cgroups = Cgroups.detect();
         this.lock = new StateLock(config.stateDir());
         this.observer = observer;
+        this.runcStates = new RuncStateCache(config.runcRoot());
     }
 
     /** Opens the backend and reconciles it with what the host really runs. */
@@ -351,7 +353,7 @@ public final class RuncZoneBackend implements ZoneBackend {
     }
 
     private Optional<RuncStateFile.Init> runningInit(ZoneLayout layout) {
-        return RuncStateFile.read(config.runcRoot(), layout.containerId()).filter(RuncStateFile.Init::alive);
+        return runcStates.read(layout.containerId()).filter(RuncStateFile.Init::alive);
     }
 
     private ZoneCounters readCounters(ZoneLayout layout, long[] net) {
@@ -463,6 +465,7 @@ public final class RuncZoneBackend implements ZoneBackend {
 
     private void removeEverything(ZoneLayout layout, String tenant) {
         releaseResources(layout);
+        runcStates.forget(layout.containerId());
         io.gantry.agent.host.Cmd.check("rm", "-rf", "--one-file-system", layout.dir().toString());
         cgroups.removeIfEmpty("/" + layout.cgroupParent());
         if (tenant != null) {

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * <p>Meters, all tagged {@code node}: {@code gantry.usage.samples} (zone readings taken),
  * {@code gantry.usage.records.journaled}, {@code gantry.usage.journal.bytes},
  * {@code gantry.usage.backlog} (records not yet acknowledged), {@code gantry.usage.records.shipped}
- * (sent, retries included), {@code gantry.usage.records.acked}, {@code gantry.usage.ship.failures}.
+ * (sent, retries included), {@code gantry.usage.records.acked}, {@code gantry.usage.ship.failures},
+ * {@code gantry.usage.records.rejected} (refused by metering for good and set aside, see {@link UsageShipper}).
  */
 public final class UsageMetering implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UsageMetering.class);
@@ -107,6 +108,9 @@ public final class UsageMetering implements AutoCloseable {
                 .description("usage records metering acknowledged").tags(tags).register(registry));
         meters.add(FunctionCounter.builder("gantry.usage.ship.failures", shipper, UsageShipper::shipFailures)
                 .description("failed attempts to ship usage").tags(tags).register(registry));
+        meters.add(FunctionCounter.builder("gantry.usage.records.rejected", shipper, UsageShipper::recordsRejected)
+                .description("usage records metering refused for good, set aside in the journal's " + UsageShipper.REJECTED_FILE)
+                .tags(tags).register(registry));
     }
 
     /** The backend to use for every zone change: it samples before stop, reboot, update and delete. */
@@ -158,6 +162,10 @@ public final class UsageMetering implements AutoCloseable {
 
     public long shipFailures() {
         return shipper.shipFailures();
+    }
+
+    public long recordsRejected() {
+        return shipper.recordsRejected();
     }
 
     /** Stops sampling and shipping and closes the journal; zones keep running, unshipped usage stays journaled. */

@@ -10,7 +10,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +40,16 @@ import org.slf4j.LoggerFactory;
  * others; when all fail it backs off ({@code backoffInitial} doubling to {@code backoffMax}). An
  * outage is logged once when it begins and once when it ends. Sending a batch again after a lost
  * answer is harmless: metering stores records by (zone, seq).
+ *
+ * <p>Metering's refusals are verdicts on the batch, not outages, so they are not retried as they are
+ * (another instance would say the same). A 413 (too large) halves the batch size until the backlog is
+ * shipped. A 400 with metering's error body (a record it will never take) narrows the batch to its
+ * first half, again and again, until the refused record is alone; that record is then appended to
+ * {@value #REJECTED_FILE} in the journal's directory (one JSON line: the record and metering's
+ * message, fsync'd) and acknowledged locally, so the rest of the node's usage ships and the journal
+ * compacts. Batches are always the journal's oldest unacknowledged entries, so the refused record is
+ * its zone's oldest one too, and acknowledging through its seq skips nothing. After a crash between
+ * the two steps the record is refused and set aside again: a line may repeat, (zone, seq) names it.
  */
 public final class UsageShipper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UsageShipper.class);
@@ -53,10 +70,27 @@ public final class UsageShipper implements AutoCloseable {
 
     enum Outcome { IDLE, SHIPPED, MORE, FAILED }
 
+    /** Where records metering refused for good are set aside, in the journal's directory. */
+    public static final String REJECTED_FILE = "rejected.jsonl";
+
+    /** A line of {@value #REJECTED_FILE}. */
+    record Rejected(Instant rejectedAt, String node, String error, UsageRecord record) {
+    }
+
     /** A failed attempt at one endpoint. */
     private static final class ShipException extends Exception {
         ShipException(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /** Metering answered, and refused the batch: 413 (too large) or 400 (a record it will never take). */
+    private static final class Refused extends Exception {
+        final int status;
+
+        Refused(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
         }
     }
 
@@ -69,6 +103,7 @@ public final class UsageShipper implements AutoCloseable {
     private final AtomicLong shipped = new AtomicLong();
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
     private final Object signal = new Object();
     private volatile URI preferred;
     private volatile boolean stopped;
@@ -76,6 +111,11 @@ public final class UsageShipper implements AutoCloseable {
     private boolean outage;
     private long outageSince;
     private long outageAttempts;
+    /** Records per batch: the configured size, halved on each 413 until the backlog is shipped. */
+    private int batchCap;
+    /** While a 400 is narrowed down: the next batch's size, and how many of the oldest entries hold the refused record. */
+    private int probe;
+    private int suspects;
     private Thread thread;
 
     /** {@code onEnded} hears the zones whose final record metering acknowledged (the meter forgets them). */
@@ -86,6 +126,7 @@ public final class UsageShipper implements AutoCloseable {
         this.endpoints = endpoints;
         this.options = options;
         this.onEnded = onEnded;
+        this.batchCap = options.batchRecords();
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(options.connectTimeout())
@@ -162,7 +203,8 @@ public final class UsageShipper implements AutoCloseable {
 
     /** One attempt: takes a batch, sends it (failing over between endpoints) and applies the ack. */
     Outcome shipOnce() throws InterruptedException {
-        List<UsageEntry> batch = journal.unacked(options.batchRecords());
+        int limit = probe > 0 ? probe : batchCap;
+        List<UsageEntry> batch = journal.unacked(limit);
         if (batch.isEmpty()) {
             return Outcome.IDLE;
         }
@@ -194,7 +236,20 @@ public final class UsageShipper implements AutoCloseable {
                     return failed(endpoint + " acknowledged none of " + batch.size() + " records");
                 }
                 recovered();
-                return batch.size() >= options.batchRecords() ? Outcome.MORE : Outcome.SHIPPED;
+                if (probe > 0) {
+                    suspects -= (int) newlyAcked;
+                    if (suspects <= 0) {
+                        probe = 0; // the refused stretch shipped after all
+                    }
+                }
+                if (batch.size() >= limit) {
+                    return Outcome.MORE;
+                }
+                batchCap = options.batchRecords(); // the backlog is shipped
+                return Outcome.SHIPPED;
+            } catch (Refused r) {
+                preferred = endpoint;
+                return refused(r, batch);
             } catch (ShipException | IOException e) {
                 errors.add(endpoint + ": " + describe(e));
             }
@@ -202,7 +257,7 @@ public final class UsageShipper implements AutoCloseable {
         return failed(String.join("; ", errors));
     }
 
-    private UsageAck post(URI endpoint, String body) throws ShipException, IOException, InterruptedException {
+    private UsageAck post(URI endpoint, String body) throws Refused, ShipException, IOException, InterruptedException {
         String base = endpoint.toString();
         URI uri = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v1/usage");
         HttpRequest request = HttpRequest.newBuilder(uri)
@@ -212,6 +267,9 @@ public final class UsageShipper implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 413 || response.statusCode() == 400 && isMeteringError(response.body())) {
+            throw new Refused(response.statusCode(), "HTTP " + response.statusCode() + errorText(response.body()));
+        }
         if (response.statusCode() != 200) {
             throw new ShipException("HTTP " + response.statusCode() + errorText(response.body()));
         }
@@ -247,6 +305,70 @@ public final class UsageShipper implements AutoCloseable {
         return covered;
     }
 
+    /** A 413 halves the batch, a 400 narrows it to its first half; a lone refused record is set aside. */
+    private Outcome refused(Refused r, List<UsageEntry> batch) {
+        if (batch.size() > 1 && r.status == 413) {
+            batchCap = batch.size() / 2;
+            probe = Math.min(probe, batchCap);
+            LOG.info("metering refused {} usage records as too large ({}); sending at most {} a batch until the backlog is shipped",
+                    batch.size(), r.getMessage(), batchCap);
+            return Outcome.MORE;
+        }
+        if (batch.size() > 1) {
+            suspects = batch.size();
+            probe = batch.size() / 2;
+            LOG.debug("metering refused a batch of {} usage records ({}); trying its first {}", batch.size(), r.getMessage(), probe);
+            return Outcome.MORE;
+        }
+        if (r.status == 413) {
+            return failed("metering refuses even a single usage record as too large: " + r.getMessage());
+        }
+        UsageRecord record = batch.get(0).record();
+        Path file = journal.dir().resolve(REJECTED_FILE);
+        try {
+            setAside(file, new Rejected(Instant.now(), node, r.getMessage(), record));
+        } catch (IOException | RuntimeException e) {
+            return failed("metering refused the usage record of zone " + record.zone() + " seq " + record.seq() + " (" + r.getMessage()
+                    + ") and it cannot be set aside in " + file + ": " + e);
+        }
+        rejected.incrementAndGet();
+        LOG.warn("metering refused the usage record of zone {} seq {} for good ({}); it is set aside in {} and the node's other usage "
+                + "ships on", record.zone(), record.seq(), r.getMessage(), file);
+        probe = 0;
+        suspects = 0;
+        Set<UUID> ended = journal.acknowledge(new UsageAck(List.of(new UsageAck.Stored(record.zone(), record.seq()))));
+        if (!ended.isEmpty()) {
+            onEnded.accept(ended);
+        }
+        return Outcome.MORE;
+    }
+
+    /** Appends one line and forces it to disk; a torn last line (a crash mid-append) is ended first. */
+    private static void setAside(Path file, Rejected line) throws IOException {
+        boolean created = !Files.exists(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long end = ch.size();
+            String text = Json.write(line) + "\n";
+            if (end > 0) {
+                ByteBuffer last = ByteBuffer.allocate(1);
+                ch.read(last, end - 1);
+                if (last.get(0) != '\n') {
+                    text = "\n" + text;
+                }
+            }
+            ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (buf.hasRemaining()) {
+                end += ch.write(buf, end);
+            }
+            ch.force(true);
+        }
+        if (created) {
+            try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+                dir.force(true);
+            }
+        }
+    }
+
     private Outcome failed(String why) {
         failures.incrementAndGet();
         if (!outage) {
@@ -267,6 +389,16 @@ public final class UsageShipper implements AutoCloseable {
             outage = false;
             LOG.info("usage ships to metering again (to {}) after {} s and {} failed attempts; backlog {} records",
                     preferred, (System.currentTimeMillis() - outageSince) / 1000, outageAttempts, journal.backlog());
+        }
+    }
+
+    /** Metering's error body ({@code {"code", "message"}}), not, say, a proxy's page: only then is a 400 metering's verdict. */
+    private static boolean isMeteringError(String body) {
+        try {
+            JsonNode json = Json.read(body, JsonNode.class);
+            return json.hasNonNull("code") && json.hasNonNull("message");
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
@@ -300,6 +432,11 @@ public final class UsageShipper implements AutoCloseable {
     /** Failed ship attempts (a round over every endpoint counts once). */
     public long shipFailures() {
         return failures.get();
+    }
+
+    /** Records metering refused for good, set aside in {@value #REJECTED_FILE}. */
+    public long recordsRejected() {
+        return rejected.get();
     }
 
     /** The endpoint that answered last, or null. */

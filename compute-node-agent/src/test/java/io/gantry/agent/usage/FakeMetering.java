@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for metering's ingest on 127.0.0.1 (JDK HttpServer): stores records by (zone, seq) as
- * metering does, answers the ack, and can be told to fail with 503 or 500.
+ * metering does, answers the ack, and can be told to fail with 503 or 500, to refuse batches of more
+ * than {@code maxRecords} with 413, and to refuse records by key with 400 as metering's validation
+ * does (the whole batch, naming the first bad record, nothing stored).
  */
 final class FakeMetering implements AutoCloseable {
     final Map<String, UsageRecord> stored = new ConcurrentHashMap<>();
@@ -33,6 +36,13 @@ final class FakeMetering implements AutoCloseable {
     final List<UsageAck> acks = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger failNext = new AtomicInteger();
+    final AtomicInteger refusedTooLarge = new AtomicInteger();
+    final AtomicInteger refusedInvalid = new AtomicInteger();
+    /** Keys ({@code zone/seq}) of records refused with 400. */
+    final Set<String> invalid = ConcurrentHashMap.newKeySet();
+    volatile int maxRecords = Integer.MAX_VALUE;
+    /** Answers 400 with a plain text body, as something in front of metering might. */
+    volatile boolean plain400;
     volatile boolean broken;
     volatile long ackBeyond;
     private final HttpServer server;
@@ -69,7 +79,25 @@ final class FakeMetering implements AutoCloseable {
                 answer(ex, 503, "{\"code\":\"ServiceUnavailable\",\"message\":\"the database is down\"}");
                 return;
             }
+            if (plain400) {
+                answerText(ex, 400, "Bad Request");
+                return;
+            }
             UsageBatch batch = Json.read(body, UsageBatch.class);
+            if (batch.records().size() > maxRecords) {
+                refusedTooLarge.incrementAndGet();
+                answer(ex, 413, "{\"code\":\"RequestTooLarge\",\"message\":\"the request body is larger than allowed\"}");
+                return;
+            }
+            for (int i = 0; i < batch.records().size(); i++) {
+                UsageRecord r = batch.records().get(i);
+                if (invalid.contains(r.key())) {
+                    refusedInvalid.incrementAndGet();
+                    answer(ex, 400, Json.write(Map.of("code", "InvalidArgument", "message", "record " + i + " (zone " + r.zone()
+                            + ", seq " + r.seq() + "): cpuNanos must not be negative; got -1")));
+                    return;
+                }
+            }
             Map<UUID, Long> through = new TreeMap<>();
             for (UsageRecord r : batch.records()) {
                 stored.putIfAbsent(r.key(), r);
@@ -80,6 +108,13 @@ final class FakeMetering implements AutoCloseable {
             acks.add(ack);
             answer(ex, 200, Json.write(ack));
         }
+    }
+
+    private static void answerText(HttpExchange ex, int status, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "text/plain");
+        ex.sendResponseHeaders(status, bytes.length);
+        ex.getResponseBody().write(bytes);
     }
 
     private static void answer(HttpExchange ex, int status, String json) throws IOException {

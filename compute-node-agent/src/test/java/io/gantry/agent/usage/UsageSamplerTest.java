@@ -99,6 +99,23 @@ class UsageSamplerTest {
         assertThat(r.get(3).runningMillis()).isEqualTo(r.get(1).runningMillis());
     }
 
+    /**
+     * A resize to another package (on the SIMULATED backend): the sample before the update is still
+     * metered under the old package, every record after it under the new one.
+     */
+    @Test
+    void afterAResizeToAnotherPackageTheZonesRecordsCarryTheNewName() {
+        Zone z = create("acme");
+        sampler.sampleAll();
+        Zone resized = metered.update(z.uuid(), new ResourceUpdate(128L, null, null, null, null, null, "gantry-128M"));
+        assertThat(resized.pkg().name()).isEqualTo("gantry-128M");
+        sampler.sampleAll();
+        assertThat(records(z.uuid())).extracting(UsageRecord::packageName).containsExactly("custom", "custom", "gantry-128M");
+        metered.update(z.uuid(), new ResourceUpdate(null, null, null, 10, null, null));
+        sampler.sampleAll();
+        assertThat(records(z.uuid()).get(4).packageName()).as("an update without a name keeps it").isEqualTo("gantry-128M");
+    }
+
     @Test
     void aRestartedZoneIsANewRunWhoseCountersAddUp() throws Exception {
         Zone z = create("acme");

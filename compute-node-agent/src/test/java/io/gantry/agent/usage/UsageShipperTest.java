@@ -3,7 +3,9 @@ package io.gantry.agent.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.agent.coord.EmbeddedZk;
+import io.gantry.common.Json;
 import io.gantry.common.coord.ZkPaths;
 import io.gantry.common.usage.UsageAck;
 import io.gantry.common.usage.UsageRecord;
@@ -11,6 +13,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -184,6 +187,57 @@ class UsageShipperTest {
         await().atMost(WAIT).until(() -> journal.backlog() == 0);
         assertThat(ended).containsExactly(Set.of(gone));
         assertThat(metering.stored.get(gone + "/4").last()).isTrue();
+    }
+
+    @Test
+    void aRecordMeteringRefusesIsSetAsideAndEveryOtherShipsOnceInOrderInBatchesItAccepts() throws Exception {
+        FakeMetering metering = closeLater(FakeMetering.start());
+        metering.maxRecords = 4;
+        List<UsageEntry> all = new ArrayList<>();
+        SyntheticZones zones = new SyntheticZones(3);
+        UsageJournal journal = journalWith(zones, 12, all);
+        UsageRecord bad = all.get(16).record(); // the second zone's 6th record
+        metering.invalid.add(bad.key());
+        UsageShipper shipper = ship(journal, MeteringEndpoints.fixed(List.of(metering.base())), 16);
+
+        await().atMost(WAIT).until(() -> journal.backlog() == 0);
+        Set<String> others = keys(all);
+        others.remove(bad.key());
+        assertThat(metering.stored.keySet()).isEqualTo(others);
+        assertAckedOnceInOrder(metering, 35);
+        for (UUID zone : zones.zones) {
+            assertThat(metering.ackedRecords.stream().filter(r -> r.zone().equals(zone)).map(UsageRecord::seq).toList())
+                    .as("zone %s arrives in seq order", zone).isSorted().doesNotHaveDuplicates();
+        }
+        assertThat(metering.refusedTooLarge.get()).as("16 was too many: halved").isPositive();
+        assertThat(metering.refusedInvalid.get()).isPositive();
+        assertThat(journal.acked(bad.zone())).as("acknowledged locally, past the refused record").isEqualTo(12);
+        assertThat(shipper.recordsRejected()).isEqualTo(1);
+        assertThat(shipper.recordsAcked()).isEqualTo(35);
+        assertThat(shipper.shipFailures()).as("refusals are no outage").isZero();
+
+        List<String> lines = Files.readAllLines(journal.dir().resolve(UsageShipper.REJECTED_FILE));
+        assertThat(lines).hasSize(1);
+        JsonNode line = Json.read(lines.get(0), JsonNode.class);
+        assertThat(Json.mapper().treeToValue(line.get("record"), UsageRecord.class)).isEqualTo(bad);
+        assertThat(line.get("error").asText()).contains("seq " + bad.seq()).contains("cpuNanos must not be negative");
+        assertThat(line.get("node").asText()).isEqualTo("n1");
+    }
+
+    @Test
+    void a400ThatIsNotMeteringsVerdictIsRetriedAndNothingIsSetAside() throws Exception {
+        FakeMetering metering = closeLater(FakeMetering.start());
+        metering.plain400 = true;
+        List<UsageEntry> all = new ArrayList<>();
+        UsageJournal journal = journalWith(new SyntheticZones(2), 3, all);
+        UsageShipper shipper = ship(journal, MeteringEndpoints.fixed(List.of(metering.base())), 100);
+        await().atMost(WAIT).until(() -> shipper.shipFailures() >= 2);
+        assertThat(journal.backlog()).isEqualTo(6);
+        assertThat(shipper.recordsRejected()).isZero();
+        assertThat(journal.dir().resolve(UsageShipper.REJECTED_FILE)).doesNotExist();
+        metering.plain400 = false;
+        await().atMost(WAIT).until(() -> journal.backlog() == 0);
+        assertThat(metering.stored.keySet()).isEqualTo(keys(all));
     }
 
     @Test

@@ -153,9 +153,17 @@ final class MeteringCommands {
             for (Object o : budgets) {
                 Map<?, ?> b = (Map<?, ?>) o;
                 System.out.printf("%-16s %-16s %-6s %-9s %12s %12s %12s %s%n", b.get("name"), b.get("metric"), b.get("period"), b.get("policy"),
-                        b.get("limit"), b.get("used"), b.get("remaining"), b.get("state"));
+                        figure(b.get("limit")), figure(b.get("used")), figure(b.get("remaining")), b.get("state"));
             }
             return ExitCodes.OK;
+        }
+
+        /** Six significant digits, no exponent: 0.00101336, not 0.0010133902047222223 or 5.0E-4. */
+        static String figure(Object value) {
+            if (!(value instanceof Number n)) {
+                return String.valueOf(value);
+            }
+            return new java.math.BigDecimal(n.toString()).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
         }
     }
 
@@ -198,7 +206,8 @@ final class MeteringCommands {
 
         @Override
         public Integer call() {
-            System.out.print(target.send("GET", "/v1/export?from=" + encode(from) + "&to=" + encode(to) + "&format=" + encode(format), null));
+            String export = target.send("GET", "/v1/export?from=" + encode(from) + "&to=" + encode(to) + "&format=" + encode(format), null);
+            System.out.print(export.endsWith("\n") ? export : export + "\n");
             return ExitCodes.OK;
         }
     }

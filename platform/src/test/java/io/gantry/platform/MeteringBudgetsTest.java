@@ -95,7 +95,9 @@ class MeteringBudgetsTest {
             putBudget(metering.baseUrl(), "thr", "cpu", Map.of("metric", "cpu_hours", "limit", TINY_CPU_HOURS, "period", "day",
                     "policy", "throttle", "throttle_cpu_cap", 10));
             putBudget(metering.baseUrl(), "stp", "cpu", Map.of("metric", "cpu_hours", "limit", TINY_CPU_HOURS, "period", "day", "policy", "stop"));
-            putBudget(metering.baseUrl(), "ntf", "cpu", Map.of("metric", "cpu_hours", "limit", TINY_CPU_HOURS, "period", "day", "policy", "notify"));
+            String set = ChildRoles.inProcess("budget", "set", "ntf", "cpu", "--metric", "cpu_hours", "--limit", Double.toString(TINY_CPU_HOURS),
+                    "--period", "day", "--policy", "notify", "--metering-url", metering.baseUrl());
+            assertThat(set).as("the operator's command").contains("\"policy\" : \"notify\"");
             putBudget(metering.baseUrl(), "free", "cpu", Map.of("metric", "cpu_hours", "limit", 1.0, "period", "day", "policy", "throttle"));
 
             List<CompletableFuture<?>> burns = new ArrayList<>();
@@ -152,6 +154,14 @@ class MeteringBudgetsTest {
                 assertThat(((Number) l.get("remaining")).doubleValue()).isZero();
             });
             assertThat(registry.scrape()).contains("gantry_metering_budget_actions_total").contains("gantry_usage_samples");
+            assertThat(ChildRoles.inProcess("budget", "list", "thr", "--metering-url", metering.baseUrl()))
+                    .as("the operator's listing").containsPattern("cpu +cpu_hours +day +throttle +0.0002 +0\\.\\d+ +0 exceeded");
+            String csv = ChildRoles.inProcess("usage", "export", "--from", java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1).toString(),
+                    "--to", java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).toString(), "--metering-url", metering.baseUrl());
+            assertThat(csv.lines()).first().asString().startsWith("day,account,login,machine,package,instance_seconds,cpu_seconds");
+            for (var e : machines.entrySet()) {
+                assertThat(csv).as("the billing export has a row for " + e.getKey()).contains("," + e.getKey() + "," + e.getValue() + ",half-cpu,");
+            }
 
             for (var e : machines.entrySet()) {
                 assertThat(tenants.get(e.getKey()).delete("/my/machines/" + e.getValue()).status()).isEqualTo(204);

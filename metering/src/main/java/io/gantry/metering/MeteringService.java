@@ -6,6 +6,7 @@ import io.gantry.metering.api.Routes;
 import io.gantry.metering.store.BudgetStore;
 import io.gantry.metering.store.EnforcementStore;
 import io.gantry.metering.store.IngestStore;
+import io.gantry.metering.store.LimitStore;
 import io.gantry.metering.store.MeteringDatabase;
 import io.gantry.metering.store.RollUpStore;
 import io.gantry.metering.store.UsageStore;
@@ -99,8 +100,8 @@ public final class MeteringService implements AutoCloseable {
             opened.add(metrics);
             UsageStore usage = new UsageStore(db);
             LeaderLatch latch = new LeaderLatch(zk, ZkPaths.METERING_LEADER, config.instanceId());
-            Routes routes = new Routes(vertx, new IngestStore(db), new BudgetStore(db), usage, observer(metrics), latch::hasLeadership,
-                    config.clock(), config.minuteRetention());
+            Routes routes = new Routes(vertx, new IngestStore(db), new BudgetStore(db), new LimitStore(db), usage, observer(metrics),
+                    latch::hasLeadership, config.clock(), config.minuteRetention());
             // metering's own context (a verticle's): its leader loop and timers must not share a context with
             // anything else that uses Hibernate Reactive (see LeaderLoop)
             Home home = new Home(new HttpServerOptions().setHost(config.host()).setPort(config.port()).setCompressionSupported(true),

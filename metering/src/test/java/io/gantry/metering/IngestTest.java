@@ -259,8 +259,9 @@ class IngestTest {
         }
     }
 
+    /** Correctness at the scale of the benchmark (its speed is measured by bench/IngestBench, not here). */
     @Test
-    void ingestSustainsWellOverAThousandRecordsPerSecond() throws Exception {
+    void aThousandZonesFromTenNodesAtOnceAreStoredAndRolledUpExactly() throws Exception {
         // 1,000 zones on 10 nodes, each node sending one batch of its 100 zones per second of samples: 30 s of samples
         int nodes = 10;
         int zonesPerNode = 100;
@@ -284,7 +285,6 @@ class IngestTest {
             bodies.add(perSecond);
         }
         ExecutorService pool = Executors.newFixedThreadPool(nodes);
-        long started = System.nanoTime();
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int n = 0; n < nodes; n++) {
@@ -305,17 +305,13 @@ class IngestTest {
         } finally {
             pool.shutdownNow();
         }
-        double elapsed = (System.nanoTime() - started) / 1e9;
         int total = nodes * zonesPerNode * seconds;
-        double rate = total / elapsed;
         UUID[] all = fleet.stream().flatMap(List::stream).map(z -> z.zone).toArray(UUID[]::new);
-        long rollStart = System.nanoTime();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> db.scalar("select count(*) from metering.usage_raw where not rolled") == 0);
-        double rollElapsed = (System.nanoTime() - rollStart) / 1e9;
-        System.out.printf("INGEST RATE: %d records in %.2f s = %.0f records/s; roll-up backlog cleared %.2f s after the last ack%n",
-                total, elapsed, rate, rollElapsed);
         assertThat(rows(all)).isEqualTo(total);
-        assertThat(rate).as("records per second").isGreaterThan(1000);
+        long fedCpu = fleet.stream().flatMap(List::stream).mapToLong(z -> z.cpu).sum();
+        assertThat(db.scalar("select sum(cpu_ns) from metering.usage_minute where account like 'tenant-rate-%'"))
+                .as("every zone's minutes add up to its last counter").isEqualTo(fedCpu);
     }
 }

@@ -13,8 +13,8 @@ import picocli.CommandLine.ScopeType;
         version = "gantry 0.1.0",
         description = "Multi-tenant zones on Linux.",
         subcommands = {DevCommand.class, RoleCommands.CloudApiRole.class, RoleCommands.ProvisionerRole.class, RoleCommands.MeteringRole.class,
-                AgentCommand.class, MeteringCommands.Budget.class, MeteringCommands.Usage.class, ProbeCommand.class, ImageCommand.class, ZoneCommand.class, NodeCommand.class,
-                CommandLine.HelpCommand.class})
+                AgentCommand.class, MeteringCommands.Budget.class, MeteringCommands.Limit.class, MeteringCommands.Usage.class,
+                ProbeCommand.class, ImageCommand.class, ZoneCommand.class, NodeCommand.class, CommandLine.HelpCommand.class})
 public final class GantryCommand {
 
     @Option(names = "--node", scope = ScopeType.INHERIT, defaultValue = "${env:GANTRY_NODE:-local}",

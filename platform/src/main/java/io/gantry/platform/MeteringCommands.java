@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The operator's side of metering, over its HTTP API: tenants' usage budgets and the billing export.
+ * The operator's side of metering, over its HTTP API: tenants' usage budgets, their provisioning
+ * limits (which the cloud API admits machines by) and the billing export.
  * Errors are metering's own CloudAPI error messages, one line, with the usual exit codes.
  */
 final class MeteringCommands {
@@ -182,6 +183,117 @@ final class MeteringCommands {
         public Integer call() {
             target.send("DELETE", "/v1/accounts/" + encode(account) + "/budgets/" + encode(name), null);
             System.out.println("budget " + name + " of " + account + " removed");
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "limit",
+            description = "Set, list and remove a tenant's provisioning limits (the cloud API checks them when it admits a machine).",
+            subcommands = {SetLimit.class, ListLimits.class, DeleteLimit.class})
+    static final class Limit {
+    }
+
+    /** The optional narrowing of a limit to machines of one image, brand or os. */
+    static class LimitCheck {
+        @Option(names = "--check", description = "Count only machines whose image, brand or os is --check-value.")
+        String check;
+
+        @Option(names = "--check-value", description = "The image name, brand or os the limit counts (with --check).")
+        String checkValue;
+
+        /** The DELETE query that names the limit: empty, or ?check=…&check_value=… (either alone is metering's to refuse). */
+        String query() {
+            StringBuilder q = new StringBuilder();
+            if (check != null) {
+                q.append("check=").append(encode(check));
+            }
+            if (checkValue != null) {
+                q.append(q.isEmpty() ? "" : "&").append("check_value=").append(encode(checkValue));
+            }
+            return q.isEmpty() ? "" : "?" + q;
+        }
+    }
+
+    @Command(name = "set", description = "Create or replace a limit: at most VALUE of BY (-1: no provisioning, 0: unlimited).")
+    static final class SetLimit implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        Target target;
+
+        @picocli.CommandLine.Mixin
+        LimitCheck scope;
+
+        @Parameters(index = "0", description = "The tenant's login (or account uuid).")
+        String account;
+
+        @Parameters(index = "1", description = "count (machines), ram (MiB), quota (disk GiB) or vcpus.")
+        String by;
+
+        @Parameters(index = "2", description = "The most the tenant may have; -1 forbids provisioning, 0 is unlimited.")
+        long value;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("value", value);
+            if (scope.check != null) {
+                body.put("check", scope.check);
+            }
+            if (scope.checkValue != null) {
+                body.put("check_value", scope.checkValue);
+            }
+            System.out.println(Json.writePretty(Json.read(target.send("PUT", "/v1/accounts/" + encode(account) + "/limits/" + encode(by), body),
+                    Map.class)));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "list", description = "A tenant's provisioning limits.")
+    static final class ListLimits implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        Target target;
+
+        @Parameters(index = "0", description = "The tenant's login (or account uuid).")
+        String account;
+
+        @Option(names = "--json", description = "Print the limits as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            List<?> limits = Json.read(target.send("GET", "/v1/accounts/" + encode(account) + "/limits", null), List.class);
+            if (json) {
+                System.out.println(Json.writePretty(limits));
+                return ExitCodes.OK;
+            }
+            System.out.printf("%-6s %12s %s%n", "BY", "VALUE", "CHECK");
+            for (Object o : limits) {
+                Map<?, ?> l = (Map<?, ?>) o;
+                System.out.printf("%-6s %12s %s%n", l.get("by"), l.get("value"),
+                        l.get("check") == null ? "-" : l.get("check") + "=" + l.get("check_value"));
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "delete", description = "Remove a limit (the one with that --check and --check-value, if given).")
+    static final class DeleteLimit implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        Target target;
+
+        @picocli.CommandLine.Mixin
+        LimitCheck scope;
+
+        @Parameters(index = "0", description = "The tenant's login (or account uuid).")
+        String account;
+
+        @Parameters(index = "1", description = "count, ram, quota or vcpus.")
+        String by;
+
+        @Override
+        public Integer call() {
+            target.send("DELETE", "/v1/accounts/" + encode(account) + "/limits/" + encode(by) + scope.query(), null);
+            System.out.println(by + " limit" + (scope.check == null ? "" : " with " + scope.check + " " + scope.checkValue) + " of "
+                    + account + " removed");
             return ExitCodes.OK;
         }
     }

@@ -2,6 +2,8 @@ package io.gantry.cloudapi.admission;
 
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
+import io.gantry.common.limits.Footprint;
+import io.gantry.common.limits.ProvisionLimit;
 import java.util.List;
 
 /**

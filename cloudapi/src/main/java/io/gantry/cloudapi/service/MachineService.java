@@ -1,8 +1,8 @@
 package io.gantry.cloudapi.service;
 
 import io.gantry.cloudapi.admission.Admission;
-import io.gantry.cloudapi.admission.Footprint;
-import io.gantry.cloudapi.admission.ProvisionLimit;
+import io.gantry.common.limits.Footprint;
+import io.gantry.common.limits.ProvisionLimit;
 import io.gantry.cloudapi.store.AccountRecord;
 import io.gantry.cloudapi.store.AuditRecord;
 import io.gantry.cloudapi.store.Database;

@@ -6,7 +6,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.util.UUID;
 
-/** One provisioning limit of an account, in Triton's terms (see {@code admission.ProvisionLimit}). */
+/** One provisioning limit of an account, in Triton's terms (see {@code io.gantry.common.limits.ProvisionLimit}). */
 @Entity
 @Table(name = "provision_limits")
 public class LimitRecord {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
+import io.gantry.common.limits.Footprint;
+import io.gantry.common.limits.ProvisionLimit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -2,10 +2,12 @@ package io.gantry.metering.api;
 
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
+import io.gantry.common.limits.ProvisionLimit;
 import io.gantry.metering.ingest.Batches;
 import io.gantry.metering.store.Account;
 import io.gantry.metering.store.BudgetStore;
 import io.gantry.metering.store.IngestStore;
+import io.gantry.metering.store.LimitStore;
 import io.gantry.metering.store.UsageStore;
 import io.gantry.metering.usage.Figures;
 import io.gantry.metering.usage.Granularity;
@@ -40,6 +42,9 @@ import java.util.function.BooleanSupplier;
  * GET    /v1/accounts/:account/budgets           budgets with their use in the current period
  * PUT    /v1/accounts/:account/budgets/:name     create or replace a budget
  * DELETE /v1/accounts/:account/budgets/:name
+ * GET    /v1/accounts/:account/limits            provisioning limits the cloud API admits machines by
+ * PUT    /v1/accounts/:account/limits/:by        create or replace the limit of that by, check and check_value
+ * DELETE /v1/accounts/:account/limits/:by        ?check&amp;check_value name a limit that has them
  * GET    /v1/export?from&amp;to&amp;format=csv|json      billing export: account × machine × UTC day
  * GET    /v1/ping                                {"ok":true,"leader":…}
  * GET    /metrics                                Prometheus text
@@ -53,17 +58,19 @@ public final class Routes {
     private final Vertx vertx;
     private final IngestStore ingest;
     private final BudgetStore budgets;
+    private final LimitStore limits;
     private final UsageStore usage;
     private final ApiObserver observer;
     private final BooleanSupplier leader;
     private final Clock clock;
     private final Duration minuteRetention;
 
-    public Routes(Vertx vertx, IngestStore ingest, BudgetStore budgets, UsageStore usage, ApiObserver observer, BooleanSupplier leader,
-                  Clock clock, Duration minuteRetention) {
+    public Routes(Vertx vertx, IngestStore ingest, BudgetStore budgets, LimitStore limits, UsageStore usage, ApiObserver observer,
+                  BooleanSupplier leader, Clock clock, Duration minuteRetention) {
         this.vertx = vertx;
         this.ingest = ingest;
         this.budgets = budgets;
+        this.limits = limits;
         this.usage = usage;
         this.observer = observer;
         this.leader = leader;
@@ -82,6 +89,10 @@ public final class Routes {
                 .handler(this::putBudget);
         r.delete("/v1/accounts/:account/budgets/:name").handler(named("/v1/accounts/:account/budgets/:name"))
                 .handler(this::deleteBudget);
+        r.get("/v1/accounts/:account/limits").handler(named("/v1/accounts/:account/limits")).handler(this::listLimits);
+        r.put("/v1/accounts/:account/limits/:by").handler(named("/v1/accounts/:account/limits/:by")).handler(body)
+                .handler(this::putLimit);
+        r.delete("/v1/accounts/:account/limits/:by").handler(named("/v1/accounts/:account/limits/:by")).handler(this::deleteLimit);
         r.get("/v1/export").handler(named("/v1/export")).handler(this::export);
         r.get("/v1/ping").handler(named("/v1/ping")).handler(ctx -> Reply.json(ctx, 200, new Views.Ping(true, leader.getAsBoolean())));
         r.get("/metrics").handler(named("/metrics"))
@@ -204,17 +215,56 @@ public final class Routes {
             Reply.error(ctx, e);
             return;
         }
-        cloudAccount(ctx).compose(account -> on(budgets.put(account, req.name(), req.metric(), req.limit(), req.period(), req.policy(),
-                        req.throttleCpuCap(), now)))
+        cloudAccount(ctx, "budgets").compose(account -> on(budgets.put(account, req.name(), req.metric(), req.limit(), req.period(),
+                        req.policy(), req.throttleCpuCap(), now)))
                 .onSuccess(state -> Reply.json(ctx, 200, Views.Budget.of(state)))
                 .onFailure(e -> Reply.error(ctx, e));
     }
 
     private void deleteBudget(RoutingContext ctx) {
         String name = ctx.pathParam("name");
-        cloudAccount(ctx).compose(account -> on(budgets.delete(account, name)).map(deleted -> {
+        cloudAccount(ctx, "budgets").compose(account -> on(budgets.delete(account, name)).map(deleted -> {
                     if (!deleted) {
                         throw GantryException.notFound("account " + account.login() + " has no budget named '" + name + "'");
+                    }
+                    return deleted;
+                }))
+                .onSuccess(v -> ctx.response().setStatusCode(204).end())
+                .onFailure(e -> Reply.error(ctx, e));
+    }
+
+    private void listLimits(RoutingContext ctx) {
+        cloudAccount(ctx, "limits").compose(account -> on(limits.list(account)))
+                .map(list -> list.stream().map(Views.Limit::of).toList())
+                .onSuccess(list -> Reply.json(ctx, 200, list))
+                .onFailure(e -> Reply.error(ctx, e));
+    }
+
+    private void putLimit(RoutingContext ctx) {
+        ProvisionLimit limit;
+        try {
+            Buffer buffer = ctx.body().buffer();
+            limit = LimitRequest.parse(ctx.pathParam("by"), buffer == null ? null : buffer.getBytes());
+        } catch (GantryException e) {
+            Reply.error(ctx, e);
+            return;
+        }
+        cloudAccount(ctx, "limits").compose(account -> on(limits.put(account, limit)))
+                .onSuccess(put -> Reply.json(ctx, 200, Views.Limit.of(put)))
+                .onFailure(e -> Reply.error(ctx, e));
+    }
+
+    private void deleteLimit(RoutingContext ctx) {
+        ProvisionLimit.Scope scope;
+        try {
+            scope = LimitRequest.scope(ctx.pathParam("by"), params(ctx));
+        } catch (GantryException e) {
+            Reply.error(ctx, e);
+            return;
+        }
+        cloudAccount(ctx, "limits").compose(account -> on(limits.delete(account, scope)).map(deleted -> {
+                    if (!deleted) {
+                        throw GantryException.notFound("account " + account.login() + " has no " + scope.describe());
                     }
                     return deleted;
                 }))
@@ -270,14 +320,17 @@ public final class Routes {
         return on(budgets.account(ref)).map(found -> found.orElseThrow(() -> GantryException.notFound("account " + ref + " not found")));
     }
 
-    /** An account of the cloud API (budgets act on its machines), not a tenant known only from usage records. */
-    private Future<Account> cloudAccount(RoutingContext ctx) {
+    /**
+     * An account of the cloud API (budgets act on its machines, limits on its admission), not a tenant
+     * known only from usage records; {@code what} names what needs one.
+     */
+    private Future<Account> cloudAccount(RoutingContext ctx, String what) {
         return account(ctx).map(a -> {
             try {
                 UUID.fromString(a.id());
                 return a;
             } catch (IllegalArgumentException e) {
-                throw GantryException.notFound("account " + a.login() + " is not an account of the cloud API; budgets need one");
+                throw GantryException.notFound("account " + a.login() + " is not an account of the cloud API; " + what + " need one");
             }
         });
     }

@@ -2,6 +2,7 @@ package io.gantry.metering.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.gantry.common.limits.ProvisionLimit;
 import io.gantry.metering.budget.BudgetState;
 import io.gantry.metering.budget.Policy;
 import io.gantry.metering.usage.Figures;
@@ -9,7 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** The JSON bodies of the usage and budget API. */
+/** The JSON bodies of the usage, budget and limit API. */
 final class Views {
     private Views() {
     }
@@ -35,6 +36,15 @@ final class Views {
             return new Budget(b.name(), b.metric().wireName(), b.limit(), b.period().wireName(), b.policy().wireName(),
                     b.policy() == Policy.THROTTLE ? b.throttleCpuCap() : null, s.used(), s.remaining(), s.periodStart(), s.periodEnd(),
                     s.exceeded() ? "exceeded" : "ok", s.breachedAt());
+        }
+    }
+
+    /** A provisioning limit; {@code check} and {@code check_value} only when it counts some machines only. */
+    record Limit(@JsonProperty("by") String by, @JsonProperty("value") long value, @JsonProperty("check") String check,
+                 @JsonProperty("check_value") String checkValue) {
+
+        static Limit of(ProvisionLimit l) {
+            return new Limit(l.by().wireName(), l.value(), l.check() == null ? null : l.check().wireName(), l.checkValue());
         }
     }
 

@@ -1,4 +1,4 @@
-package io.gantry.cloudapi.admission;
+package io.gantry.common.limits;
 
 import io.gantry.common.GantryException;
 import java.util.Locale;
@@ -50,13 +50,36 @@ public record ProvisionLimit(By by, long value, Check check, String checkValue) 
     public static final long UNLIMITED = 0;
     public static final long FORBIDDEN = -1;
 
+    /**
+     * What a limit counts and over which machines. An account has one limit per scope: a new limit
+     * replaces the one with the same scope.
+     */
+    public record Scope(By by, Check check, String checkValue) {
+        public Scope {
+            requirePaired(check, checkValue);
+        }
+
+        /** For messages: {@code count limit}, {@code ram limit with image debian}. */
+        public String describe() {
+            return by.wireName() + " limit" + (check == null ? "" : " with " + check.wireName() + " " + checkValue);
+        }
+    }
+
     public ProvisionLimit {
         if (value < FORBIDDEN) {
             throw GantryException.invalid("limit value must be -1 (forbidden), 0 (unlimited) or positive; got " + value);
         }
+        requirePaired(check, checkValue);
+    }
+
+    private static void requirePaired(Check check, String checkValue) {
         if ((check == null) != (checkValue == null)) {
-            throw GantryException.invalid("a limit's check and its value go together");
+            throw GantryException.invalid("a limit's check and its check value go together: give both or neither");
         }
+    }
+
+    public Scope scope() {
+        return new Scope(by, check, checkValue);
     }
 
     public boolean applies(Footprint machine) {

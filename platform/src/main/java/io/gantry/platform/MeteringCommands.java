@@ -34,6 +34,24 @@ final class MeteringCommands {
                 description = "Base URL of the metering service (default ${DEFAULT-VALUE}).")
         String url;
 
+        /** Sends the request and prints metering's JSON answer, indented. */
+        void sendAndPrint(String method, String path, Object body) {
+            System.out.println(Json.writePretty(Json.read(send(method, path, body), Object.class)));
+        }
+
+        /** Prints the list at {@code path} as JSON, or one table line per item ({@code format} over {@code columns}). */
+        void printList(String path, boolean json, String format, String[] header, java.util.function.Function<Map<?, ?>, Object[]> columns) {
+            List<?> items = Json.read(send("GET", path, null), List.class);
+            if (json) {
+                System.out.println(Json.writePretty(items));
+                return;
+            }
+            System.out.printf(format, (Object[]) header);
+            for (Object item : items) {
+                System.out.printf(format, columns.apply((Map<?, ?>) item));
+            }
+        }
+
         String send(String method, String path, Object body) {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + path))
                     .timeout(Duration.ofSeconds(30))
@@ -126,8 +144,7 @@ final class MeteringCommands {
             if (throttleCpuCap != null) {
                 body.put("throttle_cpu_cap", throttleCpuCap);
             }
-            System.out.println(Json.writePretty(Json.read(target.send("PUT", "/v1/accounts/" + encode(account) + "/budgets/" + encode(name), body),
-                    Map.class)));
+            target.sendAndPrint("PUT", "/v1/accounts/" + encode(account) + "/budgets/" + encode(name), body);
             return ExitCodes.OK;
         }
     }
@@ -145,17 +162,10 @@ final class MeteringCommands {
 
         @Override
         public Integer call() {
-            List<?> budgets = Json.read(target.send("GET", "/v1/accounts/" + encode(account) + "/budgets", null), List.class);
-            if (json) {
-                System.out.println(Json.writePretty(budgets));
-                return ExitCodes.OK;
-            }
-            System.out.printf("%-16s %-16s %-6s %-9s %12s %12s %12s %s%n", "NAME", "METRIC", "PERIOD", "POLICY", "LIMIT", "USED", "REMAINING", "STATE");
-            for (Object o : budgets) {
-                Map<?, ?> b = (Map<?, ?>) o;
-                System.out.printf("%-16s %-16s %-6s %-9s %12s %12s %12s %s%n", b.get("name"), b.get("metric"), b.get("period"), b.get("policy"),
-                        figure(b.get("limit")), figure(b.get("used")), figure(b.get("remaining")), b.get("state"));
-            }
+            target.printList("/v1/accounts/" + encode(account) + "/budgets", json, "%-16s %-16s %-6s %-9s %12s %12s %12s %s%n",
+                    new String[] {"NAME", "METRIC", "PERIOD", "POLICY", "LIMIT", "USED", "REMAINING", "STATE"},
+                    b -> new Object[] {b.get("name"), b.get("metric"), b.get("period"), b.get("policy"), figure(b.get("limit")),
+                            figure(b.get("used")), figure(b.get("remaining")), b.get("state")});
             return ExitCodes.OK;
         }
 
@@ -241,8 +251,7 @@ final class MeteringCommands {
             if (scope.checkValue != null) {
                 body.put("check_value", scope.checkValue);
             }
-            System.out.println(Json.writePretty(Json.read(target.send("PUT", "/v1/accounts/" + encode(account) + "/limits/" + encode(by), body),
-                    Map.class)));
+            target.sendAndPrint("PUT", "/v1/accounts/" + encode(account) + "/limits/" + encode(by), body);
             return ExitCodes.OK;
         }
     }
@@ -260,17 +269,8 @@ final class MeteringCommands {
 
         @Override
         public Integer call() {
-            List<?> limits = Json.read(target.send("GET", "/v1/accounts/" + encode(account) + "/limits", null), List.class);
-            if (json) {
-                System.out.println(Json.writePretty(limits));
-                return ExitCodes.OK;
-            }
-            System.out.printf("%-6s %12s %s%n", "BY", "VALUE", "CHECK");
-            for (Object o : limits) {
-                Map<?, ?> l = (Map<?, ?>) o;
-                System.out.printf("%-6s %12s %s%n", l.get("by"), l.get("value"),
-                        l.get("check") == null ? "-" : l.get("check") + "=" + l.get("check_value"));
-            }
+            target.printList("/v1/accounts/" + encode(account) + "/limits", json, "%-6s %12s %s%n", new String[] {"BY", "VALUE", "CHECK"},
+                    l -> new Object[] {l.get("by"), l.get("value"), l.get("check") == null ? "-" : l.get("check") + "=" + l.get("check_value")});
             return ExitCodes.OK;
         }
     }

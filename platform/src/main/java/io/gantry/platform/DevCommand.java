@@ -77,7 +77,8 @@ final class DevCommand implements Callable<Integer> {
         System.out.println("  triton instance list; triton instance stop -w web1; triton instance delete -w web1");
         System.out.println("  triton account limits; curl -s " + p.meteringUrl + "/metrics | grep gantry_");
         System.out.println("  triton cloudapi '/" + DevPlatform.ACCOUNT + "/usage?granularity=minute&per=instance'   # metered usage");
-        System.out.println("Budgets: ./gantry budget set demo cpu --metric cpu_hours --limit 1 --period day --policy throttle");
+        System.out.println("Limits and budgets: ./gantry limit set demo vcpus 8;"
+                + " ./gantry budget set demo cpu --metric cpu_hours --limit 1 --period day --policy throttle");
         System.out.println("The node operator's tools still work: ./gantry zone list");
         System.out.println();
     }

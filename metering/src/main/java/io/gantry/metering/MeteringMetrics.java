@@ -1,5 +1,6 @@
 package io.gantry.metering;
 
+import io.gantry.metering.api.ApiObserver;
 import io.gantry.metering.store.UsageStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -34,7 +35,7 @@ import java.util.function.ToDoubleFunction;
  * </ul>
  * Everything registered here is removed from the registry on {@link #close()}.
  */
-public final class MeteringMetrics implements AutoCloseable {
+public final class MeteringMetrics implements ApiObserver, AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Clock clock;
     private final Set<Meter> mine = ConcurrentHashMap.newKeySet();
@@ -71,13 +72,15 @@ public final class MeteringMetrics implements AutoCloseable {
         return meter;
     }
 
-    void http(String route, String method, int status, long nanos) {
+    @Override
+    public void request(String route, String method, int status, long nanos) {
         keep(Timer.builder("gantry.metering.http.requests").tag("route", route).tag("method", method)
                 .tag("status", Integer.toString(status)).description("HTTP requests served").register(registry))
                 .record(Duration.ofNanos(nanos));
     }
 
-    void ingested(int received, int stored, long nanos) {
+    @Override
+    public void ingested(int received, int stored, long nanos) {
         this.stored.increment(stored);
         duplicates.increment(received - stored);
         ingestBatch.record(Duration.ofNanos(nanos));
@@ -134,6 +137,7 @@ public final class MeteringMetrics implements AutoCloseable {
         return newest == null ? Double.NaN : Math.max(0, Duration.between(newest, clock.instant()).toMillis() / 1000.0);
     }
 
+    @Override
     public String scrape() {
         return registry.scrape();
     }

@@ -1,7 +1,6 @@
 package io.gantry.metering;
 
 import io.gantry.common.coord.ZkPaths;
-import io.gantry.metering.api.ApiObserver;
 import io.gantry.metering.api.Routes;
 import io.gantry.metering.store.BudgetStore;
 import io.gantry.metering.store.EnforcementStore;
@@ -100,7 +99,7 @@ public final class MeteringService implements AutoCloseable {
             opened.add(metrics);
             UsageStore usage = new UsageStore(db);
             LeaderLatch latch = new LeaderLatch(zk, ZkPaths.METERING_LEADER, config.instanceId());
-            Routes routes = new Routes(vertx, new IngestStore(db), new BudgetStore(db), new LimitStore(db), usage, observer(metrics),
+            Routes routes = new Routes(vertx, new IngestStore(db), new BudgetStore(db), new LimitStore(db), usage, metrics,
                     latch::hasLeadership, config.clock(), config.minuteRetention());
             // metering's own context (a verticle's): its leader loop and timers must not share a context with
             // anything else that uses Hibernate Reactive (see LeaderLoop)
@@ -176,25 +175,6 @@ public final class MeteringService implements AutoCloseable {
                 started.complete();
             }).onFailure(started::fail);
         }
-    }
-
-    private static ApiObserver observer(MeteringMetrics metrics) {
-        return new ApiObserver() {
-            @Override
-            public void request(String route, String method, int status, long nanos) {
-                metrics.http(route, method, status, nanos);
-            }
-
-            @Override
-            public void ingested(int received, int stored, long nanos) {
-                metrics.ingested(received, stored, nanos);
-            }
-
-            @Override
-            public String scrape() {
-                return metrics.scrape();
-            }
-        };
     }
 
     private static String advertisedHost(String host) {

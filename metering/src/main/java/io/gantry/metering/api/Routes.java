@@ -11,7 +11,6 @@ import io.gantry.metering.store.LimitStore;
 import io.gantry.metering.store.UsageStore;
 import io.gantry.metering.usage.Figures;
 import io.gantry.metering.usage.Granularity;
-import io.gantry.metering.usage.Period;
 import io.gantry.metering.usage.Sums;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -53,7 +52,6 @@ import java.util.function.BooleanSupplier;
 public final class Routes {
     /** Batches bigger than this are parsed on a worker thread, not on the event loop. */
     private static final int PARSE_ON_WORKER_BYTES = 64 * 1024;
-    private static final Duration WIDEST_EXPORT = Duration.ofDays(366);
 
     private final Vertx vertx;
     private final IngestStore ingest;
@@ -273,40 +271,19 @@ public final class Routes {
     }
 
     private void export(RoutingContext ctx) {
-        Instant now = clock.instant();
-        Map<String, String> params = params(ctx);
-        for (String name : params.keySet()) {
-            if (!List.of("from", "to", "format").contains(name)) {
-                Reply.error(ctx, GantryException.invalid("unknown parameter '" + name + "': accepted are from, to (" + TimeParam.ACCEPTED
-                        + ") and format (csv or json)"));
-                return;
-            }
-        }
-        Instant from;
-        Instant to;
-        String format = params.getOrDefault("format", "csv");
+        ExportQuery q;
         try {
-            from = params.containsKey("from") ? TimeParam.parse("from", params.get("from")) : Period.MONTH.start(now);
-            to = params.containsKey("to") ? TimeParam.parse("to", params.get("to")) : now;
-            if (from.isAfter(to)) {
-                throw GantryException.invalid("from (" + from + ") is after to (" + to + ")");
-            }
-            if (Duration.between(from, to).compareTo(WIDEST_EXPORT) > 0) {
-                throw GantryException.invalid("an export covers at most " + WIDEST_EXPORT.toDays() + " days; export longer ranges in parts");
-            }
-            if (!format.equals("csv") && !format.equals("json")) {
-                throw GantryException.invalid("format must be csv or json; got '" + format + "'");
-            }
+            q = ExportQuery.parse(params(ctx), clock.instant());
         } catch (GantryException e) {
             Reply.error(ctx, e);
             return;
         }
-        on(usage.export(from, to)).map(records -> records.stream()
+        on(usage.export(q.from(), q.to())).map(records -> records.stream()
                         .map(r -> new ExportRow(r.day(), r.account(), r.login(), r.machine(), r.packageName(), Figures.of(r.sums())))
                         .toList())
                 .onSuccess(rows -> {
-                    if (format.equals("json")) {
-                        Reply.json(ctx, 200, new Views.Export(from, to, rows));
+                    if (q.json()) {
+                        Reply.json(ctx, 200, new Views.Export(q.from(), q.to(), rows));
                     } else {
                         ctx.response().putHeader("Content-Disposition", "attachment; filename=\"gantry-usage.csv\"");
                         Reply.text(ctx, "text/csv; charset=utf-8", ExportRow.csv(rows));

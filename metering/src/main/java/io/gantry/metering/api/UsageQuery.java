@@ -2,7 +2,6 @@ package io.gantry.metering.api;
 
 import io.gantry.common.GantryException;
 import io.gantry.metering.usage.Granularity;
-import io.gantry.metering.usage.Period;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -33,11 +32,9 @@ public record UsageQuery(Instant from, Instant to, Granularity granularity, bool
                         + "), granularity (minute, hour, day, total), per (instance, total) and machine (a machine uuid)");
             }
         }
-        Instant from = params.containsKey("from") ? TimeParam.parse("from", params.get("from")) : Period.MONTH.start(now);
-        Instant to = params.containsKey("to") ? TimeParam.parse("to", params.get("to")) : now;
-        if (from.isAfter(to)) {
-            throw GantryException.invalid("from (" + from + ") is after to (" + to + ")");
-        }
+        TimeParam.Range range = TimeParam.range(params, now);
+        Instant from = range.from();
+        Instant to = range.to();
         String g = params.getOrDefault("granularity", "hour");
         Granularity granularity = switch (g) {
             case "minute" -> Granularity.MINUTE;

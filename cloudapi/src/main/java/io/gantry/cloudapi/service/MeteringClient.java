@@ -38,23 +38,14 @@ public final class MeteringClient {
         return baseUrl != null;
     }
 
-    /** Metering's answer to a usage query, passed on as it is (status and body). */
+    /** Metering's answer to a usage query (200); its refusals translated by {@link #checked}. */
     public Future<HttpResponse<Buffer>> usage(UUID account, Map<String, String> query) {
         if (!configured()) {
             return Future.failedFuture(notConfigured());
         }
         var request = client.getAbs(baseUrl + "/v1/accounts/" + account + "/usage").timeout(TIMEOUT_MS);
         query.forEach(request::addQueryParam);
-        return request.send().recover(e -> Future.failedFuture(unreachable(e))).map(response -> {
-            if (response.statusCode() == 200) {
-                return response;
-            }
-            // in the cloud API's dialect: a bad query is the tenant's InvalidArgument (409), anything else metering's fault
-            String message = errorMessage(response);
-            throw response.statusCode() == 400
-                    ? new GantryException(ErrorCode.InvalidArgument, message)
-                    : new GantryException(ErrorCode.ServiceUnavailable, "metering answered " + response.statusCode() + ": " + message);
-        });
+        return request.send().recover(e -> Future.failedFuture(unreachable(e))).map(response -> checked(response, "the usage query"));
     }
 
     /**
@@ -77,6 +68,21 @@ public final class MeteringClient {
             }
             return null;
         });
+    }
+
+    /**
+     * The response if metering answered 200, else its refusal in the cloud API's dialect: a bad query
+     * is the tenant's InvalidArgument (409), anything else metering's fault (503).
+     */
+    private static HttpResponse<Buffer> checked(HttpResponse<Buffer> response, String what) {
+        if (response.statusCode() == 200) {
+            return response;
+        }
+        String message = errorMessage(response);
+        throw response.statusCode() == 400
+                ? new GantryException(ErrorCode.InvalidArgument, message)
+                : new GantryException(ErrorCode.ServiceUnavailable, "metering answered " + response.statusCode() + " for " + what + ": "
+                        + message);
     }
 
     private static String errorMessage(HttpResponse<Buffer> response) {
@@ -104,13 +110,8 @@ public final class MeteringClient {
         }
         return client.getAbs(baseUrl + "/v1/accounts/" + account + "/budgets").timeout(timeoutMs).send()
                 .recover(e -> Future.failedFuture(unreachable(e)))
-                .map(response -> {
-                    if (response.statusCode() != 200) {
-                        throw new GantryException(ErrorCode.ServiceUnavailable, "metering answered " + response.statusCode()
-                                + " for the account's budgets: " + response.bodyAsString());
-                    }
-                    return (List<Map<String, Object>>) (List<?>) Json.read(response.bodyAsString(), List.class);
-                });
+                .map(response -> (List<Map<String, Object>>) (List<?>) Json.read(checked(response, "the account's budgets").bodyAsString(),
+                        List.class));
     }
 
     private static GantryException notConfigured() {

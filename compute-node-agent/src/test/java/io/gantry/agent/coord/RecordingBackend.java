@@ -1,28 +1,24 @@
 package io.gantry.agent.coord;
 
-import io.gantry.agent.ExecResult;
+import io.gantry.agent.ForwardingZoneBackend;
 import io.gantry.agent.ZoneBackend;
-import io.gantry.agent.ZoneCounters;
-import io.gantry.agent.ZoneRun;
 import io.gantry.common.ResourceUpdate;
 import io.gantry.common.Zone;
 import io.gantry.common.ZoneSpec;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Passes every call to another backend and remembers the changing ones ("create uuid", ...) and their threads. */
-class RecordingBackend implements ZoneBackend {
+class RecordingBackend extends ForwardingZoneBackend {
     record Call(String what, UUID zone, String thread) {
     }
 
-    private final ZoneBackend inner;
     final List<Call> calls = new CopyOnWriteArrayList<>();
 
     RecordingBackend(ZoneBackend inner) {
-        this.inner = inner;
+        super(inner);
     }
 
     long count(String what, UUID zone) {
@@ -31,11 +27,6 @@ class RecordingBackend implements ZoneBackend {
 
     private void note(String what, UUID zone) {
         calls.add(new Call(what, zone, Thread.currentThread().getName()));
-    }
-
-    @Override
-    public String name() {
-        return inner.name();
     }
 
     @Override
@@ -72,30 +63,5 @@ class RecordingBackend implements ZoneBackend {
     public Zone update(UUID uuid, ResourceUpdate update) {
         note("update", uuid);
         return inner.update(uuid, update);
-    }
-
-    @Override
-    public List<Zone> list() {
-        return inner.list();
-    }
-
-    @Override
-    public Optional<Zone> find(UUID uuid) {
-        return inner.find(uuid);
-    }
-
-    @Override
-    public ExecResult exec(UUID uuid, List<String> command, Duration timeout) {
-        return inner.exec(uuid, command, timeout);
-    }
-
-    @Override
-    public ZoneCounters counters(UUID uuid) {
-        return inner.counters(uuid);
-    }
-
-    @Override
-    public Optional<ZoneRun> currentRun(UUID uuid) {
-        return inner.currentRun(uuid);
     }
 }

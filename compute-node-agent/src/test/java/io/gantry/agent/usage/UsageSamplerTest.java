@@ -3,9 +3,8 @@ package io.gantry.agent.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.gantry.agent.ExecResult;
+import io.gantry.agent.ForwardingZoneBackend;
 import io.gantry.agent.ZoneBackend;
-import io.gantry.agent.ZoneCounters;
 import io.gantry.agent.ZoneRun;
 import io.gantry.agent.sim.SimulatedZoneBackend;
 import io.gantry.common.GantryException;
@@ -156,7 +155,7 @@ class UsageSamplerTest {
         Zone ok = create("acme");
         Zone broken = create("acme");
         Zone vanishing = create("acme");
-        ZoneBackend flaky = new Delegating(sim) {
+        ZoneBackend flaky = new ForwardingZoneBackend(sim) {
             @Override
             public Optional<ZoneRun> currentRun(UUID uuid) {
                 if (uuid.equals(broken.uuid())) {
@@ -180,7 +179,12 @@ class UsageSamplerTest {
     @Test
     void aBackendThatCannotBeMeteredYieldsNothingAndDoesNotThrow() {
         create("acme");
-        ZoneBackend plain = new Delegating(sim); // keeps ZoneBackend's default currentRun, which refuses
+        ZoneBackend plain = new ForwardingZoneBackend(sim) {
+            @Override
+            public Optional<ZoneRun> currentRun(UUID uuid) {
+                throw new UnsupportedOperationException("this backend cannot be metered"); // as ZoneBackend's default
+            }
+        };
         try (UsageSampler s = new UsageSampler(plain, meter, journal, Clock.systemUTC(), Duration.ofSeconds(1))) {
             assertThat(s.sampleAll()).isZero();
         }
@@ -194,69 +198,5 @@ class UsageSamplerTest {
         sampler.close();
         long n = sampler.recordsJournaled();
         assertThat(journal.readAll()).hasSize((int) n);
-    }
-
-    /** Passes everything to another backend; tests override what they break. */
-    private static class Delegating implements ZoneBackend {
-        private final ZoneBackend inner;
-
-        Delegating(ZoneBackend inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public String name() {
-            return inner.name();
-        }
-
-        @Override
-        public Zone create(ZoneSpec spec) {
-            return inner.create(spec);
-        }
-
-        @Override
-        public Zone start(UUID uuid) {
-            return inner.start(uuid);
-        }
-
-        @Override
-        public Zone stop(UUID uuid, Duration grace) {
-            return inner.stop(uuid, grace);
-        }
-
-        @Override
-        public Zone reboot(UUID uuid, Duration grace) {
-            return inner.reboot(uuid, grace);
-        }
-
-        @Override
-        public void delete(UUID uuid) {
-            inner.delete(uuid);
-        }
-
-        @Override
-        public Zone update(UUID uuid, ResourceUpdate update) {
-            return inner.update(uuid, update);
-        }
-
-        @Override
-        public List<Zone> list() {
-            return inner.list();
-        }
-
-        @Override
-        public Optional<Zone> find(UUID uuid) {
-            return inner.find(uuid);
-        }
-
-        @Override
-        public ExecResult exec(UUID uuid, List<String> command, Duration timeout) {
-            return inner.exec(uuid, command, timeout);
-        }
-
-        @Override
-        public ZoneCounters counters(UUID uuid) {
-            return inner.counters(uuid);
-        }
     }
 }

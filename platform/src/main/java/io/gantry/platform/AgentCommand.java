@@ -80,7 +80,8 @@ final class AgentCommand implements Callable<Integer> {
         if (meteringUrl == null || meteringUrl.isBlank()) {
             return ZkMeteringEndpoints.start(client);
         }
-        return MeteringEndpoints.fixed(java.util.Arrays.stream(meteringUrl.split(",")).map(String::strip).map(java.net.URI::create).toList());
+        return MeteringEndpoints.fixed(java.util.Arrays.stream(meteringUrl.split(",")).map(String::strip)
+                .filter(url -> !url.isEmpty()).map(java.net.URI::create).toList());
     }
 
     static void printSummary(RuncZoneBackend backend) {

@@ -29,6 +29,11 @@ final class RoleCommands {
         }
     }
 
+    /** The id given, or this host's name and pid: unique among a role's instances. */
+    static String instanceId(String given) throws java.net.UnknownHostException {
+        return given.isBlank() ? java.net.InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid() : given;
+    }
+
     static int runUntilStopped(String what) throws InterruptedException {
         return UntilStopped.await(what + " running; SIGTERM or Ctrl-C stops it", "gantry: " + what + " stopping");
     }
@@ -109,7 +114,7 @@ final class RoleCommands {
 
         @Override
         public Integer call() throws Exception {
-            String me = id.isBlank() ? java.net.InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid() : id;
+            String me = instanceId(id);
             try (MetricsEndpoint metrics = MetricsEndpoint.start(metricsHost, metricsPort);
                  var client = Coordination.connect(zk);
                  var p = Provisioner.start(client, new ProvisionerConfig(me, db.config().jdbcUrl(), db.user, db.password,
@@ -154,7 +159,7 @@ final class RoleCommands {
 
         @Override
         public Integer call() throws Exception {
-            String me = id.isBlank() ? java.net.InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid() : id;
+            String me = instanceId(id);
             var config = MeteringConfig.of(db.config().jdbcUrl(), db.user, db.password).withListen(host, port).withInstanceId(me)
                     .withAdvertisedUrl(advertisedUrl.isBlank() ? null : advertisedUrl)
                     .withRawRetention(Duration.ofHours(rawRetentionHours))

@@ -1,5 +1,8 @@
 package io.gantry.bench.metering;
 
+import io.gantry.agent.host.Cmd;
+import io.gantry.cloudapi.store.Database;
+import io.gantry.cloudapi.store.DatabaseConfig;
 import io.gantry.common.Json;
 import io.gantry.common.usage.UsageAck;
 import io.gantry.common.usage.UsageBatch;
@@ -37,7 +40,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.curator.framework.CuratorFramework;
-import org.flywaydb.core.Flyway;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -95,7 +97,7 @@ public final class IngestBench implements Callable<Integer> {
              EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zookeeper"), LoopbackPorts.free());
              CuratorFramework client = Coordination.connect(zk.connectString())) {
             var db = pg.config();
-            Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password()).locations("classpath:db/migration").load().migrate();
+            Database.migrate(db); // the cloud API's schema: metering reads its accounts
             try (MeteringService metering = MeteringService.start(vertx, client, MeteringConfig.of(db.jdbcUrl(), db.user(), db.password())
                     .withListen("127.0.0.1", 0), registry)) {
                 long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -123,11 +125,11 @@ public final class IngestBench implements Callable<Integer> {
                 steady(agents, seconds, s);
                 double busy = CpuTimes.read().busySince(cpu0);
                 double serverMeanMs = (serverTimer.totalTime(TimeUnit.MILLISECONDS) - total0) / Math.max(1, serverTimer.count() - count0);
-                Duration caughtUp = awaitRolledUp(db, 120);
+                long caughtUpNanos = awaitRolledUp(db, 120);
 
                 System.out.printf("burst: %d s of back-to-back batches ...%n", burstSeconds);
                 long burstRecords = burst(agents, burstSeconds);
-                Duration burstRolled = awaitRolledUp(db, 600);
+                long burstRolledNanos = awaitRolledUp(db, 600);
                 long raw = scalar(db, "select count(*) from metering.usage_raw");
 
                 System.out.printf("baseline: %d s of plain JDBC batch inserts ...%n", burstSeconds);
@@ -140,9 +142,9 @@ public final class IngestBench implements Callable<Integer> {
                 System.out.printf("%n| phase | records/s committed | batch ack p50 | batch ack p99 | batch ack max | notes |%n|---|---:|---:|---:|---:|---|%n");
                 System.out.printf("| steady, %d zones at 1 s (%d batches of %d/s) | %,.0f | %.1f ms | %.1f ms | %.1f ms | server side (arrival to commit) mean %.1f ms; machine %.0f%% busy (2 cores, generator included); roll-up lag p50 %.1f s, max %.1f s; all rolled up %.1f s after the last batch |%n",
                         zones, nodes, zones / nodes, steadyRate, lat[0] / 1e6, lat[1] / 1e6, lat[2] / 1e6, serverMeanMs, busy * 100,
-                        s.lagP50(), s.lagMax(), caughtUp.nanos / 1e9);
+                        s.lagP50(), s.lagMax(), caughtUpNanos / 1e9);
                 System.out.printf("| burst, back to back, %d writers | %,.0f | | | | roll-up of the burst finished %.1f s after it; %,d raw rows then |%n",
-                        nodes, burstRate, burstRolled.nanos / 1e9, raw);
+                        nodes, burstRate, burstRolledNanos / 1e9, raw);
                 System.out.printf("| baseline: plain JDBC batches, %d writers | %,.0f | | | | same rows, batch size and primary key, one commit per batch |%n",
                         nodes, baselineRate);
                 System.out.printf("%n| ratio | value |%n|---|---:|%n");
@@ -154,7 +156,7 @@ public final class IngestBench implements Callable<Integer> {
         } finally {
             registry.close();
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            deleteTree(work);
+            Cmd.run("rm", "-rf", "--one-file-system", work.toString());
         }
     }
 
@@ -215,7 +217,7 @@ public final class IngestBench implements Callable<Integer> {
         return records.get();
     }
 
-    private static long baseline(io.gantry.cloudapi.store.DatabaseConfig db, List<Agent> agents, int seconds) throws Exception {
+    private static long baseline(DatabaseConfig db, List<Agent> agents, int seconds) throws Exception {
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password()); Statement st = c.createStatement()) {
             st.execute("create table bench_raw (zone uuid not null, seq bigint not null, tenant text not null, node text not null,"
                     + " package text not null, time_ms bigint not null, running_ms bigint not null, cpu_ns bigint not null,"
@@ -273,11 +275,8 @@ public final class IngestBench implements Callable<Integer> {
         return rows.get();
     }
 
-    private record Duration(long nanos) {
-    }
-
-    /** Waits until no raw record is left to roll up; how long that took. */
-    private static Duration awaitRolledUp(io.gantry.cloudapi.store.DatabaseConfig db, int maxSeconds) throws Exception {
+    /** Waits until no raw record is left to roll up; how long that took, in nanoseconds. */
+    private static long awaitRolledUp(DatabaseConfig db, int maxSeconds) throws Exception {
         long start = System.nanoTime();
         long until = start + TimeUnit.SECONDS.toNanos(maxSeconds);
         while (scalar(db, "select count(*) from metering.usage_raw where not rolled") > 0) {
@@ -286,25 +285,14 @@ public final class IngestBench implements Callable<Integer> {
             }
             Thread.sleep(100);
         }
-        return new Duration(System.nanoTime() - start);
+        return System.nanoTime() - start;
     }
 
-    private static long scalar(io.gantry.cloudapi.store.DatabaseConfig db, String sql) throws Exception {
+    private static long scalar(DatabaseConfig db, String sql) throws Exception {
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
              Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
-        }
-    }
-
-    private static void deleteTree(Path root) throws Exception {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 

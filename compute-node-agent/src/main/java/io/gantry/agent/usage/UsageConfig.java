@@ -1,5 +1,6 @@
 package io.gantry.agent.usage;
 
+import io.gantry.common.GantryException;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -20,6 +21,12 @@ import java.time.Duration;
 public record UsageConfig(Path journalDir, Duration sampleInterval, long segmentBytes, long maxJournalBytes,
                           int batchRecords, Duration shipInterval, Duration backoffInitial, Duration backoffMax,
                           Duration connectTimeout, Duration requestTimeout) {
+
+    public UsageConfig {
+        if (sampleInterval.isZero() || sampleInterval.isNegative()) {
+            throw GantryException.invalid("the usage sample interval must be positive; got " + sampleInterval.toMillis() + " ms");
+        }
+    }
 
     public static UsageConfig defaults(Path stateDir) {
         return new UsageConfig(stateDir.resolve("usage"), Duration.ofSeconds(1), UsageJournal.DEFAULT_SEGMENT_BYTES,

@@ -132,6 +132,12 @@ final class JobStore implements AutoCloseable {
                                 + " where m.id = ? and p.id = ?",
                         job.machine().id(), UUID.fromString(job.params().get("from").toString()));
             }
+            if (job.action() == MachineAction.RESIZE) {
+                // the node has answered: the API shows the package the machine now has (unless another resize is still open)
+                update(c, "update machines set resizing_from = null where id = ? and not exists (select 1 from jobs j where"
+                        + " j.machine_id = ? and j.action = 'resize' and j.state in ('queued', 'placed', 'dispatched'))",
+                        job.machine().id(), job.machine().id());
+            }
             return null;
         });
     }

@@ -118,7 +118,7 @@ final class Views {
         v.put("firewall_enabled", m.firewallEnabled);
         v.put("deletion_protection", m.deletionProtection);
         v.put("compute_node", m.computeNode);
-        v.put("package", m.packageName);
+        v.put("package", m.resizingFrom != null ? m.resizingFrom : m.packageName);
         v.put("dns_names", List.of());
         if (m.error != null) {
             v.put("error", m.error);

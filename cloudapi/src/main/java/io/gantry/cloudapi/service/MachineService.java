@@ -137,7 +137,10 @@ public final class MachineService {
         });
     }
 
-    /** A bigger or smaller package; limits count the new size at once, so concurrent resizes cannot overshoot. */
+    /**
+     * A bigger or smaller package; limits count the new size at once, so concurrent resizes cannot
+     * overshoot. The machine shows its old package until the node has applied the new one.
+     */
     public Future<MachineRecord> resize(Caller caller, UUID id, String packageRef) {
         return change(caller, id, (s, m) -> Lookups.pkg(s, packageRef).thenCompose(pkg -> {
             MachineLifecycle.request(MachineAction.RESIZE, ZoneState.fromWire(m.state), m.deletionProtection);
@@ -154,6 +157,9 @@ public final class MachineService {
                 Map<String, Object> params = new LinkedHashMap<>();
                 params.put("from", m.packageId.toString());
                 params.put("to", pkg.id.toString());
+                if (m.resizingFrom == null) {
+                    m.resizingFrom = m.packageName; // shown until the node has applied the new package
+                }
                 applyPackage(m, pkg);
                 m.updated = now();
                 return queue(s, m, MachineAction.RESIZE, params, caller);

@@ -30,6 +30,9 @@ public class MachineRecord {
     public UUID packageId;
     @Column(name = "package_name")
     public String packageName;
+    /** While a resize is under way, the package the zone still runs with (what the API shows); else null. */
+    @Column(name = "resizing_from")
+    public String resizingFrom;
     public long memory;
     public long swap;
     public long disk;

@@ -74,7 +74,7 @@ final class DevCommand implements Callable<Integer> {
         System.out.println("Then:");
         System.out.println("  triton package list; triton image list; triton network list");
         System.out.println("  triton instance create -w -n web1 busybox gantry-128M");
-        System.out.println("  triton instance list; triton instance stop -w web1; triton instance delete -w web1");
+        System.out.println("  triton instance list; triton instance stop -w web1; triton instance delete -f -w web1");
         System.out.println("  triton account limits; curl -s " + p.meteringUrl + "/metrics | grep gantry_");
         System.out.println("  triton cloudapi '/" + DevPlatform.ACCOUNT + "/usage?granularity=minute&per=instance'   # metered usage");
         System.out.println("Limits and budgets: ./gantry limit set demo vcpus 8;"

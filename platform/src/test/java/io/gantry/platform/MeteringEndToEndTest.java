@@ -26,6 +26,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -114,12 +115,18 @@ class MeteringEndToEndTest {
             send.get(60, TimeUnit.SECONDS);
             listen.get(60, TimeUnit.SECONDS);
 
-            // phase 2: metering is killed; the agent keeps journaling meanwhile
+            // phase 2: metering is killed; the agent keeps journaling meanwhile, long enough for a doubling back-off to
+            // wait 8 s and more; usage must reach metering within 2 s of its return all the same
             CompletableFuture<?> burn2 = inZone(agentConfig, burner, "timeout 4 sh -c 'while :; do :; done'; true");
             ChildRoles.kill9(metering);
-            Thread.sleep(3000);
+            Thread.sleep(12_000);
             metering = roles.start(meteringLog, dbEnv, meteringArgs);
             ChildRoles.awaitLine(metering, meteringLog, "joined the election", 2);
+            Instant back = Instant.now();
+            Poll.until(Duration.ofSeconds(10), () -> assertThat(lastStoredSample(db, burner)).isAfterOrEqualTo(back.minusSeconds(1)));
+            Duration stored = Duration.between(back, Instant.now());
+            System.out.println("usage stored " + stored.toMillis() + " ms after metering came back");
+            assertThat(stored).as("usage reaches metering within 2 s of its return").isLessThan(Duration.ofSeconds(2));
             burn2.get(60, TimeUnit.SECONDS);
 
             // phase 3: PostgreSQL restarts under everyone
@@ -215,6 +222,19 @@ class MeteringEndToEndTest {
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
                 return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(1)};
+            }
+        }
+    }
+
+    /** When the newest sample of the zone that metering has stored was taken. */
+    private static Instant lastStoredSample(DatabaseConfig db, UUID zone) throws Exception {
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+             PreparedStatement st = c.prepareStatement("select max(time) from metering.usage_raw where zone = ?")) {
+            st.setObject(1, zone);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                java.sql.Timestamp t = rs.getTimestamp(1);
+                return t == null ? Instant.EPOCH : t.toInstant();
             }
         }
     }

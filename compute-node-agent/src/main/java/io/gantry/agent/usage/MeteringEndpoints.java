@@ -12,6 +12,13 @@ public interface MeteringEndpoints extends AutoCloseable {
     /** The endpoints known now, in a stable order; empty when none is known. */
     List<URI> current();
 
+    /**
+     * Calls {@code listener} whenever an endpoint appears or changes its address (a metering instance
+     * starts or comes back), so a sender that waits can try at once. A fixed list never changes.
+     */
+    default void onChange(Runnable listener) {
+    }
+
     @Override
     default void close() {
     }

@@ -6,8 +6,10 @@ import io.gantry.common.usage.UsageAck;
 import io.gantry.common.usage.UsageBatch;
 import io.gantry.common.usage.UsageRecord;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -37,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * while a full batch was sent (a backlog remains).
  *
  * <p>It sticks to one endpoint (a random one first) while it answers; on an error it tries the
- * others; when all fail it backs off ({@code backoffInitial} doubling to {@code backoffMax}). An
+ * others. When none can be reached (nothing listens, or none is known) it tries again every
+ * {@code interval}, so usage flows within a second of metering's return; when metering answers but
+ * with errors it backs off ({@code backoffInitial} doubling to {@code backoffMax}). Either wait ends
+ * at once when a metering instance registers or changes its address in discovery. An
  * outage is logged once when it begins and once when it ends. Sending a batch again after a lost
  * answer is harmless: metering stores records by (zone, seq).
  *
@@ -68,7 +73,7 @@ public final class UsageShipper implements AutoCloseable {
         }
     }
 
-    enum Outcome { IDLE, SHIPPED, MORE, FAILED }
+    enum Outcome { IDLE, SHIPPED, MORE, FAILED, UNREACHABLE }
 
     /** Where records metering refused for good are set aside, in the journal's directory. */
     public static final String REJECTED_FILE = "rejected.jsonl";
@@ -108,6 +113,7 @@ public final class UsageShipper implements AutoCloseable {
     private volatile URI preferred;
     private volatile boolean stopped;
     private boolean wake;
+    private boolean endpointsChanged;
     private boolean outage;
     private long outageSince;
     private long outageAttempts;
@@ -138,6 +144,7 @@ public final class UsageShipper implements AutoCloseable {
         if (thread != null) {
             return;
         }
+        endpoints.onChange(this::endpointsChanged);
         thread = new Thread(this::loop, "gantry-usage-shipper-" + node);
         thread.setDaemon(true);
         thread.start();
@@ -147,6 +154,14 @@ public final class UsageShipper implements AutoCloseable {
     public void wakeUp() {
         synchronized (signal) {
             wake = true;
+            signal.notifyAll();
+        }
+    }
+
+    /** A metering instance appeared or moved: whatever the shipper waits for, it tries now. */
+    private void endpointsChanged() {
+        synchronized (signal) {
+            endpointsChanged = true;
             signal.notifyAll();
         }
     }
@@ -169,8 +184,12 @@ public final class UsageShipper implements AutoCloseable {
                     continue;
                 }
                 case FAILED -> {
-                    pause(backoff, false);
-                    backoff = Math.min(backoff * 2, options.backoffMax().toMillis());
+                    boolean moved = pause(backoff, false);
+                    backoff = moved ? options.backoffInitial().toMillis() : Math.min(backoff * 2, options.backoffMax().toMillis());
+                }
+                case UNREACHABLE -> {
+                    backoff = options.backoffInitial().toMillis();
+                    pause(options.interval().toMillis(), true);
                 }
                 default -> {
                     backoff = options.backoffInitial().toMillis();
@@ -180,11 +199,12 @@ public final class UsageShipper implements AutoCloseable {
         }
     }
 
-    private void pause(long millis, boolean wakeable) {
+    /** Waits {@code millis}, or less when endpoints change (or, if {@code wakeable}, on {@link #wakeUp}); true if they changed. */
+    private boolean pause(long millis, boolean wakeable) {
         long deadline = System.currentTimeMillis() + millis;
         synchronized (signal) {
             while (!stopped) {
-                if (wakeable && wake) {
+                if (endpointsChanged || wakeable && wake) {
                     break;
                 }
                 long left = deadline - System.currentTimeMillis();
@@ -194,10 +214,13 @@ public final class UsageShipper implements AutoCloseable {
                 try {
                     signal.wait(left);
                 } catch (InterruptedException e) {
-                    return;
+                    return false;
                 }
             }
             wake = false;
+            boolean changed = endpointsChanged;
+            endpointsChanged = false;
+            return changed;
         }
     }
 
@@ -210,7 +233,7 @@ public final class UsageShipper implements AutoCloseable {
         }
         List<URI> known = endpoints.current();
         if (known.isEmpty()) {
-            return failed("no metering endpoint is known");
+            return unreachable("no metering endpoint is known");
         }
         List<UsageRecord> records = new ArrayList<>(batch.size());
         Map<UUID, Long> sentThrough = new HashMap<>();
@@ -225,6 +248,7 @@ public final class UsageShipper implements AutoCloseable {
             first = ThreadLocalRandom.current().nextInt(known.size());
         }
         List<String> errors = new ArrayList<>();
+        boolean answered = false;
         for (int i = 0; i < known.size(); i++) {
             URI endpoint = known.get((first + i) % known.size());
             try {
@@ -251,10 +275,11 @@ public final class UsageShipper implements AutoCloseable {
                 preferred = endpoint;
                 return refused(r, batch);
             } catch (ShipException | IOException e) {
+                answered |= !isUnreachable(e);
                 errors.add(endpoint + ": " + describe(e));
             }
         }
-        return failed(String.join("; ", errors));
+        return answered ? failed(String.join("; ", errors)) : unreachable(String.join("; ", errors));
     }
 
     private UsageAck post(URI endpoint, String body) throws Refused, ShipException, IOException, InterruptedException {
@@ -369,14 +394,25 @@ public final class UsageShipper implements AutoCloseable {
         }
     }
 
+    /** Nothing listens at the address, or the connection could not be made in time: metering is not there (yet). */
+    private static boolean isUnreachable(Exception e) {
+        return e instanceof ConnectException || e instanceof HttpConnectTimeoutException;
+    }
+
+    private Outcome unreachable(String why) {
+        failed(why);
+        return Outcome.UNREACHABLE;
+    }
+
     private Outcome failed(String why) {
         failures.incrementAndGet();
         if (!outage) {
             outage = true;
             outageSince = System.currentTimeMillis();
             outageAttempts = 0;
-            LOG.warn("usage cannot be shipped to metering ({}); it stays in the journal and is retried with back-off "
-                    + "up to {} ms (logged once until it works again)", why, options.backoffMax().toMillis());
+            LOG.warn("usage cannot be shipped to metering ({}); it stays in the journal and is retried every {} ms while metering "
+                    + "cannot be reached, with back-off up to {} ms while it answers with errors (logged once until it works again)",
+                    why, options.interval().toMillis(), options.backoffMax().toMillis());
         } else {
             LOG.debug("usage shipping still fails: {}", why);
         }

@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.utils.ZKPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +27,13 @@ public final class ZkMeteringEndpoints implements MeteringEndpoints {
     private final CuratorCache cache;
     private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
     private ZkMeteringEndpoints(CuratorCache cache) {
         this.cache = cache;
+        cache.listenable().addListener(CuratorCacheListener.builder()
+                .forCreatesAndChanges((before, now) -> listeners.forEach(Runnable::run))
+                .build());
     }
 
     /** Starts watching with an already started client. */
@@ -61,6 +68,11 @@ public final class ZkMeteringEndpoints implements MeteringEndpoints {
             }
             return java.util.Optional.empty();
         }
+    }
+
+    @Override
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
     }
 
     @Override

@@ -48,15 +48,20 @@ final class FakeMetering implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newSingleThreadExecutor();
 
-    private FakeMetering() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    private FakeMetering(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.createContext("/v1/usage", this::ingest);
         server.setExecutor(executor);
         server.start();
     }
 
     static FakeMetering start() throws IOException {
-        return new FakeMetering();
+        return new FakeMetering(0);
+    }
+
+    /** On a given port: metering coming back where it was. */
+    static FakeMetering startOn(int port) throws IOException {
+        return new FakeMetering(port);
     }
 
     URI base() {

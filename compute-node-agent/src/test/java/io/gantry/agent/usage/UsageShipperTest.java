@@ -276,6 +276,71 @@ class UsageShipperTest {
         assertThat(second.stored.keySet()).isEqualTo(keys(later));
     }
 
+    @Test
+    void usageFlowsWithinTwoSecondsOfMeteringsReturnHoweverLongTheOutage() throws Exception {
+        FakeMetering before = FakeMetering.start();
+        URI base = before.base();
+        List<UsageEntry> all = new ArrayList<>();
+        SyntheticZones zones = new SyntheticZones(2);
+        UsageJournal journal = journalWith(zones, 3, all);
+        // the defaults' timing: ship every second, back-off 1 s doubling to 30 s
+        UsageShipper shipper = new UsageShipper("n1", journal, MeteringEndpoints.fixed(List.of(base)),
+                new UsageShipper.Options(100, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30),
+                        Duration.ofSeconds(2), Duration.ofSeconds(5)), ended::add);
+        closeLater(shipper);
+        shipper.start();
+        await().atMost(WAIT).until(() -> journal.backlog() == 0);
+
+        before.close(); // nothing listens there now: connections are refused
+        long outageEnds = System.nanoTime() + Duration.ofSeconds(12).toNanos();
+        while (System.nanoTime() < outageEnds) { // long enough for a doubling back-off to wait 8 s and more
+            journal.append(zones.tick());
+            Thread.sleep(500);
+        }
+        assertThat(journal.backlog()).isPositive();
+        assertThat(shipper.shipFailures()).as("an unreachable metering is tried every second, not with a growing back-off")
+                .isGreaterThanOrEqualTo(8);
+
+        FakeMetering back = closeLater(FakeMetering.startOn(base.getPort()));
+        long t0 = System.nanoTime();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> journal.backlog() == 0);
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        System.out.println("usage shipped " + took.toMillis() + " ms after metering came back");
+        assertThat(took).isLessThan(Duration.ofSeconds(2));
+        assertThat(back.stored).isNotEmpty();
+    }
+
+    @Test
+    void aMeteringThatRegistersInDiscoveryEndsABackOffAtOnce() throws Exception {
+        EmbeddedZk zk = closeLater(EmbeddedZk.start(tmp.resolve("zk")));
+        CuratorFramework registrar = closeLater(zk.newClient());
+        CuratorFramework agent = closeLater(zk.newClient());
+        FakeMetering broken = closeLater(FakeMetering.start());
+        broken.broken = true;
+        FakeMetering good = closeLater(FakeMetering.start());
+        ZkMeteringEndpoints endpoints = closeLater(ZkMeteringEndpoints.start(agent));
+        registrar.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
+                .forPath(ZkPaths.METERING_ENDPOINTS + "/m-1", broken.base().toString().getBytes(StandardCharsets.UTF_8));
+        await().atMost(WAIT).until(() -> endpoints.current().equals(List.of(broken.base())));
+        List<UsageEntry> all = new ArrayList<>();
+        UsageJournal journal = journalWith(new SyntheticZones(2), 3, all);
+        // a metering that answers with errors is backed off from: 5 s, then 10 s
+        UsageShipper shipper = new UsageShipper("n1", journal, endpoints, new UsageShipper.Options(100, Duration.ofSeconds(1),
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(5)), ended::add);
+        closeLater(shipper);
+        shipper.start();
+        await().atMost(WAIT).until(() -> shipper.shipFailures() >= 2);
+
+        long t0 = System.nanoTime();
+        registrar.create().withMode(CreateMode.EPHEMERAL)
+                .forPath(ZkPaths.METERING_ENDPOINTS + "/m-2", good.base().toString().getBytes(StandardCharsets.UTF_8));
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> journal.backlog() == 0);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("no waiting out the back-off once a new instance registers")
+                .isLessThan(Duration.ofSeconds(2));
+        assertThat(good.stored.keySet()).isEqualTo(keys(all));
+        assertThat(shipper.shipFailures()).isEqualTo(2);
+    }
+
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

@@ -8,6 +8,7 @@ import io.gantry.agent.ZoneRun;
 import io.gantry.agent.cgroup.CgroupStats;
 import io.gantry.agent.cgroup.Cgroups;
 import io.gantry.agent.host.DurableFiles;
+import io.gantry.agent.host.HostLimits;
 import io.gantry.agent.image.ImageStore;
 import io.gantry.agent.net.NodeNetwork;
 import io.gantry.agent.net.TenantAddressing;
@@ -19,6 +20,7 @@ import io.gantry.common.Zone;
 import io.gantry.common.ZoneAction;
 import io.gantry.common.ZoneSpec;
 import io.gantry.common.ZoneState;
+import io.gantry.common.limits.PackageBounds;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -170,6 +172,7 @@ public final class RuncZoneBackend implements ZoneBackend {
                 }
                 return existing.get();
             }
+            requireFits(spec.pkg(), 0); // before anything is made: a refusal leaves no record, disk or cgroup
             if (Files.exists(layout.dir())) {
                 removeEverything(layout, existing.map(Zone::tenant).orElse(null));
             }
@@ -260,10 +263,11 @@ public final class RuncZoneBackend implements ZoneBackend {
             Package current = zone.pkg();
             Package wanted = current.with(update);
             ZoneLayout layout = store.layout(uuid);
+            if (wanted.diskMiB() < current.diskMiB()) {
+                throw GantryException.invalid("a zone's disk cannot shrink (from " + current.diskMiB() + " MiB to " + wanted.diskMiB() + " MiB)");
+            }
+            requireFits(wanted, current.diskMiB());
             if (wanted.diskMiB() != current.diskMiB()) {
-                if (wanted.diskMiB() < current.diskMiB()) {
-                    throw GantryException.invalid("a zone's disk cannot shrink (from " + current.diskMiB() + " MiB to " + wanted.diskMiB() + " MiB)");
-                }
                 if (zone.state() != ZoneState.STOPPED) {
                     throw GantryException.invalidState("zone " + uuid + " is " + zone.state()
                             + ": its disk grows only while it is stopped (the kernel here cannot grow a mounted ext4)");
@@ -399,6 +403,11 @@ public final class RuncZoneBackend implements ZoneBackend {
                 LOG.warn("cannot remove {}: {}", config.runcRoot(), e.getMessage());
             }
         }
+    }
+
+    /** Refuses (InvalidArgument, one line) a package this host cannot give, as it is now; {@code diskHeldMiB} is the zone's current disk. */
+    private void requireFits(Package pkg, long diskHeldMiB) {
+        PackageBounds.require(pkg, diskHeldMiB, HostLimits.read(config.stateDir(), config.overprovision()));
     }
 
     private Zone save(Zone zone) {

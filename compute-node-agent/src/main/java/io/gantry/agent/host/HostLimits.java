@@ -49,10 +49,11 @@ public final class HostLimits {
         }
     }
 
+    /** A number in {@code /proc/sys/kernel}. Read by lines: JDK 17's Files.readString reads one byte of a procfs file here. */
     static long kernelNumber(String name) {
         Path file = Path.of("/proc/sys/kernel", name);
         try {
-            return Long.parseLong(Files.readString(file).strip());
+            return Long.parseLong(String.join("", Files.readAllLines(file)).strip());
         } catch (IOException | NumberFormatException e) {
             throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
         }

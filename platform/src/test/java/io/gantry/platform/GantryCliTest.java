@@ -151,4 +151,64 @@ class GantryCliTest {
         assertThat(Cgroups.detect().existing("/gantry-" + node)).isEmpty();
         assertThat(gantry("zone", "get", uuid).exit()).isEqualTo(ExitCodes.NOT_FOUND);
     }
+
+    private List<String> zoneFiles() throws java.io.IOException {
+        Path zones = stateDir.resolve("zones");
+        if (!Files.exists(zones)) {
+            return List.of();
+        }
+        try (var files = Files.walk(zones)) {
+            return files.map(Path::toString).sorted().toList();
+        }
+    }
+
+    private static void assertRefusedInOneLine(Run run, String limit) {
+        assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().strip()).doesNotContain("\n").startsWith("gantry: ").contains(limit).endsWith("[InvalidArgument]");
+    }
+
+    @Test
+    void sizesBeyondTheTypeOrThisNodeAreRefusedWithExitTwoAndLeaveNothingBehind() throws Exception {
+        String zonesBefore = gantry("zone", "list", "--json").out();
+        List<String> filesBefore = zoneFiles();
+        List<Path> cgroupsBefore = Cgroups.detect().existing("/gantry-" + node);
+        String[] create = {"zone", "create", "--image", "busybox", "--tenant", "acme"};
+
+        assertRefusedInOneLine(gantry(concat(create, "--memory", "9999999999999")),
+                "'9999999999999' is more than the largest size, 8796093022207 MiB");
+        assertRefusedInOneLine(gantry(concat(create, "--memory", "99999999")), "memory 99999999 MiB exceeds this node's memory (");
+        assertRefusedInOneLine(gantry(concat(create, "--disk", "100000")), "disk 102400000 MiB exceeds this node's free disk (");
+        assertRefusedInOneLine(gantry(concat(create, "--lwps", "99999999")), "lwps must be at most 4194304, got 99999999");
+        int cpus = Runtime.getRuntime().availableProcessors();
+        assertRefusedInOneLine(gantry(concat(create, "--cpu-cap", Integer.toString(cpus * 100 + 1))),
+                "cpu_cap " + (cpus * 100 + 1) + " exceeds this node's " + cpus + " CPUs");
+        assertRefusedInOneLine(gantry(concat(create, "--memory", "64", "--overprovision-memory", "0")),
+                "overprovision ratios must be above 0");
+
+        assertThat(gantry("zone", "list", "--json").out()).isEqualTo(zonesBefore);
+        assertThat(zoneFiles()).isEqualTo(filesBefore);
+        assertThat(Cgroups.detect().existing("/gantry-" + node)).isEqualTo(cgroupsBefore);
+    }
+
+    @Test
+    void anUpdateBeyondThisNodeIsRefusedAndTheZoneKeepsItsCaps() {
+        String uuid = gantry("zone", "create", "--image", "busybox", "--tenant", "acme", "--memory", "32", "--disk", "32M").out().strip();
+        try {
+            assertRefusedInOneLine(gantry("zone", "update", uuid, "--memory", "99999999"), "memory 99999999 MiB exceeds this node's memory (");
+            assertRefusedInOneLine(gantry("zone", "update", uuid, "--lwps", "99999999"), "lwps must be at most 4194304");
+            JsonNode zone = Json.read(gantry("zone", "get", uuid).out(), JsonNode.class);
+            assertThat(zone.path("max_physical_memory").asInt()).isEqualTo(32);
+            assertThat(zone.path("state").asText()).isEqualTo("running");
+            assertThat(Json.read(gantry("zone", "stats", uuid).out(), JsonNode.class).path("memoryLimitBytes").asLong()).isEqualTo(32L << 20);
+        } finally {
+            assertThat(gantry("zone", "delete", uuid).exit()).isZero();
+        }
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
 }

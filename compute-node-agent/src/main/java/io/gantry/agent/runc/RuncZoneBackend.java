@@ -129,7 +129,22 @@ public final class RuncZoneBackend implements ZoneBackend {
             Set<String> known = new HashSet<>();
             for (UUID uuid : store.zoneDirs()) {
                 ZoneLayout layout = store.layout(uuid);
-                Optional<Zone> recorded = store.find(uuid);
+                Optional<Zone> recorded;
+                try {
+                    recorded = store.find(uuid);
+                } catch (GantryException unreadable) {
+                    // e.g. a failed zone recorded before sizes were checked, with a package out of its range
+                    Runc.State container = containers.get(layout.containerId());
+                    if (container != null && container.running()) {
+                        LOG.warn("zone {} runs but its record cannot be read ({}): leaving it alone", uuid, unreadable.getMessage());
+                        known.add(layout.containerId());
+                        continue;
+                    }
+                    LOG.warn("zone {} does not run and its record cannot be read ({}): removing it", uuid, unreadable.getMessage());
+                    removeEverything(layout, null);
+                    cleaned.add(uuid);
+                    continue;
+                }
                 if (Files.exists(layout.guard()) || recorded.isEmpty()) {
                     LOG.warn("zone {} was left half-made (the agent stopped during its creation): removing it", uuid);
                     removeEverything(layout, recorded.map(Zone::tenant).orElse(null));

@@ -84,4 +84,22 @@ class ZoneBoundsTest extends RealZonesTest {
         assertThat(backend.counters(zone.uuid()).memoryLimitBytes()).isEqualTo(64L << 20);
         backend.delete(zone.uuid());
     }
+
+    @Test
+    void aFailedRecordLeftWithAnOverflowingPackageIsRemovedAtRecovery() throws IOException {
+        // what a create with --memory 9999999999999 left before sizes were checked
+        UUID uuid = UUID.randomUUID();
+        Zone failed = Zone.provisioning(new ZoneSpec(uuid, "old", "acme", imageId, Package.custom(64, 100, 64, 64)), "10.200.0.9", Instant.now())
+                .failed("runc update: invalid memory.memsw.limit_in_bytes", Instant.now());
+        String json = io.gantry.common.Json.writePretty(failed).replaceAll("(\"(memoryMiB|swapMiB)\"\\s*:\\s*)64", "$19999999999999");
+        assertThat(json).contains("9999999999999");
+        Files.createDirectories(backend.layout(uuid).dir());
+        Files.writeString(backend.layout(uuid).record(), json);
+        assertThat(backend.list()).as("an unreadable record does not break the list").extracting(Zone::uuid).doesNotContain(uuid);
+
+        RuncZoneBackend.Recovery recovery = backend.recover();
+
+        assertThat(recovery.cleanedUp()).contains(uuid);
+        assertThat(traces(uuid)).isEmpty();
+    }
 }

@@ -26,17 +26,34 @@ final class Sizes {
     static long toMiB(String text, String defaultUnit) {
         Matcher m = text == null ? null : SIZE.matcher(text.strip());
         if (m == null || !m.matches()) {
-            throw GantryException.invalid("'" + text + "' is not a size (examples: 2, 512M, 1.5G)");
+            throw GantryException.invalid(quoted(text) + " is not a size (examples: 2, 512M, 1.5G)");
         }
         String unit = m.group(2) == null ? defaultUnit : m.group(2);
         BigDecimal mib = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(miBPer(unit))).setScale(0, RoundingMode.HALF_UP);
         if (mib.signum() <= 0) {
-            throw GantryException.invalid("'" + text + "' is not a size: it must be at least 1 MiB");
+            throw GantryException.invalid(quoted(text) + " is not a size: it must be at least 1 MiB");
         }
         if (mib.compareTo(MAX) > 0) {
-            throw GantryException.invalid("'" + text + "' is more than the largest size, " + Package.MAX_SIZE_MiB + " MiB (8 EiB)");
+            throw GantryException.invalid(quoted(text) + " is more than the largest size, " + Package.MAX_SIZE_MiB + " MiB (8 EiB)");
         }
         return mib.longValueExact();
+    }
+
+    /** The operator's text for a one-line message: control characters escaped, at most 40 characters. */
+    static String quoted(String text) {
+        if (text == null) {
+            return "nothing";
+        }
+        StringBuilder q = new StringBuilder("'");
+        text.codePoints().limit(40).forEach(c -> {
+            if (Character.isISOControl(c) || Character.getType(c) == Character.LINE_SEPARATOR
+                    || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
+                q.append(String.format("\\u%04x", c));
+            } else {
+                q.appendCodePoint(c);
+            }
+        });
+        return q.append(text.codePointCount(0, text.length()) > 40 ? "…'" : "'").toString();
     }
 
     private static long miBPer(String unit) {

@@ -29,13 +29,19 @@ class SizesPropertyTest {
         if (thrown != null) {
             assertThat(thrown).as("'%s'", text).isInstanceOf(GantryException.class);
             assertThat(((GantryException) thrown).code()).isEqualTo(ErrorCode.InvalidArgument);
-            assertThat(thrown.getMessage()).as("one line").doesNotContain("\n").isNotBlank();
+            assertThat(thrown.getMessage()).as("one line").doesNotContain("\n", "\r", "\u2028", "\u2029").isNotBlank()
+                    .hasSizeLessThan(320);
         }
     }
 
     @Property(tries = 2000)
     void anyStringIsASizeInRangeOrARefusal(@ForAll @StringLength(max = 60) String text, @ForAll("units") String unit) {
         assertSizeOrRefusal(text, unit);
+    }
+
+    @Property(tries = 2000)
+    void stringsWithLineBreaksAndControlsStillGiveOneLine(@ForAll("withControls") String text) {
+        assertSizeOrRefusal(text, "M");
     }
 
     @Property(tries = 2000)
@@ -86,6 +92,12 @@ class SizesPropertyTest {
         assertThat(e).as("'%s'", text).isNotNull();
         assertThat(e.code()).isEqualTo(ErrorCode.InvalidArgument);
         assertThat(e.getMessage()).contains("is not a size");
+    }
+
+    @Provide
+    Arbitrary<String> withControls() {
+        Arbitrary<String> noise = Arbitraries.strings().withChars("\n\r\t\u0000\u001b\u2028\u2029\u0085 12G.").ofMaxLength(80);
+        return Combinators.combine(noise, Arbitraries.of("", "1", "512M", "\n2G")).as((n, s) -> n + s);
     }
 
     @Provide

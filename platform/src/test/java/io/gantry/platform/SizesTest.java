@@ -49,4 +49,10 @@ class SizesTest {
         assertThatThrownBy(() -> Sizes.toMiB("\u0661\u0662", "M")).hasMessageContaining("is not a size");
         assertThatThrownBy(() -> Sizes.toMiB("NaN", "M")).hasMessageContaining("is not a size");
     }
+
+    @Test
+    void theRefusalQuotesTheTextOnOneLine() {
+        assertThatThrownBy(() -> Sizes.toMiB("1\n2", "M")).hasMessage("'1\\u000a2' is not a size (examples: 2, 512M, 1.5G)");
+        assertThatThrownBy(() -> Sizes.toMiB("9".repeat(100), "M")).hasMessageStartingWith("'" + "9".repeat(40) + "…' is not a size");
+    }
 }

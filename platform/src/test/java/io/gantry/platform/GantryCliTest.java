@@ -177,8 +177,8 @@ class GantryCliTest {
 
         assertRefusedInOneLine(gantry(concat(create, "--memory", "9999999999999")),
                 "'9999999999999' is more than the largest size, 8796093022207 MiB");
-        assertRefusedInOneLine(gantry(concat(create, "--memory", "99999999")), "memory 99999999 MiB exceeds this node's memory (");
-        assertRefusedInOneLine(gantry(concat(create, "--disk", "100000")), "disk 102400000 MiB exceeds this node's free disk (");
+        assertRefusedInOneLine(gantry(concat(create, "--memory", "99999999")), "memory 99999999 MiB (95.4 TiB) exceeds this node's memory (");
+        assertRefusedInOneLine(gantry(concat(create, "--disk", "100000")), "disk 102400000 MiB (97.7 TiB) exceeds this node's free disk (");
         assertRefusedInOneLine(gantry(concat(create, "--lwps", "99999999")), "lwps must be at most 4194304, got 99999999");
         int cpus = Runtime.getRuntime().availableProcessors();
         assertRefusedInOneLine(gantry(concat(create, "--cpu-cap", Integer.toString(cpus * 100 + 1))),
@@ -195,7 +195,7 @@ class GantryCliTest {
     void anUpdateBeyondThisNodeIsRefusedAndTheZoneKeepsItsCaps() {
         String uuid = gantry("zone", "create", "--image", "busybox", "--tenant", "acme", "--memory", "32", "--disk", "32M").out().strip();
         try {
-            assertRefusedInOneLine(gantry("zone", "update", uuid, "--memory", "99999999"), "memory 99999999 MiB exceeds this node's memory (");
+            assertRefusedInOneLine(gantry("zone", "update", uuid, "--memory", "99999999"), "memory 99999999 MiB (95.4 TiB) exceeds this node's memory (");
             assertRefusedInOneLine(gantry("zone", "update", uuid, "--lwps", "99999999"), "lwps must be at most 4194304");
             JsonNode zone = Json.read(gantry("zone", "get", uuid).out(), JsonNode.class);
             assertThat(zone.path("max_physical_memory").asInt()).isEqualTo(32);

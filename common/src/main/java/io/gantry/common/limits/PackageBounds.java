@@ -7,8 +7,9 @@ import java.util.Optional;
 
 /**
  * Whether a zone of a package fits one node: its memory, swap and disk within what the node has
- * times its overprovision ratios, its CPU cap and vCPUs within the node's CPUs (Triton's rule: a
- * cap is percent of one CPU, so no more than 100 per CPU), its lwps within the kernel's
+ * times its overprovision ratios, its CPU cap and vCPUs within the node's CPUs (Triton's rule, DAPI's
+ * hard-filter-min-cpu: a cap is percent of one CPU and may not exceed the server's 100 per CPU; Gantry
+ * has no CPU overprovision ratio), its lwps within the kernel's
  * {@code pid_max} and {@code threads-max}. The type's own range (and the smallest sizes runc and
  * mkfs.ext4 accept) is checked when the {@link Package} is made.
  *
@@ -30,17 +31,17 @@ public final class PackageBounds {
     public static Optional<String> check(Package pkg, long diskHeldMiB, NodeLimits node) {
         OverprovisionRatios r = node.ratios();
         if (pkg.memoryMiB() > node.usableMemoryMiB()) {
-            return Optional.of("memory " + pkg.memoryMiB() + " MiB exceeds this node's memory ("
+            return Optional.of("memory " + asked(pkg.memoryMiB()) + " exceeds this node's memory ("
                     + size(node.memoryMiB()) + " × overprovision " + r.memory() + ")");
         }
         if (pkg.swapMiB() > node.usableSwapMiB()) {
-            return Optional.of("swap " + pkg.swapMiB() + " MiB exceeds this node's memory plus swap space ("
+            return Optional.of("swap " + asked(pkg.swapMiB()) + " exceeds this node's memory plus swap space ("
                     + size(node.memoryMiB()) + " + " + size(node.swapSpaceMiB()) + " × overprovision " + r.memory() + ")");
         }
         long growth = pkg.diskMiB() - Math.min(Math.max(diskHeldMiB, 0), pkg.diskMiB());
         if (growth > node.usableDiskMiB()) {
             String held = diskHeldMiB > 0 ? " on top of the " + size(diskHeldMiB) + " the zone holds" : "";
-            return Optional.of("disk " + pkg.diskMiB() + " MiB exceeds this node's free disk (" + size(node.freeDiskMiB())
+            return Optional.of("disk " + asked(pkg.diskMiB()) + " exceeds this node's free disk (" + size(node.freeDiskMiB())
                     + " × overprovision " + r.disk() + held + ")");
         }
         long maxCap = Math.multiplyExact((long) node.cpus(), 100L);
@@ -64,6 +65,11 @@ public final class PackageBounds {
         check(pkg, diskHeldMiB, node).ifPresent(why -> {
             throw GantryException.invalid(why);
         });
+    }
+
+    /** The figure as given, in MiB, and for people too when it is 1 GiB or more: "102400000 MiB (97.7 TiB)". */
+    static String asked(long mib) {
+        return mib < 1024 ? mib + " MiB" : mib + " MiB (" + size(mib) + ")";
     }
 
     /** A size for people: MiB below 1 GiB, else GiB or TiB with one decimal. */

@@ -25,7 +25,7 @@ class PackageBoundsTest {
     @Test
     void memoryBeyondThePhysicalMemoryIsRefusedWithTheFigures() {
         assertThat(PackageBounds.check(pkg(99_999_999, 99_999_999, 0, 0, 512, 1024), NODE))
-                .contains("memory 99999999 MiB exceeds this node's memory (23.4 GiB × overprovision 1.0)");
+                .contains("memory 99999999 MiB (95.4 TiB) exceeds this node's memory (23.4 GiB × overprovision 1.0)");
         assertThat(PackageBounds.check(pkg(23_963, 23_963, 0, 0, 512, 1024), NODE)).as("one MiB over").isPresent();
     }
 
@@ -34,21 +34,21 @@ class PackageBoundsTest {
         NodeLimits generous = new NodeLimits(1000, 0, 1000, 2, 32768, 32768, new OverprovisionRatios(1.5, 2.0));
         assertThat(PackageBounds.check(pkg(1500, 1500, 0, 0, 64, 2000), generous)).isEmpty();
         assertThat(PackageBounds.check(pkg(1501, 1501, 0, 0, 64, 64), generous)).get().asString()
-                .startsWith("memory 1501 MiB exceeds").contains("overprovision 1.5");
+                .startsWith("memory 1501 MiB (1.5 GiB) exceeds").contains("overprovision 1.5");
         assertThat(PackageBounds.check(pkg(64, 64, 0, 0, 64, 2001), generous)).get().asString()
-                .startsWith("disk 2001 MiB exceeds this node's free disk (1000 MiB × overprovision 2.0)");
+                .startsWith("disk 2001 MiB (2.0 GiB) exceeds this node's free disk (1000 MiB × overprovision 2.0)");
     }
 
     @Test
     void swapMayReachMemoryPlusSwapSpace() {
         assertThat(PackageBounds.check(pkg(256, 23_962 + 1024 + 1, 0, 0, 64, 64), NODE)).get().asString()
-                .startsWith("swap 24987 MiB exceeds this node's memory plus swap space (23.4 GiB + 1.0 GiB");
+                .startsWith("swap 24987 MiB (24.4 GiB) exceeds this node's memory plus swap space (23.4 GiB + 1.0 GiB");
     }
 
     @Test
     void diskBeyondTheFreeSpaceIsRefused() {
         assertThat(PackageBounds.check(pkg(256, 256, 0, 0, 64, 2_097_152), NODE))
-                .contains("disk 2097152 MiB exceeds this node's free disk (80.0 GiB × overprovision 1.0)");
+                .contains("disk 2097152 MiB (2.0 TiB) exceeds this node's free disk (80.0 GiB × overprovision 1.0)");
     }
 
     @Test

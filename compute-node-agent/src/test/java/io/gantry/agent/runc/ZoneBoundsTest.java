@@ -48,7 +48,7 @@ class ZoneBoundsTest extends RealZonesTest {
                 .execute(new NodeTask(UUID.randomUUID(), TaskKind.CREATE, machine, spec, null, 0, Instant.now()));
 
         assertThat(result.ok()).isFalse();
-        assertThat(result.error()).startsWith("memory " + tooMuch + " MiB exceeds this node's memory (")
+        assertThat(result.error()).startsWith("memory " + tooMuch + " MiB (").contains(") exceeds this node's memory (")
                 .endsWith("× overprovision 1.0)").doesNotContain("\n");
         assertThat(result.state()).as("no zone, so no state").isNull();
         assertThat(backend.find(machine)).isEmpty();
@@ -62,7 +62,7 @@ class ZoneBoundsTest extends RealZonesTest {
         UUID disk = UUID.randomUUID();
         assertThatThrownBy(() -> backend.create(new ZoneSpec(disk, null, "acme", imageId, Package.custom(64, 100, 64, free + 1024))))
                 .isInstanceOfSatisfying(GantryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.InvalidArgument))
-                .hasMessageStartingWith("disk " + (free + 1024) + " MiB exceeds this node's free disk (");
+                .hasMessageStartingWith("disk " + (free + 1024) + " MiB (").hasMessageContaining(") exceeds this node's free disk (");
         assertThat(traces(disk)).isEmpty();
 
         int cpus = Runtime.getRuntime().availableProcessors();
@@ -73,11 +73,20 @@ class ZoneBoundsTest extends RealZonesTest {
     }
 
     @Test
+    void theSmallestPackageRunsSoTheMinimumsAreSizesRuncAndMkfsAccept() {
+        Zone zone = create("acme", "tiny", new Package("tiny", Package.MIN_MEMORY_MiB, Package.MIN_MEMORY_MiB, 0, 0, Package.MIN_LWPS,
+                Package.MIN_DISK_MiB));
+        assertThat(sh(zone, "echo ok").stdout().strip()).isEqualTo("ok");
+        backend.delete(zone.uuid());
+        assertThat(traces(zone.uuid())).isEmpty();
+    }
+
+    @Test
     void aResizeBeyondTheHostIsRefusedAndTheZoneKeepsItsCaps() {
         Zone zone = create("acme", "bounds1");
         long tooMuch = HostLimits.meminfoMiB("MemTotal") + 1;
         assertThatThrownBy(() -> backend.update(zone.uuid(), ResourceUpdate.memory(tooMuch)))
-                .hasMessageStartingWith("memory " + tooMuch + " MiB exceeds this node's memory");
+                .hasMessageStartingWith("memory " + tooMuch + " MiB (").hasMessageContaining("exceeds this node's memory");
         Zone after = backend.get(zone.uuid());
         assertThat(after.state()).isEqualTo(ZoneState.RUNNING);
         assertThat(after.pkg()).isEqualTo(zone.pkg());

@@ -183,6 +183,10 @@ class GantryCliTest {
         int cpus = Runtime.getRuntime().availableProcessors();
         assertRefusedInOneLine(gantry(concat(create, "--cpu-cap", Integer.toString(cpus * 100 + 1))),
                 "cpu_cap " + (cpus * 100 + 1) + " exceeds this node's " + cpus + " CPUs");
+        assertRefusedInOneLine(gantry(concat(create, "--cpu-cap", "-5")), "cpu_cap must not be negative, got -5");
+        Run notAnInt = gantry(concat(create, "--lwps", "99999999999"));
+        assertThat(notAnInt.exit()).as("beyond a 32-bit count: option parsing refuses it").isEqualTo(ExitCodes.USAGE);
+        assertThat(notAnInt.err()).contains("99999999999").doesNotContain("Exception");
         assertRefusedInOneLine(gantry(concat(create, "--memory", "64", "--overprovision-memory", "0")),
                 "overprovision ratios must be above 0");
 

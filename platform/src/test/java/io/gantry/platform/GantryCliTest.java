@@ -210,6 +210,23 @@ class GantryCliTest {
         }
     }
 
+    @Test
+    void theOverprovisionRatioLetsAZoneHaveMoreMemoryThanTheNode() {
+        long overHost = io.gantry.agent.host.HostLimits.meminfoMiB("MemTotal") + 1024;
+        String[] create = {"zone", "create", "--image", "busybox", "--tenant", "acme", "--disk", "32M", "--memory", Long.toString(overHost)};
+        assertRefusedInOneLine(gantry(create), "× overprovision 1.0)");
+        Run generous = gantry(concat(create, "--overprovision-memory", "2"));
+        assertThat(generous.exit()).as(generous.err()).isZero();
+        String uuid = generous.out().strip();
+        try {
+            assertThat(Json.read(gantry("zone", "get", uuid).out(), JsonNode.class).path("max_physical_memory").asLong()).isEqualTo(overHost);
+            assertThat(Json.read(gantry("zone", "stats", uuid).out(), JsonNode.class).path("memoryLimitBytes").asLong())
+                    .isEqualTo(overHost << 20);
+        } finally {
+            assertThat(gantry("zone", "delete", uuid).exit()).isZero();
+        }
+    }
+
     private static String[] concat(String[] first, String... more) {
         List<String> all = new ArrayList<>(List.of(first));
         all.addAll(List.of(more));

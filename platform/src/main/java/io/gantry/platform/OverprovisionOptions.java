@@ -1,6 +1,9 @@
 package io.gantry.platform;
 
 import io.gantry.common.limits.OverprovisionRatios;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,5 +22,21 @@ final class OverprovisionOptions {
 
     OverprovisionRatios ratios() {
         return new OverprovisionRatios(memory, disk);
+    }
+
+    /**
+     * The {@code GANTRY_CONFIG} file's values for these options only: for operator commands such as
+     * {@code zone create}, whose other options (sizes, alias…) must not be set by a role's file.
+     */
+    static final class FromConfigFile implements CommandLine.IDefaultValueProvider {
+        private final ConfigFile file = new ConfigFile();
+
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            if (arg instanceof OptionSpec option && option.longestName().startsWith("--overprovision-")) {
+                return file.defaultValue(arg);
+            }
+            return arg.defaultValue();
+        }
     }
 }

@@ -62,7 +62,7 @@ final class ZoneCommand {
         }
     }
 
-    @Command(name = "create", defaultValueProvider = ConfigFile.class,
+    @Command(name = "create", defaultValueProvider = OverprovisionOptions.FromConfigFile.class,
             description = "Create and start a zone; prints its UUID. Sizes beyond this node's memory, disk, CPUs or kernel limits are refused.")
     static final class Create implements Callable<Integer> {
         @ParentCommand
@@ -204,7 +204,7 @@ final class ZoneCommand {
         }
     }
 
-    @Command(name = "update", defaultValueProvider = ConfigFile.class,
+    @Command(name = "update", defaultValueProvider = OverprovisionOptions.FromConfigFile.class,
             description = "Change a zone's caps: memory, CPU and lwps live; disk grows only while stopped. Checked as 'create' is.")
     static final class Update extends OnZone {
         @Option(names = "--memory", description = "Memory cap, MiB.")

@@ -227,6 +227,29 @@ class GantryCliTest {
         }
     }
 
+    @Test
+    void zoneCreateTakesTheOverprovisionRatioButNoOtherOptionFromTheConfigFile() throws Exception {
+        long overHost = io.gantry.agent.host.HostLimits.meminfoMiB("MemTotal") + 1024;
+        Path config = stateDir.resolve("gantry.properties");
+        Files.writeString(config, "overprovision-memory=2\nmemory=99999999\nalias=from-the-file\n");
+        Path log = stateDir.resolve("create.log");
+        String uuid = "6f1c3d2e-0000-4000-8000-0000000c0f1e";
+        try (ChildRoles child = new ChildRoles()) {
+            Process create = child.start(log, java.util.Map.of("GANTRY_CONFIG", config.toString()), "--node", node, "--state-dir",
+                    stateDir.toString(), "zone", "create", "--image", "busybox", "--tenant", "acme", "--uuid", uuid, "--disk", "32M",
+                    "--memory", Long.toString(overHost));
+            assertThat(create.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(create.exitValue()).as(Files.readString(log)).isZero();
+        }
+        try {
+            JsonNode zone = Json.read(gantry("zone", "get", uuid).out(), JsonNode.class);
+            assertThat(zone.path("max_physical_memory").asLong()).as("allowed by the file's ratio").isEqualTo(overHost);
+            assertThat(zone.path("alias").asText()).as("the file sets no other option").isNotEqualTo("from-the-file");
+        } finally {
+            assertThat(gantry("zone", "delete", uuid).exit()).isZero();
+        }
+    }
+
     private static String[] concat(String[] first, String... more) {
         List<String> all = new ArrayList<>(List.of(first));
         all.addAll(List.of(more));

@@ -2,6 +2,7 @@ package io.gantry.cloudapi;
 
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.DatabaseConfig;
+import io.gantry.common.Package;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -27,7 +28,9 @@ public final class Seed implements AutoCloseable {
         }
     }
 
+    /** Refuses (InvalidArgument) sizes out of their range, as {@link Package} states them, before anything is written. */
     public UUID pkg(String name, long memoryMiB, long diskMiB, int vcpus, int cpuCap, int lwps, String description, boolean isDefault) {
+        new Package(name, memoryMiB, memoryMiB, vcpus, cpuCap, lwps, diskMiB);
         return upsert("select id from packages where name = ?", name,
                 "insert into packages (id, name, memory, swap, disk, vcpus, cpu_cap, lwps, version, pkg_group, description, is_default)"
                         + " values (?, ?, ?, ?, ?, ?, ?, ?, '1.0.0', 'gantry', ?, ?)",

@@ -348,4 +348,41 @@ class CloudApiTest {
         var key = client.get("/my/keys").list().get(0);
         return ((Map<?, ?>) key).get("fingerprint").toString();
     }
+
+    @Test
+    void packagesOutOfTheirSizesRangeAreRefusedWhenDefinedAndWhenUsed() throws Exception {
+        try (Seed seed = new Seed(platform.db)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> seed.pkg("overflowing", 9_999_999_999_999L, 1024, 1, 100, 256, "bad", false))
+                    .isInstanceOfSatisfying(io.gantry.common.GantryException.class,
+                            e -> assertThat(e.code()).isEqualTo(io.gantry.common.ErrorCode.InvalidArgument))
+                    .hasMessage("memory must be at most 8796093022207 MiB, got 9999999999999 MiB");
+        }
+        UUID handmade = UUID.randomUUID();
+        try (var c = java.sql.DriverManager.getConnection(platform.db.jdbcUrl(), platform.db.user(), platform.db.password())) {
+            try (var count = c.prepareStatement("select count(*) from packages where name = 'overflowing'"); var rs = count.executeQuery()) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("a refused package is not written").isZero();
+            }
+            try (var insert = c.prepareStatement("insert into packages (id, name, memory, swap, disk, vcpus, cpu_cap, lwps, version,"
+                    + " pkg_group, description, is_default) values (?, ?, 64, 64, 1024, 0, 0, 99999999, '1.0.0', 'gantry', 'by hand', false)")) {
+                insert.setObject(1, handmade);
+                insert.setString(2, "handmade-" + handmade);
+                insert.executeUpdate();
+            }
+            try {
+                var client = platform.account("overreacher");
+                var r = client.post("/my/machines", create("huge", handmade));
+                assertThat(r.status()).isEqualTo(409);
+                assertThat(r.json().get("code")).isEqualTo("InvalidArgument");
+                assertThat(r.json().get("message")).isEqualTo("lwps must be at most 4194304, got 99999999");
+                assertThat(client.get("/my/machines").list()).as("nothing booked").isEmpty();
+            } finally {
+                try (var delete = c.prepareStatement("delete from packages where id = ?")) {
+                    delete.setObject(1, handmade);
+                    delete.executeUpdate();
+                }
+            }
+        }
+    }
 }

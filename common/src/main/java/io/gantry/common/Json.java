@@ -42,6 +42,11 @@ public final class Json {
         try {
             return MAPPER.readValue(text, type);
         } catch (JsonProcessingException e) {
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof GantryException refused) {
+                    throw refused; // a record's own check (e.g. a Package out of range) says it best
+                }
+            }
             throw GantryException.invalid("malformed " + type.getSimpleName() + " JSON: " + e.getOriginalMessage());
         }
     }

@@ -5,12 +5,23 @@ package io.gantry.common;
  * one CPU (100 = one whole CPU, 0 = no cap); {@code lwps} caps processes and threads together.
  *
  * <p>Triton's rule holds: swap is memory plus swap space, so it is never below memory.
+ *
+ * <p>Every field is checked against its type's range here, so that each conversion below (MiB to
+ * bytes, percent to CFS quota) is exact; what one node can hold is {@link io.gantry.common.limits.PackageBounds}'s job.
  */
 public record Package(String name, long memoryMiB, long swapMiB, int vcpus, int cpuCap, int lwps, long diskMiB) {
 
+    public static final long MiB = 1024 * 1024;
     public static final long MIN_MEMORY_MiB = 16;
     public static final long MIN_DISK_MiB = 32;
     public static final int MIN_LWPS = 8;
+    /** The largest size whose byte count still fits a signed 64-bit number (cgroup files and file lengths are). */
+    public static final long MAX_SIZE_MiB = Long.MAX_VALUE / MiB;
+    /** The kernel's PID_MAX_LIMIT: pids.max and pid_max go no higher. */
+    public static final int MAX_LWPS = 4_194_304;
+    /** 10,000 CPUs; well under the kernel's largest CFS quota (2^44 ns per period, about 17.5 million percent). */
+    public static final int MAX_CPU_CAP = 1_000_000;
+    public static final int MAX_VCPUS = MAX_CPU_CAP / 100;
 
     public Package {
         if (name == null || name.isBlank()) {
@@ -19,23 +30,35 @@ public record Package(String name, long memoryMiB, long swapMiB, int vcpus, int 
         if (memoryMiB < MIN_MEMORY_MiB) {
             throw GantryException.invalid("memory must be at least " + MIN_MEMORY_MiB + " MiB, got " + memoryMiB);
         }
+        atMost("memory", memoryMiB, MAX_SIZE_MiB, " MiB");
         if (swapMiB == 0) {
             swapMiB = memoryMiB;
         }
         if (swapMiB < memoryMiB) {
             throw GantryException.invalid("swap (" + swapMiB + " MiB) must be at least memory (" + memoryMiB + " MiB)");
         }
+        atMost("swap", swapMiB, MAX_SIZE_MiB, " MiB");
         if (vcpus < 0) {
             throw GantryException.invalid("vcpus must not be negative, got " + vcpus);
         }
+        atMost("vcpus", vcpus, MAX_VCPUS, "");
         if (cpuCap < 0) {
             throw GantryException.invalid("cpu_cap must not be negative, got " + cpuCap);
         }
+        atMost("cpu_cap", cpuCap, MAX_CPU_CAP, "");
         if (lwps < MIN_LWPS) {
             throw GantryException.invalid("lwps must be at least " + MIN_LWPS + ", got " + lwps);
         }
+        atMost("lwps", lwps, MAX_LWPS, "");
         if (diskMiB < MIN_DISK_MiB) {
             throw GantryException.invalid("disk must be at least " + MIN_DISK_MiB + " MiB, got " + diskMiB);
+        }
+        atMost("disk", diskMiB, MAX_SIZE_MiB, " MiB");
+    }
+
+    private static void atMost(String field, long value, long max, String unit) {
+        if (value > max) {
+            throw GantryException.invalid(field + " must be at most " + max + unit + ", got " + value + unit);
         }
     }
 
@@ -47,10 +70,10 @@ public record Package(String name, long memoryMiB, long swapMiB, int vcpus, int 
     /** CFS quota in microseconds per {@link #CPU_PERIOD_MICROS}, or -1 for no cap. */
     public long cpuQuotaMicros() {
         if (cpuCap > 0) {
-            return cpuCap * CPU_PERIOD_MICROS / 100;
+            return Math.multiplyExact(cpuCap, CPU_PERIOD_MICROS) / 100;
         }
         if (vcpus > 0) {
-            return vcpus * CPU_PERIOD_MICROS;
+            return Math.multiplyExact(vcpus, CPU_PERIOD_MICROS);
         }
         return -1;
     }
@@ -58,11 +81,15 @@ public record Package(String name, long memoryMiB, long swapMiB, int vcpus, int 
     public static final long CPU_PERIOD_MICROS = 100_000;
 
     public long memoryBytes() {
-        return memoryMiB * 1024 * 1024;
+        return Math.multiplyExact(memoryMiB, MiB);
     }
 
     public long swapBytes() {
-        return swapMiB * 1024 * 1024;
+        return Math.multiplyExact(swapMiB, MiB);
+    }
+
+    public long diskBytes() {
+        return Math.multiplyExact(diskMiB, MiB);
     }
 
     /** This package with the given changes applied (its name too, when the update names one); null fields keep their value. */

@@ -64,4 +64,21 @@ class PackageTest {
         ResourceUpdate named = new ResourceUpdate(256L, null, null, null, null, null, "gantry-256M");
         assertThat(Json.read(Json.write(named), ResourceUpdate.class)).isEqualTo(named);
     }
+
+    @Test
+    void valuesBeyondTheTypesRangeAreRefusedSoEveryConversionIsExact() {
+        assertThatThrownBy(() -> Package.custom(9_999_999_999_999L, 0, 32, 64))
+                .hasMessage("memory must be at most 8796093022207 MiB, got 9999999999999 MiB");
+        assertThatThrownBy(() -> new Package("p", 64, Long.MAX_VALUE, 0, 0, 32, 64)).hasMessageStartingWith("swap must be at most");
+        assertThatThrownBy(() -> Package.custom(64, 0, 32, Package.MAX_SIZE_MiB + 1)).hasMessageStartingWith("disk must be at most");
+        assertThatThrownBy(() -> Package.custom(64, 0, 99_999_999, 64)).hasMessage("lwps must be at most 4194304, got 99999999");
+        assertThatThrownBy(() -> Package.custom(64, Integer.MAX_VALUE, 32, 64)).hasMessageStartingWith("cpu_cap must be at most");
+        assertThatThrownBy(() -> new Package("p", 64, 64, Integer.MAX_VALUE, 0, 32, 64)).hasMessageStartingWith("vcpus must be at most");
+        Package biggest = new Package("p", Package.MAX_SIZE_MiB, Package.MAX_SIZE_MiB, 0, Package.MAX_CPU_CAP, Package.MAX_LWPS,
+                Package.MAX_SIZE_MiB);
+        assertThat(biggest.memoryBytes()).isPositive().isEqualTo(Package.MAX_SIZE_MiB << 20);
+        assertThat(biggest.swapBytes()).isEqualTo(biggest.memoryBytes());
+        assertThat(biggest.diskBytes()).isEqualTo(biggest.memoryBytes());
+        assertThat(biggest.cpuQuotaMicros()).isEqualTo(Package.MAX_CPU_CAP * 1000L);
+    }
 }

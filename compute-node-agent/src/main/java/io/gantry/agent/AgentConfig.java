@@ -1,14 +1,19 @@
 package io.gantry.agent;
 
 import io.gantry.common.GantryException;
+import io.gantry.common.limits.OverprovisionRatios;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /**
  * One agent's settings. The node name keys everything the agent makes on the host (its network
  * namespace, cgroup parent and runc state root), so several agents can share a machine.
+ *
+ * <p>{@code overprovision} scales what a zone may be given of this node's memory and disk (see
+ * {@link io.gantry.common.limits.PackageBounds}); it should be the provisioner's ratios, which is why
+ * both read the same {@code overprovision-memory} and {@code overprovision-disk} settings.
  */
-public record AgentConfig(Path stateDir, String node, String runcBinary, Path initBinary) {
+public record AgentConfig(Path stateDir, String node, String runcBinary, Path initBinary, OverprovisionRatios overprovision) {
     public static final String DEFAULT_NODE = "local";
     public static final Path DEFAULT_STATE_ROOT = Path.of("/var/lib/gantry");
     public static final Path DEFAULT_INIT = Path.of("/usr/bin/tini-static");
@@ -28,10 +33,17 @@ public record AgentConfig(Path stateDir, String node, String runcBinary, Path in
         if (initBinary == null) {
             initBinary = DEFAULT_INIT;
         }
+        if (overprovision == null) {
+            overprovision = OverprovisionRatios.NONE;
+        }
     }
 
     public static AgentConfig of(Path stateDir, String node) {
-        return new AgentConfig(stateDir, node, null, null);
+        return new AgentConfig(stateDir, node, null, null, null);
+    }
+
+    public AgentConfig withOverprovision(OverprovisionRatios ratios) {
+        return new AgentConfig(stateDir, node, runcBinary, initBinary, ratios);
     }
 
     public Path imagesDir() {

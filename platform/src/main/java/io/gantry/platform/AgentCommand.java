@@ -52,9 +52,12 @@ final class AgentCommand implements Callable<Integer> {
             description = "Port of GET /metrics for Prometheus (default ${DEFAULT-VALUE}; -1 for none).")
     int metricsPort;
 
+    @picocli.CommandLine.Mixin
+    OverprovisionOptions overprovision;
+
     @Override
     public Integer call() throws Exception {
-        try (RuncZoneBackend backend = Node.open(root)) {
+        try (RuncZoneBackend backend = Node.open(root, overprovision.ratios())) {
             printSummary(backend);
             if (zk == null || zk.isBlank() || once) {
                 return runUntilStopped(backend, Duration.ofSeconds(interval), once);

@@ -8,6 +8,7 @@ import io.gantry.agent.runc.RuncZoneBackend;
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
 import io.gantry.common.Image;
+import io.gantry.common.limits.OverprovisionRatios;
 import java.nio.file.Path;
 
 /** Opens this node's runc backend for a command, after checking that the host can run zones. */
@@ -23,13 +24,22 @@ final class Node {
         return open(root, HostProbe.run());
     }
 
+    /** As {@link #open(GantryCommand)}; zones made or resized are checked against the node times these ratios. */
+    static RuncZoneBackend open(GantryCommand root, OverprovisionRatios ratios) {
+        return open(config(root).withOverprovision(ratios), HostProbe.run());
+    }
+
     /** As {@link #open(GantryCommand)}, with the probe the caller has already run. */
     static RuncZoneBackend open(GantryCommand root, HostProbe.Report probe) {
+        return open(config(root), probe);
+    }
+
+    private static RuncZoneBackend open(AgentConfig config, HostProbe.Report probe) {
         if (!probe.readyForRunc()) {
             throw new GantryException(ErrorCode.ServiceUnavailable, "this host cannot run zones yet: " + probe.advice()
                     + ". Run './gantry probe' for details.");
         }
-        return RuncZoneBackend.open(config(root));
+        return RuncZoneBackend.open(config);
     }
 
     /** Builds the busybox image from the host's busybox-static and imports it, unless it is there already. */

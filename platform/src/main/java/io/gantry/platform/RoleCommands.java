@@ -95,11 +95,8 @@ final class RoleCommands {
         @Option(names = "--strategy", defaultValue = "${env:GANTRY_PLACEMENT:-SPREAD}", description = "PACK or SPREAD (default ${DEFAULT-VALUE}).")
         Strategy strategy;
 
-        @Option(names = "--overprovision-memory", defaultValue = "1.0", description = "Memory overprovision ratio (default ${DEFAULT-VALUE}).")
-        double memoryRatio;
-
-        @Option(names = "--overprovision-disk", defaultValue = "1.0", description = "Disk overprovision ratio (default ${DEFAULT-VALUE}).")
-        double diskRatio;
+        @Mixin
+        OverprovisionOptions overprovision;
 
         @Option(names = "--metrics-host", defaultValue = "${env:GANTRY_METRICS_HOST:-127.0.0.1}",
                 description = "Address of GET /metrics (default ${DEFAULT-VALUE}).")
@@ -118,7 +115,7 @@ final class RoleCommands {
             try (MetricsEndpoint metrics = MetricsEndpoint.start(metricsHost, metricsPort);
                  var client = Coordination.connect(zk);
                  var p = Provisioner.start(client, new ProvisionerConfig(me, db.config().jdbcUrl(), db.user, db.password,
-                         new PlacementPolicy(new Overprovision(memoryRatio, diskRatio), strategy, 0), Duration.ofMillis(500)),
+                         new PlacementPolicy(new Overprovision(overprovision.memory, overprovision.disk), strategy, 0), Duration.ofMillis(500)),
                          metrics.registry())) {
                 System.out.println("provisioner " + p.id() + " joined the election at " + zk);
                 printMetrics(metrics);

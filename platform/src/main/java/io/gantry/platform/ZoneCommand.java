@@ -31,6 +31,11 @@ final class ZoneCommand {
         return Node.open(root);
     }
 
+    /** The node's backend, checking the zones it makes or resizes against the node times {@code overprovision}. */
+    RuncZoneBackend backend(OverprovisionOptions overprovision) {
+        return Node.open(root, overprovision.ratios());
+    }
+
     /** A sub-command that acts on one zone named by its UUID. */
     abstract static class OnZone implements Callable<Integer> {
         @ParentCommand
@@ -45,15 +50,20 @@ final class ZoneCommand {
 
         /** Opens the node, does {@code action} on this zone, closes the node. */
         int onZone(java.util.function.BiConsumer<RuncZoneBackend, UUID> action) {
+            return onZone(parent::backend, action);
+        }
+
+        int onZone(java.util.function.Supplier<RuncZoneBackend> open, java.util.function.BiConsumer<RuncZoneBackend, UUID> action) {
             UUID id = id();
-            try (RuncZoneBackend backend = parent.backend()) {
+            try (RuncZoneBackend backend = open.get()) {
                 action.accept(backend, id);
             }
             return ExitCodes.OK;
         }
     }
 
-    @Command(name = "create", description = "Create and start a zone; prints its UUID.")
+    @Command(name = "create", defaultValueProvider = OverprovisionOptions.FromConfigFile.class,
+            description = "Create and start a zone; prints its UUID. Sizes beyond this node's memory, disk, CPUs or kernel limits are refused.")
     static final class Create implements Callable<Integer> {
         @ParentCommand
         ZoneCommand parent;
@@ -85,13 +95,16 @@ final class ZoneCommand {
         @Option(names = "--uuid", description = "Use this UUID; creating an existing UUID with the same settings returns it.")
         String uuid;
 
+        @Mixin
+        OverprovisionOptions overprovision;
+
         @Override
         public Integer call() {
             long memoryMiB = Sizes.toMiB(memory, "M");
             long swapMiB = swap == null ? memoryMiB : Sizes.toMiB(swap, "M");
             Package pkg = new Package("custom", memoryMiB, swapMiB, 0, cpuCap, lwps, Sizes.toMiB(disk, "G"));
             UUID id = uuid == null ? UUID.randomUUID() : ZoneSpec.parseUuid(uuid);
-            try (RuncZoneBackend backend = parent.backend()) {
+            try (RuncZoneBackend backend = parent.backend(overprovision)) {
                 String imageId = backend.images().resolve(image).id();
                 Zone zone = backend.create(new ZoneSpec(id, alias, tenant, imageId, pkg));
                 if (zone.state() == ZoneState.FAILED) {
@@ -191,7 +204,8 @@ final class ZoneCommand {
         }
     }
 
-    @Command(name = "update", description = "Change a zone's caps: memory, CPU and lwps live; disk grows only while stopped.")
+    @Command(name = "update", defaultValueProvider = OverprovisionOptions.FromConfigFile.class,
+            description = "Change a zone's caps: memory, CPU and lwps live; disk grows only while stopped. Checked as 'create' is.")
     static final class Update extends OnZone {
         @Option(names = "--memory", description = "Memory cap, MiB.")
         String memory;
@@ -208,6 +222,9 @@ final class ZoneCommand {
         @Option(names = "--disk", description = "Disk quota, GiB or with a unit (grow only, zone stopped).")
         String disk;
 
+        @Mixin
+        OverprovisionOptions overprovision;
+
         @Override
         public Integer call() {
             ResourceUpdate update = new ResourceUpdate(
@@ -218,7 +235,8 @@ final class ZoneCommand {
             if (update.isEmpty()) {
                 throw GantryException.invalid("nothing to update: give --memory, --swap, --cpu-cap, --lwps or --disk");
             }
-            return onZone((backend, id) -> System.out.println(Json.writePretty(ZoneView.of(backend.update(id, update)))));
+            return onZone(() -> parent.backend(overprovision),
+                    (backend, id) -> System.out.println(Json.writePretty(ZoneView.of(backend.update(id, update)))));
         }
     }
 

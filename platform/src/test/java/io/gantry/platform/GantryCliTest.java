@@ -151,4 +151,108 @@ class GantryCliTest {
         assertThat(Cgroups.detect().existing("/gantry-" + node)).isEmpty();
         assertThat(gantry("zone", "get", uuid).exit()).isEqualTo(ExitCodes.NOT_FOUND);
     }
+
+    private List<String> zoneFiles() throws java.io.IOException {
+        Path zones = stateDir.resolve("zones");
+        if (!Files.exists(zones)) {
+            return List.of();
+        }
+        try (var files = Files.walk(zones)) {
+            return files.map(Path::toString).sorted().toList();
+        }
+    }
+
+    private static void assertRefusedInOneLine(Run run, String limit) {
+        assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().strip()).doesNotContain("\n").startsWith("gantry: ").contains(limit).endsWith("[InvalidArgument]");
+    }
+
+    @Test
+    void sizesBeyondTheTypeOrThisNodeAreRefusedWithExitTwoAndLeaveNothingBehind() throws Exception {
+        String zonesBefore = gantry("zone", "list", "--json").out();
+        List<String> filesBefore = zoneFiles();
+        List<Path> cgroupsBefore = Cgroups.detect().existing("/gantry-" + node);
+        String[] create = {"zone", "create", "--image", "busybox", "--tenant", "acme"};
+
+        assertRefusedInOneLine(gantry(concat(create, "--memory", "9999999999999")),
+                "'9999999999999' is more than the largest size, 8796093022207 MiB");
+        assertRefusedInOneLine(gantry(concat(create, "--memory", "99999999")), "memory 99999999 MiB (95.4 TiB) exceeds this node's memory (");
+        assertRefusedInOneLine(gantry(concat(create, "--disk", "100000")), "disk 102400000 MiB (97.7 TiB) exceeds this node's free disk (");
+        assertRefusedInOneLine(gantry(concat(create, "--lwps", "99999999")), "lwps must be at most 4194304, got 99999999");
+        int cpus = Runtime.getRuntime().availableProcessors();
+        assertRefusedInOneLine(gantry(concat(create, "--cpu-cap", Integer.toString(cpus * 100 + 1))),
+                "cpu_cap " + (cpus * 100 + 1) + " exceeds this node's " + cpus + " CPUs");
+        assertRefusedInOneLine(gantry(concat(create, "--cpu-cap", "-5")), "cpu_cap must not be negative, got -5");
+        Run notAnInt = gantry(concat(create, "--lwps", "99999999999"));
+        assertThat(notAnInt.exit()).as("beyond a 32-bit count: option parsing refuses it").isEqualTo(ExitCodes.USAGE);
+        assertThat(notAnInt.err()).contains("99999999999").doesNotContain("Exception");
+        assertRefusedInOneLine(gantry(concat(create, "--memory", "64", "--overprovision-memory", "0")),
+                "overprovision ratios must be above 0");
+
+        assertThat(gantry("zone", "list", "--json").out()).isEqualTo(zonesBefore);
+        assertThat(zoneFiles()).isEqualTo(filesBefore);
+        assertThat(Cgroups.detect().existing("/gantry-" + node)).isEqualTo(cgroupsBefore);
+    }
+
+    @Test
+    void anUpdateBeyondThisNodeIsRefusedAndTheZoneKeepsItsCaps() {
+        String uuid = gantry("zone", "create", "--image", "busybox", "--tenant", "acme", "--memory", "32", "--disk", "32M").out().strip();
+        try {
+            assertRefusedInOneLine(gantry("zone", "update", uuid, "--memory", "99999999"), "memory 99999999 MiB (95.4 TiB) exceeds this node's memory (");
+            assertRefusedInOneLine(gantry("zone", "update", uuid, "--lwps", "99999999"), "lwps must be at most 4194304");
+            JsonNode zone = Json.read(gantry("zone", "get", uuid).out(), JsonNode.class);
+            assertThat(zone.path("max_physical_memory").asInt()).isEqualTo(32);
+            assertThat(zone.path("state").asText()).isEqualTo("running");
+            assertThat(Json.read(gantry("zone", "stats", uuid).out(), JsonNode.class).path("memoryLimitBytes").asLong()).isEqualTo(32L << 20);
+        } finally {
+            assertThat(gantry("zone", "delete", uuid).exit()).isZero();
+        }
+    }
+
+    @Test
+    void theOverprovisionRatioLetsAZoneHaveMoreMemoryThanTheNode() {
+        long overHost = io.gantry.agent.host.HostLimits.meminfoMiB("MemTotal") + 1024;
+        String[] create = {"zone", "create", "--image", "busybox", "--tenant", "acme", "--disk", "32M", "--memory", Long.toString(overHost)};
+        assertRefusedInOneLine(gantry(create), "× overprovision 1.0)");
+        Run generous = gantry(concat(create, "--overprovision-memory", "2"));
+        assertThat(generous.exit()).as(generous.err()).isZero();
+        String uuid = generous.out().strip();
+        try {
+            assertThat(Json.read(gantry("zone", "get", uuid).out(), JsonNode.class).path("max_physical_memory").asLong()).isEqualTo(overHost);
+            assertThat(Json.read(gantry("zone", "stats", uuid).out(), JsonNode.class).path("memoryLimitBytes").asLong())
+                    .isEqualTo(overHost << 20);
+        } finally {
+            assertThat(gantry("zone", "delete", uuid).exit()).isZero();
+        }
+    }
+
+    @Test
+    void zoneCreateTakesTheOverprovisionRatioButNoOtherOptionFromTheConfigFile() throws Exception {
+        long overHost = io.gantry.agent.host.HostLimits.meminfoMiB("MemTotal") + 1024;
+        Path config = stateDir.resolve("gantry.properties");
+        Files.writeString(config, "overprovision-memory=2\nmemory=99999999\nalias=from-the-file\n");
+        Path log = stateDir.resolve("create.log");
+        String uuid = "6f1c3d2e-0000-4000-8000-0000000c0f1e";
+        try (ChildRoles child = new ChildRoles()) {
+            Process create = child.start(log, java.util.Map.of("GANTRY_CONFIG", config.toString()), "--node", node, "--state-dir",
+                    stateDir.toString(), "zone", "create", "--image", "busybox", "--tenant", "acme", "--uuid", uuid, "--disk", "32M",
+                    "--memory", Long.toString(overHost));
+            assertThat(create.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(create.exitValue()).as(Files.readString(log)).isZero();
+        }
+        try {
+            JsonNode zone = Json.read(gantry("zone", "get", uuid).out(), JsonNode.class);
+            assertThat(zone.path("max_physical_memory").asLong()).as("allowed by the file's ratio").isEqualTo(overHost);
+            assertThat(zone.path("alias").asText()).as("the file sets no other option").isNotEqualTo("from-the-file");
+        } finally {
+            assertThat(gantry("zone", "delete", uuid).exit()).isZero();
+        }
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
 }

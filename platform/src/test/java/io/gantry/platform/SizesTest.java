@@ -26,4 +26,33 @@ class SizesTest {
         assertThatThrownBy(() -> Sizes.toMiB("-1", "G")).hasMessageContaining("is not a size");
         assertThatThrownBy(() -> Sizes.toMiB("0", "G")).hasMessageContaining("is not a size");
     }
+
+    @Test
+    void tebibytesAndRoundingToTheNearestMiB() {
+        assertThat(Sizes.toMiB("1T", "G")).isEqualTo(1_048_576);
+        assertThat(Sizes.toMiB("0.001G", "M")).isEqualTo(1);
+        assertThat(Sizes.toMiB("1.0004", "M")).isEqualTo(1);
+    }
+
+    @Test
+    void aSizeWhoseBytesWouldOverflowIsRefusedNotWrapped() {
+        assertThatThrownBy(() -> Sizes.toMiB("9999999999999", "M"))
+                .hasMessage("'9999999999999' is more than the largest size, 8796093022207 MiB (8 EiB)");
+        assertThatThrownBy(() -> Sizes.toMiB("8796093022208M", "G")).hasMessageContaining("is more than the largest size");
+        assertThat(Sizes.toMiB("8796093022207", "M")).isEqualTo(8_796_093_022_207L);
+    }
+
+    @Test
+    void exponentsSignsAndOtherScriptsDigitsAreNotSizes() {
+        assertThatThrownBy(() -> Sizes.toMiB("1e3", "M")).hasMessageContaining("'1e3' is not a size");
+        assertThatThrownBy(() -> Sizes.toMiB("+5", "M")).hasMessageContaining("is not a size");
+        assertThatThrownBy(() -> Sizes.toMiB("\u0661\u0662", "M")).hasMessageContaining("is not a size");
+        assertThatThrownBy(() -> Sizes.toMiB("NaN", "M")).hasMessageContaining("is not a size");
+    }
+
+    @Test
+    void theRefusalQuotesTheTextOnOneLine() {
+        assertThatThrownBy(() -> Sizes.toMiB("1\n2", "M")).hasMessage("'1\\u000a2' is not a size (examples: 2, 512M, 1.5G)");
+        assertThatThrownBy(() -> Sizes.toMiB("9".repeat(100), "M")).hasMessageStartingWith("'" + "9".repeat(40) + "…' is not a size");
+    }
 }

@@ -79,6 +79,7 @@ public final class MachineService {
     private CompletionStage<MachineRecord> admitAndInsert(Stage.Session s, Caller caller, CreateMachine req, ImageRecord image,
                                                           PackageRecord pkg, List<NetworkRecord> networks) {
         UUID accountId = caller.account().id;
+        pkg.toPackage(); // a package out of its sizes' range is refused before anything is booked
         return limits(s, accountId).thenCompose(limits -> active(s, accountId).thenCompose(machines -> {
             String name = req.name() != null ? req.name() : req.id().toString().substring(0, 8);
             if (machines.stream().anyMatch(m -> m.name.equals(name))) {
@@ -144,6 +145,7 @@ public final class MachineService {
     public Future<MachineRecord> resize(Caller caller, UUID id, String packageRef) {
         return change(caller, id, (s, m) -> Lookups.pkg(s, packageRef).thenCompose(pkg -> {
             MachineLifecycle.request(MachineAction.RESIZE, ZoneState.fromWire(m.state), m.deletionProtection);
+            pkg.toPackage();
             if (pkg.disk < m.disk) {
                 throw GantryException.invalid("package " + pkg.name + " has a smaller disk (" + pkg.disk
                         + " MiB) than the machine (" + m.disk + " MiB); disks never shrink");

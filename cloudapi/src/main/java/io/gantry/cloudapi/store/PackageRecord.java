@@ -1,5 +1,6 @@
 package io.gantry.cloudapi.store;
 
+import io.gantry.common.Package;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -26,4 +27,9 @@ public class PackageRecord {
     public String description;
     @Column(name = "is_default")
     public boolean isDefault;
+
+    /** The package as zones get it; a row whose sizes are out of their range (written by hand) is an InvalidArgument. */
+    public Package toPackage() {
+        return new Package(name, memory, swap, vcpus, cpuCap, lwps, disk);
+    }
 }

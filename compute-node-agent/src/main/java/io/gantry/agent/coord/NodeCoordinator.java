@@ -1,11 +1,10 @@
 package io.gantry.agent.coord;
 
 import io.gantry.agent.ZoneBackend;
+import io.gantry.agent.host.HostLimits;
 import io.gantry.common.coord.NodeAdvert;
 import io.gantry.common.coord.NodeCapacity;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +19,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeCoordinator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeCoordinator.class);
-    private static final long MiB = 1024 * 1024;
 
     private final NodeMembership membership;
     private final TaskIntake intake;
@@ -89,25 +87,10 @@ public final class NodeCoordinator implements AutoCloseable {
     }
 
     static long memoryMiB() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
-                    String[] parts = line.trim().split("\\s+"); // "MemTotal:  16318012 kB"
-                    return Long.parseLong(parts[1]) / 1024;
-                }
-            }
-            throw new IllegalStateException("/proc/meminfo has no MemTotal line");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read /proc/meminfo", e);
-        }
+        return HostLimits.meminfoMiB("MemTotal");
     }
 
     static long freeDiskMiB(Path stateDir) {
-        try {
-            Files.createDirectories(stateDir);
-            return Files.getFileStore(stateDir).getUsableSpace() / MiB;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot measure the free space of " + stateDir, e);
-        }
+        return HostLimits.freeDiskMiB(stateDir);
     }
 }

@@ -8,6 +8,7 @@ import io.gantry.agent.ZoneRun;
 import io.gantry.agent.cgroup.CgroupStats;
 import io.gantry.agent.cgroup.Cgroups;
 import io.gantry.agent.host.DurableFiles;
+import io.gantry.agent.host.HostLimits;
 import io.gantry.agent.image.ImageStore;
 import io.gantry.agent.net.NodeNetwork;
 import io.gantry.agent.net.TenantAddressing;
@@ -19,6 +20,7 @@ import io.gantry.common.Zone;
 import io.gantry.common.ZoneAction;
 import io.gantry.common.ZoneSpec;
 import io.gantry.common.ZoneState;
+import io.gantry.common.limits.PackageBounds;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -127,7 +129,22 @@ public final class RuncZoneBackend implements ZoneBackend {
             Set<String> known = new HashSet<>();
             for (UUID uuid : store.zoneDirs()) {
                 ZoneLayout layout = store.layout(uuid);
-                Optional<Zone> recorded = store.find(uuid);
+                Optional<Zone> recorded;
+                try {
+                    recorded = store.find(uuid);
+                } catch (GantryException unreadable) {
+                    // e.g. a failed zone recorded before sizes were checked, with a package out of its range
+                    Runc.State container = containers.get(layout.containerId());
+                    if (container != null && container.running()) {
+                        LOG.warn("zone {} runs but its record cannot be read ({}): leaving it alone", uuid, unreadable.getMessage());
+                        known.add(layout.containerId());
+                        continue;
+                    }
+                    LOG.warn("zone {} does not run and its record cannot be read ({}): removing it", uuid, unreadable.getMessage());
+                    removeEverything(layout, null);
+                    cleaned.add(uuid);
+                    continue;
+                }
                 if (Files.exists(layout.guard()) || recorded.isEmpty()) {
                     LOG.warn("zone {} was left half-made (the agent stopped during its creation): removing it", uuid);
                     removeEverything(layout, recorded.map(Zone::tenant).orElse(null));
@@ -170,6 +187,7 @@ public final class RuncZoneBackend implements ZoneBackend {
                 }
                 return existing.get();
             }
+            requireFits(spec.pkg(), 0); // before anything is made: a refusal leaves no record, disk or cgroup
             if (Files.exists(layout.dir())) {
                 removeEverything(layout, existing.map(Zone::tenant).orElse(null));
             }
@@ -260,10 +278,11 @@ public final class RuncZoneBackend implements ZoneBackend {
             Package current = zone.pkg();
             Package wanted = current.with(update);
             ZoneLayout layout = store.layout(uuid);
+            if (wanted.diskMiB() < current.diskMiB()) {
+                throw GantryException.invalid("a zone's disk cannot shrink (from " + current.diskMiB() + " MiB to " + wanted.diskMiB() + " MiB)");
+            }
+            requireFits(wanted, current.diskMiB());
             if (wanted.diskMiB() != current.diskMiB()) {
-                if (wanted.diskMiB() < current.diskMiB()) {
-                    throw GantryException.invalid("a zone's disk cannot shrink (from " + current.diskMiB() + " MiB to " + wanted.diskMiB() + " MiB)");
-                }
                 if (zone.state() != ZoneState.STOPPED) {
                     throw GantryException.invalidState("zone " + uuid + " is " + zone.state()
                             + ": its disk grows only while it is stopped (the kernel here cannot grow a mounted ext4)");
@@ -399,6 +418,11 @@ public final class RuncZoneBackend implements ZoneBackend {
                 LOG.warn("cannot remove {}: {}", config.runcRoot(), e.getMessage());
             }
         }
+    }
+
+    /** Refuses (InvalidArgument, one line) a package this host cannot give, as it is now; {@code diskHeldMiB} is the zone's current disk. */
+    private void requireFits(Package pkg, long diskHeldMiB) {
+        PackageBounds.require(pkg, diskHeldMiB, HostLimits.read(config.stateDir(), config.overprovision()));
     }
 
     private Zone save(Zone zone) {

@@ -23,7 +23,7 @@ final class ZoneDisk {
         try {
             Files.createDirectories(zone.dir());
             try (RandomAccessFile f = new RandomAccessFile(zone.diskImage().toFile(), "rw")) {
-                f.setLength(sizeMiB * MiB); // sparse: blocks are allocated only when written
+                f.setLength(Math.multiplyExact(sizeMiB, MiB)); // sparse: blocks are allocated only when written
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -76,7 +76,7 @@ final class ZoneDisk {
      */
     static void grow(ZoneLayout zone, long newMiB) {
         try (RandomAccessFile f = new RandomAccessFile(zone.diskImage().toFile(), "rw")) {
-            f.setLength(newMiB * MiB);
+            f.setLength(Math.multiplyExact(newMiB, MiB));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,7 @@
 package io.gantry.agent.runc;
 
 import io.gantry.agent.host.DurableFiles;
+import io.gantry.common.GantryException;
 import io.gantry.common.Json;
 import io.gantry.common.Zone;
 import java.io.IOException;
@@ -14,6 +15,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent's durable record of its zones (one zone.json per zone dir) and of its tenants'
@@ -22,6 +25,7 @@ import java.util.stream.Stream;
  */
 final class ZoneStore {
     private final Path zonesDir;
+    private static final Logger LOG = LoggerFactory.getLogger(ZoneStore.class);
     private final Path tenantsFile;
     private final String node;
 
@@ -53,10 +57,15 @@ final class ZoneStore {
         DurableFiles.write(layout(zone.uuid()).record(), Json.writePretty(zone));
     }
 
+    /** Every zone whose record can be read; one that cannot (see {@link RuncZoneBackend#recover()}) is logged and left out. */
     List<Zone> all() {
         List<Zone> zones = new ArrayList<>();
         for (UUID uuid : zoneDirs()) {
-            find(uuid).ifPresent(zones::add);
+            try {
+                find(uuid).ifPresent(zones::add);
+            } catch (GantryException unreadable) {
+                LOG.warn("zone {}: its record cannot be read ({}); left out", uuid, unreadable.getMessage());
+            }
         }
         return zones;
     }

@@ -146,7 +146,7 @@ public final class SimulatedZoneBackend implements ZoneBackend {
         long quota = zone.pkg().cpuQuotaMicros();
         long cpu = quota < 0 ? elapsed : elapsed * quota / Package.CPU_PERIOD_MICROS;
         return new ZoneCounters(cpu, 0, 0, zone.pkg().memoryBytes(), 0, since == null ? 0 : 1, zone.pkg().lwps(), 0, quota,
-                0, 0, 0, zone.pkg().diskMiB() * 1024 * 1024);
+                0, 0, 0, zone.pkg().diskBytes());
     }
 
     /**

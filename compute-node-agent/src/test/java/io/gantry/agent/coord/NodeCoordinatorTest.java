@@ -211,6 +211,25 @@ class NodeCoordinatorTest {
     }
 
     @Test
+    void aTaskWhosePackageIsOutOfRangeFailsWithTheLimitAndMakesNothing() throws Exception {
+        startAgent();
+        UUID machine = UUID.randomUUID();
+        UUID taskId = UUID.randomUUID();
+        // as a provisioner that did not check would write it: a memory whose bytes overflow a long
+        String json = Json.write(create(machine)).replace("\"memoryMiB\":64", "\"memoryMiB\":9999999999999")
+                .replace("\"swapMiB\":64", "\"swapMiB\":9999999999999").replaceFirst("\"id\":\"[^\"]+\"", "\"id\":\"" + taskId + "\"");
+        assertThat(json).contains("9999999999999").contains(taskId.toString());
+        provisioner.create().creatingParentsIfNeeded().forPath(ZkPaths.task(NODE, taskId.toString()), json.getBytes(StandardCharsets.UTF_8));
+
+        await().atMost(WAIT).until(() -> exists(ZkPaths.result(NODE, taskId.toString())) && !exists(ZkPaths.task(NODE, taskId.toString())));
+        TaskResult result = Json.read(new String(provisioner.getData().forPath(ZkPaths.result(NODE, taskId.toString())),
+                StandardCharsets.UTF_8), TaskResult.class);
+        assertThat(result.ok()).isFalse();
+        assertThat(result.error()).isEqualTo("malformed task: memory must be at most 8796093022207 MiB, got 9999999999999 MiB");
+        assertThat(backend.find(machine)).isEmpty();
+    }
+
+    @Test
     void reportListsTheZones() throws Exception {
         startAgent();
         await().atMost(WAIT).until(() -> exists(ZkPaths.report(NODE)));

@@ -11,6 +11,8 @@ public record Package(String name, long memoryMiB, long swapMiB, int vcpus, int 
     public static final long MIN_MEMORY_MiB = 16;
     public static final long MIN_DISK_MiB = 32;
     public static final int MIN_LWPS = 8;
+    /** 1 EiB: no machine is larger, and byte counts (and sums of them over many machines) cannot overflow a long. */
+    public static final long MAX_SIZE_MiB = 1L << 40;
 
     public Package {
         if (name == null || name.isBlank()) {
@@ -19,11 +21,17 @@ public record Package(String name, long memoryMiB, long swapMiB, int vcpus, int 
         if (memoryMiB < MIN_MEMORY_MiB) {
             throw GantryException.invalid("memory must be at least " + MIN_MEMORY_MiB + " MiB, got " + memoryMiB);
         }
+        if (memoryMiB > MAX_SIZE_MiB) {
+            throw GantryException.invalid("memory must be at most " + MAX_SIZE_MiB + " MiB, got " + memoryMiB);
+        }
         if (swapMiB == 0) {
             swapMiB = memoryMiB;
         }
         if (swapMiB < memoryMiB) {
             throw GantryException.invalid("swap (" + swapMiB + " MiB) must be at least memory (" + memoryMiB + " MiB)");
+        }
+        if (swapMiB > MAX_SIZE_MiB) {
+            throw GantryException.invalid("swap must be at most " + MAX_SIZE_MiB + " MiB, got " + swapMiB);
         }
         if (vcpus < 0) {
             throw GantryException.invalid("vcpus must not be negative, got " + vcpus);
@@ -36,6 +44,9 @@ public record Package(String name, long memoryMiB, long swapMiB, int vcpus, int 
         }
         if (diskMiB < MIN_DISK_MiB) {
             throw GantryException.invalid("disk must be at least " + MIN_DISK_MiB + " MiB, got " + diskMiB);
+        }
+        if (diskMiB > MAX_SIZE_MiB) {
+            throw GantryException.invalid("disk must be at most " + MAX_SIZE_MiB + " MiB, got " + diskMiB);
         }
     }
 

@@ -32,7 +32,7 @@ class BatchesProperties {
         assertThat(c.ack().acked()).hasSize((int) records.stream().map(UsageRecord::zone).distinct().count());
     }
 
-    @Property
+    @Property(tries = 500)
     void anyBodyIsABatchOrAnInvalidArgument(@ForAll("bodies") String body) {
         Throwable thrown = catchThrowable(() -> Batches.parse(body.getBytes(StandardCharsets.UTF_8)));
         if (thrown != null) {

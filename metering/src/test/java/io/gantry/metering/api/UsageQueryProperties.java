@@ -43,6 +43,9 @@ class UsageQueryProperties {
         Throwable thrown = catchThrowable(() -> {
             UsageQuery q = UsageQuery.parse(params, NOW, retention ? Duration.ofDays(35) : null);
             assertThat(q.from()).isBeforeOrEqualTo(q.to());
+            if (params.containsKey("machine")) {
+                assertThat(q.machine().toString()).isEqualToIgnoringCase(params.get("machine"));
+            }
             assertThat(Duration.between(q.from(), q.to())).isLessThanOrEqualTo(q.source(NOW).widestQuery());
         });
         invalidOrNothing(thrown);

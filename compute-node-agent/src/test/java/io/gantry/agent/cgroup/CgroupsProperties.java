@@ -20,7 +20,7 @@ import net.jqwik.api.constraints.LongRange;
 /** Cgroup files hold what the kernel writes: numbers read back, anything else is an UncheckedIOException. */
 class CgroupsProperties {
 
-    @Property(tries = 100)
+    @Property(tries = 50)
     void countersReadBackInBothLayouts(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 1000) long n, @ForAll boolean v2)
             throws IOException {
         Path root = Files.createTempDirectory("cgroups-props");
@@ -46,7 +46,7 @@ class CgroupsProperties {
         }
     }
 
-    @Property(tries = 150)
+    @Property(tries = 100)
     void anyFileContentReadsOrIsAnUncheckedIOException(@ForAll("contents") String content, @ForAll boolean v2) throws IOException {
         Path root = Files.createTempDirectory("cgroups-props");
         try {

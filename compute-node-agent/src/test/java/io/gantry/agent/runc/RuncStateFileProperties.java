@@ -42,7 +42,7 @@ class RuncStateFileProperties {
         }
     }
 
-    @Property(tries = 300)
+    @Property(tries = 150)
     void whatRuncWritesReadsBack(@ForAll @LongRange(min = 1, max = Long.MAX_VALUE) long pid,
                                  @ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long start, @ForAll boolean startAsString,
                                  @ForAll @LongRange(min = 0, max = 4_000_000_000_000L) long createdMillis) throws IOException {

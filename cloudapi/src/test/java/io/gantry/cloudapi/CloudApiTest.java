@@ -356,7 +356,7 @@ class CloudApiTest {
                             () -> seed.pkg("overflowing", 9_999_999_999_999L, 1024, 1, 100, 256, "bad", false))
                     .isInstanceOfSatisfying(io.gantry.common.GantryException.class,
                             e -> assertThat(e.code()).isEqualTo(io.gantry.common.ErrorCode.InvalidArgument))
-                    .hasMessage("memory must be at most 8796093022207 MiB, got 9999999999999 MiB");
+                    .hasMessage("memory must be at most 1099511627776 MiB, got 9999999999999 MiB");
         }
         UUID handmade = UUID.randomUUID();
         try (var c = java.sql.DriverManager.getConnection(platform.db.jdbcUrl(), platform.db.user(), platform.db.password())) {

@@ -15,8 +15,8 @@ public record Package(String name, long memoryMiB, long swapMiB, int vcpus, int 
     public static final long MIN_MEMORY_MiB = 16;
     public static final long MIN_DISK_MiB = 32;
     public static final int MIN_LWPS = 8;
-    /** The largest size whose byte count still fits a signed 64-bit number (cgroup files and file lengths are). */
-    public static final long MAX_SIZE_MiB = Long.MAX_VALUE / MiB;
+    /** 1 EiB: no machine is larger, and byte counts (and sums of them over many machines) cannot overflow a long. */
+    public static final long MAX_SIZE_MiB = 1L << 40;
     /** The kernel's PID_MAX_LIMIT: pids.max and pid_max go no higher. */
     public static final int MAX_LWPS = 4_194_304;
     /** 10,000 CPUs; well under the kernel's largest CFS quota (2^44 ns per period, about 17.5 million percent). */

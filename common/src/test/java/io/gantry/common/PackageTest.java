@@ -31,6 +31,18 @@ class PackageTest {
     }
 
     @Test
+    void sizesWhoseByteCountsWouldOverflowAreRefused() {
+        // found by PackageProperties: 2^44 MiB of memory made memoryBytes() wrap to 0
+        assertThatThrownBy(() -> Package.custom(1L << 44, 0, 32, 64)).isInstanceOf(GantryException.class)
+                .hasMessageContaining("memory must be at most 1099511627776 MiB, got 17592186044416");
+        assertThatThrownBy(() -> new Package("p", 64, Long.MAX_VALUE, 0, 0, 32, 64)).hasMessageContaining("swap must be at most");
+        assertThatThrownBy(() -> Package.custom(64, 0, 32, Long.MAX_VALUE)).hasMessageContaining("disk must be at most");
+        assertThatThrownBy(() -> Package.custom(64, 0, 32, 64).with(ResourceUpdate.memory(Long.MAX_VALUE)))
+                .hasMessageContaining("memory must be at most");
+        assertThat(Package.custom(Package.MAX_SIZE_MiB, 0, 32, 64).memoryBytes()).isEqualTo(1L << 60);
+    }
+
+    @Test
     void updateChangesOnlyWhatItNamesAndKeepsSwapAboveMemory() {
         Package p = Package.custom(64, 50, 32, 128);
         Package bigger = p.with(ResourceUpdate.memory(256));
@@ -68,7 +80,7 @@ class PackageTest {
     @Test
     void valuesBeyondTheTypesRangeAreRefusedSoEveryConversionIsExact() {
         assertThatThrownBy(() -> Package.custom(9_999_999_999_999L, 0, 32, 64))
-                .hasMessage("memory must be at most 8796093022207 MiB, got 9999999999999 MiB");
+                .hasMessage("memory must be at most 1099511627776 MiB, got 9999999999999 MiB");
         assertThatThrownBy(() -> new Package("p", 64, Long.MAX_VALUE, 0, 0, 32, 64)).hasMessageStartingWith("swap must be at most");
         assertThatThrownBy(() -> Package.custom(64, 0, 32, Package.MAX_SIZE_MiB + 1)).hasMessageStartingWith("disk must be at most");
         assertThatThrownBy(() -> Package.custom(64, 0, 99_999_999, 64)).hasMessage("lwps must be at most 4194304, got 99999999");

@@ -34,7 +34,7 @@ final class Sizes {
             throw GantryException.invalid(quoted(text) + " is not a size: it must be at least 1 MiB");
         }
         if (mib.compareTo(MAX) > 0) {
-            throw GantryException.invalid(quoted(text) + " is more than the largest size, " + Package.MAX_SIZE_MiB + " MiB (8 EiB)");
+            throw GantryException.invalid(quoted(text) + " is more than the largest size, " + Package.MAX_SIZE_MiB + " MiB (1 EiB)");
         }
         return mib.longValueExact();
     }

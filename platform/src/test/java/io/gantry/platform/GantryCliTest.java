@@ -176,7 +176,7 @@ class GantryCliTest {
         String[] create = {"zone", "create", "--image", "busybox", "--tenant", "acme"};
 
         assertRefusedInOneLine(gantry(concat(create, "--memory", "9999999999999")),
-                "'9999999999999' is more than the largest size, 8796093022207 MiB");
+                "'9999999999999' is more than the largest size, 1099511627776 MiB");
         assertRefusedInOneLine(gantry(concat(create, "--memory", "99999999")), "memory 99999999 MiB (95.4 TiB) exceeds this node's memory (");
         assertRefusedInOneLine(gantry(concat(create, "--disk", "100000")), "disk 102400000 MiB (97.7 TiB) exceeds this node's free disk (");
         assertRefusedInOneLine(gantry(concat(create, "--lwps", "99999999")), "lwps must be at most 4194304, got 99999999");

@@ -12,8 +12,6 @@ import io.gantry.common.MachineAction;
 import io.gantry.common.ZoneState;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -88,73 +86,13 @@ final class MachineEndpoints {
         return true;
     }
 
-    @SuppressWarnings("unchecked")
     private void create(RoutingContext ctx) {
-        Map<String, Object> p = Params.of(ctx);
-        Map<String, Object> tags = new LinkedHashMap<>();
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        if (p.get("tags") instanceof Map<?, ?> t) {
-            tags.putAll((Map<String, Object>) t);
-        }
-        if (p.get("metadata") instanceof Map<?, ?> md) {
-            metadata.putAll((Map<String, Object>) md);
-        }
-        p.forEach((k, v) -> {
-            if (k.startsWith("tag.")) {
-                tags.put(k.substring(4), v);
-            } else if (k.startsWith("metadata.")) {
-                metadata.put(k.substring(9), v);
-            }
-        });
-        UUID id = p.containsKey("uuid") ? requireUuid(Params.string(p, "uuid")) : UUID.randomUUID();
-        var req = new CreateMachine(id, Params.string(p, "name"), Params.string(p, "image"), Params.string(p, "package"),
-                networks(p.get("networks")), strings(p.get("affinity"), "affinity"), tags, metadata,
-                Params.bool(p, "firewall_enabled"), Params.bool(p, "deletion_protection"));
+        var req = CreateMachine.fromParams(Params.of(ctx));
         var caller = Authenticate.caller(ctx);
         Reply.with(ctx, metering.checkMayRun(caller.account().id, caller.account().login).compose(ok -> machines.create(caller, req)), m -> {
             ctx.response().putHeader("Location", "/" + ctx.pathParam("login") + "/machines/" + m.id);
             Reply.json(ctx, 201, Views.machine(m));
         });
-    }
-
-    private static UUID requireUuid(String text) {
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw GantryException.invalid("uuid '" + text + "' is not a UUID");
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> networks(Object value) {
-        List<String> out = new ArrayList<>();
-        if (value == null) {
-            return out;
-        }
-        List<Object> items = value instanceof List<?> l ? (List<Object>) l : List.of((Object) value.toString().split(","));
-        for (Object item : items) {
-            if (item instanceof Map<?, ?> obj && obj.get("ipv4_uuid") != null) {
-                out.add(obj.get("ipv4_uuid").toString());
-            } else if (item instanceof String s && !s.isBlank()) {
-                out.add(s.trim());
-            } else {
-                throw GantryException.invalid("networks must be network ids or objects with ipv4_uuid");
-            }
-        }
-        return out;
-    }
-
-    private static List<String> strings(Object value, String name) {
-        if (value == null) {
-            return List.of();
-        }
-        if (value instanceof String s) {
-            return List.of(s);
-        }
-        if (value instanceof List<?> l && l.stream().allMatch(String.class::isInstance)) {
-            return l.stream().map(String.class::cast).toList();
-        }
-        throw GantryException.invalid(name + " must be a list of strings");
     }
 
     private void get(RoutingContext ctx) {

@@ -181,8 +181,13 @@ public record SignatureHeader(KeyId keyId, String algorithm, List<String> header
 
     @Override
     public String toString() {
-        return "Signature keyId=\"" + keyId + "\",algorithm=\"" + algorithm + "\",headers=\""
-                + String.join(" ", headers) + "\",signature=\"" + Base64.getEncoder().encodeToString(signature) + "\"";
+        return "Signature keyId=" + quoted(keyId.toString()) + ",algorithm=" + quoted(algorithm) + ",headers="
+                + quoted(String.join(" ", headers)) + ",signature=" + quoted(Base64.getEncoder().encodeToString(signature));
+    }
+
+    /** A quoted-string as {@link #parse} reads it back: {@code "} and {@code \} escaped (a login may hold a backslash). */
+    private static String quoted(String value) {
+        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
     /** {@code name=value} pairs after the scheme; names lower-cased; values quoted or bare tokens. */

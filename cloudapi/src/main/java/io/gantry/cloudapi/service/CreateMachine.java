@@ -1,5 +1,8 @@
 package io.gantry.cloudapi.service;
 
+import io.gantry.common.GantryException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -11,4 +14,100 @@ import java.util.UUID;
 public record CreateMachine(UUID id, String name, String image, String pkg, List<String> networks, List<String> affinity,
                             Map<String, Object> tags, Map<String, Object> metadata, boolean firewallEnabled,
                             boolean deletionProtection) {
+
+    /**
+     * Reads a CreateMachine request's parameters (query, form and JSON body merged): {@code tags} and {@code metadata}
+     * objects plus {@code tag.KEY}/{@code metadata.KEY} parameters, {@code networks} as ids, objects with
+     * {@code ipv4_uuid} or a comma-separated string, {@code affinity} as a string or a list of strings, and an optional
+     * caller-chosen {@code uuid}. Anything else is an {@link io.gantry.common.ErrorCode#InvalidArgument}.
+     */
+    public static CreateMachine fromParams(Map<String, Object> p) {
+        Map<String, Object> tags = new LinkedHashMap<>();
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        putAll(tags, p.get("tags"), "tags");
+        putAll(metadata, p.get("metadata"), "metadata");
+        p.forEach((k, v) -> {
+            if (k.startsWith("tag.")) {
+                tags.put(key(k.substring(4), "tag"), v);
+            } else if (k.startsWith("metadata.")) {
+                metadata.put(key(k.substring(9), "metadata"), v);
+            }
+        });
+        String uuid = string(p, "uuid");
+        UUID id = uuid == null ? UUID.randomUUID() : requireUuid(uuid);
+        return new CreateMachine(id, string(p, "name"), string(p, "image"), string(p, "package"),
+                networks(p.get("networks")), strings(p.get("affinity"), "affinity"), tags, metadata,
+                bool(p, "firewall_enabled"), bool(p, "deletion_protection"));
+    }
+
+    private static void putAll(Map<String, Object> into, Object value, String name) {
+        if (value == null) {
+            return;
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            throw GantryException.invalid(name + " must be an object");
+        }
+        map.forEach((k, v) -> into.put(key(String.valueOf(k), name), v));
+    }
+
+    private static String key(String key, String what) {
+        if (key.isBlank()) {
+            throw GantryException.invalid("a " + what + " name must not be empty");
+        }
+        return key;
+    }
+
+    private static UUID requireUuid(String text) {
+        try {
+            UUID id = UUID.fromString(text);
+            if (id.toString().equalsIgnoreCase(text)) {
+                return id;
+            }
+        } catch (IllegalArgumentException e) {
+            // below
+        }
+        throw GantryException.invalid("uuid '" + text + "' is not a UUID (8-4-4-4-12 hex digits)");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> networks(Object value) {
+        List<String> out = new ArrayList<>();
+        if (value == null) {
+            return out;
+        }
+        List<Object> items = value instanceof List<?> l ? (List<Object>) l : List.of((Object[]) value.toString().split(","));
+        for (Object item : items) {
+            if (item instanceof Map<?, ?> obj && obj.get("ipv4_uuid") instanceof String s && !s.isBlank()) {
+                out.add(s.trim());
+            } else if (item instanceof String s && !s.isBlank()) {
+                out.add(s.trim());
+            } else {
+                throw GantryException.invalid("networks must be network ids or objects with ipv4_uuid");
+            }
+        }
+        return out;
+    }
+
+    private static List<String> strings(Object value, String name) {
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof String s) {
+            return List.of(s);
+        }
+        if (value instanceof List<?> l && l.stream().allMatch(String.class::isInstance)) {
+            return l.stream().map(String.class::cast).toList();
+        }
+        throw GantryException.invalid(name + " must be a list of strings");
+    }
+
+    private static String string(Map<String, Object> p, String name) {
+        Object v = p.get(name);
+        return v == null ? null : v.toString();
+    }
+
+    private static boolean bool(Map<String, Object> p, String name) {
+        Object v = p.get(name);
+        return v instanceof Boolean b ? b : "true".equals(String.valueOf(v));
+    }
 }

@@ -7,10 +7,8 @@ import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
 import io.vertx.core.Future;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import org.hibernate.reactive.stage.Stage;
 
 /**
@@ -18,7 +16,6 @@ import org.hibernate.reactive.stage.Stage;
  * kept and shown; compute nodes do not enforce them yet (tenant isolation does not depend on them).
  */
 public final class FirewallService {
-    private static final Pattern RULE = Pattern.compile("(?i)\\s*FROM\\s+.+\\s+TO\\s+.+\\s+(ALLOW|BLOCK)\\s+(tcp|udp|icmp|icmp6)\\s+.+");
     private final Stage.SessionFactory sessions;
 
     public FirewallService(Database db) {
@@ -67,22 +64,22 @@ public final class FirewallService {
         return Futures.of(sessions.withTransaction((s, tx) -> s.find(FirewallRuleRecord.class, id).thenCompose(r -> s.remove(owned(caller, id, r)))));
     }
 
-    /** Whether a rule names this machine: by id, through "all vms", or by one of its tags. */
+    /** Whether a rule names this machine, on either side: by id, through "all vms", or by one of its tags. */
     public static boolean appliesTo(FirewallRuleRecord rule, MachineRecord m) {
-        String text = rule.rule.toLowerCase(Locale.ROOT);
-        if (text.contains("all vms") || text.contains(m.id.toString())) {
-            return true;
+        FirewallRule parsed;
+        try {
+            parsed = FirewallRule.parse(rule.rule);
+        } catch (GantryException e) {
+            return false; // stored before the rule language was checked word by word: it names nothing
         }
-        return JsonText.object(m.tags).keySet().stream().anyMatch(tag -> text.matches(".*\\btag\\s+\"?" + Pattern.quote(tag.toLowerCase(Locale.ROOT)) + "\\b.*"));
+        return parsed.names(m.id, JsonText.object(m.tags));
     }
 
     private static void requireValid(String rule) {
         if (rule == null || rule.isBlank()) {
             throw new GantryException(ErrorCode.MissingParameter, "rule is required, e.g. FROM any TO all vms ALLOW tcp PORT 22");
         }
-        if (!RULE.matcher(rule).matches()) {
-            throw GantryException.invalid("rule '" + rule + "' is not of the form FROM <source> TO <target> ALLOW|BLOCK <protocol> <ports>");
-        }
+        FirewallRule.parse(rule);
     }
 
     private static FirewallRuleRecord owned(Caller caller, UUID id, FirewallRuleRecord r) {

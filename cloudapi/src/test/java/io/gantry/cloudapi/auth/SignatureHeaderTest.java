@@ -34,6 +34,15 @@ class SignatureHeaderTest {
     }
 
     @Test
+    void aBackslashInTheKeyIdIsEscapedSoTheHeaderReadsBack() {
+        // found by SignatureHeaderProperties: toString wrote keyId="/a\b/keys/…" unescaped, read back as account "ab"
+        SignatureHeader h = new SignatureHeader(new KeyId("a\\b", null, MD5), "rsa-sha256", List.of("date"), new byte[] {1});
+        assertThat(h.toString()).startsWith("Signature keyId=\"/a\\\\b/keys/");
+        assertThat(SignatureHeader.parse(h.toString())).isEqualTo(h);
+        assertThat(SignatureHeader.parse(h.toString()).keyId().account()).isEqualTo("a\\b");
+    }
+
+    @Test
     void paramsInAnyOrderWithWhitespaceParseTheSame() {
         SignatureHeader h = SignatureHeader.parse("  Signature signature = \"" + SIG_B64 + "\" ,  headers=\"(request-target) date\","
                 + "algorithm=\"ecdsa-sha256\",\tkeyId=\"/acct/users/bob/keys/" + MD5 + "\"  ");

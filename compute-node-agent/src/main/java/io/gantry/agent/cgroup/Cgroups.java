@@ -32,7 +32,12 @@ public abstract class Cgroups {
 
     public abstract String version();
 
-    /** Stats of the cgroup at {@code path} (as in config.json's cgroupsPath). */
+    /**
+     * Stats of the cgroup at {@code path} (as in config.json's cgroupsPath); a missing file reads as -1 (0 for event
+     * counts).
+     *
+     * @throws UncheckedIOException when a file cannot be read or does not hold what the kernel writes there
+     */
     public abstract CgroupStats read(String path);
 
     /** Every directory of that name in any hierarchy: what must be gone once the zone is. */
@@ -63,12 +68,25 @@ public abstract class Cgroups {
     protected static long readLong(Path file) {
         try {
             String text = Files.readString(file).strip();
-            return text.equals("max") ? -1 : Long.parseLong(text);
+            return text.equals("max") ? -1 : number(file, text);
         } catch (NoSuchFileException e) {
             return -1;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A counter as the kernel writes it: decimal digits that fit a long. */
+    protected static long number(Path file, String text) {
+        if (!text.isEmpty() && text.length() <= 20 && text.chars().allMatch(c -> c >= '0' && c <= '9' || c == '-')) {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                // below
+            }
+        }
+        String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
+        throw new UncheckedIOException(new IOException(file + " holds '" + shown + "', not a number"));
     }
 
     /** The value on the line {@code key value} of a flat-keyed file, 0 if absent. */
@@ -77,7 +95,7 @@ public abstract class Cgroups {
             for (String line : Files.readAllLines(file)) {
                 String[] parts = line.trim().split("\\s+");
                 if (parts.length == 2 && parts[0].equals(key)) {
-                    return Long.parseLong(parts[1]);
+                    return number(file, parts[1]);
                 }
             }
             return 0;
@@ -152,7 +170,7 @@ public abstract class Cgroups {
             long quota = -1;
             try {
                 String[] max = Files.readString(dir.resolve("cpu.max")).strip().split(" ");
-                quota = max[0].equals("max") ? -1 : Long.parseLong(max[0]);
+                quota = max[0].equals("max") ? -1 : number(dir.resolve("cpu.max"), max[0]);
             } catch (IOException e) {
                 // no cpu controller: no quota
             }

@@ -39,11 +39,12 @@ public final class Mounts {
         return mountPoints().stream().filter(p -> p.startsWith(abs)).toList();
     }
 
+    /** Decodes the kernel's {@code \\ooo} escapes (space, tab, newline, backslash); anything else is kept as it is. */
     static String unescape(String s) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '\\' && i + 3 < s.length()) {
+            if (c == '\\' && i + 3 < s.length() && octal(s.charAt(i + 1)) && octal(s.charAt(i + 2)) && octal(s.charAt(i + 3))) {
                 out.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
                 i += 3;
             } else {
@@ -51,5 +52,9 @@ public final class Mounts {
             }
         }
         return out.toString();
+    }
+
+    private static boolean octal(char c) {
+        return c >= '0' && c <= '7';
     }
 }

@@ -58,12 +58,18 @@ final class RuncStateFile {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
+                if (value != null && value.isStructStart()) {
+                    p.skipChildren(); // "config" and the rest; a known field as an object or array is no value
+                    continue;
+                }
                 switch (field) {
                     case "init_process_pid" -> pid = p.getValueAsLong(-1);
                     case "init_process_start" -> start = value == JsonToken.VALUE_STRING
                             ? Long.parseLong(p.getText().strip()) : p.getValueAsLong(-1);
                     case "created" -> created = parseTime(p.getValueAsString());
-                    default -> p.skipChildren(); // "config" and the rest: not needed, not parsed
+                    default -> {
+                        // a scalar not needed
+                    }
                 }
             }
             return pid > 0 && start >= 0 ? Optional.of(new Init(pid, start, created)) : Optional.empty();
@@ -83,6 +89,11 @@ final class RuncStateFile {
         } catch (IOException e) {
             return Optional.empty();
         }
+        return startTicks(stat);
+    }
+
+    /** The start time in a {@code /proc/<pid>/stat} line; empty for a zombie, a dead process or a line that is not one. */
+    static Optional<Long> startTicks(String stat) {
         // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ')'
         int close = stat.lastIndexOf(')');
         if (close < 0) {
@@ -93,7 +104,12 @@ final class RuncStateFile {
         if (f.length < 20 || f[0].equals("Z") || f[0].equals("X")) {
             return Optional.empty();
         }
-        return Optional.of(Long.parseLong(f[19]));
+        try {
+            long ticks = Long.parseLong(f[19]);
+            return ticks >= 0 ? Optional.of(ticks) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private static long parseTime(String text) {
@@ -102,8 +118,8 @@ final class RuncStateFile {
         }
         try {
             return OffsetDateTime.parse(text).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
-            return -1;
+        } catch (DateTimeParseException | ArithmeticException e) {
+            return -1; // not a time, or one beyond what epoch milliseconds can hold
         }
     }
 }

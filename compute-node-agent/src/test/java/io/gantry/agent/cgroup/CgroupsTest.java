@@ -74,4 +74,17 @@ class CgroupsTest {
         cg.removeIfEmpty("/gantry-n");
         assertThat(cg.existing("/gantry-n")).containsExactly(root.resolve("cpu/gantry-n"));
     }
+
+    @Test
+    void aFileThatIsNotANumberIsAnUncheckedIOExceptionNamingIt() throws IOException {
+        // found by CgroupsProperties: an empty or garbled counter file threw NumberFormatException
+        write("cgroup.controllers", "cpu memory pids\n");
+        write("g/z/memory.current", "");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Cgroups.detect(root).read("/g/z"))
+                .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("memory.current holds '', not a number");
+        write("g/z/memory.current", "1\n");
+        write("g/z/cpu.max", "lots 100000\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Cgroups.detect(root).read("/g/z"))
+                .hasMessageContaining("cpu.max holds 'lots', not a number");
+    }
 }

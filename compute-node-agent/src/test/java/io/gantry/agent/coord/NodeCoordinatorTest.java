@@ -225,7 +225,7 @@ class NodeCoordinatorTest {
         TaskResult result = Json.read(new String(provisioner.getData().forPath(ZkPaths.result(NODE, taskId.toString())),
                 StandardCharsets.UTF_8), TaskResult.class);
         assertThat(result.ok()).isFalse();
-        assertThat(result.error()).isEqualTo("malformed task: memory must be at most 8796093022207 MiB, got 9999999999999 MiB");
+        assertThat(result.error()).isEqualTo("malformed task: memory must be at most 1099511627776 MiB, got 9999999999999 MiB");
         assertThat(backend.find(machine)).isEmpty();
     }
 

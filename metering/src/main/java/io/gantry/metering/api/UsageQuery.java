@@ -49,10 +49,14 @@ public record UsageQuery(Instant from, Instant to, Granularity granularity, bool
         }
         UUID machine = null;
         if (params.containsKey("machine")) {
+            String text = params.get("machine");
             try {
-                machine = UUID.fromString(params.get("machine"));
+                machine = UUID.fromString(text);
             } catch (IllegalArgumentException e) {
-                throw GantryException.invalid("machine must be a machine's uuid; got '" + params.get("machine") + "'");
+                machine = null;
+            }
+            if (machine == null || !machine.toString().equalsIgnoreCase(text)) { // UUID.fromString also takes 1-1-1-1-1
+                throw GantryException.invalid("machine must be a machine's uuid; got '" + text + "'");
             }
         }
         UsageQuery q = new UsageQuery(from, to, granularity, per.equals("instance"), machine);

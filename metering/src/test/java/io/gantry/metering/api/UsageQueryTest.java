@@ -26,6 +26,15 @@ class UsageQueryTest {
     }
 
     @Test
+    void aShortenedMachineUuidIsRefusedRatherThanTakenForAnother() {
+        // found by UsageQueryProperties: UUID.fromString read 1-1-1-1-1 as 00000001-0001-0001-0001-000000000001
+        assertThatThrownBy(() -> UsageQuery.parse(Map.of("machine", "1-1-1-1-1"), NOW)).isInstanceOf(GantryException.class)
+                .hasMessage("machine must be a machine's uuid; got '1-1-1-1-1'");
+        UUID id = UUID.fromString("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+        assertThat(UsageQuery.parse(Map.of("machine", id.toString().toUpperCase()), NOW).machine()).isEqualTo(id);
+    }
+
+    @Test
     void timesMayCarryAnOffsetOrBeUtcOrBeBareDates() {
         UsageQuery q = UsageQuery.parse(Map.of("from", "2026-11-20T14:00:00+01:00", "to", "2026-11-21", "per", "instance",
                 "granularity", "minute", "machine", "3f1c2a4e-0000-4000-8000-000000000001"), NOW);

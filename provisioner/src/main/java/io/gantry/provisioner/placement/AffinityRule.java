@@ -22,6 +22,8 @@ import java.util.Objects;
 public record AffinityRule(String key, boolean equal, boolean soft, ValuePattern value) {
     /** The key for rules about machines themselves rather than their tags. */
     public static final String INSTANCE = "instance";
+    /** Far beyond any name or tag; it bounds the regular expressions a tenant can make the placer compile. */
+    static final int MAX_LENGTH = 1024;
 
     private static final String FORMS = "expected KEY==VALUE, KEY!=VALUE, KEY==~VALUE or KEY!=~VALUE, where KEY is "
             + "'instance', 'container' or a tag name (for example instance!=db1, role==~web, instance!=/^db[0-9]+$/)";
@@ -38,6 +40,9 @@ public record AffinityRule(String key, boolean equal, boolean soft, ValuePattern
             throw GantryException.invalid("an affinity rule must not be empty; " + FORMS);
         }
         String t = text.strip();
+        if (t.length() > MAX_LENGTH) {
+            throw GantryException.invalid("an affinity rule is at most " + MAX_LENGTH + " characters; this one is " + t.length());
+        }
         int op = -1;
         for (int i = 0; i < t.length(); i++) {
             char c = t.charAt(i);
@@ -76,6 +81,11 @@ public record AffinityRule(String key, boolean equal, boolean soft, ValuePattern
         }
         String key = t.substring(0, op).strip();
         String value = t.substring(valueAt).strip();
+        if (!soft && value.startsWith("~")) {
+            // "KEY== ~v" would be written back as KEY==~v, the soft rule
+            throw GantryException.invalid("affinity rule '" + t + "' is ambiguous: write " + key + (equal ? "==~" : "!=~")
+                    + value.substring(1) + " for a preference, or leave out the '~'; " + FORMS);
+        }
         if (key.isEmpty()) {
             throw GantryException.invalid("affinity rule '" + t + "' has no key before its operator; " + FORMS);
         }

@@ -50,12 +50,24 @@ public final class ValuePattern {
         return new ValuePattern(text, null);
     }
 
-    /** Whether {@code value} matches; null never does. */
+    /**
+     * Whether {@code value} matches; null never does. A regular expression that needs more stack than the thread has
+     * for this value (java.util.regex recurses per character in patterns such as {@code (a|b)*}) is an
+     * {@link io.gantry.common.ErrorCode#InvalidArgument}, not a {@link StackOverflowError}.
+     */
     public boolean matches(String value) {
         if (value == null) {
             return false;
         }
-        return pattern == null ? text.equals(value) : pattern.matcher(value).find();
+        if (pattern == null) {
+            return text.equals(value);
+        }
+        try {
+            return pattern.matcher(value).find();
+        } catch (StackOverflowError e) {
+            throw GantryException.invalid("the regular expression " + text + " is too deep to match a value of "
+                    + value.length() + " characters; simplify it (a character class such as [ab]* instead of (a|b)*)");
+        }
     }
 
     /** True for a plain value: no glob, no regular expression. */

@@ -25,6 +25,26 @@ class AffinityRuleTest {
         assertThat(rule.value().text()).isEqualTo("db1");
     }
 
+    @Test
+    void aHardRuleWhoseValueStartsWithATildeIsRefusedAsAmbiguous() {
+        // found by AffinityRuleProperties: "instance== ~x" read as hard with value ~x, but was written back as
+        // instance==~x, which reads as soft with value x
+        assertThatThrownBy(() -> AffinityRule.parse("instance== ~x")).isInstanceOf(GantryException.class)
+                .hasMessageContaining("is ambiguous: write instance==~x for a preference");
+        assertThat(AffinityRule.parse("instance==~~x").value().text()).as("a soft rule may still match ~x").isEqualTo("~x");
+    }
+
+    @Test
+    void aRegularExpressionTooDeepForTheValueIsAnInvalidArgumentNotAStackOverflow() {
+        // found by AffinityRuleProperties: (a|b)* recurses once per character in java.util.regex
+        AffinityRule rule = AffinityRule.parse("role==/^(a|b)*$/");
+        var machine = new PlacedMachine(UUID.randomUUID(), "t", "m", Map.of("role", "ab".repeat(50_000)), 64, 64);
+        assertThatThrownBy(() -> rule.matches(machine)).isInstanceOf(GantryException.class)
+                .hasMessageContaining("is too deep to match a value of 100000 characters");
+        assertThatThrownBy(() -> AffinityRule.parse("role==" + "a".repeat(AffinityRule.MAX_LENGTH)))
+                .hasMessageContaining("at most 1024 characters");
+    }
+
     @ParameterizedTest
     @CsvSource({
         "instance==~db1, true, true",

@@ -8,12 +8,14 @@ import io.gantry.common.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,7 +30,7 @@ import java.util.stream.Stream;
  * lower layer of its overlay.
  */
 public final class ImageStore {
-    private static final java.time.Duration UNPACK_TIMEOUT = java.time.Duration.ofMinutes(10);
+    private static final Duration UNPACK_TIMEOUT = Duration.ofMinutes(10);
     private final Path root;
 
     public ImageStore(Path root) {
@@ -103,7 +105,7 @@ public final class ImageStore {
     }
 
     private static String reason(IOException e) {
-        if (e instanceof java.nio.file.AccessDeniedException) {
+        if (e instanceof AccessDeniedException) {
             return "permission denied";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -60,7 +60,10 @@ public final class ImageStore {
             throw GantryException.invalid("an image named '" + name + "' already exists (" + other.shortId() + ")");
         });
         Image image = new Image(id, name, sizeOf(tarball), existing.map(Image::importedAt).orElse(Instant.now()));
-        boolean madeRoot = !Files.isDirectory(root);
+        Path firstMade = Files.exists(root) ? null : root; // the outermost directory this import makes, to remove if it fails
+        while (firstMade != null && firstMade.getParent() != null && !Files.exists(firstMade.getParent())) {
+            firstMade = firstMade.getParent();
+        }
         try {
             Files.createDirectories(root);
             if (!Files.isDirectory(dir.resolve("rootfs"))) {
@@ -70,8 +73,10 @@ public final class ImageStore {
         } catch (IOException e) {
             throw GantryException.internal("cannot import image " + name + ": " + e.getMessage());
         } finally {
-            if (madeRoot && read(dir).isEmpty()) {
-                deleteIfEmpty(root);
+            if (firstMade != null && read(dir).isEmpty()) {
+                for (Path p = root; p != null && p.startsWith(firstMade); p = p.getParent()) {
+                    deleteIfEmpty(p);
+                }
             }
         }
         return image;

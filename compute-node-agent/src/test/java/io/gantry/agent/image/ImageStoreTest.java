@@ -59,6 +59,11 @@ class ImageStoreTest {
         assertThatThrownBy(() -> store.importTarball(dir.resolve("nope.tar"), "x")).hasMessageContaining("no image file at");
         assertThatThrownBy(() -> store.resolve("debian")).hasMessageContaining("no image named or with id 'debian'");
         assertThat(dir.resolve("images")).as("a refused first import makes no store").doesNotExist();
+        ImageStore deeper = new ImageStore(dir.resolve("state/node/images"));
+        assertThatThrownBy(() -> deeper.importTarball(dir.resolve("nope.tar"), "x")).hasMessageContaining("no image file at");
+        Path text = dir.resolve("text");
+        assertThatThrownBy(() -> deeper.importTarball(Files.writeString(text, "text"), "x")).hasMessageContaining("is not a tar archive");
+        assertThat(dir.resolve("state")).as("nor the directories above it").doesNotExist();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,7 +1,5 @@
 package io.gantry.platform;
 
-import io.gantry.common.GantryException;
-import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,23 +26,25 @@ public final class GantryCommand {
     public static void main(String[] args) {
         // Hibernate logs through JBoss Logging, which would otherwise write to java.util.logging
         System.setProperty("org.jboss.logging.provider", "slf4j");
+        CliLogging.configure(args);
         System.exit(run(args));
     }
 
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new GantryCommand());
-        cli.setExecutionExceptionHandler(GantryCommand::reportError);
+        withHelpOptions(cli, cli.getCommandSpec().version());
+        cli.setParameterExceptionHandler(ErrorReport::parseError);
+        cli.setExecutionExceptionHandler(ErrorReport::executionError);
+        cli.setExecutionStrategy(parsed -> {
+            PortOptions.check(parsed);
+            return new CommandLine.RunLast().execute(parsed);
+        });
         return cli.execute(args);
     }
 
-    /** Errors are one line on stderr and a non-zero exit; never a stack trace. */
-    private static int reportError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-        PrintWriter err = cmd.getErr();
-        if (e instanceof GantryException ge) {
-            err.println("gantry: " + ge.getMessage() + " [" + ge.code() + "]");
-            return ExitCodes.forError(ge.code());
-        }
-        err.println("gantry: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-        return 1;
+    /** --help (and --version) on every command, as the one-line errors' "try '... --help'" promises. */
+    private static void withHelpOptions(CommandLine cmd, String[] version) {
+        cmd.getCommandSpec().mixinStandardHelpOptions(true).version(version);
+        cmd.getSubcommands().values().forEach(sub -> withHelpOptions(sub, version));
     }
 }

@@ -52,8 +52,23 @@ final class MeteringCommands {
             }
         }
 
+        /** The URL without trailing '/'; bad input (exit 2) unless it is an http or https URL with a host. */
+        String base() {
+            String base = url.strip().replaceAll("/+$", "");
+            try {
+                URI uri = new URI(base);
+                if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                    return base;
+                }
+            } catch (java.net.URISyntaxException e) {
+                // refused below
+            }
+            throw GantryException.invalid("metering URL '" + url + "' is not an http:// or https:// URL with a host"
+                    + " (set --metering-url or GANTRY_METERING_URL)");
+        }
+
         String send(String method, String path, Object body) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + path))
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
                     .timeout(Duration.ofSeconds(30))
                     .header("Accept", "application/json");
             request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()

@@ -9,6 +9,7 @@ import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
 import io.gantry.common.Image;
 import io.gantry.common.limits.OverprovisionRatios;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Opens this node's runc backend for a command, after checking that the host can run zones. */
@@ -17,7 +18,11 @@ final class Node {
     }
 
     static AgentConfig config(GantryCommand root) {
-        return AgentConfig.of(root.stateDir, root.node);
+        AgentConfig config = AgentConfig.of(root.stateDir, root.node);
+        if (Files.exists(config.stateDir()) && !Files.isDirectory(config.stateDir())) {
+            throw GantryException.invalid("the state directory " + config.stateDir() + " is not a directory (--state-dir or GANTRY_STATE_DIR)");
+        }
+        return config;
     }
 
     static RuncZoneBackend open(GantryCommand root) {

@@ -9,19 +9,31 @@ import io.gantry.agent.host.Cmd;
 import io.gantry.agent.host.HostProbe;
 import io.gantry.common.Json;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 
-/** The operator CLI as documented in docs/cli.md, driving real zones. Needs root and runc. */
+/**
+ * The operator CLI as documented in docs/cli.md, driving real zones (those tests need root and
+ * runc), and its error contract: every bad invocation is one line on stderr with its exit code.
+ */
 @Tag("zones")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GantryCliTest {
@@ -49,23 +61,63 @@ class GantryCliTest {
         }
     }
 
+    /** The real launcher in a child JVM, as a terminal runs it: its own logging set-up, stdout and stderr. */
+    private Run gantryProcess(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), GantryCommand.class.getName()));
+        if (!args[0].equals("--node")) {
+            cmd.addAll(List.of("--node", node, "--state-dir", stateDir.toString()));
+        }
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(stateDir.getParent(), "cli-out", ".txt");
+        Path err = Files.createTempFile(stateDir.getParent(), "cli-err", ".txt");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().put("GANTRY_METERING_URL", "http://127.0.0.1:1"); // nothing listens there
+            Process p = pb.start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new AssertionError("gantry " + String.join(" ", args) + " did not finish");
+            }
+            return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    private Optional<String> whyNoZones;
+    private Path work;
+
     @BeforeAll
     void setUp() throws Exception {
-        HostProbe.whyNoRealZones().ifPresent(why -> assumeTrue(false, why));
-        stateDir = Files.createTempDirectory("gantry-cli-");
-        assertThat(gantry("image", "build-busybox").exit()).isZero();
+        whyNoZones = HostProbe.whyNoRealZones();
+        work = Files.createTempDirectory("gantry-cli-");
+        stateDir = Files.createDirectory(work.resolve("state"));
+        if (whyNoZones.isEmpty()) {
+            assertThat(gantry("image", "build-busybox").exit()).isZero();
+            assertThat(gantry("zone", "list").exit()).as("the node is set up").isZero();
+        }
+    }
+
+    private void assumeZones() {
+        whyNoZones.ifPresent(why -> assumeTrue(false, why));
     }
 
     @AfterAll
     void tearDown() {
-        if (stateDir != null) {
-            gantry("node", "destroy", "--yes");
-            Cmd.check("rm", "-rf", "--one-file-system", stateDir.toString());
+        if (work != null) {
+            if (whyNoZones.isEmpty()) {
+                gantry("node", "destroy", "--yes");
+            }
+            Cmd.check("rm", "-rf", "--one-file-system", work.toString());
         }
     }
 
     @Test
     void operatorDrivesAZoneThroughItsWholeLifeFromTheCommandLine() {
+        assumeZones();
         Run images = gantry("image", "list");
         assertThat(images.out()).contains("busybox");
 
@@ -100,6 +152,7 @@ class GantryCliTest {
 
     @Test
     void createIsIdempotentOnAGivenUuid() {
+        assumeZones();
         String id = "6f1c3d2e-0000-4000-8000-00000000c11a";
         String[] args = {"zone", "create", "--image", "busybox", "--tenant", "acme", "--uuid", id, "--memory", "32", "--disk", "32M"};
         assertThat(gantry(args).out().strip()).isEqualTo(id);
@@ -109,6 +162,7 @@ class GantryCliTest {
 
     @Test
     void errorsAreOneLineWithAStableCodeAndExitStatus() {
+        assumeZones();
         Run badUuid = gantry("zone", "get", "not-a-uuid");
         assertThat(badUuid.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(badUuid.err().strip()).isEqualTo("gantry: 'not-a-uuid' is not a UUID (expected the form 8-4-4-4-12 hex digits) [InvalidArgument]");
@@ -137,6 +191,7 @@ class GantryCliTest {
 
     @Test
     void nodeDestroyAsksForYesThenLeavesNoZoneNamespaceCgroupOrRuncState() {
+        assumeZones();
         String uuid = gantry("zone", "create", "--image", "busybox", "--tenant", "acme", "--memory", "32", "--disk", "32M").out().strip();
         Run refused = gantry("node", "destroy");
         assertThat(refused.exit()).isEqualTo(ExitCodes.USAGE);
@@ -170,6 +225,7 @@ class GantryCliTest {
 
     @Test
     void sizesBeyondTheTypeOrThisNodeAreRefusedWithExitTwoAndLeaveNothingBehind() throws Exception {
+        assumeZones();
         String zonesBefore = gantry("zone", "list", "--json").out();
         List<String> filesBefore = zoneFiles();
         List<Path> cgroupsBefore = Cgroups.detect().existing("/gantry-" + node);
@@ -197,6 +253,7 @@ class GantryCliTest {
 
     @Test
     void anUpdateBeyondThisNodeIsRefusedAndTheZoneKeepsItsCaps() {
+        assumeZones();
         String uuid = gantry("zone", "create", "--image", "busybox", "--tenant", "acme", "--memory", "32", "--disk", "32M").out().strip();
         try {
             assertRefusedInOneLine(gantry("zone", "update", uuid, "--memory", "99999999"), "memory 99999999 MiB (95.4 TiB) exceeds this node's memory (");
@@ -212,6 +269,7 @@ class GantryCliTest {
 
     @Test
     void theOverprovisionRatioLetsAZoneHaveMoreMemoryThanTheNode() {
+        assumeZones();
         long overHost = io.gantry.agent.host.HostLimits.meminfoMiB("MemTotal") + 1024;
         String[] create = {"zone", "create", "--image", "busybox", "--tenant", "acme", "--disk", "32M", "--memory", Long.toString(overHost)};
         assertRefusedInOneLine(gantry(create), "× overprovision 1.0)");
@@ -229,6 +287,7 @@ class GantryCliTest {
 
     @Test
     void zoneCreateTakesTheOverprovisionRatioButNoOtherOptionFromTheConfigFile() throws Exception {
+        assumeZones();
         long overHost = io.gantry.agent.host.HostLimits.meminfoMiB("MemTotal") + 1024;
         Path config = stateDir.resolve("gantry.properties");
         Files.writeString(config, "overprovision-memory=2\nmemory=99999999\nalias=from-the-file\n");
@@ -254,5 +313,190 @@ class GantryCliTest {
         List<String> all = new ArrayList<>(List.of(first));
         all.addAll(List.of(more));
         return all.toArray(String[]::new);
+    }
+
+    /** A bad invocation: what the launcher must answer, and whether it needs a node that can run zones. */
+    record Bad(List<String> args, int exit, String says, boolean needsZones) {
+        @Override
+        public String toString() {
+            return String.join(" ", args) + " -> exit " + exit;
+        }
+    }
+
+    private static final String NO_ZONE = "00000000-0000-4000-8000-00000000bad0";
+
+    private static Bad bad(int exit, String says, String... args) {
+        return new Bad(List.of(args), exit, says, false);
+    }
+
+    private static Bad onNode(int exit, String says, String... args) {
+        return new Bad(List.of(args), exit, says, true);
+    }
+
+    private List<Bad> badInvocations() throws IOException {
+        Path text = Files.writeString(work.resolve("hostname.txt"), "not a tarball\n");
+        Path unreadable = Path.of("/proc/self/mem"); // a regular file whose reading fails (EIO), even for root
+        Path devLink = tarball("dev-link.tar", out -> {
+            zoneRoot(out, "dev");
+            entry(out, "dev", TarConstants.LF_SYMLINK, "/tmp");
+        });
+        Path escape = tarball("escape.tar", out -> {
+            zoneRoot(out, "");
+            file(out, "../../escaped");
+        });
+        Path good = tarball("good.tar", out -> zoneRoot(out, ""));
+        String nodeArg = node;
+        return List.of(
+                // the command line itself
+                bad(2, "gantry: Invalid value for option '--cpu-cap': '99999999999' is not an int (try 'gantry zone create --help') [InvalidArgument]",
+                        "zone", "create", "--image", "busybox", "--tenant", "acme", "--cpu-cap", "99999999999"),
+                bad(2, "Unknown command: 'frobnicate'", "frobnicate"),
+                bad(2, "Missing command: one of create, list", "zone"),
+                bad(2, "Unknown command: 'frob'", "zone", "frob"),
+                bad(2, "Unknown option: '--colour'", "zone", "list", "--colour"),
+                bad(2, "Unknown options: '--colour', 'red'", "zone", "create", "--image", "busybox", "--tenant", "acme", "--colour", "red"),
+                bad(2, "Missing required options: '--image=<image>', '--tenant=<tenant>' (try 'gantry zone create --help') [MissingParameter]",
+                        "zone", "create"),
+                bad(2, "Missing required parameter: 'UUID'", "zone", "get"),
+                bad(2, "Unexpected argument: 'extra'", "probe", "extra"),
+                bad(2, "Invalid value for option '--timeout': 'abc' is not an int", "zone", "stop", NO_ZONE, "--timeout", "abc"),
+                bad(2, "Invalid value for option '--lwps': '1.5' is not an int", "zone", "update", NO_ZONE, "--lwps", "1.5"),
+                bad(2, "Invalid value for option '--api-port': 99999 is not a TCP port", "dev", "--once", "--api-port", "99999"),
+                bad(2, "Invalid value for option '--port': 'abc' is not an int", "cloudapi", "--port", "abc"),
+                bad(2, "Invalid value for option '--port': -5 is not a TCP port", "metering", "--port", "-5"),
+                bad(2, "Invalid value for option '--interval': 'x' is not an int", "agent", "--interval", "x"),
+                bad(2, "Unknown options: '--zk-port', '1'", "provisioner", "--zk-port", "1"),
+                // the values
+                bad(2, "'nope' is not a UUID", "zone", "get", "nope"),
+                bad(2, "'nope' is not a UUID", "zone", "create", "--image", "busybox", "--tenant", "acme", "--uuid", "nope"),
+                bad(2, "nothing to update", "zone", "update", NO_ZONE),
+                bad(2, "no command given", "zone", "exec", NO_ZONE),
+                bad(2, "add --yes", "node", "destroy"),
+                bad(2, "node name must be", "--node", "Bad Node", "--state-dir", stateDir.toString(), "zone", "list"),
+                bad(2, "is not a directory", "--node", nodeArg, "--state-dir", text.toString(), "image", "list"),
+                // image import
+                bad(2, "Missing required options and parameters", "image", "import"),
+                bad(2, text + " is not a tar archive", "image", "import", text.toString(), "--name", "x"),
+                bad(2, "no image file at", "image", "import", work.resolve("nothing.tar").toString(), "--name", "x"),
+                bad(2, "no image file at", "image", "import", work.toString(), "--name", "x"),
+                bad(2, "cannot read " + unreadable, "image", "import", unreadable.toString(), "--name", "x"),
+                bad(2, "image name must be", "image", "import", good.toString(), "--name", "bad name"),
+                bad(2, "/dev is a symbolic link to /tmp", "image", "import", devLink.toString(), "--name", "devlink"),
+                bad(2, "contains '..'", "image", "import", escape.toString(), "--name", "escape"),
+                // metering's commands, with no metering to reach
+                bad(2, "Missing required options: '--metric=<metric>', '--limit=<limit>'", "budget", "set", "demo", "b1"),
+                bad(2, "Invalid value for option '--limit': 'lots' is not a double", "budget", "set", "demo", "b1", "--metric", "cpu_hours",
+                        "--limit", "lots"),
+                bad(2, "Missing required parameter: '<name>'", "budget", "delete", "demo"),
+                bad(2, "'99999999999999999999' is not a long", "limit", "set", "demo", "count", "99999999999999999999"),
+                bad(2, "Missing required options: '--from=<from>', '--to=<to>'", "usage", "export"),
+                bad(2, "metering URL 'ftp://x' is not an http:// or https:// URL", "limit", "list", "demo", "--metering-url", "ftp://x"),
+                bad(1, "metering at http://127.0.0.1:1 cannot be reached", "budget", "list", "demo"),
+                bad(1, "[ServiceUnavailable]", "budget", "set", "demo", "b1", "--metric", "cpu_hours", "--limit", "5"),
+                bad(1, "[ServiceUnavailable]", "limit", "set", "demo", "count", "5"),
+                bad(1, "[ServiceUnavailable]", "limit", "delete", "demo", "count"),
+                bad(1, "[ServiceUnavailable]", "usage", "export", "--from", "2026-11-01", "--to", "2026-12-01"),
+                // zones and images this node does not have
+                onNode(3, "zone " + NO_ZONE + " does not exist on this node [ResourceNotFound]", "zone", "get", NO_ZONE),
+                onNode(3, "does not exist on this node", "zone", "stop", NO_ZONE),
+                onNode(3, "does not exist on this node", "zone", "start", NO_ZONE),
+                onNode(3, "does not exist on this node", "zone", "reboot", NO_ZONE),
+                onNode(3, "does not exist on this node", "zone", "delete", NO_ZONE),
+                onNode(3, "does not exist on this node", "zone", "stats", NO_ZONE),
+                onNode(3, "does not exist on this node", "zone", "update", NO_ZONE, "--memory", "64"),
+                onNode(3, "does not exist on this node", "zone", "exec", NO_ZONE, "--", "true"),
+                onNode(3, "no image named or with id 'windows'", "zone", "create", "--image", "windows", "--tenant", "acme"));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyBadInvocationIsOneLineWithItsExitCodeAndChangesNothing() throws IOException {
+        return badInvocations().stream().map(bad -> DynamicTest.dynamicTest(bad.toString(), () -> {
+            if (bad.needsZones()) {
+                assumeZones();
+            }
+            List<String> before = snapshot(stateDir);
+            Run run = gantryProcess(bad.args().toArray(String[]::new));
+            assertThat(run.err().lines().toList()).as("stderr of " + bad).hasSize(1);
+            assertThat(run.err().strip()).startsWith("gantry: ").contains(bad.says()).matches(".*\\[[A-Za-z]+\\]$");
+            assertThat(run.exit()).as(run.err()).isEqualTo(bad.exit());
+            assertThat(run.out()).as("stdout").isEmpty();
+            assertThat(snapshot(stateDir)).as("the node's state is unchanged").isEqualTo(before);
+        }));
+    }
+
+    @Test
+    void aZoneThatFailsToProvisionIsOneLineWithNoLogBesideIt() throws Exception {
+        assumeZones();
+        // an image unpacked by a gantry from before import checked images: its /proc is a link, which runc refuses
+        String imageId = "0123456789abcdef".repeat(4);
+        Path rootfs = Files.createDirectories(stateDir.resolve("images").resolve(imageId).resolve("rootfs"));
+        for (String dir : List.of("bin", "dev", "sys")) {
+            Files.createDirectories(rootfs.resolve(dir));
+        }
+        Files.createSymbolicLink(rootfs.resolve("proc"), Path.of("/tmp"));
+        Files.writeString(stateDir.resolve("images").resolve(imageId).resolve("image.json"),
+                Json.writePretty(new io.gantry.common.Image(imageId, "old-proc-link", 1, java.time.Instant.now())));
+        String id = "6f1c3d2e-0000-4000-8000-0000000bad5e";
+        try {
+            Run create = gantryProcess("zone", "create", "--image", "old-proc-link", "--tenant", "acme", "--uuid", id, "--memory", "32", "--disk", "32M");
+
+            assertThat(create.exit()).as(create.err()).isEqualTo(ExitCodes.FAILED);
+            assertThat(create.err().lines().toList()).as(create.err()).hasSize(1);
+            assertThat(create.err()).startsWith("gantry: zone " + id + " failed to provision").contains("must be mounted on ordinary directory")
+                    .endsWith("[InternalError]\n");
+        } finally {
+            assertThat(gantryProcess("zone", "delete", id).exit()).isZero();
+            Cmd.check("rm", "-rf", stateDir.resolve("images").resolve(imageId).toString());
+        }
+    }
+
+    /** Every path below {@code root} with its kind and size. */
+    private static List<String> snapshot(Path root) throws IOException {
+        try (Stream<Path> all = Files.walk(root)) {
+            return all.map(p -> root.relativize(p) + " " + (Files.isSymbolicLink(p) ? "link"
+                    : Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? "dir" : "file " + p.toFile().length())).sorted().toList();
+        }
+    }
+
+    interface Entries {
+        void write(TarArchiveOutputStream out) throws IOException;
+    }
+
+    private Path tarball(String name, Entries entries) throws IOException {
+        Path file = work.resolve(name);
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(Files.newOutputStream(file))) {
+            entries.write(out);
+        }
+        return file;
+    }
+
+    /** A root with the kernel's mount points and a /bin/sh and sleep that are no programs; {@code except} left out. */
+    private static void zoneRoot(TarArchiveOutputStream out, String except) throws IOException {
+        for (String dir : List.of("./", "bin/", "dev/", "proc/", "sys/")) {
+            if (!dir.equals(except + "/")) {
+                entry(out, dir, TarConstants.LF_DIR, null);
+            }
+        }
+        file(out, "bin/sh");
+        file(out, "bin/sleep");
+    }
+
+    private static void entry(TarArchiveOutputStream out, String name, byte type, String link) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name, type, true);
+        if (link != null) {
+            e.setLinkName(link);
+        }
+        out.putArchiveEntry(e);
+        out.closeArchiveEntry();
+    }
+
+    private static void file(TarArchiveOutputStream out, String name) throws IOException {
+        byte[] content = "not a program\n".getBytes(StandardCharsets.UTF_8);
+        TarArchiveEntry e = new TarArchiveEntry(name, true);
+        e.setMode(0755);
+        e.setSize(content.length);
+        out.putArchiveEntry(e);
+        out.write(content);
+        out.closeArchiveEntry();
     }
 }

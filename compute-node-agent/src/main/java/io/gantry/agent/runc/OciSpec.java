@@ -15,7 +15,11 @@ import java.util.Map;
  * agent's own); and tini as init, because zombies count against the pids limit until reaped.
  */
 public final class OciSpec {
-    static final String INIT_PATH = "/.gantry-init";
+    public static final String INIT_PATH = "/.gantry-init";
+    /** The zone's PATH: where its shell finds {@code sleep} and the rest. */
+    public static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /** Where runc mounts the kernel's file systems: each must be a real directory of the image, or absent. */
+    public static final List<String> KERNEL_MOUNTS = List.of("/proc", "/dev", "/sys");
     /** Keeps the zone alive, exits cleanly on SIGTERM (tini forwards it), and reaps what it starts. */
     public static final List<String> IDLE_COMMAND = List.of("/bin/sh", "-c", "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done");
 
@@ -44,7 +48,7 @@ public final class OciSpec {
                 "terminal", false,
                 "user", Map.of("uid", 0, "gid", 0),
                 "args", concat(List.of(INIT_PATH, "--"), IDLE_COMMAND),
-                "env", List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "TERM=xterm"),
+                "env", List.of("PATH=" + PATH, "HOME=/root", "TERM=xterm"),
                 "cwd", "/",
                 "capabilities", Map.of(
                         "bounding", CAPABILITIES, "effective", CAPABILITIES, "permitted", CAPABILITIES),

@@ -7,6 +7,7 @@ import io.gantry.agent.host.Cmd;
 import io.gantry.agent.host.HostProbe;
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.common.Json;
+import io.gantry.common.coord.ZkPaths;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -53,8 +55,9 @@ class DevKillNineTest {
         KeyPair key = demoKey(work.resolve("ssh"));
         SshPublicKey pub = SshPublicKey.parse(Files.readString(work.resolve("ssh/gantry-dev-id_rsa.pub")));
         int apiPort = LoopbackPorts.free();
+        int zkPort = LoopbackPorts.free();
         String[] devArgs = {"--node", node, "--state-dir", state.toString(), "dev",
-                "--api-port", Integer.toString(apiPort), "--zk-port", Integer.toString(LoopbackPorts.free()),
+                "--api-port", Integer.toString(apiPort), "--zk-port", Integer.toString(zkPort),
                 "--db-port", Integer.toString(LoopbackPorts.free()), "--metering-port", Integer.toString(LoopbackPorts.free()),
                 "--key-dir", work.resolve("ssh").toString()};
         SignedClient demo = new SignedClient("http://127.0.0.1:" + apiPort, "demo", pub.md5Fingerprint(), key);
@@ -118,6 +121,12 @@ class DevKillNineTest {
                         .containsExactlyInAnyOrderElementsOf(recorded);
                 assertThat(zones).as("every zone runs").allSatisfy((id, s) -> assertThat(s).isEqualTo("running"));
             });
+            try (CuratorFramework zk = Coordination.connect("127.0.0.1:" + zkPort)) {
+                Poll.until(Duration.ofSeconds(10), () -> {
+                    assertThat(zk.getChildren().forPath(ZkPaths.tasks(node))).as("tasks left queued for the node").isEmpty();
+                    assertThat(zk.getChildren().forPath(ZkPaths.results(node))).as("results nobody collected").isEmpty();
+                });
+            }
             System.out.printf("gantry dev was up again after %d ms; every machine ran %d ms later%n", (up - restart) / 1_000_000,
                     (System.nanoTime() - up) / 1_000_000);
         } catch (Throwable e) {
@@ -125,6 +134,7 @@ class DevKillNineTest {
             throw e;
         } finally {
             clients.shutdownNow();
+            Files.copy(log, Path.of("/tmp/wta-last-dev.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING); // TEMP
             cleanUp(roles, demo, node, state, postgresDir, work);
         }
     }

@@ -191,6 +191,7 @@ public final class LeaderLoop implements AutoCloseable {
         while (running.get()) {
             try {
                 rebuildBookings();
+                removeCollectedResults();
                 break;
             } catch (Exception e) {
                 LOG.error("leader cannot read the bookings from the record: {}; retrying", e.getMessage());
@@ -231,6 +232,45 @@ public final class LeaderLoop implements AutoCloseable {
                 cluster.upsertNode(new NodeInfo(b.node(), new io.gantry.common.coord.NodeCapacity(0, 0, 0), Map.of(), false));
             }
             cluster.book(b.node(), new PlacedMachine(b.machine(), b.tenant(), b.name(), b.tags(), b.memoryMiB(), b.diskMiB()));
+        }
+    }
+
+    /**
+     * Answers of finished jobs that a leader collected but died before removing (collect() finishes the
+     * job first, then removes the answer): nobody reads them again, so they would stay in ZooKeeper for good.
+     */
+    private void removeCollectedResults() throws Exception {
+        Map<UUID, String> answers = new java.util.HashMap<>();
+        for (String node : childrenOf(ZkPaths.NODES)) {
+            for (String name : childrenOf(ZkPaths.results(node))) {
+                try {
+                    answers.put(UUID.fromString(name), ZkPaths.result(node, name));
+                } catch (IllegalArgumentException e) {
+                    // not named by a job: not the provisioner's to remove
+                }
+            }
+        }
+        if (answers.isEmpty()) {
+            return;
+        }
+        Set<UUID> finished = store.finishedAmong(answers.keySet());
+        for (UUID job : finished) {
+            try {
+                zk.delete().forPath(answers.get(job));
+            } catch (KeeperException.NoNodeException e) {
+                // removed meanwhile
+            }
+        }
+        if (!finished.isEmpty()) {
+            LOG.info("removed {} answers of finished jobs that an earlier leader left behind", finished.size());
+        }
+    }
+
+    private List<String> childrenOf(String path) throws Exception {
+        try {
+            return zk.getChildren().forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+            return List.of();
         }
     }
 

@@ -134,7 +134,6 @@ class DevKillNineTest {
             throw e;
         } finally {
             clients.shutdownNow();
-            Files.copy(log, Path.of("/tmp/wta-last-dev.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING); // TEMP
             cleanUp(roles, demo, node, state, postgresDir, work);
         }
     }

@@ -191,12 +191,16 @@ public final class LeaderLoop implements AutoCloseable {
         while (running.get()) {
             try {
                 rebuildBookings();
-                removeCollectedResults();
                 break;
             } catch (Exception e) {
                 LOG.error("leader cannot read the bookings from the record: {}; retrying", e.getMessage());
                 sleepQuietly(1000);
             }
+        }
+        try {
+            removeCollectedResults();
+        } catch (Exception e) {
+            LOG.warn("leader cannot remove the answers of finished jobs: {}; the next leader tries again", e.toString());
         }
         while (running.get()) {
             try {
@@ -237,19 +241,21 @@ public final class LeaderLoop implements AutoCloseable {
 
     /**
      * Answers of finished jobs that a leader collected but died before removing (collect() finishes the
-     * job first, then removes the answer): nobody reads them again, so they would stay in ZooKeeper for good.
+     * job first, then removes the answer): nobody reads them again, so they would stay in ZooKeeper for
+     * good. Found in the cache of the nodes' subtree, which holds every answer: no extra round trips.
      */
     private void removeCollectedResults() throws Exception {
         Map<UUID, String> answers = new java.util.HashMap<>();
-        for (String node : childrenOf(ZkPaths.NODES)) {
-            for (String name : childrenOf(ZkPaths.results(node))) {
+        nodes.stream().map(ChildData::getPath).forEach(path -> {
+            String[] parts = path.split("/"); // "", gantry, nodes, <node>, results, <job>
+            if (parts.length == 6 && parts[4].equals("results")) {
                 try {
-                    answers.put(UUID.fromString(name), ZkPaths.result(node, name));
+                    answers.put(UUID.fromString(parts[5]), path);
                 } catch (IllegalArgumentException e) {
                     // not named by a job: not the provisioner's to remove
                 }
             }
-        }
+        });
         if (answers.isEmpty()) {
             return;
         }
@@ -263,14 +269,6 @@ public final class LeaderLoop implements AutoCloseable {
         }
         if (!finished.isEmpty()) {
             LOG.info("removed {} answers of finished jobs that an earlier leader left behind", finished.size());
-        }
-    }
-
-    private List<String> childrenOf(String path) throws Exception {
-        try {
-            return zk.getChildren().forPath(path);
-        } catch (KeeperException.NoNodeException e) {
-            return List.of();
         }
     }
 

@@ -56,11 +56,14 @@ final class DevPlatform implements AutoCloseable {
     }
 
     private void startAll(Settings s, RuncZoneBackend backend, Image busybox) throws Exception {
+        Path dev = s.nodeStateDir().resolve("dev");
+        // a run killed with SIGKILL leaves its PostgreSQL running on the port: stop it before checking the ports
+        EmbeddedDatabase.stopStale(dev.resolve("postgres"))
+                .ifPresent(pid -> System.out.println("gantry dev: " + EmbeddedDatabase.staleStopped(pid)));
         LoopbackPorts.requireFree(s.zkPort(), "ZooKeeper", "--zk-port");
         LoopbackPorts.requireFree(s.dbPort(), "PostgreSQL", "--db-port");
         LoopbackPorts.requireFree(s.apiPort(), "the cloud API", "--api-port");
         LoopbackPorts.requireFree(s.meteringPort(), "metering", "--metering-port");
-        Path dev = s.nodeStateDir().resolve("dev");
         step("ZooKeeper (embedded) on 127.0.0.1:" + s.zkPort());
         EmbeddedZooKeeper zk = started.add(EmbeddedZooKeeper.start(dev.resolve("zookeeper"), s.zkPort()));
         step("PostgreSQL (embedded) on 127.0.0.1:" + s.dbPort());

@@ -5,10 +5,12 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 
 /**
  * PostgreSQL started by Gantry itself (zonky's embedded binaries), for `gantry dev`. The data
- * directory is kept between runs, so the record survives a restart.
+ * directory is kept between runs, so the record survives a restart. The server is a process of its
+ * own: one left running by a launcher killed with SIGKILL is stopped before a new one starts.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
     private final EmbeddedPostgres postgres;
@@ -17,8 +19,23 @@ public final class EmbeddedDatabase implements AutoCloseable {
         this.postgres = postgres;
     }
 
+    /**
+     * Stops a PostgreSQL an earlier run left serving {@code dataDir} (see {@link StalePostgres}) and
+     * returns its pid; empty if none runs. {@link #start} does this too; call it first to say so, or
+     * to free the port before checking it.
+     */
+    public static OptionalLong stopStale(Path dataDir) {
+        return StalePostgres.stop(dataDir);
+    }
+
+    /** One line saying a stale server was stopped, for whoever starts the database to print. */
+    static String staleStopped(long pid) {
+        return "stopped a stale PostgreSQL (pid " + pid + ") left by an earlier run of this data directory";
+    }
+
     public static EmbeddedDatabase start(Path dataDir, int port) throws IOException {
         Files.createDirectories(dataDir);
+        stopStale(dataDir).ifPresent(pid -> System.out.println("gantry: " + staleStopped(pid) + " (" + dataDir + ")"));
         return new EmbeddedDatabase(EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)

@@ -2,6 +2,8 @@ package io.gantry.platform;
 
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -12,7 +14,13 @@ import java.util.concurrent.TimeoutException;
 import org.apache.zookeeper.server.embedded.ExitHandler;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 
-/** ZooKeeper's own embedded server on loopback, for `gantry dev` and tests: one member, data kept under {@code dataDir}. */
+/**
+ * ZooKeeper's own embedded server on loopback, for `gantry dev` and tests: one member, data kept under
+ * {@code dataDir}. It runs inside the launcher, so a SIGKILL ends it with the launcher; what it leaves
+ * is its data (kept: tasks in flight are there) with the dead clients' sessions, which the next start
+ * restores and expires after their timeout (5 s for Gantry's clients), taking their ephemeral znodes
+ * (node adverts, leader latches) with them.
+ */
 public final class EmbeddedZooKeeper implements AutoCloseable {
     /** Sessions are checked once per tick; dev's 5 s sessions need no finer tick. */
     static final int DEV_TICK_MS = 1000;
@@ -30,6 +38,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
 
     public static EmbeddedZooKeeper start(Path dataDir, int port, int tickMillis) throws Exception {
         Files.createDirectories(dataDir);
+        removeOldConfigurations(dataDir);
         Properties p = new Properties();
         p.setProperty("clientPort", Integer.toString(port));
         p.setProperty("clientPortAddress", "127.0.0.1");
@@ -66,6 +75,15 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
             throw new GantryException(ErrorCode.ServiceUnavailable, "the embedded ZooKeeper did not start: " + e.getCause(), e.getCause());
         }
         return new EmbeddedZooKeeper(server, port);
+    }
+
+    /** The embedded server writes its settings to a new temporary file at every start and never removes it. */
+    private static void removeOldConfigurations(Path dataDir) throws IOException {
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(dataDir, "zookeeper.configuration*.properties")) {
+            for (Path file : old) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     public String connectString() {

@@ -186,6 +186,31 @@ class ControlPlaneTest {
         assertThat(look.getChildren().forPath(ZkPaths.results("cn1"))).as("results nobody will collect").isEmpty();
     }
 
+    /**
+     * The leader dies after finishing a job in the record but before it removes the node's answer (as a
+     * `gantry dev` killed with SIGKILL can): the next leader removes that answer, which nobody would read.
+     */
+    @Test
+    void anAnswerTheDeadLeaderCollectedButDidNotRemoveIsRemovedByTheNext() throws Exception {
+        Agent cn1 = agent("cn1", 8192);
+        AtomicReference<String> crashed = new AtomicReference<>();
+        CuratorFramework c1 = plane.client();
+        leading(plane.provisioner("p1", Strategy.SPREAD, crashOnce("finished", "p1", c1, crashed), c1));
+        SignedClient tenant = plane.account("collected");
+        CuratorFramework look = plane.client();
+
+        UUID id = create(tenant, "finished-then-crashed", plane.smallPackage);
+        Poll.until(SETTLE, () -> {
+            assertThat(crashed.get()).isEqualTo("p1");
+            assertThat(tenant.get("/my/machines/" + id).state()).isEqualTo("running");
+        });
+        assertThat(look.getChildren().forPath(ZkPaths.results("cn1"))).as("the dead leader's collected answer").hasSize(1);
+        plane.provisioner("p2", Strategy.SPREAD, LeaderLoop.StepHook.NONE);
+        Poll.until(SETTLE, () -> assertThat(look.getChildren().forPath(ZkPaths.results("cn1"))).as("results nobody will collect").isEmpty());
+        assertThat(plane.jobState(id, "provision")).isEqualTo("succeeded");
+        assertThat(cn1.backend().creates(id)).isEqualTo(1);
+    }
+
     /** At {@code step} of the first job a leader meets, that leader loses its ZooKeeper client and its thread dies. */
     private static LeaderLoop.StepHook crashOnce(String step, String me, CuratorFramework myClient, AtomicReference<String> crashed) {
         return (job, at) -> {

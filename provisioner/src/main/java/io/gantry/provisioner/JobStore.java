@@ -98,6 +98,22 @@ final class JobStore implements AutoCloseable {
     record Booked(UUID machine, String tenant, String name, Map<String, String> tags, long memoryMiB, long diskMiB, String node) {
     }
 
+    /** Which of {@code jobs} are finished (succeeded or failed); ids the record does not know are not. */
+    java.util.Set<UUID> finishedAmong(java.util.Collection<UUID> jobs) throws SQLException {
+        return inTransaction(c -> {
+            java.util.Set<UUID> out = new java.util.HashSet<>();
+            try (PreparedStatement st = c.prepareStatement("select id from jobs where id = any(?) and state in ('succeeded', 'failed')")) {
+                st.setArray(1, c.createArrayOf("uuid", jobs.toArray()));
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getObject(1, UUID.class));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /** Records the placement; false if the job was no longer queued (another leader moved it on). */
     boolean markPlaced(UUID job, UUID machine, String node) throws SQLException {
         return inTransaction(c -> {

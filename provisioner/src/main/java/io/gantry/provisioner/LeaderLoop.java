@@ -197,6 +197,11 @@ public final class LeaderLoop implements AutoCloseable {
                 sleepQuietly(1000);
             }
         }
+        try {
+            removeCollectedResults();
+        } catch (Exception e) {
+            LOG.warn("leader cannot remove the answers of finished jobs: {}; the next leader tries again", e.toString());
+        }
         while (running.get()) {
             try {
                 handleLostNodes();
@@ -231,6 +236,39 @@ public final class LeaderLoop implements AutoCloseable {
                 cluster.upsertNode(new NodeInfo(b.node(), new io.gantry.common.coord.NodeCapacity(0, 0, 0), Map.of(), false));
             }
             cluster.book(b.node(), new PlacedMachine(b.machine(), b.tenant(), b.name(), b.tags(), b.memoryMiB(), b.diskMiB()));
+        }
+    }
+
+    /**
+     * Answers of finished jobs that a leader collected but died before removing (collect() finishes the
+     * job first, then removes the answer): nobody reads them again, so they would stay in ZooKeeper for
+     * good. Found in the cache of the nodes' subtree, which holds every answer: no extra round trips.
+     */
+    private void removeCollectedResults() throws Exception {
+        Map<UUID, String> answers = new java.util.HashMap<>();
+        nodes.stream().map(ChildData::getPath).forEach(path -> {
+            String[] parts = path.split("/"); // "", gantry, nodes, <node>, results, <job>
+            if (parts.length == 6 && parts[4].equals("results")) {
+                try {
+                    answers.put(UUID.fromString(parts[5]), path);
+                } catch (IllegalArgumentException e) {
+                    // not named by a job: not the provisioner's to remove
+                }
+            }
+        });
+        if (answers.isEmpty()) {
+            return;
+        }
+        Set<UUID> finished = store.finishedAmong(answers.keySet());
+        for (UUID job : finished) {
+            try {
+                zk.delete().forPath(answers.get(job));
+            } catch (KeeperException.NoNodeException e) {
+                // removed meanwhile
+            }
+        }
+        if (!finished.isEmpty()) {
+            LOG.info("removed {} answers of finished jobs that an earlier leader left behind", finished.size());
         }
     }
 

@@ -190,6 +190,12 @@ public final class RuncZoneBackend implements ZoneBackend {
             requireFits(spec.pkg(), 0); // before anything is made: a refusal leaves no record, disk or cgroup
             if (Files.exists(layout.dir())) {
                 removeEverything(layout, existing.map(Zone::tenant).orElse(null));
+            } else if (Files.exists(RuncStateFile.path(config.runcRoot(), layout.containerId()))) {
+                // a container by the zone's id but no zone: the `runc run` of an agent killed during this very
+                // create, which outlived it and finished after recover() had looked; `runc run` would refuse the id
+                LOG.warn("zone {}: removing a container an earlier agent left under its id", spec.uuid());
+                runc.delete(layout.containerId());
+                runcStates.forget(layout.containerId());
             }
             images.findById(spec.imageId()).orElseThrow(() ->
                     GantryException.notFound("image " + spec.imageId() + " is not on this node; see 'gantry image list'"));

@@ -2,7 +2,10 @@ package io.gantry.agent.runc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.agent.host.Cmd;
+import io.gantry.common.Json;
 import io.gantry.common.Zone;
 import io.gantry.common.ZoneState;
 import java.nio.file.Files;
@@ -70,6 +73,37 @@ class AgentRestartTest extends RealZonesTest {
         assertThat(restarted.find(uuid)).isEmpty();
         assertThat(traces(uuid)).as("left after the restart").isEmpty();
         assertThat(restarted.list()).extracting(Zone::uuid).doesNotContain(uuid);
+    }
+
+    /**
+     * An agent killed during a create leaves its `runc run` running; should that finish after the next
+     * agent's recovery looked, a container holds the zone's id with no zone behind it. The redelivered
+     * create must still make the zone, not fail on the id.
+     */
+    @Test
+    void aContainerLeftUnderTheZonesIdDoesNotStopItsCreate() throws Exception {
+        UUID uuid = UUID.randomUUID();
+        Path bundle = Files.createDirectories(config.stateDir().resolve("stray-" + uuid));
+        try {
+            Cmd.check("runc", "spec", "--bundle", bundle.toString());
+            ObjectNode spec = (ObjectNode) Json.read(Files.readString(bundle.resolve("config.json")), JsonNode.class);
+            ObjectNode process = (ObjectNode) spec.get("process");
+            process.put("terminal", false);
+            process.putArray("args").add("sleep").add("600");
+            ((ObjectNode) spec.get("root")).put("path", backend.images().rootfs(imageId).toString());
+            Files.writeString(bundle.resolve("config.json"), Json.write(spec));
+            Cmd.check("runc", "--root", config.runcRoot().toString(), "run", "-d", "--bundle", bundle.toString(), uuid.toString());
+
+            Zone zone = backend.create(new io.gantry.common.ZoneSpec(uuid, "late", "acme", imageId, io.gantry.common.Package.custom(64, 100, 64, 64)));
+            assertThat(zone.state()).as("zone: %s", zone.reason()).isEqualTo(ZoneState.RUNNING);
+            assertThat(backend.exec(uuid, List.of("hostname"), java.time.Duration.ofSeconds(10)).stdout().strip())
+                    .as("the zone's own container runs under the id, not the stray one").isEqualTo("late");
+            backend.delete(uuid);
+            assertThat(traces(uuid)).as("left after the delete").isEmpty();
+        } finally {
+            Cmd.run("runc", "--root", config.runcRoot().toString(), "delete", "--force", uuid.toString());
+            Cmd.run("rm", "-rf", "--one-file-system", bundle.toString());
+        }
     }
 
     /** Runs a create in its own JVM and halts it (no cleanup, no shutdown hooks) right after one step. */

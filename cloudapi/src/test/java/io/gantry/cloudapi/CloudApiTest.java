@@ -314,6 +314,18 @@ class CloudApiTest {
         assertThat(client.get("/my/packages/small").json()).containsEntry("memory", 128);
         var badAction = client.post("/my/machines/" + UUID.randomUUID() + "?action=explode", null);
         assertThat(badAction.status()).isIn(404, 409);
+        // affinity rules the provisioner could not read are refused before anything is booked
+        for (String rule : List.of("instance== ~x", "role==/[/", "role==" + "x".repeat(1100), "no operator")) {
+            var body = new java.util.HashMap<>(create("aff", platform.smallPackage));
+            body.put("affinity", List.of(rule));
+            var r = client.post("/my/machines", body);
+            assertThat(r.status()).as(rule).isEqualTo(409);
+            assertThat(r.json().get("code")).isEqualTo("InvalidArgument");
+            assertThat(r.json().get("message").toString()).contains("affinity rule");
+        }
+        var tagWithColon = new java.util.HashMap<>(create("aff", platform.smallPackage));
+        tagWithColon.put("affinity", List.of("com.acme:role!=~db"));
+        assertThat(client.post("/my/machines", tagWithColon).status()).as("a tag name with ':' is a tag").isEqualTo(201);
     }
 
     @Test

@@ -299,14 +299,27 @@ class ControlPlaneTest {
     void affinityRulesFromTheApiDecideTheNodeAndABadRuleFailsOnlyItsMachine() throws Exception {
         agent("cn1", 8192);
         agent("cn2", 8192);
-        leading(plane.provisioner("p1", Strategy.SPREAD, LeaderLoop.StepHook.NONE));
         SignedClient tenant = plane.account("affine");
+        // the API reads rules as the provisioner does and refuses what it could not place by
+        var refused = tenant.post("/my/machines", Map.of("name", "odd", "image", plane.image.toString(), "package",
+                plane.smallPackage.toString(), "affinity", List.of("instance==/[unclosed/")));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.json().get("code")).isEqualTo("InvalidArgument");
+        assertThat(String.valueOf(refused.json().get("message"))).contains("affinity rule 'instance==/[unclosed/'");
+        // a rule stored before the API checked rules fails its machine alone
+        UUID bad = createWith(tenant, Map.of("name", "odd", "affinity", List.of("instance==db1")));
+        try (var c = java.sql.DriverManager.getConnection(plane.db.jdbcUrl(), plane.db.user(), plane.db.password());
+             var st = c.prepareStatement("update machines set affinity = ? where id = ?")) {
+            st.setString(1, "[\"instance==/[unclosed/\"]");
+            st.setObject(2, bad);
+            assertThat(st.executeUpdate()).isEqualTo(1);
+        }
+        leading(plane.provisioner("p1", Strategy.SPREAD, LeaderLoop.StepHook.NONE));
 
         UUID db = create(tenant, "db1", plane.smallPackage);
         Poll.until(SETTLE, () -> assertThat(tenant.get("/my/machines/" + db).state()).isEqualTo("running"));
         String dbNode = String.valueOf(tenant.get("/my/machines/" + db).json().get("compute_node"));
 
-        UUID bad = createWith(tenant, Map.of("name", "odd", "affinity", List.of("instance==/[unclosed/")));
         UUID near = createWith(tenant, Map.of("name", "near", "affinity", List.of("instance==db1")));
         UUID far = createWith(tenant, Map.of("name", "far", "affinity", List.of("instance!=db1")));
         Poll.until(SETTLE, () -> {

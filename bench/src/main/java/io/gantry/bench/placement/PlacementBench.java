@@ -1,7 +1,7 @@
 package io.gantry.bench.placement;
 
+import io.gantry.common.affinity.AffinityRule;
 import io.gantry.common.coord.NodeCapacity;
-import io.gantry.provisioner.placement.AffinityRule;
 import io.gantry.provisioner.placement.ClusterState;
 import io.gantry.provisioner.placement.NodeInfo;
 import io.gantry.provisioner.placement.NodeUsage;
@@ -27,9 +27,9 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Scale simulation of placement: the provisioner's pure placement engine against thousands of simulated nodes held

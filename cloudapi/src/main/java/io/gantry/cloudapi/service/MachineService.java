@@ -14,6 +14,7 @@ import io.gantry.cloudapi.store.NetworkRecord;
 import io.gantry.cloudapi.store.PackageRecord;
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
+import io.gantry.common.affinity.AffinityRule;
 import io.gantry.common.MachineAction;
 import io.gantry.common.MachineLifecycle;
 import io.gantry.common.ZoneState;
@@ -39,7 +40,6 @@ import org.hibernate.reactive.stage.Stage;
  */
 public final class MachineService {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
-    private static final Pattern AFFINITY = Pattern.compile("\\s*[A-Za-z0-9_.-]+\\s*(==|!=|=~|!~)\\s*\\S.*");
     /** States that hold capacity and count against limits. */
     private static final List<String> GONE = List.of(ZoneState.DELETED.wireName(), ZoneState.FAILED.wireName());
 
@@ -54,11 +54,10 @@ public final class MachineService {
             return Future.failedFuture(GantryException.invalid("name '" + req.name()
                     + "' is not valid: 1-63 letters, digits and '-', not starting or ending with '-' (it becomes the hostname)"));
         }
-        for (String rule : req.affinity()) {
-            if (!AFFINITY.matcher(rule).matches()) {
-                return Future.failedFuture(GantryException.invalid("affinity rule '" + rule
-                        + "' is not of the form KEY==VALUE or KEY!=VALUE, or soft KEY==~VALUE or KEY!=~VALUE (KEY: instance, container or a tag)"));
-            }
+        try {
+            AffinityRule.parseAll(req.affinity()); // the provisioner's own reading: a rule it could not place by is refused now
+        } catch (GantryException e) {
+            return Future.failedFuture(e);
         }
         UUID accountId = caller.account().id;
         return Futures.of(sessions.withTransaction((s, tx) -> s.find(AccountRecord.class, accountId, LockMode.PESSIMISTIC_WRITE)

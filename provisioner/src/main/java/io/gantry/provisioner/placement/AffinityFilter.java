@@ -1,5 +1,6 @@
 package io.gantry.provisioner.placement;
 
+import io.gantry.common.affinity.AffinityRule;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;

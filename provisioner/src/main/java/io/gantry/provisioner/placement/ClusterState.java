@@ -1,6 +1,7 @@
 package io.gantry.provisioner.placement;
 
 import io.gantry.common.GantryException;
+import io.gantry.common.affinity.AffinityRule;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.gantry.provisioner.placement;
 
+import io.gantry.common.affinity.AffinityRule;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;

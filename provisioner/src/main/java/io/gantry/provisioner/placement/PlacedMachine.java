@@ -1,6 +1,7 @@
 package io.gantry.provisioner.placement;
 
 import io.gantry.common.GantryException;
+import io.gantry.common.affinity.AffinityRule;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -9,7 +10,8 @@ import java.util.UUID;
  * A machine already on (or booked onto) a node: what affinity rules and tenant spread look at, and what it takes
  * of the node's memory and disk. A null name or tags are read as empty.
  */
-public record PlacedMachine(UUID id, String tenant, String name, Map<String, String> tags, long memoryMiB, long diskMiB) {
+public record PlacedMachine(UUID id, String tenant, String name, Map<String, String> tags, long memoryMiB, long diskMiB)
+        implements AffinityRule.Machine {
     public PlacedMachine {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(tenant, "tenant");

@@ -1,6 +1,7 @@
 package io.gantry.provisioner.placement;
 
 import io.gantry.common.GantryException;
+import io.gantry.common.affinity.AffinityRule;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

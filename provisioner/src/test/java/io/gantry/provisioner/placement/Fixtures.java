@@ -1,5 +1,6 @@
 package io.gantry.provisioner.placement;
 
+import io.gantry.common.affinity.AffinityRule;
 import io.gantry.common.coord.NodeCapacity;
 import java.util.Arrays;
 import java.util.List;

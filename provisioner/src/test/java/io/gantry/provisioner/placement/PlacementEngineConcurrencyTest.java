@@ -1,5 +1,6 @@
 package io.gantry.provisioner.placement;
 
+import io.gantry.common.affinity.AffinityRule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gantry.common.coord.NodeCapacity;

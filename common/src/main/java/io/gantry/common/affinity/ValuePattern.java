@@ -1,4 +1,4 @@
-package io.gantry.provisioner.placement;
+package io.gantry.common.affinity;
 
 import io.gantry.common.GantryException;
 import java.util.regex.Pattern;

@@ -1,6 +1,5 @@
-package io.gantry.provisioner.placement;
+package io.gantry.common.affinity;
 
-import static io.gantry.provisioner.placement.Fixtures.machine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,7 +37,7 @@ class AffinityRuleTest {
     void aRegularExpressionTooDeepForTheValueIsAnInvalidArgumentNotAStackOverflow() {
         // found by AffinityRuleProperties: (a|b)* recurses once per character in java.util.regex
         AffinityRule rule = AffinityRule.parse("role==/^(a|b)*$/");
-        var machine = new PlacedMachine(UUID.randomUUID(), "t", "m", Map.of("role", "ab".repeat(50_000)), 64, 64);
+        var machine = new Named(UUID.randomUUID(), "m", Map.of("role", "ab".repeat(50_000)));
         assertThatThrownBy(() -> rule.matches(machine)).isInstanceOf(GantryException.class)
                 .hasMessageContaining("is too deep to match a value of 100000 characters");
         assertThatThrownBy(() -> AffinityRule.parse("role==" + "a".repeat(AffinityRule.MAX_LENGTH)))
@@ -71,32 +70,32 @@ class AffinityRuleTest {
     void anyOtherKeyIsATagRuleMatchingThatTagsValue() {
         AffinityRule rule = AffinityRule.parse("role!=web");
         assertThat(rule.instanceRule()).isFalse();
-        assertThat(rule.matches(machine("t", "a", Map.of("role", "web"), 1))).isTrue();
-        assertThat(rule.matches(machine("t", "web", Map.of("role", "db"), 1))).isFalse();
-        assertThat(rule.matches(machine("t", "web", Map.of(), 1))).isFalse();
+        assertThat(rule.matches(machine("a", Map.of("role", "web")))).isTrue();
+        assertThat(rule.matches(machine("web", Map.of("role", "db")))).isFalse();
+        assertThat(rule.matches(machine("web", Map.of()))).isFalse();
     }
 
     @Test
     void globsMatchTheWholeName() {
         AffinityRule rule = AffinityRule.parse("instance==db*");
-        assertThat(rule.matches(machine("t", "db1", 1))).isTrue();
-        assertThat(rule.matches(machine("t", "db", 1))).isTrue();
-        assertThat(rule.matches(machine("t", "mydb1", 1))).isFalse();
-        assertThat(AffinityRule.parse("instance==*-db-*").matches(machine("t", "a-db-2", 1))).isTrue();
-        assertThat(AffinityRule.parse("instance==d.1").matches(machine("t", "db1", 1))).isFalse();
+        assertThat(rule.matches(machine("db1", Map.of()))).isTrue();
+        assertThat(rule.matches(machine("db", Map.of()))).isTrue();
+        assertThat(rule.matches(machine("mydb1", Map.of()))).isFalse();
+        assertThat(AffinityRule.parse("instance==*-db-*").matches(machine("a-db-2", Map.of()))).isTrue();
+        assertThat(AffinityRule.parse("instance==d.1").matches(machine("db1", Map.of()))).isFalse();
     }
 
     @Test
     void regexesBetweenSlashesAreFoundAnywhereInTheName() {
-        assertThat(AffinityRule.parse("instance==/db[0-9]/").matches(machine("t", "mydb7x", 1))).isTrue();
-        assertThat(AffinityRule.parse("instance==/^db[0-9]$/").matches(machine("t", "mydb7", 1))).isFalse();
-        assertThat(AffinityRule.parse("role==/^(web|api)$/").matches(machine("t", "x", Map.of("role", "api"), 1)))
+        assertThat(AffinityRule.parse("instance==/db[0-9]/").matches(machine("mydb7x", Map.of()))).isTrue();
+        assertThat(AffinityRule.parse("instance==/^db[0-9]$/").matches(machine("mydb7", Map.of()))).isFalse();
+        assertThat(AffinityRule.parse("role==/^(web|api)$/").matches(machine("x", Map.of("role", "api"))))
                 .isTrue();
     }
 
     @Test
     void aLiteralUuidNamesTheMachineById() {
-        PlacedMachine m = machine("t", "db1", 1);
+        Named m = machine("db1", Map.of());
         assertThat(AffinityRule.parse("instance==" + m.id()).matches(m)).isTrue();
         assertThat(AffinityRule.parse("instance==" + UUID.randomUUID()).matches(m)).isFalse();
     }
@@ -134,5 +133,13 @@ class AffinityRuleTest {
     void nullTextIsAnInvalidArgument() {
         assertThatThrownBy(() -> AffinityRule.parse(null)).isInstanceOf(GantryException.class)
                 .hasMessageContaining("expected KEY==VALUE");
+    }
+
+    /** A tenant's machine as rules see it. */
+    private record Named(UUID id, String name, Map<String, String> tags) implements AffinityRule.Machine {
+    }
+
+    private static Named machine(String name, Map<String, String> tags) {
+        return new Named(UUID.randomUUID(), name, tags);
     }
 }

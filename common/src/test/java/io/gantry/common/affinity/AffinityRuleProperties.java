@@ -1,4 +1,4 @@
-package io.gantry.provisioner.placement;
+package io.gantry.common.affinity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -33,7 +33,7 @@ class AffinityRuleProperties {
     void anyTextIsARuleOrAnInvalidArgument(@ForAll("texts") String text) {
         Throwable thrown = catchThrowable(() -> {
             AffinityRule rule = AffinityRule.parse(text);
-            rule.matches(new PlacedMachine(UUID.randomUUID(), "t", text, Map.of(rule.key(), text), 64, 64));
+            rule.matches(new Named(UUID.randomUUID(), text, Map.of(rule.key(), text)));
         });
         if (thrown != null) {
             assertThat(thrown).isInstanceOf(GantryException.class);
@@ -77,5 +77,8 @@ class AffinityRuleProperties {
                 Arbitraries.integers().between(1, 20_000).map(n -> "role==/" + "(a|b)*".repeat(n) + "/"),
                 Arbitraries.integers().between(100, 100_000).map(n -> "instance!=" + "*".repeat(n)),
                 Arbitraries.of("", " ", "==", "a==", "==b", "a b==c", "a=b", "a~b", "a!b", "a==//", "a==/", "a==/[/", "a==/(?<n>x)\\k<m>/"));
+    }
+
+    private record Named(UUID id, String name, Map<String, String> tags) implements AffinityRule.Machine {
     }
 }

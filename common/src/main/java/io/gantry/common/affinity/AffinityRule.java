@@ -1,8 +1,10 @@
-package io.gantry.provisioner.placement;
+package io.gantry.common.affinity;
 
 import io.gantry.common.GantryException;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * One Triton affinity rule: where a new machine must (or should) go relative to the tenant's machines.
@@ -20,6 +22,17 @@ import java.util.Objects;
  * @param value what the machine's name or tag value must match
  */
 public record AffinityRule(String key, boolean equal, boolean soft, ValuePattern value) {
+    /** What a rule looks at in the tenant's machines. */
+    public interface Machine {
+        UUID id();
+
+        /** Its name; never null. */
+        String name();
+
+        /** Its tags; never null. */
+        Map<String, String> tags();
+    }
+
     /** The key for rules about machines themselves rather than their tags. */
     public static final String INSTANCE = "instance";
     /** Far beyond any name or tag; it bounds the regular expressions a tenant can make the placer compile. */
@@ -113,7 +126,7 @@ public record AffinityRule(String key, boolean equal, boolean soft, ValuePattern
     }
 
     /** Whether {@code machine} is one this rule refers to (the tenant is the caller's to check). */
-    public boolean matches(PlacedMachine machine) {
+    public boolean matches(Machine machine) {
         if (instanceRule()) {
             // a literal UUID names the machine by id (as Triton does); anything else matches names only
             return value.matches(machine.name()) || value.literal() && value.text().length() == 36
@@ -123,7 +136,7 @@ public record AffinityRule(String key, boolean equal, boolean soft, ValuePattern
     }
 
     /** Whether any of {@code machines} matches. */
-    public boolean matchesAny(List<PlacedMachine> machines) {
+    public boolean matchesAny(List<? extends Machine> machines) {
         for (int i = 0, n = machines.size(); i < n; i++) {
             if (matches(machines.get(i))) {
                 return true;

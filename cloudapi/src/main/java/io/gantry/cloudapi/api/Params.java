@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /** A request's parameters, from the query string and a JSON or form body, as CloudAPI accepts either. */
 final class Params {
@@ -58,17 +59,19 @@ final class Params {
         throw GantryException.notFound(what + " " + text + " not found");
     }
 
+    private static final Pattern DIGITS = Pattern.compile("[0-9]{1,10}");
+
     static int nonNegative(String text, int fallback, String name) {
         if (text == null) {
             return fallback;
         }
-        try {
-            int v = Integer.parseInt(text);
-            if (v >= 0) {
-                return v;
+        // ASCII digits only: Integer.parseInt would also take "+5" and other scripts' digits such as "\u0663"
+        if (DIGITS.matcher(text).matches()) {
+            try {
+                return Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                // beyond an int: refused below
             }
-        } catch (NumberFormatException e) {
-            // fall through
         }
         throw GantryException.invalid(name + " must be a non-negative integer, got '" + text + "'");
     }

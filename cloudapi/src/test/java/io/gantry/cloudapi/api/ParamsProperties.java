@@ -69,4 +69,13 @@ class ParamsProperties {
         return Arbitraries.oneOf(Arbitraries.of(true, false, "true", "false", "TRUE", "1", "yes", 1, 0),
                 Arbitraries.strings().all().ofMaxLength(6).map(s -> (Object) s), Arbitraries.just(null));
     }
+
+    @net.jqwik.api.Example
+    void onlyAsciiDigitsAreANumber() {
+        for (String text : java.util.List.of("+5", "\u0663", "\uff15", " 5", "5 ", "-0")) {
+            assertThat(catchThrowable(() -> Params.nonNegative(text, 7, "limit"))).as(text).isInstanceOf(io.gantry.common.GantryException.class)
+                    .hasMessageContaining("limit must be a non-negative integer");
+        }
+        assertThat(Params.nonNegative("007", 7, "limit")).isEqualTo(7);
+    }
 }

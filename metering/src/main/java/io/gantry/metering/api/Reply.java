@@ -4,9 +4,11 @@ import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
 import io.gantry.common.Json;
 import io.gantry.metering.store.DatabaseErrors;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,16 @@ final class Reply {
             return;
         }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Json.write(body));
+    }
+
+    /** Answers with {@code ok} once {@code result} succeeds, with {@link #error} if it fails. */
+    static <T> void with(RoutingContext ctx, Future<T> result, Consumer<T> ok) {
+        result.onSuccess(ok::accept).onFailure(e -> error(ctx, e));
+    }
+
+    /** 204, no body: what a successful DELETE answers. */
+    static void deleted(RoutingContext ctx) {
+        ctx.response().setStatusCode(204).end();
     }
 
     static void text(RoutingContext ctx, String contentType, String body) {

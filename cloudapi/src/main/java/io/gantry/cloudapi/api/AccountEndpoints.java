@@ -1,5 +1,9 @@
 package io.gantry.cloudapi.api;
 
+import io.gantry.cloudapi.api.view.AccountView;
+import io.gantry.cloudapi.api.view.BudgetView;
+import io.gantry.cloudapi.api.view.KeyView;
+import io.gantry.cloudapi.api.view.LimitView;
 import io.gantry.cloudapi.service.AccountService;
 import io.gantry.cloudapi.service.MachineService;
 import io.gantry.cloudapi.service.MeteringClient;
@@ -26,12 +30,12 @@ final class AccountEndpoints {
     }
 
     void mount(Router r) {
-        r.get("/:login").handler(ctx -> Reply.json(ctx, 200, Views.account(Authenticate.caller(ctx).account())));
+        r.get("/:login").handler(ctx -> Reply.json(ctx, 200, AccountView.of(Authenticate.caller(ctx).account())));
         r.post("/:login").handler(this::update);
         r.get("/:login/keys").handler(ctx -> Reply.with(ctx, accounts.keys(Authenticate.caller(ctx)),
-                keys -> Reply.json(ctx, 200, keys.stream().map(Views::key).toList())));
+                keys -> Reply.json(ctx, 200, keys.stream().map(KeyView::of).toList())));
         r.get("/:login/keys/:key").handler(ctx -> Reply.with(ctx, accounts.key(Authenticate.caller(ctx), ctx.pathParam("key")),
-                k -> Reply.json(ctx, 200, Views.key(k))));
+                k -> Reply.json(ctx, 200, KeyView.of(k))));
         r.post("/:login/keys").handler(this::addKey);
         r.delete("/:login/keys/:key").handler(ctx -> Reply.with(ctx, accounts.deleteKey(Authenticate.caller(ctx), ctx.pathParam("key")),
                 v -> Reply.empty(ctx, 204)));
@@ -51,21 +55,21 @@ final class AccountEndpoints {
             return Future.succeededFuture(List.of());
         });
         Reply.with(ctx, machines.limitUsage(caller).compose(usage -> budgets.map(b -> {
-            List<Map<String, Object>> out = new ArrayList<>();
-            usage.forEach(u -> out.add(Views.limit(u)));
-            b.forEach(budget -> out.add(Views.budget(budget)));
+            List<Object> out = new ArrayList<>(); // the limits, then the budgets
+            usage.forEach(u -> out.add(LimitView.of(u)));
+            b.forEach(budget -> out.add(BudgetView.of(budget)));
             return out;
         })), all -> Reply.json(ctx, 200, all));
     }
 
     private void update(RoutingContext ctx) {
         Map<String, Object> p = Params.of(ctx);
-        Reply.with(ctx, accounts.update(Authenticate.caller(ctx), p), a -> Reply.json(ctx, 200, Views.account(a)));
+        Reply.with(ctx, accounts.update(Authenticate.caller(ctx), p), a -> Reply.json(ctx, 200, AccountView.of(a)));
     }
 
     private void addKey(RoutingContext ctx) {
         Map<String, Object> p = Params.of(ctx);
         Reply.with(ctx, accounts.addKey(Authenticate.caller(ctx), Params.string(p, "name"), Params.string(p, "key")),
-                k -> Reply.json(ctx, 201, Views.key(k)));
+                k -> Reply.json(ctx, 201, KeyView.of(k)));
     }
 }

@@ -1,5 +1,8 @@
 package io.gantry.cloudapi.api;
 
+import io.gantry.cloudapi.api.view.ImageView;
+import io.gantry.cloudapi.api.view.NetworkView;
+import io.gantry.cloudapi.api.view.PackageView;
 import io.gantry.cloudapi.service.CatalogService;
 import io.gantry.cloudapi.store.ImageRecord;
 import io.vertx.ext.web.Router;
@@ -20,14 +23,14 @@ final class CatalogEndpoints {
 
     void mount(Router r) {
         r.get("/:login/packages").handler(ctx -> Reply.with(ctx, catalog.packages(),
-                all -> Reply.json(ctx, 200, all.stream().map(Views::pkg).toList())));
-        r.get("/:login/packages/:id").handler(ctx -> Reply.with(ctx, catalog.pkg(ctx.pathParam("id")), p -> Reply.json(ctx, 200, Views.pkg(p))));
+                all -> Reply.json(ctx, 200, all.stream().map(PackageView::of).toList())));
+        r.get("/:login/packages/:id").handler(ctx -> Reply.with(ctx, catalog.pkg(ctx.pathParam("id")), p -> Reply.json(ctx, 200, PackageView.of(p))));
         r.get("/:login/images").handler(this::images);
-        r.get("/:login/images/:id").handler(ctx -> Reply.with(ctx, catalog.image(ctx.pathParam("id")), i -> Reply.json(ctx, 200, Views.image(i))));
+        r.get("/:login/images/:id").handler(ctx -> Reply.with(ctx, catalog.image(ctx.pathParam("id")), i -> Reply.json(ctx, 200, ImageView.of(i))));
         r.get("/:login/networks").handler(ctx -> Reply.with(ctx, catalog.networks(),
-                all -> Reply.json(ctx, 200, all.stream().map(Views::network).toList())));
+                all -> Reply.json(ctx, 200, all.stream().map(NetworkView::of).toList())));
         r.get("/:login/networks/:id").handler(ctx -> Reply.with(ctx, catalog.network(ctx.pathParam("id")),
-                n -> Reply.json(ctx, 200, Views.network(n))));
+                n -> Reply.json(ctx, 200, NetworkView.of(n))));
         r.get("/:login/datacenters").handler(ctx -> Reply.json(ctx, 200, Map.of(datacenter, publicUrl)));
         r.get("/:login/services").handler(ctx -> Reply.json(ctx, 200, Map.of("cloudapi", publicUrl)));
     }
@@ -36,7 +39,7 @@ final class CatalogEndpoints {
         Map<String, Object> q = Params.of(ctx);
         Reply.with(ctx, catalog.images(), all -> Reply.json(ctx, 200, all.stream()
                 .filter(i -> matches(i, q))
-                .map(Views::image)
+                .map(ImageView::of)
                 .toList()));
     }
 

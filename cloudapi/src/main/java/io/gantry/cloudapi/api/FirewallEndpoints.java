@@ -1,5 +1,7 @@
 package io.gantry.cloudapi.api;
 
+import io.gantry.cloudapi.api.view.FirewallRuleView;
+import io.gantry.cloudapi.api.view.MachineView;
 import io.gantry.cloudapi.service.FirewallService;
 import io.gantry.cloudapi.service.MachineService;
 import io.vertx.ext.web.Router;
@@ -19,10 +21,10 @@ final class FirewallEndpoints {
 
     void mount(Router r) {
         r.get("/:login/fwrules").handler(ctx -> Reply.with(ctx, firewall.list(Authenticate.caller(ctx)),
-                rules -> Reply.json(ctx, 200, rules.stream().map(Views::fwrule).toList())));
+                rules -> Reply.json(ctx, 200, rules.stream().map(FirewallRuleView::of).toList())));
         r.post("/:login/fwrules").handler(this::create);
         r.get("/:login/fwrules/:id").handler(ctx -> Reply.with(ctx, firewall.get(Authenticate.caller(ctx), id(ctx)),
-                rule -> Reply.json(ctx, 200, Views.fwrule(rule))));
+                rule -> Reply.json(ctx, 200, FirewallRuleView.of(rule))));
         r.post("/:login/fwrules/:id").handler(this::update);
         r.post("/:login/fwrules/:id/enable").handler(ctx -> enable(ctx, true));
         r.post("/:login/fwrules/:id/disable").handler(ctx -> enable(ctx, false));
@@ -38,7 +40,7 @@ final class FirewallEndpoints {
     private void create(RoutingContext ctx) {
         Map<String, Object> p = Params.of(ctx);
         Reply.with(ctx, firewall.create(Authenticate.caller(ctx), Params.string(p, "rule"), p.get("enabled") == null ? null
-                : Params.bool(p, "enabled"), Params.string(p, "description")), rule -> Reply.json(ctx, 201, Views.fwrule(rule)));
+                : Params.bool(p, "enabled"), Params.string(p, "description")), rule -> Reply.json(ctx, 201, FirewallRuleView.of(rule)));
     }
 
     private void update(RoutingContext ctx) {
@@ -53,18 +55,18 @@ final class FirewallEndpoints {
             if (p.get("description") != null) {
                 rule.description = Params.string(p, "description");
             }
-        }), rule -> Reply.json(ctx, 200, Views.fwrule(rule)));
+        }), rule -> Reply.json(ctx, 200, FirewallRuleView.of(rule)));
     }
 
     private void enable(RoutingContext ctx, boolean enabled) {
         Reply.with(ctx, firewall.update(Authenticate.caller(ctx), id(ctx), rule -> rule.enabled = enabled),
-                rule -> Reply.json(ctx, 200, Views.fwrule(rule)));
+                rule -> Reply.json(ctx, 200, FirewallRuleView.of(rule)));
     }
 
     private void machinesOf(RoutingContext ctx) {
         var caller = Authenticate.caller(ctx);
         Reply.with(ctx, firewall.get(caller, id(ctx)).compose(rule -> machines.list(caller)
-                        .map(all -> all.stream().filter(m -> FirewallService.appliesTo(rule, m)).map(Views::machine).toList())),
+                        .map(all -> all.stream().filter(m -> FirewallService.appliesTo(rule, m)).map(MachineView::of).toList())),
                 list -> Reply.json(ctx, 200, list));
     }
 }

@@ -1,5 +1,8 @@
 package io.gantry.cloudapi.api;
 
+import io.gantry.cloudapi.api.view.AuditView;
+import io.gantry.cloudapi.api.view.FirewallRuleView;
+import io.gantry.cloudapi.api.view.MachineView;
 import io.gantry.cloudapi.service.CreateMachine;
 import io.gantry.cloudapi.service.FirewallService;
 import io.gantry.cloudapi.service.JsonText;
@@ -57,7 +60,7 @@ final class MachineEndpoints {
         int offset = Params.nonNegative(Params.string(q, "offset"), 0, "offset");
         Reply.with(ctx, machines.list(Authenticate.caller(ctx)), all -> {
             List<MachineRecord> matching = all.stream().filter(m -> matches(m, q)).toList();
-            List<Map<String, Object>> page = matching.stream().skip(offset).limit(limit).map(Views::machine).toList();
+            List<MachineView> page = matching.stream().skip(offset).limit(limit).map(MachineView::of).toList();
             // what this page holds: the triton CLI stops paging when it is below the limit
             ctx.response().putHeader("x-resource-count", Integer.toString(page.size()));
             ctx.response().putHeader("x-query-limit", Integer.toString(limit));
@@ -91,14 +94,14 @@ final class MachineEndpoints {
         var caller = Authenticate.caller(ctx);
         Reply.with(ctx, metering.checkMayRun(caller.account().id, caller.account().login).compose(ok -> machines.create(caller, req)), m -> {
             ctx.response().putHeader("Location", "/" + ctx.pathParam("login") + "/machines/" + m.id);
-            Reply.json(ctx, 201, Views.machine(m));
+            Reply.json(ctx, 201, MachineView.of(m));
         });
     }
 
     private void get(RoutingContext ctx) {
         UUID id = Params.uuid(ctx.pathParam("id"), "machine");
         Reply.with(ctx, machines.get(Authenticate.caller(ctx), id), m ->
-                Reply.json(ctx, ZoneState.DELETED.wireName().equals(m.state) ? 410 : 200, Views.machine(m)));
+                Reply.json(ctx, ZoneState.DELETED.wireName().equals(m.state) ? 410 : 200, MachineView.of(m)));
     }
 
     private void action(RoutingContext ctx) {
@@ -123,7 +126,7 @@ final class MachineEndpoints {
             case "disable_deletion_protection" -> machines.setFlag(caller, id, action, m -> m.deletionProtection = false);
             default -> throw GantryException.invalid("unknown action '" + action + "'");
         };
-        Reply.with(ctx, done, m -> Reply.json(ctx, 202, Views.machine(m)));
+        Reply.with(ctx, done, m -> Reply.json(ctx, 202, MachineView.of(m)));
     }
 
     private static String required(Map<String, Object> p, String name) {
@@ -141,14 +144,14 @@ final class MachineEndpoints {
 
     private void audit(RoutingContext ctx) {
         UUID id = Params.uuid(ctx.pathParam("id"), "machine");
-        Reply.with(ctx, machines.audit(Authenticate.caller(ctx), id), rows -> Reply.json(ctx, 200, rows.stream().map(Views::audit).toList()));
+        Reply.with(ctx, machines.audit(Authenticate.caller(ctx), id), rows -> Reply.json(ctx, 200, rows.stream().map(AuditView::of).toList()));
     }
 
     private void fwrules(RoutingContext ctx) {
         UUID id = Params.uuid(ctx.pathParam("id"), "machine");
         var caller = Authenticate.caller(ctx);
         Reply.with(ctx, machines.get(caller, id).compose(m -> firewall.list(caller)
-                        .map(rules -> rules.stream().filter(r -> FirewallService.appliesTo(r, m)).map(Views::fwrule).toList())),
+                        .map(rules -> rules.stream().filter(r -> FirewallService.appliesTo(r, m)).map(FirewallRuleView::of).toList())),
                 rules -> Reply.json(ctx, 200, rules));
     }
 

@@ -1,0 +1,30 @@
+package io.gantry.cloudapi.api.view;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.gantry.cloudapi.service.JsonText;
+import io.gantry.cloudapi.store.MachineRecord;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A machine as Triton clients expect it. {@code primaryIp} only once it has an address, {@code error}
+ * only when it failed; while a resize is undone, {@code package} still names the package it had.
+ */
+@JsonPropertyOrder({"id", "name", "type", "brand", "state", "image", "ips", "memory", "disk", "metadata", "tags", "created", "updated",
+        "docker", "networks", "primaryIp", "firewall_enabled", "deletion_protection", "compute_node", "package", "dns_names", "error"})
+public record MachineView(String id, String name, String type, String brand, String state, String image, List<String> ips,
+                          long memory, long disk, Map<String, Object> metadata, Map<String, Object> tags, String created,
+                          String updated, boolean docker, List<String> networks, String primaryIp,
+                          @JsonProperty("firewall_enabled") boolean firewallEnabled,
+                          @JsonProperty("deletion_protection") boolean deletionProtection,
+                          @JsonProperty("compute_node") String computeNode, @JsonProperty("package") String packageName,
+                          @JsonProperty("dns_names") List<String> dnsNames, String error) {
+
+    public static MachineView of(MachineRecord m) {
+        return new MachineView(m.id.toString(), m.name, "smartmachine", m.brand, m.state, m.imageId.toString(),
+                m.ip == null ? List.of() : List.of(m.ip), m.memory, m.disk, JsonText.object(m.metadata), JsonText.object(m.tags),
+                WireTime.of(m.created), WireTime.of(m.updated), false, JsonText.list(m.networks), m.ip, m.firewallEnabled,
+                m.deletionProtection, m.computeNode, m.resizingFrom != null ? m.resizingFrom : m.packageName, List.of(), m.error);
+    }
+}

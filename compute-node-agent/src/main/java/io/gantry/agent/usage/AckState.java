@@ -1,6 +1,5 @@
 package io.gantry.agent.usage;
 
-import io.gantry.agent.host.DurableFiles;
 import io.gantry.common.usage.UsageAck;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -17,30 +16,25 @@ import org.slf4j.LoggerFactory;
  */
 final class AckState {
     private static final Logger LOG = LoggerFactory.getLogger(UsageJournal.class);
-    private static final byte[] MAGIC = Frames.magic("GZUACKS1");
-    private static final String NAME = "acks";
 
     private final Path dir;
+    private final OneFrameFile file;
     private final Map<UUID, Long> acked = new HashMap<>();
-    private long fileBytes;
 
     AckState(Path dir) {
         this.dir = dir;
+        this.file = new OneFrameFile(dir, "acks", "GZUACKS1");
     }
 
     /** Reads the {@code acks} file; a damaged one counts as no acknowledgements (metering ignores what it gets twice). */
     void load() {
-        JournalFiles.SmallFile file = JournalFiles.readSmall(dir, NAME, MAGIC);
-        if (file == null) {
-            return;
-        }
-        fileBytes = file.size();
-        if (file.payload() == null) {
+        byte[] payload = file.read();
+        if (payload == null) {
             return;
         }
         Map<UUID, Long> read = new HashMap<>();
         try {
-            EntryCodec.In in = new EntryCodec.In(file.payload());
+            EntryCodec.In in = new EntryCodec.In(payload);
             long n = in.varint();
             for (long i = 0; i < n; i++) {
                 read.put(in.uuid(), in.varint());
@@ -84,7 +78,7 @@ final class AckState {
     }
 
     long fileBytes() {
-        return fileBytes;
+        return file.size();
     }
 
     private void write() {
@@ -94,8 +88,6 @@ final class AckState {
             out.uuid(zone);
             out.varint(through);
         });
-        byte[] file = Frames.file(MAGIC, out.toArray());
-        DurableFiles.write(dir.resolve(NAME), file);
-        fileBytes = file.length;
+        file.write(out.toArray());
     }
 }

@@ -1,6 +1,5 @@
 package io.gantry.agent.usage;
 
-import io.gantry.agent.host.DurableFiles;
 import io.gantry.common.usage.UsageRecord;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,15 +20,14 @@ import org.slf4j.LoggerFactory;
  */
 final class Checkpoint {
     private static final Logger LOG = LoggerFactory.getLogger(UsageJournal.class);
-    private static final byte[] MAGIC = Frames.magic("GZUCKPT1");
-    private static final String NAME = "checkpoint";
 
     private final Path dir;
+    private final OneFrameFile file;
     private final Map<UUID, UsageEntry> latest = new HashMap<>();
-    private long fileBytes;
 
     Checkpoint(Path dir) {
         this.dir = dir;
+        this.file = new OneFrameFile(dir, "checkpoint", "GZUCKPT1");
     }
 
     void load() {
@@ -60,22 +58,16 @@ final class Checkpoint {
     }
 
     void write() {
-        byte[] file = Frames.file(MAGIC, EntryCodec.encode(new EntryCodec.State(), new ArrayList<>(latest.values())));
-        DurableFiles.write(dir.resolve(NAME), file);
-        fileBytes = file.length;
+        file.write(EntryCodec.encode(new EntryCodec.State(), new ArrayList<>(latest.values())));
     }
 
     /** The file's entries by zone (empty if it is missing or damaged). */
     Map<UUID, UsageEntry> read() {
         Map<UUID, UsageEntry> entries = new HashMap<>();
-        JournalFiles.SmallFile file = JournalFiles.readSmall(dir, NAME, MAGIC);
-        if (file == null) {
-            return entries;
-        }
-        fileBytes = file.size();
-        if (file.payload() != null) {
+        byte[] payload = file.read();
+        if (payload != null) {
             try {
-                for (UsageEntry e : EntryCodec.decode(new EntryCodec.State(), file.payload())) {
+                for (UsageEntry e : EntryCodec.decode(new EntryCodec.State(), payload)) {
                     entries.put(e.zone(), e);
                 }
             } catch (EntryCodec.MalformedEntryException e) {
@@ -87,7 +79,7 @@ final class Checkpoint {
     }
 
     long fileBytes() {
-        return fileBytes;
+        return file.size();
     }
 
     /** The last entry of every zone the meter should resume (zones whose final record is acknowledged are left out). */

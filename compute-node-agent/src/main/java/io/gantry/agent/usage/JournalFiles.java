@@ -12,16 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * File-system chores of the usage journal's directory: its lock, directory syncs, quiet deletes and
- * the small one-frame files ({@code acks}, {@code checkpoint}). Logs under {@link UsageJournal}'s
- * name, as every part of the journal does, so one logger setting covers it.
+ * File-system chores of the usage journal's directory: its lock, directory syncs and quiet deletes.
+ * Logs under {@link UsageJournal}'s name, as every part of the journal does, so one logger setting
+ * covers it.
  */
 final class JournalFiles {
     private static final Logger LOG = LoggerFactory.getLogger(UsageJournal.class);
-
-    /** A small file's size on disk and its payload (null if damaged). */
-    record SmallFile(long size, byte[] payload) {
-    }
 
     private JournalFiles() {
     }
@@ -59,24 +55,6 @@ final class JournalFiles {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the usage journal " + dir, e);
-        }
-    }
-
-    /** Reads {@code dir/name}, a file of {@code magic} and one frame; null if there is no such file. */
-    static SmallFile readSmall(Path dir, String name, byte[] magic) {
-        Path file = dir.resolve(name);
-        if (!Files.exists(file)) {
-            return null;
-        }
-        try {
-            byte[] bytes = Files.readAllBytes(file);
-            byte[] payload = Frames.payloadOf(magic, bytes);
-            if (payload == null) {
-                LOG.error("usage journal {}: {} is damaged and ignored", dir, name);
-            }
-            return new SmallFile(bytes.length, payload);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 

@@ -1,5 +1,8 @@
 package io.gantry.agent.usage;
 
+import static io.gantry.agent.usage.Entries.A;
+import static io.gantry.agent.usage.Entries.B;
+import static io.gantry.agent.usage.Entries.ack;
 import static io.gantry.agent.usage.Entries.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,20 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AckStateTest {
-    private static final UUID A = new UUID(0xa, 1);
-    private static final UUID B = new UUID(0xb, 2);
-
     @TempDir
     Path dir;
-
-    private static UsageAck ack(UUID zone, long through) {
-        return new UsageAck(List.of(new UsageAck.Stored(zone, through)));
-    }
 
     @Test
     void movesOnlyForwardsAndWritesOnlyWhenItMoves() {

@@ -1,5 +1,7 @@
 package io.gantry.agent.usage;
 
+import static io.gantry.agent.usage.Entries.A;
+import static io.gantry.agent.usage.Entries.B;
 import static io.gantry.agent.usage.Entries.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,9 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointTest {
-    private static final UUID A = new UUID(0xa, 1);
-    private static final UUID B = new UUID(0xb, 2);
-
     @TempDir
     Path dir;
 

@@ -1,5 +1,7 @@
 package io.gantry.agent.usage;
 
+import static io.gantry.agent.usage.Entries.A;
+import static io.gantry.agent.usage.Entries.B;
 import static io.gantry.agent.usage.Entries.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,9 +20,6 @@ import org.junit.jupiter.api.Test;
 
 /** The thinning decision ({@link Retention#thinned}) as a pure function of a segment's frames and what is acknowledged. */
 class RetentionThinningTest {
-    private static final UUID A = new UUID(0xa, 1);
-    private static final UUID B = new UUID(0xb, 2);
-
     private static List<List<UsageEntry>> oneZoneOnePerFrame(UUID zone, int count) {
         List<List<UsageEntry>> frames = new ArrayList<>();
         for (int seq = 1; seq <= count; seq++) {

@@ -1,20 +1,18 @@
 package io.gantry.agent.usage;
 
+import static io.gantry.agent.usage.Entries.A;
+import static io.gantry.agent.usage.Entries.B;
+import static io.gantry.agent.usage.Entries.ack;
 import static io.gantry.agent.usage.Entries.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gantry.common.usage.UsageAck;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The bookkeeping of a segment's contents: what compaction, thinning and the backlog are decided from. */
 class SegmentTest {
-    private static final UUID A = new UUID(0xa, 1);
-    private static final UUID B = new UUID(0xb, 2);
-
     @TempDir
     Path dir;
 
@@ -49,11 +47,11 @@ class SegmentTest {
         List.of(entry(A, 1), entry(B, 1), entry(A, 2)).forEach(seg::add);
         AckState acks = new AckState(dir);
 
-        acks.advance(new UsageAck(List.of(new UsageAck.Stored(A, 2))));
+        acks.advance(ack(A, 2));
         assertThat(seg.acknowledged(acks)).isFalse();
         assertThat(seg.unacked(acks)).isEqualTo(1);
 
-        acks.advance(new UsageAck(List.of(new UsageAck.Stored(B, 1))));
+        acks.advance(ack(B, 1));
         assertThat(seg.acknowledged(acks)).isTrue();
         assertThat(seg.unacked(acks)).isZero();
     }

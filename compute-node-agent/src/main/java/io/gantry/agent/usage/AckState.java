@@ -17,12 +17,10 @@ import org.slf4j.LoggerFactory;
 final class AckState {
     private static final Logger LOG = LoggerFactory.getLogger(UsageJournal.class);
 
-    private final Path dir;
     private final OneFrameFile file;
     private final Map<UUID, Long> acked = new HashMap<>();
 
     AckState(Path dir) {
-        this.dir = dir;
         this.file = new OneFrameFile(dir, "acks", "GZUACKS1");
     }
 
@@ -41,7 +39,7 @@ final class AckState {
             }
         } catch (EntryCodec.MalformedEntryException e) {
             LOG.warn("usage journal {}: the acknowledgements do not decode ({}); unacknowledged records will be "
-                    + "sent again, which metering ignores", dir, e.getMessage());
+                    + "sent again, which metering ignores", file.dir(), e.getMessage());
             read.clear();
         }
         acked.putAll(read);

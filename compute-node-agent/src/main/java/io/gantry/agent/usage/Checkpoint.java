@@ -21,12 +21,10 @@ import org.slf4j.LoggerFactory;
 final class Checkpoint {
     private static final Logger LOG = LoggerFactory.getLogger(UsageJournal.class);
 
-    private final Path dir;
-    private final OneFrameFile file;
     private final Map<UUID, UsageEntry> latest = new HashMap<>();
+    private final OneFrameFile file;
 
     Checkpoint(Path dir) {
-        this.dir = dir;
         this.file = new OneFrameFile(dir, "checkpoint", "GZUCKPT1");
     }
 
@@ -72,7 +70,7 @@ final class Checkpoint {
                 }
             } catch (EntryCodec.MalformedEntryException e) {
                 LOG.error("usage journal {}: the checkpoint does not decode ({}); zones whose segments are all gone "
-                        + "will start again from seq 1", dir, e.getMessage());
+                        + "will start again from seq 1", file.dir(), e.getMessage());
             }
         }
         return entries;

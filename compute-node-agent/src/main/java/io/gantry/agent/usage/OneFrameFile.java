@@ -51,6 +51,10 @@ final class OneFrameFile {
         size = file.length;
     }
 
+    Path dir() {
+        return dir;
+    }
+
     long size() {
         return size;
     }

@@ -77,8 +77,9 @@ final class SegmentLog {
             Frames.writeFully(writer, frame, active.size);
             writer.force(false);
         } catch (IOException e) {
+            Path segment = active.path; // undoing may close the segment and forget it
             undoPartialWrite();
-            throw new UncheckedIOException("cannot write the usage journal " + active.path, e);
+            throw new UncheckedIOException("cannot write the usage journal " + segment, e);
         }
         writerState = next;
         active.size += length;

@@ -23,7 +23,7 @@ class CloudApiFuzzTest {
 
     @BeforeAll
     static void start() throws Exception {
-        platform = new TestPlatform();
+        platform = new TestPlatform(true);
     }
 
     @AfterAll

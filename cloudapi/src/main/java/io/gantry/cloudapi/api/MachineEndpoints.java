@@ -106,7 +106,7 @@ final class MachineEndpoints {
                 metadata.put(k.substring(9), v);
             }
         });
-        UUID id = p.containsKey("uuid") ? requireUuid(Params.string(p, "uuid")) : UUID.randomUUID();
+        UUID id = p.get("uuid") != null ? requireUuid(Params.string(p, "uuid")) : UUID.randomUUID();
         var req = new CreateMachine(id, Params.string(p, "name"), Params.string(p, "image"), Params.string(p, "package"),
                 networks(p.get("networks")), strings(p.get("affinity"), "affinity"), tags, metadata,
                 Params.bool(p, "firewall_enabled"), Params.bool(p, "deletion_protection"));

@@ -98,8 +98,9 @@ public final class Routes {
                 .handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
         r.get("/--ping").handler(ctx -> Reply.json(ctx, 200, Map.of("ping", "pong", "cloudapi", Map.of("versions", List.of(API_VERSION)))));
         var auth = new Authenticate(accounts, new SignatureVerifier(clock, config.maxClockSkew()));
-        r.route("/:login").handler(auth);
-        r.route("/:login/*").handler(auth);
+        // every request but ping, whatever its path: a path pattern such as /:login/* does not match a
+        // path holding a line terminator (U+0085 from a raw 0x85 byte), and its request would pass unauthenticated
+        r.route().handler(auth);
         var metering = new MeteringClient(vertx, config.meteringUrl());
         new AccountEndpoints(accounts, machines, metering).mount(r);
         new UsageEndpoints(metering).mount(r);

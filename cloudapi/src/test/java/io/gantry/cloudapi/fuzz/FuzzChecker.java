@@ -53,11 +53,12 @@ public final class FuzzChecker {
             out.add("a request that is not validly signed for its own account was answered " + status + ": " + brief(a));
         }
         if (!q.malformed() && !q.head() && code != null) {
-            if (q.identity() == Identity.FOR_OTHER_LOGIN && code != ErrorCode.NotAuthorized && !AUTH_FAILURES.contains(code)) {
+            if (q.identity() == Identity.FOR_OTHER_LOGIN && code != ErrorCode.NotAuthorized && !AUTH_FAILURES.contains(code)
+                    && !q.route().path().equals("/")) {
                 out.add("a request signed by " + q.actor().label + " for the other tenant's login was answered " + code
                         + " rather than NotAuthorized: " + brief(a));
             }
-            if (!q.identity().authenticates() && !AUTH_FAILURES.contains(code) && !isPing(q) && !q.route().path().equals("/")) {
+            if (!q.identity().authenticates() && !AUTH_FAILURES.contains(code) && !isPing(q)) {
                 out.add("a request that is not validly signed was answered " + code + " rather than an authentication failure: "
                         + brief(a));
             }

@@ -36,6 +36,13 @@ public final class Routes {
      * matching routes and would throw from there, so they are checked once, before any route.
      */
     private static String unreadableTarget(RoutingContext ctx) {
+        String uri = ctx.request().uri();
+        for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1)) {
+            // strictly "%" HEXDIG HEXDIG (RFC 3986): Vert.x parses escapes with Integer.parseInt, which takes "%-0" and "%+1"
+            if (i + 2 >= uri.length() || Character.digit(uri.charAt(i + 1), 16) < 0 || Character.digit(uri.charAt(i + 2), 16) < 0) {
+                return "the request's path or query is not validly %-encoded at character " + (i + 1) + " of " + uri;
+            }
+        }
         try {
             ctx.normalizedPath();
             ctx.request().params();

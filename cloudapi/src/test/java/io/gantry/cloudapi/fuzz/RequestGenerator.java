@@ -500,7 +500,9 @@ public final class RequestGenerator {
             }
         }
         byte[] wire = Wire.request(line, target, headers, body);
-        boolean ownLogin = p.segments().isEmpty() || p.segments().get(0).equals("my") || p.segments().get(0).equals(actor.login);
+        // dot segments ("..", also %2E%2E) move the path to another login once the server normalises it
+        boolean dotSegments = p.segments().stream().anyMatch(seg -> seg.contains("..") || seg.toLowerCase(java.util.Locale.ROOT).contains("%2e"));
+        boolean ownLogin = !dotSegments && (p.segments().isEmpty() || p.segments().get(0).equals("my") || p.segments().get(0).equals(actor.login));
         boolean foreignPath = !p.foreign().isEmpty() && p.identity() == Identity.SIGNED && ownLogin && p.malformation() == 0;
         return new FuzzRequest(index, p.route(), method, target, p.identity(), actor, foreignPath, wire, halfClose, malformed,
                 p.tokens(), p);

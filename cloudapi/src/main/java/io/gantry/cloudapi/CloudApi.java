@@ -6,16 +6,19 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import java.time.Clock;
 
 /** The cloud API service: migrates its database, then serves the CloudAPI dialect over HTTP. */
 public final class CloudApi implements AutoCloseable {
     private final Database db;
     private final HttpServer server;
+    private final Router router;
 
-    private CloudApi(Database db, HttpServer server) {
+    private CloudApi(Database db, HttpServer server, Router router) {
         this.db = db;
         this.server = server;
+        this.router = router;
     }
 
     /** Blocking: runs migrations, then binds. Call from a launcher thread, not an event loop. */
@@ -29,13 +32,19 @@ public final class CloudApi implements AutoCloseable {
         Database db = Database.open(vertx, config.database());
         var router = Routes.build(vertx, db, config, Clock.systemUTC(), registry);
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
-                .requestHandler(router);
+                .requestHandler(router)
+                .invalidRequestHandler(new io.gantry.cloudapi.api.InvalidRequests());
         HttpServer bound = await(server.listen());
-        return new CloudApi(db, bound);
+        return new CloudApi(db, bound, router);
     }
 
     public int port() {
         return server.actualPort();
+    }
+
+    /** The routes served, for tools that must know every path and method (the fuzz tests walk them). */
+    public Router router() {
+        return router;
     }
 
     private static <T> T await(Future<T> f) {

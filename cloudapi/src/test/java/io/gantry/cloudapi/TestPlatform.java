@@ -23,7 +23,14 @@ final class TestPlatform implements AutoCloseable {
     final UUID image;
 
     TestPlatform() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
+        this(false);
+    }
+
+    /** {@code fast}: PostgreSQL without fsync or synchronous commit, for tests that send thousands of requests. */
+    TestPlatform(boolean fast) throws Exception {
+        postgres = fast
+                ? EmbeddedPostgres.builder().setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off").start()
+                : EmbeddedPostgres.builder().start();
         db = new DatabaseConfig("127.0.0.1", postgres.getPort(), "postgres", "postgres", "postgres", 10);
         api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "test-1", db, null));
         try (Seed seed = new Seed(db)) {

@@ -16,6 +16,10 @@ public enum ErrorCode {
     InvalidHeader(400),
     BadRequest(400),
     RequestTooLarge(413),
+    /** The request line is longer than the server reads (restify's code for 414). */
+    RequestUriTooLong(414),
+    /** The request's header section is larger than the server reads (restify's code for 431). */
+    RequestHeaderFieldsTooLarge(431),
     RequestThrottled(429),
     NotImplemented(501),
     ServiceUnavailable(503),

@@ -26,15 +26,20 @@ final class Authenticate implements Handler<RoutingContext> {
         this.verifier = verifier;
     }
 
+    /** The authenticated caller; a handler reached without one (which the routes never allow) is refused, not served. */
     static Caller caller(RoutingContext ctx) {
-        return ctx.get(CALLER);
+        Caller caller = ctx.get(CALLER);
+        if (caller == null) {
+            throw new GantryException(ErrorCode.InvalidCredentials, "this request was not authenticated");
+        }
+        return caller;
     }
 
     @Override
     public void handle(RoutingContext ctx) {
         authenticate(ctx).map(caller -> {
-            String login = ctx.pathParam("login");
-            if (!"my".equals(login) && !caller.account().login.equals(login)) {
+            String login = login(ctx.normalizedPath());
+            if (login != null && !"my".equals(login) && !caller.account().login.equals(login)) {
                 throw new GantryException(ErrorCode.NotAuthorized, caller.account().login + " is not allowed to act as " + login);
             }
             return caller;
@@ -42,6 +47,21 @@ final class Authenticate implements Handler<RoutingContext> {
             ctx.put(CALLER, caller);
             ctx.next();
         }).onFailure(e -> Reply.error(ctx, e));
+    }
+
+    /** The path's first segment, %-decoded (the account the request acts as), or null when the path has none. */
+    static String login(String path) {
+        int start = path.startsWith("/") ? 1 : 0;
+        int end = path.indexOf('/', start);
+        String segment = end < 0 ? path.substring(start) : path.substring(start, end);
+        if (segment.isEmpty()) {
+            return null;
+        }
+        try {
+            return java.net.URLDecoder.decode(segment.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return segment; // not a login anyone has: refused as another account's
+        }
     }
 
     private Future<Caller> authenticate(RoutingContext ctx) {

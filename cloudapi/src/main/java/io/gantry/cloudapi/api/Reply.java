@@ -41,9 +41,19 @@ final class Reply {
         while ((e instanceof CompletionException || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
             e = e.getCause();
         }
+        if (e instanceof io.vertx.core.http.HttpClosedException) {
+            LOG.debug("request {} {}: the client closed the connection", ctx.request().method(), ctx.request().path());
+            return; // nobody to answer
+        }
         GantryException ge;
         if (e instanceof GantryException g) {
             ge = g;
+        } else if (e instanceof io.netty.handler.codec.DecoderException) {
+            // Netty's form and multipart decoders: the body is not what its Content-Type says
+            ge = new GantryException(ErrorCode.BadRequest, "the request body cannot be decoded as its Content-Type says: " + e.getMessage());
+        } else if (isDataError(e)) {
+            // PostgreSQL refused a value from the request (class 22: e.g. a NUL character, which no text column can hold)
+            ge = GantryException.invalid("a value in the request cannot be stored: text must not contain NUL characters and numbers must fit");
         } else {
             LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), e);
             ge = new GantryException(ErrorCode.InternalError, "internal error (request id " + requestId(ctx) + ")");
@@ -56,6 +66,15 @@ final class Reply {
             response.putHeader("WWW-Authenticate", "Signature");
         }
         json(ctx, ge.code().httpStatus(), ge.body());
+    }
+
+    private static boolean isDataError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.hibernate.exception.DataException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String requestId(RoutingContext ctx) {

@@ -12,7 +12,9 @@ import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.time.ZonedDateTime;
@@ -29,6 +31,55 @@ public final class Routes {
     private Routes() {
     }
 
+    /**
+     * Why the path or query cannot be decoded (a broken %-escape), or null. Vert.x decodes them while
+     * matching routes and would throw from there, so they are checked once, before any route.
+     */
+    private static String unreadableTarget(RoutingContext ctx) {
+        String uri = ctx.request().uri();
+        for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1)) {
+            // strictly "%" HEXDIG HEXDIG (RFC 3986): Vert.x parses escapes with Integer.parseInt, which takes "%-0" and "%+1"
+            if (i + 2 >= uri.length() || Character.digit(uri.charAt(i + 1), 16) < 0 || Character.digit(uri.charAt(i + 2), 16) < 0) {
+                return "the request's path or query is not validly %-encoded at character " + (i + 1) + " of " + uri;
+            }
+        }
+        try {
+            ctx.normalizedPath();
+            ctx.request().params();
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "the request's path or query is not validly %-encoded: " + e.getMessage();
+        }
+    }
+
+    /** The CloudAPI error for a failed routing context: the failure itself, else what the status Vert.x chose means. */
+    private static Throwable failure(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        if (failure instanceof GantryException) {
+            return failure;
+        }
+        int status = ctx.statusCode();
+        if (status == 413) {
+            return new GantryException(ErrorCode.RequestTooLarge, "the request body is larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        if (status == 405) {
+            return new GantryException(ErrorCode.BadRequest, ctx.request().method() + " is not allowed on " + ctx.request().path());
+        }
+        if (status == 404) {
+            return GantryException.notFound(ctx.request().method() + " " + ctx.request().path() + " is not a resource of this API");
+        }
+        if (failure != null && !ctx.request().isEnded()) {
+            // the body stopped arriving or its framing broke (e.g. a bad chunk size): the client's fault
+            return new GantryException(ErrorCode.BadRequest, "the request body could not be read: " + failure.getMessage());
+        }
+        if (status >= 400 && status < 500) {
+            // Vert.x's own verdict on the request (e.g. an undecodable %-escape in its path or query)
+            return new GantryException(ErrorCode.BadRequest, "the request could not be read"
+                    + (failure != null && failure.getMessage() != null ? ": " + failure.getMessage() : " (HTTP " + status + ")"));
+        }
+        return failure != null ? failure : GantryException.internal("the request failed (HTTP " + status + ")");
+    }
+
     public static Router build(Vertx vertx, Database db, CloudApiConfig config, Clock clock, MeterRegistry registry) {
         var accounts = new AccountService(db);
         var machines = new MachineService(db);
@@ -41,14 +92,22 @@ public final class Routes {
                     .putHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(clock)))
                     .putHeader("Request-Id", UUID.randomUUID().toString())
                     .putHeader("Server", "Gantry");
+            String unreadable = unreadableTarget(ctx);
+            if (unreadable != null) {
+                Reply.error(ctx, new GantryException(ErrorCode.BadRequest, unreadable));
+                return;
+            }
             ctx.next();
         });
         r.route().handler(new RequestMetrics(registry));
-        r.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
+        // only methods that carry a body: Vert.x refuses to decode a form body of a GET (an exception, not an answer)
+        r.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE)
+                .handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
         r.get("/--ping").handler(ctx -> Reply.json(ctx, 200, Map.of("ping", "pong", "cloudapi", Map.of("versions", List.of(API_VERSION)))));
         var auth = new Authenticate(accounts, new SignatureVerifier(clock, config.maxClockSkew()));
-        r.route("/:login").handler(auth);
-        r.route("/:login/*").handler(auth);
+        // every request but ping, whatever its path: a path pattern such as /:login/* does not match a
+        // path holding a line terminator (U+0085 from a raw 0x85 byte), and its request would pass unauthenticated
+        r.route().handler(auth);
         var metering = new MeteringClient(vertx, config.meteringUrl());
         new AccountEndpoints(accounts, machines, metering).mount(r);
         new UsageEndpoints(metering).mount(r);
@@ -57,17 +116,12 @@ public final class Routes {
         new FirewallEndpoints(firewall, machines).mount(r);
         r.route().handler(ctx -> Reply.error(ctx, GantryException.notFound(ctx.request().method() + " " + ctx.request().path()
                 + " is not a resource of this API")));
-        r.route().failureHandler(ctx -> {
-            if (ctx.failure() != null) {
-                Reply.error(ctx, ctx.failure());
-            } else if (ctx.statusCode() == 413) {
-                Reply.error(ctx, new GantryException(ErrorCode.RequestTooLarge, "the request body is larger than " + MAX_BODY_BYTES + " bytes"));
-            } else if (ctx.statusCode() == 405) {
-                Reply.error(ctx, new GantryException(ErrorCode.BadRequest, ctx.request().method() + " is not allowed on " + ctx.request().path()));
-            } else {
-                Reply.error(ctx, new GantryException(ErrorCode.BadRequest, "the request could not be handled (HTTP " + ctx.statusCode() + ")"));
-            }
-        });
+        r.route().failureHandler(ctx -> Reply.error(ctx, failure(ctx)));
+        // what fails before any route matched (a path or query with a broken %-escape: 400) or after the
+        // failure handler, answered by the router itself, which would send plain text
+        for (int status : new int[] {400, 404, 405, 413, 500}) {
+            r.errorHandler(status, ctx -> Reply.error(ctx, failure(ctx)));
+        }
         return r;
     }
 }

@@ -356,6 +356,59 @@ class CloudApiTest {
                 .contains("rename", "set_tags").doesNotContain("provision", "delete");
     }
 
+    @Test
+    void tagFiltersRunBeforePagingSoEveryPageButTheLastIsFull() throws Exception {
+        var client = platform.account("tag-pager");
+        var neighbour = platform.account("tag-neighbour");
+        List<String> web = new ArrayList<>();
+        List<String> tierThree = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            // web and db interleave, so a filter applied after paging would leave holes in every page
+            String role = i % 3 == 0 ? "db" : "web";
+            var body = new java.util.HashMap<String, Object>(create("m" + i, platform.smallPackage));
+            body.put("tags", Map.of("role", role, "tier", i % 4, "public", i % 2 == 0));
+            var made = client.post("/my/machines", body);
+            assertThat(made.status()).isEqualTo(201);
+            String id = made.json().get("id").toString();
+            if (role.equals("web")) {
+                web.add(id);
+            }
+            if (i % 4 == 3) {
+                tierThree.add(id);
+            }
+        }
+        var other = new java.util.HashMap<String, Object>(create("theirs", platform.smallPackage));
+        other.put("tags", Map.of("role", "web"));
+        assertThat(neighbour.post("/my/machines", other).status()).isEqualTo(201);
+
+        List<String> paged = new ArrayList<>();
+        for (int offset = 0; ; offset += 3) {
+            var page = client.get("/my/machines?tag.role=web&limit=3&offset=" + offset);
+            assertThat(page.status()).isEqualTo(200);
+            List<String> ids = page.list().stream().map(m -> ((Map<?, ?>) m).get("id").toString()).toList();
+            assertThat(page.headers().firstValue("x-resource-count")).contains(Integer.toString(ids.size()));
+            paged.addAll(ids);
+            if (ids.size() < 3) {
+                break;
+            }
+        }
+        assertThat(paged).as("web machines, oldest first, each once").containsExactlyElementsOf(web);
+        assertThat(web).hasSize(7);
+
+        assertThat(ids(client.get("/my/machines?tag.tier=3"))).as("a number tag matches its text").containsExactlyElementsOf(tierThree);
+        assertThat(ids(client.get("/my/machines?tag.public=true&tag.role=db&limit=2"))).as("a boolean tag and a second tag")
+                .hasSize(2).allSatisfy(id -> assertThat(web).doesNotContain(id));
+        assertThat(ids(client.get("/my/machines?tag.role=web&name=m4"))).containsExactly(web.get(2));
+        assertThat(client.get("/my/machines?tag.role=cache").list()).isEmpty();
+        assertThat(client.get("/my/machines?tag.role=%00").list()).as("a NUL matches nothing").isEmpty();
+        assertThat(ids(neighbour.get("/my/machines?tag.role=web"))).hasSize(1).doesNotContainAnyElementsOf(web);
+    }
+
+    private static List<String> ids(ApiClient.Reply reply) {
+        assertThat(reply.status()).isEqualTo(200);
+        return reply.list().stream().map(m -> ((Map<?, ?>) m).get("id").toString()).toList();
+    }
+
     private static String fingerprintOf(ApiClient client) throws Exception {
         var key = client.get("/my/keys").list().get(0);
         return ((Map<?, ?>) key).get("fingerprint").toString();

@@ -6,6 +6,7 @@ import io.gantry.cloudapi.api.view.MachineView;
 import io.gantry.cloudapi.service.CreateMachine;
 import io.gantry.cloudapi.service.FirewallService;
 import io.gantry.cloudapi.service.JsonText;
+import io.gantry.cloudapi.service.MachineFilter;
 import io.gantry.cloudapi.service.MachineService;
 import io.gantry.cloudapi.service.MeteringClient;
 import io.gantry.cloudapi.store.MachineRecord;
@@ -17,7 +18,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 
 /** Machines, their actions, tags, metadata, audit trail and firewall rules. Handlers only translate. */
@@ -58,35 +58,13 @@ final class MachineEndpoints {
         Map<String, Object> q = Params.of(ctx);
         int limit = Math.min(Params.nonNegative(Params.string(q, "limit"), MAX_LIMIT, "limit"), MAX_LIMIT);
         int offset = Params.nonNegative(Params.string(q, "offset"), 0, "offset");
-        Reply.with(ctx, machines.list(Authenticate.caller(ctx)), all -> {
-            List<MachineRecord> matching = all.stream().filter(m -> matches(m, q)).toList();
-            List<MachineView> page = matching.stream().skip(offset).limit(limit).map(MachineView::of).toList();
+        Reply.with(ctx, machines.list(Authenticate.caller(ctx), MachineFilter.of(q), limit, offset), rows -> {
+            List<MachineView> page = rows.stream().map(MachineView::of).toList();
             // what this page holds: the triton CLI stops paging when it is below the limit
             ctx.response().putHeader("x-resource-count", Integer.toString(page.size()));
             ctx.response().putHeader("x-query-limit", Integer.toString(limit));
             Reply.json(ctx, 200, page);
         });
-    }
-
-    private static boolean matches(MachineRecord m, Map<String, Object> q) {
-        for (var e : q.entrySet()) {
-            String want = String.valueOf(e.getValue());
-            String key = e.getKey();
-            boolean ok = switch (key) {
-                case "name" -> m.name.equals(want);
-                case "state" -> m.state.equals(want);
-                case "image" -> m.imageId.toString().equals(want);
-                case "memory" -> Long.toString(m.memory).equals(want);
-                case "brand" -> m.brand.equals(want);
-                case "docker" -> !"true".equals(want);
-                case "type" -> "smartmachine".equals(want);
-                default -> !key.startsWith("tag.") || Objects.equals(String.valueOf(JsonText.object(m.tags).get(key.substring(4))), want);
-            };
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void create(RoutingContext ctx) {

@@ -22,9 +22,11 @@ import io.vertx.core.Future;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -219,6 +221,34 @@ public final class MachineService {
                         "from MachineRecord where accountId = :a and state <> 'deleted' order by created", MachineRecord.class)
                 .setParameter("a", caller.account().id)
                 .getResultList()));
+    }
+
+    /**
+     * One page of the caller's machines that pass {@code filter}, oldest first: filter, order and paging all
+     * run in SQL, so a page holds {@code limit} machines unless it is the last.
+     */
+    public Future<List<MachineRecord>> list(Caller caller, MachineFilter filter, int limit, int offset) {
+        if (limit == 0) {
+            return Future.succeededFuture(List.of());
+        }
+        return Futures.of(sessions.withSession(s -> {
+            var ids = s.createNativeQuery("select m.id from machines m where m.account_id = :account and m.state <> 'deleted'"
+                    + filter.sql() + " order by m.created, m.id", UUID.class)
+                    .setParameter("account", caller.account().id);
+            filter.parameters().forEach(ids::setParameter);
+            return ids.setFirstResult(offset).setMaxResults(limit).getResultList().thenCompose(page -> page.isEmpty()
+                    ? CompletableFuture.completedFuture(List.of())
+                    : s.createSelectionQuery("from MachineRecord where id in :ids", MachineRecord.class)
+                            .setParameter("ids", page)
+                            .getResultList()
+                            .thenApply(rows -> inOrder(page, rows)));
+        }));
+    }
+
+    private static List<MachineRecord> inOrder(List<UUID> ids, List<MachineRecord> rows) {
+        Map<UUID, MachineRecord> byId = new HashMap<>();
+        rows.forEach(m -> byId.put(m.id, m));
+        return ids.stream().map(byId::get).filter(Objects::nonNull).toList();
     }
 
     public Future<List<AuditRecord>> audit(Caller caller, UUID id) {

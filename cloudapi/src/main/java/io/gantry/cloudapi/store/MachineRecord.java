@@ -4,12 +4,14 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.ColumnTransformer;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
  * A tenant's machine: what was asked for (package sizes, tags, metadata, affinity) and what was last
- * observed (state, compute node, address). Tags, metadata, networks and affinity are JSON text.
+ * observed (state, compute node, address). Tags, metadata, networks and affinity are JSON text here; in the
+ * table tags are jsonb (list filters query them), the others text.
  */
 @Entity
 @Table(name = "machines")
@@ -45,6 +47,8 @@ public class MachineRecord {
     public String ip;
     public String error;
     public String networks;
+    // jsonb read and written as text: the Vert.x client would bind a String to a jsonb parameter as a JSON string
+    @ColumnTransformer(read = "cast(tags as text)", write = "cast(cast(? as text) as jsonb)")
     public String tags;
     public String metadata;
     public String affinity;

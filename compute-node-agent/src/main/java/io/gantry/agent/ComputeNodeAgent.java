@@ -40,12 +40,10 @@ public final class ComputeNodeAgent implements AutoCloseable {
 
     /** Newest first. */
     private final Deque<AutoCloseable> started;
-    private final UsageMetering usage;
     private final NodeCoordinator coordinator;
 
-    private ComputeNodeAgent(Deque<AutoCloseable> started, UsageMetering usage, NodeCoordinator coordinator) {
+    private ComputeNodeAgent(Deque<AutoCloseable> started, NodeCoordinator coordinator) {
         this.started = started;
-        this.usage = usage;
         this.coordinator = coordinator;
     }
 
@@ -61,7 +59,7 @@ public final class ComputeNodeAgent implements AutoCloseable {
                     backend.config().stateDir(), config.interval()));
             ZoneAgent reconcile = push(started, new ZoneAgent(backend));
             reconcile.start(config.interval());
-            return new ComputeNodeAgent(started, usage, coordinator);
+            return new ComputeNodeAgent(started, coordinator);
         } catch (RuntimeException e) {
             closeAll(started);
             throw e;
@@ -75,10 +73,6 @@ public final class ComputeNodeAgent implements AutoCloseable {
     private static <T extends AutoCloseable> T push(Deque<AutoCloseable> started, T resource) {
         started.push(resource);
         return resource;
-    }
-
-    public UsageMetering usage() {
-        return usage;
     }
 
     public NodeCoordinator coordinator() {

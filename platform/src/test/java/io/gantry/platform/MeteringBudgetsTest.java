@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.gantry.agent.AgentConfig;
-import io.gantry.agent.ComputeNodeAgent;
+import io.gantry.agent.coord.NodeCoordinator;
 import io.gantry.agent.host.Cmd;
 import io.gantry.agent.host.HostProbe;
 import io.gantry.agent.image.BusyboxImage;
 import io.gantry.agent.runc.RuncZoneBackend;
 import io.gantry.agent.usage.UsageConfig;
+import io.gantry.agent.usage.UsageMetering;
+import io.gantry.agent.usage.ZkMeteringEndpoints;
 import io.gantry.cloudapi.Seed;
 import io.gantry.common.Json;
+import io.gantry.common.coord.NodeAdvert;
+import io.gantry.common.coord.NodeCapacity;
 import io.gantry.metering.MeteringConfig;
 import io.gantry.metering.MeteringService;
 import io.gantry.provisioner.LeaderLoop;
@@ -68,9 +72,13 @@ class MeteringBudgetsTest {
                 seed.pkg("half-cpu", 128, 256, 1, 50, 128, "half a CPU", false);
                 image = seed.image("busybox-real", "1.0.0", "other", imageId, "busybox as the node imported it");
             }
-            ComputeNodeAgent agent = plane.closeLater(ComputeNodeAgent.start(plane.client(), backend, new ComputeNodeAgent.Config(node,
-                    "127.0.0.1", Map.of(), UsageConfig.defaults(work.resolve(node)), List.of(), Duration.ofMillis(500)), registry));
-            assertThat(agent.coordinator().membership().awaitAdvertised(Duration.ofSeconds(10))).isTrue();
+            var agentZk = plane.client();
+            UsageMetering usage = plane.closeLater(UsageMetering.start(backend, node, UsageConfig.defaults(work.resolve(node)),
+                    ZkMeteringEndpoints.start(agentZk), registry));
+            var advert = new NodeAdvert(node, "127.0.0.1", "runc", new NodeCapacity(4096, 100_000, 2), Map.of(), Instant.now());
+            NodeCoordinator coordinator = plane.closeLater(NodeCoordinator.start(agentZk, usage.backend(), advert, work.resolve(node),
+                    Duration.ofMillis(500)));
+            assertThat(coordinator.membership().awaitAdvertised(Duration.ofSeconds(10))).isTrue();
             plane.provisioner("p1", Strategy.SPREAD, LeaderLoop.StepHook.NONE);
 
             Map<String, SignedClient> tenants = new java.util.LinkedHashMap<>();

@@ -1,14 +1,14 @@
 package io.gantry.platform;
 
+import io.gantry.agent.ComputeNodeAgent;
 import io.gantry.agent.ZoneAgent;
 import io.gantry.agent.runc.RuncZoneBackend;
-import io.gantry.agent.usage.MeteringEndpoints;
 import io.gantry.agent.usage.UsageConfig;
-import io.gantry.agent.usage.UsageMetering;
-import io.gantry.agent.usage.ZkMeteringEndpoints;
 import io.gantry.common.Zone;
 import io.gantry.common.ZoneState;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -59,32 +59,43 @@ final class AgentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (RuncZoneBackend backend = Node.open(root, overprovision.ratios())) {
             printSummary(backend);
-            if (zk == null || zk.isBlank() || once) {
-                return runUntilStopped(backend, Duration.ofSeconds(interval), once);
+            if (once) {
+                return ExitCodes.OK;
+            }
+            if (zk == null || zk.isBlank()) {
+                try (ZoneAgent agent = new ZoneAgent(backend)) {
+                    agent.start(Duration.ofSeconds(interval));
+                    return awaitStop();
+                }
             }
             Node.ensureBusyboxImage(backend.config(), backend.images());
             try (var metrics = MetricsEndpoint.start(metricsHost, metricsPort);
                  var client = Coordination.connect(zk);
-                 var usage = UsageMetering.start(backend, root.node,
-                         UsageConfig.defaults(backend.config().stateDir()).withSampleInterval(Duration.ofMillis(sampleIntervalMs)),
-                         endpoints(client), metrics.registry());
-                 var coordinator = io.gantry.agent.coord.NodeCoordinator.start(client, usage.backend(),
-                         io.gantry.agent.coord.NodeCoordinator.advertFor(root.node, address, backend.name(), traits, backend.config().stateDir()),
-                         backend.config().stateDir(), Duration.ofSeconds(interval))) {
+                 var agent = ComputeNodeAgent.start(client, backend, config(backend), metrics.registry())) {
                 System.out.println("node " + root.node + " registered at " + zk + "; taking tasks; metering usage every "
                         + sampleIntervalMs + " ms");
                 RoleCommands.printMetrics(metrics);
-                return runUntilStopped(backend, Duration.ofSeconds(interval), false);
+                return awaitStop();
             }
         }
     }
 
-    private MeteringEndpoints endpoints(org.apache.curator.framework.CuratorFramework client) {
+    private ComputeNodeAgent.Config config(RuncZoneBackend backend) {
+        UsageConfig usage = UsageConfig.defaults(backend.config().stateDir()).withSampleInterval(Duration.ofMillis(sampleIntervalMs));
+        return new ComputeNodeAgent.Config(root.node, address, traits, usage, meteringUrls(), Duration.ofSeconds(interval));
+    }
+
+    /** The --metering-url list; empty means the instances registered in ZooKeeper. */
+    private List<URI> meteringUrls() {
         if (meteringUrl == null || meteringUrl.isBlank()) {
-            return ZkMeteringEndpoints.start(client);
+            return List.of();
         }
-        return MeteringEndpoints.fixed(java.util.Arrays.stream(meteringUrl.split(",")).map(String::strip)
-                .filter(url -> !url.isEmpty()).map(java.net.URI::create).toList());
+        return Arrays.stream(meteringUrl.split(",")).map(String::strip).filter(url -> !url.isEmpty()).map(URI::create).toList();
+    }
+
+    private int awaitStop() throws InterruptedException {
+        return UntilStopped.await("agent running (reconcile every " + interval + " s); Ctrl-C stops it",
+                "gantry: agent stopping; zones keep running and are adopted at the next start");
     }
 
     static void printSummary(RuncZoneBackend backend) {
@@ -92,17 +103,5 @@ final class AgentCommand implements Callable<Integer> {
         long running = zones.stream().filter(z -> z.state() == ZoneState.RUNNING).count();
         System.out.printf("node %s: %d zones (%d running), state in %s%n",
                 backend.config().node(), zones.size(), running, backend.config().stateDir());
-    }
-
-    static int runUntilStopped(RuncZoneBackend backend, Duration interval, boolean once) throws InterruptedException {
-        if (once) {
-            return ExitCodes.OK;
-        }
-        try (ZoneAgent agent = new ZoneAgent(backend)) {
-            agent.start(interval);
-            UntilStopped.await("agent running (reconcile every " + interval.toSeconds() + " s); Ctrl-C stops it",
-                    "gantry: agent stopping; zones keep running and are adopted at the next start");
-        }
-        return ExitCodes.OK;
     }
 }

@@ -1,11 +1,8 @@
 package io.gantry.platform;
 
-import io.gantry.agent.ZoneAgent;
-import io.gantry.agent.coord.NodeCoordinator;
+import io.gantry.agent.ComputeNodeAgent;
 import io.gantry.agent.runc.RuncZoneBackend;
 import io.gantry.agent.usage.UsageConfig;
-import io.gantry.agent.usage.UsageMetering;
-import io.gantry.agent.usage.ZkMeteringEndpoints;
 import io.gantry.cloudapi.CloudApi;
 import io.gantry.cloudapi.CloudApiConfig;
 import io.gantry.cloudapi.Seed;
@@ -23,6 +20,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.curator.framework.CuratorFramework;
@@ -99,12 +97,8 @@ final class DevPlatform implements AutoCloseable {
                 .withListen("127.0.0.1", s.meteringPort()).withInstanceId("dev-" + s.node()), registry));
         step("agent for node " + s.node() + " (runc; usage sampled every second)");
         CuratorFramework agentZk = started.add(Coordination.connect(zk.connectString()));
-        UsageMetering usage = started.add(UsageMetering.start(backend, s.node(), UsageConfig.defaults(backend.config().stateDir()),
-                ZkMeteringEndpoints.start(agentZk), registry));
-        var advert = NodeCoordinator.advertFor(s.node(), "127.0.0.1", backend.name(), Map.of("dev", "true"), backend.config().stateDir());
-        started.add(NodeCoordinator.start(agentZk, usage.backend(), advert, backend.config().stateDir(), Duration.ofSeconds(5)));
-        ZoneAgent reconcile = started.add(new ZoneAgent(backend));
-        reconcile.start(Duration.ofSeconds(5));
+        started.add(ComputeNodeAgent.start(agentZk, backend, new ComputeNodeAgent.Config(s.node(), "127.0.0.1", Map.of("dev", "true"),
+                UsageConfig.defaults(backend.config().stateDir()), List.of(), Duration.ofSeconds(5)), registry));
         // the provisioner last, so it stops first: a clean stop does not report the node as lost
         step("provisioner (leader election in ZooKeeper)");
         CuratorFramework provisionerZk = started.add(Coordination.connect(zk.connectString()));

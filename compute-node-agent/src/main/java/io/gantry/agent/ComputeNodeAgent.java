@@ -1,0 +1,96 @@
+package io.gantry.agent;
+
+import io.gantry.agent.coord.NodeCoordinator;
+import io.gantry.agent.runc.RuncZoneBackend;
+import io.gantry.agent.usage.MeteringEndpoints;
+import io.gantry.agent.usage.UsageConfig;
+import io.gantry.agent.usage.UsageMetering;
+import io.gantry.agent.usage.ZkMeteringEndpoints;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The compute-node agent of a cluster, started as one piece: usage metering of every zone, this
+ * node's advert and task intake in ZooKeeper, and the reconcile loop. Closing stops them in reverse
+ * order (the reconcile loop first, metering last); zones keep running and are adopted at the next start.
+ */
+public final class ComputeNodeAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ComputeNodeAgent.class);
+
+    /**
+     * How the agent runs. {@code meteringUrls} empty: usage goes to the metering instances registered
+     * in ZooKeeper; otherwise to these, the next tried when one fails. {@code interval} is both the
+     * reconcile interval and how often the node reports its zones.
+     */
+    public record Config(String node, String address, Map<String, String> traits, UsageConfig usage, List<URI> meteringUrls,
+                         Duration interval) {
+        public Config {
+            traits = Map.copyOf(traits);
+            meteringUrls = List.copyOf(meteringUrls);
+        }
+    }
+
+    /** Newest first. */
+    private final Deque<AutoCloseable> started;
+    private final NodeCoordinator coordinator;
+
+    private ComputeNodeAgent(Deque<AutoCloseable> started, NodeCoordinator coordinator) {
+        this.started = started;
+        this.coordinator = coordinator;
+    }
+
+    /** Starts the agent on an already started {@code zk} client, which stays the caller's to close. */
+    public static ComputeNodeAgent start(CuratorFramework zk, RuncZoneBackend backend, Config config, MeterRegistry registry) {
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            UsageMetering usage = push(started, UsageMetering.start(backend, config.node(), config.usage(),
+                    endpoints(zk, config.meteringUrls()), registry));
+            var advert = NodeCoordinator.advertFor(config.node(), config.address(), backend.name(), config.traits(),
+                    backend.config().stateDir());
+            NodeCoordinator coordinator = push(started, NodeCoordinator.start(zk, usage.backend(), advert,
+                    backend.config().stateDir(), config.interval()));
+            ZoneAgent reconcile = push(started, new ZoneAgent(backend));
+            reconcile.start(config.interval());
+            return new ComputeNodeAgent(started, coordinator);
+        } catch (RuntimeException e) {
+            closeAll(started);
+            throw e;
+        }
+    }
+
+    private static MeteringEndpoints endpoints(CuratorFramework zk, List<URI> fixed) {
+        return fixed.isEmpty() ? ZkMeteringEndpoints.start(zk) : MeteringEndpoints.fixed(fixed);
+    }
+
+    private static <T extends AutoCloseable> T push(Deque<AutoCloseable> started, T resource) {
+        started.push(resource);
+        return resource;
+    }
+
+    public NodeCoordinator coordinator() {
+        return coordinator;
+    }
+
+    @Override
+    public void close() {
+        closeAll(started);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> started) {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                LOG.warn("agent: while stopping: {}", e.toString());
+            }
+        }
+    }
+}

@@ -62,9 +62,18 @@ class UsageShipperTest {
     }
 
     private UsageShipper ship(UsageJournal journal, MeteringEndpoints endpoints, int batch) {
-        UsageShipper shipper = new UsageShipper("n1", journal, endpoints,
-                new UsageShipper.Options(batch, Duration.ofMillis(200), Duration.ofMillis(50), Duration.ofMillis(400),
-                        Duration.ofSeconds(2), Duration.ofSeconds(5)), ended::add);
+        return ship(journal, endpoints, new UsageShipper.Options(batch, Duration.ofMillis(200), Duration.ofMillis(50),
+                Duration.ofMillis(400), Duration.ofSeconds(2), Duration.ofSeconds(5)));
+    }
+
+    /** Ships every {@code interval}, backing off from {@code backoff} doubling to 30 s, as the defaults do from 1 s. */
+    private UsageShipper ship(UsageJournal journal, MeteringEndpoints endpoints, Duration interval, Duration backoff) {
+        return ship(journal, endpoints, new UsageShipper.Options(100, interval, backoff, Duration.ofSeconds(30),
+                Duration.ofSeconds(2), Duration.ofSeconds(5)));
+    }
+
+    private UsageShipper ship(UsageJournal journal, MeteringEndpoints endpoints, UsageShipper.Options options) {
+        UsageShipper shipper = new UsageShipper("n1", journal, endpoints, options, ended::add);
         closeLater(shipper);
         shipper.start();
         return shipper;
@@ -284,11 +293,7 @@ class UsageShipperTest {
         SyntheticZones zones = new SyntheticZones(2);
         UsageJournal journal = journalWith(zones, 3, all);
         // the defaults' timing: ship every second, back-off 1 s doubling to 30 s
-        UsageShipper shipper = new UsageShipper("n1", journal, MeteringEndpoints.fixed(List.of(base)),
-                new UsageShipper.Options(100, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30),
-                        Duration.ofSeconds(2), Duration.ofSeconds(5)), ended::add);
-        closeLater(shipper);
-        shipper.start();
+        UsageShipper shipper = ship(journal, MeteringEndpoints.fixed(List.of(base)), Duration.ofSeconds(1), Duration.ofSeconds(1));
         await().atMost(WAIT).until(() -> journal.backlog() == 0);
 
         before.close(); // nothing listens there now: connections are refused
@@ -325,10 +330,7 @@ class UsageShipperTest {
         List<UsageEntry> all = new ArrayList<>();
         UsageJournal journal = journalWith(new SyntheticZones(2), 3, all);
         // a metering that answers with errors is backed off from: 5 s, then 10 s
-        UsageShipper shipper = new UsageShipper("n1", journal, endpoints, new UsageShipper.Options(100, Duration.ofSeconds(1),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(5)), ended::add);
-        closeLater(shipper);
-        shipper.start();
+        UsageShipper shipper = ship(journal, endpoints, Duration.ofSeconds(1), Duration.ofSeconds(5));
         await().atMost(WAIT).until(() -> shipper.shipFailures() >= 2);
 
         long t0 = System.nanoTime();

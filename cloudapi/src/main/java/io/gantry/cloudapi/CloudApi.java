@@ -1,66 +1,99 @@
 package io.gantry.cloudapi;
 
-import io.gantry.cloudapi.api.Routes;
 import io.gantry.cloudapi.store.Database;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** The cloud API service: migrates its database, then serves the CloudAPI dialect over HTTP. */
+/**
+ * The cloud API service: migrates its database, then serves the CloudAPI dialect over HTTP on
+ * {@link CloudApiConfig#eventLoops()} event loops, one {@link ApiServer} instance each.
+ */
 public final class CloudApi implements AutoCloseable {
-    private final Database db;
-    private final HttpServer server;
-    private final Router router;
+    /**
+     * Port 0 would give every instance a random port of its own. A negative port is Vert.x's way to
+     * bind one random port shared by every server that names the same negative port, so each start
+     * names a new one.
+     */
+    private static final AtomicInteger SHARED_RANDOM_PORTS = new AtomicInteger();
 
-    private CloudApi(Database db, HttpServer server, Router router) {
+    private final Vertx vertx;
+    private final Database db;
+    private final String deployment;
+    private final ApiServer first;
+
+    private CloudApi(Vertx vertx, Database db, String deployment, ApiServer first) {
+        this.vertx = vertx;
         this.db = db;
-        this.server = server;
-        this.router = router;
+        this.deployment = deployment;
+        this.first = first;
     }
 
     /** Blocking: runs migrations, then binds. Call from a launcher thread, not an event loop. */
     public static CloudApi start(Vertx vertx, CloudApiConfig config) {
-        return start(vertx, config, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        return start(vertx, config, new SimpleMeterRegistry());
     }
 
     /** As {@link #start(Vertx, CloudApiConfig)}, recording request rates and latencies in {@code registry}. */
-    public static CloudApi start(Vertx vertx, CloudApiConfig config, io.micrometer.core.instrument.MeterRegistry registry) {
+    public static CloudApi start(Vertx vertx, CloudApiConfig config, MeterRegistry registry) {
         Database.migrate(config.database());
         Database db = Database.open(vertx, config.database());
-        var router = Routes.build(vertx, db, config, Clock.systemUTC(), registry);
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
-                .requestHandler(router)
-                .invalidRequestHandler(new io.gantry.cloudapi.api.InvalidRequests());
-        HttpServer bound = await(server.listen());
-        return new CloudApi(db, bound, router);
+        try {
+            int port = config.port() == 0 ? -SHARED_RANDOM_PORTS.incrementAndGet() : config.port();
+            HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(port);
+            List<ApiServer> servers = Collections.synchronizedList(new ArrayList<>());
+            String deployment = await(vertx.deployVerticle(() -> {
+                ApiServer server = new ApiServer(options, db, config, registry);
+                servers.add(server);
+                return server;
+            }, new DeploymentOptions().setInstances(config.eventLoops())), "start");
+            return new CloudApi(vertx, db, deployment, servers.get(0));
+        } catch (RuntimeException | Error e) {
+            db.close();
+            throw e;
+        }
     }
 
+    /** The port every instance listens on. */
     public int port() {
-        return server.actualPort();
+        return first.port();
     }
 
-    /** The routes served, for tools that must know every path and method (the fuzz tests walk them). */
+    /**
+     * The routes served, for tools that must know every path and method (the fuzz tests walk them):
+     * one instance's router; every instance builds the same.
+     */
     public Router router() {
-        return router;
+        return first.router();
     }
 
-    private static <T> T await(Future<T> f) {
+    /** {@code f}'s result; {@code what} the cloud API was doing ("start", "stop"), for the error. */
+    private static <T> T await(Future<T> f, String what) {
         try {
             return f.toCompletionStage().toCompletableFuture().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting the cloud API", e);
+            throw new IllegalStateException("interrupted while the cloud API was to " + what, e);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("the cloud API could not start: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException("the cloud API could not " + what + ": " + e.getCause().getMessage(), e.getCause());
         }
     }
 
+    /** Stops every instance (and so its server), then closes the database. */
     @Override
     public void close() {
-        await(server.close());
-        db.close();
+        try {
+            await(vertx.undeploy(deployment), "stop");
+        } finally {
+            db.close();
+        }
     }
 }

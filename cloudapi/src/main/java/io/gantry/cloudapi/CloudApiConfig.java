@@ -5,14 +5,20 @@ import java.time.Duration;
 
 /**
  * The cloud API's settings: where it listens, which URL clients reach it by (shown by
- * ListDatacenters), its datacenter name, the database, how far a signed date may be off, and the
- * metering service's base URL that answers usage and budgets (null: none, and usage answers 503).
+ * ListDatacenters), its datacenter name, the database, how far a signed date may be off, the
+ * metering service's base URL that answers usage and budgets (null: none, and usage answers 503),
+ * and on how many event loops it serves (one HTTP server verticle each; 0: one per core).
  */
 public record CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database,
-                             Duration maxClockSkew, String meteringUrl) {
+                             Duration maxClockSkew, String meteringUrl, int eventLoops) {
 
     public CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database, Duration maxClockSkew) {
         this(host, port, publicUrl, datacenter, database, maxClockSkew, null);
+    }
+
+    public CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database, Duration maxClockSkew,
+                          String meteringUrl) {
+        this(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, 0);
     }
 
     public CloudApiConfig {
@@ -24,6 +30,12 @@ public record CloudApiConfig(String host, int port, String publicUrl, String dat
         }
         if (maxClockSkew == null) {
             maxClockSkew = Duration.ofSeconds(300);
+        }
+        if (eventLoops < 0) {
+            throw new IllegalArgumentException("the cloud API's event loops must be at least 1 (or 0: one per core), not " + eventLoops);
+        }
+        if (eventLoops == 0) {
+            eventLoops = Runtime.getRuntime().availableProcessors();
         }
     }
 }

@@ -16,7 +16,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
 final class TestPlatform implements AutoCloseable {
     final EmbeddedPostgres postgres;
     final DatabaseConfig db;
-    final Vertx vertx = Vertx.vertx();
+    final Vertx vertx;
     final CloudApi api;
     final UUID smallPackage;
     final UUID bigPackage;
@@ -28,11 +28,17 @@ final class TestPlatform implements AutoCloseable {
 
     /** {@code fast}: PostgreSQL without fsync or synchronous commit, for tests that send thousands of requests. */
     TestPlatform(boolean fast) throws Exception {
+        this(fast, Vertx.vertx(), 0);
+    }
+
+    /** On {@code vertx} (closed with this platform), serving on {@code eventLoops} event loops (0: one per core). */
+    TestPlatform(boolean fast, Vertx vertx, int eventLoops) throws Exception {
+        this.vertx = vertx;
         postgres = fast
                 ? EmbeddedPostgres.builder().setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off").start()
                 : EmbeddedPostgres.builder().start();
         db = new DatabaseConfig("127.0.0.1", postgres.getPort(), "postgres", "postgres", "postgres", 10);
-        api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "test-1", db, null));
+        api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "test-1", db, null, null, eventLoops));
         try (Seed seed = new Seed(db)) {
             smallPackage = seed.pkg("small", 128, 1024, 1, 100, 256, "small", true);
             bigPackage = seed.pkg("big", 1024, 4096, 2, 200, 1024, "big", false);

@@ -1,0 +1,56 @@
+package io.gantry.cloudapi;
+
+import io.gantry.cloudapi.api.InvalidRequests;
+import io.gantry.cloudapi.api.Routes;
+import io.gantry.cloudapi.store.Database;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+
+/**
+ * One instance of the cloud API's HTTP server: its own router, built and served on its own event
+ * loop, where the Hibernate Reactive sessions its requests open are then used. Instances share the
+ * database and the listening socket (Vert.x hands each new connection to the next instance); the
+ * server closes when the instance is undeployed.
+ */
+final class ApiServer extends AbstractVerticle {
+    private final HttpServerOptions options;
+    private final Database db;
+    private final CloudApiConfig config;
+    private final MeterRegistry registry;
+    private volatile Router router;
+    private volatile HttpServer server;
+
+    ApiServer(HttpServerOptions options, Database db, CloudApiConfig config, MeterRegistry registry) {
+        this.options = options;
+        this.db = db;
+        this.config = config;
+        this.registry = registry;
+    }
+
+    @Override
+    public void start(Promise<Void> started) {
+        router = Routes.build(vertx, db, config, Clock.systemUTC(), registry);
+        vertx.createHttpServer(options)
+                .requestHandler(router)
+                .invalidRequestHandler(new InvalidRequests())
+                .listen()
+                .onSuccess(s -> {
+                    server = s;
+                    started.complete();
+                })
+                .onFailure(started::fail);
+    }
+
+    Router router() {
+        return router;
+    }
+
+    int port() {
+        return server.actualPort();
+    }
+}

@@ -153,11 +153,7 @@ public final class ApiBench implements Callable<Integer> {
         System.out.println();
         System.out.println(markdown);
         if (report != null) {
-            Path parent = report.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(report, markdown);
+            writeReport(report, markdown);
             say("results written to " + report);
         }
         return 0;
@@ -301,5 +297,14 @@ public final class ApiBench implements Callable<Integer> {
     static void say(String line) {
         System.out.println("[bench] " + line);
         System.out.flush();
+    }
+
+    /** Writes a benchmark's Markdown table, making the folder if need be. */
+    static void writeReport(Path report, String markdown) throws java.io.IOException {
+        Path parent = report.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(report, markdown);
     }
 }

@@ -11,7 +11,6 @@ import io.gantry.cloudapi.fuzz.RouteTemplate;
 import io.gantry.cloudapi.store.DatabaseConfig;
 import io.vertx.core.Vertx;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -100,11 +99,7 @@ public final class FuzzBench implements Callable<Integer> {
         String markdown = markdown(result);
         System.out.println(markdown);
         if (report != null) {
-            Path parent = report.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(report, markdown);
+            ApiBench.writeReport(report, markdown);
         }
         return result.violationCount() == 0 && result.uncovered().isEmpty() ? 0 : 1;
     }

@@ -264,7 +264,8 @@ class ControlPlaneTest {
         UUID id = create(tenant, "whale", "big-2G");
         Poll.until(SETTLE, () -> assertThat(tenant.get("/my/machines/" + id).state()).isEqualTo("failed"));
         Map<String, Object> m = tenant.get("/my/machines/" + id).json();
-        assertThat(String.valueOf(m.get("error"))).contains("largest free is").contains("2048 MiB").contains("1024 MiB");
+        assertThat(String.valueOf(m.get("error"))).contains("largest free is").contains("2048 MiB").contains("1024 MiB")
+                .endsWith("(nodes rejected: capacity 2)");
         assertThat(m.get("compute_node")).isNull();
         assertThat(plane.jobState(id, "provision")).isEqualTo("failed");
         assertThat(cn1.backend().list()).isEmpty();

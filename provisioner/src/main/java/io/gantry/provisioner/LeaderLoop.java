@@ -336,9 +336,9 @@ public final class LeaderLoop implements AutoCloseable {
                     Map.of(), m.affinity().stream().map(AffinityRule::parse).toList());
             PlacementDecision decision = engine.place(request);
             if (decision instanceof PlacementDecision.NoFit noFit) {
-                LOG.info("machine {} cannot be placed: {}", m.id(), noFit.reason());
-                metrics.noFit();
-                finish(job, ZoneState.FAILED, null, noFit.reason());
+                LOG.info("machine {} cannot be placed: {}", m.id(), noFit.explained());
+                metrics.noFit(noFit.rejectedBy());
+                finish(job, ZoneState.FAILED, null, noFit.explained());
                 return;
             }
             node = ((PlacementDecision.Placed) decision).node();

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** What the provisioner tells Prometheus: placement outcomes, finished jobs, leadership, zones booked per node. */
@@ -33,8 +34,16 @@ final class ProvisionerMetrics {
         placed.increment();
     }
 
-    void noFit() {
+    /** A placement that found no node, and per filter how many nodes it was the first to turn away. */
+    void noFit(Map<String, Integer> rejectedBy) {
         noFit.increment();
+        rejectedBy.forEach((filter, nodes) -> {
+            if (nodes > 0) {
+                Counter.builder("gantry_placement_rejected_nodes").tag("filter", filter)
+                        .description("Nodes each placement filter turned away in placements that found no node")
+                        .register(registry).increment(nodes);
+            }
+        });
     }
 
     void leading(boolean leads) {

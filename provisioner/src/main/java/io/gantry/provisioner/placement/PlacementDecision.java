@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /** The outcome of {@link PlacementEngine#place}: booked on a node, or why no node fits. */
 public sealed interface PlacementDecision {
@@ -24,6 +25,13 @@ public sealed interface PlacementDecision {
         public NoFit {
             Objects.requireNonNull(reason, "reason");
             rejectedBy = rejectedBy == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(rejectedBy));
+        }
+
+        /** The reason, then how many nodes each filter turned away, e.g. "… (nodes rejected: alive 1, capacity 2)". */
+        public String explained() {
+            String counts = rejectedBy.entrySet().stream().filter(e -> e.getValue() > 0)
+                    .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+            return counts.isEmpty() ? reason : reason + " (nodes rejected: " + counts + ")";
         }
     }
 }

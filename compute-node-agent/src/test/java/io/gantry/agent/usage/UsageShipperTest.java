@@ -259,10 +259,8 @@ class UsageShipperTest {
         ZkMeteringEndpoints endpoints = closeLater(ZkMeteringEndpoints.start(agent));
         Thread.sleep(300);
         assertThat(endpoints.current()).as("nothing registered yet (the path does not even exist)").isEmpty();
-        registrar.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
-                .forPath(ZkPaths.METERING_ENDPOINTS + "/m-1", first.base().toString().getBytes(StandardCharsets.UTF_8));
-        registrar.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
-                .forPath(ZkPaths.METERING_ENDPOINTS + "/m-junk", "not a url".getBytes(StandardCharsets.UTF_8));
+        register(registrar, "m-1", first.base().toString());
+        register(registrar, "m-junk", "not a url");
 
         await().atMost(WAIT).until(() -> endpoints.current().equals(List.of(first.base())));
 
@@ -276,8 +274,7 @@ class UsageShipperTest {
         // the first instance leaves, another registers: the next records go there
         registrar.delete().forPath(ZkPaths.METERING_ENDPOINTS + "/m-1");
         first.close();
-        registrar.create().withMode(CreateMode.EPHEMERAL)
-                .forPath(ZkPaths.METERING_ENDPOINTS + "/m-2", second.base().toString().getBytes(StandardCharsets.UTF_8));
+        register(registrar, "m-2", second.base().toString());
         await().atMost(WAIT).until(() -> endpoints.current().equals(List.of(second.base())));
         List<UsageEntry> later = zones.ticks(3);
         journal.append(later);
@@ -324,8 +321,7 @@ class UsageShipperTest {
         broken.broken = true;
         FakeMetering good = closeLater(FakeMetering.start());
         ZkMeteringEndpoints endpoints = closeLater(ZkMeteringEndpoints.start(agent));
-        registrar.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
-                .forPath(ZkPaths.METERING_ENDPOINTS + "/m-1", broken.base().toString().getBytes(StandardCharsets.UTF_8));
+        register(registrar, "m-1", broken.base().toString());
         await().atMost(WAIT).until(() -> endpoints.current().equals(List.of(broken.base())));
         List<UsageEntry> all = new ArrayList<>();
         UsageJournal journal = journalWith(new SyntheticZones(2), 3, all);
@@ -334,13 +330,18 @@ class UsageShipperTest {
         await().atMost(WAIT).until(() -> shipper.shipFailures() >= 2);
 
         long t0 = System.nanoTime();
-        registrar.create().withMode(CreateMode.EPHEMERAL)
-                .forPath(ZkPaths.METERING_ENDPOINTS + "/m-2", good.base().toString().getBytes(StandardCharsets.UTF_8));
+        register(registrar, "m-2", good.base().toString());
         await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> journal.backlog() == 0);
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("no waiting out the back-off once a new instance registers")
                 .isLessThan(Duration.ofSeconds(2));
         assertThat(good.stored.keySet()).isEqualTo(keys(all));
         assertThat(shipper.shipFailures()).isEqualTo(2);
+    }
+
+    /** Registers a metering endpoint as metering does: an ephemeral node whose data is its base URL. */
+    private static void register(CuratorFramework registrar, String instance, String url) throws Exception {
+        registrar.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
+                .forPath(ZkPaths.METERING_ENDPOINTS + "/" + instance, url.getBytes(StandardCharsets.UTF_8));
     }
 
     private static int freePort() throws Exception {

@@ -2,11 +2,13 @@ package io.gantry.provisioner.placement;
 
 import io.gantry.common.GantryException;
 import io.gantry.common.coord.NodeCapacity;
+import io.gantry.common.limits.OverprovisionRatios;
 
 /**
  * How much of a node's memory and disk may be booked, as a multiple of its capacity: 1.0 books exactly the
  * capacity, 1.5 books half as much again, 0.9 keeps a tenth free. A node's usable amount is
- * {@code floor(capacity * ratio)}; its free amount is that minus what is booked.
+ * {@code floor(capacity * ratio)} (the same arithmetic a node applies to itself, {@link OverprovisionRatios#usable});
+ * its free amount is that minus what is booked.
  */
 public record Overprovision(double memory, double disk) {
     public static final Overprovision NONE = new Overprovision(1.0, 1.0);
@@ -19,10 +21,10 @@ public record Overprovision(double memory, double disk) {
     }
 
     public long usableMemoryMiB(NodeCapacity capacity) {
-        return (long) Math.floor(capacity.memoryMiB() * memory);
+        return OverprovisionRatios.usable(capacity.memoryMiB(), memory);
     }
 
     public long usableDiskMiB(NodeCapacity capacity) {
-        return (long) Math.floor(capacity.diskMiB() * disk);
+        return OverprovisionRatios.usable(capacity.diskMiB(), disk);
     }
 }

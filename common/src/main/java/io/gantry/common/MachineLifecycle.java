@@ -23,7 +23,7 @@ public final class MachineLifecycle {
     }
 
     /** Whether {@code action} may be asked of a machine in {@code state}; refuses with InvalidState and a reason otherwise. */
-    public static Decision request(MachineAction action, ZoneState state, boolean deletionProtection) {
+    public static Decision request(JobKind action, ZoneState state, boolean deletionProtection) {
         if (state == ZoneState.DELETED) {
             throw GantryException.notFound("the machine has been deleted");
         }
@@ -56,12 +56,12 @@ public final class MachineLifecycle {
         }
     }
 
-    private static void requireSettled(MachineAction action, ZoneState state) {
+    private static void requireSettled(JobKind action, ZoneState state) {
         if (state != ZoneState.RUNNING && state != ZoneState.STOPPED) {
             throw GantryException.invalidState("cannot " + action.wireName() + " a machine that is " + state.wireName()
                     + "; wait until it is running or stopped");
         }
-        if (action == MachineAction.REBOOT && state != ZoneState.RUNNING) {
+        if (action == JobKind.REBOOT && state != ZoneState.RUNNING) {
             throw GantryException.invalidState("cannot reboot a machine that is " + state.wireName() + "; start it instead");
         }
     }
@@ -70,7 +70,7 @@ public final class MachineLifecycle {
      * The machine's state after its node answered a task. A failed provision leaves the machine failed;
      * any other failed action leaves it as the node last saw it (or as it was, if the node could not tell).
      */
-    public static ZoneState afterResult(MachineAction action, ZoneState before, TaskResult result) {
+    public static ZoneState afterResult(JobKind action, ZoneState before, TaskResult result) {
         if (result.ok()) {
             return switch (action) {
                 case DELETE -> ZoneState.DELETED;
@@ -79,7 +79,7 @@ public final class MachineLifecycle {
                 case RESIZE, THROTTLE -> Optional.ofNullable(result.state()).orElse(before);
             };
         }
-        if (action == MachineAction.PROVISION) {
+        if (action == JobKind.PROVISION) {
             return ZoneState.FAILED;
         }
         ZoneState seen = result.state();

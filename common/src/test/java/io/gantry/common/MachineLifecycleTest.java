@@ -19,52 +19,52 @@ class MachineLifecycleTest {
 
     @Test
     void stopShowsStoppingUntilTheNodeAnswers() {
-        var d = MachineLifecycle.request(MachineAction.STOP, ZoneState.RUNNING, false);
+        var d = MachineLifecycle.request(JobKind.STOP, ZoneState.RUNNING, false);
         assertThat(d).isEqualTo(new MachineLifecycle.Decision.Queue(ZoneState.STOPPING));
-        assertThat(MachineLifecycle.afterResult(MachineAction.STOP, ZoneState.STOPPING, ok(ZoneState.STOPPED))).isEqualTo(ZoneState.STOPPED);
+        assertThat(MachineLifecycle.afterResult(JobKind.STOP, ZoneState.STOPPING, ok(ZoneState.STOPPED))).isEqualTo(ZoneState.STOPPED);
     }
 
     @Test
     void repeatingAStartOrStopThatIsAlreadyDoneQueuesNothing() {
-        assertThat(MachineLifecycle.request(MachineAction.START, ZoneState.RUNNING, false)).isInstanceOf(MachineLifecycle.Decision.AlreadyDone.class);
-        assertThat(MachineLifecycle.request(MachineAction.STOP, ZoneState.STOPPED, false)).isInstanceOf(MachineLifecycle.Decision.AlreadyDone.class);
+        assertThat(MachineLifecycle.request(JobKind.START, ZoneState.RUNNING, false)).isInstanceOf(MachineLifecycle.Decision.AlreadyDone.class);
+        assertThat(MachineLifecycle.request(JobKind.STOP, ZoneState.STOPPED, false)).isInstanceOf(MachineLifecycle.Decision.AlreadyDone.class);
     }
 
     @Test
     void actionsWhileProvisioningOrUnknownAreRefusedWithTheState() {
-        assertThatThrownBy(() -> MachineLifecycle.request(MachineAction.STOP, ZoneState.PROVISIONING, false))
+        assertThatThrownBy(() -> MachineLifecycle.request(JobKind.STOP, ZoneState.PROVISIONING, false))
                 .isInstanceOfSatisfying(GantryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.InvalidState))
                 .hasMessageContaining("provisioning");
-        assertThatThrownBy(() -> MachineLifecycle.request(MachineAction.RESIZE, ZoneState.UNKNOWN, false))
+        assertThatThrownBy(() -> MachineLifecycle.request(JobKind.RESIZE, ZoneState.UNKNOWN, false))
                 .hasMessageContaining("unknown");
-        assertThatThrownBy(() -> MachineLifecycle.request(MachineAction.REBOOT, ZoneState.STOPPED, false))
+        assertThatThrownBy(() -> MachineLifecycle.request(JobKind.REBOOT, ZoneState.STOPPED, false))
                 .hasMessageContaining("start it instead");
     }
 
     @Test
     void deletionProtectionRefusesDeleteAndDeletedMachinesAreNotFound() {
-        assertThatThrownBy(() -> MachineLifecycle.request(MachineAction.DELETE, ZoneState.RUNNING, true))
+        assertThatThrownBy(() -> MachineLifecycle.request(JobKind.DELETE, ZoneState.RUNNING, true))
                 .hasMessageContaining("deletion_protection");
-        assertThat(MachineLifecycle.request(MachineAction.DELETE, ZoneState.FAILED, false)).isInstanceOf(MachineLifecycle.Decision.Queue.class);
-        assertThatThrownBy(() -> MachineLifecycle.request(MachineAction.START, ZoneState.DELETED, false))
+        assertThat(MachineLifecycle.request(JobKind.DELETE, ZoneState.FAILED, false)).isInstanceOf(MachineLifecycle.Decision.Queue.class);
+        assertThatThrownBy(() -> MachineLifecycle.request(JobKind.START, ZoneState.DELETED, false))
                 .isInstanceOfSatisfying(GantryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ResourceNotFound));
     }
 
     @Test
     void taskResultsMoveTheMachine() {
-        assertThat(MachineLifecycle.afterResult(MachineAction.PROVISION, ZoneState.PROVISIONING, ok(ZoneState.RUNNING))).isEqualTo(ZoneState.RUNNING);
-        assertThat(MachineLifecycle.afterResult(MachineAction.START, ZoneState.STOPPED, ok(ZoneState.RUNNING))).isEqualTo(ZoneState.RUNNING);
-        assertThat(MachineLifecycle.afterResult(MachineAction.DELETE, ZoneState.RUNNING, ok(ZoneState.DELETED))).isEqualTo(ZoneState.DELETED);
-        assertThat(MachineLifecycle.afterResult(MachineAction.RESIZE, ZoneState.STOPPED, ok(null))).isEqualTo(ZoneState.STOPPED);
+        assertThat(MachineLifecycle.afterResult(JobKind.PROVISION, ZoneState.PROVISIONING, ok(ZoneState.RUNNING))).isEqualTo(ZoneState.RUNNING);
+        assertThat(MachineLifecycle.afterResult(JobKind.START, ZoneState.STOPPED, ok(ZoneState.RUNNING))).isEqualTo(ZoneState.RUNNING);
+        assertThat(MachineLifecycle.afterResult(JobKind.DELETE, ZoneState.RUNNING, ok(ZoneState.DELETED))).isEqualTo(ZoneState.DELETED);
+        assertThat(MachineLifecycle.afterResult(JobKind.RESIZE, ZoneState.STOPPED, ok(null))).isEqualTo(ZoneState.STOPPED);
     }
 
     @Test
     void aFailedProvisionFailsTheMachineButOtherFailuresKeepWhatTheNodeSaw() {
-        assertThat(MachineLifecycle.afterResult(MachineAction.PROVISION, ZoneState.PROVISIONING, failed(null))).isEqualTo(ZoneState.FAILED);
-        assertThat(MachineLifecycle.afterResult(MachineAction.START, ZoneState.STOPPED, failed(ZoneState.STOPPED))).isEqualTo(ZoneState.STOPPED);
-        assertThat(MachineLifecycle.afterResult(MachineAction.STOP, ZoneState.STOPPING, failed(null)))
+        assertThat(MachineLifecycle.afterResult(JobKind.PROVISION, ZoneState.PROVISIONING, failed(null))).isEqualTo(ZoneState.FAILED);
+        assertThat(MachineLifecycle.afterResult(JobKind.START, ZoneState.STOPPED, failed(ZoneState.STOPPED))).isEqualTo(ZoneState.STOPPED);
+        assertThat(MachineLifecycle.afterResult(JobKind.STOP, ZoneState.STOPPING, failed(null)))
                 .as("a stop the node could not do leaves the machine running").isEqualTo(ZoneState.RUNNING);
-        assertThat(MachineLifecycle.afterResult(MachineAction.RESIZE, ZoneState.RUNNING, failed(ZoneState.RUNNING))).isEqualTo(ZoneState.RUNNING);
+        assertThat(MachineLifecycle.afterResult(JobKind.RESIZE, ZoneState.RUNNING, failed(ZoneState.RUNNING))).isEqualTo(ZoneState.RUNNING);
     }
 
     @Test

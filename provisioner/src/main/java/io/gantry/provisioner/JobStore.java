@@ -2,7 +2,8 @@ package io.gantry.provisioner;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.gantry.common.Json;
-import io.gantry.common.MachineAction;
+import io.gantry.common.JobKind;
+import io.gantry.common.JobState;
 import io.gantry.common.ZoneState;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -62,7 +63,7 @@ final class JobStore implements AutoCloseable {
         String sql = "select j.id, j.action, j.state, j.node, j.params, m.id, m.account_id, m.name, m.state, m.compute_node,"
                 + " m.memory, m.swap, m.disk, m.vcpus, m.cpu_cap, m.lwps, m.package_name, m.tags, m.affinity, j.caller,"
                 + " m.cpu_throttle from jobs j join machines m on m.id = j.machine_id"
-                + " where j.state in ('queued', 'placed', 'dispatched') order by j.created, j.id";
+                + " where j.state in " + JobState.OPEN_SQL + " order by j.created, j.id";
         List<OpenJob> jobs = new ArrayList<>();
         return inTransaction(c -> {
             try (PreparedStatement st = c.prepareStatement(sql); ResultSet rs = st.executeQuery()) {
@@ -71,7 +72,7 @@ final class JobStore implements AutoCloseable {
                             ZoneState.fromWire(rs.getString(9)), rs.getString(10), rs.getLong(11), rs.getLong(12), rs.getLong(13),
                             rs.getInt(14), rs.getInt(15), rs.getInt(16), rs.getString(17), stringMap(rs.getString(18)),
                             list(rs.getString(19)), rs.getObject(21, Integer.class));
-                    jobs.add(new OpenJob(rs.getObject(1, UUID.class), MachineAction.fromWire(rs.getString(2)), rs.getString(3),
+                    jobs.add(new OpenJob(rs.getObject(1, UUID.class), JobKind.fromWire(rs.getString(2)), JobState.fromWire(rs.getString(3)),
                             rs.getString(4), objectMap(rs.getString(5)), rs.getString(20), machine));
                 }
             }
@@ -142,13 +143,13 @@ final class JobStore implements AutoCloseable {
             }
             update(c, "insert into audit (machine_id, action, success, time, caller, params) values (?, ?, ?, clock_timestamp(), ?, ?)",
                     job.machine().id(), job.action().wireName(), error == null, job.caller(), Json.write(params));
-            if (job.action() == MachineAction.RESIZE && error != null && job.params().get("from") != null) {
+            if (job.action() == JobKind.RESIZE && error != null && job.params().get("from") != null) {
                 update(c, "update machines m set package_id = p.id, package_name = p.name, memory = p.memory, swap = p.swap,"
                                 + " disk = p.disk, vcpus = p.vcpus, cpu_cap = p.cpu_cap, lwps = p.lwps from packages p"
                                 + " where m.id = ? and p.id = ?",
                         job.machine().id(), UUID.fromString(job.params().get("from").toString()));
             }
-            if (job.action() == MachineAction.RESIZE) {
+            if (job.action() == JobKind.RESIZE) {
                 // the node has answered: the API shows the package the machine now has (unless another resize is still open)
                 update(c, "update machines set resizing_from = null where id = ? and not exists (select 1 from jobs j where"
                         + " j.machine_id = ? and j.action = 'resize' and j.state in ('queued', 'placed', 'dispatched'))",

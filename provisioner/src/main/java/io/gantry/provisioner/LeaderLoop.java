@@ -1,7 +1,8 @@
 package io.gantry.provisioner;
 
 import io.gantry.common.Json;
-import io.gantry.common.MachineAction;
+import io.gantry.common.JobKind;
+import io.gantry.common.JobState;
 import io.gantry.common.MachineLifecycle;
 import io.gantry.common.Package;
 import io.gantry.common.ResourceUpdate;
@@ -211,7 +212,7 @@ public final class LeaderLoop implements AutoCloseable {
                     if (!running.get()) {
                         return;
                     }
-                    if (!anyNodeAlive && job.state().equals("queued") && job.action() == MachineAction.PROVISION) {
+                    if (!anyNodeAlive && job.state() == JobState.QUEUED && job.action() == JobKind.PROVISION) {
                         continue; // no node is up (yet): the job waits rather than fails
                     }
                     advanceOne(job);
@@ -284,10 +285,10 @@ public final class LeaderLoop implements AutoCloseable {
         } catch (io.gantry.common.GantryException e) {
             // the request itself cannot be carried out (e.g. an affinity rule placement cannot read)
             LOG.info("job {} ({} of machine {}) failed: {}", job.id(), job.action().wireName(), job.machine().id(), e.getMessage());
-            if (job.action() == MachineAction.PROVISION) {
+            if (job.action() == JobKind.PROVISION) {
                 cluster.release(job.machine().id());
             }
-            finish(job, job.action() == MachineAction.PROVISION ? ZoneState.FAILED : job.machine().state(), null, e.getMessage());
+            finish(job, job.action() == JobKind.PROVISION ? ZoneState.FAILED : job.machine().state(), null, e.getMessage());
         } catch (java.sql.SQLException e) {
             throw e; // the record is unreachable: the whole loop waits and retries
         } catch (Exception e) {
@@ -297,24 +298,24 @@ public final class LeaderLoop implements AutoCloseable {
 
     private void advance(OpenJob job) throws Exception {
         switch (job.state()) {
-            case "queued" -> place(job);
-            case "placed" -> dispatch(job, job.node());
-            case "dispatched" -> collect(job);
-            default -> throw new IllegalStateException("job " + job.id() + " is in unknown state " + job.state());
+            case QUEUED -> place(job);
+            case PLACED -> dispatch(job, job.node());
+            case DISPATCHED -> collect(job);
+            case SUCCEEDED, FAILED -> throw new IllegalStateException("job " + job.id() + " is finished, not open");
         }
     }
 
     private void place(OpenJob job) throws Exception {
         var m = job.machine();
-        if (job.action() != MachineAction.PROVISION) {
+        if (job.action() != JobKind.PROVISION) {
             if (m.computeNode() == null) {
                 // never placed (its provision failed before placement): nothing on any node to act on
-                boolean delete = job.action() == MachineAction.DELETE;
+                boolean delete = job.action() == JobKind.DELETE;
                 finish(job, delete ? ZoneState.DELETED : m.state(), null,
                         delete ? null : "the machine was never placed on a node");
                 return;
             }
-            if (job.action() == MachineAction.RESIZE && !engine.resize(m.id(), m.memoryMiB(), m.diskMiB())) {
+            if (job.action() == JobKind.RESIZE && !engine.resize(m.id(), m.memoryMiB(), m.diskMiB())) {
                 var usage = cluster.usage(m.computeNode());
                 finish(job, m.state(), null, "node " + m.computeNode() + " has no room for the new size ("
                         + m.memoryMiB() + " MiB of memory; " + usage.memoryMiB() + " MiB are booked there); machines are not moved between nodes");
@@ -415,7 +416,7 @@ public final class LeaderLoop implements AutoCloseable {
         hook.after(job.id(), "finished");
         if (after == ZoneState.DELETED || after == ZoneState.FAILED) {
             cluster.release(job.machine().id());
-        } else if (job.action() == MachineAction.RESIZE && !result.ok()) {
+        } else if (job.action() == JobKind.RESIZE && !result.ok()) {
             long[] size = store.sizeOf(job.machine().id()); // finish() put the old package back
             cluster.resize(job.machine().id(), size[0], size[1]);
         }

@@ -1,12 +1,13 @@
 package io.gantry.provisioner;
 
-import io.gantry.common.MachineAction;
+import io.gantry.common.JobKind;
+import io.gantry.common.JobState;
 import io.gantry.common.ZoneState;
 import java.util.Map;
 import java.util.UUID;
 
 /** A job that is not finished, with what the provisioner needs of its machine. */
-record OpenJob(UUID id, MachineAction action, String state, String node, Map<String, Object> params, String caller, Machine machine) {
+record OpenJob(UUID id, JobKind action, JobState state, String node, Map<String, Object> params, String caller, Machine machine) {
 
     /** The machine's row as placement and dispatch need it. */
     record Machine(UUID id, UUID account, String name, ZoneState state, String computeNode, long memoryMiB, long swapMiB,

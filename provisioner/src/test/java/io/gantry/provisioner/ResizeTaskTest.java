@@ -2,7 +2,8 @@ package io.gantry.provisioner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gantry.common.MachineAction;
+import io.gantry.common.JobKind;
+import io.gantry.common.JobState;
 import io.gantry.common.ResourceUpdate;
 import io.gantry.common.ZoneState;
 import io.gantry.common.coord.NodeTask;
@@ -12,21 +13,21 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class ResizeTaskTest {
-    private static NodeTask task(MachineAction action, Integer throttle) {
+    private static NodeTask task(JobKind action, Integer throttle) {
         // the cloud API has already moved the machine to its new package: gantry-256M
         var m = new OpenJob.Machine(UUID.randomUUID(), UUID.randomUUID(), "web1", ZoneState.RUNNING, "n1", 256, 256, 1024, 1, 100,
                 256, "gantry-256M", Map.of(), List.of(), throttle);
-        return LeaderLoop.taskFor(new OpenJob(UUID.randomUUID(), action, "queued", "n1", Map.of(), "acme", m));
+        return LeaderLoop.taskFor(new OpenJob(UUID.randomUUID(), action, JobState.QUEUED, "n1", Map.of(), "acme", m));
     }
 
     @Test
     void aResizeTellsTheNodeTheNewPackagesName() {
-        assertThat(task(MachineAction.RESIZE, null).update())
+        assertThat(task(JobKind.RESIZE, null).update())
                 .isEqualTo(new ResourceUpdate(256L, 256L, 1, 100, 256, 1024L, "gantry-256M"));
     }
 
     @Test
     void aThrottleChangesOnlyTheCpuCapAndKeepsThePackage() {
-        assertThat(task(MachineAction.THROTTLE, 10).update()).isEqualTo(new ResourceUpdate(null, null, null, 10, null, null, null));
+        assertThat(task(JobKind.THROTTLE, 10).update()).isEqualTo(new ResourceUpdate(null, null, null, 10, null, null, null));
     }
 }

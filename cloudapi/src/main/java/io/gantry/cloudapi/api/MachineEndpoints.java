@@ -12,7 +12,7 @@ import io.gantry.cloudapi.service.MeteringClient;
 import io.gantry.cloudapi.store.MachineRecord;
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
-import io.gantry.common.MachineAction;
+import io.gantry.common.JobKind;
 import io.gantry.common.ZoneState;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -93,9 +93,9 @@ final class MachineEndpoints {
         var caller = Authenticate.caller(ctx);
         var done = switch (action) {
             case "start" -> metering.checkMayRun(caller.account().id, caller.account().login)
-                    .compose(ok -> machines.act(caller, id, MachineAction.START, Map.of()));
-            case "stop" -> machines.act(caller, id, MachineAction.STOP, Map.of());
-            case "reboot" -> machines.act(caller, id, MachineAction.REBOOT, Map.of());
+                    .compose(ok -> machines.act(caller, id, JobKind.START, Map.of()));
+            case "stop" -> machines.act(caller, id, JobKind.STOP, Map.of());
+            case "reboot" -> machines.act(caller, id, JobKind.REBOOT, Map.of());
             case "resize" -> machines.resize(caller, id, required(p, "package"));
             case "rename" -> machines.rename(caller, id, required(p, "name"));
             case "enable_firewall" -> machines.setFlag(caller, id, action, m -> m.firewallEnabled = true);

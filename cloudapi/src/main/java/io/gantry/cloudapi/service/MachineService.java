@@ -15,7 +15,7 @@ import io.gantry.cloudapi.store.PackageRecord;
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
 import io.gantry.common.affinity.AffinityRule;
-import io.gantry.common.MachineAction;
+import io.gantry.common.JobKind;
 import io.gantry.common.MachineLifecycle;
 import io.gantry.common.ZoneState;
 import io.vertx.core.Future;
@@ -110,7 +110,7 @@ public final class MachineService {
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("image", image.nodeImage);
             return s.persist(m)
-                    .thenCompose(v -> queue(s, m, MachineAction.PROVISION, params, caller))
+                    .thenCompose(v -> queue(s, m, JobKind.PROVISION, params, caller))
                     .thenApply(v -> m);
         }));
     }
@@ -127,7 +127,7 @@ public final class MachineService {
     }
 
     /** Start, stop or reboot: a job, unless the machine already is where the request would take it. */
-    public Future<MachineRecord> act(Caller caller, UUID id, MachineAction action, Map<String, Object> params) {
+    public Future<MachineRecord> act(Caller caller, UUID id, JobKind action, Map<String, Object> params) {
         return change(caller, id, (s, m) -> {
             var decision = MachineLifecycle.request(action, ZoneState.fromWire(m.state), m.deletionProtection);
             if (decision instanceof MachineLifecycle.Decision.Queue q) {
@@ -145,7 +145,7 @@ public final class MachineService {
      */
     public Future<MachineRecord> resize(Caller caller, UUID id, String packageRef) {
         return change(caller, id, (s, m) -> Lookups.pkg(s, packageRef).thenCompose(pkg -> {
-            MachineLifecycle.request(MachineAction.RESIZE, ZoneState.fromWire(m.state), m.deletionProtection);
+            MachineLifecycle.request(JobKind.RESIZE, ZoneState.fromWire(m.state), m.deletionProtection);
             pkg.toPackage();
             if (pkg.disk < m.disk) {
                 throw GantryException.invalid("package " + pkg.name + " has a smaller disk (" + pkg.disk
@@ -165,7 +165,7 @@ public final class MachineService {
                 }
                 applyPackage(m, pkg);
                 m.updated = now();
-                return queue(s, m, MachineAction.RESIZE, params, caller);
+                return queue(s, m, JobKind.RESIZE, params, caller);
             }));
         }));
     }
@@ -194,7 +194,7 @@ public final class MachineService {
     }
 
     public Future<MachineRecord> delete(Caller caller, UUID id) {
-        return act(caller, id, MachineAction.DELETE, Map.of());
+        return act(caller, id, JobKind.DELETE, Map.of());
     }
 
     /** Replaces tags or metadata as {@code edit} says, in one transaction. */
@@ -288,7 +288,7 @@ public final class MachineService {
                 })));
     }
 
-    private static CompletionStage<Void> queue(Stage.Session s, MachineRecord m, MachineAction action, Map<String, Object> params,
+    private static CompletionStage<Void> queue(Stage.Session s, MachineRecord m, JobKind action, Map<String, Object> params,
                                                Caller caller) {
         OffsetDateTime now = now();
         JobRecord j = new JobRecord();

@@ -2,5 +2,5 @@ package io.gantry.common.coord;
 
 /** What a task asks an agent to do to one zone. */
 public enum TaskKind {
-    CREATE, START, STOP, REBOOT, RESIZE, DELETE
+    PROVISION, START, STOP, REBOOT, RESIZE, DELETE
 }

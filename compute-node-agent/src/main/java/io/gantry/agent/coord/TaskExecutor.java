@@ -41,7 +41,7 @@ public final class TaskExecutor {
                 throw GantryException.invalid("task " + task.id() + " names no machine");
             }
             return switch (task.kind()) {
-                case CREATE -> outcome(task, machine, backend.create(specOf(task, machine)));
+                case PROVISION -> outcome(task, machine, backend.create(specOf(task, machine)));
                 case START -> outcome(task, machine, backend.start(machine));
                 case STOP -> outcome(task, machine, backend.stop(machine, grace(task)));
                 case REBOOT -> outcome(task, machine, backend.reboot(machine, grace(task)));

@@ -80,7 +80,7 @@ class NodeCoordinatorTest {
 
     private static NodeTask create(UUID machine) {
         ZoneSpec spec = new ZoneSpec(machine, null, "acme", IMAGE, Package.custom(64, 50, 32, 64));
-        return new NodeTask(UUID.randomUUID(), TaskKind.CREATE, machine, spec, null, null, Instant.now());
+        return new NodeTask(UUID.randomUUID(), TaskKind.PROVISION, machine, spec, null, null, Instant.now());
     }
 
     private static NodeTask start(UUID machine) {

@@ -31,7 +31,7 @@ class TaskExecutorTest {
     }
 
     private TaskResult create(String image) {
-        return run(TaskKind.CREATE, new ZoneSpec(machine, null, "acme", image, Package.custom(64, 50, 32, 64)), null);
+        return run(TaskKind.PROVISION, new ZoneSpec(machine, null, "acme", image, Package.custom(64, 50, 32, 64)), null);
     }
 
     @Test

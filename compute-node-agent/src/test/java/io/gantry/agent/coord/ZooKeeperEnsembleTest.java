@@ -49,7 +49,7 @@ class ZooKeeperEnsembleTest {
 
     private static NodeTask create() {
         UUID machine = UUID.randomUUID();
-        return new NodeTask(UUID.randomUUID(), TaskKind.CREATE, machine,
+        return new NodeTask(UUID.randomUUID(), TaskKind.PROVISION, machine,
                 new ZoneSpec(machine, null, "acme", IMAGE, Package.custom(64, 50, 32, 64)), null, null, Instant.now());
     }
 

@@ -45,7 +45,7 @@ class ZoneBoundsTest extends RealZonesTest {
         UUID machine = UUID.randomUUID();
         ZoneSpec spec = new ZoneSpec(machine, null, "acme", imageId, new Package("big", tooMuch, tooMuch, 0, 100, 64, 64));
         TaskResult result = new TaskExecutor(backend, Clock.systemUTC())
-                .execute(new NodeTask(UUID.randomUUID(), TaskKind.CREATE, machine, spec, null, 0, Instant.now()));
+                .execute(new NodeTask(UUID.randomUUID(), TaskKind.PROVISION, machine, spec, null, 0, Instant.now()));
 
         assertThat(result.ok()).isFalse();
         assertThat(result.error()).startsWith("memory " + tooMuch + " MiB (").contains(") exceeds this node's memory (")

@@ -3,9 +3,14 @@ package io.gantry.common;
 import io.gantry.common.coord.TaskKind;
 import java.util.Locale;
 
-/** Something a tenant (or metering, for THROTTLE and STOP) asks of a machine, which becomes a job and then one task on its node. */
-public enum MachineAction {
-    PROVISION(TaskKind.CREATE),
+/**
+ * A job's kind: something a tenant (or metering, for THROTTLE and STOP) asks of a machine. It is
+ * recorded as a job ({@code jobs.action}, in its {@link #wireName}), then becomes one task of its
+ * {@link #task() kind} on the machine's node. One operation, one name: PROVISION is the job, the
+ * task and the audit entry.
+ */
+public enum JobKind {
+    PROVISION(TaskKind.PROVISION),
     START(TaskKind.START),
     STOP(TaskKind.STOP),
     REBOOT(TaskKind.REBOOT),
@@ -16,7 +21,7 @@ public enum MachineAction {
 
     private final TaskKind task;
 
-    MachineAction(TaskKind task) {
+    JobKind(TaskKind task) {
         this.task = task;
     }
 
@@ -28,8 +33,8 @@ public enum MachineAction {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    public static MachineAction fromWire(String name) {
-        for (MachineAction a : values()) {
+    public static JobKind fromWire(String name) {
+        for (JobKind a : values()) {
             if (a.wireName().equals(name)) {
                 return a;
             }

@@ -29,12 +29,14 @@ public final class CloudApi implements AutoCloseable {
     private final Database db;
     private final String deployment;
     private final ApiServer first;
+    private final int eventLoops;
 
-    private CloudApi(Vertx vertx, Database db, String deployment, ApiServer first) {
+    private CloudApi(Vertx vertx, Database db, String deployment, ApiServer first, int eventLoops) {
         this.vertx = vertx;
         this.db = db;
         this.deployment = deployment;
         this.first = first;
+        this.eventLoops = eventLoops;
     }
 
     /** Blocking: runs migrations, then binds. Call from a launcher thread, not an event loop. */
@@ -55,7 +57,7 @@ public final class CloudApi implements AutoCloseable {
                 servers.add(server);
                 return server;
             }, new DeploymentOptions().setInstances(config.eventLoops())), "start");
-            return new CloudApi(vertx, db, deployment, servers.get(0));
+            return new CloudApi(vertx, db, deployment, servers.get(0), servers.size());
         } catch (RuntimeException | Error e) {
             db.close();
             throw e;
@@ -65,6 +67,11 @@ public final class CloudApi implements AutoCloseable {
     /** The port every instance listens on. */
     public int port() {
         return first.port();
+    }
+
+    /** How many event loops serve requests: one server instance on each. */
+    public int eventLoops() {
+        return eventLoops;
     }
 
     /**

@@ -90,6 +90,7 @@ class CloudApiEventLoopsTest {
             String reply = pingOnFreshConnection();
             assertThat(reply).startsWith("HTTP/1.1 200").contains("\"ping\":\"pong\"");
         }
+        assertThat(platform.api.eventLoops()).isEqualTo(EVENT_LOOPS);
         assertThat(threadsServing("GET", "/--ping"))
                 .as("threads that began a ping on the one port %d", platform.api.port())
                 .hasSize(EVENT_LOOPS)

@@ -16,7 +16,10 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The service roles of a real deployment, one process each, configured by options, env and $GANTRY_CONFIG. */
 final class RoleCommands {
@@ -64,17 +67,29 @@ final class RoleCommands {
                 description = "Port of GET /metrics for Prometheus, on --host (default ${DEFAULT-VALUE}; -1 for none).")
         int metricsPort;
 
+        @Option(names = "--event-loops", defaultValue = "${env:GANTRY_API_EVENT_LOOPS:-0}",
+                description = "Event loops serving requests, one server instance each (default 0: one per core).")
+        int eventLoops;
+
+        @Spec
+        CommandSpec spec;
+
         @Mixin
         DatabaseOptions db;
 
         @Override
         public Integer call() throws InterruptedException {
+            if (eventLoops < 0) {
+                throw new ParameterException(spec.commandLine(),
+                        "Invalid value for option '--event-loops': " + eventLoops + " (at least 1, or 0 for one per core)");
+            }
             String url = publicUrl.isBlank() ? "http://" + host + ":" + port : publicUrl;
             Vertx vertx = Vertx.vertx();
             try (MetricsEndpoint metrics = MetricsEndpoint.start(host, metricsPort);
                  CloudApi api = CloudApi.start(vertx, new CloudApiConfig(host, port, url, datacenter, db.config(), Duration.ofSeconds(skew),
-                         meteringUrl.isBlank() ? null : meteringUrl), metrics.registry())) {
-                System.out.println("cloud API on " + url + " (database " + db.config().jdbcUrl() + ")");
+                         meteringUrl.isBlank() ? null : meteringUrl, eventLoops), metrics.registry())) {
+                System.out.println("cloud API on " + url + " (database " + db.config().jdbcUrl() + ", "
+                        + api.eventLoops() + " event loops)");
                 printMetrics(metrics);
                 return runUntilStopped("cloud API");
             } finally {

@@ -363,6 +363,7 @@ class GantryCliTest {
                 bad(2, "Invalid value for option '--lwps': '1.5' is not an int", "zone", "update", NO_ZONE, "--lwps", "1.5"),
                 bad(2, "Invalid value for option '--api-port': 99999 is not a TCP port", "dev", "--once", "--api-port", "99999"),
                 bad(2, "Invalid value for option '--port': 'abc' is not an int", "cloudapi", "--port", "abc"),
+                bad(2, "Invalid value for option '--event-loops': -2 (at least 1, or 0 for one per core)", "cloudapi", "--event-loops", "-2"),
                 bad(2, "Invalid value for option '--port': -5 is not a TCP port", "metering", "--port", "-5"),
                 bad(2, "Invalid value for option '--interval': 'x' is not an int", "agent", "--interval", "x"),
                 bad(2, "Unknown options: '--zk-port', '1'", "provisioner", "--zk-port", "1"),

@@ -15,7 +15,7 @@ import org.flywaydb.core.Flyway;
 
 /**
  * A fresh database on one embedded PostgreSQL shared by the test JVM, with the cloud API's schema
- * (its own Flyway migrations from the cloudapi jar) and helpers that read and seed it over JDBC as
+ * (the Flyway migrations of gantry-record) and helpers that read and seed it over JDBC as
  * the cloud API would. Metering's schema is added by the service under test when it starts.
  */
 final class TestDatabase {

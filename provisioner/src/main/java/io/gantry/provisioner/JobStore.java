@@ -5,6 +5,8 @@ import io.gantry.common.Json;
 import io.gantry.common.JobKind;
 import io.gantry.common.JobState;
 import io.gantry.common.ZoneState;
+import io.gantry.record.JdbcSql;
+import io.gantry.record.JobLedger;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -21,7 +23,8 @@ import org.postgresql.PGConnection;
 
 /**
  * The provisioner's view of the record: open jobs, machines' placements and states. Every method is
- * one transaction. Blocking JDBC on the leader's own thread. The cloud API owns the schema.
+ * one transaction. Blocking JDBC on the leader's own thread. Its writes to jobs go through the
+ * {@link JobLedger}; the schema is gantry-record's.
  */
 final class JobStore implements AutoCloseable {
     private final String url;
@@ -103,7 +106,8 @@ final class JobStore implements AutoCloseable {
     java.util.Set<UUID> finishedAmong(java.util.Collection<UUID> jobs) throws SQLException {
         return inTransaction(c -> {
             java.util.Set<UUID> out = new java.util.HashSet<>();
-            try (PreparedStatement st = c.prepareStatement("select id from jobs where id = any(?) and state in ('succeeded', 'failed')")) {
+            try (PreparedStatement st = c.prepareStatement("select id from jobs where id = any(?) and state in ('" + JobState.SUCCEEDED.wireName()
+                    + "', '" + JobState.FAILED.wireName() + "')")) {
                 st.setArray(1, c.createArrayOf("uuid", jobs.toArray()));
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
@@ -117,46 +121,21 @@ final class JobStore implements AutoCloseable {
 
     /** Records the placement; false if the job was no longer queued (another leader moved it on). */
     boolean markPlaced(UUID job, UUID machine, String node) throws SQLException {
-        return inTransaction(c -> {
-            if (update(c, "update jobs set state = 'placed', node = ?, updated = now() where id = ? and state = 'queued'", node, job) == 0) {
-                return false;
-            }
-            update(c, "update machines set compute_node = ?, updated = now() where id = ?", node, machine);
-            return true;
-        });
+        return inTransaction(c -> JdbcSql.result(ledger(c).markPlaced(job, machine, node)));
     }
 
     void markDispatched(UUID job) throws SQLException {
-        inTransaction(c -> update(c, "update jobs set state = 'dispatched', updated = now() where id = ? and state = 'placed'", job));
+        inTransaction(c -> JdbcSql.result(ledger(c).markDispatched(job)));
     }
 
     /** Ends a job: the machine's new state (and address and error), the job's outcome, and its audit entry (success or not, at the time it ended). */
     void finish(OpenJob job, ZoneState machineState, String ip, String error) throws SQLException {
-        inTransaction(c -> {
-            update(c, "update machines set state = ?, ip = coalesce(?, ip), error = ?, updated = now() where id = ?",
-                    machineState.wireName(), ip, error, job.machine().id());
-            update(c, "update jobs set state = ?, error = ?, updated = now() where id = ?", error == null ? "succeeded" : "failed", error,
-                    job.id());
-            Map<String, Object> params = new LinkedHashMap<>(job.params());
-            if (error != null) {
-                params.put("error", error);
-            }
-            update(c, "insert into audit (machine_id, action, success, time, caller, params) values (?, ?, ?, clock_timestamp(), ?, ?)",
-                    job.machine().id(), job.action().wireName(), error == null, job.caller(), Json.write(params));
-            if (job.action() == JobKind.RESIZE && error != null && job.params().get("from") != null) {
-                update(c, "update machines m set package_id = p.id, package_name = p.name, memory = p.memory, swap = p.swap,"
-                                + " disk = p.disk, vcpus = p.vcpus, cpu_cap = p.cpu_cap, lwps = p.lwps from packages p"
-                                + " where m.id = ? and p.id = ?",
-                        job.machine().id(), UUID.fromString(job.params().get("from").toString()));
-            }
-            if (job.action() == JobKind.RESIZE) {
-                // the node has answered: the API shows the package the machine now has (unless another resize is still open)
-                update(c, "update machines set resizing_from = null where id = ? and not exists (select 1 from jobs j where"
-                        + " j.machine_id = ? and j.action = 'resize' and j.state in ('queued', 'placed', 'dispatched'))",
-                        job.machine().id(), job.machine().id());
-            }
-            return null;
-        });
+        var ended = new JobLedger.Job(job.id(), job.machine().id(), job.action(), job.params(), job.caller());
+        inTransaction(c -> JdbcSql.result(ledger(c).finish(ended, machineState, ip, error)));
+    }
+
+    private static JobLedger ledger(Connection c) {
+        return new JobLedger(new JdbcSql(c));
     }
 
     /** The machine's recorded memory and disk in MiB. */
@@ -186,7 +165,7 @@ final class JobStore implements AutoCloseable {
             Map<UUID, ZoneState> out = new HashMap<>();
             try (PreparedStatement st = c.prepareStatement("select m.id, m.state from machines m where m.compute_node = ?"
                     + " and m.state <> 'deleted' and not exists (select 1 from jobs j where j.machine_id = m.id"
-                    + " and j.state in ('queued', 'placed', 'dispatched'))")) {
+                    + " and j.state in " + JobState.OPEN_SQL + ")")) {
                 st.setString(1, node);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {

@@ -7,7 +7,6 @@ import io.gantry.cloudapi.store.AccountRecord;
 import io.gantry.cloudapi.store.AuditRecord;
 import io.gantry.cloudapi.store.Database;
 import io.gantry.cloudapi.store.ImageRecord;
-import io.gantry.cloudapi.store.JobRecord;
 import io.gantry.cloudapi.store.LimitRecord;
 import io.gantry.cloudapi.store.MachineRecord;
 import io.gantry.cloudapi.store.NetworkRecord;
@@ -18,6 +17,8 @@ import io.gantry.common.affinity.AffinityRule;
 import io.gantry.common.JobKind;
 import io.gantry.common.MachineLifecycle;
 import io.gantry.common.ZoneState;
+import io.gantry.record.HibernateSql;
+import io.gantry.record.JobLedger;
 import io.vertx.core.Future;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -288,23 +289,14 @@ public final class MachineService {
                 })));
     }
 
+    /**
+     * The job, in this transaction: committed with the machine's change or not at all. No audit entry
+     * yet: the provisioner writes it when the job ends, with its outcome and time (the triton CLI's
+     * {@code reboot -w} waits for a reboot entry newer than the request).
+     */
     private static CompletionStage<Void> queue(Stage.Session s, MachineRecord m, JobKind action, Map<String, Object> params,
                                                Caller caller) {
-        OffsetDateTime now = now();
-        JobRecord j = new JobRecord();
-        j.id = UUID.randomUUID();
-        j.machineId = m.id;
-        j.action = action.wireName();
-        j.params = JsonText.write(params);
-        j.state = "queued";
-        j.caller = caller.describe();
-        j.created = now;
-        j.updated = now;
-        // no audit entry yet: the provisioner writes it when the job ends, with its outcome and time
-        // (the triton CLI's `reboot -w` waits for a reboot entry newer than the request)
-        return s.persist(j)
-                .thenCompose(v -> s.createNativeQuery("select pg_notify('gantry_jobs', '')").getResultList())
-                .thenApply(v -> null);
+        return new JobLedger(HibernateSql.of(s)).queue(JobLedger.Job.of(m.id, action, params, caller.describe()));
     }
 
     /** The audit entry of a change made at once (job actions are audited by the provisioner when they end). */

@@ -10,8 +10,9 @@ import org.hibernate.reactive.stage.Stage;
 import org.hibernate.reactive.vertx.VertxInstance;
 
 /**
- * The cloud API's connection to its record: migrations first (Flyway, over JDBC, once at start),
- * then a Hibernate Reactive session factory that runs on the application's own Vert.x instance.
+ * The cloud API's connection to the record: migrations first (gantry-record's {@code db/migration},
+ * by Flyway over JDBC, once at start), then a Hibernate Reactive session factory that runs on the
+ * application's own Vert.x instance.
  */
 public final class Database implements AutoCloseable {
     private final Stage.SessionFactory sessions;
@@ -32,7 +33,7 @@ public final class Database implements AutoCloseable {
     public static Database open(Vertx vertx, DatabaseConfig config) {
         Configuration cfg = new Configuration();
         for (Class<?> entity : new Class<?>[] {AccountRecord.class, KeyRecord.class, PackageRecord.class, ImageRecord.class,
-                NetworkRecord.class, LimitRecord.class, MachineRecord.class, JobRecord.class, AuditRecord.class,
+                NetworkRecord.class, LimitRecord.class, MachineRecord.class, AuditRecord.class,
                 FirewallRuleRecord.class}) {
             cfg.addAnnotatedClass(entity);
         }

@@ -3,6 +3,8 @@ package io.gantry.cloudapi.fuzz;
 import io.gantry.cloudapi.Seed;
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.DatabaseConfig;
+import io.gantry.common.JobKind;
+import io.gantry.common.JobState;
 import io.gantry.common.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -88,7 +90,7 @@ public final class FuzzWorld implements AutoCloseable {
         try (Statement st = jdbc.createStatement()) {
             // a spread of states, so that actions find machines they apply to
             for (Tenant t : List.of(a, b)) {
-                st.executeUpdate("update jobs set state = 'succeeded' where machine_id in (select id from machines where account_id = '"
+                st.executeUpdate("update jobs set state = '" + JobState.SUCCEEDED.wireName() + "' where machine_id in (select id from machines where account_id = '"
                         + t.accountId + "')");
                 st.executeUpdate("update machines set state = 'running', compute_node = 'node-1' where id = '" + t.machines.get(0) + "'");
                 st.executeUpdate("update machines set state = 'stopped', compute_node = 'node-1' where id = '" + t.machines.get(1) + "'");
@@ -271,9 +273,10 @@ public final class FuzzWorld implements AutoCloseable {
      */
     public void settle() {
         try (Statement st = jdbc.createStatement()) {
-            st.executeUpdate("update machines m set state = case j.action when 'delete' then 'deleted' when 'stop' then 'stopped'"
-                    + " else 'running' end, resizing_from = null, compute_node = 'node-1', updated = now()"
-                    + " from (select distinct on (machine_id) machine_id, action from jobs where state = 'queued'"
+            st.executeUpdate("update machines m set state = case j.action when '" + JobKind.DELETE.wireName() + "' then 'deleted'"
+                    + " when '" + JobKind.STOP.wireName() + "' then 'stopped' else 'running' end, resizing_from = null,"
+                    + " compute_node = 'node-1', updated = now() from (select distinct on (machine_id) machine_id, action from jobs"
+                    + " where state = '" + JobState.QUEUED.wireName() + "'"
                     + " order by machine_id, created desc) j where m.id = j.machine_id and m.state <> 'deleted'");
             st.executeUpdate("delete from jobs");
             st.executeUpdate("delete from audit");

@@ -1,8 +1,11 @@
 package io.gantry.metering.store;
 
+import io.gantry.common.JobKind;
 import io.gantry.metering.budget.BudgetState;
 import io.gantry.metering.budget.Enforcement;
 import io.gantry.metering.budget.Policy;
+import io.gantry.record.HibernateSql;
+import io.gantry.record.JobLedger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,10 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One enforcement pass in one transaction, written into the cloud API's tables as the cloud API
- * itself writes a change: the machine row, a queued job (caller {@code metering}) and a
- * {@code gantry_jobs} notification for the provisioner, which turns the job into a task and audits
- * it when it ends. Notify budgets write their audit entries here, once per budget and period.
+ * One enforcement pass in one transaction, written into the control plane's tables as the cloud API
+ * itself writes a change: the machine row, and a queued job (caller {@code metering}, with its
+ * notification) through the {@link JobLedger}, which the provisioner turns into a task and finishes
+ * with its audit entry. Notify budgets write their audit entries here, once per budget and period.
  *
  * <p>Machines are first read without locks; only those that need an action are then locked
  * ({@code for update}, after which their state and open jobs are read again) and acted on, so a
@@ -31,7 +34,8 @@ public final class EnforcementStore {
     private static final Logger LOG = LoggerFactory.getLogger(EnforcementStore.class);
     /** pg_advisory_xact_lock key of enforcement ("gantry-e"). */
     static final long ENFORCE_LOCK = 0x67616e7472792d65L;
-    private static final String OPEN = "('queued', 'placed', 'dispatched')";
+    /** Who enforcement's jobs and audit entries say asked. */
+    private static final String CALLER = "metering";
 
     private static final String RECORD_BREACHES = """
             with ins as (
@@ -62,11 +66,6 @@ public final class EnforcementStore {
             order by m.id
             for update""";
 
-    private static final String OPEN_JOBS = """
-            select distinct cast(j.machine_id as text), 0 from jobs j
-            where j.state in %s and j.machine_id in (select cast(value as uuid) from jsonb_array_elements_text(cast(cast(?1 as text) as jsonb)))"""
-            .formatted(OPEN);
-
     private static final String SET_THROTTLE = """
             update machines m set cpu_throttle = x."cap", updated = now()
             from jsonb_to_recordset(cast(cast(?1 as text) as jsonb)) as x("id" uuid, "cap" int) where m.id = x."id\"""";
@@ -74,11 +73,6 @@ public final class EnforcementStore {
     private static final String SET_STOPPING = """
             update machines m set state = 'stopping', updated = now()
             from jsonb_to_recordset(cast(cast(?1 as text) as jsonb)) as x("id" uuid) where m.id = x."id\"""";
-
-    private static final String QUEUE_JOBS = """
-            insert into jobs (id, machine_id, action, params, state, caller, created, updated)
-            select x."id", x."machine", x."action", x."params", 'queued', 'metering', now(), now()
-            from jsonb_to_recordset(cast(cast(?1 as text) as jsonb)) as x("id" uuid, "machine" uuid, "action" text, "params" text)""";
 
     private record Breach(UUID budget, Instant periodStart, Instant at, double used) {
     }
@@ -90,9 +84,6 @@ public final class EnforcementStore {
     }
 
     private record MachineId(UUID id) {
-    }
-
-    private record Job(UUID id, UUID machine, String action, String params) {
     }
 
     /** What a pass did, for logs and metrics. */
@@ -172,16 +163,12 @@ public final class EnforcementStore {
             if (rows.isEmpty()) {
                 return CompletableFuture.completedStage(List.<Enforcement.Machine>of());
             }
-            List<String> machineIds = rows.stream().map(r -> Sql.str(r[0])).toList();
-            return Sql.rows(s, OPEN_JOBS, Sql.json(machineIds)).thenApply(open -> {
-                Set<String> busy = new HashSet<>();
-                for (Object[] o : open) {
-                    busy.add(Sql.str(o[0]));
-                }
+            List<UUID> machineIds = rows.stream().map(r -> UUID.fromString(Sql.str(r[0]))).toList();
+            return new JobLedger(HibernateSql.of(s)).withOpenJobs(machineIds).thenApply(busy -> {
                 List<Enforcement.Machine> out = new ArrayList<>(rows.size());
                 for (Object[] r : rows) {
-                    out.add(new Enforcement.Machine(UUID.fromString(Sql.str(r[0])), Sql.str(r[1]), Sql.str(r[2]), Sql.intOrNull(r[3]),
-                            busy.contains(Sql.str(r[0]))));
+                    UUID id = UUID.fromString(Sql.str(r[0]));
+                    out.add(new Enforcement.Machine(id, Sql.str(r[1]), Sql.str(r[2]), Sql.intOrNull(r[3]), busy.contains(id)));
                 }
                 return out;
             });
@@ -191,7 +178,7 @@ public final class EnforcementStore {
     private static CompletionStage<int[]> apply(Stage.StatelessSession s, List<Enforcement.Action> actions) {
         List<MachineCap> caps = new ArrayList<>();
         List<MachineId> stops = new ArrayList<>();
-        List<Job> jobs = new ArrayList<>();
+        List<JobLedger.Job> jobs = new ArrayList<>();
         int[] counts = new int[3];
         for (Enforcement.Action a : actions) {
             UUID machine = a.machine().id();
@@ -208,14 +195,14 @@ public final class EnforcementStore {
                     params.put("cpu_cap", t.cpuCap());
                     counts[0]++;
                 }
-                jobs.add(new Job(UUID.randomUUID(), machine, "throttle", Sql.json(params)));
+                jobs.add(JobLedger.Job.of(machine, JobKind.THROTTLE, params, CALLER));
             } else if (a instanceof Enforcement.Stop st) {
                 stops.add(new MachineId(machine));
                 Map<String, Object> params = params(st.because());
                 params.put("reason", "budget " + st.because().budget().name() + " exceeded: " + st.because().used() + " "
                         + st.because().budget().metric().wireName() + " used of " + st.because().budget().limit() + " this "
                         + st.because().budget().period().wireName());
-                jobs.add(new Job(UUID.randomUUID(), machine, "stop", Sql.json(params)));
+                jobs.add(JobLedger.Job.of(machine, JobKind.STOP, params, CALLER));
                 counts[2]++;
             }
         }
@@ -233,9 +220,7 @@ public final class EnforcementStore {
         if (!stops.isEmpty()) {
             chain = chain.thenCompose(v -> Sql.update(s, SET_STOPPING, Sql.json(stops)));
         }
-        return chain.thenCompose(v -> Sql.update(s, QUEUE_JOBS, Sql.json(jobs)))
-                .thenCompose(v -> Sql.rows(s, "select 1, 0 from (select pg_notify('gantry_jobs', '')) x"))
-                .thenApply(v -> counts);
+        return chain.thenCompose(v -> new JobLedger(HibernateSql.of(s)).queue(jobs)).thenApply(v -> counts);
     }
 
     private static Map<String, Object> params(BudgetState b) {

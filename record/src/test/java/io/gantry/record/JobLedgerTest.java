@@ -1,0 +1,256 @@
+package io.gantry.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gantry.common.JobKind;
+import io.gantry.common.JobState;
+import io.gantry.common.Json;
+import io.gantry.common.ZoneState;
+import io.gantry.record.TestRecord.Driver;
+import java.sql.Connection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.postgresql.PGConnection;
+
+/** The job ledger on a real PostgreSQL, through each driver it is used with (the provisioner's JDBC, Hibernate Reactive). */
+class JobLedgerTest {
+    private static TestRecord db;
+    private static UUID small;
+    private static UUID big;
+    private UUID account;
+
+    @BeforeAll
+    static void start() throws Exception {
+        db = new TestRecord();
+        small = db.pkg("small-" + UUID.randomUUID(), 128, 1024, 1);
+        big = db.pkg("big-" + UUID.randomUUID(), 1024, 4096, 2);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @BeforeEach
+    void newAccount() throws Exception {
+        account = db.account();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void queueRecordsAQueuedJobAndNotifiesAListenerAtCommit(Driver driver) throws Exception {
+        UUID machine = db.machine(account, small, "small", "stopped");
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("cpu_cap", null); // metering's lifted throttle: the null is kept
+        params.put("reason", "no budget exceeded");
+        var job = JobLedger.Job.of(machine, JobKind.THROTTLE, params, "metering");
+        try (Connection listener = db.connect()) {
+            listener.createStatement().execute("LISTEN " + JobLedger.CHANNEL);
+            db.inTransaction(driver, sql -> new JobLedger(sql).queue(job));
+
+            var notes = listener.unwrap(PGConnection.class).getNotifications(5_000);
+            assertThat(notes).isNotNull().hasSize(1);
+            assertThat(notes[0].getName()).isEqualTo("gantry_jobs");
+        }
+        var row = db.row("select machine_id, action, params, state, caller, node, error, created = updated from jobs where id = ?", job.id());
+        assertThat(row).containsExactly(machine, "throttle", "{\"cpu_cap\":null,\"reason\":\"no budget exceeded\"}", "queued", "metering",
+                null, null, true);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aRolledBackQueueLeavesNoJobAndNoNotification(Driver driver) throws Exception {
+        UUID machine = db.machine(account, small, "small", "running");
+        var job = JobLedger.Job.of(machine, JobKind.STOP, Map.of(), "tenant");
+        try (Connection listener = db.connect()) {
+            listener.createStatement().execute("LISTEN " + JobLedger.CHANNEL);
+            assertThatThrownBy(() -> db.inTransaction(driver, sql -> new JobLedger(sql).queue(job)
+                    .thenCompose(v -> CompletableFuture.failedStage(new IllegalStateException("admission refused"))))).hasMessageContaining("admission refused");
+
+            assertThat(listener.unwrap(PGConnection.class).getNotifications(300)).isNullOrEmpty();
+        }
+        assertThat(db.query("select 1 from jobs where id = ?", job.id())).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void manyJobsQueueInOneStatementInTheOrderGiven(Driver driver) throws Exception {
+        UUID a = db.machine(account, small, "small", "running");
+        UUID b = db.machine(account, small, "small", "running");
+        var jobs = List.of(JobLedger.Job.of(a, JobKind.STOP, Map.of("reason", "budget"), "metering"),
+                JobLedger.Job.of(b, JobKind.THROTTLE, Map.of("cpu_cap", 50), "metering"));
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(jobs));
+
+        assertThat(db.query("select machine_id, action, params, state from jobs where machine_id in (?, ?) order by action", a, b))
+                .containsExactly(List.of(a, "stop", "{\"reason\":\"budget\"}", "queued"), List.of(b, "throttle", "{\"cpu_cap\":50}", "queued"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void placedAndDispatchedMoveOnlyFromTheStateBefore(Driver driver) throws Exception {
+        UUID machine = db.machine(account, small, "small", "provisioning");
+        var job = JobLedger.Job.of(machine, JobKind.PROVISION, Map.of("image", "busybox"), "tenant");
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(job));
+
+        assertThat(dispatched(driver, job.id())).isFalse();
+        assertThat(stateOf(job.id())).isEqualTo(JobState.QUEUED);
+
+        assertThat(placed(driver, job.id(), machine, "node-1")).isTrue();
+        assertThat(db.row("select state, node from jobs where id = ?", job.id())).containsExactly("placed", "node-1");
+        assertThat(db.row("select compute_node from machines where id = ?", machine)).containsExactly("node-1");
+
+        // a second leader that read the job while it was queued: it must not place it again
+        assertThat(placed(driver, job.id(), machine, "node-2")).isFalse();
+        assertThat(db.row("select state, node from jobs where id = ?", job.id())).containsExactly("placed", "node-1");
+        assertThat(db.row("select compute_node from machines where id = ?", machine)).containsExactly("node-1");
+
+        assertThat(dispatched(driver, job.id())).isTrue();
+        assertThat(stateOf(job.id())).isEqualTo(JobState.DISPATCHED);
+        assertThat(dispatched(driver, job.id())).isFalse();
+        assertThat(placed(driver, job.id(), machine, "node-2")).isFalse();
+        assertThat(stateOf(job.id())).isEqualTo(JobState.DISPATCHED);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aSucceededJobSetsTheMachineAndAuditsOnce(Driver driver) throws Exception {
+        UUID machine = db.machine(account, small, "small", "provisioning");
+        var job = JobLedger.Job.of(machine, JobKind.PROVISION, Map.of("image", "busybox"), "tenant alice");
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(job));
+
+        db.inTransaction(driver, sql -> new JobLedger(sql).finish(job, ZoneState.RUNNING, "10.200.0.7", null));
+
+        assertThat(db.row("select state, ip, error from machines where id = ?", machine)).containsExactly("running", "10.200.0.7", null);
+        assertThat(db.row("select state, error from jobs where id = ?", job.id())).containsExactly("succeeded", null);
+        assertThat(db.query("select action, success, caller, params from audit where machine_id = ?", machine))
+                .containsExactly(List.of("provision", true, "tenant alice", "{\"image\":\"busybox\"}"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aFailedJobKeepsTheAddressAndRecordsItsErrorOnMachineJobAndAudit(Driver driver) throws Exception {
+        UUID machine = db.machine(account, small, "small", "running");
+        db.execute("update machines set ip = '10.200.0.9' where id = ?", machine);
+        var job = JobLedger.Job.of(machine, JobKind.REBOOT, Map.of(), "tenant bob");
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(job));
+
+        db.inTransaction(driver, sql -> new JobLedger(sql).finish(job, ZoneState.STOPPED, null, "runc: exit status 1"));
+
+        assertThat(db.row("select state, ip, error from machines where id = ?", machine))
+                .containsExactly("stopped", "10.200.0.9", "runc: exit status 1");
+        assertThat(db.row("select state, error from jobs where id = ?", job.id())).containsExactly("failed", "runc: exit status 1");
+        var audit = db.query("select action, success, caller, params from audit where machine_id = ?", machine);
+        assertThat(audit).hasSize(1);
+        assertThat(audit.get(0).subList(0, 3)).containsExactly("reboot", false, "tenant bob");
+        assertThat(Json.read((String) audit.get(0).get(3), Map.class)).isEqualTo(Map.of("error", "runc: exit status 1"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aFailedResizeGoesBackToItsFromPackageAndShowsIt(Driver driver) throws Exception {
+        UUID machine = resizedToBig();
+        var job = resizeJob(machine);
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(job));
+
+        db.inTransaction(driver, sql -> new JobLedger(sql).finish(job, ZoneState.RUNNING, null, "not enough memory on node-1"));
+
+        assertThat(db.row("select package_id, package_name, memory, swap, disk, vcpus, cpu_cap, lwps, resizing_from from machines where id = ?",
+                machine)).containsExactly(small, db.row("select name from packages where id = ?", small).get(0), 128L, 128L, 1024L, 1, 100, 256,
+                null);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aSucceededResizeKeepsTheNewPackageAndShowsIt(Driver driver) throws Exception {
+        UUID machine = resizedToBig();
+        var job = resizeJob(machine);
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(job));
+
+        db.inTransaction(driver, sql -> new JobLedger(sql).finish(job, ZoneState.RUNNING, null, null));
+
+        assertThat(db.row("select package_id, memory, resizing_from from machines where id = ?", machine)).containsExactly(big, 1024L, null);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void anAnsweredResizeStillShowsTheOldPackageWhileAnotherResizeIsOpen(Driver driver) throws Exception {
+        UUID machine = resizedToBig();
+        var first = resizeJob(machine);
+        var second = resizeJob(machine);
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(first).thenCompose(v -> new JobLedger(sql).queue(second)));
+
+        db.inTransaction(driver, sql -> new JobLedger(sql).finish(first, ZoneState.RUNNING, null, null));
+        assertThat(db.row("select resizing_from from machines where id = ?", machine)).containsExactly("small");
+
+        db.inTransaction(driver, sql -> new JobLedger(sql).finish(second, ZoneState.RUNNING, null, null));
+        assertThat(db.row("select resizing_from from machines where id = ?", machine)).containsExactly((Object) null);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void theMachinesWithAnOpenJobAreTheQueuedPlacedAndDispatchedOnes(Driver driver) throws Exception {
+        UUID queued = db.machine(account, small, "small", "running");
+        UUID dispatched = db.machine(account, small, "small", "running");
+        UUID finished = db.machine(account, small, "small", "running");
+        UUID idle = db.machine(account, small, "small", "running");
+        var q = JobLedger.Job.of(queued, JobKind.STOP, Map.of(), "tenant");
+        var d = JobLedger.Job.of(dispatched, JobKind.STOP, Map.of(), "tenant");
+        var f = JobLedger.Job.of(finished, JobKind.STOP, Map.of(), "tenant");
+        db.inTransaction(Driver.JDBC, sql -> {
+            JobLedger ledger = new JobLedger(sql);
+            return ledger.queue(List.of(q, d, f))
+                    .thenCompose(v -> ledger.markPlaced(d.id(), dispatched, "node-1"))
+                    .thenCompose(v -> ledger.markDispatched(d.id()))
+                    .thenCompose(v -> ledger.finish(f, ZoneState.STOPPED, null, null));
+        });
+
+        Set<UUID> busy = open(driver, List.of(queued, dispatched, finished, idle));
+        assertThat(busy).containsExactlyInAnyOrder(queued, dispatched);
+        assertThat(open(driver, List.of(idle, UUID.randomUUID()))).isEmpty();
+        assertThat(open(driver, List.of())).isEmpty();
+    }
+
+    /** A machine the cloud API has just resized from small to big: the new package applied, the old one shown. */
+    private UUID resizedToBig() throws Exception {
+        UUID machine = db.machine(account, small, "small", "running");
+        db.execute("update machines m set package_id = p.id, package_name = p.name, memory = p.memory, swap = p.swap, disk = p.disk,"
+                + " vcpus = p.vcpus, cpu_cap = p.cpu_cap, lwps = p.lwps, resizing_from = 'small' from packages p where m.id = ? and p.id = ?",
+                machine, big);
+        return machine;
+    }
+
+    private static JobLedger.Job resizeJob(UUID machine) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("from", small.toString());
+        params.put("to", big.toString());
+        return JobLedger.Job.of(machine, JobKind.RESIZE, params, "tenant carol");
+    }
+
+    private static boolean placed(Driver driver, UUID job, UUID machine, String node) throws Exception {
+        return db.inTransaction(driver, sql -> new JobLedger(sql).markPlaced(job, machine, node));
+    }
+
+    private static boolean dispatched(Driver driver, UUID job) throws Exception {
+        return db.inTransaction(driver, sql -> new JobLedger(sql).markDispatched(job));
+    }
+
+    private static Set<UUID> open(Driver driver, List<UUID> machines) throws Exception {
+        return db.inTransaction(driver, sql -> new JobLedger(sql).withOpenJobs(machines));
+    }
+
+    private static JobState stateOf(UUID job) throws Exception {
+        return JobState.fromWire((String) db.row("select state from jobs where id = ?", job).get(0));
+    }
+}

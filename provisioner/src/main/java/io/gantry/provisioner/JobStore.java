@@ -23,7 +23,7 @@ import org.postgresql.PGConnection;
  * The provisioner's view of the record: open jobs, machines' placements and states. Every method is
  * one transaction. Blocking JDBC on the leader's own thread. The cloud API owns the schema.
  */
-final class JobStore implements AutoCloseable {
+final class JobStore implements JobRecords {
     private final String url;
     private final String user;
     private final String password;
@@ -48,7 +48,8 @@ final class JobStore implements AutoCloseable {
      * Waits up to {@code timeout} for the cloud API's NOTIFY that a job was queued; true if one came.
      * Uses its own connection, so one thread may wait here while another runs the other methods.
      */
-    boolean awaitJobs(Duration timeout) throws SQLException {
+    @Override
+    public boolean awaitJobs(Duration timeout) throws SQLException {
         if (listener == null || listener.isClosed()) {
             listener = DriverManager.getConnection(url, user, password);
             try (var st = listener.createStatement()) {
@@ -59,7 +60,8 @@ final class JobStore implements AutoCloseable {
         return got != null && got.length > 0;
     }
 
-    List<OpenJob> openJobs() throws SQLException {
+    @Override
+    public List<OpenJob> openJobs() throws SQLException {
         String sql = "select j.id, j.action, j.state, j.node, j.params, m.id, m.account_id, m.name, m.state, m.compute_node,"
                 + " m.memory, m.swap, m.disk, m.vcpus, m.cpu_cap, m.lwps, m.package_name, m.tags, m.affinity, j.caller,"
                 + " m.cpu_throttle from jobs j join machines m on m.id = j.machine_id"
@@ -81,7 +83,8 @@ final class JobStore implements AutoCloseable {
     }
 
     /** Every machine that holds capacity somewhere: what placement must count as booked. */
-    List<Booked> bookings() throws SQLException {
+    @Override
+    public List<Booked> bookings() throws SQLException {
         return inTransaction(c -> {
             List<Booked> out = new ArrayList<>();
             try (PreparedStatement st = c.prepareStatement("select id, account_id, name, tags, memory, disk, compute_node from machines"
@@ -100,7 +103,8 @@ final class JobStore implements AutoCloseable {
     }
 
     /** Which of {@code jobs} are finished (succeeded or failed); ids the record does not know are not. */
-    java.util.Set<UUID> finishedAmong(java.util.Collection<UUID> jobs) throws SQLException {
+    @Override
+    public java.util.Set<UUID> finishedAmong(java.util.Collection<UUID> jobs) throws SQLException {
         return inTransaction(c -> {
             java.util.Set<UUID> out = new java.util.HashSet<>();
             try (PreparedStatement st = c.prepareStatement("select id from jobs where id = any(?) and state in ('succeeded', 'failed')")) {
@@ -116,7 +120,8 @@ final class JobStore implements AutoCloseable {
     }
 
     /** Records the placement; false if the job was no longer queued (another leader moved it on). */
-    boolean markPlaced(UUID job, UUID machine, String node) throws SQLException {
+    @Override
+    public boolean markPlaced(UUID job, UUID machine, String node) throws SQLException {
         return inTransaction(c -> {
             if (update(c, "update jobs set state = 'placed', node = ?, updated = now() where id = ? and state = 'queued'", node, job) == 0) {
                 return false;
@@ -126,12 +131,14 @@ final class JobStore implements AutoCloseable {
         });
     }
 
-    void markDispatched(UUID job) throws SQLException {
+    @Override
+    public void markDispatched(UUID job) throws SQLException {
         inTransaction(c -> update(c, "update jobs set state = 'dispatched', updated = now() where id = ? and state = 'placed'", job));
     }
 
     /** Ends a job: the machine's new state (and address and error), the job's outcome, and its audit entry (success or not, at the time it ended). */
-    void finish(OpenJob job, ZoneState machineState, String ip, String error) throws SQLException {
+    @Override
+    public void finish(OpenJob job, ZoneState machineState, String ip, String error) throws SQLException {
         inTransaction(c -> {
             update(c, "update machines set state = ?, ip = coalesce(?, ip), error = ?, updated = now() where id = ?",
                     machineState.wireName(), ip, error, job.machine().id());
@@ -160,7 +167,8 @@ final class JobStore implements AutoCloseable {
     }
 
     /** The machine's recorded memory and disk in MiB. */
-    long[] sizeOf(UUID machine) throws SQLException {
+    @Override
+    public long[] sizeOf(UUID machine) throws SQLException {
         return inTransaction(c -> {
             try (PreparedStatement st = c.prepareStatement("select memory, disk from machines where id = ?")) {
                 st.setObject(1, machine);
@@ -175,13 +183,15 @@ final class JobStore implements AutoCloseable {
     }
 
     /** Machines on a lost node show {@code unknown}; returns how many. */
-    int markNodeUnknown(String node) throws SQLException {
+    @Override
+    public int markNodeUnknown(String node) throws SQLException {
         return inTransaction(c -> update(c, "update machines set state = 'unknown', updated = now() where compute_node = ?"
                 + " and state in ('running', 'stopped', 'stopping')", node));
     }
 
     /** The node's machines with no job in flight, and their recorded states. */
-    Map<UUID, ZoneState> settledMachinesOn(String node) throws SQLException {
+    @Override
+    public Map<UUID, ZoneState> settledMachinesOn(String node) throws SQLException {
         return inTransaction(c -> {
             Map<UUID, ZoneState> out = new HashMap<>();
             try (PreparedStatement st = c.prepareStatement("select m.id, m.state from machines m where m.compute_node = ?"
@@ -198,7 +208,8 @@ final class JobStore implements AutoCloseable {
         });
     }
 
-    void setState(UUID machine, ZoneState state, String ip) throws SQLException {
+    @Override
+    public void setState(UUID machine, ZoneState state, String ip) throws SQLException {
         inTransaction(c -> update(c, "update machines set state = ?, ip = coalesce(?, ip), updated = now() where id = ?",
                 state.wireName(), ip, machine));
     }

@@ -26,7 +26,7 @@ import org.postgresql.PGConnection;
  * one transaction. Blocking JDBC on the leader's own thread. Its writes to jobs go through the
  * {@link JobLedger}; the schema is gantry-record's.
  */
-final class JobStore implements AutoCloseable {
+final class JobStore implements JobRecords {
     private final String url;
     private final String user;
     private final String password;
@@ -51,7 +51,8 @@ final class JobStore implements AutoCloseable {
      * Waits up to {@code timeout} for the cloud API's NOTIFY that a job was queued; true if one came.
      * Uses its own connection, so one thread may wait here while another runs the other methods.
      */
-    boolean awaitJobs(Duration timeout) throws SQLException {
+    @Override
+    public boolean awaitJobs(Duration timeout) throws SQLException {
         if (listener == null || listener.isClosed()) {
             listener = DriverManager.getConnection(url, user, password);
             try (var st = listener.createStatement()) {
@@ -62,7 +63,8 @@ final class JobStore implements AutoCloseable {
         return got != null && got.length > 0;
     }
 
-    List<OpenJob> openJobs() throws SQLException {
+    @Override
+    public List<OpenJob> openJobs() throws SQLException {
         String sql = "select j.id, j.action, j.state, j.node, j.params, m.id, m.account_id, m.name, m.state, m.compute_node,"
                 + " m.memory, m.swap, m.disk, m.vcpus, m.cpu_cap, m.lwps, m.package_name, m.tags, m.affinity, j.caller,"
                 + " m.cpu_throttle from jobs j join machines m on m.id = j.machine_id"
@@ -84,7 +86,8 @@ final class JobStore implements AutoCloseable {
     }
 
     /** Every machine that holds capacity somewhere: what placement must count as booked. */
-    List<Booked> bookings() throws SQLException {
+    @Override
+    public List<Booked> bookings() throws SQLException {
         return inTransaction(c -> {
             List<Booked> out = new ArrayList<>();
             try (PreparedStatement st = c.prepareStatement("select id, account_id, name, tags, memory, disk, compute_node from machines"
@@ -103,7 +106,8 @@ final class JobStore implements AutoCloseable {
     }
 
     /** Which of {@code jobs} are finished (succeeded or failed); ids the record does not know are not. */
-    java.util.Set<UUID> finishedAmong(java.util.Collection<UUID> jobs) throws SQLException {
+    @Override
+    public java.util.Set<UUID> finishedAmong(java.util.Collection<UUID> jobs) throws SQLException {
         return inTransaction(c -> {
             java.util.Set<UUID> out = new java.util.HashSet<>();
             try (PreparedStatement st = c.prepareStatement("select id from jobs where id = any(?) and state in ('" + JobState.SUCCEEDED.wireName()
@@ -120,16 +124,19 @@ final class JobStore implements AutoCloseable {
     }
 
     /** Records the placement; false if the job was no longer queued (another leader moved it on). */
-    boolean markPlaced(UUID job, UUID machine, String node) throws SQLException {
+    @Override
+    public boolean markPlaced(UUID job, UUID machine, String node) throws SQLException {
         return inTransaction(c -> JdbcSql.result(ledger(c).markPlaced(job, machine, node)));
     }
 
-    void markDispatched(UUID job) throws SQLException {
+    @Override
+    public void markDispatched(UUID job) throws SQLException {
         inTransaction(c -> JdbcSql.result(ledger(c).markDispatched(job)));
     }
 
     /** Ends a job: the machine's new state (and address and error), the job's outcome, and its audit entry (success or not, at the time it ended). */
-    void finish(OpenJob job, ZoneState machineState, String ip, String error) throws SQLException {
+    @Override
+    public void finish(OpenJob job, ZoneState machineState, String ip, String error) throws SQLException {
         var ended = new JobLedger.Job(job.id(), job.machine().id(), job.action(), job.params(), job.caller());
         inTransaction(c -> JdbcSql.result(ledger(c).finish(ended, machineState, ip, error)));
     }
@@ -139,7 +146,8 @@ final class JobStore implements AutoCloseable {
     }
 
     /** The machine's recorded memory and disk in MiB. */
-    long[] sizeOf(UUID machine) throws SQLException {
+    @Override
+    public long[] sizeOf(UUID machine) throws SQLException {
         return inTransaction(c -> {
             try (PreparedStatement st = c.prepareStatement("select memory, disk from machines where id = ?")) {
                 st.setObject(1, machine);
@@ -154,13 +162,15 @@ final class JobStore implements AutoCloseable {
     }
 
     /** Machines on a lost node show {@code unknown}; returns how many. */
-    int markNodeUnknown(String node) throws SQLException {
+    @Override
+    public int markNodeUnknown(String node) throws SQLException {
         return inTransaction(c -> update(c, "update machines set state = 'unknown', updated = now() where compute_node = ?"
                 + " and state in ('running', 'stopped', 'stopping')", node));
     }
 
     /** The node's machines with no job in flight, and their recorded states. */
-    Map<UUID, ZoneState> settledMachinesOn(String node) throws SQLException {
+    @Override
+    public Map<UUID, ZoneState> settledMachinesOn(String node) throws SQLException {
         return inTransaction(c -> {
             Map<UUID, ZoneState> out = new HashMap<>();
             try (PreparedStatement st = c.prepareStatement("select m.id, m.state from machines m where m.compute_node = ?"
@@ -177,7 +187,8 @@ final class JobStore implements AutoCloseable {
         });
     }
 
-    void setState(UUID machine, ZoneState state, String ip) throws SQLException {
+    @Override
+    public void setState(UUID machine, ZoneState state, String ip) throws SQLException {
         inTransaction(c -> update(c, "update machines set state = ?, ip = coalesce(?, ip), updated = now() where id = ?",
                 state.wireName(), ip, machine));
     }

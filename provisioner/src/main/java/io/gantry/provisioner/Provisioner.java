@@ -4,6 +4,7 @@ import io.gantry.common.coord.ZkPaths;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
@@ -23,10 +24,13 @@ public final class Provisioner implements AutoCloseable {
     private final AtomicReference<LeaderLoop> leading = new AtomicReference<>();
     private final LeaderLoop.StepHook hook;
     private final ProvisionerMetrics metrics;
+    private final Supplier<JobRecords> records;
 
-    private Provisioner(CuratorFramework zk, ProvisionerConfig config, LeaderLoop.StepHook hook, ProvisionerMetrics metrics) {
+    private Provisioner(CuratorFramework zk, ProvisionerConfig config, LeaderLoop.StepHook hook, ProvisionerMetrics metrics,
+                        Supplier<JobRecords> records) {
         this.zk = zk;
         this.metrics = metrics;
+        this.records = records;
         this.config = config;
         this.hook = hook;
         this.latch = new LeaderLatch(zk, ZkPaths.PROVISIONER_LEADER, config.id());
@@ -47,7 +51,16 @@ public final class Provisioner implements AutoCloseable {
     }
 
     private static Provisioner start(CuratorFramework zk, ProvisionerConfig config, LeaderLoop.StepHook hook, ProvisionerMetrics metrics) {
-        Provisioner p = new Provisioner(zk, config, hook, metrics);
+        return start(zk, config, hook, metrics, () -> new JobStore(config.jdbcUrl(), config.dbUser(), config.dbPassword()));
+    }
+
+    /**
+     * The provisioner on records other than {@code config}'s database (tests: an in-memory record). Each
+     * term as leader takes its records from {@code records} and closes them when it ends.
+     */
+    static Provisioner start(CuratorFramework zk, ProvisionerConfig config, LeaderLoop.StepHook hook, ProvisionerMetrics metrics,
+                             Supplier<JobRecords> records) {
+        Provisioner p = new Provisioner(zk, config, hook, metrics, records);
         p.latch.addListener(new LeaderLatchListener() {
             @Override
             public void isLeader() {
@@ -77,7 +90,7 @@ public final class Provisioner implements AutoCloseable {
 
     private synchronized void lead() {
         LOG.info("provisioner {} leads", config.id());
-        LeaderLoop loop = new LeaderLoop(zk, config, hook, metrics);
+        LeaderLoop loop = new LeaderLoop(zk, config, hook, metrics, records.get());
         leading.set(loop);
         metrics.leading(true);
         loop.start();

@@ -1,5 +1,8 @@
 package io.gantry.common.coord;
 
+import java.util.Optional;
+import java.util.UUID;
+
 /**
  * Where things live in ZooKeeper. Everything here can be rebuilt from PostgreSQL and the agents'
  * reports; nothing lives only in ZooKeeper.
@@ -50,5 +53,55 @@ public final class ZkPaths {
 
     public static String result(String node, String taskId) {
         return results(node) + "/" + taskId;
+    }
+
+    /** What a znode under {@link #NODES} is: a node's advert or report, or one of its tasks or results. */
+    public record NodePath(String node, Kind kind, String entry) {
+        public enum Kind { ALIVE, REPORT, TASK, RESULT }
+
+        /** The job a task or result belongs to; empty for an advert or report, or an entry not named by a job id. */
+        public Optional<UUID> job() {
+            if (entry == null) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(UUID.fromString(entry));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Reads a path of the nodes' subtree: {@code /gantry/nodes/cn1/alive} is cn1's advert,
+     * {@code /gantry/nodes/cn1/results/<id>} one of its results. Empty for anything else (the subtree's
+     * root, a node's own znode, its {@code tasks} and {@code results} folders, names this layout does not know).
+     */
+    public static Optional<NodePath> parseNodePath(String path) {
+        if (path == null || !path.startsWith(NODES + "/")) {
+            return Optional.empty();
+        }
+        String[] parts = path.substring(NODES.length() + 1).split("/", -1);
+        for (String part : parts) {
+            if (part.isEmpty()) {
+                return Optional.empty();
+            }
+        }
+        String node = parts[0];
+        if (parts.length == 2) {
+            return switch (parts[1]) {
+                case "alive" -> Optional.of(new NodePath(node, NodePath.Kind.ALIVE, null));
+                case "report" -> Optional.of(new NodePath(node, NodePath.Kind.REPORT, null));
+                default -> Optional.empty();
+            };
+        }
+        if (parts.length == 3) {
+            return switch (parts[1]) {
+                case "tasks" -> Optional.of(new NodePath(node, NodePath.Kind.TASK, parts[2]));
+                case "results" -> Optional.of(new NodePath(node, NodePath.Kind.RESULT, parts[2]));
+                default -> Optional.empty();
+            };
+        }
+        return Optional.empty();
     }
 }

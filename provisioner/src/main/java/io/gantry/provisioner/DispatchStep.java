@@ -1,0 +1,79 @@
+package io.gantry.provisioner;
+
+import io.gantry.common.JobState;
+import io.gantry.common.Json;
+import io.gantry.common.Package;
+import io.gantry.common.ResourceUpdate;
+import io.gantry.common.ZoneSpec;
+import io.gantry.common.coord.NodeTask;
+import io.gantry.common.coord.ZkPaths;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+
+/**
+ * placed → dispatched: writes the job's task under its node's {@code tasks}. Repeated, it writes no
+ * second task: the task is named by the job, and a job the node already answered is only marked
+ * dispatched (its answer is collected next).
+ */
+final class DispatchStep implements JobStep {
+    private final CuratorFramework zk;
+    private final JobRecords records;
+    private final LeaderLoop.StepHook hook;
+
+    DispatchStep(CuratorFramework zk, JobRecords records, LeaderLoop.StepHook hook) {
+        this.zk = zk;
+        this.records = records;
+        this.hook = hook;
+    }
+
+    @Override
+    public JobState from() {
+        return JobState.PLACED;
+    }
+
+    @Override
+    public void advance(OpenJob job) throws Exception {
+        dispatch(job, job.node());
+    }
+
+    /** Dispatches to {@code node}: the job's node, or the one just chosen for it. */
+    void dispatch(OpenJob job, String node) throws Exception {
+        NodeTask task = taskFor(job);
+        if (zk.checkExists().forPath(ZkPaths.result(node, job.id().toString())) != null) {
+            records.markDispatched(job.id()); // the node already answered (before a leader change): just collect it
+            return;
+        }
+        try {
+            zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT)
+                    .forPath(ZkPaths.task(node, job.id().toString()), Json.write(task).getBytes(StandardCharsets.UTF_8));
+        } catch (KeeperException.NodeExistsException e) {
+            // written before a leader change: the same task
+        }
+        hook.after(job.id(), "task-written");
+        records.markDispatched(job.id());
+        hook.after(job.id(), "dispatched");
+    }
+
+    /**
+     * The task that carries out the job on its node: one case per job kind. A resize carries the new
+     * package's name (the zone is metered under it); a throttle is no package change.
+     */
+    static NodeTask taskFor(OpenJob job) {
+        var m = job.machine();
+        Package pkg = new Package(m.packageName(), m.memoryMiB(), m.swapMiB(), m.vcpus(), m.effectiveCpuCap(), m.lwps(), m.diskMiB());
+        return switch (job.action()) {
+            case PROVISION -> new NodeTask(job.id(), job.action().task(), m.id(),
+                    new ZoneSpec(m.id(), m.name(), m.account().toString(), String.valueOf(job.params().get("image")), pkg),
+                    null, null, Instant.now());
+            case RESIZE -> new NodeTask(job.id(), job.action().task(), m.id(), null,
+                    new ResourceUpdate(pkg.memoryMiB(), pkg.swapMiB(), pkg.vcpus(), pkg.cpuCap(), pkg.lwps(), pkg.diskMiB(), pkg.name()),
+                    null, Instant.now());
+            case THROTTLE -> new NodeTask(job.id(), job.action().task(), m.id(), null,
+                    new ResourceUpdate(null, null, null, pkg.cpuCap(), null, null, null), null, Instant.now());
+            case START, STOP, REBOOT, DELETE -> new NodeTask(job.id(), job.action().task(), m.id(), null, null, 10, Instant.now());
+        };
+    }
+}

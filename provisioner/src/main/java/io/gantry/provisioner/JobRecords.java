@@ -1,0 +1,53 @@
+package io.gantry.provisioner;
+
+import io.gantry.common.ZoneState;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * What the leader reads and writes of the record: {@link JobStore} on PostgreSQL; tests use an
+ * in-memory one. Every write honours its guard (a job is placed only while queued, dispatched only
+ * while placed), which is what makes each step safe to repeat after a leader change. An
+ * {@link SQLException} means the record is unreachable: the leader waits and tries again.
+ */
+interface JobRecords extends AutoCloseable {
+    /** Waits up to {@code timeout} for word that a job was queued; true if some came. Called on its own thread. */
+    boolean awaitJobs(Duration timeout) throws SQLException;
+
+    /** Every job not finished, oldest first. */
+    List<OpenJob> openJobs() throws SQLException;
+
+    /** Every machine that holds capacity somewhere: what placement must count as booked. */
+    List<JobStore.Booked> bookings() throws SQLException;
+
+    /** Which of {@code jobs} are finished (succeeded or failed); ids the record does not know are not. */
+    Set<UUID> finishedAmong(Collection<UUID> jobs) throws SQLException;
+
+    /** Records the placement; false if the job was no longer queued (another leader moved it on). */
+    boolean markPlaced(UUID job, UUID machine, String node) throws SQLException;
+
+    /** The job's task is on its node (a no-op unless the job is placed). */
+    void markDispatched(UUID job) throws SQLException;
+
+    /** Ends a job: the machine's new state (and address and error), the job's outcome and its audit entry. */
+    void finish(OpenJob job, ZoneState machineState, String ip, String error) throws SQLException;
+
+    /** The machine's recorded memory and disk in MiB. */
+    long[] sizeOf(UUID machine) throws SQLException;
+
+    /** Machines on a lost node show {@code unknown}; returns how many. */
+    int markNodeUnknown(String node) throws SQLException;
+
+    /** The node's machines with no job in flight, and their recorded states. */
+    Map<UUID, ZoneState> settledMachinesOn(String node) throws SQLException;
+
+    void setState(UUID machine, ZoneState state, String ip) throws SQLException;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,88 @@
+package io.gantry.provisioner;
+
+import io.gantry.common.GantryException;
+import io.gantry.common.JobKind;
+import io.gantry.common.JobState;
+import io.gantry.common.ZoneState;
+import io.gantry.provisioner.placement.ClusterState;
+import java.sql.SQLException;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pass over the open jobs: each job is moved on by the step for its state. Only a machine's
+ * oldest open job moves (its next waits until it is finished); a provision waits, rather than fails,
+ * while no node is alive. A job's trouble stays its own: a request that cannot be carried out
+ * finishes its job failed, anything else is tried again on the next pass, and only an unreachable
+ * record stops the pass.
+ */
+final class JobRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+    private final JobRecords records;
+    private final NodeWatcher watcher;
+    private final ClusterState cluster;
+    private final JobFinisher finisher;
+    private final Map<JobState, JobStep> steps = new EnumMap<>(JobState.class);
+    private final BooleanSupplier running;
+
+    JobRunner(JobRecords records, NodeWatcher watcher, ClusterState cluster, JobFinisher finisher, List<JobStep> steps,
+              BooleanSupplier running) {
+        this.records = records;
+        this.watcher = watcher;
+        this.cluster = cluster;
+        this.finisher = finisher;
+        for (JobStep step : steps) {
+            if (this.steps.put(step.from(), step) != null) {
+                throw new IllegalArgumentException("two steps move jobs on from " + step.from().wireName());
+            }
+        }
+        this.running = running;
+    }
+
+    void runOnce() throws SQLException {
+        boolean anyNodeAlive = watcher.anyNodeAlive();
+        for (OpenJob job : firstJobPerMachine(records.openJobs())) {
+            if (!running.getAsBoolean()) {
+                return;
+            }
+            if (!anyNodeAlive && job.state() == JobState.QUEUED && job.action() == JobKind.PROVISION) {
+                continue; // no node is up (yet): the job waits rather than fails
+            }
+            advanceOne(job);
+        }
+    }
+
+    private static List<OpenJob> firstJobPerMachine(List<OpenJob> jobs) {
+        Set<UUID> seen = new HashSet<>();
+        return jobs.stream().filter(j -> seen.add(j.machine().id())).toList();
+    }
+
+    private void advanceOne(OpenJob job) throws SQLException {
+        try {
+            JobStep step = steps.get(job.state());
+            if (step == null) {
+                throw new IllegalStateException("job " + job.id() + " is " + job.state().wireName() + ": no step moves it on");
+            }
+            step.advance(job);
+        } catch (GantryException e) {
+            // the request itself cannot be carried out (e.g. an affinity rule placement cannot read)
+            LOG.info("job {} ({} of machine {}) failed: {}", job.id(), job.action().wireName(), job.machine().id(), e.getMessage());
+            if (job.action() == JobKind.PROVISION) {
+                cluster.release(job.machine().id());
+            }
+            finisher.finish(job, job.action() == JobKind.PROVISION ? ZoneState.FAILED : job.machine().state(), null, e.getMessage());
+        } catch (SQLException e) {
+            throw e; // the record is unreachable: the whole loop waits and retries
+        } catch (Exception e) {
+            LOG.warn("job {}: {}; will retry", job.id(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.gantry.provisioner;
+
+import io.gantry.common.Json;
+import io.gantry.common.coord.NodeAdvert;
+import io.gantry.common.coord.NodeReport;
+import io.gantry.common.coord.TaskResult;
+import io.gantry.common.coord.ZkPaths;
+import io.gantry.common.coord.ZkPaths.NodePath;
+import io.gantry.provisioner.placement.ClusterState;
+import io.gantry.provisioner.placement.NodeInfo;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+
+/**
+ * The leader's eyes on the nodes' subtree of ZooKeeper, one {@link CuratorCache} of it: a node's
+ * advert puts it (alive) into the {@link ClusterState}, the advert's deletion marks it lost, and a new
+ * advert or report notes that the node's report should be applied. Every change that may let a job
+ * move on wakes the leader. The cache holds every report and result, so nobody reads them from
+ * ZooKeeper again.
+ */
+final class NodeWatcher implements AutoCloseable {
+    private final ClusterState cluster;
+    private final Wakeups wakeups;
+    private final CuratorCache cache;
+    private final Map<String, Boolean> alive = new ConcurrentHashMap<>();
+    private final Set<String> freshReports = ConcurrentHashMap.newKeySet();
+    private final Set<String> lost = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch initialized = new CountDownLatch(1);
+
+    NodeWatcher(CuratorFramework zk, ClusterState cluster, Wakeups wakeups) {
+        this.cluster = cluster;
+        this.wakeups = wakeups;
+        this.cache = CuratorCache.build(zk, ZkPaths.NODES);
+    }
+
+    void start() {
+        cache.listenable().addListener(CuratorCacheListener.builder()
+                .forCreatesAndChanges((before, after) -> onData(after))
+                .forDeletes(this::onDeleted)
+                .forInitialized(initialized::countDown)
+                .build());
+        cache.start();
+    }
+
+    /** Waits until the cache holds every node ZooKeeper knows; true once it does. */
+    boolean awaitInitialized(Duration timeout) throws InterruptedException {
+        return initialized.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void onData(ChildData data) {
+        Optional<NodePath> path = ZkPaths.parseNodePath(data.getPath());
+        if (path.isEmpty()) {
+            return;
+        }
+        String node = path.get().node();
+        switch (path.get().kind()) {
+            case ALIVE -> {
+                NodeAdvert advert = Json.read(text(data), NodeAdvert.class);
+                cluster.upsertNode(new NodeInfo(node, advert.capacity(), advert.traits(), true));
+                alive.put(node, true);
+                lost.remove(node);
+                freshReports.add(node);
+            }
+            case REPORT -> freshReports.add(node);
+            case RESULT -> {
+                // a result to collect
+            }
+            case TASK -> {
+                return; // the leader's own writing
+            }
+        }
+        wakeups.wake();
+    }
+
+    private void onDeleted(ChildData data) {
+        ZkPaths.parseNodePath(data.getPath())
+                .filter(path -> path.kind() == NodePath.Kind.ALIVE)
+                .ifPresent(path -> {
+                    cluster.setAlive(path.node(), false);
+                    alive.put(path.node(), false);
+                    lost.add(path.node());
+                    wakeups.wake();
+                });
+    }
+
+    boolean anyNodeAlive() {
+        return alive.containsValue(true);
+    }
+
+    boolean isAlive(String node) {
+        return Boolean.TRUE.equals(alive.get(node));
+    }
+
+    /** Nodes whose advert went away and whose loss has not been handled yet ({@link #lossHandled}). */
+    List<String> lostNodes() {
+        return List.copyOf(lost);
+    }
+
+    void lossHandled(String node) {
+        lost.remove(node);
+    }
+
+    /** Nodes with a report (or advert) new since the last call; each is returned once. */
+    List<String> takeFreshReports() {
+        List<String> out = List.copyOf(freshReports);
+        out.forEach(freshReports::remove);
+        return out;
+    }
+
+    /** The node's report as the cache holds it. */
+    Optional<NodeReport> report(String node) {
+        return cache.get(ZkPaths.report(node)).map(d -> Json.read(text(d), NodeReport.class));
+    }
+
+    /** The node's answer to the job's task, as the cache holds it. */
+    Optional<TaskResult> result(String node, UUID job) {
+        return cache.get(ZkPaths.result(node, job.toString())).map(d -> Json.read(text(d), TaskResult.class));
+    }
+
+    /** Every answer in the cache named by a job, by job, with its path. */
+    Map<UUID, String> resultsByJob() {
+        Map<UUID, String> out = new HashMap<>();
+        cache.stream().map(ChildData::getPath).forEach(p -> ZkPaths.parseNodePath(p)
+                .filter(path -> path.kind() == NodePath.Kind.RESULT)
+                .flatMap(NodePath::job)
+                .ifPresent(job -> out.put(job, p)));
+        return out;
+    }
+
+    private static String text(ChildData data) {
+        return new String(data.getData(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+    }
+}

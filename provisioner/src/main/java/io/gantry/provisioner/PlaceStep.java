@@ -1,0 +1,115 @@
+package io.gantry.provisioner;
+
+import io.gantry.common.JobKind;
+import io.gantry.common.JobState;
+import io.gantry.common.ZoneState;
+import io.gantry.common.affinity.AffinityRule;
+import io.gantry.provisioner.placement.ClusterState;
+import io.gantry.provisioner.placement.PlacementDecision;
+import io.gantry.provisioner.placement.PlacementEngine;
+import io.gantry.provisioner.placement.PlacementRequest;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * queued → placed, then straight on to dispatch. A provision is booked on the node placement
+ * chooses, or kept on the node the ledger already holds for it (booked before a leader change);
+ * any other job stays on its machine's node, a resize only if that node has room for the new size.
+ * Repeated, it places nothing twice: the record takes the placement only while the job is queued,
+ * and a booking the record did not take is released.
+ */
+final class PlaceStep implements JobStep {
+    private static final Logger LOG = LoggerFactory.getLogger(PlaceStep.class);
+
+    private final JobRecords records;
+    private final ClusterState cluster;
+    private final PlacementEngine engine;
+    private final ProvisionerMetrics metrics;
+    private final JobFinisher finisher;
+    private final LeaderLoop.StepHook hook;
+    private final DispatchStep dispatch;
+
+    PlaceStep(JobRecords records, ClusterState cluster, PlacementEngine engine, ProvisionerMetrics metrics, JobFinisher finisher,
+              LeaderLoop.StepHook hook, DispatchStep dispatch) {
+        this.records = records;
+        this.cluster = cluster;
+        this.engine = engine;
+        this.metrics = metrics;
+        this.finisher = finisher;
+        this.hook = hook;
+        this.dispatch = dispatch;
+    }
+
+    @Override
+    public JobState from() {
+        return JobState.QUEUED;
+    }
+
+    @Override
+    public void advance(OpenJob job) throws Exception {
+        if (job.action() == JobKind.PROVISION) {
+            placeNew(job);
+        } else {
+            keepOnItsNode(job);
+        }
+    }
+
+    private void keepOnItsNode(OpenJob job) throws Exception {
+        var m = job.machine();
+        if (m.computeNode() == null) {
+            // never placed (its provision failed before placement): nothing on any node to act on
+            boolean delete = job.action() == JobKind.DELETE;
+            finisher.finish(job, delete ? ZoneState.DELETED : m.state(), null, delete ? null : "the machine was never placed on a node");
+            return;
+        }
+        if (job.action() == JobKind.RESIZE && !engine.resize(m.id(), m.memoryMiB(), m.diskMiB())) {
+            var usage = cluster.usage(m.computeNode());
+            finisher.finish(job, m.state(), null, "node " + m.computeNode() + " has no room for the new size ("
+                    + m.memoryMiB() + " MiB of memory; " + usage.memoryMiB() + " MiB are booked there); machines are not moved between nodes");
+            return;
+        }
+        if (!records.markPlaced(job.id(), m.id(), m.computeNode())) {
+            return;
+        }
+        hook.after(job.id(), "placed");
+        dispatch.dispatch(job, m.computeNode());
+    }
+
+    private void placeNew(OpenJob job) throws Exception {
+        var m = job.machine();
+        String node;
+        var existing = cluster.nodeOf(m.id());
+        if (existing.isPresent()) {
+            node = existing.get();
+        } else {
+            PlacementDecision decision = engine.place(requestFor(job));
+            if (decision instanceof PlacementDecision.NoFit noFit) {
+                LOG.info("machine {} cannot be placed: {}", m.id(), noFit.explained());
+                metrics.noFit(noFit.rejectedBy());
+                finisher.finish(job, ZoneState.FAILED, null, noFit.explained());
+                return;
+            }
+            node = ((PlacementDecision.Placed) decision).node();
+            metrics.placed();
+        }
+        boolean placed;
+        try {
+            placed = records.markPlaced(job.id(), m.id(), node);
+        } catch (Exception e) {
+            cluster.release(m.id());
+            throw e;
+        }
+        if (!placed) {
+            cluster.release(m.id()); // another leader moved the job on meanwhile
+            return;
+        }
+        hook.after(job.id(), "placed");
+        dispatch.dispatch(job, node);
+    }
+
+    private static PlacementRequest requestFor(OpenJob job) {
+        var m = job.machine();
+        return new PlacementRequest(m.id(), m.account().toString(), m.name(), m.tags(), m.memoryMiB(), m.diskMiB(), Map.of(), m.affinity().stream().map(AffinityRule::parse).toList());
+    }
+}

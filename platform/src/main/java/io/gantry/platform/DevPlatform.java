@@ -8,11 +8,11 @@ import io.gantry.cloudapi.CloudApiConfig;
 import io.gantry.cloudapi.Seed;
 import io.gantry.cloudapi.auth.SshKeyPair;
 import io.gantry.common.Image;
+import io.gantry.common.limits.OverprovisionRatios;
 import io.gantry.metering.MeteringConfig;
 import io.gantry.metering.MeteringService;
 import io.gantry.provisioner.Provisioner;
 import io.gantry.provisioner.ProvisionerConfig;
-import io.gantry.provisioner.placement.Overprovision;
 import io.gantry.provisioner.placement.PlacementPolicy;
 import io.gantry.provisioner.placement.Strategy;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -104,7 +104,7 @@ final class DevPlatform implements AutoCloseable {
         CuratorFramework provisionerZk = started.add(Coordination.connect(zk.connectString()));
         String jdbc = db.config().jdbcUrl();
         started.add(Provisioner.start(provisionerZk, new ProvisionerConfig("dev-" + s.node(), jdbc, db.config().user(), db.config().password(),
-                new PlacementPolicy(new Overprovision(1.0, 1.0), Strategy.SPREAD, 0), Duration.ofMillis(500)), registry));
+                new PlacementPolicy(new OverprovisionRatios(1.0, 1.0), Strategy.SPREAD, 0), Duration.ofMillis(500)), registry));
     }
 
     private static void step(String what) {

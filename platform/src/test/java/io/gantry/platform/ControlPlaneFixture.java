@@ -8,10 +8,10 @@ import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.DatabaseConfig;
 import io.gantry.common.coord.NodeAdvert;
 import io.gantry.common.coord.NodeCapacity;
+import io.gantry.common.limits.OverprovisionRatios;
 import io.gantry.provisioner.LeaderLoop;
 import io.gantry.provisioner.Provisioner;
 import io.gantry.provisioner.ProvisionerConfig;
-import io.gantry.provisioner.placement.Overprovision;
 import io.gantry.provisioner.placement.PlacementPolicy;
 import io.gantry.provisioner.placement.Strategy;
 import io.vertx.core.Vertx;
@@ -252,7 +252,7 @@ final class ControlPlaneFixture implements AutoCloseable {
          */
         Provisioner provisioner(String id, Strategy strategy, LeaderLoop.StepHook hook, CuratorFramework client) {
             Provisioner p = Provisioner.start(client, new ProvisionerConfig(id, db.jdbcUrl(), db.user(), db.password(),
-                    new PlacementPolicy(new Overprovision(1.0, 1.0), strategy, 3), Duration.ofMillis(200)), hook);
+                    new PlacementPolicy(new OverprovisionRatios(1.0, 1.0), strategy, 3), Duration.ofMillis(200)), hook);
             started.add(p);
             return p;
         }

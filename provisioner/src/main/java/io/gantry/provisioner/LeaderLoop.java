@@ -8,7 +8,6 @@ import io.gantry.common.Package;
 import io.gantry.common.ResourceUpdate;
 import io.gantry.common.ZoneSpec;
 import io.gantry.common.ZoneState;
-import io.gantry.common.affinity.AffinityRule;
 import io.gantry.common.coord.NodeAdvert;
 import io.gantry.common.coord.NodeReport;
 import io.gantry.common.coord.NodeTask;
@@ -19,7 +18,6 @@ import io.gantry.provisioner.placement.NodeInfo;
 import io.gantry.provisioner.placement.PlacedMachine;
 import io.gantry.provisioner.placement.PlacementDecision;
 import io.gantry.provisioner.placement.PlacementEngine;
-import io.gantry.provisioner.placement.PlacementRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
@@ -236,7 +234,7 @@ public final class LeaderLoop implements AutoCloseable {
                 // the node has not announced itself (yet); book against an unknown, not-alive node
                 cluster.upsertNode(new NodeInfo(b.node(), new io.gantry.common.coord.NodeCapacity(0, 0, 0), Map.of(), false));
             }
-            cluster.book(b.node(), new PlacedMachine(b.machine(), b.tenant(), b.name(), b.tags(), b.memoryMiB(), b.diskMiB()));
+            cluster.book(b.node(), new PlacedMachine(b.machine(), b.tenant(), b.name(), b.tags(), b.memoryMiB(), b.diskMiB(), b.vcpus()));
         }
     }
 
@@ -321,7 +319,7 @@ public final class LeaderLoop implements AutoCloseable {
                         + m.memoryMiB() + " MiB of memory; " + usage.memoryMiB() + " MiB are booked there); machines are not moved between nodes");
                 return;
             }
-            if (!store.markPlaced(job.id(), m.id(), m.computeNode())) {
+            if (!store.markPlaced(job.id(), m.id(), m.computeNode(), null)) {
                 return;
             }
             hook.after(job.id(), "placed");
@@ -329,25 +327,26 @@ public final class LeaderLoop implements AutoCloseable {
             return;
         }
         String node;
+        Map<String, Object> placement = null; // how the node was chosen, for the audit
         var existing = cluster.nodeOf(m.id());
         if (existing.isPresent()) {
             node = existing.get();
         } else {
-            var request = new PlacementRequest(m.id(), m.account().toString(), m.name(), m.tags(), m.memoryMiB(), m.diskMiB(),
-                    Map.of(), m.affinity().stream().map(AffinityRule::parse).toList());
-            PlacementDecision decision = engine.place(request);
+            PlacementDecision decision = engine.place(m.placementRequest());
             if (decision instanceof PlacementDecision.NoFit noFit) {
                 LOG.info("machine {} cannot be placed: {}", m.id(), noFit.explained());
                 metrics.noFit(noFit.rejectedBy());
                 finish(job, ZoneState.FAILED, null, noFit.explained());
                 return;
             }
-            node = ((PlacementDecision.Placed) decision).node();
+            var chosen = (PlacementDecision.Placed) decision;
+            node = chosen.node();
+            placement = chosen.breakdown();
             metrics.placed();
         }
         boolean placed;
         try {
-            placed = store.markPlaced(job.id(), m.id(), node);
+            placed = store.markPlaced(job.id(), m.id(), node, placement);
         } catch (Exception e) {
             cluster.release(m.id());
             throw e;

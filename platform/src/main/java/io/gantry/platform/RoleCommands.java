@@ -98,6 +98,10 @@ final class RoleCommands {
         @Mixin
         OverprovisionOptions overprovision;
 
+        @Option(names = "--overprovision-cpu", defaultValue = "${env:GANTRY_OVERPROVISION_CPU:-4.0}",
+                description = "vCPUs placement books per CPU a node advertises (default ${DEFAULT-VALUE}, Triton's; env GANTRY_OVERPROVISION_CPU).")
+        double overprovisionCpu;
+
         @Option(names = "--metrics-host", defaultValue = "${env:GANTRY_METRICS_HOST:-127.0.0.1}",
                 description = "Address of GET /metrics (default ${DEFAULT-VALUE}).")
         String metricsHost;
@@ -115,7 +119,7 @@ final class RoleCommands {
             try (MetricsEndpoint metrics = MetricsEndpoint.start(metricsHost, metricsPort);
                  var client = Coordination.connect(zk);
                  var p = Provisioner.start(client, new ProvisionerConfig(me, db.config().jdbcUrl(), db.user, db.password,
-                         new PlacementPolicy(new OverprovisionRatios(overprovision.memory, overprovision.disk), strategy, 0), Duration.ofMillis(500)),
+                         new PlacementPolicy(new OverprovisionRatios(overprovision.memory, overprovision.disk, overprovisionCpu), strategy, 0), Duration.ofMillis(500)),
                          metrics.registry())) {
                 System.out.println("provisioner " + p.id() + " joined the election at " + zk);
                 printMetrics(metrics);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.gantry.common.Json;
 import io.gantry.common.JobKind;
 import io.gantry.common.JobState;
-import io.gantry.common.RequiredTraits;
 import io.gantry.common.ZoneState;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -73,7 +72,7 @@ final class JobStore implements AutoCloseable {
                             ZoneState.fromWire(rs.getString(9)), rs.getString(10), rs.getLong(11), rs.getLong(12), rs.getLong(13),
                             rs.getInt(14), rs.getInt(15), rs.getInt(16), rs.getString(17), stringMap(rs.getString(18)),
                             list(rs.getString(19)), rs.getObject(21, Integer.class),
-                            RequiredTraits.fromJson(objectMap(rs.getString(22)), "machine " + rs.getObject(6, UUID.class)));
+                            objectMap(rs.getString(22)));
                     jobs.add(new OpenJob(rs.getObject(1, UUID.class), JobKind.fromWire(rs.getString(2)), JobState.fromWire(rs.getString(3)),
                             rs.getString(4), objectMap(rs.getString(5)), rs.getString(20), machine));
                 }

@@ -6,8 +6,9 @@ import java.util.Objects;
 
 /**
  * The node must have the machine's vCPUs free, where free is {@code floor(cpus * cpu ratio) - booked vCPUs}: the
- * CPUs the node advertises, overprovisioned by the CPU ratio (Triton books four vCPUs per CPU by default). A machine
- * asking for no vCPUs always passes.
+ * CPUs the node advertises, overprovisioned by the CPU ratio (Triton books four vCPUs per CPU by default). One
+ * machine may not have more vCPUs than the node has CPUs (the node refuses such a zone itself). A machine asking for no
+ * vCPUs always passes.
  */
 public final class CpuFilter implements Filter {
     private final OverprovisionRatios ratios;
@@ -30,6 +31,11 @@ public final class CpuFilter implements Filter {
         if (request.vcpus() == 0) {
             return FilterStatus.fit();
         }
+        int cpus = node.capacity().cpus();
+        if (request.vcpus() > cpus) {
+            return FilterStatus.reject(() -> "the node has " + cpus + " CPUs, fewer than the machine's " + request.vcpus()
+                    + " vCPUs");
+        }
         long free = freeVcpus(node, view);
         if (request.vcpus() <= free) {
             return FilterStatus.fit();
@@ -41,8 +47,14 @@ public final class CpuFilter implements Filter {
     @Override
     public String explain(PlacementRequest request, List<Rejection> rejected, boolean decisive) {
         long max = 0;
+        int mostCpus = 0;
         for (Rejection r : rejected) {
             max = Math.max(max, freeVcpus(r.node(), r.view()));
+            mostCpus = Math.max(mostCpus, r.node().capacity().cpus());
+        }
+        if (mostCpus < request.vcpus()) {
+            return (decisive ? "no node has " : Filter.nodes(rejected.size()) + (rejected.size() == 1 ? " has" : " have")
+                    + " fewer than ") + request.vcpus() + " CPUs; the most any has is " + mostCpus;
         }
         String who = decisive ? "no node has " : Filter.nodes(rejected.size()) + (rejected.size() == 1 ? " has" : " have")
                 + " less than ";

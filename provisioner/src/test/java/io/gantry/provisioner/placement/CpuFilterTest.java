@@ -52,4 +52,15 @@ class CpuFilterTest {
         assertThat(filter.explain(req, rejected, false)).isEqualTo("1 node has less than 2 vCPUs free; the most free is 1");
         assertThat(machine("t", "x", 1).vcpus()).isZero();
     }
+
+    @Test
+    void oneMachineMayNotHaveMoreVcpusThanTheNodeHasCpus() {
+        CpuFilter generous = new CpuFilter(new OverprovisionRatios(1.0, 1.0, 100.0));
+        FilterStatus no = generous.check(twoCpus, booked(), vcpus(3));
+        assertThat(no.fits()).isFalse();
+        assertThat(no.reason()).isEqualTo("the node has 2 CPUs, fewer than the machine's 3 vCPUs");
+        PlacementRequest req = vcpus(3);
+        List<Rejection> rejected = List.of(new Rejection(twoCpus, booked(), no));
+        assertThat(generous.explain(req, rejected, true)).isEqualTo("no node has 3 CPUs; the most any has is 2");
+    }
 }

@@ -2,6 +2,7 @@ package io.gantry.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gantry.cloudapi.Seed;
 import io.gantry.common.Zone;
 import io.gantry.platform.ControlPlaneFixture.Agent;
 import io.gantry.platform.ControlPlaneFixture.Plane;
@@ -24,13 +25,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node's traits ({@code gantry agent --trait K=V}) decide where machines of a package that requires them go, end to
- * end: the real cloud API records the package's traits on the machine, the real provisioner places by them, and the
- * real agents take the tasks. The agents' zones are SIMULATED ({@code SimulatedZoneBackend}, counted by
+ * What a machine requires of its node, end to end: a node's traits ({@code gantry agent --trait K=V}) decide where
+ * machines of a package that requires them go (the real cloud API records the package's traits on the machine, the
+ * real provisioner places by them, the real agents take the tasks), and a node takes no more vCPUs than its CPUs
+ * times the CPU overprovision ratio. The agents' zones are SIMULATED ({@code SimulatedZoneBackend}, counted by
  * {@link CountingZoneBackend}): this proves placement, not isolation.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class TraitsPlacementTest {
+class PlacementRequirementsTest {
     private static final Duration SETTLE = Duration.ofSeconds(15);
 
     @TempDir
@@ -127,5 +129,35 @@ class TraitsPlacementTest {
         var r = tenant.post("/my/machines", plane.machine(name, pkg));
         assertThat(r.status()).as("create %s: %s", name, r.body()).isEqualTo(201);
         return UUID.fromString(r.json().get("id").toString());
+    }
+
+    @Test
+    void vcpusAreBookedUpToTheNodesCpusTimesTheCpuRatioThenTheCpuFilterSaysNo() throws Exception {
+        // each node advertises 4 CPUs; the plane's provisioner books 4 vCPUs per CPU: 16 per node, four of these
+        Agent cn1 = plane.agent("cn1", 65536, stateDirs.resolve("cn1"), Map.of());
+        Agent cn2 = plane.agent("cn2", 65536, stateDirs.resolve("cn2"), Map.of());
+        try (Seed seed = new Seed(plane.db)) {
+            seed.pkg("quad-128M", 128, 1024, 4, 400, 256, "four vCPUs", false);
+        }
+        leading(plane.provisioner("p1", Strategy.PACK, LeaderLoop.StepHook.NONE));
+        SignedClient tenant = plane.account("cpus");
+
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ids.add(create(tenant, "quad" + i, "quad-128M"));
+        }
+        Poll.until(SETTLE, () -> {
+            for (UUID id : ids) {
+                var m = tenant.get("/my/machines/" + id);
+                assertThat(m.state()).as("machine %s (%s)", id, m.json().get("error")).isEqualTo("running");
+            }
+        });
+        assertThat(cn1.backend().list()).as("pack, yet only four fit on cn1").hasSize(4);
+        assertThat(cn2.backend().list()).hasSize(4);
+
+        UUID ninth = create(tenant, "quad8", "quad-128M");
+        Poll.until(SETTLE, () -> assertThat(tenant.get("/my/machines/" + ninth).state()).isEqualTo("failed"));
+        assertThat(String.valueOf(tenant.get("/my/machines/" + ninth).json().get("error")))
+                .isEqualTo("no node has 4 vCPUs free; the most free is 0 (nodes rejected: cpu 2)");
     }
 }

@@ -2,7 +2,9 @@ package io.gantry.cloudapi;
 
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.DatabaseConfig;
+import io.gantry.common.Json;
 import io.gantry.common.Package;
+import io.gantry.common.RequiredTraits;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -10,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -35,6 +38,32 @@ public final class Seed implements AutoCloseable {
                 "insert into packages (id, name, memory, swap, disk, vcpus, cpu_cap, lwps, version, pkg_group, description, is_default)"
                         + " values (?, ?, ?, ?, ?, ?, ?, ?, '1.0.0', 'gantry', ?, ?)",
                 name, memoryMiB, memoryMiB, diskMiB, vcpus, cpuCap, lwps, description, isDefault);
+    }
+
+    /**
+     * The package, requiring {@code traits} of the node a machine of it goes on (Triton's form: a string, a boolean or
+     * an array of those per trait); the traits are set even if the package existed before. Traits of another form are
+     * an InvalidArgument, before anything is written.
+     */
+    public UUID pkg(String name, long memoryMiB, long diskMiB, int vcpus, int cpuCap, int lwps, String description, boolean isDefault,
+                    Map<String, ?> traits) {
+        String json = traitsJson(traits, "package " + name);
+        UUID id = pkg(name, memoryMiB, diskMiB, vcpus, cpuCap, lwps, description, isDefault);
+        execute("update packages set traits = cast(? as jsonb) where id = ?", json, id);
+        return id;
+    }
+
+    /** The image (as {@link #image(String, String, String, String, String)}), requiring {@code traits} of its machines' nodes. */
+    public UUID image(String name, String version, String os, String nodeImage, String description, Map<String, ?> traits) {
+        String json = traitsJson(traits, "image " + name);
+        UUID id = image(name, version, os, nodeImage, description);
+        execute("update images set traits = cast(? as jsonb) where id = ?", json, id);
+        return id;
+    }
+
+    private static String traitsJson(Map<String, ?> traits, String whose) {
+        RequiredTraits.fromJson(traits, whose);
+        return Json.write(traits == null ? Map.of() : traits);
     }
 
     /** The image, pointing at {@code nodeImage} (the sha256 id compute nodes know it by) even if it existed before. */

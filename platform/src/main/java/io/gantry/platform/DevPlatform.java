@@ -8,11 +8,11 @@ import io.gantry.cloudapi.CloudApiConfig;
 import io.gantry.cloudapi.Seed;
 import io.gantry.cloudapi.auth.SshKeyPair;
 import io.gantry.common.Image;
+import io.gantry.common.limits.OverprovisionRatios;
 import io.gantry.metering.MeteringConfig;
 import io.gantry.metering.MeteringService;
 import io.gantry.provisioner.Provisioner;
 import io.gantry.provisioner.ProvisionerConfig;
-import io.gantry.provisioner.placement.Overprovision;
 import io.gantry.provisioner.placement.PlacementPolicy;
 import io.gantry.provisioner.placement.Strategy;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -31,6 +31,12 @@ import org.apache.curator.framework.CuratorFramework;
  * zones keep running and are adopted at the next start.
  */
 final class DevPlatform implements AutoCloseable {
+    /**
+     * vCPUs booked per CPU of the one dev node: a developer's host runs many small, mostly idle zones, and the demo
+     * account may have 20 one-vCPU machines even on a two-core laptop (the roles' default is Triton's 4).
+     */
+    static final double DEV_CPU_RATIO = 16;
+
     static final String ACCOUNT = "demo";
 
     record Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, int meteringPort, Path keyDir) {
@@ -104,7 +110,7 @@ final class DevPlatform implements AutoCloseable {
         CuratorFramework provisionerZk = started.add(Coordination.connect(zk.connectString()));
         String jdbc = db.config().jdbcUrl();
         started.add(Provisioner.start(provisionerZk, new ProvisionerConfig("dev-" + s.node(), jdbc, db.config().user(), db.config().password(),
-                new PlacementPolicy(new Overprovision(1.0, 1.0), Strategy.SPREAD, 0), Duration.ofMillis(500)), registry));
+                new PlacementPolicy(new OverprovisionRatios(1.0, 1.0, DEV_CPU_RATIO), Strategy.SPREAD, 0), Duration.ofMillis(500)), registry));
     }
 
     private static void step(String what) {

@@ -2,11 +2,11 @@ package io.gantry.platform;
 
 import io.gantry.cloudapi.CloudApi;
 import io.gantry.cloudapi.CloudApiConfig;
+import io.gantry.common.limits.OverprovisionRatios;
 import io.gantry.metering.MeteringConfig;
 import io.gantry.metering.MeteringService;
 import io.gantry.provisioner.Provisioner;
 import io.gantry.provisioner.ProvisionerConfig;
-import io.gantry.provisioner.placement.Overprovision;
 import io.gantry.provisioner.placement.PlacementPolicy;
 import io.gantry.provisioner.placement.Strategy;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -113,6 +113,10 @@ final class RoleCommands {
         @Mixin
         OverprovisionOptions overprovision;
 
+        @Option(names = "--overprovision-cpu", defaultValue = "${env:GANTRY_OVERPROVISION_CPU:-4.0}",
+                description = "vCPUs placement books per CPU a node advertises (default ${DEFAULT-VALUE}, Triton's; env GANTRY_OVERPROVISION_CPU).")
+        double overprovisionCpu;
+
         @Option(names = "--metrics-host", defaultValue = "${env:GANTRY_METRICS_HOST:-127.0.0.1}",
                 description = "Address of GET /metrics (default ${DEFAULT-VALUE}).")
         String metricsHost;
@@ -130,7 +134,7 @@ final class RoleCommands {
             try (MetricsEndpoint metrics = MetricsEndpoint.start(metricsHost, metricsPort);
                  var client = Coordination.connect(zk);
                  var p = Provisioner.start(client, new ProvisionerConfig(me, db.config().jdbcUrl(), db.user, db.password,
-                         new PlacementPolicy(new Overprovision(overprovision.memory, overprovision.disk), strategy, 0), Duration.ofMillis(500)),
+                         new PlacementPolicy(new OverprovisionRatios(overprovision.memory, overprovision.disk, overprovisionCpu), strategy, 0), Duration.ofMillis(500)),
                          metrics.registry())) {
                 System.out.println("provisioner " + p.id() + " joined the election at " + zk);
                 printMetrics(metrics);

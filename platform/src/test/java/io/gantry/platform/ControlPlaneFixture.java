@@ -8,10 +8,10 @@ import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.DatabaseConfig;
 import io.gantry.common.coord.NodeAdvert;
 import io.gantry.common.coord.NodeCapacity;
+import io.gantry.common.limits.OverprovisionRatios;
 import io.gantry.provisioner.LeaderLoop;
 import io.gantry.provisioner.Provisioner;
 import io.gantry.provisioner.ProvisionerConfig;
-import io.gantry.provisioner.placement.Overprovision;
 import io.gantry.provisioner.placement.PlacementPolicy;
 import io.gantry.provisioner.placement.Strategy;
 import io.vertx.core.Vertx;
@@ -156,8 +156,13 @@ final class ControlPlaneFixture implements AutoCloseable {
         }
 
         void pkg(String name, long memoryMiB, long diskMiB) {
+            pkg(name, memoryMiB, diskMiB, Map.of());
+        }
+
+        /** A package of one vCPU whose machines need a node with {@code traits} (Triton's form). */
+        void pkg(String name, long memoryMiB, long diskMiB, Map<String, ?> traits) {
             try (Seed seed = new Seed(db)) {
-                seed.pkg(name, memoryMiB, diskMiB, 1, 100, 256, name, false);
+                seed.pkg(name, memoryMiB, diskMiB, 1, 100, 256, name, false, traits);
             }
         }
 
@@ -228,11 +233,21 @@ final class ControlPlaneFixture implements AutoCloseable {
             return agent(node, memoryMiB, stateDir, Duration.ofMillis(500), zkConnectString());
         }
 
-        /** An agent with its own Curator client, advertising {@code memoryMiB}, 100 000 MiB of disk and 4 CPUs. */
+        /** An agent with {@code traits}, as {@code gantry agent --trait K=V} advertises them. */
+        Agent agent(String node, long memoryMiB, Path stateDir, Map<String, String> traits) throws Exception {
+            return agent(node, memoryMiB, stateDir, Duration.ofMillis(500), zkConnectString(), traits);
+        }
+
         Agent agent(String node, long memoryMiB, Path stateDir, Duration reportInterval, String connectString) throws Exception {
+            return agent(node, memoryMiB, stateDir, reportInterval, connectString, Map.of());
+        }
+
+        /** An agent with its own Curator client, advertising {@code memoryMiB}, 100 000 MiB of disk, 4 CPUs and {@code traits}. */
+        Agent agent(String node, long memoryMiB, Path stateDir, Duration reportInterval, String connectString,
+                    Map<String, String> traits) throws Exception {
             CuratorFramework client = client(connectString);
             CountingZoneBackend backend = new CountingZoneBackend(NODE_IMAGE);
-            NodeAdvert advert = new NodeAdvert(node, "127.0.0.1", "simulated", new NodeCapacity(memoryMiB, 100_000, 4), Map.of(),
+            NodeAdvert advert = new NodeAdvert(node, "127.0.0.1", "simulated", new NodeCapacity(memoryMiB, 100_000, 4), traits,
                     Instant.now());
             NodeCoordinator coordinator = NodeCoordinator.start(client, backend, advert, stateDir, reportInterval);
             started.add(coordinator);
@@ -252,7 +267,7 @@ final class ControlPlaneFixture implements AutoCloseable {
          */
         Provisioner provisioner(String id, Strategy strategy, LeaderLoop.StepHook hook, CuratorFramework client) {
             Provisioner p = Provisioner.start(client, new ProvisionerConfig(id, db.jdbcUrl(), db.user(), db.password(),
-                    new PlacementPolicy(new Overprovision(1.0, 1.0), strategy, 3), Duration.ofMillis(200)), hook);
+                    new PlacementPolicy(new OverprovisionRatios(1.0, 1.0), strategy, 3), Duration.ofMillis(200)), hook);
             started.add(p);
             return p;
         }

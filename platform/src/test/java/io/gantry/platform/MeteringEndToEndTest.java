@@ -11,9 +11,9 @@ import io.gantry.cloudapi.CloudApiConfig;
 import io.gantry.cloudapi.Seed;
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.DatabaseConfig;
+import io.gantry.common.limits.OverprovisionRatios;
 import io.gantry.provisioner.Provisioner;
 import io.gantry.provisioner.ProvisionerConfig;
-import io.gantry.provisioner.placement.Overprovision;
 import io.gantry.provisioner.placement.PlacementPolicy;
 import io.gantry.provisioner.placement.Strategy;
 import io.vertx.core.Vertx;
@@ -77,7 +77,7 @@ class MeteringEndToEndTest {
             }
             var client = Coordination.connect(zk.connectString());
             Provisioner provisioner = Provisioner.start(client, new ProvisionerConfig("p-me", db.jdbcUrl(), db.user(), db.password(),
-                    new PlacementPolicy(new Overprovision(1.0, 1.0), Strategy.SPREAD, 0), Duration.ofMillis(200)));
+                    new PlacementPolicy(new OverprovisionRatios(1.0, 1.0), Strategy.SPREAD, 0), Duration.ofMillis(200)));
 
             Map<String, String> dbEnv = Map.of("GANTRY_DB_PORT", Integer.toString(dbPort), "GANTRY_DB_NAME", "postgres",
                     "GANTRY_DB_USER", "postgres", "GANTRY_DB_PASSWORD", "postgres");

@@ -28,8 +28,12 @@ interface JobRecords extends AutoCloseable {
     /** Which of {@code jobs} are finished (succeeded or failed); ids the record does not know are not. */
     Set<UUID> finishedAmong(Collection<UUID> jobs) throws SQLException;
 
-    /** Records the placement; false if the job was no longer queued (another leader moved it on). */
-    boolean markPlaced(UUID job, UUID machine, String node) throws SQLException;
+    /**
+     * Records the placement; false if the job was no longer queued (another leader moved it on).
+     * {@code placement}, how the node was chosen (empty where there was no choice), joins the job's
+     * params for its audit entry.
+     */
+    boolean markPlaced(UUID job, UUID machine, String node, Map<String, Object> placement) throws SQLException;
 
     /** The job's task is on its node (a no-op unless the job is placed). */
     void markDispatched(UUID job) throws SQLException;

@@ -67,7 +67,7 @@ final class JobStore implements JobRecords {
     public List<OpenJob> openJobs() throws SQLException {
         String sql = "select j.id, j.action, j.state, j.node, j.params, m.id, m.account_id, m.name, m.state, m.compute_node,"
                 + " m.memory, m.swap, m.disk, m.vcpus, m.cpu_cap, m.lwps, m.package_name, m.tags, m.affinity, j.caller,"
-                + " m.cpu_throttle from jobs j join machines m on m.id = j.machine_id"
+                + " m.cpu_throttle, m.traits from jobs j join machines m on m.id = j.machine_id"
                 + " where j.state in " + JobState.OPEN_SQL + " order by j.created, j.id";
         List<OpenJob> jobs = new ArrayList<>();
         return inTransaction(c -> {
@@ -76,7 +76,8 @@ final class JobStore implements JobRecords {
                     var machine = new OpenJob.Machine(rs.getObject(6, UUID.class), rs.getObject(7, UUID.class), rs.getString(8),
                             ZoneState.fromWire(rs.getString(9)), rs.getString(10), rs.getLong(11), rs.getLong(12), rs.getLong(13),
                             rs.getInt(14), rs.getInt(15), rs.getInt(16), rs.getString(17), stringMap(rs.getString(18)),
-                            list(rs.getString(19)), rs.getObject(21, Integer.class));
+                            list(rs.getString(19)), rs.getObject(21, Integer.class),
+                            objectMap(rs.getString(22)));
                     jobs.add(new OpenJob(rs.getObject(1, UUID.class), JobKind.fromWire(rs.getString(2)), JobState.fromWire(rs.getString(3)),
                             rs.getString(4), objectMap(rs.getString(5)), rs.getString(20), machine));
                 }
@@ -90,19 +91,20 @@ final class JobStore implements JobRecords {
     public List<Booked> bookings() throws SQLException {
         return inTransaction(c -> {
             List<Booked> out = new ArrayList<>();
-            try (PreparedStatement st = c.prepareStatement("select id, account_id, name, tags, memory, disk, compute_node from machines"
+            try (PreparedStatement st = c.prepareStatement("select id, account_id, name, tags, memory, disk, compute_node, vcpus from machines"
                     + " where compute_node is not null and state not in ('deleted', 'failed')");
                  ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Booked(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class).toString(), rs.getString(3),
-                            stringMap(rs.getString(4)), rs.getLong(5), rs.getLong(6), rs.getString(7)));
+                            stringMap(rs.getString(4)), rs.getLong(5), rs.getLong(6), rs.getString(7), rs.getInt(8)));
                 }
             }
             return out;
         });
     }
 
-    record Booked(UUID machine, String tenant, String name, Map<String, String> tags, long memoryMiB, long diskMiB, String node) {
+    record Booked(UUID machine, String tenant, String name, Map<String, String> tags, long memoryMiB, long diskMiB, String node,
+                  int vcpus) {
     }
 
     /** Which of {@code jobs} are finished (succeeded or failed); ids the record does not know are not. */
@@ -123,10 +125,10 @@ final class JobStore implements JobRecords {
         });
     }
 
-    /** Records the placement; false if the job was no longer queued (another leader moved it on). */
+    /** Records the placement and how it was chosen; false if the job was no longer queued (another leader moved it on). */
     @Override
-    public boolean markPlaced(UUID job, UUID machine, String node) throws SQLException {
-        return inTransaction(c -> JdbcSql.result(ledger(c).markPlaced(job, machine, node)));
+    public boolean markPlaced(UUID job, UUID machine, String node, Map<String, Object> placement) throws SQLException {
+        return inTransaction(c -> JdbcSql.result(ledger(c).markPlaced(job, machine, node, placement)));
     }
 
     @Override

@@ -125,7 +125,7 @@ public final class LeaderLoop implements AutoCloseable {
                 // the node has not announced itself (yet); book against an unknown, not-alive node
                 cluster.upsertNode(new NodeInfo(b.node(), new NodeCapacity(0, 0, 0), Map.of(), false));
             }
-            cluster.book(b.node(), new PlacedMachine(b.machine(), b.tenant(), b.name(), b.tags(), b.memoryMiB(), b.diskMiB()));
+            cluster.book(b.node(), new PlacedMachine(b.machine(), b.tenant(), b.name(), b.tags(), b.memoryMiB(), b.diskMiB(), b.vcpus()));
         }
     }
 

@@ -2,7 +2,10 @@ package io.gantry.provisioner;
 
 import io.gantry.common.JobKind;
 import io.gantry.common.JobState;
+import io.gantry.common.RequiredTraits;
 import io.gantry.common.ZoneState;
+import io.gantry.common.affinity.AffinityRule;
+import io.gantry.provisioner.placement.PlacementRequest;
 import java.util.Map;
 import java.util.UUID;
 
@@ -12,7 +15,16 @@ record OpenJob(UUID id, JobKind action, JobState state, String node, Map<String,
     /** The machine's row as placement and dispatch need it. */
     record Machine(UUID id, UUID account, String name, ZoneState state, String computeNode, long memoryMiB, long swapMiB,
                    long diskMiB, int vcpus, int cpuCap, int lwps, String packageName, Map<String, String> tags,
-                   java.util.List<String> affinity, Integer cpuThrottle) {
+                   java.util.List<String> affinity, Integer cpuThrottle, Map<String, Object> traits) {
+
+        /**
+         * What placement needs to know of the machine: its owner, name, tags, size, required traits and affinity. Traits
+         * or rules it cannot read are an InvalidArgument, which fails this machine's job only.
+         */
+        PlacementRequest placementRequest() {
+            return new PlacementRequest(id, account.toString(), name, tags, memoryMiB, diskMiB, vcpus,
+                    RequiredTraits.fromJson(traits, "machine " + id), affinity.stream().map(AffinityRule::parse).toList());
+        }
 
         /** The CPU cap the zone should run under: the package's, or metering's throttle where that is lower. */
         int effectiveCpuCap() {

@@ -3,11 +3,9 @@ package io.gantry.provisioner;
 import io.gantry.common.JobKind;
 import io.gantry.common.JobState;
 import io.gantry.common.ZoneState;
-import io.gantry.common.affinity.AffinityRule;
 import io.gantry.provisioner.placement.ClusterState;
 import io.gantry.provisioner.placement.PlacementDecision;
 import io.gantry.provisioner.placement.PlacementEngine;
-import io.gantry.provisioner.placement.PlacementRequest;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +67,7 @@ final class PlaceStep implements JobStep {
                     + m.memoryMiB() + " MiB of memory; " + usage.memoryMiB() + " MiB are booked there); machines are not moved between nodes");
             return;
         }
-        if (!records.markPlaced(job.id(), m.id(), m.computeNode())) {
+        if (!records.markPlaced(job.id(), m.id(), m.computeNode(), Map.of())) {
             return;
         }
         hook.after(job.id(), "placed");
@@ -79,23 +77,26 @@ final class PlaceStep implements JobStep {
     private void placeNew(OpenJob job) throws Exception {
         var m = job.machine();
         String node;
+        Map<String, Object> placement = Map.of(); // how the node was chosen, for the audit
         var existing = cluster.nodeOf(m.id());
         if (existing.isPresent()) {
             node = existing.get();
         } else {
-            PlacementDecision decision = engine.place(requestFor(job));
+            PlacementDecision decision = engine.place(m.placementRequest());
             if (decision instanceof PlacementDecision.NoFit noFit) {
                 LOG.info("machine {} cannot be placed: {}", m.id(), noFit.explained());
                 metrics.noFit(noFit.rejectedBy());
                 finisher.finish(job, ZoneState.FAILED, null, noFit.explained());
                 return;
             }
-            node = ((PlacementDecision.Placed) decision).node();
+            var chosen = (PlacementDecision.Placed) decision;
+            node = chosen.node();
+            placement = chosen.breakdown();
             metrics.placed();
         }
         boolean placed;
         try {
-            placed = records.markPlaced(job.id(), m.id(), node);
+            placed = records.markPlaced(job.id(), m.id(), node, placement);
         } catch (Exception e) {
             cluster.release(m.id());
             throw e;
@@ -106,10 +107,5 @@ final class PlaceStep implements JobStep {
         }
         hook.after(job.id(), "placed");
         dispatch.dispatch(job, node);
-    }
-
-    private static PlacementRequest requestFor(OpenJob job) {
-        var m = job.machine();
-        return new PlacementRequest(m.id(), m.account().toString(), m.name(), m.tags(), m.memoryMiB(), m.diskMiB(), Map.of(), m.affinity().stream().map(AffinityRule::parse).toList());
     }
 }

@@ -48,7 +48,7 @@ class CollectStepTest {
     /** A provision placed on cn1 and dispatched there, booked in the ledger. */
     private UUID dispatchedProvision(UUID machine) throws Exception {
         UUID job = rig.records.queue(JobKind.PROVISION, machine, Map.of("image", "img-1"));
-        rig.records.markPlaced(job, machine, "cn1");
+        rig.records.markPlaced(job, machine, "cn1", Map.of());
         rig.cluster.book("cn1", new PlacedMachine(machine, "t", "web", Map.of(), 1024, 1024));
         rig.dispatch.advance(rig.records.job(job));
         rig.steps.clear();

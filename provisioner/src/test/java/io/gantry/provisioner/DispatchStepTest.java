@@ -42,7 +42,7 @@ class DispatchStepTest {
 
     private UUID placedJob(JobKind kind, UUID machine) throws Exception {
         UUID job = rig.records.queue(kind, machine, Map.of("image", "img-1"));
-        assertThat(rig.records.markPlaced(job, machine, "cn1")).isTrue();
+        assertThat(rig.records.markPlaced(job, machine, "cn1", Map.of())).isTrue();
         return job;
     }
 

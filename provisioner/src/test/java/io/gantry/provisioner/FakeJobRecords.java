@@ -51,7 +51,7 @@ final class FakeJobRecords implements JobRecords {
 
         OpenJob.Machine view() {
             return new OpenJob.Machine(id, account, name, state, computeNode, memoryMiB, 2 * memoryMiB, diskMiB, 1, 100, 1000, "small",
-                    Map.of(), affinity, null);
+                    Map.of(), affinity, null, Map.of());
         }
     }
 
@@ -69,7 +69,7 @@ final class FakeJobRecords implements JobRecords {
             this.seq = seq;
             this.kind = kind;
             this.machine = machine;
-            this.params = params;
+            this.params = new java.util.LinkedHashMap<>(params);
         }
     }
 
@@ -170,7 +170,7 @@ final class FakeJobRecords implements JobRecords {
         List<JobStore.Booked> out = new ArrayList<>();
         for (MachineRow m : machines.values()) {
             if (m.computeNode != null && !NO_CAPACITY.contains(m.state)) {
-                out.add(new JobStore.Booked(m.id, m.account.toString(), m.name, Map.of(), m.memoryMiB, m.diskMiB, m.computeNode));
+                out.add(new JobStore.Booked(m.id, m.account.toString(), m.name, Map.of(), m.memoryMiB, m.diskMiB, m.computeNode, 1));
             }
         }
         return out;
@@ -190,7 +190,7 @@ final class FakeJobRecords implements JobRecords {
     }
 
     @Override
-    public synchronized boolean markPlaced(UUID job, UUID machine, String node) throws SQLException {
+    public synchronized boolean markPlaced(UUID job, UUID machine, String node, Map<String, Object> placement) throws SQLException {
         reachable();
         JobRow j = jobs.get(job);
         if (j == null || j.state != JobState.QUEUED) {
@@ -198,6 +198,9 @@ final class FakeJobRecords implements JobRecords {
         }
         j.state = JobState.PLACED;
         j.node = node;
+        if (!placement.isEmpty()) {
+            j.params.put("placement", placement);
+        }
         machines.get(machine).computeNode = node;
         return true;
     }

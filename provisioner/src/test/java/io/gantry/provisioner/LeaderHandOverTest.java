@@ -7,7 +7,7 @@ import io.gantry.common.JobKind;
 import io.gantry.common.JobState;
 import io.gantry.common.ZoneState;
 import io.gantry.common.coord.ZkPaths;
-import io.gantry.provisioner.placement.Overprovision;
+import io.gantry.common.limits.OverprovisionRatios;
 import io.gantry.provisioner.placement.PlacementPolicy;
 import io.gantry.provisioner.placement.Strategy;
 import java.time.Duration;
@@ -73,7 +73,7 @@ class LeaderHandOverTest {
 
     private Provisioner provisioner(String id, CuratorFramework client, LeaderLoop.StepHook hook) {
         ProvisionerConfig config = new ProvisionerConfig(id, null, null, null,
-                new PlacementPolicy(new Overprovision(1.0, 1.0), Strategy.SPREAD, 3), Duration.ofMillis(200));
+                new PlacementPolicy(new OverprovisionRatios(1.0, 1.0), Strategy.SPREAD, 3), Duration.ofMillis(200));
         Provisioner p = Provisioner.start(client, config, hook, ProvisionerMetrics.none(), () -> records);
         started.push(p);
         return p;

@@ -16,7 +16,7 @@ class ResizeTaskTest {
     private static NodeTask task(JobKind action, Integer throttle) {
         // the cloud API has already moved the machine to its new package: gantry-256M
         var m = new OpenJob.Machine(UUID.randomUUID(), UUID.randomUUID(), "web1", ZoneState.RUNNING, "n1", 256, 256, 1024, 1, 100,
-                256, "gantry-256M", Map.of(), List.of(), throttle);
+                256, "gantry-256M", Map.of(), List.of(), throttle, Map.of());
         return DispatchStep.taskFor(new OpenJob(UUID.randomUUID(), action, JobState.QUEUED, "n1", Map.of(), "acme", m));
     }
 

@@ -11,7 +11,7 @@ import io.gantry.common.coord.TaskResult;
 import io.gantry.common.coord.ZkPaths;
 import io.gantry.provisioner.placement.ClusterState;
 import io.gantry.provisioner.placement.NodeInfo;
-import io.gantry.provisioner.placement.Overprovision;
+import io.gantry.common.limits.OverprovisionRatios;
 import io.gantry.provisioner.placement.PlacementEngine;
 import io.gantry.provisioner.placement.PlacementPolicy;
 import io.gantry.provisioner.placement.Strategy;
@@ -59,7 +59,7 @@ final class StepRig implements AutoCloseable {
         finisher = new JobFinisher(records, metrics);
         LeaderLoop.StepHook hook = (job, step) -> steps.add(job + " " + step);
         dispatch = new DispatchStep(zk, records, hook);
-        PlacementEngine engine = new PlacementEngine(cluster, new PlacementPolicy(new Overprovision(1.0, 1.0), Strategy.SPREAD, 3),
+        PlacementEngine engine = new PlacementEngine(cluster, new PlacementPolicy(new OverprovisionRatios(1.0, 1.0), Strategy.SPREAD, 3),
                 RandomGenerator.getDefault());
         place = new PlaceStep(records, cluster, engine, metrics, finisher, hook, dispatch);
         collect = new CollectStep(watcher, zk, records, cluster, finisher, hook, dispatch);

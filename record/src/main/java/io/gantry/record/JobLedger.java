@@ -43,7 +43,9 @@ public final class JobLedger {
 
     private static final String NOTIFY = "select 1 from pg_notify('" + CHANNEL + "', '')";
 
-    private static final String PLACE_JOB = "update jobs set state = '%s', node = ?1, updated = now() where id = ?2 and state = '%s'"
+    /** ?3: how the node was chosen, as a JSON object joined to the job's params ({@code {}}: nothing to add). */
+    private static final String PLACE_JOB = ("update jobs set state = '%s', node = ?1, params = case when ?3 = '{}' then params"
+            + " else cast(cast(params as jsonb) || cast(?3 as jsonb) as text) end, updated = now() where id = ?2 and state = '%s'")
             .formatted(JobState.PLACED.wireName(), JobState.QUEUED.wireName());
 
     private static final String PLACE_MACHINE = "update machines set compute_node = ?1, updated = now() where id = ?2";
@@ -119,9 +121,14 @@ public final class JobLedger {
                 .thenApply(r -> null);
     }
 
-    /** Records that {@code job} goes to {@code node}; false if it was no longer queued (another leader moved it on). */
-    public CompletionStage<Boolean> markPlaced(UUID job, UUID machine, String node) {
-        return sql.update(PLACE_JOB, node, job).thenCompose(n -> n == 0
+    /**
+     * Records that {@code job} goes to {@code node}; false if it was no longer queued (another leader
+     * moved it on). A non-empty {@code placement} (how the node was chosen: scores, nodes evaluated)
+     * joins the job's params under {@code "placement"}, so the job's audit entry keeps it.
+     */
+    public CompletionStage<Boolean> markPlaced(UUID job, UUID machine, String node, Map<String, Object> placement) {
+        String added = placement.isEmpty() ? "{}" : json(Map.of("placement", placement));
+        return sql.update(PLACE_JOB, node, job, added).thenCompose(n -> n == 0
                 ? CompletableFuture.completedStage(false)
                 : sql.update(PLACE_MACHINE, node, machine).thenApply(m -> true));
     }

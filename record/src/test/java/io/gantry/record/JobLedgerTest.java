@@ -125,6 +125,25 @@ class JobLedgerTest {
 
     @ParameterizedTest
     @EnumSource(Driver.class)
+    void howANodeWasChosenJoinsTheJobsParamsAndItsAuditEntry(Driver driver) throws Exception {
+        UUID machine = db.machine(account, small, "small", "provisioning");
+        var job = JobLedger.Job.of(machine, JobKind.PROVISION, Map.of("image", "busybox"), "tenant dave");
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(job));
+        Map<String, Object> placement = new LinkedHashMap<>();
+        placement.put("node", "node-3");
+        placement.put("nodes_evaluated", 4);
+
+        boolean placed = db.inTransaction(driver, sql -> new JobLedger(sql).markPlaced(job.id(), machine, "node-3", placement));
+        assertThat(placed).isTrue();
+        db.inTransaction(driver, sql -> new JobLedger(sql).finish(job, ZoneState.RUNNING, null, null));
+
+        String audited = (String) db.row("select params from audit where machine_id = ?", machine).get(0);
+        assertThat(io.gantry.common.Json.read(audited, Map.class))
+                .isEqualTo(Map.of("image", "busybox", "placement", Map.of("node", "node-3", "nodes_evaluated", 4)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
     void aSucceededJobSetsTheMachineAndAuditsOnce(Driver driver) throws Exception {
         UUID machine = db.machine(account, small, "small", "provisioning");
         var job = JobLedger.Job.of(machine, JobKind.PROVISION, Map.of("image", "busybox"), "tenant alice");
@@ -211,7 +230,7 @@ class JobLedgerTest {
         db.inTransaction(Driver.JDBC, sql -> {
             JobLedger ledger = new JobLedger(sql);
             return ledger.queue(List.of(q, d, f))
-                    .thenCompose(v -> ledger.markPlaced(d.id(), dispatched, "node-1"))
+                    .thenCompose(v -> ledger.markPlaced(d.id(), dispatched, "node-1", Map.of()))
                     .thenCompose(v -> ledger.markDispatched(d.id()))
                     .thenCompose(v -> ledger.finish(f, ZoneState.STOPPED, null, null));
         });
@@ -239,7 +258,7 @@ class JobLedgerTest {
     }
 
     private static boolean placed(Driver driver, UUID job, UUID machine, String node) throws Exception {
-        return db.inTransaction(driver, sql -> new JobLedger(sql).markPlaced(job, machine, node));
+        return db.inTransaction(driver, sql -> new JobLedger(sql).markPlaced(job, machine, node, Map.of()));
     }
 
     private static boolean dispatched(Driver driver, UUID job) throws Exception {

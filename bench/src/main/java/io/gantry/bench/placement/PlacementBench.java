@@ -2,11 +2,11 @@ package io.gantry.bench.placement;
 
 import io.gantry.common.affinity.AffinityRule;
 import io.gantry.common.coord.NodeCapacity;
+import io.gantry.common.limits.OverprovisionRatios;
 import io.gantry.provisioner.placement.ClusterState;
 import io.gantry.provisioner.placement.NodeInfo;
 import io.gantry.provisioner.placement.NodeUsage;
 import io.gantry.provisioner.placement.NodeView;
-import io.gantry.provisioner.placement.Overprovision;
 import io.gantry.provisioner.placement.PlacedMachine;
 import io.gantry.provisioner.placement.PlacementDecision;
 import io.gantry.provisioner.placement.PlacementEngine;
@@ -86,7 +86,7 @@ public final class PlacementBench implements Callable<Integer> {
                     + "--warmup and --naive-sample not negative");
             return 2;
         }
-        Config config = new Config(nodes, machines, threads, seed, strategy, new Overprovision(overMemory, overDisk),
+        Config config = new Config(nodes, machines, threads, seed, strategy, new OverprovisionRatios(overMemory, overDisk),
                 warmup, naiveSample);
         Result result = run(config, System.out);
         String table = result.markdown();
@@ -100,10 +100,10 @@ public final class PlacementBench implements Callable<Integer> {
 
     /* ---------------------------------------------------------------- configuration and results */
 
-    public record Config(int nodes, int machines, int threads, long seed, Strategy strategy, Overprovision ratios,
+    public record Config(int nodes, int machines, int threads, long seed, Strategy strategy, OverprovisionRatios ratios,
                          int warmup, int naiveSample) {
         public static Config small(int nodes, int machines, int threads, long seed) {
-            return new Config(nodes, machines, threads, seed, Strategy.SPREAD, Overprovision.NONE,
+            return new Config(nodes, machines, threads, seed, Strategy.SPREAD, OverprovisionRatios.NONE,
                     Math.min(2_000, machines), Math.min(500, machines));
         }
     }
@@ -452,7 +452,7 @@ public final class PlacementBench implements Callable<Integer> {
      * Recomputes every node's bookings from the Placed results alone and compares them with the node's capacity
      * times the overprovision ratio and with what the ledger ({@link ClusterState#usage}) holds.
      */
-    static Verification verify(ClusterState cluster, Overprovision ratios, List<PlacementRequest> requests,
+    static Verification verify(ClusterState cluster, OverprovisionRatios ratios, List<PlacementRequest> requests,
                                PlacementDecision[] decisions, int count) {
         Map<String, long[]> fromResults = new HashMap<>();
         int wrongNode = 0;
@@ -493,7 +493,7 @@ public final class PlacementBench implements Callable<Integer> {
                 bookedDisk);
     }
 
-    private static double memoryFilled(ClusterState cluster, Overprovision ratios) {
+    private static double memoryFilled(ClusterState cluster, OverprovisionRatios ratios) {
         long usable = 0;
         long booked = 0;
         for (NodeInfo node : cluster.nodes()) {

@@ -2,6 +2,7 @@ package io.gantry.bench.placement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gantry.common.limits.OverprovisionRatios;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ class PlacementBenchTest {
         var decisions = new io.gantry.provisioner.placement.PlacementDecision[] {
             new io.gantry.provisioner.placement.PlacementDecision.Placed(nodes.get(1).name())};
         PlacementBench.Verification v = PlacementBench.verify(cluster,
-                io.gantry.provisioner.placement.Overprovision.NONE, requests, decisions, 1);
+                OverprovisionRatios.NONE, requests, decisions, 1);
         assertThat(v.clean()).isFalse();
         assertThat(v.ledgerDiffers()).isEqualTo(2);
         assertThat(v.wrongNode()).isEqualTo(1);

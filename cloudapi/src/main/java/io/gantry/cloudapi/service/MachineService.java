@@ -13,6 +13,7 @@ import io.gantry.cloudapi.store.NetworkRecord;
 import io.gantry.cloudapi.store.PackageRecord;
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
+import io.gantry.common.RequiredTraits;
 import io.gantry.common.affinity.AffinityRule;
 import io.gantry.common.JobKind;
 import io.gantry.common.MachineLifecycle;
@@ -104,6 +105,7 @@ public final class MachineService {
             m.tags = JsonText.write(req.tags());
             m.metadata = JsonText.write(req.metadata());
             m.affinity = JsonText.write(req.affinity());
+            m.traits = JsonText.write(requiredTraits(image, pkg).toJson());
             m.firewallEnabled = req.firewallEnabled();
             m.deletionProtection = req.deletionProtection();
             m.created = now;
@@ -114,6 +116,14 @@ public final class MachineService {
                     .thenCompose(v -> queue(s, m, JobKind.PROVISION, params, caller))
                     .thenApply(v -> m);
         }));
+    }
+
+    /** What the machine's node must have: the image's traits and the package's; a trait they disagree on is refused. */
+    static RequiredTraits requiredTraits(ImageRecord image, PackageRecord pkg) {
+        String img = "image " + image.name + "@" + image.version;
+        String pk = "package " + pkg.name;
+        return RequiredTraits.fromJson(JsonText.object(image.traits), img)
+                .and(RequiredTraits.fromJson(JsonText.object(pkg.traits), pk), img, pk);
     }
 
     static void applyPackage(MachineRecord m, PackageRecord pkg) {

@@ -4,6 +4,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.ColumnTransformer;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
@@ -25,4 +26,7 @@ public class ImageRecord {
     public String description;
     @Column(name = "node_image")
     public String nodeImage;
+    /** The traits a node must have to take a machine of this image (JSON object; jsonb in the table, read and written as text). */
+    @ColumnTransformer(read = "cast(traits as text)", write = "cast(cast(? as text) as jsonb)")
+    public String traits;
 }

@@ -52,6 +52,9 @@ public class MachineRecord {
     public String tags;
     public String metadata;
     public String affinity;
+    /** The traits its node must have: its image's and package's, merged when it was created (JSON object; jsonb). */
+    @ColumnTransformer(read = "cast(traits as text)", write = "cast(cast(? as text) as jsonb)")
+    public String traits;
     @Column(name = "firewall_enabled")
     public boolean firewallEnabled;
     @Column(name = "deletion_protection")

@@ -5,6 +5,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.ColumnTransformer;
 import java.util.UUID;
 
 /** A size a tenant can pick for a machine; sizes in MiB as Triton packages give them. */
@@ -27,6 +28,9 @@ public class PackageRecord {
     public String description;
     @Column(name = "is_default")
     public boolean isDefault;
+    /** The traits a node must have to take a machine of this package (JSON object; jsonb in the table, read and written as text). */
+    @ColumnTransformer(read = "cast(traits as text)", write = "cast(cast(? as text) as jsonb)")
+    public String traits;
 
     /** The package as zones get it; a row whose sizes are out of their range (written by hand) is an InvalidArgument. */
     public Package toPackage() {

@@ -1,5 +1,6 @@
 package io.gantry.provisioner.placement;
 
+import io.gantry.common.limits.OverprovisionRatios;
 import java.util.List;
 import java.util.Objects;
 
@@ -8,9 +9,9 @@ import java.util.Objects;
  * with the overprovisioning {@code ratio} of each.
  */
 public final class CapacityFilter implements Filter {
-    private final Overprovision ratios;
+    private final OverprovisionRatios ratios;
 
-    public CapacityFilter(Overprovision ratios) {
+    public CapacityFilter(OverprovisionRatios ratios) {
         this.ratios = Objects.requireNonNull(ratios, "ratios");
     }
 

@@ -160,7 +160,7 @@ public final class ClusterState {
     public NodeUsage usage(String node) {
         NodeSlot slot = slot(node);
         synchronized (slot) {
-            return new NodeUsage(slot.bookedMemoryMiB(), slot.bookedDiskMiB(), slot.machineCount());
+            return new NodeUsage(slot.bookedMemoryMiB(), slot.bookedDiskMiB(), slot.machineCount(), slot.bookedVcpus());
         }
     }
 

@@ -17,6 +17,7 @@ final class NodeSlot implements NodeView {
     private volatile boolean removed;
     private volatile long bookedMemory;
     private volatile long bookedDisk;
+    private volatile long bookedVcpus;
     private volatile int count;
     private final Map<UUID, PlacedMachine> machines = new HashMap<>(); // guarded by this
     private final ConcurrentHashMap<String, List<PlacedMachine>> byTenant = new ConcurrentHashMap<>();
@@ -54,6 +55,7 @@ final class NodeSlot implements NodeView {
         }
         bookedMemory += m.memoryMiB();
         bookedDisk += m.diskMiB();
+        bookedVcpus += m.vcpus();
         count++;
         List<PlacedMachine> list = byTenant.getOrDefault(m.tenant(), List.of());
         List<PlacedMachine> copy = new ArrayList<>(list.size() + 1);
@@ -81,6 +83,7 @@ final class NodeSlot implements NodeView {
     private void unaccount(PlacedMachine old) {
         bookedMemory -= old.memoryMiB();
         bookedDisk -= old.diskMiB();
+        bookedVcpus -= old.vcpus();
         count--;
         List<PlacedMachine> list = byTenant.getOrDefault(old.tenant(), List.of());
         List<PlacedMachine> rest = new ArrayList<>(list.size());
@@ -106,6 +109,11 @@ final class NodeSlot implements NodeView {
     @Override
     public long bookedDiskMiB() {
         return bookedDisk;
+    }
+
+    @Override
+    public long bookedVcpus() {
+        return bookedVcpus;
     }
 
     @Override

@@ -16,6 +16,8 @@ public interface NodeView {
 
     long bookedDiskMiB();
 
+    long bookedVcpus();
+
     int machineCount();
 
     /** The machines of {@code tenant} on this node; empty when none. */
@@ -25,18 +27,20 @@ public interface NodeView {
     static NodeView of(Collection<PlacedMachine> machines) {
         long memory = 0;
         long disk = 0;
+        long vcpus = 0;
         Map<String, List<PlacedMachine>> byTenant = new HashMap<>();
         for (PlacedMachine m : machines) {
             memory += m.memoryMiB();
             disk += m.diskMiB();
+            vcpus += m.vcpus();
             byTenant.computeIfAbsent(m.tenant(), t -> new ArrayList<>()).add(m);
         }
         byTenant.replaceAll((t, list) -> List.copyOf(list));
-        return new Fixed(memory, disk, machines.size(), Map.copyOf(byTenant));
+        return new Fixed(memory, disk, vcpus, machines.size(), Map.copyOf(byTenant));
     }
 
     /** The view {@link #of} makes: its figures worked out once. */
-    record Fixed(long bookedMemoryMiB, long bookedDiskMiB, int machineCount, Map<String, List<PlacedMachine>> byTenant)
+    record Fixed(long bookedMemoryMiB, long bookedDiskMiB, long bookedVcpus, int machineCount, Map<String, List<PlacedMachine>> byTenant)
             implements NodeView {
         @Override
         public List<PlacedMachine> machinesOf(String tenant) {

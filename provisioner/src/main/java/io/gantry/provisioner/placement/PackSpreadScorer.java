@@ -1,5 +1,6 @@
 package io.gantry.provisioner.placement;
 
+import io.gantry.common.limits.OverprovisionRatios;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
@@ -10,9 +11,9 @@ import java.util.random.RandomGenerator;
  */
 public final class PackSpreadScorer implements Scorer {
     private final Strategy strategy;
-    private final Overprovision ratios;
+    private final OverprovisionRatios ratios;
 
-    public PackSpreadScorer(Strategy strategy, Overprovision ratios) {
+    public PackSpreadScorer(Strategy strategy, OverprovisionRatios ratios) {
         this.strategy = Objects.requireNonNull(strategy, "strategy");
         this.ratios = Objects.requireNonNull(ratios, "ratios");
     }

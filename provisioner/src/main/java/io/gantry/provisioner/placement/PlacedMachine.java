@@ -8,22 +8,28 @@ import java.util.UUID;
 
 /**
  * A machine already on (or booked onto) a node: what affinity rules and tenant spread look at, and what it takes
- * of the node's memory and disk. A null name or tags are read as empty.
+ * of the node's memory, disk and
+ * vCPUs. A null name or tags are read as empty.
  */
-public record PlacedMachine(UUID id, String tenant, String name, Map<String, String> tags, long memoryMiB, long diskMiB)
-        implements AffinityRule.Machine {
+public record PlacedMachine(UUID id, String tenant, String name, Map<String, String> tags, long memoryMiB, long diskMiB,
+                            int vcpus) implements AffinityRule.Machine {
     public PlacedMachine {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(tenant, "tenant");
         name = name == null ? "" : name;
         tags = Maps.copy(tags);
-        if (memoryMiB < 0 || diskMiB < 0) {
+        if (memoryMiB < 0 || diskMiB < 0 || vcpus < 0) {
             throw GantryException.invalid("machine " + id + " has a negative size: " + memoryMiB + " MiB of memory, "
-                    + diskMiB + " MiB of disk");
+                    + diskMiB + " MiB of disk, " + vcpus + " vCPUs");
         }
     }
 
+    /** A machine that books no vCPUs. */
+    public PlacedMachine(UUID id, String tenant, String name, Map<String, String> tags, long memoryMiB, long diskMiB) {
+        this(id, tenant, name, tags, memoryMiB, diskMiB, 0);
+    }
+
     public PlacedMachine withSize(long memoryMiB, long diskMiB) {
-        return new PlacedMachine(id, tenant, name, tags, memoryMiB, diskMiB);
+        return new PlacedMachine(id, tenant, name, tags, memoryMiB, diskMiB, vcpus);
     }
 }

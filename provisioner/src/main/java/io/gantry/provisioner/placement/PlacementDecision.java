@@ -9,10 +9,36 @@ import java.util.stream.Collectors;
 /** The outcome of {@link PlacementEngine#place}: booked on a node, or why no node fits. */
 public sealed interface PlacementDecision {
 
-    /** The machine is booked on {@code node}: its capacity is already reserved in the {@link ClusterState}. */
-    record Placed(String node) implements PlacementDecision {
+    /**
+     * The machine is booked on {@code node}: its capacity is already reserved in the {@link ClusterState}. Like
+     * Nomad's allocation metrics it says how the node was chosen: each scorer's score of the node (before weighting;
+     * empty when the machine was already booked there or the node was named), the weighted total, how many nodes the
+     * placement looked at and how many of those passed every filter.
+     */
+    record Placed(String node, Map<String, Double> scores, double score, int nodesEvaluated, int nodesFeasible)
+            implements PlacementDecision {
         public Placed {
             Objects.requireNonNull(node, "node");
+            scores = scores == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(scores));
+        }
+
+        /** Booked on the node without a choice among nodes (already there, or the node was named). */
+        public Placed(String node) {
+            this(node, Map.of(), 0, 0, 0);
+        }
+
+        /**
+         * How the node was chosen, as the provision's audit entry keeps it:
+         * {@code {"node": …, "scores": {"spread": 0.4, …}, "score": …, "nodes_evaluated": n, "nodes_feasible": k}}.
+         */
+        public Map<String, Object> breakdown() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("node", node);
+            out.put("scores", scores);
+            out.put("score", score);
+            out.put("nodes_evaluated", nodesEvaluated);
+            out.put("nodes_feasible", nodesFeasible);
+            return out;
         }
     }
 

@@ -32,6 +32,7 @@ public final class PlacementEngine {
     private static final class Candidate {
         final NodeSlot slot;
         double score;
+        double[] scores; // each scorer's, before weighting
 
         Candidate(NodeSlot slot) {
             this.slot = slot;
@@ -57,6 +58,7 @@ public final class PlacementEngine {
         this.filters = List.of(
                 new AliveFilter(),                      // a flag
                 new CapacityFilter(policy.ratios()),    // two subtractions
+                new CpuFilter(policy.ratios()),         // one subtraction
                 new TraitsFilter(),                     // a few map lookups
                 new AffinityFilter());                  // walks the tenant's machines on the node
         // 3. Scorers, each in [-1, 1], weighted and summed. Soft affinity outweighs the others put together;
@@ -93,7 +95,8 @@ public final class PlacementEngine {
             }
             NodeSlot[] all = cluster.slots();
             NodeSource source = NodeSource.of(cluster, all, request, rnd);
-            List<Candidate> candidates = feasible(source, request, policy.limitFor(all.length));
+            int[] evaluated = new int[1];
+            List<Candidate> candidates = feasible(source, request, policy.limitFor(all.length), evaluated);
             if (candidates.isEmpty()) {
                 PlacementDecision.NoFit why = diagnose(all, request);
                 if (why != null) {
@@ -106,7 +109,7 @@ public final class PlacementEngine {
             for (Candidate c : candidates) {
                 Reservation r = cluster.reserve(c.slot, machine, (info, view) -> firstFailing(info, view, request) < 0);
                 if (r == Reservation.BOOKED) {
-                    return new PlacementDecision.Placed(c.slot.name());
+                    return placed(c, evaluated[0], candidates.size());
                 }
                 if (r == Reservation.ALREADY_BOOKED) {
                     break; // booked by a concurrent call: the next round returns where
@@ -176,7 +179,7 @@ public final class PlacementEngine {
      * Grows or shrinks a booked machine in place if its node has room under the overprovision ratios (shrinking
      * always does); false if it does not fit. An unknown machine is ResourceNotFound.
      */
-    public boolean resize(UUID machine, long memoryMiB, long diskMiB) {
+    public boolean resize(UUID machine, long memoryMiB, long diskMiB) { // vCPUs stay as booked
         CapacityFilter capacity = new CapacityFilter(policy.ratios());
         PlacementRequest nothing = PlacementRequest.of(machine, "", "", 0, 0);
         // the check runs against the bookings with the new size already in place: it must not be over
@@ -185,14 +188,15 @@ public final class PlacementEngine {
 
     /* ---- the stages ---- */
 
-    /** Walks the source until {@code limit} nodes pass every filter (or the source ends). */
-    private List<Candidate> feasible(NodeSource source, PlacementRequest request, int limit) {
+    /** Walks the source until {@code limit} nodes pass every filter (or the source ends); counts the nodes it saw. */
+    private List<Candidate> feasible(NodeSource source, PlacementRequest request, int limit, int[] evaluated) {
         List<Candidate> out = new ArrayList<>(limit);
         while (out.size() < limit) {
             NodeSlot slot = source.next();
             if (slot == null) {
                 break;
             }
+            evaluated[0]++;
             if (!slot.removed() && firstFailing(slot.info(), slot, request) < 0) {
                 out.add(new Candidate(slot));
             }
@@ -212,8 +216,23 @@ public final class PlacementEngine {
 
     private void score(List<Candidate> candidates, PlacementRequest request, RandomGenerator rnd) {
         for (Candidate c : candidates) {
-            c.score = score(c.slot.info(), c.slot, request, rnd);
+            c.scores = new double[scorers.size()];
+            double total = 0;
+            for (int i = 0; i < c.scores.length; i++) {
+                Weighted w = scorers.get(i);
+                c.scores[i] = w.scorer().score(c.slot.info(), c.slot, request, rnd);
+                total += w.weight() * c.scores[i];
+            }
+            c.score = total;
         }
+    }
+
+    private PlacementDecision.Placed placed(Candidate chosen, int evaluated, int feasible) {
+        Map<String, Double> scores = new LinkedHashMap<>();
+        for (int i = 0; i < scorers.size(); i++) {
+            scores.put(scorers.get(i).scorer().name(), chosen.scores[i]);
+        }
+        return new PlacementDecision.Placed(chosen.slot.name(), scores, chosen.score, evaluated, feasible);
     }
 
     /**

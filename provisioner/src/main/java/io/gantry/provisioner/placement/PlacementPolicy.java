@@ -1,6 +1,7 @@
 package io.gantry.provisioner.placement;
 
 import io.gantry.common.GantryException;
+import io.gantry.common.limits.OverprovisionRatios;
 import java.util.Objects;
 
 /**
@@ -11,7 +12,7 @@ import java.util.Objects;
  * @param candidateLimit how many feasible nodes to score per placement; 0 means automatic: {@code ceil(log2(N))},
  *                       at least 2 (Nomad's choice for service jobs), which keeps placement fast at 10,000 nodes
  */
-public record PlacementPolicy(Overprovision ratios, Strategy strategy, int candidateLimit) {
+public record PlacementPolicy(OverprovisionRatios ratios, Strategy strategy, int candidateLimit) {
     public PlacementPolicy {
         Objects.requireNonNull(ratios, "ratios");
         Objects.requireNonNull(strategy, "strategy");

@@ -1,6 +1,7 @@
 package io.gantry.provisioner.placement;
 
 import io.gantry.common.GantryException;
+import io.gantry.common.RequiredTraits;
 import io.gantry.common.affinity.AffinityRule;
 import java.util.List;
 import java.util.Map;
@@ -9,32 +10,39 @@ import java.util.UUID;
 
 /**
  * What to place: the machine, its owner and name and tags (which later requests' affinity rules match against),
- * its size, the traits a node must have, and its affinity rules. Null maps and lists are read as empty.
+ * its size (memory, disk, vCPUs), the traits a node must have, and its affinity rules. Null maps and lists are read
+ * as empty.
  */
 public record PlacementRequest(UUID machine, String tenant, String name, Map<String, String> tags,
-                               long memoryMiB, long diskMiB, Map<String, String> requiredTraits,
+                               long memoryMiB, long diskMiB, int vcpus, RequiredTraits requiredTraits,
                                List<AffinityRule> affinity) {
     public PlacementRequest {
         Objects.requireNonNull(machine, "machine");
         Objects.requireNonNull(tenant, "tenant");
         name = name == null ? "" : name;
         tags = Maps.copy(tags);
-        requiredTraits = Maps.copy(requiredTraits);
+        requiredTraits = requiredTraits == null ? RequiredTraits.NONE : requiredTraits;
         affinity = affinity == null ? List.of() : List.copyOf(affinity);
-        if (memoryMiB < 0 || diskMiB < 0) {
+        if (memoryMiB < 0 || diskMiB < 0 || vcpus < 0) {
             throw GantryException.invalid("machine " + machine + " asks for a negative size: " + memoryMiB
-                    + " MiB of memory, " + diskMiB + " MiB of disk");
+                    + " MiB of memory, " + diskMiB + " MiB of disk, " + vcpus + " vCPUs");
         }
     }
 
-    /** A request with no traits and no affinity rules. */
+    /** A request for no vCPUs whose traits must have exactly the values given. */
+    public PlacementRequest(UUID machine, String tenant, String name, Map<String, String> tags, long memoryMiB,
+                            long diskMiB, Map<String, String> requiredTraits, List<AffinityRule> affinity) {
+        this(machine, tenant, name, tags, memoryMiB, diskMiB, 0, RequiredTraits.exactly(requiredTraits), affinity);
+    }
+
+    /** A request with no vCPUs, no traits and no affinity rules. */
     public static PlacementRequest of(UUID machine, String tenant, String name, long memoryMiB, long diskMiB) {
-        return new PlacementRequest(machine, tenant, name, Map.of(), memoryMiB, diskMiB, Map.of(), List.of());
+        return new PlacementRequest(machine, tenant, name, Map.of(), memoryMiB, diskMiB, 0, RequiredTraits.NONE, List.of());
     }
 
     /** The machine as it is booked once placed. */
     public PlacedMachine toPlaced() {
-        return new PlacedMachine(machine, tenant, name, tags, memoryMiB, diskMiB);
+        return new PlacedMachine(machine, tenant, name, tags, memoryMiB, diskMiB, vcpus);
     }
 
     boolean hasHardAffinity() {

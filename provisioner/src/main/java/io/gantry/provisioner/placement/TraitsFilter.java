@@ -1,11 +1,13 @@
 package io.gantry.provisioner.placement;
 
+import io.gantry.common.RequiredTraits;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 
-/** Every trait the request requires must be on the node with the same value (e.g. {@code ssd=true}). */
+/**
+ * Every trait the request requires must be on the node with one of the values it allows, as Triton matches a
+ * package's and an image's traits against a server's: a string must be equal, a boolean is compared as its text
+ * ({@code ssd=true}), an array allows any of its values.
+ */
 public final class TraitsFilter implements Filter {
     @Override
     public String name() {
@@ -14,27 +16,24 @@ public final class TraitsFilter implements Filter {
 
     @Override
     public FilterStatus check(NodeInfo node, NodeView view, PlacementRequest request) {
-        Map<String, String> required = request.requiredTraits();
+        RequiredTraits required = request.requiredTraits();
         if (required.isEmpty()) {
             return FilterStatus.fit();
         }
-        Map<String, String> traits = node.traits();
-        for (Map.Entry<String, String> want : required.entrySet()) {
-            String have = traits.get(want.getKey());
-            if (!want.getValue().equals(have)) {
-                return FilterStatus.reject(() -> have == null
-                        ? "the node lacks trait " + want.getKey() + "=" + want.getValue()
-                        : "the node has trait " + want.getKey() + "=" + have + ", not " + want.getValue());
-            }
+        String unmet = required.unmetBy(node.traits());
+        if (unmet == null) {
+            return FilterStatus.fit();
         }
-        return FilterStatus.fit();
+        String have = node.traits().get(unmet);
+        return FilterStatus.reject(() -> have == null
+                ? "the node lacks trait " + required.describe(unmet)
+                : "the node has trait " + unmet + "=" + have + ", not " + String.join("|", required.allowed().get(unmet)));
     }
 
     @Override
     public String explain(PlacementRequest request, List<Rejection> rejected, boolean decisive) {
-        String traits = new TreeMap<>(request.requiredTraits()).entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+        RequiredTraits required = request.requiredTraits();
         return (decisive ? "no node has " : Filter.nodes(rejected.size()) + (rejected.size() == 1 ? " lacks " : " lack "))
-                + (request.requiredTraits().size() == 1 ? "the required trait " : "all the required traits ") + traits;
+                + (required.allowed().size() == 1 ? "the required trait " : "all the required traits ") + required;
     }
 }

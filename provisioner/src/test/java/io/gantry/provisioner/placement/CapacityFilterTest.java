@@ -6,11 +6,12 @@ import static io.gantry.provisioner.placement.Fixtures.request;
 import static io.gantry.provisioner.placement.Fixtures.viewOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gantry.common.limits.OverprovisionRatios;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CapacityFilterTest {
-    private final CapacityFilter exact = new CapacityFilter(Overprovision.NONE);
+    private final CapacityFilter exact = new CapacityFilter(OverprovisionRatios.NONE);
     private final NodeInfo node = node("n1", 8192, 100_000);
 
     @Test
@@ -36,7 +37,7 @@ class CapacityFilterTest {
 
     @Test
     void overprovisionRatiosScaleWhatMayBeBooked() {
-        CapacityFilter generous = new CapacityFilter(new Overprovision(1.5, 1.0));
+        CapacityFilter generous = new CapacityFilter(new OverprovisionRatios(1.5, 1.0));
         NodeView view = viewOf(machine("t", "a", 8192)); // the node's whole memory
         assertThat(exact.check(node, view, request("t", "m", 1024, 10)).fits()).isFalse();
         assertThat(generous.check(node, view, request("t", "m", 4096, 10)).fits()).isTrue();

@@ -6,6 +6,7 @@ import static io.gantry.provisioner.placement.Fixtures.request;
 import static io.gantry.provisioner.placement.Fixtures.viewOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gantry.common.limits.OverprovisionRatios;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class PackSpreadScorerTest {
 
     @Test
     void packScoresTheShareOfMemoryBookedOnceTheMachineIsOn() {
-        PackSpreadScorer pack = new PackSpreadScorer(Strategy.PACK, Overprovision.NONE);
+        PackSpreadScorer pack = new PackSpreadScorer(Strategy.PACK, OverprovisionRatios.NONE);
         assertThat(pack.score(node, quarter, req, random)).isEqualTo(0.25);
         assertThat(pack.score(node, half, req, random)).isEqualTo(0.5);
         assertThat(pack.score(node, half, req, random)).isGreaterThan(pack.score(node, NodeView.empty(), req, random));
@@ -26,20 +27,20 @@ class PackSpreadScorerTest {
 
     @Test
     void spreadPrefersTheEmptierNode() {
-        PackSpreadScorer spread = new PackSpreadScorer(Strategy.SPREAD, Overprovision.NONE);
+        PackSpreadScorer spread = new PackSpreadScorer(Strategy.SPREAD, OverprovisionRatios.NONE);
         assertThat(spread.score(node, quarter, req, random)).isEqualTo(0.75);
         assertThat(spread.score(node, NodeView.empty(), req, random)).isGreaterThan(spread.score(node, half, req, random));
     }
 
     @Test
     void theShareIsOfUsableMemoryUnderTheOverprovisionRatio() {
-        PackSpreadScorer pack = new PackSpreadScorer(Strategy.PACK, new Overprovision(2.0, 1.0));
+        PackSpreadScorer pack = new PackSpreadScorer(Strategy.PACK, new OverprovisionRatios(2.0, 1.0));
         assertThat(pack.score(node, half, req, random)).isEqualTo(0.25);
     }
 
     @Test
     void aNodeWithNoUsableMemoryScoresZero() {
-        PackSpreadScorer pack = new PackSpreadScorer(Strategy.PACK, Overprovision.NONE);
+        PackSpreadScorer pack = new PackSpreadScorer(Strategy.PACK, OverprovisionRatios.NONE);
         assertThat(pack.score(node("empty", 0, 0), NodeView.empty(), req, random)).isZero();
     }
 }

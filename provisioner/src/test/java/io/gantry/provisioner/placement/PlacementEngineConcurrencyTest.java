@@ -4,6 +4,7 @@ import io.gantry.common.affinity.AffinityRule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gantry.common.coord.NodeCapacity;
+import io.gantry.common.limits.OverprovisionRatios;
 import io.gantry.provisioner.placement.PlacementDecision.Placed;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,7 +31,7 @@ class PlacementEngineConcurrencyTest {
     @Test
     void eightThreadsPlacingAndReleasingNeverDoubleBook() throws Exception {
         ClusterState cluster = new ClusterState();
-        Overprovision ratios = new Overprovision(1.5, 1.0);
+        OverprovisionRatios ratios = new OverprovisionRatios(1.5, 1.0);
         SplittableRandom setup = new SplittableRandom(2024);
         for (int i = 0; i < NODES; i++) {
             long memory = 4096L * (1 + setup.nextInt(8));                // 4-32 GiB: the cluster overfills

@@ -7,6 +7,8 @@ import static io.gantry.provisioner.placement.Fixtures.request;
 import static io.gantry.provisioner.placement.Fixtures.requestWithTraits;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gantry.common.coord.NodeCapacity;
+import io.gantry.common.limits.OverprovisionRatios;
 import io.gantry.provisioner.placement.PlacementDecision.NoFit;
 import io.gantry.provisioner.placement.PlacementDecision.Placed;
 import java.util.HashMap;
@@ -20,10 +22,10 @@ class PlacementEngineTest {
     private final ClusterState cluster = new ClusterState();
 
     private PlacementEngine engine(Strategy strategy) {
-        return engine(strategy, Overprovision.NONE, 0);
+        return engine(strategy, OverprovisionRatios.NONE, 0);
     }
 
-    private PlacementEngine engine(Strategy strategy, Overprovision ratios, int limit) {
+    private PlacementEngine engine(Strategy strategy, OverprovisionRatios ratios, int limit) {
         return new PlacementEngine(cluster, new PlacementPolicy(ratios, strategy, limit), new SplittableRandom(42));
     }
 
@@ -58,7 +60,7 @@ class PlacementEngineTest {
         cluster.book("n1", machine("other", "a", 4096));
         cluster.book("n2", machine("other", "b", 7168)); // fullest, but 1024 free only
         cluster.book("n3", machine("other", "c", 2048));
-        assertThat(placedOn(engine(Strategy.PACK, Overprovision.NONE, 10).place(request("t", "m", 2048, 10))))
+        assertThat(placedOn(engine(Strategy.PACK, OverprovisionRatios.NONE, 10).place(request("t", "m", 2048, 10))))
                 .isEqualTo("n1");
     }
 
@@ -68,14 +70,14 @@ class PlacementEngineTest {
         cluster.book("n0", machine("other", "a", 4096));
         cluster.book("n1", machine("other", "b", 1024));
         cluster.book("n3", machine("other", "c", 2048));
-        assertThat(placedOn(engine(Strategy.SPREAD, Overprovision.NONE, 10).place(request("t", "m", 1024, 10))))
+        assertThat(placedOn(engine(Strategy.SPREAD, OverprovisionRatios.NONE, 10).place(request("t", "m", 1024, 10))))
                 .isEqualTo("n2");
     }
 
     @Test
     void spreadFillsEqualNodesEvenly() {
         nodes(8, 8192);
-        PlacementEngine engine = engine(Strategy.SPREAD, Overprovision.NONE, 8);
+        PlacementEngine engine = engine(Strategy.SPREAD, OverprovisionRatios.NONE, 8);
         for (int i = 0; i < 16; i++) {
             placedOn(engine.place(request("t" + i, "m", 1024, 10)));
         }
@@ -115,7 +117,7 @@ class PlacementEngineTest {
     @Test
     void hardAntiAffinityKeepsSiblingsApart() {
         nodes(5, 65536);
-        PlacementEngine engine = engine(Strategy.PACK, Overprovision.NONE, 5);
+        PlacementEngine engine = engine(Strategy.PACK, OverprovisionRatios.NONE, 5);
         Set<String> used = new HashSet<>();
         for (int i = 0; i < 5; i++) {
             used.add(placedOn(engine.place(request("acme", "db" + i, 1024, "instance!=db*"))));
@@ -145,7 +147,7 @@ class PlacementEngineTest {
     @Test
     void softAntiAffinityAvoidsSiblingsButDoesNotRequireIt() {
         nodes(2, 8192);
-        PlacementEngine engine = engine(Strategy.PACK, Overprovision.NONE, 2);
+        PlacementEngine engine = engine(Strategy.PACK, OverprovisionRatios.NONE, 2);
         String first = placedOn(engine.place(request("acme", "web0", 1024, "instance!=~web*")));
         String second = placedOn(engine.place(request("acme", "web1", 1024, "instance!=~web*")));
         assertThat(second).isNotEqualTo(first);
@@ -159,16 +161,16 @@ class PlacementEngineTest {
         cluster.book("n1", machine("globex", "b", 1024));
         cluster.book("n1", machine("globex", "c", 1024));
         // equal in pack terms would favour n1 (fuller); acme has a machine on n0 only
-        PlacementEngine engine = engine(Strategy.PACK, Overprovision.NONE, 2);
+        PlacementEngine engine = engine(Strategy.PACK, OverprovisionRatios.NONE, 2);
         assertThat(placedOn(engine.place(request("acme", "d", 1024, 10)))).isEqualTo("n1");
-        assertThat(placedOn(engine(Strategy.SPREAD, Overprovision.NONE, 2).place(request("globex", "e", 1024, 10))))
+        assertThat(placedOn(engine(Strategy.SPREAD, OverprovisionRatios.NONE, 2).place(request("globex", "e", 1024, 10))))
                 .isEqualTo("n0");
     }
 
     @Test
     void overprovisionLetsMoreBeBooked() {
         nodes(1, 8192);
-        PlacementEngine engine = engine(Strategy.PACK, new Overprovision(2.0, 1.0), 0);
+        PlacementEngine engine = engine(Strategy.PACK, new OverprovisionRatios(2.0, 1.0), 0);
         for (int i = 0; i < 4; i++) {
             placedOn(engine.place(request("t", "m" + i, 4096, 10)));
         }
@@ -185,7 +187,8 @@ class PlacementEngineTest {
         NoFit no = noFit(engine(Strategy.SPREAD).place(request("t", "big", 65536, 10)));
         assertThat(no.reason()).isEqualTo("no node has 65536 MiB of memory free; the largest free is 12288 MiB");
         assertThat(no.rejectedBy()).containsExactly(
-                Map.entry("alive", 0), Map.entry("capacity", 3), Map.entry("traits", 0), Map.entry("affinity", 0));
+                Map.entry("alive", 0), Map.entry("capacity", 3), Map.entry("cpu", 0), Map.entry("traits", 0),
+                Map.entry("affinity", 0));
     }
 
     @Test
@@ -212,7 +215,7 @@ class PlacementEngineTest {
     void noFitOnAnEmptyCluster() {
         NoFit no = noFit(engine(Strategy.SPREAD).place(request("t", "m", 1024, 10)));
         assertThat(no.reason()).isEqualTo("there are no compute nodes to place on");
-        assertThat(no.rejectedBy()).containsOnlyKeys("alive", "capacity", "traits", "affinity");
+        assertThat(no.rejectedBy()).containsOnlyKeys("alive", "capacity", "cpu", "traits", "affinity");
     }
 
     @Test
@@ -310,5 +313,51 @@ class PlacementEngineTest {
             assertThat(placedOn(engine.place(request("t", "m" + i, 256, 10)))).isNotEqualTo("n1");
         }
         assertThat(cluster.nodes()).extracting(NodeInfo::name).containsExactly("n0", "n2");
+    }
+
+    @Test
+    void vcpusAreBookedUpToTheNodesCpusTimesTheCpuRatio() {
+        cluster.upsertNode(new NodeInfo("n0", new NodeCapacity(65536, 655360, 2), Map.of(), true));
+        PlacementEngine engine = engine(Strategy.PACK, new OverprovisionRatios(1.0, 1.0, 2.0), 0);
+        for (int i = 0; i < 2; i++) {
+            assertThat(placedOn(engine.place(vcpuRequest("m" + i, 2)))).isEqualTo("n0");
+        }
+        assertThat(cluster.usage("n0").vcpus()).isEqualTo(4);
+        NoFit no = noFit(engine.place(vcpuRequest("m2", 1)));
+        assertThat(no.reason()).isEqualTo("no node has 1 vCPUs free; the most free is 0");
+        assertThat(no.rejectedBy()).containsEntry("cpu", 1).containsEntry("capacity", 0);
+        assertThat(no.explained()).endsWith("(nodes rejected: cpu 1)");
+    }
+
+    @Test
+    void aPlacementKeepsEachScorersScoreOfTheChosenNode() {
+        nodes(4, 8192);
+        cluster.book("n0", machine("t", "a", 4096));
+        Placed placed = (Placed) engine(Strategy.SPREAD, OverprovisionRatios.NONE, 0).place(request("t", "b", 2048, 10));
+        assertThat(placed.node()).isNotEqualTo("n0");
+        assertThat(placed.scores()).containsOnlyKeys("soft-affinity", "spread", "tenant-spread", "random-tiebreak");
+        assertThat(placed.scores().get("spread")).isEqualTo(0.75); // 2048 of 8192 MiB booked once it is there
+        assertThat(placed.nodesFeasible()).isEqualTo(2); // the automatic limit for 4 nodes
+        assertThat(placed.nodesEvaluated()).isBetween(2, 4);
+        assertThat(placed.score()).isCloseTo(2 * 0.75 + placed.scores().get("tenant-spread")
+                + 1e-9 * placed.scores().get("random-tiebreak"), org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(placed.breakdown()).containsEntry("node", placed.node()).containsEntry("nodes_feasible", 2)
+                .containsKeys("scores", "score", "nodes_evaluated");
+    }
+
+    @Test
+    void aMachineAlreadyBookedComesBackWithoutABreakdown() {
+        nodes(2, 8192);
+        PlacementRequest req = request("t", "a", 1024, 10);
+        PlacementEngine engine = engine(Strategy.SPREAD);
+        placedOn(engine.place(req));
+        Placed again = (Placed) engine.place(req);
+        assertThat(again.scores()).isEmpty();
+        assertThat(again.nodesEvaluated()).isZero();
+    }
+
+    private static PlacementRequest vcpuRequest(String name, int vcpus) {
+        return new PlacementRequest(java.util.UUID.randomUUID(), "t", name, Map.of(), 128, 128, vcpus,
+                io.gantry.common.RequiredTraits.NONE, java.util.List.of());
     }
 }

@@ -45,7 +45,7 @@ public final class JobLedger {
 
     /** ?3: how the node was chosen, as a JSON object joined to the job's params ({@code {}}: nothing to add). */
     private static final String PLACE_JOB = ("update jobs set state = '%s', node = ?1, params = case when ?3 = '{}' then params"
-            + " else cast(cast(params as jsonb) || cast(?3 as jsonb) as text) end, updated = now() where id = ?2 and state = '%s'")
+            + " else cast(cast(params as jsonb) || cast(cast(?3 as text) as jsonb) as text) end, updated = now() where id = ?2 and state = '%s'")
             .formatted(JobState.PLACED.wireName(), JobState.QUEUED.wireName());
 
     private static final String PLACE_MACHINE = "update machines set compute_node = ?1, updated = now() where id = ?2";
@@ -55,7 +55,9 @@ public final class JobLedger {
 
     private static final String FINISH_MACHINE = "update machines set state = ?1, ip = coalesce(?2, ip), error = ?3, updated = now() where id = ?4";
 
-    private static final String FINISH_JOB = "update jobs set state = ?1, error = ?2, updated = now() where id = ?3";
+    /** Answers the job's params as recorded: placement may have added to what the caller read. */
+    private static final String FINISH_JOB = "with done as (update jobs set state = ?1, error = ?2, updated = now() where id = ?3"
+            + " returning params) select params from done";
 
     private static final String AUDIT = "insert into audit (machine_id, action, success, time, caller, params)"
             + " values (?1, ?2, ?3, clock_timestamp(), ?4, ?5)";
@@ -146,14 +148,17 @@ public final class JobLedger {
      */
     public CompletionStage<Void> finish(Job job, ZoneState machineState, String ip, String error) {
         boolean failed = error != null;
-        Map<String, Object> audited = new LinkedHashMap<>(job.params());
-        if (failed) {
-            audited.put("error", error);
-        }
         JobState outcome = failed ? JobState.FAILED : JobState.SUCCEEDED;
         CompletionStage<Integer> done = sql.update(FINISH_MACHINE, machineState.wireName(), ip, error, job.machine())
-                .thenCompose(n -> sql.update(FINISH_JOB, outcome.wireName(), error, job.id()))
-                .thenCompose(n -> sql.update(AUDIT, job.machine(), job.kind().wireName(), !failed, job.caller(), Json.write(audited)));
+                .thenCompose(n -> sql.rows(FINISH_JOB, outcome.wireName(), error, job.id()))
+                .thenCompose(rows -> {
+                    Map<String, Object> audited = new LinkedHashMap<>(rows.isEmpty() || rows.get(0)[0] == null
+                            ? job.params() : Json.read(rows.get(0)[0].toString(), Map.class));
+                    if (failed) {
+                        audited.put("error", error);
+                    }
+                    return sql.update(AUDIT, job.machine(), job.kind().wireName(), !failed, job.caller(), Json.write(audited));
+                });
         if (job.kind() == JobKind.RESIZE) {
             Object from = job.params().get("from");
             if (failed && from != null) {

@@ -1,4 +1,4 @@
-package io.gantry.metering.api;
+package io.gantry.cloudapi.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.common.GantryException;

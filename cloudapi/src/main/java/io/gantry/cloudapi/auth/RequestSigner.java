@@ -73,6 +73,12 @@ public final class RequestSigner {
         return new RequestSigner(account, publicKey.md5Fingerprint(), algorithmOf(pair.getPrivate(), privateKeyFile), pair.getPrivate());
     }
 
+    /** A signer for {@code account} with a key pair in memory (its public half registered for the account). */
+    public static RequestSigner of(String account, KeyPair pair) {
+        SshPublicKey publicKey = SshPublicKey.parse(PublicKeyEntry.toString(pair.getPublic()));
+        return new RequestSigner(account, publicKey.md5Fingerprint(), algorithmOf(pair.getPrivate(), null), pair.getPrivate());
+    }
+
     private static SignatureAlgorithm algorithmOf(PrivateKey key, Path file) {
         if (key instanceof RSAPrivateKey) {
             return SignatureAlgorithm.RSA_SHA256;
@@ -84,7 +90,8 @@ public final class RequestSigner {
         if (key instanceof EdDSAPrivateKey) {
             return SignatureAlgorithm.ED25519_SHA512;
         }
-        throw GantryException.invalid("the key in " + file + " is " + key.getAlgorithm() + "; sign with an RSA, ECDSA or Ed25519 key");
+        throw GantryException.invalid((file == null ? "the key" : "the key in " + file) + " is " + key.getAlgorithm()
+                + "; sign with an RSA, ECDSA or Ed25519 key");
     }
 
     /** {@code /<account>/keys/<md5 fingerprint>}, as the key id names the signer. */

@@ -50,6 +50,19 @@ class RequestSignerTest {
     }
 
     @Test
+    void aKeyPairInMemorySignsAsItsFileWould() throws Exception {
+        java.security.KeyPairGenerator gen = java.security.KeyPairGenerator.getInstance("EC");
+        gen.initialize(256);
+        java.security.KeyPair pair = gen.generateKeyPair();
+        SshPublicKey registered = SshPublicKey.parse(org.apache.sshd.common.config.keys.PublicKeyEntry.toString(pair.getPublic()));
+        Map<String, String> headers = RequestSigner.of("ann", pair).headers("GET", "/my/machines", NOW);
+        SignatureHeader header = SignatureHeader.parse(headers.get("Authorization"));
+        assertThat(header.keyId().fingerprint()).isEqualTo(registered.md5Fingerprint());
+        assertThat(header.algorithm()).isEqualTo("ecdsa-sha256");
+        VERIFIER.verify(header, header.signingString("GET", "/my/machines", name -> headers.get("Date")), registered);
+    }
+
+    @Test
     void aMissingOrUnreadableKeyFileIsInvalidArgumentNamingTheFile(@TempDir Path dir) throws Exception {
         Path missing = dir.resolve("nope");
         assertThatThrownBy(() -> RequestSigner.load("admin", missing))

@@ -2,6 +2,7 @@ package io.gantry.cloudapi;
 
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.DatabaseConfig;
+import io.gantry.common.GantryException;
 import io.gantry.common.Json;
 import io.gantry.common.Package;
 import io.gantry.common.RequiredTraits;
@@ -85,8 +86,18 @@ public final class Seed implements AutoCloseable {
     }
 
     public UUID account(String login, String email) {
+        if ("ops".equals(login) || "my".equals(login)) {
+            throw GantryException.invalid("login '" + login + "' is reserved: /" + login + "/... is not an account's path");
+        }
         return upsert("select id from accounts where login = ?", login,
                 "insert into accounts (id, login, email, created, updated) values (?, ?, ?, now(), now())", login, email);
+    }
+
+    /** An operator account: it signs with its keys as a tenant does and may also call the operator routes (/ops/...). */
+    public UUID operator(String login, String email) {
+        UUID id = account(login, email);
+        execute("update accounts set operator = true where id = ?", id);
+        return id;
     }
 
     /** Registers the key for the account unless a key with its fingerprint is there already. */

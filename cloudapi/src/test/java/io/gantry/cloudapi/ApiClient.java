@@ -69,20 +69,29 @@ final class ApiClient {
         return send("POST", path, body);
     }
 
+    Reply put(String path, String rawJson) {
+        return sendRaw("PUT", path, rawJson);
+    }
+
     Reply delete(String path) {
         return send("DELETE", path, null);
     }
 
     Reply send(String method, String path, Object body) {
+        return sendRaw(method, path, body == null ? null : Json.write(body));
+    }
+
+    /** Sends {@code rawJson} (null: no body) as it is, so a test can send what no serializer would write. */
+    Reply sendRaw(String method, String path, String rawJson) {
         String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(fixedDate != null ? fixedDate : ZonedDateTime.now(java.time.ZoneOffset.UTC));
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(java.time.Duration.ofSeconds(20))
                 .header("Date", date)
                 .header("Accept", "application/json")
                 .header("Authorization", authorization(date));
-        if (body != null) {
+        if (rawJson != null) {
             b.header("Content-Type", "application/json");
-            b.method(method, HttpRequest.BodyPublishers.ofString(Json.write(body)));
+            b.method(method, HttpRequest.BodyPublishers.ofString(rawJson));
         } else {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         }

@@ -53,15 +53,40 @@ final class TestPlatform implements AutoCloseable {
 
     /** A new account with a fresh RSA key registered, and a client signing as it. */
     ApiClient account(String login) throws Exception {
+        return signer(login, false);
+    }
+
+    /** A new operator account (it may call /ops/...) with a fresh RSA key registered, and a client signing as it. */
+    ApiClient operator(String login) throws Exception {
+        return signer(login, true);
+    }
+
+    private ApiClient signer(String login, boolean operator) throws Exception {
         KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
         gen.initialize(2048);
         KeyPair pair = gen.generateKeyPair();
         SshPublicKey key = SshPublicKey.parse(PublicKeyEntry.toString(pair.getPublic()) + " " + login);
         try (Seed seed = new Seed(db)) {
-            UUID account = seed.account(login, login + "@example.test");
+            UUID account = operator ? seed.operator(login, login + "@example.test") : seed.account(login, login + "@example.test");
             seed.key(account, "test", key);
         }
         return new ApiClient(url(), login, key.md5Fingerprint(), pair);
+    }
+
+    /** The account's limits as admission reads them (provision_limits rows), in a fixed order. */
+    java.util.List<java.util.List<Object>> limitRows(String login) throws Exception {
+        try (var c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+             var st = c.prepareStatement("select by_what, value, check_what, check_value from provision_limits l join accounts a"
+                     + " on a.id = l.account_id where a.login = ? order by by_what, check_what nulls first, check_value nulls first")) {
+            st.setString(1, login);
+            var rows = new java.util.ArrayList<java.util.List<Object>>();
+            try (var rs = st.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(java.util.Arrays.asList(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4)));
+                }
+            }
+            return rows;
+        }
     }
 
     /** A new account with a fresh ECDSA P-256 key, signing with a SHA256 key id (not the CLI's MD5 form). */

@@ -5,7 +5,6 @@ import io.gantry.metering.api.Routes;
 import io.gantry.metering.store.BudgetStore;
 import io.gantry.metering.store.EnforcementStore;
 import io.gantry.metering.store.IngestStore;
-import io.gantry.metering.store.LimitStore;
 import io.gantry.metering.store.MeteringDatabase;
 import io.gantry.metering.store.RollUpStore;
 import io.gantry.metering.store.UsageStore;
@@ -99,7 +98,7 @@ public final class MeteringService implements AutoCloseable {
             opened.add(metrics);
             UsageStore usage = new UsageStore(db);
             LeaderLatch latch = new LeaderLatch(zk, ZkPaths.METERING_LEADER, config.instanceId());
-            Routes routes = new Routes(vertx, new IngestStore(db), new BudgetStore(db), new LimitStore(db), usage, metrics,
+            Routes routes = new Routes(vertx, new IngestStore(db), new BudgetStore(db), usage, metrics,
                     latch::hasLeadership, config.clock(), config.minuteRetention());
             // metering's own context (a verticle's): its leader loop and timers must not share a context with
             // anything else that uses Hibernate Reactive (see LeaderLoop)

@@ -34,7 +34,8 @@ final class DevCommand implements Callable<Integer> {
     int meteringPort;
 
     @Option(names = "--key-dir", defaultValue = "${env:GANTRY_KEY_DIR:-${sys:user.home}/.ssh}",
-            description = "Where the demo account's SSH key pair is written (default ${DEFAULT-VALUE}; the triton CLI looks there).")
+            description = "Where the demo account's and the operator's SSH key pairs are written (default ${DEFAULT-VALUE};"
+                    + " the triton CLI and gantry limit look there).")
     Path keyDir;
 
     @Override
@@ -77,8 +78,9 @@ final class DevCommand implements Callable<Integer> {
         System.out.println("  triton instance list; triton instance stop -w web1; triton instance delete -f -w web1");
         System.out.println("  triton account limits; curl -s " + p.meteringUrl + "/metrics | grep gantry_");
         System.out.println("  triton cloudapi '/" + DevPlatform.ACCOUNT + "/usage?granularity=minute&per=instance'   # metered usage");
-        System.out.println("Limits and budgets: ./gantry limit set demo vcpus 8;"
-                + " ./gantry budget set demo cpu --metric cpu_hours --limit 1 --period day --policy throttle");
+        System.out.println("Operator '" + DevPlatform.OPERATOR + "' (key " + p.operatorKey + ") sets limits through the cloud API:"
+                + " ./gantry limit set demo vcpus 8   (--operator-key or GANTRY_OPERATOR_KEY for another key)");
+        System.out.println("Budgets, through metering: ./gantry budget set demo cpu --metric cpu_hours --limit 1 --period day --policy throttle");
         System.out.println("The node operator's tools still work: ./gantry zone list");
         System.out.println();
     }

@@ -38,6 +38,9 @@ final class DevPlatform implements AutoCloseable {
     static final double DEV_CPU_RATIO = 16;
 
     static final String ACCOUNT = "demo";
+    /** The operator account gantry dev seeds; its key signs the operator commands (gantry limit). */
+    static final String OPERATOR = "admin";
+    static final String OPERATOR_KEY_FILE = "gantry-dev-admin_rsa";
 
     record Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, int meteringPort, Path keyDir) {
     }
@@ -47,6 +50,7 @@ final class DevPlatform implements AutoCloseable {
     String meteringUrl;
     String keyFingerprint;
     Path privateKey;
+    Path operatorKey;
 
     static DevPlatform start(Settings s, RuncZoneBackend backend, Image busybox) throws Exception {
         DevPlatform p = new DevPlatform();
@@ -82,10 +86,12 @@ final class DevPlatform implements AutoCloseable {
         step("cloud API on " + apiUrl + " (migrating the schema)");
         started.add(CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", s.apiPort(), apiUrl, "dev-1", db.config(), null, meteringUrl),
                 registry));
-        System.out.println("  seeding account '" + ACCOUNT + "', packages, the busybox image and a network");
+        System.out.println("  seeding account '" + ACCOUNT + "', operator '" + OPERATOR + "', packages, the busybox image and a network");
         SshKeyPair key = SshKeyPair.generate(s.keyDir(), "gantry-dev-id_rsa");
         keyFingerprint = key.publicKey().md5Fingerprint();
         privateKey = key.privateKeyFile();
+        SshKeyPair adminKey = SshKeyPair.generate(s.keyDir(), OPERATOR_KEY_FILE);
+        operatorKey = adminKey.privateKeyFile();
         try (Seed seed = new Seed(db.config())) {
             seed.pkg("gantry-128M", 128, 1024, 1, 100, 256, "128 MiB, 1 GiB disk, one CPU", true);
             seed.pkg("gantry-256M", 256, 1024, 1, 100, 512, "256 MiB, 1 GiB disk, one CPU", false);
@@ -96,6 +102,7 @@ final class DevPlatform implements AutoCloseable {
             seed.key(account, "gantry-dev", key.publicKey());
             seed.limit(account, "count", 20, null, null);
             seed.limit(account, "ram", 8192, null, null);
+            seed.key(seed.operator(OPERATOR, "admin@localhost"), "gantry-dev-admin", adminKey.publicKey());
         }
         step("metering on " + meteringUrl + " (usage, budgets, /metrics)");
         CuratorFramework meteringZk = started.add(Coordination.connect(zk.connectString()));

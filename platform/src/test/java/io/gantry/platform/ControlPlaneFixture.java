@@ -4,6 +4,7 @@ import io.gantry.agent.coord.NodeCoordinator;
 import io.gantry.cloudapi.CloudApi;
 import io.gantry.cloudapi.CloudApiConfig;
 import io.gantry.cloudapi.Seed;
+import io.gantry.cloudapi.auth.SshKeyPair;
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.DatabaseConfig;
 import io.gantry.common.coord.NodeAdvert;
@@ -173,6 +174,15 @@ final class ControlPlaneFixture implements AutoCloseable {
                 seed.key(account, "test", publicKey);
             }
             return new SignedClient(url(), login, publicKey.md5Fingerprint(), key);
+        }
+
+        /** A new operator account with a fresh key pair written into {@code keyDir} by ssh-keygen; answers its private key file. */
+        Path operator(String login, Path keyDir) {
+            SshKeyPair pair = SshKeyPair.generate(keyDir, login + "_rsa");
+            try (Seed seed = new Seed(db)) {
+                seed.key(seed.operator(login, login + "@example.test"), "operator", pair.publicKey());
+            }
+            return pair.privateKeyFile();
         }
 
         void limit(String login, String by, long value) {

@@ -102,6 +102,13 @@ class DevKillNineTest {
             assertThat(Files.readString(log)).as("dev says it stopped the stale server")
                     .containsOnlyOnce("gantry dev: stopped a stale PostgreSQL (pid " + stale + ") left by an earlier run of this data directory");
             assertThat(StalePostgres.alive(stale)).as("the stale PostgreSQL is gone").isFalse();
+            Path adminKey = work.resolve("ssh/" + DevPlatform.OPERATOR_KEY_FILE);
+            assertThat(Files.readString(log)).as("dev says how to act as its operator")
+                    .contains("Operator 'admin' (key " + adminKey + ") sets limits through the cloud API");
+            assertThat(ChildRoles.inProcess("limit", "list", "demo", "--cloudapi-url", "http://127.0.0.1:" + apiPort,
+                    "--operator-key", adminKey.toString()))
+                    .as("the seeded operator, with the key dev wrote, reads the demo account's seeded limits")
+                    .containsPattern("(?m)^count +20 -$").containsPattern("(?m)^ram +8192 -$");
 
             Poll.until(SETTLE, () -> {
                 List<Map<String, Object>> machines = demo.get("/my/machines").list();

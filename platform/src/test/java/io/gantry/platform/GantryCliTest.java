@@ -75,6 +75,8 @@ class GantryCliTest {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().put("GANTRY_METERING_URL", "http://127.0.0.1:1"); // nothing listens there
+            pb.environment().put("GANTRY_CLOUDAPI_URL", "http://127.0.0.1:1");
+            pb.environment().put("GANTRY_OPERATOR_KEY", operatorKey().toString());
             Process p = pb.start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
@@ -85,6 +87,11 @@ class GantryCliTest {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
+    }
+
+    /** An operator key file (signing needs one before anything is sent), made once. */
+    private Path operatorKey() {
+        return io.gantry.cloudapi.auth.SshKeyPair.generate(work, "operator_rsa").privateKeyFile();
     }
 
     private Optional<String> whyNoZones;
@@ -384,17 +391,21 @@ class GantryCliTest {
                 bad(2, "image name must be", "image", "import", good.toString(), "--name", "bad name"),
                 bad(2, "/dev is a symbolic link to /tmp", "image", "import", devLink.toString(), "--name", "devlink"),
                 bad(2, "contains '..'", "image", "import", escape.toString(), "--name", "escape"),
-                // metering's commands, with no metering to reach
+                // metering's and the operator's commands, with no metering or cloud API to reach
                 bad(2, "Missing required options: '--metric=<metric>', '--limit=<limit>'", "budget", "set", "demo", "b1"),
                 bad(2, "Invalid value for option '--limit': 'lots' is not a double", "budget", "set", "demo", "b1", "--metric", "cpu_hours",
                         "--limit", "lots"),
                 bad(2, "Missing required parameter: '<name>'", "budget", "delete", "demo"),
                 bad(2, "'99999999999999999999' is not a long", "limit", "set", "demo", "count", "99999999999999999999"),
                 bad(2, "Missing required options: '--from=<from>', '--to=<to>'", "usage", "export"),
-                bad(2, "metering URL 'ftp://x' is not an http:// or https:// URL", "limit", "list", "demo", "--metering-url", "ftp://x"),
+                bad(2, "metering URL 'ftp://x' is not an http:// or https:// URL", "usage", "export", "--from", "2026-11-01", "--to",
+                        "2026-12-01", "--metering-url", "ftp://x"),
+                bad(2, "cloud API URL 'ftp://x' is not an http:// or https:// URL", "limit", "list", "demo", "--cloudapi-url", "ftp://x"),
+                bad(2, "private key file /nonexistent/gantry-key does not exist", "limit", "list", "demo", "--operator-key",
+                        "/nonexistent/gantry-key"),
                 bad(1, "metering at http://127.0.0.1:1 cannot be reached", "budget", "list", "demo"),
                 bad(1, "[ServiceUnavailable]", "budget", "set", "demo", "b1", "--metric", "cpu_hours", "--limit", "5"),
-                bad(1, "[ServiceUnavailable]", "limit", "set", "demo", "count", "5"),
+                bad(1, "the cloud API at http://127.0.0.1:1 cannot be reached", "limit", "set", "demo", "count", "5"),
                 bad(1, "[ServiceUnavailable]", "limit", "delete", "demo", "count"),
                 bad(1, "[ServiceUnavailable]", "usage", "export", "--from", "2026-11-01", "--to", "2026-12-01"),
                 // zones and images this node does not have

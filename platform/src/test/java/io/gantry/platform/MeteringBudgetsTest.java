@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
  * Budgets enforced on real runc zones through the whole path: agent sampling, metering roll-up and
  * enforcement, the provisioner's jobs, the agent's tasks. Four tenants burn half a CPU each: one
  * over a throttle budget, one over a stop budget, one over a notify budget, one under its budget,
- * which then meets the provisioning limit an operator sets through metering. Needs root and runc.
+ * which then meets the provisioning limit an operator sets through the cloud API. Needs root and runc.
  */
 @Tag("zones")
 class MeteringBudgetsTest {
@@ -163,16 +163,18 @@ class MeteringBudgetsTest {
                 assertThat(csv).as("the billing export has a row for " + e.getKey()).contains("," + e.getKey() + "," + e.getValue() + ",half-cpu,");
             }
 
-            String limit = ChildRoles.inProcess("limit", "set", "free", "count", "1", "--metering-url", metering.baseUrl());
+            String[] operator = {"--cloudapi-url", plane.url(), "--operator", "admin", "--operator-key",
+                    plane.operator("admin", work.resolve("keys")).toString()};
+            String limit = ChildRoles.inProcess(with(operator, "limit", "set", "free", "count", "1"));
             assertThat(limit).as("the operator's limit").contains("\"by\" : \"count\"").contains("\"value\" : 1");
             var overLimit = tenants.get("free").post("/my/machines", Map.of("name", "free-2", "image", image.toString(), "package", "half-cpu"));
             assertThat(overLimit.status()).as("the cloud API admits by the operator's limit: " + overLimit.body()).isEqualTo(403);
             assertThat(overLimit.json()).containsEntry("code", "QuotaExceeded");
             assertThat(overLimit.json().get("message").toString()).contains("at most 1 machines");
-            assertThat(ChildRoles.inProcess("limit", "list", "free", "--metering-url", metering.baseUrl()))
+            assertThat(ChildRoles.inProcess(with(operator, "limit", "list", "free")))
                     .as("the operator's listing of limits").containsPattern("(?m)^count +1 +-$");
-            assertThat(GantryCommand.run("limit", "delete", "free", "count", "--metering-url", metering.baseUrl())).isZero();
-            assertThat(GantryCommand.run("limit", "delete", "free", "count", "--metering-url", metering.baseUrl()))
+            assertThat(GantryCommand.run(with(operator, "limit", "delete", "free", "count"))).isZero();
+            assertThat(GantryCommand.run(with(operator, "limit", "delete", "free", "count")))
                     .as("no such limit any more").isEqualTo(3);
 
             for (var e : machines.entrySet()) {
@@ -185,6 +187,10 @@ class MeteringBudgetsTest {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             Cmd.run("rm", "-rf", "--one-file-system", work.toString());
         }
+    }
+
+    private static String[] with(String[] options, String... args) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(options)).toArray(String[]::new);
     }
 
     private static Path cgroupFile(String node, UUID zone, String controller, String file) {

@@ -72,9 +72,9 @@ class SeparateRolesTest {
                 seed.pkg("roles-64M", 64, 256, 1, 50, 64, "small", true);
                 image = seed.image("busybox", "1.0.0", "other", imageId, "busybox");
                 seed.network("fabric", "10.200.0.0/16", "roles");
-                seed.key(seed.account("ops", "ops@example.test"), "k", pub);
+                seed.key(seed.account("roles", "roles@example.test"), "k", pub);
             }
-            SignedClient tenant = new SignedClient("http://127.0.0.1:" + apiPort, "ops", pub.md5Fingerprint(), key);
+            SignedClient tenant = new SignedClient("http://127.0.0.1:" + apiPort, "roles", pub.md5Fingerprint(), key);
             assertThat(tenant.get("/my/datacenters").body()).contains("roles-1");
             var made = tenant.post("/my/machines", Map.of("name", "r1", "image", image.toString(), "package", "roles-64M"));
             assertThat(made.status()).as(made.body()).isEqualTo(201);

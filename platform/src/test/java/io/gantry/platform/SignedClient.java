@@ -1,39 +1,35 @@
 package io.gantry.platform;
 
+import io.gantry.cloudapi.auth.RequestSigner;
 import io.gantry.common.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.Signature;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A Triton-style HTTP client for tests: signs the date header with the account's RSA key
- * ({@code headers="date"}, rsa-sha256), as the cloud API's own test client does. A copy of
- * cloudapi's test ApiClient, which platform cannot import.
+ * A Triton-style HTTP client for tests: signs each request with the account's key through the
+ * cloud API's own {@link RequestSigner} (the one {@code gantry limit} signs with).
  */
 final class SignedClient {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
-    private final String account;
-    private final String fingerprint;
-    private final KeyPair key;
+    private final RequestSigner signer;
 
+    /** {@code fingerprint} is the key's, as registered; the signer derives it from {@code key} too. */
     SignedClient(String base, String account, String fingerprint, KeyPair key) {
         this.base = base;
-        this.account = account;
-        this.fingerprint = fingerprint;
-        this.key = key;
+        this.signer = RequestSigner.of(account, key);
+        if (!signer.keyId().endsWith("/keys/" + fingerprint)) {
+            throw new IllegalArgumentException("fingerprint " + fingerprint + " is not the key's (" + signer.keyId() + ")");
+        }
     }
 
     record Reply(int status, String body) {
@@ -70,12 +66,12 @@ final class SignedClient {
     }
 
     Reply send(String method, String path, Object body) {
-        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC));
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        URI uri = URI.create(base + path);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(15))
-                .header("Date", date)
-                .header("Accept", "application/json")
-                .header("Authorization", authorization(date));
+                .header("Accept", "application/json");
+        signer.headers(method, uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()), ZonedDateTime.now(ZoneOffset.UTC))
+                .forEach(b::header);
         if (body != null) {
             b.header("Content-Type", "application/json");
             b.method(method, HttpRequest.BodyPublishers.ofString(Json.write(body)));
@@ -90,19 +86,6 @@ final class SignedClient {
             throw new IllegalStateException(method + " " + path + " interrupted", e);
         } catch (Exception e) {
             throw new IllegalStateException(method + " " + path + " failed: " + e, e);
-        }
-    }
-
-    private String authorization(String date) {
-        try {
-            Signature s = Signature.getInstance("SHA256withRSA");
-            s.initSign(key.getPrivate());
-            s.update(("date: " + date).getBytes(StandardCharsets.UTF_8));
-            String sig = Base64.getEncoder().encodeToString(s.sign());
-            return "Signature keyId=\"/" + account + "/keys/" + fingerprint + "\",algorithm=\"rsa-sha256\",headers=\"date\",signature=\""
-                    + sig + "\"";
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 }

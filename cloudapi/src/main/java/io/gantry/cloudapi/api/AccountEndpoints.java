@@ -7,6 +7,7 @@ import io.gantry.cloudapi.api.view.LimitView;
 import io.gantry.cloudapi.service.AccountService;
 import io.gantry.cloudapi.service.MachineService;
 import io.gantry.cloudapi.service.MeteringClient;
+import io.gantry.common.usage.BudgetStatus;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -49,7 +50,7 @@ final class AccountEndpoints {
      */
     private void limits(RoutingContext ctx) {
         var caller = Authenticate.caller(ctx);
-        Future<List<Map<String, Object>>> budgets = metering.budgets(caller.account().id).recover(e -> {
+        Future<List<BudgetStatus>> budgets = metering.budgets(caller.account().id).recover(e -> {
             LOG.warn("budgets of {} left out of its limits: {}", caller.account().login, e.getMessage());
             ctx.response().putHeader("Gantry-Budgets", "unavailable");
             return Future.succeededFuture(List.of());

@@ -14,7 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * HTTP Signature authentication, as Triton clients sign: the key id names the account and the key's
  * fingerprint; the signature covers the date header. The path's account must be the signer's own
- * (or {@code my}).
+ * (or {@code my}); paths under {@code /ops} (the operator routes) need an operator's account instead.
  */
 final class Authenticate implements Handler<RoutingContext> {
     static final String CALLER = "gantry.caller";
@@ -39,7 +39,12 @@ final class Authenticate implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         authenticate(ctx).map(caller -> {
             String login = login(ctx.normalizedPath());
-            if (login != null && !"my".equals(login) && !caller.account().login.equals(login)) {
+            if (OperatorEndpoints.PREFIX.equals(login)) {
+                if (!caller.operator()) {
+                    throw new GantryException(ErrorCode.NotAuthorized, caller.account().login
+                            + " is not an operator: /ops/... is open to operator accounts only");
+                }
+            } else if (login != null && !"my".equals(login) && !caller.account().login.equals(login)) {
                 throw new GantryException(ErrorCode.NotAuthorized, caller.account().login + " is not allowed to act as " + login);
             }
             return caller;

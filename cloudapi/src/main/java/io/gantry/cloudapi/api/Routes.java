@@ -5,6 +5,7 @@ import io.gantry.cloudapi.auth.SignatureVerifier;
 import io.gantry.cloudapi.service.AccountService;
 import io.gantry.cloudapi.service.CatalogService;
 import io.gantry.cloudapi.service.FirewallService;
+import io.gantry.cloudapi.service.LimitService;
 import io.gantry.cloudapi.service.MachineService;
 import io.gantry.cloudapi.service.MeteringClient;
 import io.gantry.cloudapi.store.Database;
@@ -23,7 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** The whole HTTP surface, assembled in one place: common headers, ping, authentication, then resources. */
+/**
+ * The whole HTTP surface, assembled in one place: common headers, ping, authentication, the operator
+ * routes ({@code /ops/...}), then the tenants' resources.
+ */
 public final class Routes {
     public static final String API_VERSION = "9.20.0";
     private static final int MAX_BODY_BYTES = 1 << 20;
@@ -109,6 +113,7 @@ public final class Routes {
         // path holding a line terminator (U+0085 from a raw 0x85 byte), and its request would pass unauthenticated
         r.route().handler(auth);
         var metering = new MeteringClient(vertx, config.meteringUrl());
+        new OperatorEndpoints(new LimitService(db)).mount(r);
         new AccountEndpoints(accounts, machines, metering).mount(r);
         new UsageEndpoints(metering).mount(r);
         new CatalogEndpoints(catalog, config.datacenter(), config.publicUrl()).mount(r);

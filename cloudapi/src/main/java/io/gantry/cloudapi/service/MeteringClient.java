@@ -3,6 +3,7 @@ package io.gantry.cloudapi.service;
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
 import io.gantry.common.Json;
+import io.gantry.common.usage.BudgetStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -58,11 +59,11 @@ public final class MeteringClient {
             LOG.warn("stop budgets of {} not checked: {}", login, e.getMessage());
             return Future.succeededFuture(List.of());
         }).map(budgets -> {
-            for (Map<String, Object> b : budgets) {
-                if ("stop".equals(b.get("policy")) && "exceeded".equals(b.get("state"))) {
-                    throw new GantryException(ErrorCode.QuotaExceeded, "account " + login + " is over its stop budget '" + b.get("name")
-                            + "' (" + b.get("metric") + " " + b.get("used") + " of " + b.get("limit") + " this " + b.get("period")
-                            + "); machines cannot be started or created until the period ends at " + b.get("period_end")
+            for (BudgetStatus b : budgets) {
+                if (b.stopsMachines()) {
+                    throw new GantryException(ErrorCode.QuotaExceeded, "account " + login + " is over its stop budget '" + b.name()
+                            + "' (" + b.metric() + " " + b.used() + " of " + b.limit() + " this " + b.period()
+                            + "); machines cannot be started or created until the period ends at " + b.periodEnd()
                             + " or an operator raises the budget");
                 }
             }
@@ -98,20 +99,17 @@ public final class MeteringClient {
     }
 
     /** The account's budgets with what is used and what remains in the current period. */
-    @SuppressWarnings("unchecked")
-    public Future<List<Map<String, Object>>> budgets(UUID account) {
+    public Future<List<BudgetStatus>> budgets(UUID account) {
         return budgets(account, TIMEOUT_MS);
     }
 
-    @SuppressWarnings("unchecked")
-    private Future<List<Map<String, Object>>> budgets(UUID account, long timeoutMs) {
+    private Future<List<BudgetStatus>> budgets(UUID account, long timeoutMs) {
         if (!configured()) {
             return Future.succeededFuture(List.of());
         }
         return client.getAbs(baseUrl + "/v1/accounts/" + account + "/budgets").timeout(timeoutMs).send()
                 .recover(e -> Future.failedFuture(unreachable(e)))
-                .map(response -> (List<Map<String, Object>>) (List<?>) Json.read(checked(response, "the account's budgets").bodyAsString(),
-                        List.class));
+                .map(response -> List.of(Json.read(checked(response, "the account's budgets").bodyAsString(), BudgetStatus[].class)));
     }
 
     private static GantryException notConfigured() {

@@ -7,7 +7,10 @@ import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** A tenant account. Entities here are plain rows: public fields, no behaviour. */
+/**
+ * A tenant account; an {@code operator} account may also call the operator routes. Entities here are
+ * plain rows: public fields, no behaviour.
+ */
 @Entity
 @Table(name = "accounts")
 public class AccountRecord {
@@ -21,6 +24,8 @@ public class AccountRecord {
     public String firstName;
     @Column(name = "last_name")
     public String lastName;
+    /** May call the operator routes ({@code /ops/...}) besides its own. */
+    public boolean operator;
     public OffsetDateTime created;
     public OffsetDateTime updated;
 }

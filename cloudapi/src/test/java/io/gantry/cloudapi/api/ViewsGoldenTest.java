@@ -2,7 +2,6 @@ package io.gantry.cloudapi.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.gantry.cloudapi.admission.Admission;
 import io.gantry.cloudapi.api.view.AccountView;
 import io.gantry.cloudapi.api.view.AuditView;
@@ -26,11 +25,10 @@ import io.gantry.common.Json;
 import io.gantry.common.limits.ProvisionLimit;
 import io.gantry.common.limits.ProvisionLimit.By;
 import io.gantry.common.limits.ProvisionLimit.Check;
+import io.gantry.common.usage.BudgetStatus;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -229,7 +227,7 @@ class ViewsGoldenTest {
                 {"by":"quota","value":-1,"used":0,"check":"os","os":"linux"}""");
     }
 
-    /** Budgets arrive as metering's JSON, read into a map: their numbers keep the types metering wrote. */
+    /** Budgets arrive as metering's JSON, read into the common contract (BudgetStatus); times keep metering's form. */
     @Test
     void budget() {
         assertThat(json(BudgetView.of(budget("""
@@ -240,22 +238,24 @@ class ViewsGoldenTest {
                 "policy":"stop","state":"exceeded","period_start":"2026-03-01T00:00:00Z",\
                 "period_end":"2026-04-01T00:00:00Z","breached_at":"2026-03-20T10:00:00Z"}""");
         assertThat(json(BudgetView.of(budget("""
-                {"name": "ram", "metric": "ram_mib_hours", "limit": 100, "period": "day", "policy": "throttle",
-                 "throttle_cpu_cap": 50, "used": 1, "remaining": 99, "period_start": "2026-03-01T00:00:00Z",
-                 "period_end": "2026-03-02T00:00:00Z", "state": "ok"}""")))).isEqualTo("""
-                {"by":"ram_mib_hours","value":100,"used":1,"remaining":99,"budget":"ram","period":"day",\
+                {"name": "ram", "metric": "ram_mib_hours", "limit": 100.0, "period": "day", "policy": "throttle",
+                 "throttle_cpu_cap": 50, "used": 1.0, "remaining": 99.0, "period_start": "2026-03-01T00:00:00Z",
+                 "period_end": "2026-03-02T00:00:00.250Z", "state": "ok"}""")))).isEqualTo("""
+                {"by":"ram_mib_hours","value":100.0,"used":1.0,"remaining":99.0,"budget":"ram","period":"day",\
                 "policy":"throttle","state":"ok","period_start":"2026-03-01T00:00:00Z",\
-                "period_end":"2026-03-02T00:00:00Z"}""");
-        assertThat(json(BudgetView.of(budget("{\"name\": \"bare\", \"breached_at\": null}")))).isEqualTo("""
-                {"budget":"bare"}""");
+                "period_end":"2026-03-02T00:00:00.250Z"}""");
     }
 
     @Test
     void listsOfViews() {
         assertThat(json(List.of())).isEqualTo("[]");
-        assertThat(json(List.of(LimitView.of(usage(By.COUNT, 2, null, null, 1)), BudgetView.of(budget("{\"name\": \"n\", \"metric\": \"m\"}")))))
+        assertThat(json(List.of(LimitView.of(usage(By.COUNT, 2, null, null, 1)), BudgetView.of(budget("""
+                {"name": "n", "metric": "m", "limit": 2.0, "period": "day", "policy": "notify", "used": 0.0, "remaining": 2.0,
+                 "period_start": "2026-03-01T00:00:00Z", "period_end": "2026-03-02T00:00:00Z", "state": "ok"}""")))))
                 .isEqualTo("""
-                [{"by":"count","value":2,"used":1,"remaining":1},{"by":"m","budget":"n"}]""");
+                [{"by":"count","value":2,"used":1,"remaining":1},{"by":"m","value":2.0,"used":0.0,"remaining":2.0,"budget":"n",\
+                "period":"day","policy":"notify","state":"ok","period_start":"2026-03-01T00:00:00Z",\
+                "period_end":"2026-03-02T00:00:00Z"}]""");
     }
 
     private static String json(Object view) {
@@ -266,12 +266,7 @@ class ViewsGoldenTest {
         return new Admission.Usage(new ProvisionLimit(by, value, check, checkValue), used);
     }
 
-    private static Map<String, Object> budget(String text) {
-        try {
-            return Json.mapper().readValue(text, new TypeReference<LinkedHashMap<String, Object>>() {
-            });
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+    private static BudgetStatus budget(String text) {
+        return Json.read(text, BudgetStatus.class);
     }
 }

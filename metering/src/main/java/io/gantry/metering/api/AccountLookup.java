@@ -17,7 +17,7 @@ record AccountLookup(BudgetStore budgets) {
     }
 
     /**
-     * An account of the cloud API (budgets act on its machines, limits on its admission), not a tenant
+     * An account of the cloud API (budgets act on its machines), not a tenant
      * known only from usage records; {@code what} names what needs one.
      */
     Future<Account> cloudAccount(RoutingContext ctx, String what) {

@@ -25,14 +25,14 @@ record BudgetEndpoints(BudgetStore budgets, AccountLookup accounts, Clock clock)
     private void list(RoutingContext ctx) {
         Instant now = clock.instant();
         Reply.with(ctx, accounts.account(ctx).compose(account -> on(ctx, budgets.states(now, account.id(), null)))
-                .map(states -> states.stream().map(Views.Budget::of).toList()), list -> Reply.json(ctx, 200, list));
+                .map(states -> states.stream().map(Views::budget).toList()), list -> Reply.json(ctx, 200, list));
     }
 
     private void put(RoutingContext ctx) {
         Instant now = clock.instant();
         BudgetRequest req = BudgetRequest.parse(ctx.pathParam("name"), Requests.body(ctx));
         Reply.with(ctx, accounts.cloudAccount(ctx, "budgets").compose(account -> on(ctx, budgets.put(account, req.name(), req.metric(),
-                req.limit(), req.period(), req.policy(), req.throttleCpuCap(), now))), state -> Reply.json(ctx, 200, Views.Budget.of(state)));
+                req.limit(), req.period(), req.policy(), req.throttleCpuCap(), now))), state -> Reply.json(ctx, 200, Views.budget(state)));
     }
 
     private void delete(RoutingContext ctx) {

@@ -5,7 +5,6 @@ import io.gantry.common.GantryException;
 import io.gantry.metering.ingest.Batches;
 import io.gantry.metering.store.BudgetStore;
 import io.gantry.metering.store.IngestStore;
-import io.gantry.metering.store.LimitStore;
 import io.gantry.metering.store.UsageStore;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -26,9 +25,6 @@ import java.util.function.BooleanSupplier;
  * GET    /v1/accounts/:account/budgets           budgets with their use in the current period
  * PUT    /v1/accounts/:account/budgets/:name     create or replace a budget
  * DELETE /v1/accounts/:account/budgets/:name
- * GET    /v1/accounts/:account/limits            provisioning limits the cloud API admits machines by
- * PUT    /v1/accounts/:account/limits/:by        create or replace the limit of that by, check and check_value
- * DELETE /v1/accounts/:account/limits/:by        ?check&amp;check_value name a limit that has them
  * GET    /v1/export?from&amp;to&amp;format=csv|json      billing export: account × machine × UTC day
  * GET    /v1/ping                                {"ok":true,"leader":…}
  * GET    /metrics                                Prometheus text
@@ -38,19 +34,17 @@ public final class Routes {
     private final Vertx vertx;
     private final IngestStore ingest;
     private final BudgetStore budgets;
-    private final LimitStore limits;
     private final UsageStore usage;
     private final ApiObserver observer;
     private final BooleanSupplier leader;
     private final Clock clock;
     private final Duration minuteRetention;
 
-    public Routes(Vertx vertx, IngestStore ingest, BudgetStore budgets, LimitStore limits, UsageStore usage, ApiObserver observer,
+    public Routes(Vertx vertx, IngestStore ingest, BudgetStore budgets, UsageStore usage, ApiObserver observer,
                   BooleanSupplier leader, Clock clock, Duration minuteRetention) {
         this.vertx = vertx;
         this.ingest = ingest;
         this.budgets = budgets;
-        this.limits = limits;
         this.usage = usage;
         this.observer = observer;
         this.leader = leader;
@@ -66,7 +60,6 @@ public final class Routes {
         new IngestEndpoints(ingest, observer).mount(r, body);
         new UsageEndpoints(usage, accounts, clock, minuteRetention).mount(r);
         new BudgetEndpoints(budgets, accounts, clock).mount(r, body);
-        new LimitEndpoints(limits, accounts).mount(r, body);
         new ExportEndpoints(usage, clock).mount(r);
         new ServiceEndpoints(leader, observer).mount(r);
         r.route().failureHandler(ctx -> {

@@ -2,7 +2,7 @@ package io.gantry.metering.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import io.gantry.common.limits.ProvisionLimit;
+import io.gantry.common.usage.BudgetStatus;
 import io.gantry.metering.budget.BudgetState;
 import io.gantry.metering.budget.Policy;
 import io.gantry.metering.usage.Figures;
@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** The JSON bodies of the usage, budget and limit API. */
+/** The JSON bodies of the usage and budget API. */
 final class Views {
     private Views() {
     }
@@ -24,28 +24,12 @@ final class Views {
                  @JsonProperty("rows") List<UsageRow> rows, @JsonProperty("total") Figures total) {
     }
 
-    record Budget(@JsonProperty("name") String name, @JsonProperty("metric") String metric, @JsonProperty("limit") double limit,
-                  @JsonProperty("period") String period, @JsonProperty("policy") String policy,
-                  @JsonProperty("throttle_cpu_cap") Integer throttleCpuCap, @JsonProperty("used") double used,
-                  @JsonProperty("remaining") double remaining, @JsonProperty("period_start") Instant periodStart,
-                  @JsonProperty("period_end") Instant periodEnd, @JsonProperty("state") String state,
-                  @JsonProperty("breached_at") Instant breachedAt) {
-
-        static Budget of(BudgetState s) {
-            var b = s.budget();
-            return new Budget(b.name(), b.metric().wireName(), b.limit(), b.period().wireName(), b.policy().wireName(),
-                    b.policy() == Policy.THROTTLE ? b.throttleCpuCap() : null, s.used(), s.remaining(), s.periodStart(), s.periodEnd(),
-                    s.exceeded() ? "exceeded" : "ok", s.breachedAt());
-        }
-    }
-
-    /** A provisioning limit; {@code check} and {@code check_value} only when it counts some machines only. */
-    record Limit(@JsonProperty("by") String by, @JsonProperty("value") long value, @JsonProperty("check") String check,
-                 @JsonProperty("check_value") String checkValue) {
-
-        static Limit of(ProvisionLimit l) {
-            return new Limit(l.by().wireName(), l.value(), l.check() == null ? null : l.check().wireName(), l.checkValue());
-        }
+    /** A budget in its current period, in the contract the cloud API reads. */
+    static BudgetStatus budget(BudgetState s) {
+        var b = s.budget();
+        return new BudgetStatus(b.name(), b.metric().wireName(), b.limit(), b.period().wireName(), b.policy().wireName(),
+                b.policy() == Policy.THROTTLE ? b.throttleCpuCap() : null, s.used(), s.remaining(), s.periodStart(), s.periodEnd(),
+                s.exceeded() ? BudgetStatus.EXCEEDED : BudgetStatus.OK, s.breachedAt());
     }
 
     record Export(@JsonProperty("from") Instant from, @JsonProperty("to") Instant to, @JsonProperty("rows") List<ExportRow> rows) {

@@ -1,4 +1,4 @@
-package io.gantry.metering.api;
+package io.gantry.cloudapi.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.common.GantryException;
@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A checked {@code PUT /v1/accounts/:account/limits/:by} body or {@code DELETE} query. The limit's
- * own rules are {@link ProvisionLimit}'s, the ones the cloud API admits machines by; this adds only
- * what the JSON must look like.
+ * A checked {@code PUT /ops/accounts/:login/limits/:by} body or {@code DELETE} query. The limit's
+ * own rules are {@link ProvisionLimit}'s, the ones admission checks machines by; this adds only what
+ * the JSON must look like.
  */
 public final class LimitRequest {
     private static final Set<String> FIELDS = Set.of("value", "check", "check_value");

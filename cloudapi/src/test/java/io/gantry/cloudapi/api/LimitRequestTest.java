@@ -1,4 +1,4 @@
-package io.gantry.metering.api;
+package io.gantry.cloudapi.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -14,37 +14,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class CollectStepTest {
-    private static TestingServer server;
-    private StepRig rig;
-
-    @BeforeAll
-    static void startZooKeeper() throws Exception {
-        server = new TestingServer(true);
-    }
-
-    @AfterAll
-    static void stopZooKeeper() throws Exception {
-        server.close();
-    }
-
-    @BeforeEach
-    void rig() throws Exception {
-        rig = new StepRig(server);
-    }
-
-    @AfterEach
-    void close() {
-        rig.close();
-    }
-
+class CollectStepTest extends RigTest {
     /** A provision placed on cn1 and dispatched there, booked in the ledger. */
     private UUID dispatchedProvision(UUID machine) throws Exception {
         UUID job = rig.records.queue(JobKind.PROVISION, machine, Map.of("image", "img-1"));

@@ -9,37 +9,9 @@ import io.gantry.common.coord.TaskKind;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class DispatchStepTest {
-    private static TestingServer server;
-    private StepRig rig;
-
-    @BeforeAll
-    static void startZooKeeper() throws Exception {
-        server = new TestingServer(true);
-    }
-
-    @AfterAll
-    static void stopZooKeeper() throws Exception {
-        server.close();
-    }
-
-    @BeforeEach
-    void rig() throws Exception {
-        rig = new StepRig(server);
-    }
-
-    @AfterEach
-    void close() {
-        rig.close();
-    }
-
+class DispatchStepTest extends RigTest {
     private UUID placedJob(JobKind kind, UUID machine) throws Exception {
         UUID job = rig.records.queue(kind, machine, Map.of("image", "img-1"));
         assertThat(rig.records.markPlaced(job, machine, "cn1", Map.of())).isTrue();

@@ -11,37 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class NodeWatcherTest {
-    private static TestingServer server;
-    private StepRig rig;
-
-    @BeforeAll
-    static void startZooKeeper() throws Exception {
-        server = new TestingServer(true);
-    }
-
-    @AfterAll
-    static void stopZooKeeper() throws Exception {
-        server.close();
-    }
-
-    @BeforeEach
-    void rig() throws Exception {
-        rig = new StepRig(server);
-    }
-
-    @AfterEach
-    void close() {
-        rig.close();
-    }
-
+class NodeWatcherTest extends RigTest {
     @Test
     void anAdvertPutsItsNodeAliveIntoTheClusterWithCapacityAndTraits() throws Exception {
         assertThat(rig.watcher.anyNodeAlive()).isFalse();

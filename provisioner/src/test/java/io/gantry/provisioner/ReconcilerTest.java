@@ -10,40 +10,18 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@link LostNodeReconciler} and {@link ReportReconciler}: what a node's loss and its report do to the record. */
-class ReconcilerTest {
-    private static TestingServer server;
-    private StepRig rig;
+class ReconcilerTest extends RigTest {
     private LostNodeReconciler lost;
     private ReportReconciler reports;
 
-    @BeforeAll
-    static void startZooKeeper() throws Exception {
-        server = new TestingServer(true);
-    }
-
-    @AfterAll
-    static void stopZooKeeper() throws Exception {
-        server.close();
-    }
-
     @BeforeEach
-    void rig() throws Exception {
-        rig = new StepRig(server);
+    void parts() {
         lost = new LostNodeReconciler(rig.watcher, rig.records);
         reports = new ReportReconciler(rig.watcher, rig.records);
-    }
-
-    @AfterEach
-    void close() {
-        rig.close();
     }
 
     @Test

@@ -61,8 +61,8 @@ final class CollectStep implements JobStep {
         if (after == ZoneState.DELETED || after == ZoneState.FAILED) {
             cluster.release(job.machine().id());
         } else if (job.action() == JobKind.RESIZE && !result.ok()) {
-            long[] size = records.sizeOf(job.machine().id()); // finish() put the old package back
-            cluster.resize(job.machine().id(), size[0], size[1]);
+            JobRecords.Size size = records.sizeOf(job.machine().id()); // finish() put the old package back
+            cluster.resize(job.machine().id(), size.memoryMiB(), size.diskMiB(), size.vcpus());
         }
         // the task first: an agent still answering a redelivered copy then fails its whole publish
         // (result + task delete are one transaction) instead of leaving a result nobody collects

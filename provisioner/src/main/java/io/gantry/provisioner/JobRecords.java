@@ -41,8 +41,12 @@ interface JobRecords extends AutoCloseable {
     /** Ends a job: the machine's new state (and address and error), the job's outcome and its audit entry. */
     void finish(OpenJob job, ZoneState machineState, String ip, String error) throws SQLException;
 
-    /** The machine's recorded memory and disk in MiB. */
-    long[] sizeOf(UUID machine) throws SQLException;
+    /** The machine's recorded size. */
+    Size sizeOf(UUID machine) throws SQLException;
+
+    /** A machine's size as placement books it. */
+    record Size(long memoryMiB, long diskMiB, int vcpus) {
+    }
 
     /** Machines on a lost node show {@code unknown}; returns how many. */
     int markNodeUnknown(String node) throws SQLException;

@@ -149,15 +149,15 @@ final class JobStore implements JobRecords {
 
     /** The machine's recorded memory and disk in MiB. */
     @Override
-    public long[] sizeOf(UUID machine) throws SQLException {
+    public Size sizeOf(UUID machine) throws SQLException {
         return inTransaction(c -> {
-            try (PreparedStatement st = c.prepareStatement("select memory, disk from machines where id = ?")) {
+            try (PreparedStatement st = c.prepareStatement("select memory, disk, vcpus from machines where id = ?")) {
                 st.setObject(1, machine);
                 try (ResultSet rs = st.executeQuery()) {
                     if (!rs.next()) {
                         throw new SQLException("machine " + machine + " is not in the record");
                     }
-                    return new long[] {rs.getLong(1), rs.getLong(2)};
+                    return new Size(rs.getLong(1), rs.getLong(2), rs.getInt(3));
                 }
             }
         });

@@ -61,10 +61,11 @@ final class PlaceStep implements JobStep {
             finisher.finish(job, delete ? ZoneState.DELETED : m.state(), null, delete ? null : "the machine was never placed on a node");
             return;
         }
-        if (job.action() == JobKind.RESIZE && !engine.resize(m.id(), m.memoryMiB(), m.diskMiB())) {
+        if (job.action() == JobKind.RESIZE && !engine.resize(m.id(), m.memoryMiB(), m.diskMiB(), m.vcpus())) {
             var usage = cluster.usage(m.computeNode());
             finisher.finish(job, m.state(), null, "node " + m.computeNode() + " has no room for the new size ("
-                    + m.memoryMiB() + " MiB of memory; " + usage.memoryMiB() + " MiB are booked there); machines are not moved between nodes");
+                    + m.memoryMiB() + " MiB of memory, " + m.vcpus() + " vCPUs; " + usage.memoryMiB() + " MiB and "
+                    + usage.vcpus() + " vCPUs are booked there); machines are not moved between nodes");
             return;
         }
         if (!records.markPlaced(job.id(), m.id(), m.computeNode(), Map.of())) {

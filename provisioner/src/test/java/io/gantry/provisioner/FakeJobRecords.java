@@ -232,10 +232,10 @@ final class FakeJobRecords implements JobRecords {
     }
 
     @Override
-    public synchronized long[] sizeOf(UUID machine) throws SQLException {
+    public synchronized Size sizeOf(UUID machine) throws SQLException {
         reachable();
         MachineRow m = machines.get(machine);
-        return new long[] {m.memoryMiB, m.diskMiB};
+        return new Size(m.memoryMiB, m.diskMiB, 1);
     }
 
     @Override

@@ -121,7 +121,7 @@ class PlaceStepTest extends RigTest {
         UUID resize = rig.records.queue(JobKind.RESIZE, bigger, Map.of());
         rig.place.advance(rig.records.job(resize));
         assertThat(rig.records.stateOf(resize)).isEqualTo(JobState.FAILED);
-        assertThat(rig.records.errorOf(resize)).startsWith("node cn1 has no room for the new size (4096 MiB of memory;")
+        assertThat(rig.records.errorOf(resize)).startsWith("node cn1 has no room for the new size (4096 MiB of memory, 1 vCPUs;")
                 .endsWith("machines are not moved between nodes");
     }
 }

@@ -132,8 +132,8 @@ public final class ClusterState {
     }
 
     /** Changes a booked machine's size in place, whether or not it fits; an unknown machine is ResourceNotFound. */
-    public void resize(UUID machine, long memoryMiB, long diskMiB) {
-        resizeIf(machine, memoryMiB, diskMiB, null);
+    public void resize(UUID machine, long memoryMiB, long diskMiB, int vcpus) {
+        resizeIf(machine, memoryMiB, diskMiB, vcpus, null);
     }
 
     public Optional<String> nodeOf(UUID machine) {
@@ -229,10 +229,10 @@ public final class ClusterState {
      * Resizes a booked machine under its node's lock. With {@code fits} null it always does; otherwise a growth is
      * made only if {@code fits} accepts the node's current info and bookings with the new size in place of the old.
      */
-    boolean resizeIf(UUID machine, long memoryMiB, long diskMiB, BiPredicate<NodeInfo, NodeView> fits) {
-        if (memoryMiB < 0 || diskMiB < 0) {
+    boolean resizeIf(UUID machine, long memoryMiB, long diskMiB, int vcpus, BiPredicate<NodeInfo, NodeView> fits) {
+        if (memoryMiB < 0 || diskMiB < 0 || vcpus < 0) {
             throw GantryException.invalid("a machine cannot have a negative size: " + memoryMiB + " MiB of memory, "
-                    + diskMiB + " MiB of disk");
+                    + diskMiB + " MiB of disk, " + vcpus + " vCPUs");
         }
         while (true) {
             NodeSlot slot = where.get(machine);
@@ -244,8 +244,8 @@ public final class ClusterState {
                     continue;
                 }
                 PlacedMachine old = slot.get(machine);
-                PlacedMachine resized = old.withSize(memoryMiB, diskMiB);
-                boolean grows = memoryMiB > old.memoryMiB() || diskMiB > old.diskMiB();
+                PlacedMachine resized = old.withSize(memoryMiB, diskMiB, vcpus);
+                boolean grows = memoryMiB > old.memoryMiB() || diskMiB > old.diskMiB() || vcpus > old.vcpus();
                 if (fits != null && grows) {
                     List<PlacedMachine> after = new ArrayList<>(slot.all());
                     after.removeIf(p -> p.id().equals(machine));

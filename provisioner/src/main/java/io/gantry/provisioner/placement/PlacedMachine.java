@@ -29,7 +29,7 @@ public record PlacedMachine(UUID id, String tenant, String name, Map<String, Str
         this(id, tenant, name, tags, memoryMiB, diskMiB, 0);
     }
 
-    public PlacedMachine withSize(long memoryMiB, long diskMiB) {
+    public PlacedMachine withSize(long memoryMiB, long diskMiB, int vcpus) {
         return new PlacedMachine(id, tenant, name, tags, memoryMiB, diskMiB, vcpus);
     }
 }

@@ -179,11 +179,13 @@ public final class PlacementEngine {
      * Grows or shrinks a booked machine in place if its node has room under the overprovision ratios (shrinking
      * always does); false if it does not fit. An unknown machine is ResourceNotFound.
      */
-    public boolean resize(UUID machine, long memoryMiB, long diskMiB) { // vCPUs stay as booked
+    public boolean resize(UUID machine, long memoryMiB, long diskMiB, int vcpus) {
         CapacityFilter capacity = new CapacityFilter(policy.ratios());
+        CpuFilter cpu = new CpuFilter(policy.ratios());
         PlacementRequest nothing = PlacementRequest.of(machine, "", "", 0, 0);
-        // the check runs against the bookings with the new size already in place: it must not be over
-        return cluster.resizeIf(machine, memoryMiB, diskMiB, (info, view) -> capacity.check(info, view, nothing).fits());
+        // the checks run against the bookings with the new size already in place: they must not be over
+        return cluster.resizeIf(machine, memoryMiB, diskMiB, vcpus, (info, view) -> capacity.check(info, view, nothing).fits()
+                && (vcpus == 0 || vcpus <= info.capacity().cpus() && cpu.freeVcpus(info, view) >= 0));
     }
 
     /* ---- the stages ---- */

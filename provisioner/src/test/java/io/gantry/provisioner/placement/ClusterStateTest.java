@@ -53,10 +53,10 @@ class ClusterStateTest {
     void resizeChangesTheBookedSize() {
         PlacedMachine m = machine("t", "a", 1024);
         cluster.book("n1", m);
-        cluster.resize(m.id(), 4096, 100);
+        cluster.resize(m.id(), 4096, 100, 0);
         assertThat(cluster.usage("n1")).isEqualTo(new NodeUsage(4096, 100, 1));
         assertThat(cluster.machinesOn("n1")).singleElement().extracting(PlacedMachine::memoryMiB).isEqualTo(4096L);
-        assertThatThrownBy(() -> cluster.resize(UUID.randomUUID(), 1, 1))
+        assertThatThrownBy(() -> cluster.resize(UUID.randomUUID(), 1, 1, 1))
                 .isInstanceOf(GantryException.class)
                 .extracting(e -> ((GantryException) e).code()).isEqualTo(ErrorCode.ResourceNotFound);
     }

@@ -271,10 +271,10 @@ class PlacementEngineTest {
         PlacementRequest req = request("t", "a", 4096, 10);
         placedOn(engine.place(req));
         cluster.book("n0", machine("t", "b", 2048));
-        assertThat(engine.resize(req.machine(), 6144, 10)).isTrue();
-        assertThat(engine.resize(req.machine(), 6145, 10)).isFalse();
+        assertThat(engine.resize(req.machine(), 6144, 10, 0)).isTrue();
+        assertThat(engine.resize(req.machine(), 6145, 10, 0)).isFalse();
         assertThat(cluster.usage("n0").memoryMiB()).isEqualTo(8192);
-        assertThat(engine.resize(req.machine(), 1024, 10)).isTrue();
+        assertThat(engine.resize(req.machine(), 1024, 10, 0)).isTrue();
         assertThat(cluster.usage("n0").memoryMiB()).isEqualTo(3072);
     }
 
@@ -327,6 +327,23 @@ class PlacementEngineTest {
         assertThat(no.reason()).isEqualTo("no node has 1 vCPUs free; the most free is 0");
         assertThat(no.rejectedBy()).containsEntry("cpu", 1).containsEntry("capacity", 0);
         assertThat(no.explained()).endsWith("(nodes rejected: cpu 1)");
+    }
+
+    @Test
+    void aResizeGrowsVcpusOnlyWithinTheNodesCpusTimesTheRatio() {
+        cluster.upsertNode(new NodeInfo("n0", new NodeCapacity(65536, 655360, 2), Map.of(), true));
+        PlacementEngine engine = engine(Strategy.PACK, new OverprovisionRatios(1.0, 1.0, 2.0), 0);
+        PlacementRequest a = vcpuRequest("a", 1);
+        placedOn(engine.place(a));
+        placedOn(engine.place(vcpuRequest("b", 2)));
+
+        assertThat(engine.resize(a.machine(), 128, 128, 3)).as("one vCPU more than the node's 2 CPUs").isFalse();
+        assertThat(engine.resize(a.machine(), 128, 128, 2)).isTrue();
+        assertThat(cluster.usage("n0").vcpus()).isEqualTo(4);
+        placedOn(engine.place(vcpuRequest("c", 0)));
+        assertThat(engine.resize(a.machine(), 256, 128, 2)).as("memory grows, vCPUs stay within 2 × 2").isTrue();
+        assertThat(engine.resize(a.machine(), 256, 128, 1)).isTrue();
+        assertThat(cluster.usage("n0").vcpus()).isEqualTo(3);
     }
 
     @Test

@@ -1,0 +1,23 @@
+package io.gantry.testkit;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import org.flywaydb.core.Flyway;
+
+/** One database of a {@link TestPostgres}, and how to reach it. */
+public record FreshDatabase(String host, int port, String name, String user, String password) {
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + name;
+    }
+
+    /** Applies the Flyway migrations found at {@code locations} (e.g. {@code classpath:db/migration}) to schema public. */
+    public FreshDatabase migrate(String... locations) {
+        Flyway.configure().dataSource(jdbcUrl(), user, password).locations(locations).load().migrate();
+        return this;
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), user, password);
+    }
+}

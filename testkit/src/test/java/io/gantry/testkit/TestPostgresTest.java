@@ -1,0 +1,47 @@
+package io.gantry.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+
+class TestPostgresTest {
+    @Test
+    void freshDatabasesAreSeparateAndEmptyOnOneSharedServer() throws Exception {
+        FreshDatabase first = TestPostgres.shared().freshDatabase("kit");
+        FreshDatabase second = TestPostgres.shared().freshDatabase("kit");
+        assertThat(first.name()).isNotEqualTo(second.name());
+        assertThat(first.port()).isEqualTo(second.port());
+        try (Connection c = first.connect(); Statement st = c.createStatement()) {
+            st.execute("create table only_here (x int)");
+        }
+        assertThat(tables(second)).isZero();
+        assertThat(tables(first)).isEqualTo(1);
+    }
+
+    @Test
+    void migrateAppliesTheFlywayMigrationsOfALocation() throws Exception {
+        FreshDatabase db = TestPostgres.shared().freshDatabase("kit_migrated").migrate("classpath:db/testkit");
+        try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select words from greeting")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("hello");
+        }
+    }
+
+    @Test
+    void aPrefixThatIsNoPlainIdentifierIsRefused() {
+        assertThatThrownBy(() -> TestPostgres.shared().freshDatabase("x; drop database postgres"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prefix");
+    }
+
+    private static int tables(FreshDatabase db) throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select count(*) from information_schema.tables where table_schema = 'public'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}

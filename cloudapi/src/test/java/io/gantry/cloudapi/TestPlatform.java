@@ -2,8 +2,10 @@ package io.gantry.cloudapi;
 
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.DatabaseConfig;
+import io.gantry.testkit.FreshDatabase;
+import io.gantry.testkit.SignedClient;
+import io.gantry.testkit.TestPostgres;
 import io.vertx.core.Vertx;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.UUID;
@@ -14,7 +16,6 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
  * integration tests. No provisioner runs, so machines stay provisioning unless a test moves them.
  */
 final class TestPlatform implements AutoCloseable {
-    final EmbeddedPostgres postgres;
     final DatabaseConfig db;
     final Vertx vertx;
     final CloudApi api;
@@ -23,21 +24,17 @@ final class TestPlatform implements AutoCloseable {
     final UUID image;
 
     TestPlatform() throws Exception {
-        this(false);
+        this(Vertx.vertx(), 0);
     }
 
-    /** {@code fast}: PostgreSQL without fsync or synchronous commit, for tests that send thousands of requests. */
-    TestPlatform(boolean fast) throws Exception {
-        this(fast, Vertx.vertx(), 0);
-    }
-
-    /** On {@code vertx} (closed with this platform), serving on {@code eventLoops} event loops (0: one per core). */
-    TestPlatform(boolean fast, Vertx vertx, int eventLoops) throws Exception {
+    /**
+     * On {@code vertx} (closed with this platform), serving on {@code eventLoops} event loops (0: one per core),
+     * with a fresh database of the test JVM's PostgreSQL (which runs without fsync: tests send thousands of requests).
+     */
+    TestPlatform(Vertx vertx, int eventLoops) throws Exception {
         this.vertx = vertx;
-        postgres = fast
-                ? EmbeddedPostgres.builder().setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off").start()
-                : EmbeddedPostgres.builder().start();
-        db = new DatabaseConfig("127.0.0.1", postgres.getPort(), "postgres", "postgres", "postgres", 10);
+        FreshDatabase fresh = TestPostgres.shared().freshDatabase("cloudapi_test");
+        db = new DatabaseConfig(fresh.host(), fresh.port(), fresh.name(), fresh.user(), fresh.password(), 10);
         api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "test-1", db, null, null, eventLoops));
         try (Seed seed = new Seed(db)) {
             smallPackage = seed.pkg("small", 128, 1024, 1, 100, 256, "small", true);
@@ -52,7 +49,7 @@ final class TestPlatform implements AutoCloseable {
     }
 
     /** A new account with a fresh RSA key registered, and a client signing as it. */
-    ApiClient account(String login) throws Exception {
+    SignedClient account(String login) throws Exception {
         KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
         gen.initialize(2048);
         KeyPair pair = gen.generateKeyPair();
@@ -61,11 +58,11 @@ final class TestPlatform implements AutoCloseable {
             UUID account = seed.account(login, login + "@example.test");
             seed.key(account, "test", key);
         }
-        return new ApiClient(url(), login, key.md5Fingerprint(), pair);
+        return new SignedClient(url(), login, key.md5Fingerprint(), pair);
     }
 
     /** A new account with a fresh ECDSA P-256 key, signing with a SHA256 key id (not the CLI's MD5 form). */
-    ApiClient ecdsaAccount(String login) throws Exception {
+    SignedClient ecdsaAccount(String login) throws Exception {
         KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
         gen.initialize(256);
         KeyPair pair = gen.generateKeyPair();
@@ -73,7 +70,7 @@ final class TestPlatform implements AutoCloseable {
         try (Seed seed = new Seed(db)) {
             seed.key(seed.account(login, login + "@example.test"), "ec", key);
         }
-        return new ApiClient(url(), login, key.sha256Fingerprint(), pair, "ecdsa-sha256", "SHA256withECDSA");
+        return new SignedClient(url(), login, key.sha256Fingerprint(), pair, "ecdsa-sha256", "SHA256withECDSA");
     }
 
     int jobCount(UUID machine) throws Exception {
@@ -108,6 +105,5 @@ final class TestPlatform implements AutoCloseable {
     public void close() throws Exception {
         api.close();
         vertx.close().toCompletionStage().toCompletableFuture().get();
-        postgres.close();
     }
 }

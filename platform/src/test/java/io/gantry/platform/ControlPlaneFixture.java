@@ -14,9 +14,11 @@ import io.gantry.provisioner.ProvisionerConfig;
 import io.gantry.provisioner.placement.Overprovision;
 import io.gantry.provisioner.placement.PlacementPolicy;
 import io.gantry.provisioner.placement.Strategy;
+import io.gantry.testkit.FreshDatabase;
+import io.gantry.testkit.SignedClient;
+import io.gantry.testkit.TestPostgres;
+import io.gantry.testkit.TestZooKeeper;
 import io.vertx.core.Vertx;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -24,24 +26,20 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
-import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.ZooKeeper;
 
 /**
- * The whole control plane in the test JVM: one real embedded PostgreSQL and one real embedded
- * ZooKeeper for the test class, and per test a {@link Plane}: its own database (migrated by the
+ * The whole control plane in the test JVM: the test kit's embedded PostgreSQL (one for the JVM) and
+ * one real embedded ZooKeeper for the test class, and per test a {@link Plane}: its own database (migrated by the
  * real cloud API, seeded with {@link Seed}), its own ZooKeeper namespace, real provisioners and
  * agents, each with its own Curator client. Agents run SIMULATED zones ({@link CountingZoneBackend}
  * around {@code SimulatedZoneBackend}): this exercises coordination, not isolation.
@@ -49,17 +47,13 @@ import org.apache.zookeeper.ZooKeeper;
 final class ControlPlaneFixture implements AutoCloseable {
     /** The image id the simulated nodes know; the seeded image's node_image points at it. */
     static final String NODE_IMAGE = "sha256:" + "5e".repeat(32);
-    static final String PASSWORD = "postgres";
-
-    private final EmbeddedPostgres postgres;
-    private final EmbeddedZooKeeper zk;
+    private final TestZooKeeper zk;
     final Vertx vertx = Vertx.vertx();
     private final KeyPair key;
     private final SshPublicKey publicKey;
     private final AtomicInteger planes = new AtomicInteger();
 
-    private ControlPlaneFixture(EmbeddedPostgres postgres, EmbeddedZooKeeper zk, KeyPair key) throws Exception {
-        this.postgres = postgres;
+    private ControlPlaneFixture(TestZooKeeper zk, KeyPair key) throws Exception {
         this.zk = zk;
         this.key = key;
         this.publicKey = SshPublicKey.parse(PublicKeyEntry.toString(key.getPublic()) + " control-plane-test");
@@ -69,16 +63,7 @@ final class ControlPlaneFixture implements AutoCloseable {
         KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
         gen.initialize(2048);
         KeyPair key = gen.generateKeyPair();
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-        EmbeddedZooKeeper zk;
-        try {
-            // sessions expire per tick: a short tick keeps the expiry tests fast
-            zk = EmbeddedZooKeeper.start(zkDir, LoopbackPorts.free(), 500);
-        } catch (Exception e) {
-            postgres.close();
-            throw e;
-        }
-        return new ControlPlaneFixture(postgres, zk, key);
+        return new ControlPlaneFixture(TestZooKeeper.start(zkDir), key);
     }
 
     String zkConnectString() {
@@ -96,12 +81,9 @@ final class ControlPlaneFixture implements AutoCloseable {
 
     /** As {@link #plane()}, with the cloud API asking the metering service at {@code meteringUrl} for usage and budgets. */
     Plane plane(String meteringUrl) throws Exception {
-        int n = planes.incrementAndGet();
-        String database = "plane" + n;
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
-            st.execute("create database " + database);
-        }
-        return new Plane("plane" + n, new DatabaseConfig("127.0.0.1", postgres.getPort(), database, "postgres", PASSWORD, 10), meteringUrl);
+        FreshDatabase fresh = TestPostgres.shared().freshDatabase("plane");
+        return new Plane("plane" + planes.incrementAndGet(),
+                new DatabaseConfig(fresh.host(), fresh.port(), fresh.name(), fresh.user(), fresh.password(), 10), meteringUrl);
     }
 
     /**
@@ -109,20 +91,7 @@ final class ControlPlaneFixture implements AutoCloseable {
      * joins the same session and closes it.
      */
     void expireSession(CuratorFramework client) throws Exception {
-        ZooKeeper handle = client.getZookeeperClient().getZooKeeper();
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper twin = new ZooKeeper(zkConnectString(), 3000, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        }, handle.getSessionId(), handle.getSessionPasswd());
-        try {
-            if (!connected.await(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the twin handle did not connect");
-            }
-        } finally {
-            twin.close();
-        }
+        zk.expireSession(client);
     }
 
     /** One test's control plane. Closing stops everything it started, newest first. */
@@ -276,11 +245,6 @@ final class ControlPlaneFixture implements AutoCloseable {
             first = e;
         }
         zk.close();
-        try {
-            postgres.close();
-        } catch (IOException e) {
-            first = first == null ? e : first;
-        }
         if (first != null) {
             throw first;
         }

@@ -8,6 +8,7 @@ import io.gantry.agent.host.HostProbe;
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.common.Json;
 import io.gantry.common.coord.ZkPaths;
+import io.gantry.testkit.SignedClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

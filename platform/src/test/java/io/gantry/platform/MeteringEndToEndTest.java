@@ -16,6 +16,7 @@ import io.gantry.provisioner.ProvisionerConfig;
 import io.gantry.provisioner.placement.Overprovision;
 import io.gantry.provisioner.placement.PlacementPolicy;
 import io.gantry.provisioner.placement.Strategy;
+import io.gantry.testkit.SignedClient;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -12,20 +12,24 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * A tenant's HTTP client of the cloud API, for tests and benches: every request carries a Date
  * header and an Authorization header signed by an {@link HttpSigner}, over the date only (as the
- * triton CLI may) unless {@link #signingRequestTarget()} is asked for.
+ * triton CLI may), or {@link #likeTritonCli() exactly as the triton CLI does by default}.
  */
 public final class SignedClient {
+    /** As the triton CLI sends it (JavaScript's toUTCString): two-digit day, always GMT. */
+    private static final DateTimeFormatter TRITON_CLI_DATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final HttpSigner signer;
     private volatile ZonedDateTime fixedDate;
-    private volatile boolean requestTarget;
+    private volatile boolean likeTritonCli;
 
     public SignedClient(String base, HttpSigner signer) {
         this.base = base;
@@ -75,9 +79,9 @@ public final class SignedClient {
         return this;
     }
 
-    /** Signs "(request-target) date" from now on, as the triton CLI does by default. */
-    public SignedClient signingRequestTarget() {
-        this.requestTarget = true;
+    /** From now on signs "(request-target) date" and writes the date as the triton CLI does by default. */
+    public SignedClient likeTritonCli() {
+        this.likeTritonCli = true;
         return this;
     }
 
@@ -114,7 +118,7 @@ public final class SignedClient {
                 .timeout(Duration.ofSeconds(20))
                 .header("Date", date)
                 .header("Accept", "application/json")
-                .header("Authorization", signer.authorization(method, path, date, requestTarget));
+                .header("Authorization", signer.authorization(method, path, date, likeTritonCli));
         if (jsonBody != null) {
             b.header("Content-Type", "application/json");
             b.method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
@@ -130,7 +134,7 @@ public final class SignedClient {
     }
 
     private String date() {
-        ZonedDateTime at = fixedDate;
-        return DateTimeFormatter.RFC_1123_DATE_TIME.format(at != null ? at : ZonedDateTime.now(ZoneOffset.UTC));
+        ZonedDateTime at = fixedDate != null ? fixedDate : ZonedDateTime.now(ZoneOffset.UTC);
+        return likeTritonCli ? TRITON_CLI_DATE.format(at) : DateTimeFormatter.RFC_1123_DATE_TIME.format(at);
     }
 }

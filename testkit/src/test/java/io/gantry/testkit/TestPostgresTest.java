@@ -32,9 +32,25 @@ class TestPostgresTest {
     }
 
     @Test
+    void theSharedServerRunsWithoutFsyncOrSynchronousCommit() throws Exception {
+        try (Connection c = TestPostgres.shared().freshDatabase("kit").connect(); Statement st = c.createStatement()) {
+            assertThat(setting(st, "fsync")).isEqualTo("off");
+            assertThat(setting(st, "synchronous_commit")).isEqualTo("off");
+            assertThat(setting(st, "max_connections")).isEqualTo("300");
+        }
+    }
+
+    @Test
     void aPrefixThatIsNoPlainIdentifierIsRefused() {
         assertThatThrownBy(() -> TestPostgres.shared().freshDatabase("x; drop database postgres"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prefix");
+    }
+
+    private static String setting(Statement st, String name) throws Exception {
+        try (ResultSet rs = st.executeQuery("show " + name)) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     private static int tables(FreshDatabase db) throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gantry.testkit.HttpSigner;
 import io.gantry.testkit.SignedClient;
+import io.gantry.testkit.TestKeys;
 import java.security.KeyPairGenerator;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -102,10 +103,8 @@ class CloudApiTest {
     @Test
     void signatureFromAnotherKeyIsRejected() throws Exception {
         var real = platform.account("forged-victim");
-        var gen = KeyPairGenerator.getInstance("RSA");
-        gen.initialize(2048);
         // claims the victim's fingerprint but signs with a different private key
-        var forger = new SignedClient(platform.url(), "forged-victim", fingerprintOf(real), gen.generateKeyPair());
+        var forger = new SignedClient(platform.url(), "forged-victim", fingerprintOf(real), TestKeys.rsa());
         var r = forger.get("/my/machines");
         assertThat(r.status()).isEqualTo(401);
         assertThat(r.json().get("code")).isEqualTo("InvalidSignature");

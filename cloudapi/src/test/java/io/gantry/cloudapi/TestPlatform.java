@@ -4,12 +4,11 @@ import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.DatabaseConfig;
 import io.gantry.testkit.FreshDatabase;
 import io.gantry.testkit.SignedClient;
+import io.gantry.testkit.TestKeys;
 import io.gantry.testkit.TestPostgres;
 import io.vertx.core.Vertx;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.util.UUID;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
 
 /**
  * A real cloud API on a real (embedded) PostgreSQL, with a catalogue and accounts seeded, for
@@ -17,6 +16,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
  */
 final class TestPlatform implements AutoCloseable {
     final DatabaseConfig db;
+    private final FreshDatabase database;
     final Vertx vertx;
     final CloudApi api;
     final UUID smallPackage;
@@ -33,8 +33,8 @@ final class TestPlatform implements AutoCloseable {
      */
     TestPlatform(Vertx vertx, int eventLoops) throws Exception {
         this.vertx = vertx;
-        FreshDatabase fresh = TestPostgres.shared().freshDatabase("cloudapi_test");
-        db = new DatabaseConfig(fresh.host(), fresh.port(), fresh.name(), fresh.user(), fresh.password(), 10);
+        database = TestPostgres.shared().freshDatabase("cloudapi_test");
+        db = new DatabaseConfig(database.host(), database.port(), database.name(), database.user(), database.password(), 10);
         api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "test-1", db, null, null, eventLoops));
         try (Seed seed = new Seed(db)) {
             smallPackage = seed.pkg("small", 128, 1024, 1, 100, 256, "small", true);
@@ -50,10 +50,8 @@ final class TestPlatform implements AutoCloseable {
 
     /** A new account with a fresh RSA key registered, and a client signing as it. */
     SignedClient account(String login) throws Exception {
-        KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-        gen.initialize(2048);
-        KeyPair pair = gen.generateKeyPair();
-        SshPublicKey key = SshPublicKey.parse(PublicKeyEntry.toString(pair.getPublic()) + " " + login);
+        KeyPair pair = TestKeys.rsa();
+        SshPublicKey key = SshPublicKey.parse(TestKeys.openSsh(pair, login));
         try (Seed seed = new Seed(db)) {
             UUID account = seed.account(login, login + "@example.test");
             seed.key(account, "test", key);
@@ -63,36 +61,24 @@ final class TestPlatform implements AutoCloseable {
 
     /** A new account with a fresh ECDSA P-256 key, signing with a SHA256 key id (not the CLI's MD5 form). */
     SignedClient ecdsaAccount(String login) throws Exception {
-        KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
-        gen.initialize(256);
-        KeyPair pair = gen.generateKeyPair();
-        SshPublicKey key = SshPublicKey.parse(PublicKeyEntry.toString(pair.getPublic()) + " " + login);
+        KeyPair pair = TestKeys.ecdsa();
+        SshPublicKey key = SshPublicKey.parse(TestKeys.openSsh(pair, login));
         try (Seed seed = new Seed(db)) {
             seed.key(seed.account(login, login + "@example.test"), "ec", key);
         }
         return new SignedClient(url(), login, key.sha256Fingerprint(), pair, "ecdsa-sha256", "SHA256withECDSA");
     }
 
-    int jobCount(UUID machine) throws Exception {
-        try (var c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-             var st = c.prepareStatement("select count(*) from jobs where machine_id = ?")) {
-            st.setObject(1, machine);
-            try (var rs = st.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
+    int jobCount(UUID machine) {
+        return (int) database.scalar("select count(*) from jobs where machine_id = ?", machine);
     }
 
     /** Every provisioning machine of the account stopped and its jobs done, as the provisioner and agent would leave them. */
-    void markStopped(String login) throws Exception {
-        try (var c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-             var st = c.createStatement()) {
-            st.executeUpdate("update jobs set state = 'succeeded', updated = now() where machine_id in (select m.id from machines m"
-                    + " join accounts a on a.id = m.account_id where a.login = '" + login + "')");
-            st.executeUpdate("update machines set state = 'stopped', compute_node = 'node-1', updated = now() where account_id ="
-                    + " (select id from accounts where login = '" + login + "') and state = 'provisioning'");
-        }
+    void markStopped(String login) {
+        database.execute("update jobs set state = 'succeeded', updated = now() where machine_id in (select m.id from machines m"
+                + " join accounts a on a.id = m.account_id where a.login = ?)", login);
+        database.execute("update machines set state = 'stopped', compute_node = 'node-1', updated = now() where account_id ="
+                + " (select id from accounts where login = ?) and state = 'provisioning'", login);
     }
 
     void limit(String login, String by, long value) {

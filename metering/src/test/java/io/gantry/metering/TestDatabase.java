@@ -3,10 +3,7 @@ package io.gantry.metering;
 import io.gantry.testkit.FreshDatabase;
 import io.gantry.testkit.TestPostgres;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -51,43 +48,15 @@ final class TestDatabase {
     }
 
     int execute(String sql, Object... params) {
-        try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
-            bind(st, params);
-            return st.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
+        return db.execute(sql, params);
     }
 
     List<List<Object>> query(String sql, Object... params) {
-        try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
-            bind(st, params);
-            try (ResultSet rs = st.executeQuery()) {
-                List<List<Object>> rows = new ArrayList<>();
-                int n = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    List<Object> row = new ArrayList<>(n);
-                    for (int i = 1; i <= n; i++) {
-                        row.add(rs.getObject(i));
-                    }
-                    rows.add(row);
-                }
-                return rows;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
+        return db.query(sql, params);
     }
 
     long scalar(String sql, Object... params) {
-        Object v = query(sql, params).get(0).get(0);
-        return v == null ? 0 : ((Number) v).longValue();
-    }
-
-    private static void bind(PreparedStatement st, Object[] params) throws SQLException {
-        for (int i = 0; i < params.length; i++) {
-            st.setObject(i + 1, params[i]);
-        }
+        return db.scalar(sql, params);
     }
 
     UUID account(String login) {

@@ -16,16 +16,12 @@ import io.gantry.provisioner.placement.PlacementPolicy;
 import io.gantry.provisioner.placement.Strategy;
 import io.gantry.testkit.FreshDatabase;
 import io.gantry.testkit.SignedClient;
+import io.gantry.testkit.TestKeys;
 import io.gantry.testkit.TestPostgres;
 import io.gantry.testkit.TestZooKeeper;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -35,7 +31,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
 
 /**
  * The whole control plane in the test JVM: the test kit's embedded PostgreSQL (one for the JVM) and
@@ -56,14 +51,11 @@ final class ControlPlaneFixture implements AutoCloseable {
     private ControlPlaneFixture(TestZooKeeper zk, KeyPair key) throws Exception {
         this.zk = zk;
         this.key = key;
-        this.publicKey = SshPublicKey.parse(PublicKeyEntry.toString(key.getPublic()) + " control-plane-test");
+        this.publicKey = SshPublicKey.parse(TestKeys.openSsh(key, "control-plane-test"));
     }
 
     static ControlPlaneFixture start(Path zkDir) throws Exception {
-        KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-        gen.initialize(2048);
-        KeyPair key = gen.generateKeyPair();
-        return new ControlPlaneFixture(TestZooKeeper.start(zkDir), key);
+        return new ControlPlaneFixture(TestZooKeeper.start(zkDir), TestKeys.rsa());
     }
 
     String zkConnectString() {
@@ -81,9 +73,7 @@ final class ControlPlaneFixture implements AutoCloseable {
 
     /** As {@link #plane()}, with the cloud API asking the metering service at {@code meteringUrl} for usage and budgets. */
     Plane plane(String meteringUrl) throws Exception {
-        FreshDatabase fresh = TestPostgres.shared().freshDatabase("plane");
-        return new Plane("plane" + planes.incrementAndGet(),
-                new DatabaseConfig(fresh.host(), fresh.port(), fresh.name(), fresh.user(), fresh.password(), 10), meteringUrl);
+        return new Plane("plane" + planes.incrementAndGet(), TestPostgres.shared().freshDatabase("plane"), meteringUrl);
     }
 
     /**
@@ -98,14 +88,16 @@ final class ControlPlaneFixture implements AutoCloseable {
     final class Plane implements AutoCloseable {
         final String namespace;
         final DatabaseConfig db;
+        private final FreshDatabase database;
         final CloudApi api;
         final UUID image;
         final String smallPackage = "small-128M";
         private final StartedResources started = new StartedResources("control plane test");
 
-        private Plane(String namespace, DatabaseConfig db, String meteringUrl) {
+        private Plane(String namespace, FreshDatabase database, String meteringUrl) {
             this.namespace = namespace;
-            this.db = db;
+            this.database = database;
+            this.db = new DatabaseConfig(database.host(), database.port(), database.name(), database.user(), database.password(), 10);
             this.api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "test-1", db, null, meteringUrl));
             started.add(api);
             try (Seed seed = new Seed(db)) {
@@ -150,26 +142,13 @@ final class ControlPlaneFixture implements AutoCloseable {
         }
 
         /** The state of the (newest) job of each action of the machine, straight from the record. */
-        String jobState(UUID machine, String action) throws Exception {
-            try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-                 PreparedStatement st = c.prepareStatement("select state from jobs where machine_id = ? and action = ? order by created desc")) {
-                st.setObject(1, machine);
-                st.setString(2, action);
-                try (ResultSet rs = st.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
-                }
-            }
+        String jobState(UUID machine, String action) {
+            var rows = database.query("select state from jobs where machine_id = ? and action = ? order by created desc", machine, action);
+            return rows.isEmpty() ? null : (String) rows.get(0).get(0);
         }
 
-        int jobCount(UUID machine) throws Exception {
-            try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-                 PreparedStatement st = c.prepareStatement("select count(*) from jobs where machine_id = ?")) {
-                st.setObject(1, machine);
-                try (ResultSet rs = st.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1);
-                }
-            }
+        int jobCount(UUID machine) {
+            return (int) database.scalar("select count(*) from jobs where machine_id = ?", machine);
         }
 
         /** A started Curator client in this plane's namespace, connected (directly or through {@code connectString}). */

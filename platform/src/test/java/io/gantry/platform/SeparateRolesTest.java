@@ -10,6 +10,7 @@ import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.DatabaseConfig;
 import io.gantry.testkit.FreshDatabase;
 import io.gantry.testkit.SignedClient;
+import io.gantry.testkit.TestKeys;
 import io.gantry.testkit.TestPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -17,14 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -65,10 +64,8 @@ class SeparateRolesTest {
             ChildRoles.awaitLine(agent, work.resolve("agent.log"), "taking tasks");
 
             var db = new DatabaseConfig(pg.host(), pg.port(), pg.name(), pg.user(), pg.password(), 2);
-            KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-            gen.initialize(2048);
-            KeyPair key = gen.generateKeyPair();
-            SshPublicKey pub = SshPublicKey.parse(PublicKeyEntry.toString(key.getPublic()) + " roles");
+            KeyPair key = TestKeys.rsa();
+            SshPublicKey pub = SshPublicKey.parse(TestKeys.openSsh(key, "roles"));
             UUID image;
             try (Seed seed = new Seed(db)) {
                 seed.pkg("roles-64M", 64, 256, 1, 50, 64, "small", true);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TestPostgresTest {
@@ -29,6 +30,18 @@ class TestPostgresTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("hello");
         }
+    }
+
+    @Test
+    void plainJdbcWritesAndReadsBack() {
+        FreshDatabase db = TestPostgres.shared().freshDatabase("kit");
+        db.execute("create table t (id int, words text)");
+        assertThat(db.execute("insert into t values (?, ?), (?, ?)", 1, "one", 2, null)).isEqualTo(2);
+        assertThat(db.query("select id, words from t order by id")).containsExactly(List.of(1, "one"), java.util.Arrays.asList(2, null));
+        assertThat(db.scalar("select count(*) from t where id > ?", 0)).isEqualTo(2);
+        assertThat(db.scalar("select max(id) from t where id > 5")).as("null reads as 0").isZero();
+        assertThatThrownBy(() -> db.execute("insert into nowhere values (1)")).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("insert into nowhere values (1): ");
     }
 
     @Test

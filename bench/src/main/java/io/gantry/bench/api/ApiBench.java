@@ -8,6 +8,7 @@ import io.gantry.cloudapi.store.DatabaseConfig;
 import io.gantry.common.Json;
 import io.gantry.testkit.FreshDatabase;
 import io.gantry.testkit.SignedClient;
+import io.gantry.testkit.TestKeys;
 import io.gantry.testkit.TestPostgres;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -17,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -85,10 +84,8 @@ public final class ApiBench implements Callable<Integer> {
             api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "bench-1", db, null));
             String base = "http://127.0.0.1:" + api.port();
 
-            KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-            gen.initialize(2048);
-            KeyPair pair = gen.generateKeyPair();
-            SshPublicKey key = SshPublicKey.parse(PublicKeyEntry.toString(pair.getPublic()));
+            KeyPair pair = TestKeys.rsa();
+            SshPublicKey key = SshPublicKey.parse(TestKeys.openSsh(pair, "bench"));
             UUID pkg;
             UUID image;
             try (Seed seed = new Seed(db)) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gantry.cloudapi.fuzz.RawHttp;
 import io.gantry.cloudapi.fuzz.Wire;
 import io.gantry.common.Json;
+import io.gantry.testkit.SignedClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class BadRequestsTest {
     static TestPlatform platform;
-    static ApiClient client;
+    static SignedClient client;
     static RawHttp http;
 
     @BeforeAll

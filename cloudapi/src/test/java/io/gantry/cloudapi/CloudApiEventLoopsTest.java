@@ -2,6 +2,7 @@ package io.gantry.cloudapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gantry.testkit.SignedClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
@@ -57,7 +58,7 @@ class CloudApiEventLoopsTest {
                 };
             }
         });
-        platform = new TestPlatform(false, Vertx.vertx(new VertxOptions().setMetricsOptions(metrics)), EVENT_LOOPS);
+        platform = new TestPlatform(Vertx.vertx(new VertxOptions().setMetricsOptions(metrics)), EVENT_LOOPS);
     }
 
     @AfterAll
@@ -102,15 +103,15 @@ class CloudApiEventLoopsTest {
         var client = platform.account("loops");
         platform.limit("loops", "count", 10);
         ExecutorService pool = Executors.newFixedThreadPool(40);
-        List<ApiClient.Reply> replies = new ArrayList<>();
+        List<SignedClient.Reply> replies = new ArrayList<>();
         try {
-            List<Callable<ApiClient.Reply>> creates = new ArrayList<>();
+            List<Callable<SignedClient.Reply>> creates = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 Map<String, Object> create = Map.of("name", "m" + i, "image", platform.image.toString(),
                         "package", platform.smallPackage.toString());
                 creates.add(() -> client.post("/my/machines", create));
             }
-            for (Future<ApiClient.Reply> f : pool.invokeAll(creates)) {
+            for (Future<SignedClient.Reply> f : pool.invokeAll(creates)) {
                 replies.add(f.get());
             }
         } finally {

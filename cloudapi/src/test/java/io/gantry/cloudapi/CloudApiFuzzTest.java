@@ -25,7 +25,7 @@ class CloudApiFuzzTest {
 
     @BeforeAll
     static void start() throws Exception {
-        platform = new TestPlatform(true);
+        platform = new TestPlatform();
     }
 
     @AfterAll

@@ -2,6 +2,9 @@ package io.gantry.cloudapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gantry.testkit.HttpSigner;
+import io.gantry.testkit.SignedClient;
+import io.gantry.testkit.TestKeys;
 import java.security.KeyPairGenerator;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -74,7 +77,7 @@ class CloudApiTest {
         assertThat(client.post("/my/keys", Map.of("name", "laptop", "key", text)).json().get("code")).isEqualTo("InvalidArgument");
         assertThat(client.post("/my/keys", Map.of("name", "junk", "key", "ssh-rsa not-base64")).status()).isEqualTo(409);
 
-        var ed = new ApiClient(platform.url(), "key-adder", fingerprint, "ed25519-sha512", data -> {
+        var ed = new SignedClient(platform.url(), new HttpSigner("key-adder", fingerprint, "ed25519-sha512", data -> {
             try {
                 var engine = new net.i2p.crypto.eddsa.EdDSAEngine(java.security.MessageDigest.getInstance("SHA-512"));
                 engine.initSign(pair.getPrivate());
@@ -83,7 +86,7 @@ class CloudApiTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }));
         var me = ed.get("/my");
         assertThat(me.status()).as(me.body()).isEqualTo(200);
         assertThat(ed.get("/my/keys/laptop").json()).containsEntry("fingerprint", fingerprint);
@@ -100,10 +103,8 @@ class CloudApiTest {
     @Test
     void signatureFromAnotherKeyIsRejected() throws Exception {
         var real = platform.account("forged-victim");
-        var gen = KeyPairGenerator.getInstance("RSA");
-        gen.initialize(2048);
         // claims the victim's fingerprint but signs with a different private key
-        var forger = new ApiClient(platform.url(), "forged-victim", fingerprintOf(real), gen.generateKeyPair());
+        var forger = new SignedClient(platform.url(), "forged-victim", fingerprintOf(real), TestKeys.rsa());
         var r = forger.get("/my/machines");
         assertThat(r.status()).isEqualTo(401);
         assertThat(r.json().get("code")).isEqualTo("InvalidSignature");
@@ -113,7 +114,7 @@ class CloudApiTest {
     @Test
     void dateOutsideTheAllowedSkewIsRejected() throws Exception {
         var client = platform.account("late-signer");
-        client.fixedDate = ZonedDateTime.now(ZoneOffset.UTC).minusMinutes(10);
+        client.fixedDate(ZonedDateTime.now(ZoneOffset.UTC).minusMinutes(10));
         var r = client.get("/my/machines");
         assertThat(r.status()).isBetween(400, 401);
         assertThat(r.json().get("message").toString()).contains("skew");
@@ -154,13 +155,13 @@ class CloudApiTest {
         platform.limit("burst", "count", 10);
         ExecutorService pool = Executors.newFixedThreadPool(50);
         try {
-            List<Callable<ApiClient.Reply>> creates = new ArrayList<>();
+            List<Callable<SignedClient.Reply>> creates = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 int n = i;
                 creates.add(() -> client.post("/my/machines", create("m" + n, platform.smallPackage)));
             }
-            List<ApiClient.Reply> replies = new ArrayList<>();
-            for (Future<ApiClient.Reply> f : pool.invokeAll(creates)) {
+            List<SignedClient.Reply> replies = new ArrayList<>();
+            for (Future<SignedClient.Reply> f : pool.invokeAll(creates)) {
                 replies.add(f.get());
             }
             assertThat(replies.stream().filter(r -> r.status() == 201)).hasSize(10);
@@ -214,9 +215,9 @@ class CloudApiTest {
         // 4 × small = 512 MiB and 4 vCPUs. Each create adds 128 MiB and 1 vCPU, each resize to big 896 MiB and 1 vCPU:
         // whatever the order, exactly two of the fifty fit (two resizes would need 2304 MiB)
         ExecutorService pool = Executors.newFixedThreadPool(50);
-        List<ApiClient.Reply> replies = new ArrayList<>();
+        List<SignedClient.Reply> replies = new ArrayList<>();
         try {
-            List<Callable<ApiClient.Reply>> calls = new ArrayList<>();
+            List<Callable<SignedClient.Reply>> calls = new ArrayList<>();
             for (String id : running) {
                 calls.add(() -> client.post("/my/machines/" + id + "?action=resize&package=big", null));
             }
@@ -224,7 +225,7 @@ class CloudApiTest {
                 int n = i;
                 calls.add(() -> client.post("/my/machines", create("c" + n, platform.smallPackage)));
             }
-            for (Future<ApiClient.Reply> f : pool.invokeAll(calls)) {
+            for (Future<SignedClient.Reply> f : pool.invokeAll(calls)) {
                 replies.add(f.get());
             }
         } finally {
@@ -404,12 +405,12 @@ class CloudApiTest {
         assertThat(ids(neighbour.get("/my/machines?tag.role=web"))).hasSize(1).doesNotContainAnyElementsOf(web);
     }
 
-    private static List<String> ids(ApiClient.Reply reply) {
+    private static List<String> ids(SignedClient.Reply reply) {
         assertThat(reply.status()).isEqualTo(200);
         return reply.list().stream().map(m -> ((Map<?, ?>) m).get("id").toString()).toList();
     }
 
-    private static String fingerprintOf(ApiClient client) throws Exception {
+    private static String fingerprintOf(SignedClient client) throws Exception {
         var key = client.get("/my/keys").list().get(0);
         return ((Map<?, ?>) key).get("fingerprint").toString();
     }

@@ -3,6 +3,7 @@ package io.gantry.cloudapi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gantry.testkit.SignedClient;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class OperatorLimitsTest {
     private static TestPlatform platform;
-    private static ApiClient admin;
+    private static SignedClient admin;
 
     @BeforeAll
     static void start() throws Exception {
@@ -52,7 +53,7 @@ class OperatorLimitsTest {
         return r.body();
     }
 
-    private static void assertError(ApiClient.Reply r, int status, String code, String messagePart) {
+    private static void assertError(SignedClient.Reply r, int status, String code, String messagePart) {
         assertThat(r.status()).as(r.body()).isEqualTo(status);
         assertThat(r.json().get("code")).as(r.body()).isEqualTo(code);
         assertThat(r.json().get("message").toString()).contains(messagePart);
@@ -170,7 +171,7 @@ class OperatorLimitsTest {
                 lock.setString(1, "liv");
                 lock.executeQuery().close();
             }
-            CompletableFuture<ApiClient.Reply> put = CompletableFuture.supplyAsync(() -> admin.put(limits("liv") + "/count", "{\"value\":2}"));
+            CompletableFuture<SignedClient.Reply> put = CompletableFuture.supplyAsync(() -> admin.put(limits("liv") + "/count", "{\"value\":2}"));
             assertThatThrownBy(() -> put.get(1, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class);
             assertThat(platform.limitRows("liv")).isEmpty();
             c.commit();

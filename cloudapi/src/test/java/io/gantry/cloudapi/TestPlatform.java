@@ -2,20 +2,21 @@ package io.gantry.cloudapi;
 
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.DatabaseConfig;
+import io.gantry.testkit.FreshDatabase;
+import io.gantry.testkit.SignedClient;
+import io.gantry.testkit.TestKeys;
+import io.gantry.testkit.TestPostgres;
 import io.vertx.core.Vertx;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.util.UUID;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
 
 /**
  * A real cloud API on a real (embedded) PostgreSQL, with a catalogue and accounts seeded, for
  * integration tests. No provisioner runs, so machines stay provisioning unless a test moves them.
  */
 final class TestPlatform implements AutoCloseable {
-    final EmbeddedPostgres postgres;
     final DatabaseConfig db;
+    private final FreshDatabase database;
     final Vertx vertx;
     final CloudApi api;
     final UUID smallPackage;
@@ -23,21 +24,17 @@ final class TestPlatform implements AutoCloseable {
     final UUID image;
 
     TestPlatform() throws Exception {
-        this(false);
+        this(Vertx.vertx(), 0);
     }
 
-    /** {@code fast}: PostgreSQL without fsync or synchronous commit, for tests that send thousands of requests. */
-    TestPlatform(boolean fast) throws Exception {
-        this(fast, Vertx.vertx(), 0);
-    }
-
-    /** On {@code vertx} (closed with this platform), serving on {@code eventLoops} event loops (0: one per core). */
-    TestPlatform(boolean fast, Vertx vertx, int eventLoops) throws Exception {
+    /**
+     * On {@code vertx} (closed with this platform), serving on {@code eventLoops} event loops (0: one per core),
+     * with a fresh database of the test JVM's PostgreSQL (which runs without fsync: tests send thousands of requests).
+     */
+    TestPlatform(Vertx vertx, int eventLoops) throws Exception {
         this.vertx = vertx;
-        postgres = fast
-                ? EmbeddedPostgres.builder().setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off").start()
-                : EmbeddedPostgres.builder().start();
-        db = new DatabaseConfig("127.0.0.1", postgres.getPort(), "postgres", "postgres", "postgres", 10);
+        database = TestPostgres.shared().freshDatabase("cloudapi_test");
+        db = new DatabaseConfig(database.host(), database.port(), database.name(), database.user(), database.password(), 10);
         api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "test-1", db, null, null, eventLoops));
         try (Seed seed = new Seed(db)) {
             smallPackage = seed.pkg("small", 128, 1024, 1, 100, 256, "small", true);
@@ -52,25 +49,23 @@ final class TestPlatform implements AutoCloseable {
     }
 
     /** A new account with a fresh RSA key registered, and a client signing as it. */
-    ApiClient account(String login) throws Exception {
+    SignedClient account(String login) throws Exception {
         return signer(login, false);
     }
 
     /** A new operator account (it may call /ops/...) with a fresh RSA key registered, and a client signing as it. */
-    ApiClient operator(String login) throws Exception {
+    SignedClient operator(String login) throws Exception {
         return signer(login, true);
     }
 
-    private ApiClient signer(String login, boolean operator) throws Exception {
-        KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-        gen.initialize(2048);
-        KeyPair pair = gen.generateKeyPair();
-        SshPublicKey key = SshPublicKey.parse(PublicKeyEntry.toString(pair.getPublic()) + " " + login);
+    private SignedClient signer(String login, boolean operator) throws Exception {
+        KeyPair pair = TestKeys.rsa();
+        SshPublicKey key = SshPublicKey.parse(TestKeys.openSsh(pair, login));
         try (Seed seed = new Seed(db)) {
             UUID account = operator ? seed.operator(login, login + "@example.test") : seed.account(login, login + "@example.test");
             seed.key(account, "test", key);
         }
-        return new ApiClient(url(), login, key.md5Fingerprint(), pair);
+        return new SignedClient(url(), login, key.md5Fingerprint(), pair);
     }
 
     /** The account's limits as admission reads them (provision_limits rows), in a fixed order. */
@@ -90,37 +85,25 @@ final class TestPlatform implements AutoCloseable {
     }
 
     /** A new account with a fresh ECDSA P-256 key, signing with a SHA256 key id (not the CLI's MD5 form). */
-    ApiClient ecdsaAccount(String login) throws Exception {
-        KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
-        gen.initialize(256);
-        KeyPair pair = gen.generateKeyPair();
-        SshPublicKey key = SshPublicKey.parse(PublicKeyEntry.toString(pair.getPublic()) + " " + login);
+    SignedClient ecdsaAccount(String login) throws Exception {
+        KeyPair pair = TestKeys.ecdsa();
+        SshPublicKey key = SshPublicKey.parse(TestKeys.openSsh(pair, login));
         try (Seed seed = new Seed(db)) {
             seed.key(seed.account(login, login + "@example.test"), "ec", key);
         }
-        return new ApiClient(url(), login, key.sha256Fingerprint(), pair, "ecdsa-sha256", "SHA256withECDSA");
+        return new SignedClient(url(), login, key.sha256Fingerprint(), pair, "ecdsa-sha256", "SHA256withECDSA");
     }
 
-    int jobCount(UUID machine) throws Exception {
-        try (var c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-             var st = c.prepareStatement("select count(*) from jobs where machine_id = ?")) {
-            st.setObject(1, machine);
-            try (var rs = st.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
+    int jobCount(UUID machine) {
+        return (int) database.scalar("select count(*) from jobs where machine_id = ?", machine);
     }
 
     /** Every provisioning machine of the account stopped and its jobs done, as the provisioner and agent would leave them. */
-    void markStopped(String login) throws Exception {
-        try (var c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-             var st = c.createStatement()) {
-            st.executeUpdate("update jobs set state = 'succeeded', updated = now() where machine_id in (select m.id from machines m"
-                    + " join accounts a on a.id = m.account_id where a.login = '" + login + "')");
-            st.executeUpdate("update machines set state = 'stopped', compute_node = 'node-1', updated = now() where account_id ="
-                    + " (select id from accounts where login = '" + login + "') and state = 'provisioning'");
-        }
+    void markStopped(String login) {
+        database.execute("update jobs set state = 'succeeded', updated = now() where machine_id in (select m.id from machines m"
+                + " join accounts a on a.id = m.account_id where a.login = ?)", login);
+        database.execute("update machines set state = 'stopped', compute_node = 'node-1', updated = now() where account_id ="
+                + " (select id from accounts where login = ?) and state = 'provisioning'", login);
     }
 
     void limit(String login, String by, long value) {
@@ -133,6 +116,5 @@ final class TestPlatform implements AutoCloseable {
     public void close() throws Exception {
         api.close();
         vertx.close().toCompletionStage().toCompletableFuture().get();
-        postgres.close();
     }
 }

@@ -3,7 +3,6 @@ package io.gantry.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.gantry.agent.coord.EmbeddedZk;
 import io.gantry.agent.host.Cmd;
 import io.gantry.agent.host.HostProbe;
 import io.gantry.agent.runc.RuncZoneBackend;
@@ -11,6 +10,7 @@ import io.gantry.agent.usage.UsageConfig;
 import io.gantry.common.Json;
 import io.gantry.common.coord.NodeAdvert;
 import io.gantry.common.coord.ZkPaths;
+import io.gantry.testkit.TestZooKeeper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +39,7 @@ class ComputeNodeAgentTest {
         Path stateDir = Files.createTempDirectory("gantry-agent-entry-");
         RuncZoneBackend backend = RuncZoneBackend.open(AgentConfig.of(stateDir, node));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (EmbeddedZk zk = EmbeddedZk.start(tmp.resolve("zk"));
+        try (TestZooKeeper zk = TestZooKeeper.start(tmp.resolve("zk"));
              CuratorFramework client = zk.newClient()) {
             var config = new ComputeNodeAgent.Config(node, "10.1.2.3", Map.of("ssd", "true"), UsageConfig.defaults(stateDir),
                     List.of(URI.create("http://127.0.0.1:9")), Duration.ofMillis(200));

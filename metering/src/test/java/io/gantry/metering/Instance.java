@@ -3,6 +3,7 @@ package io.gantry.metering;
 import io.gantry.common.Json;
 import io.gantry.common.usage.UsageBatch;
 import io.gantry.common.usage.UsageRecord;
+import io.gantry.testkit.TestZooKeeper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -23,7 +24,7 @@ final class Instance implements AutoCloseable {
     }
 
     static Instance start(Vertx vertx, MeteringConfig config) throws Exception {
-        CuratorFramework zk = TestZooKeeper.client();
+        CuratorFramework zk = TestZooKeeper.shared().newClient();
         try {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             return new Instance(zk, registry, MeteringService.start(vertx, zk, config, registry));

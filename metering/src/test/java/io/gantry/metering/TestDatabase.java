@@ -1,17 +1,11 @@
 package io.gantry.metering;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.gantry.testkit.FreshDatabase;
+import io.gantry.testkit.TestPostgres;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.flywaydb.core.Flyway;
 
 /**
  * A fresh database on one embedded PostgreSQL shared by the test JVM, with the cloud API's schema
@@ -19,39 +13,22 @@ import org.flywaydb.core.Flyway;
  * the cloud API would. Metering's schema is added by the service under test when it starts.
  */
 final class TestDatabase {
-    private static EmbeddedPostgres server;
-    private static final AtomicInteger NEXT = new AtomicInteger();
+    private static final String CLOUD_API_MIGRATIONS = "classpath:db/migration";
+    private final FreshDatabase db;
     final String jdbcUrl;
-    final String user = "postgres";
-    final String password = "postgres";
+    final String user;
+    final String password;
 
-    private TestDatabase(String jdbcUrl) {
-        this.jdbcUrl = jdbcUrl;
-    }
-
-    private static synchronized EmbeddedPostgres server() throws Exception {
-        if (server == null) {
-            server = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    server.close();
-                } catch (Exception ignored) {
-                    // the JVM ends anyway
-                }
-            }));
-        }
-        return server;
+    private TestDatabase(FreshDatabase db) {
+        this.db = db;
+        this.jdbcUrl = db.jdbcUrl();
+        this.user = db.user();
+        this.password = db.password();
     }
 
     /** A new empty database; with the cloud API's tables when {@code cloudApiSchema}. */
-    static TestDatabase create(boolean cloudApiSchema) throws Exception {
-        EmbeddedPostgres pg = server();
-        String name = "metering_test_" + NEXT.incrementAndGet();
-        try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres");
-             Statement st = c.createStatement()) {
-            st.execute("create database " + name);
-        }
-        TestDatabase db = new TestDatabase(pg.getJdbcUrl("postgres", name));
+    static TestDatabase create(boolean cloudApiSchema) {
+        TestDatabase db = new TestDatabase(TestPostgres.shared().freshDatabase("metering_test"));
         if (cloudApiSchema) {
             db.migrateCloudApi();
         }
@@ -59,7 +36,7 @@ final class TestDatabase {
     }
 
     void migrateCloudApi() {
-        Flyway.configure().dataSource(jdbcUrl, user, password).locations("classpath:db/migration").load().migrate();
+        db.migrate(CLOUD_API_MIGRATIONS);
     }
 
     MeteringConfig config(TestClock clock) {
@@ -67,47 +44,19 @@ final class TestDatabase {
     }
 
     Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl, user, password);
+        return db.connect();
     }
 
     int execute(String sql, Object... params) {
-        try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
-            bind(st, params);
-            return st.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
+        return db.execute(sql, params);
     }
 
     List<List<Object>> query(String sql, Object... params) {
-        try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
-            bind(st, params);
-            try (ResultSet rs = st.executeQuery()) {
-                List<List<Object>> rows = new ArrayList<>();
-                int n = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    List<Object> row = new ArrayList<>(n);
-                    for (int i = 1; i <= n; i++) {
-                        row.add(rs.getObject(i));
-                    }
-                    rows.add(row);
-                }
-                return rows;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
+        return db.query(sql, params);
     }
 
     long scalar(String sql, Object... params) {
-        Object v = query(sql, params).get(0).get(0);
-        return v == null ? 0 : ((Number) v).longValue();
-    }
-
-    private static void bind(PreparedStatement st, Object[] params) throws SQLException {
-        for (int i = 0; i < params.length; i++) {
-            st.setObject(i + 1, params[i]);
-        }
+        return db.scalar(sql, params);
     }
 
     UUID account(String login) {

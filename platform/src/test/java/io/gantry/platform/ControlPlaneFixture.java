@@ -15,34 +15,27 @@ import io.gantry.provisioner.Provisioner;
 import io.gantry.provisioner.ProvisionerConfig;
 import io.gantry.provisioner.placement.PlacementPolicy;
 import io.gantry.provisioner.placement.Strategy;
+import io.gantry.testkit.FreshDatabase;
+import io.gantry.testkit.SignedClient;
+import io.gantry.testkit.TestKeys;
+import io.gantry.testkit.TestPostgres;
+import io.gantry.testkit.TestZooKeeper;
 import io.vertx.core.Vertx;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
-import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.ZooKeeper;
 
 /**
- * The whole control plane in the test JVM: one real embedded PostgreSQL and one real embedded
- * ZooKeeper for the test class, and per test a {@link Plane}: its own database (migrated by the
+ * The whole control plane in the test JVM: the test kit's embedded PostgreSQL (one for the JVM) and
+ * one real embedded ZooKeeper for the test class, and per test a {@link Plane}: its own database (migrated by the
  * real cloud API, seeded with {@link Seed}), its own ZooKeeper namespace, real provisioners and
  * agents, each with its own Curator client. Agents run SIMULATED zones ({@link CountingZoneBackend}
  * around {@code SimulatedZoneBackend}): this exercises coordination, not isolation.
@@ -50,36 +43,20 @@ import org.apache.zookeeper.ZooKeeper;
 final class ControlPlaneFixture implements AutoCloseable {
     /** The image id the simulated nodes know; the seeded image's node_image points at it. */
     static final String NODE_IMAGE = "sha256:" + "5e".repeat(32);
-    static final String PASSWORD = "postgres";
-
-    private final EmbeddedPostgres postgres;
-    private final EmbeddedZooKeeper zk;
+    private final TestZooKeeper zk;
     final Vertx vertx = Vertx.vertx();
     private final KeyPair key;
     private final SshPublicKey publicKey;
     private final AtomicInteger planes = new AtomicInteger();
 
-    private ControlPlaneFixture(EmbeddedPostgres postgres, EmbeddedZooKeeper zk, KeyPair key) throws Exception {
-        this.postgres = postgres;
+    private ControlPlaneFixture(TestZooKeeper zk, KeyPair key) throws Exception {
         this.zk = zk;
         this.key = key;
-        this.publicKey = SshPublicKey.parse(PublicKeyEntry.toString(key.getPublic()) + " control-plane-test");
+        this.publicKey = SshPublicKey.parse(TestKeys.openSsh(key, "control-plane-test"));
     }
 
     static ControlPlaneFixture start(Path zkDir) throws Exception {
-        KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-        gen.initialize(2048);
-        KeyPair key = gen.generateKeyPair();
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-        EmbeddedZooKeeper zk;
-        try {
-            // sessions expire per tick: a short tick keeps the expiry tests fast
-            zk = EmbeddedZooKeeper.start(zkDir, LoopbackPorts.free(), 500);
-        } catch (Exception e) {
-            postgres.close();
-            throw e;
-        }
-        return new ControlPlaneFixture(postgres, zk, key);
+        return new ControlPlaneFixture(TestZooKeeper.start(zkDir), TestKeys.rsa());
     }
 
     String zkConnectString() {
@@ -97,12 +74,7 @@ final class ControlPlaneFixture implements AutoCloseable {
 
     /** As {@link #plane()}, with the cloud API asking the metering service at {@code meteringUrl} for usage and budgets. */
     Plane plane(String meteringUrl) throws Exception {
-        int n = planes.incrementAndGet();
-        String database = "plane" + n;
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
-            st.execute("create database " + database);
-        }
-        return new Plane("plane" + n, new DatabaseConfig("127.0.0.1", postgres.getPort(), database, "postgres", PASSWORD, 10), meteringUrl);
+        return new Plane("plane" + planes.incrementAndGet(), TestPostgres.shared().freshDatabase("plane"), meteringUrl);
     }
 
     /**
@@ -110,34 +82,23 @@ final class ControlPlaneFixture implements AutoCloseable {
      * joins the same session and closes it.
      */
     void expireSession(CuratorFramework client) throws Exception {
-        ZooKeeper handle = client.getZookeeperClient().getZooKeeper();
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper twin = new ZooKeeper(zkConnectString(), 3000, e -> {
-            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        }, handle.getSessionId(), handle.getSessionPasswd());
-        try {
-            if (!connected.await(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the twin handle did not connect");
-            }
-        } finally {
-            twin.close();
-        }
+        zk.expireSession(client);
     }
 
     /** One test's control plane. Closing stops everything it started, newest first. */
     final class Plane implements AutoCloseable {
         final String namespace;
         final DatabaseConfig db;
+        private final FreshDatabase database;
         final CloudApi api;
         final UUID image;
         final String smallPackage = "small-128M";
         private final StartedResources started = new StartedResources("control plane test");
 
-        private Plane(String namespace, DatabaseConfig db, String meteringUrl) {
+        private Plane(String namespace, FreshDatabase database, String meteringUrl) {
             this.namespace = namespace;
-            this.db = db;
+            this.database = database;
+            this.db = new DatabaseConfig(database.host(), database.port(), database.name(), database.user(), database.password(), 10);
             this.api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "test-1", db, null, meteringUrl));
             started.add(api);
             try (Seed seed = new Seed(db)) {
@@ -196,26 +157,13 @@ final class ControlPlaneFixture implements AutoCloseable {
         }
 
         /** The state of the (newest) job of each action of the machine, straight from the record. */
-        String jobState(UUID machine, String action) throws Exception {
-            try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-                 PreparedStatement st = c.prepareStatement("select state from jobs where machine_id = ? and action = ? order by created desc")) {
-                st.setObject(1, machine);
-                st.setString(2, action);
-                try (ResultSet rs = st.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
-                }
-            }
+        String jobState(UUID machine, String action) {
+            var rows = database.query("select state from jobs where machine_id = ? and action = ? order by created desc", machine, action);
+            return rows.isEmpty() ? null : (String) rows.get(0).get(0);
         }
 
-        int jobCount(UUID machine) throws Exception {
-            try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-                 PreparedStatement st = c.prepareStatement("select count(*) from jobs where machine_id = ?")) {
-                st.setObject(1, machine);
-                try (ResultSet rs = st.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1);
-                }
-            }
+        int jobCount(UUID machine) {
+            return (int) database.scalar("select count(*) from jobs where machine_id = ?", machine);
         }
 
         /** A started Curator client in this plane's namespace, connected (directly or through {@code connectString}). */
@@ -301,11 +249,6 @@ final class ControlPlaneFixture implements AutoCloseable {
             first = e;
         }
         zk.close();
-        try {
-            postgres.close();
-        } catch (IOException e) {
-            first = first == null ? e : first;
-        }
         if (first != null) {
             throw first;
         }

@@ -10,6 +10,7 @@ import io.gantry.platform.ControlPlaneFixture.Plane;
 import io.gantry.provisioner.LeaderLoop;
 import io.gantry.provisioner.Provisioner;
 import io.gantry.provisioner.placement.Strategy;
+import io.gantry.testkit.SignedClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

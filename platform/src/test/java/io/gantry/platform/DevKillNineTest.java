@@ -8,11 +8,12 @@ import io.gantry.agent.host.HostProbe;
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.common.Json;
 import io.gantry.common.coord.ZkPaths;
+import io.gantry.testkit.SignedClient;
+import io.gantry.testkit.TestKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -28,7 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -172,14 +172,12 @@ class DevKillNineTest {
 
     /** The demo account's key pair, made here so the test can sign: gantry dev reuses a pair it finds. */
     private static KeyPair demoKey(Path dir) throws Exception {
-        KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-        gen.initialize(2048);
-        KeyPair key = gen.generateKeyPair();
+        KeyPair key = TestKeys.rsa();
         Files.createDirectories(dir);
         String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                 .encodeToString(key.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
         Files.writeString(dir.resolve("gantry-dev-id_rsa"), pem);
-        Files.writeString(dir.resolve("gantry-dev-id_rsa.pub"), PublicKeyEntry.toString(key.getPublic()) + " gantry-dev\n");
+        Files.writeString(dir.resolve("gantry-dev-id_rsa.pub"), TestKeys.openSsh(key, "gantry-dev") + "\n");
         return key;
     }
 

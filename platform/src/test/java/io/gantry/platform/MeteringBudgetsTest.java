@@ -20,6 +20,7 @@ import io.gantry.metering.MeteringConfig;
 import io.gantry.metering.MeteringService;
 import io.gantry.provisioner.LeaderLoop;
 import io.gantry.provisioner.placement.Strategy;
+import io.gantry.testkit.SignedClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;

@@ -16,11 +16,12 @@ import io.gantry.provisioner.Provisioner;
 import io.gantry.provisioner.ProvisionerConfig;
 import io.gantry.provisioner.placement.PlacementPolicy;
 import io.gantry.provisioner.placement.Strategy;
+import io.gantry.testkit.SignedClient;
+import io.gantry.testkit.TestKeys;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -31,7 +32,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -64,10 +64,8 @@ class MeteringEndToEndTest {
             CloudApi api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", apiPort, "http://127.0.0.1:" + apiPort, "me-1", db, null,
                     meteringUrl));
             String imageId = ChildRoles.inProcess("--node", node, "--state-dir", agentState.toString(), "image", "build-busybox").strip();
-            KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-            gen.initialize(2048);
-            KeyPair key = gen.generateKeyPair();
-            SshPublicKey pub = SshPublicKey.parse(PublicKeyEntry.toString(key.getPublic()) + " metering");
+            KeyPair key = TestKeys.rsa();
+            SshPublicKey pub = SshPublicKey.parse(TestKeys.openSsh(key, "metering"));
             UUID image;
             try (Seed seed = new Seed(db)) {
                 seed.pkg("half-cpu", 128, 256, 1, 50, 128, "half a CPU", true);

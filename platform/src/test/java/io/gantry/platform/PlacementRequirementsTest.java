@@ -9,6 +9,7 @@ import io.gantry.platform.ControlPlaneFixture.Plane;
 import io.gantry.provisioner.LeaderLoop;
 import io.gantry.provisioner.Provisioner;
 import io.gantry.provisioner.placement.Strategy;
+import io.gantry.testkit.SignedClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -8,21 +8,22 @@ import io.gantry.agent.host.HostProbe;
 import io.gantry.cloudapi.Seed;
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.DatabaseConfig;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.gantry.testkit.FreshDatabase;
+import io.gantry.testkit.SignedClient;
+import io.gantry.testkit.TestKeys;
+import io.gantry.testkit.TestPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -42,18 +43,18 @@ class SeparateRolesTest {
         Path agentState = work.resolve("agent");
         int zkPort = LoopbackPorts.free();
         int apiPort = LoopbackPorts.free();
+        FreshDatabase pg = TestPostgres.shared().freshDatabase("roles");
         try (ChildRoles roles = new ChildRoles();
-             EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
              EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zookeeper"), zkPort)) {
             Path config = work.resolve("cloudapi.properties");
-            Files.writeString(config, String.join("\n", "port=" + apiPort, "db-host=127.0.0.1", "db-port=" + pg.getPort(),
-                    "db-name=postgres", "db-user=postgres", "db-password=postgres", "datacenter=roles-1", ""));
+            Files.writeString(config, String.join("\n", "port=" + apiPort, "db-host=127.0.0.1", "db-port=" + pg.port(),
+                    "db-name=" + pg.name(), "db-user=" + pg.user(), "db-password=" + pg.password(), "datacenter=roles-1", ""));
             Process api = roles.start(work.resolve("cloudapi.log"), Map.of("GANTRY_CONFIG", config.toString()), "cloudapi");
             ChildRoles.awaitLine(api, work.resolve("cloudapi.log"), "cloud API on http://127.0.0.1:" + apiPort);
 
             Process provisioner = roles.start(work.resolve("provisioner.log"), Map.of("GANTRY_ZK", zk.connectString(),
-                            "GANTRY_DB_PORT", Integer.toString(pg.getPort()), "GANTRY_DB_NAME", "postgres", "GANTRY_DB_USER", "postgres",
-                            "GANTRY_DB_PASSWORD", "postgres"),
+                            "GANTRY_DB_PORT", Integer.toString(pg.port()), "GANTRY_DB_NAME", pg.name(), "GANTRY_DB_USER", pg.user(),
+                            "GANTRY_DB_PASSWORD", pg.password()),
                     "provisioner", "--id", "p-roles");
             ChildRoles.awaitLine(provisioner, work.resolve("provisioner.log"), "joined the election");
 
@@ -62,11 +63,9 @@ class SeparateRolesTest {
                     "agent", "--zk", zk.connectString(), "--interval", "1");
             ChildRoles.awaitLine(agent, work.resolve("agent.log"), "taking tasks");
 
-            var db = new DatabaseConfig("127.0.0.1", pg.getPort(), "postgres", "postgres", "postgres", 2);
-            KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-            gen.initialize(2048);
-            KeyPair key = gen.generateKeyPair();
-            SshPublicKey pub = SshPublicKey.parse(PublicKeyEntry.toString(key.getPublic()) + " roles");
+            var db = new DatabaseConfig(pg.host(), pg.port(), pg.name(), pg.user(), pg.password(), 2);
+            KeyPair key = TestKeys.rsa();
+            SshPublicKey pub = SshPublicKey.parse(TestKeys.openSsh(key, "roles"));
             UUID image;
             try (Seed seed = new Seed(db)) {
                 seed.pkg("roles-64M", 64, 256, 1, 50, 64, "small", true);

@@ -16,6 +16,7 @@ import io.gantry.common.coord.NodeAdvert;
 import io.gantry.common.coord.NodeCapacity;
 import io.gantry.provisioner.LeaderLoop;
 import io.gantry.provisioner.placement.Strategy;
+import io.gantry.testkit.SignedClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -6,26 +6,23 @@ import io.gantry.cloudapi.Seed;
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.DatabaseConfig;
 import io.gantry.common.Json;
+import io.gantry.testkit.FreshDatabase;
+import io.gantry.testkit.SignedClient;
+import io.gantry.testkit.TestKeys;
+import io.gantry.testkit.TestPostgres;
 import io.vertx.core.Vertx;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.Signature;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -35,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,10 +46,6 @@ import picocli.CommandLine.Option;
 @Command(name = "api-bench", mixinStandardHelpOptions = true,
         description = "Measures signed GET /my/machines/:id latency against GET /--ping at a fixed request rate.")
 public final class ApiBench implements Callable<Integer> {
-    /** As the triton CLI sends it (JavaScript's toUTCString): two-digit day, always GMT. */
-    private static final DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
-
     @Option(names = "--rate", defaultValue = "200", description = "Requests per second, sent on schedule (default ${DEFAULT-VALUE}).")
     int rate;
 
@@ -80,21 +72,20 @@ public final class ApiBench implements Callable<Integer> {
             return 2;
         }
         say("starting embedded PostgreSQL");
-        EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+        TestPostgres pg = TestPostgres.start(Map.of());
         Vertx vertx = null;
         CloudApi api = null;
         String markdown;
         try {
-            DatabaseConfig db = new DatabaseConfig("127.0.0.1", pg.getPort(), "postgres", "postgres", "postgres", 10);
+            FreshDatabase fresh = pg.freshDatabase("bench");
+            DatabaseConfig db = new DatabaseConfig(fresh.host(), fresh.port(), fresh.name(), fresh.user(), fresh.password(), 10);
             vertx = Vertx.vertx();
             say("starting the cloud API (migrations, then bind) in this JVM");
             api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "bench-1", db, null));
             String base = "http://127.0.0.1:" + api.port();
 
-            KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-            gen.initialize(2048);
-            KeyPair pair = gen.generateKeyPair();
-            SshPublicKey key = SshPublicKey.parse(PublicKeyEntry.toString(pair.getPublic()));
+            KeyPair pair = TestKeys.rsa();
+            SshPublicKey key = SshPublicKey.parse(TestKeys.openSsh(pair, "bench"));
             UUID pkg;
             UUID image;
             try (Seed seed = new Seed(db)) {
@@ -104,12 +95,12 @@ public final class ApiBench implements Callable<Integer> {
                 UUID account = seed.account("bench", "bench@example.test");
                 seed.key(account, "bench", key);
             }
-            Signer signer = new Signer("/bench/keys/" + key.md5Fingerprint(), pair.getPrivate());
+            SignedClient signer = new SignedClient(base, "bench", key.md5Fingerprint(), pair).likeTritonCli();
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5)).build();
 
             String create = "{\"name\":\"b1\",\"image\":\"" + image + "\",\"package\":\"" + pkg + "\"}";
-            HttpResponse<String> created = http.send(signer.request(base, "POST", "/my/machines", create),
+            HttpResponse<String> created = http.send(signer.request("POST", "/my/machines", create),
                     HttpResponse.BodyHandlers.ofString());
             if (created.statusCode() / 100 != 2) {
                 System.err.println("api-bench: POST /my/machines answered " + created.statusCode() + ": " + created.body());
@@ -122,7 +113,7 @@ public final class ApiBench implements Callable<Integer> {
             say("machine " + id + " created, state " + machine.get("state")
                     + " (no provisioner runs, so it stays provisioning; the GET reads its record)");
 
-            HttpResponse<String> check = http.send(signer.request(base, "GET", path, null), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> check = http.send(signer.request("GET", path, null), HttpResponse.BodyHandlers.ofString());
             if (check.statusCode() != 200) {
                 System.err.println("api-bench: GET " + path + " answered " + check.statusCode() + ": " + check.body());
                 return 1;
@@ -130,7 +121,7 @@ public final class ApiBench implements Callable<Integer> {
 
             Supplier<HttpRequest> ping = () -> HttpRequest.newBuilder(URI.create(base + "/--ping"))
                     .timeout(Duration.ofSeconds(10)).header("Accept", "application/json").GET().build();
-            Supplier<HttpRequest> signed = () -> signer.request(base, "GET", path, null);
+            Supplier<HttpRequest> signed = () -> signer.request("GET", path, null);
 
             Result pingResult = run(http, "ping baseline (GET /--ping)", ping);
             Result signedResult = run(http, "signed GET /my/machines/:id", signed);
@@ -157,35 +148,6 @@ public final class ApiBench implements Callable<Integer> {
             say("results written to " + report);
         }
         return 0;
-    }
-
-    /** Signs as the triton CLI does: HTTP Signature over "(request-target) date" with SHA256withRSA. */
-    private record Signer(String keyId, PrivateKey key) {
-        HttpRequest request(String base, String method, String path, String jsonBody) {
-            String date = HTTP_DATE.format(Instant.now());
-            String signingString = "(request-target): " + method.toLowerCase(Locale.ROOT) + " " + path + "\ndate: " + date;
-            String sig;
-            try {
-                Signature s = Signature.getInstance("SHA256withRSA");
-                s.initSign(key);
-                s.update(signingString.getBytes(StandardCharsets.UTF_8));
-                sig = Base64.getEncoder().encodeToString(s.sign());
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot sign: " + e, e);
-            }
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Date", date)
-                    .header("Accept", "application/json")
-                    .header("Authorization", "Signature keyId=\"" + keyId + "\",algorithm=\"rsa-sha256\","
-                            + "headers=\"(request-target) date\",signature=\"" + sig + "\"");
-            if (jsonBody != null) {
-                b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
-            } else {
-                b.method(method, HttpRequest.BodyPublishers.noBody());
-            }
-            return b.build();
-        }
     }
 
     record Result(String name, long[] latenciesNanos, int errors, int sent, double achievedRate) {

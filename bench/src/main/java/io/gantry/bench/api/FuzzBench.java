@@ -9,13 +9,15 @@ import io.gantry.cloudapi.fuzz.FuzzWorld;
 import io.gantry.cloudapi.fuzz.RequestGenerator;
 import io.gantry.cloudapi.fuzz.RouteTemplate;
 import io.gantry.cloudapi.store.DatabaseConfig;
+import io.gantry.testkit.FreshDatabase;
+import io.gantry.testkit.TestPostgres;
 import io.vertx.core.Vertx;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -61,16 +63,14 @@ public final class FuzzBench implements Callable<Integer> {
         }
         long s = seed != null ? seed : System.nanoTime();
         say("seed " + s + " (replay with --seed " + s + ")");
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
-        if (!fsync) {
-            builder.setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off");
-        }
-        EmbeddedPostgres pg = builder.start();
+        // the test kit's server runs without fsync and synchronous commit, as the CI test
+        TestPostgres pg = TestPostgres.start(fsync ? Map.of("fsync", "on", "synchronous_commit", "on") : Map.of());
         Vertx vertx = null;
         CloudApi api = null;
         FuzzRun.Report result;
         try {
-            DatabaseConfig db = new DatabaseConfig("127.0.0.1", pg.getPort(), "postgres", "postgres", "postgres", 10);
+            FreshDatabase fresh = pg.freshDatabase("fuzz");
+            DatabaseConfig db = new DatabaseConfig(fresh.host(), fresh.port(), fresh.name(), fresh.user(), fresh.password(), 10);
             vertx = Vertx.vertx();
             api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "bench-1", db, null));
             try (Seed seedDb = new Seed(db)) {

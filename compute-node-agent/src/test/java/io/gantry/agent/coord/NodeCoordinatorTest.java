@@ -16,6 +16,7 @@ import io.gantry.common.coord.NodeTask;
 import io.gantry.common.coord.TaskKind;
 import io.gantry.common.coord.TaskResult;
 import io.gantry.common.coord.ZkPaths;
+import io.gantry.testkit.TestZooKeeper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,7 +48,7 @@ class NodeCoordinatorTest {
 
     @TempDir
     Path tmp;
-    private EmbeddedZk zk;
+    private TestZooKeeper zk;
     private CuratorFramework agentClient;
     private CuratorFramework provisioner;
     private RecordingBackend backend;
@@ -56,7 +57,7 @@ class NodeCoordinatorTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        zk = EmbeddedZk.start(tmp.resolve("zk"));
+        zk = TestZooKeeper.start(tmp.resolve("zk"));
         agentClient = zk.newClient();
         provisioner = zk.newClient();
         backend = new RecordingBackend(new SimulatedZoneBackend(Set.of(IMAGE), Clock.systemUTC()));

@@ -7,6 +7,7 @@ import io.gantry.common.Json;
 import io.gantry.common.coord.NodeAdvert;
 import io.gantry.common.coord.NodeCapacity;
 import io.gantry.common.coord.ZkPaths;
+import io.gantry.testkit.TestZooKeeper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,14 +27,14 @@ class NodeMembershipTest {
 
     @TempDir
     Path tmp;
-    private EmbeddedZk zk;
+    private TestZooKeeper zk;
     private CuratorFramework agent;
     private CuratorFramework observer;
     private NodeMembership membership;
 
     @BeforeEach
     void setUp() throws Exception {
-        zk = EmbeddedZk.start(tmp.resolve("zk"));
+        zk = TestZooKeeper.start(tmp.resolve("zk"));
         agent = zk.newClient();
         observer = zk.newClient();
     }

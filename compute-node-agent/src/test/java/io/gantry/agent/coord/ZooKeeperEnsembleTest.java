@@ -14,6 +14,7 @@ import io.gantry.common.coord.NodeTask;
 import io.gantry.common.coord.TaskKind;
 import io.gantry.common.coord.TaskResult;
 import io.gantry.common.coord.ZkPaths;
+import io.gantry.testkit.ZooKeeperEnsemble;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;

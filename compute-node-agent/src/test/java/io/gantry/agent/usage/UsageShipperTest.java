@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gantry.agent.coord.EmbeddedZk;
 import io.gantry.common.Json;
 import io.gantry.common.coord.ZkPaths;
 import io.gantry.common.usage.UsageAck;
 import io.gantry.common.usage.UsageRecord;
+import io.gantry.testkit.TestZooKeeper;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -251,7 +251,7 @@ class UsageShipperTest {
 
     @Test
     void findsMeteringInZooKeeperAndFollowsItWhenItMoves() throws Exception {
-        EmbeddedZk zk = closeLater(EmbeddedZk.start(tmp.resolve("zk")));
+        TestZooKeeper zk = closeLater(TestZooKeeper.start(tmp.resolve("zk")));
         CuratorFramework registrar = closeLater(zk.newClient());
         CuratorFramework agent = closeLater(zk.newClient());
         FakeMetering first = closeLater(FakeMetering.start());
@@ -314,7 +314,7 @@ class UsageShipperTest {
 
     @Test
     void aMeteringThatRegistersInDiscoveryEndsABackOffAtOnce() throws Exception {
-        EmbeddedZk zk = closeLater(EmbeddedZk.start(tmp.resolve("zk")));
+        TestZooKeeper zk = closeLater(TestZooKeeper.start(tmp.resolve("zk")));
         CuratorFramework registrar = closeLater(zk.newClient());
         CuratorFramework agent = closeLater(zk.newClient());
         FakeMetering broken = closeLater(FakeMetering.start());

@@ -10,6 +10,7 @@ import io.gantry.common.coord.ZkPaths;
 import io.gantry.common.limits.OverprovisionRatios;
 import io.gantry.provisioner.placement.PlacementPolicy;
 import io.gantry.provisioner.placement.Strategy;
+import io.gantry.testkit.TestZooKeeper;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -18,11 +19,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
 import org.awaitility.core.ConditionFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,20 +30,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * dies between two steps of a job, the other takes over and finishes the job, exactly once.
  */
 class LeaderHandOverTest {
-    private static TestingServer server;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final String namespace = "handover-" + UUID.randomUUID();
     private final FakeJobRecords records = new FakeJobRecords();
-
-    @BeforeAll
-    static void startZooKeeper() throws Exception {
-        server = new TestingServer(true);
-    }
-
-    @AfterAll
-    static void stopZooKeeper() throws Exception {
-        server.close();
-    }
 
     @AfterEach
     void closeNewestFirst() throws Exception {
@@ -66,7 +53,7 @@ class LeaderHandOverTest {
     }
 
     private CuratorFramework client() throws Exception {
-        CuratorFramework client = StepRig.client(server, namespace);
+        CuratorFramework client = StepRig.client(TestZooKeeper.shared(), namespace);
         started.push(client);
         return client;
     }

@@ -1,29 +1,16 @@
 package io.gantry.provisioner;
 
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
+import io.gantry.testkit.TestZooKeeper;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
-/** A test class's ZooKeeper (a real one, for the whole class) and a fresh {@link StepRig} on it for each test. */
+/** A fresh {@link StepRig} for each test, on the test JVM's shared ZooKeeper (a real one; each rig in a namespace of its own). */
 abstract class RigTest {
-    private static TestingServer server;
     protected StepRig rig;
-
-    @BeforeAll
-    static void startZooKeeper() throws Exception {
-        server = new TestingServer(true);
-    }
-
-    @AfterAll
-    static void stopZooKeeper() throws Exception {
-        server.close();
-    }
 
     @BeforeEach
     void rig() throws Exception {
-        rig = new StepRig(server);
+        rig = new StepRig(TestZooKeeper.shared());
     }
 
     @AfterEach

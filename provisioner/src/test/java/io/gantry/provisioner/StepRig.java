@@ -9,12 +9,13 @@ import io.gantry.common.coord.NodeReport;
 import io.gantry.common.coord.NodeTask;
 import io.gantry.common.coord.TaskResult;
 import io.gantry.common.coord.ZkPaths;
+import io.gantry.common.limits.OverprovisionRatios;
 import io.gantry.provisioner.placement.ClusterState;
 import io.gantry.provisioner.placement.NodeInfo;
-import io.gantry.common.limits.OverprovisionRatios;
 import io.gantry.provisioner.placement.PlacementEngine;
 import io.gantry.provisioner.placement.PlacementPolicy;
 import io.gantry.provisioner.placement.Strategy;
+import io.gantry.testkit.TestZooKeeper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,13 +28,12 @@ import java.util.random.RandomGenerator;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
-import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 
 /**
  * The leader's parts wired as {@link LeaderLoop} wires them, on a real ZooKeeper (a namespace of its
- * own on a shared {@link TestingServer}) and an in-memory record, for driving one step at a time.
+ * own on the test JVM's shared {@link TestZooKeeper}) and an in-memory record, for driving one step at a time.
  */
 final class StepRig implements AutoCloseable {
     static final Duration SETTLE = Duration.ofSeconds(10);
@@ -53,7 +53,7 @@ final class StepRig implements AutoCloseable {
     final CollectStep collect;
     private boolean running = true;
 
-    StepRig(TestingServer server) throws Exception {
+    StepRig(TestZooKeeper server) throws Exception {
         zk = client(server, "rig-" + UUID.randomUUID());
         watcher = new NodeWatcher(zk, cluster, wakeups);
         finisher = new JobFinisher(records, metrics);
@@ -69,8 +69,8 @@ final class StepRig implements AutoCloseable {
         }
     }
 
-    static CuratorFramework client(TestingServer server, String namespace) throws InterruptedException {
-        CuratorFramework client = CuratorFrameworkFactory.builder().connectString(server.getConnectString()).namespace(namespace)
+    static CuratorFramework client(TestZooKeeper server, String namespace) throws InterruptedException {
+        CuratorFramework client = CuratorFrameworkFactory.builder().connectString(server.connectString()).namespace(namespace)
                 .sessionTimeoutMs(5000).connectionTimeoutMs(5000).retryPolicy(new RetryOneTime(200)).build();
         client.start();
         if (!client.blockUntilConnected(10, java.util.concurrent.TimeUnit.SECONDS)) {

@@ -1,28 +1,21 @@
 package io.gantry.record;
 
+import io.gantry.testkit.FreshDatabase;
+import io.gantry.testkit.TestPostgres;
 import io.vertx.core.Vertx;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.flywaydb.core.Flyway;
-import org.hibernate.cfg.Configuration;
-import org.hibernate.reactive.provider.ReactiveServiceRegistryBuilder;
 import org.hibernate.reactive.stage.Stage;
-import org.hibernate.reactive.vertx.VertxInstance;
 
 /**
- * An embedded PostgreSQL migrated with this module's own migrations, reached over JDBC and over
- * Hibernate Reactive (on a Vert.x of its own), with helpers that seed and read it over JDBC.
+ * A fresh database of the test JVM's PostgreSQL, migrated with this module's own migrations,
+ * reached over JDBC and over Hibernate Reactive (on a Vert.x of its own), with helpers that seed
+ * and read it over JDBC.
  */
 final class TestRecord implements AutoCloseable {
     /** How a test opens the transaction the ledger runs in: one per driver the ledger is used with. */
@@ -30,27 +23,14 @@ final class TestRecord implements AutoCloseable {
         JDBC, HIBERNATE_SESSION, HIBERNATE_STATELESS
     }
 
-    private final EmbeddedPostgres postgres;
+    private final FreshDatabase database;
     private final Vertx vertx;
     private final Stage.SessionFactory sessions;
-    final String jdbcUrl;
 
     TestRecord() throws Exception {
-        postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
-        jdbcUrl = postgres.getJdbcUrl("postgres", "postgres");
-        Flyway.configure().dataSource(jdbcUrl, "postgres", "postgres").locations("classpath:db/migration").load().migrate();
+        database = TestPostgres.shared().freshDatabase("record_test").migrate("classpath:db/migration");
         vertx = Vertx.vertx();
-        Properties p = new Properties();
-        p.setProperty("hibernate.connection.url", jdbcUrl);
-        p.setProperty("hibernate.connection.username", "postgres");
-        p.setProperty("hibernate.connection.password", "postgres");
-        p.setProperty("hibernate.connection.pool_size", "4");
-        p.setProperty("hibernate.hbm2ddl.auto", "none");
-        Configuration cfg = new Configuration();
-        cfg.setProperties(p);
-        var registry = new ReactiveServiceRegistryBuilder().applySettings(cfg.getProperties())
-                .addService(VertxInstance.class, (VertxInstance) () -> vertx).build();
-        sessions = cfg.buildSessionFactory(registry).unwrap(Stage.SessionFactory.class);
+        sessions = ReactiveSessions.open(vertx, database.jdbcUrl(), database.user(), database.password(), 4);
     }
 
     /** Runs {@code work} in one transaction through {@code driver}; committed if it succeeds, rolled back if not. */
@@ -77,40 +57,19 @@ final class TestRecord implements AutoCloseable {
     }
 
     Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+        return database.connect();
     }
 
-    int execute(String sql, Object... params) throws SQLException {
-        try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                st.setObject(i + 1, params[i]);
-            }
-            return st.executeUpdate();
-        }
+    int execute(String sql, Object... params) {
+        return database.execute(sql, params);
     }
 
-    List<List<Object>> query(String sql, Object... params) throws SQLException {
-        try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                st.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = st.executeQuery()) {
-                List<List<Object>> rows = new ArrayList<>();
-                int n = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    List<Object> row = new ArrayList<>(n);
-                    for (int i = 1; i <= n; i++) {
-                        row.add(rs.getObject(i));
-                    }
-                    rows.add(row);
-                }
-                return rows;
-            }
-        }
+    List<List<Object>> query(String sql, Object... params) {
+        return database.query(sql, params);
     }
 
     /** The one row {@code sql} selects. */
-    List<Object> row(String sql, Object... params) throws SQLException {
+    List<Object> row(String sql, Object... params) {
         List<List<Object>> rows = query(sql, params);
         if (rows.size() != 1) {
             throw new AssertionError(rows.size() + " rows from " + sql);
@@ -147,6 +106,5 @@ final class TestRecord implements AutoCloseable {
     public void close() throws Exception {
         sessions.close();
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        postgres.close();
     }
 }

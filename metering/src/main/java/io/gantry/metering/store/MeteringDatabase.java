@@ -1,13 +1,9 @@
 package io.gantry.metering.store;
 
+import io.gantry.record.ReactiveSessions;
 import io.vertx.core.Vertx;
-import java.util.Properties;
 import org.flywaydb.core.Flyway;
-import org.hibernate.boot.registry.StandardServiceRegistry;
-import org.hibernate.cfg.Configuration;
-import org.hibernate.reactive.provider.ReactiveServiceRegistryBuilder;
 import org.hibernate.reactive.stage.Stage;
-import org.hibernate.reactive.vertx.VertxInstance;
 
 /**
  * Metering's connection to the shared PostgreSQL: its own migrations (schema {@code metering},
@@ -41,20 +37,7 @@ public final class MeteringDatabase implements AutoCloseable {
     }
 
     public static MeteringDatabase open(Vertx vertx, String jdbcUrl, String user, String password, int poolSize) {
-        Configuration cfg = new Configuration();
-        Properties p = new Properties();
-        p.setProperty("hibernate.connection.url", jdbcUrl);
-        p.setProperty("hibernate.connection.username", user);
-        p.setProperty("hibernate.connection.password", password);
-        p.setProperty("hibernate.connection.pool_size", Integer.toString(poolSize));
-        p.setProperty("hibernate.hbm2ddl.auto", "none");
-        p.setProperty("hibernate.show_sql", "false");
-        cfg.setProperties(p);
-        StandardServiceRegistry registry = new ReactiveServiceRegistryBuilder()
-                .applySettings(cfg.getProperties())
-                .addService(VertxInstance.class, (VertxInstance) () -> vertx)
-                .build();
-        return new MeteringDatabase(cfg.buildSessionFactory(registry).unwrap(Stage.SessionFactory.class));
+        return new MeteringDatabase(ReactiveSessions.open(vertx, jdbcUrl, user, password, poolSize));
     }
 
     public Stage.SessionFactory sessions() {

@@ -2,6 +2,7 @@ package io.gantry.cloudapi;
 
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.DatabaseConfig;
+import io.gantry.common.JobState;
 import io.gantry.testkit.FreshDatabase;
 import io.gantry.testkit.SignedClient;
 import io.gantry.testkit.TestKeys;
@@ -100,8 +101,8 @@ final class TestPlatform implements AutoCloseable {
 
     /** Every provisioning machine of the account stopped and its jobs done, as the provisioner and agent would leave them. */
     void markStopped(String login) {
-        database.execute("update jobs set state = 'succeeded', updated = now() where machine_id in (select m.id from machines m"
-                + " join accounts a on a.id = m.account_id where a.login = ?)", login);
+        database.execute("update jobs set state = ?, updated = now() where machine_id in (select m.id from machines m"
+                + " join accounts a on a.id = m.account_id where a.login = ?)", JobState.SUCCEEDED.wireName(), login);
         database.execute("update machines set state = 'stopped', compute_node = 'node-1', updated = now() where account_id ="
                 + " (select id from accounts where login = ?) and state = 'provisioning'", login);
     }

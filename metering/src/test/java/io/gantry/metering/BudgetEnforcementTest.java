@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.common.JobKind;
+import io.gantry.common.JobState;
 import io.gantry.common.Json;
 import io.gantry.common.usage.UsageRecord;
 import io.vertx.core.Vertx;
@@ -55,7 +57,7 @@ class BudgetEnforcementTest {
         a2 = db.machine(alice, "a2", "running");
         a3 = db.machine(alice, "a3", "stopped");
         a4 = db.machine(alice, "a4", "running");
-        db.job(a4, "reboot", "queued"); // a4 has an open job: enforcement must leave it alone
+        db.job(a4, JobKind.REBOOT, JobState.QUEUED); // a4 has an open job: enforcement must leave it alone
         b1 = db.machine(bob, "b1", "running");
         b2 = db.machine(bob, "b2", "running");
         b3 = db.machine(bob, "b3", "stopped");
@@ -209,7 +211,7 @@ class BudgetEnforcementTest {
                 meteringJobs(a1).size() == 1 && meteringJobs(b1).size() == 1 && metricAudits(a1) == 1);
 
         // the provisioner does its work: jobs end, bob's machines stop; then bob starts b1 again
-        db.execute("update jobs set state = 'succeeded' where caller = 'metering'");
+        db.execute("update jobs set state = ? where caller = 'metering'", JobState.SUCCEEDED.wireName());
         db.execute("update machines set state = 'stopped' where id in (?, ?)", b1, b2);
         db.execute("update machines set state = 'running' where id = ?", b1);
 
@@ -223,7 +225,7 @@ class BudgetEnforcementTest {
     @Test
     @Order(4)
     void aNewPeriodLiftsTheThrottle() {
-        db.execute("update jobs set state = 'succeeded' where caller = 'metering'");
+        db.execute("update jobs set state = ? where caller = 'metering'", JobState.SUCCEEDED.wireName());
         db.execute("update machines set state = 'stopped' where id = ?", b1);
         clock.set(Instant.parse("2026-12-01T00:00:05Z"));
 

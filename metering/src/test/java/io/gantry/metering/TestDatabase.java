@@ -1,5 +1,7 @@
 package io.gantry.metering;
 
+import io.gantry.common.JobKind;
+import io.gantry.common.JobState;
 import io.gantry.testkit.FreshDatabase;
 import io.gantry.testkit.TestPostgres;
 import java.sql.Connection;
@@ -77,10 +79,10 @@ final class TestDatabase {
     }
 
     /** A job on {@code machine}, as a tenant's request leaves one. */
-    UUID job(UUID machine, String action, String state) {
+    UUID job(UUID machine, JobKind kind, JobState state) {
         UUID id = UUID.randomUUID();
         execute("insert into jobs (id, machine_id, action, params, state, caller, created, updated) values (?, ?, ?, '{}', ?, 'tenant', now(), now())",
-                id, machine, action, state);
+                id, machine, kind.wireName(), state.wireName());
         return id;
     }
 }

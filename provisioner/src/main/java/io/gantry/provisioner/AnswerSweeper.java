@@ -3,7 +3,6 @@ package io.gantry.provisioner;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,26 +16,22 @@ import org.slf4j.LoggerFactory;
 final class AnswerSweeper {
     private static final Logger LOG = LoggerFactory.getLogger(AnswerSweeper.class);
 
-    private final NodeWatcher watcher;
-    private final CuratorFramework zk;
-    private final JobRecords records;
+    private final LeaderParts leader;
 
-    AnswerSweeper(NodeWatcher watcher, CuratorFramework zk, JobRecords records) {
-        this.watcher = watcher;
-        this.zk = zk;
-        this.records = records;
+    AnswerSweeper(LeaderParts leader) {
+        this.leader = leader;
     }
 
     /** Returns how many answers it removed. */
     int sweep() throws Exception {
-        Map<UUID, String> answers = watcher.resultsByJob();
+        Map<UUID, String> answers = leader.watcher().resultsByJob();
         if (answers.isEmpty()) {
             return 0;
         }
-        Set<UUID> finished = records.finishedAmong(answers.keySet());
+        Set<UUID> finished = leader.records().finishedAmong(answers.keySet());
         for (UUID job : finished) {
             try {
-                zk.delete().forPath(answers.get(job));
+                leader.zk().delete().forPath(answers.get(job));
             } catch (KeeperException.NoNodeException e) {
                 // removed meanwhile
             }

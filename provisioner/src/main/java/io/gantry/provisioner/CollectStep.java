@@ -6,9 +6,7 @@ import io.gantry.common.MachineLifecycle;
 import io.gantry.common.ZoneState;
 import io.gantry.common.coord.TaskResult;
 import io.gantry.common.coord.ZkPaths;
-import io.gantry.provisioner.placement.ClusterState;
 import java.util.Optional;
-import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 
 /**
@@ -19,22 +17,11 @@ import org.apache.zookeeper.KeeperException;
  * finished before anything is removed.
  */
 final class CollectStep implements JobStep {
-    private final NodeWatcher watcher;
-    private final CuratorFramework zk;
-    private final JobRecords records;
-    private final ClusterState cluster;
-    private final JobFinisher finisher;
-    private final LeaderLoop.StepHook hook;
+    private final LeaderParts leader;
     private final DispatchStep dispatch;
 
-    CollectStep(NodeWatcher watcher, CuratorFramework zk, JobRecords records, ClusterState cluster, JobFinisher finisher,
-                LeaderLoop.StepHook hook, DispatchStep dispatch) {
-        this.watcher = watcher;
-        this.zk = zk;
-        this.records = records;
-        this.cluster = cluster;
-        this.finisher = finisher;
-        this.hook = hook;
+    CollectStep(LeaderParts leader, DispatchStep dispatch) {
+        this.leader = leader;
         this.dispatch = dispatch;
     }
 
@@ -46,29 +33,29 @@ final class CollectStep implements JobStep {
     @Override
     public void advance(OpenJob job) throws Exception {
         String task = ZkPaths.task(job.node(), job.id().toString());
-        Optional<TaskResult> answer = watcher.result(job.node(), job.id());
+        Optional<TaskResult> answer = leader.watcher().result(job.node(), job.id());
         if (answer.isEmpty()) {
             // the cache may lag behind an answer just written; dispatch looks in ZooKeeper itself before writing
-            if (zk.checkExists().forPath(task) == null) {
+            if (leader.zk().checkExists().forPath(task) == null) {
                 dispatch.dispatch(job, job.node());
             }
             return;
         }
         TaskResult result = answer.get();
         ZoneState after = MachineLifecycle.afterResult(job.action(), job.machine().state(), result);
-        finisher.finish(job, after, result.ip(), result.ok() ? null : result.error());
-        hook.after(job.id(), "finished");
+        leader.finisher().finish(job, after, result.ip(), result.ok() ? null : result.error());
+        leader.hook().after(job.id(), "finished");
         if (after == ZoneState.DELETED || after == ZoneState.FAILED) {
-            cluster.release(job.machine().id());
+            leader.cluster().release(job.machine().id());
         } else if (job.action() == JobKind.RESIZE && !result.ok()) {
-            JobRecords.Size size = records.sizeOf(job.machine().id()); // finish() put the old package back
-            cluster.resize(job.machine().id(), size.memoryMiB(), size.diskMiB(), size.vcpus());
+            JobRecords.Size size = leader.records().sizeOf(job.machine().id()); // finish() put the old package back
+            leader.cluster().resize(job.machine().id(), size.memoryMiB(), size.diskMiB(), size.vcpus());
         }
         // the task first: an agent still answering a redelivered copy then fails its whole publish
         // (result + task delete are one transaction) instead of leaving a result nobody collects
         for (String done : new String[] {task, ZkPaths.result(job.node(), job.id().toString())}) {
             try {
-                zk.delete().forPath(done);
+                leader.zk().delete().forPath(done);
             } catch (KeeperException.NoNodeException e) {
                 // already cleaned up
             }

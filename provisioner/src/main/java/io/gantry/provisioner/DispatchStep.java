@@ -9,7 +9,6 @@ import io.gantry.common.coord.NodeTask;
 import io.gantry.common.coord.ZkPaths;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 
@@ -19,14 +18,10 @@ import org.apache.zookeeper.KeeperException;
  * dispatched (its answer is collected next).
  */
 final class DispatchStep implements JobStep {
-    private final CuratorFramework zk;
-    private final JobRecords records;
-    private final LeaderLoop.StepHook hook;
+    private final LeaderParts leader;
 
-    DispatchStep(CuratorFramework zk, JobRecords records, LeaderLoop.StepHook hook) {
-        this.zk = zk;
-        this.records = records;
-        this.hook = hook;
+    DispatchStep(LeaderParts leader) {
+        this.leader = leader;
     }
 
     @Override
@@ -42,19 +37,19 @@ final class DispatchStep implements JobStep {
     /** Dispatches to {@code node}: the job's node, or the one just chosen for it. */
     void dispatch(OpenJob job, String node) throws Exception {
         NodeTask task = taskFor(job);
-        if (zk.checkExists().forPath(ZkPaths.result(node, job.id().toString())) != null) {
-            records.markDispatched(job.id()); // the node already answered (before a leader change): just collect it
+        if (leader.zk().checkExists().forPath(ZkPaths.result(node, job.id().toString())) != null) {
+            leader.records().markDispatched(job.id()); // the node already answered (before a leader change): just collect it
             return;
         }
         try {
-            zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT)
+            leader.zk().create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT)
                     .forPath(ZkPaths.task(node, job.id().toString()), Json.write(task).getBytes(StandardCharsets.UTF_8));
         } catch (KeeperException.NodeExistsException e) {
             // written before a leader change: the same task
         }
-        hook.after(job.id(), "task-written");
-        records.markDispatched(job.id());
-        hook.after(job.id(), "dispatched");
+        leader.hook().after(job.id(), "task-written");
+        leader.records().markDispatched(job.id());
+        leader.hook().after(job.id(), "dispatched");
     }
 
     /**

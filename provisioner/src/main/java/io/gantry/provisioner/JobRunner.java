@@ -4,7 +4,6 @@ import io.gantry.common.GantryException;
 import io.gantry.common.JobKind;
 import io.gantry.common.JobState;
 import io.gantry.common.ZoneState;
-import io.gantry.provisioner.placement.ClusterState;
 import java.sql.SQLException;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -26,19 +25,12 @@ import org.slf4j.LoggerFactory;
 final class JobRunner {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
 
-    private final JobRecords records;
-    private final NodeWatcher watcher;
-    private final ClusterState cluster;
-    private final JobFinisher finisher;
+    private final LeaderParts leader;
     private final Map<JobState, JobStep> steps = new EnumMap<>(JobState.class);
     private final BooleanSupplier running;
 
-    JobRunner(JobRecords records, NodeWatcher watcher, ClusterState cluster, JobFinisher finisher, List<JobStep> steps,
-              BooleanSupplier running) {
-        this.records = records;
-        this.watcher = watcher;
-        this.cluster = cluster;
-        this.finisher = finisher;
+    JobRunner(LeaderParts leader, List<JobStep> steps, BooleanSupplier running) {
+        this.leader = leader;
         for (JobStep step : steps) {
             if (this.steps.put(step.from(), step) != null) {
                 throw new IllegalArgumentException("two steps move jobs on from " + step.from().wireName());
@@ -48,8 +40,8 @@ final class JobRunner {
     }
 
     void runOnce() throws SQLException {
-        boolean anyNodeAlive = watcher.anyNodeAlive();
-        for (OpenJob job : firstJobPerMachine(records.openJobs())) {
+        boolean anyNodeAlive = leader.watcher().anyNodeAlive();
+        for (OpenJob job : firstJobPerMachine(leader.records().openJobs())) {
             if (!running.getAsBoolean()) {
                 return;
             }
@@ -76,9 +68,10 @@ final class JobRunner {
             // the request itself cannot be carried out (e.g. an affinity rule placement cannot read)
             LOG.info("job {} ({} of machine {}) failed: {}", job.id(), job.action().wireName(), job.machine().id(), e.getMessage());
             if (job.action() == JobKind.PROVISION) {
-                cluster.release(job.machine().id());
+                leader.cluster().release(job.machine().id());
             }
-            finisher.finish(job, job.action() == JobKind.PROVISION ? ZoneState.FAILED : job.machine().state(), null, e.getMessage());
+            ZoneState after = job.action() == JobKind.PROVISION ? ZoneState.FAILED : job.machine().state();
+            leader.finisher().finish(job, after, null, e.getMessage());
         } catch (SQLException e) {
             throw e; // the record is unreachable: the whole loop waits and retries
         } catch (Exception e) {

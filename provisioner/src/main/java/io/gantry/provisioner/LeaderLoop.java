@@ -57,17 +57,14 @@ public final class LeaderLoop implements AutoCloseable {
         this.records = records;
         this.watcher = new NodeWatcher(zk, cluster, wakeups);
         this.notifications = new JobNotifications(records, wakeups);
-        this.sweeper = new AnswerSweeper(watcher, zk, records);
-        this.lostNodes = new LostNodeReconciler(watcher, records);
-        this.reports = new ReportReconciler(watcher, records);
+        LeaderParts leader = new LeaderParts(zk, records, cluster, watcher, new JobFinisher(records, metrics), hook);
+        this.sweeper = new AnswerSweeper(leader);
+        this.lostNodes = new LostNodeReconciler(leader);
+        this.reports = new ReportReconciler(leader);
         PlacementEngine engine = new PlacementEngine(cluster, config.placement(), RandomGenerator.getDefault());
-        JobFinisher finisher = new JobFinisher(records, metrics);
-        DispatchStep dispatch = new DispatchStep(zk, records, hook);
-        List<JobStep> steps = List.of(
-                new PlaceStep(records, cluster, engine, metrics, finisher, hook, dispatch),
-                dispatch,
-                new CollectStep(watcher, zk, records, cluster, finisher, hook, dispatch));
-        this.jobs = new JobRunner(records, watcher, cluster, finisher, steps, () -> running);
+        DispatchStep dispatch = new DispatchStep(leader);
+        List<JobStep> steps = List.of(new PlaceStep(leader, engine, metrics, dispatch), dispatch, new CollectStep(leader, dispatch));
+        this.jobs = new JobRunner(leader, steps, () -> running);
         this.thread = new Thread(this::run, "gantry-provisioner-leader");
         this.thread.setDaemon(true);
     }

@@ -12,22 +12,20 @@ import org.slf4j.LoggerFactory;
 final class LostNodeReconciler {
     private static final Logger LOG = LoggerFactory.getLogger(LostNodeReconciler.class);
 
-    private final NodeWatcher watcher;
-    private final JobRecords records;
+    private final LeaderParts leader;
 
-    LostNodeReconciler(NodeWatcher watcher, JobRecords records) {
-        this.watcher = watcher;
-        this.records = records;
+    LostNodeReconciler(LeaderParts leader) {
+        this.leader = leader;
     }
 
     /** Handles every loss seen since the last call; a loss the record could not take is tried again next time. */
     void reconcile() throws SQLException {
-        for (String node : watcher.lostNodes()) {
-            if (!watcher.isAlive(node)) {
-                int n = records.markNodeUnknown(node);
+        for (String node : leader.watcher().lostNodes()) {
+            if (!leader.watcher().isAlive(node)) {
+                int n = leader.records().markNodeUnknown(node);
                 LOG.warn("node {} lost its ZooKeeper session; {} machines marked unknown", node, n);
             }
-            watcher.lossHandled(node);
+            leader.watcher().lossHandled(node);
         }
     }
 }

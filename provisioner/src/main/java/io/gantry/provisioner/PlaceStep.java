@@ -3,7 +3,6 @@ package io.gantry.provisioner;
 import io.gantry.common.JobKind;
 import io.gantry.common.JobState;
 import io.gantry.common.ZoneState;
-import io.gantry.provisioner.placement.ClusterState;
 import io.gantry.provisioner.placement.PlacementDecision;
 import io.gantry.provisioner.placement.PlacementEngine;
 import java.util.Map;
@@ -20,22 +19,15 @@ import org.slf4j.LoggerFactory;
 final class PlaceStep implements JobStep {
     private static final Logger LOG = LoggerFactory.getLogger(PlaceStep.class);
 
-    private final JobRecords records;
-    private final ClusterState cluster;
+    private final LeaderParts leader;
     private final PlacementEngine engine;
     private final ProvisionerMetrics metrics;
-    private final JobFinisher finisher;
-    private final LeaderLoop.StepHook hook;
     private final DispatchStep dispatch;
 
-    PlaceStep(JobRecords records, ClusterState cluster, PlacementEngine engine, ProvisionerMetrics metrics, JobFinisher finisher,
-              LeaderLoop.StepHook hook, DispatchStep dispatch) {
-        this.records = records;
-        this.cluster = cluster;
+    PlaceStep(LeaderParts leader, PlacementEngine engine, ProvisionerMetrics metrics, DispatchStep dispatch) {
+        this.leader = leader;
         this.engine = engine;
         this.metrics = metrics;
-        this.finisher = finisher;
-        this.hook = hook;
         this.dispatch = dispatch;
     }
 
@@ -58,20 +50,21 @@ final class PlaceStep implements JobStep {
         if (m.computeNode() == null) {
             // never placed (its provision failed before placement): nothing on any node to act on
             boolean delete = job.action() == JobKind.DELETE;
-            finisher.finish(job, delete ? ZoneState.DELETED : m.state(), null, delete ? null : "the machine was never placed on a node");
+            leader.finisher().finish(job, delete ? ZoneState.DELETED : m.state(), null,
+                    delete ? null : "the machine was never placed on a node");
             return;
         }
         if (job.action() == JobKind.RESIZE && !engine.resize(m.id(), m.memoryMiB(), m.diskMiB(), m.vcpus())) {
-            var usage = cluster.usage(m.computeNode());
-            finisher.finish(job, m.state(), null, "node " + m.computeNode() + " has no room for the new size ("
+            var usage = leader.cluster().usage(m.computeNode());
+            leader.finisher().finish(job, m.state(), null, "node " + m.computeNode() + " has no room for the new size ("
                     + m.memoryMiB() + " MiB of memory, " + m.vcpus() + " vCPUs; " + usage.memoryMiB() + " MiB and "
                     + usage.vcpus() + " vCPUs are booked there); machines are not moved between nodes");
             return;
         }
-        if (!records.markPlaced(job.id(), m.id(), m.computeNode(), Map.of())) {
+        if (!leader.records().markPlaced(job.id(), m.id(), m.computeNode(), Map.of())) {
             return;
         }
-        hook.after(job.id(), "placed");
+        leader.hook().after(job.id(), "placed");
         dispatch.dispatch(job, m.computeNode());
     }
 
@@ -79,7 +72,7 @@ final class PlaceStep implements JobStep {
         var m = job.machine();
         String node;
         Map<String, Object> placement = Map.of(); // how the node was chosen, for the audit
-        var existing = cluster.nodeOf(m.id());
+        var existing = leader.cluster().nodeOf(m.id());
         if (existing.isPresent()) {
             node = existing.get();
         } else {
@@ -87,7 +80,7 @@ final class PlaceStep implements JobStep {
             if (decision instanceof PlacementDecision.NoFit noFit) {
                 LOG.info("machine {} cannot be placed: {}", m.id(), noFit.explained());
                 metrics.noFit(noFit.rejectedBy());
-                finisher.finish(job, ZoneState.FAILED, null, noFit.explained());
+                leader.finisher().finish(job, ZoneState.FAILED, null, noFit.explained());
                 return;
             }
             var chosen = (PlacementDecision.Placed) decision;
@@ -97,16 +90,16 @@ final class PlaceStep implements JobStep {
         }
         boolean placed;
         try {
-            placed = records.markPlaced(job.id(), m.id(), node, placement);
+            placed = leader.records().markPlaced(job.id(), m.id(), node, placement);
         } catch (Exception e) {
-            cluster.release(m.id());
+            leader.cluster().release(m.id());
             throw e;
         }
         if (!placed) {
-            cluster.release(m.id()); // another leader moved the job on meanwhile
+            leader.cluster().release(m.id()); // another leader moved the job on meanwhile
             return;
         }
-        hook.after(job.id(), "placed");
+        leader.hook().after(job.id(), "placed");
         dispatch.dispatch(job, node);
     }
 }

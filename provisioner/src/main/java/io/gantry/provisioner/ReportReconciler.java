@@ -14,31 +14,29 @@ import java.util.UUID;
  * Only alive nodes' reports count; a machine the report does not mention is left as it is.
  */
 final class ReportReconciler {
-    private final NodeWatcher watcher;
-    private final JobRecords records;
+    private final LeaderParts leader;
 
-    ReportReconciler(NodeWatcher watcher, JobRecords records) {
-        this.watcher = watcher;
-        this.records = records;
+    ReportReconciler(LeaderParts leader) {
+        this.leader = leader;
     }
 
     void reconcile() throws SQLException {
-        for (String node : watcher.takeFreshReports()) {
-            if (!watcher.isAlive(node)) {
+        for (String node : leader.watcher().takeFreshReports()) {
+            if (!leader.watcher().isAlive(node)) {
                 continue;
             }
-            Optional<NodeReport> report = watcher.report(node);
+            Optional<NodeReport> report = leader.watcher().report(node);
             if (report.isEmpty()) {
                 continue;
             }
-            for (Map.Entry<UUID, ZoneState> recorded : records.settledMachinesOn(node).entrySet()) {
+            for (Map.Entry<UUID, ZoneState> recorded : leader.records().settledMachinesOn(node).entrySet()) {
                 NodeReport.ReportedZone seen = report.get().zones().get(recorded.getKey());
                 if (seen == null) {
                     continue;
                 }
                 var next = MachineLifecycle.fromReport(recorded.getValue(), seen.state());
                 if (next.isPresent()) {
-                    records.setState(recorded.getKey(), next.get(), seen.ip());
+                    leader.records().setState(recorded.getKey(), next.get(), seen.ip());
                 }
             }
         }

@@ -119,7 +119,7 @@ class CollectStepTest extends RigTest {
         rig.answer("cn1", unfinished, StepRig.ok(unfinished, machine, ZoneState.RUNNING, null));
 
         rig.runner().runOnce();
-        int removed = new AnswerSweeper(rig.watcher, rig.zk, rig.records).sweep();
+        int removed = new AnswerSweeper(rig.leader).sweep();
 
         assertThat(rig.records.finishes(job)).isEqualTo(1);
         assertThat(removed).isEqualTo(1);

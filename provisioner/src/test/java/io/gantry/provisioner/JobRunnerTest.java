@@ -89,7 +89,7 @@ class JobRunnerTest extends RigTest {
 
     @Test
     void twoStepsForOneStateAreRefused() {
-        assertThatThrownBy(() -> new JobRunner(rig.records, rig.watcher, rig.cluster, rig.finisher,
-                List.of(rig.dispatch, rig.dispatch), () -> true)).hasMessage("two steps move jobs on from placed");
+        assertThatThrownBy(() -> new JobRunner(rig.leader, List.of(rig.dispatch, rig.dispatch), () -> true))
+                .hasMessage("two steps move jobs on from placed");
     }
 }

@@ -20,8 +20,8 @@ class ReconcilerTest extends RigTest {
 
     @BeforeEach
     void parts() {
-        lost = new LostNodeReconciler(rig.watcher, rig.records);
-        reports = new ReportReconciler(rig.watcher, rig.records);
+        lost = new LostNodeReconciler(rig.leader);
+        reports = new ReportReconciler(rig.leader);
     }
 
     @Test

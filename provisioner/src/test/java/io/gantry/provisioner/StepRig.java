@@ -48,6 +48,7 @@ final class StepRig implements AutoCloseable {
     final CuratorFramework zk;
     final NodeWatcher watcher;
     final JobFinisher finisher;
+    final LeaderParts leader;
     final DispatchStep dispatch;
     final PlaceStep place;
     final CollectStep collect;
@@ -57,12 +58,12 @@ final class StepRig implements AutoCloseable {
         zk = client(server, "rig-" + UUID.randomUUID());
         watcher = new NodeWatcher(zk, cluster, wakeups);
         finisher = new JobFinisher(records, metrics);
-        LeaderLoop.StepHook hook = (job, step) -> steps.add(job + " " + step);
-        dispatch = new DispatchStep(zk, records, hook);
+        leader = new LeaderParts(zk, records, cluster, watcher, finisher, (job, step) -> steps.add(job + " " + step));
+        dispatch = new DispatchStep(leader);
         PlacementEngine engine = new PlacementEngine(cluster, new PlacementPolicy(new OverprovisionRatios(1.0, 1.0), Strategy.SPREAD, 3),
                 RandomGenerator.getDefault());
-        place = new PlaceStep(records, cluster, engine, metrics, finisher, hook, dispatch);
-        collect = new CollectStep(watcher, zk, records, cluster, finisher, hook, dispatch);
+        place = new PlaceStep(leader, engine, metrics, dispatch);
+        collect = new CollectStep(leader, dispatch);
         watcher.start();
         if (!watcher.awaitInitialized(SETTLE)) {
             throw new IllegalStateException("the node watcher did not load ZooKeeper's nodes");
@@ -81,7 +82,7 @@ final class StepRig implements AutoCloseable {
     }
 
     JobRunner runner() {
-        return new JobRunner(records, watcher, cluster, finisher, List.of(place, dispatch, collect), () -> running);
+        return new JobRunner(leader, List.of(place, dispatch, collect), () -> running);
     }
 
     /** The node's advert, as its agent writes it; returns once the watcher has seen it. */

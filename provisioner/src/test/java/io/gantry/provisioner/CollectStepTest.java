@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.gantry.common.JobKind;
 import io.gantry.common.JobState;
 import io.gantry.common.ZoneState;
 import io.gantry.common.coord.TaskResult;
@@ -14,24 +13,27 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class CollectStepTest extends RigTest {
-    /** A provision placed on cn1 and dispatched there, booked in the ledger. */
-    private UUID dispatchedProvision(UUID machine) throws Exception {
-        UUID job = rig.records.queue(JobKind.PROVISION, machine, Map.of("image", "img-1"));
+    private UUID machine;
+    private UUID job;
+
+    /** Every test starts from a provision placed on cn1 and dispatched there, booked in the ledger. */
+    @BeforeEach
+    void aProvisionDispatchedToCn1() throws Exception {
+        rig.advertise("cn1", 4096);
+        machine = rig.records.newMachine("web", 1024, List.of());
+        job = rig.records.queueProvision(machine);
         rig.records.markPlaced(job, machine, "cn1", Map.of());
         rig.cluster.book("cn1", new PlacedMachine(machine, "t", "web", Map.of(), 1024, 1024));
         rig.dispatch.advance(rig.records.job(job));
         rig.steps.clear();
-        return job;
     }
 
     @Test
     void anAnswerFinishesTheJobAndTaskAndAnswerAreRemoved() throws Exception {
-        rig.advertise("cn1", 4096);
-        UUID machine = rig.records.newMachine("web", 1024, List.of());
-        UUID job = dispatchedProvision(machine);
         rig.answer("cn1", job, StepRig.ok(job, machine, ZoneState.RUNNING, "10.0.0.7"));
 
         rig.collect.advance(rig.records.job(job));
@@ -50,9 +52,6 @@ class CollectStepTest extends RigTest {
 
     @Test
     void aFailedProvisionFailsTheMachineAndReleasesItsBooking() throws Exception {
-        rig.advertise("cn1", 4096);
-        UUID machine = rig.records.newMachine("web", 1024, List.of());
-        UUID job = dispatchedProvision(machine);
         rig.answer("cn1", job, new TaskResult(job, machine, false, null, null, "image not found", Instant.now()));
 
         rig.collect.advance(rig.records.job(job));
@@ -65,9 +64,6 @@ class CollectStepTest extends RigTest {
 
     @Test
     void withoutAnAnswerTheJobWaits() throws Exception {
-        rig.advertise("cn1", 4096);
-        UUID machine = rig.records.newMachine("web", 1024, List.of());
-        UUID job = dispatchedProvision(machine);
 
         rig.collect.advance(rig.records.job(job));
 
@@ -78,9 +74,6 @@ class CollectStepTest extends RigTest {
 
     @Test
     void aTaskThatVanishedWithoutAnAnswerIsWrittenAgain() throws Exception {
-        rig.advertise("cn1", 4096);
-        UUID machine = rig.records.newMachine("web", 1024, List.of());
-        UUID job = dispatchedProvision(machine);
         rig.zk.delete().forPath(io.gantry.common.coord.ZkPaths.task("cn1", job.toString()));
 
         rig.collect.advance(rig.records.job(job));
@@ -91,9 +84,6 @@ class CollectStepTest extends RigTest {
 
     @Test
     void aCollectTheRecordRefusedIsRepeatedAndFinishesTheJobOnce() throws Exception {
-        rig.advertise("cn1", 4096);
-        UUID machine = rig.records.newMachine("web", 1024, List.of());
-        UUID job = dispatchedProvision(machine);
         rig.answer("cn1", job, StepRig.ok(job, machine, ZoneState.RUNNING, "10.0.0.8"));
         rig.records.failFinishes(1);
 
@@ -109,9 +99,6 @@ class CollectStepTest extends RigTest {
 
     @Test
     void anAnswerCollectedByAnEarlierLeaderIsSweptNotCollectedAgain() throws Exception {
-        rig.advertise("cn1", 4096);
-        UUID machine = rig.records.newMachine("web", 1024, List.of());
-        UUID job = dispatchedProvision(machine);
         rig.answer("cn1", job, StepRig.ok(job, machine, ZoneState.RUNNING, "10.0.0.9"));
         // the earlier leader finished the job and died before removing the answer
         rig.records.finish(rig.records.job(job), ZoneState.RUNNING, "10.0.0.9", null);

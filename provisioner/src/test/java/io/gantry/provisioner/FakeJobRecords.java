@@ -100,6 +100,11 @@ final class FakeJobRecords implements JobRecords {
         return job.id;
     }
 
+    /** Queues the machine's provision from image {@code img-1}. */
+    UUID queueProvision(UUID machine) {
+        return queue(JobKind.PROVISION, machine, Map.of("image", "img-1"));
+    }
+
     synchronized OpenJob job(UUID id) {
         JobRow j = jobs.get(id);
         return new OpenJob(j.id, j.kind, j.state, j.node, j.params, "tester", machines.get(j.machine).view());

@@ -22,7 +22,7 @@ class JobRunnerTest extends RigTest {
         UUID stop = rig.records.queue(JobKind.STOP, machine, Map.of());
         UUID start = rig.records.queue(JobKind.START, machine, Map.of());
         UUID fresh = rig.records.newMachine("web", 512, List.of());
-        UUID provision = rig.records.queue(JobKind.PROVISION, fresh, Map.of("image", "img-1"));
+        UUID provision = rig.records.queueProvision(fresh);
 
         rig.runner().runOnce();
 
@@ -42,7 +42,7 @@ class JobRunnerTest extends RigTest {
     @Test
     void whileNoNodeIsAliveAProvisionWaitsButOtherJobsGoOn() throws Exception {
         UUID fresh = rig.records.newMachine("web", 512, List.of());
-        UUID provision = rig.records.queue(JobKind.PROVISION, fresh, Map.of("image", "img-1"));
+        UUID provision = rig.records.queueProvision(fresh);
         UUID never = rig.records.machine("never", ZoneState.FAILED, null, 512, List.of());
         UUID delete = rig.records.queue(JobKind.DELETE, never, Map.of());
 
@@ -60,9 +60,9 @@ class JobRunnerTest extends RigTest {
     void aRequestThatCannotBeCarriedOutFailsItsJobAndTheOthersGoOn() throws Exception {
         rig.advertise("cn1", 4096);
         UUID odd = rig.records.newMachine("odd", 512, List.of("no operator here"));
-        UUID bad = rig.records.queue(JobKind.PROVISION, odd, Map.of("image", "img-1"));
+        UUID bad = rig.records.queueProvision(odd);
         UUID fine = rig.records.newMachine("fine", 512, List.of());
-        UUID good = rig.records.queue(JobKind.PROVISION, fine, Map.of("image", "img-1"));
+        UUID good = rig.records.queueProvision(fine);
 
         rig.runner().runOnce();
 
@@ -77,7 +77,7 @@ class JobRunnerTest extends RigTest {
     void anUnreachableRecordStopsThePassAndTheJobsAreTakenUpAfterwards() throws Exception {
         rig.advertise("cn1", 4096);
         UUID fresh = rig.records.newMachine("web", 512, List.of());
-        UUID provision = rig.records.queue(JobKind.PROVISION, fresh, Map.of("image", "img-1"));
+        UUID provision = rig.records.queueProvision(fresh);
         rig.records.down(true);
 
         assertThatThrownBy(() -> rig.runner().runOnce()).isInstanceOf(SQLException.class);

@@ -88,7 +88,7 @@ class LeaderHandOverTest {
         Provisioner p2 = provisioner("p2", client(), LeaderLoop.StepHook.NONE);
 
         UUID machine = records.newMachine("web", 1024, List.of());
-        UUID job = records.queue(JobKind.PROVISION, machine, Map.of("image", "img-1"));
+        UUID job = records.queueProvision(machine);
 
         settle().untilAsserted(() -> assertThat(crashed.get()).isEqualTo(step));
         settle().until(p2::isLeader);

@@ -16,7 +16,7 @@ class PlaceStepTest extends RigTest {
     void aQueuedProvisionIsBookedOnANodeRecordedAndDispatched() throws Exception {
         rig.advertise("cn1", 4096);
         UUID machine = rig.records.newMachine("web", 1024, List.of());
-        UUID job = rig.records.queue(JobKind.PROVISION, machine, Map.of("image", "img-1"));
+        UUID job = rig.records.queueProvision(machine);
 
         rig.place.advance(rig.records.job(job));
 
@@ -38,7 +38,7 @@ class PlaceStepTest extends RigTest {
         // cn2 is fuller, so spreading would choose cn1; but this machine was booked on cn2 before the leader changed
         rig.cluster.book("cn2", new PlacedMachine(other, "t", "other", Map.of(), 2048, 1024));
         rig.cluster.book("cn2", new PlacedMachine(machine, "t", "booked", Map.of(), 1024, 1024));
-        UUID job = rig.records.queue(JobKind.PROVISION, machine, Map.of("image", "img-1"));
+        UUID job = rig.records.queueProvision(machine);
 
         rig.place.advance(rig.records.job(job));
 
@@ -53,7 +53,7 @@ class PlaceStepTest extends RigTest {
     void placingAJobAnotherLeaderMovedOnChangesNothingAndReleasesTheBooking() throws Exception {
         rig.advertise("cn1", 4096);
         UUID machine = rig.records.newMachine("raced", 1024, List.of());
-        UUID job = rig.records.queue(JobKind.PROVISION, machine, Map.of("image", "img-1"));
+        UUID job = rig.records.queueProvision(machine);
         OpenJob stale = rig.records.job(job);
         rig.place.advance(stale);
         rig.steps.clear();
@@ -73,7 +73,7 @@ class PlaceStepTest extends RigTest {
     void aMachineThatFitsNowhereFailsWithTheReasonAndIsCounted() throws Exception {
         rig.advertise("cn1", 512);
         UUID machine = rig.records.newMachine("huge", 2048, List.of());
-        UUID job = rig.records.queue(JobKind.PROVISION, machine, Map.of("image", "img-1"));
+        UUID job = rig.records.queueProvision(machine);
 
         rig.place.advance(rig.records.job(job));
 

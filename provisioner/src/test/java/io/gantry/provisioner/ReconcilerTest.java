@@ -24,6 +24,14 @@ class ReconcilerTest extends RigTest {
         reports = new ReportReconciler(rig.leader);
     }
 
+    /** A running machine on cn1, whose advert has gone (the loss not yet handled). */
+    private UUID aRunningMachineOnLostNodeCn1() throws Exception {
+        rig.advertise("cn1", 4096);
+        UUID running = rig.records.machine("a", ZoneState.RUNNING, "cn1", 512, List.of());
+        rig.loseNode("cn1");
+        return running;
+    }
+
     @Test
     void aLostNodesMachinesShowUnknownOnce() throws Exception {
         rig.advertise("cn1", 4096);
@@ -42,9 +50,7 @@ class ReconcilerTest extends RigTest {
 
     @Test
     void aNodeBackBeforeTheReconcilerRunsIsLeftAlone() throws Exception {
-        rig.advertise("cn1", 4096);
-        UUID running = rig.records.machine("a", ZoneState.RUNNING, "cn1", 512, List.of());
-        rig.loseNode("cn1");
+        UUID running = aRunningMachineOnLostNodeCn1();
         rig.advertise("cn1", 4096);
 
         lost.reconcile();
@@ -54,9 +60,7 @@ class ReconcilerTest extends RigTest {
 
     @Test
     void aLossTheRecordCouldNotTakeIsHandledNextTime() throws Exception {
-        rig.advertise("cn1", 4096);
-        UUID running = rig.records.machine("a", ZoneState.RUNNING, "cn1", 512, List.of());
-        rig.loseNode("cn1");
+        UUID running = aRunningMachineOnLostNodeCn1();
         rig.records.down(true);
         assertThatThrownBy(lost::reconcile).isInstanceOf(SQLException.class);
         rig.records.down(false);

@@ -60,7 +60,7 @@ public final class CapacityFilter implements Filter {
             maxDisk = Math.max(maxDisk, freeDiskMiB(r.node(), r.view()));
         }
         boolean one = rejected.size() == 1;
-        String who = decisive ? "no node has " : Filter.nodes(rejected.size()) + (one ? " has" : " have") + " less than ";
+        String who = Filter.whoHas(rejected.size(), decisive, "less than");
         if (maxMemory < request.memoryMiB()) {
             return who + request.memoryMiB() + " MiB of memory free; the largest free is " + maxMemory + " MiB";
         }

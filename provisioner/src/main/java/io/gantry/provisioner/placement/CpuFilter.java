@@ -53,11 +53,9 @@ public final class CpuFilter implements Filter {
             mostCpus = Math.max(mostCpus, r.node().capacity().cpus());
         }
         if (mostCpus < request.vcpus()) {
-            return (decisive ? "no node has " : Filter.nodes(rejected.size()) + (rejected.size() == 1 ? " has" : " have")
-                    + " fewer than ") + request.vcpus() + " CPUs; the most any has is " + mostCpus;
+            return Filter.whoHas(rejected.size(), decisive, "fewer than") + request.vcpus() + " CPUs; the most any has is "
+                    + mostCpus;
         }
-        String who = decisive ? "no node has " : Filter.nodes(rejected.size()) + (rejected.size() == 1 ? " has" : " have")
-                + " less than ";
-        return who + request.vcpus() + " vCPUs free; the most free is " + max;
+        return Filter.whoHas(rejected.size(), decisive, "less than") + request.vcpus() + " vCPUs free; the most free is " + max;
     }
 }

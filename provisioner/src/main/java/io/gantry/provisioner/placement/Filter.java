@@ -25,4 +25,12 @@ public interface Filter {
     static String nodes(int n) {
         return n == 1 ? "1 node" : n + " nodes";
     }
+
+    /**
+     * The start of a phrase about the nodes short of something: "no node has " when {@code decisive}, else
+     * "1 node has {@code than} " or "3 nodes have {@code than} " (e.g. {@code than} "less than").
+     */
+    static String whoHas(int rejected, boolean decisive, String than) {
+        return decisive ? "no node has " : nodes(rejected) + (rejected == 1 ? " has " : " have ") + than + " ";
+    }
 }

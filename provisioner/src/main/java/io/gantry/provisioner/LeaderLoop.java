@@ -57,13 +57,13 @@ public final class LeaderLoop implements AutoCloseable {
         this.records = records;
         this.watcher = new NodeWatcher(zk, cluster, wakeups);
         this.notifications = new JobNotifications(records, wakeups);
-        LeaderParts leader = new LeaderParts(zk, records, cluster, watcher, new JobFinisher(records, metrics), hook);
+        LeaderParts leader = new LeaderParts(zk, records, cluster, watcher, metrics, hook);
         this.sweeper = new AnswerSweeper(leader);
         this.lostNodes = new LostNodeReconciler(leader);
         this.reports = new ReportReconciler(leader);
         PlacementEngine engine = new PlacementEngine(cluster, config.placement(), RandomGenerator.getDefault());
         DispatchStep dispatch = new DispatchStep(leader);
-        List<JobStep> steps = List.of(new PlaceStep(leader, engine, metrics, dispatch), dispatch, new CollectStep(leader, dispatch));
+        List<JobStep> steps = List.of(new PlaceStep(leader, engine, dispatch), dispatch, new CollectStep(leader, dispatch));
         this.jobs = new JobRunner(leader, steps, () -> running);
         this.thread = new Thread(this::run, "gantry-provisioner-leader");
         this.thread.setDaemon(true);

@@ -21,13 +21,11 @@ final class PlaceStep implements JobStep {
 
     private final LeaderParts leader;
     private final PlacementEngine engine;
-    private final ProvisionerMetrics metrics;
     private final DispatchStep dispatch;
 
-    PlaceStep(LeaderParts leader, PlacementEngine engine, ProvisionerMetrics metrics, DispatchStep dispatch) {
+    PlaceStep(LeaderParts leader, PlacementEngine engine, DispatchStep dispatch) {
         this.leader = leader;
         this.engine = engine;
-        this.metrics = metrics;
         this.dispatch = dispatch;
     }
 
@@ -79,14 +77,14 @@ final class PlaceStep implements JobStep {
             PlacementDecision decision = engine.place(m.placementRequest());
             if (decision instanceof PlacementDecision.NoFit noFit) {
                 LOG.info("machine {} cannot be placed: {}", m.id(), noFit.explained());
-                metrics.noFit(noFit.rejectedBy());
+                leader.metrics().noFit(noFit.rejectedBy());
                 leader.finisher().finish(job, ZoneState.FAILED, null, noFit.explained());
                 return;
             }
             var chosen = (PlacementDecision.Placed) decision;
             node = chosen.node();
             placement = chosen.breakdown();
-            metrics.placed();
+            leader.metrics().placed();
         }
         boolean placed;
         try {

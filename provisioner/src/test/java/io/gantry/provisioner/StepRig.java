@@ -47,7 +47,6 @@ final class StepRig implements AutoCloseable {
     final List<String> steps = new CopyOnWriteArrayList<>();
     final CuratorFramework zk;
     final NodeWatcher watcher;
-    final JobFinisher finisher;
     final LeaderParts leader;
     final DispatchStep dispatch;
     final PlaceStep place;
@@ -57,12 +56,11 @@ final class StepRig implements AutoCloseable {
     StepRig(TestZooKeeper server) throws Exception {
         zk = client(server, "rig-" + UUID.randomUUID());
         watcher = new NodeWatcher(zk, cluster, wakeups);
-        finisher = new JobFinisher(records, metrics);
-        leader = new LeaderParts(zk, records, cluster, watcher, finisher, (job, step) -> steps.add(job + " " + step));
+        leader = new LeaderParts(zk, records, cluster, watcher, metrics, (job, step) -> steps.add(job + " " + step));
         dispatch = new DispatchStep(leader);
         PlacementEngine engine = new PlacementEngine(cluster, new PlacementPolicy(new OverprovisionRatios(1.0, 1.0), Strategy.SPREAD, 3),
                 RandomGenerator.getDefault());
-        place = new PlaceStep(leader, engine, metrics, dispatch);
+        place = new PlaceStep(leader, engine, dispatch);
         collect = new CollectStep(leader, dispatch);
         watcher.start();
         if (!watcher.awaitInitialized(SETTLE)) {

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -18,21 +17,14 @@ import org.junit.jupiter.api.Test;
  * Requests the fuzzer ({@link CloudApiFuzzTest}) found answered with a 500, with Vert.x's plain-text
  * or empty errors, or without authentication: each now gets a CloudAPI error with its status.
  */
-class BadRequestsTest {
-    static TestPlatform platform;
+class BadRequestsTest extends WithTestPlatform {
     static SignedClient client;
     static RawHttp http;
 
     @BeforeAll
     static void start() throws Exception {
-        platform = new TestPlatform();
         client = platform.account("bad-requests");
         http = new RawHttp("127.0.0.1", platform.api.port(), 5_000);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        platform.close();
     }
 
     /** Sends {@code method target} signed as the client (over the date only, as the triton CLI may), with extra headers and body. */

@@ -8,8 +8,6 @@ import io.gantry.cloudapi.fuzz.FuzzWorld;
 import io.gantry.cloudapi.fuzz.RequestGenerator;
 import io.gantry.cloudapi.fuzz.RouteTemplate;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,19 +17,8 @@ import org.junit.jupiter.api.Test;
  * ({@code -Dgantry.fuzz.seed=N}) replays the same choices (ids and signatures are fresh each run);
  * {@code -Dgantry.fuzz.requests=N} runs longer.
  */
-class CloudApiFuzzTest {
+class CloudApiFuzzTest extends WithTestPlatform {
     private static final long REQUESTS = Long.getLong("gantry.fuzz.requests", 5_000);
-    static TestPlatform platform;
-
-    @BeforeAll
-    static void start() throws Exception {
-        platform = new TestPlatform();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        platform.close();
-    }
 
     @Test
     void theRoutesToCoverAreReadFromTheRouter() {

@@ -16,24 +16,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The cloud API against a real PostgreSQL: authentication, tenant scoping, admission, idempotency, errors. */
-class CloudApiTest {
-    static TestPlatform platform;
-
-    @BeforeAll
-    static void start() throws Exception {
-        platform = new TestPlatform();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        platform.close();
-    }
-
+class CloudApiTest extends WithTestPlatform {
     private static Map<String, Object> create(String name, UUID pkg) {
         return Map.of("name", name, "image", platform.image.toString(), "package", pkg.toString());
     }

@@ -8,31 +8,23 @@ import io.gantry.common.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A machine records the traits its image and package require of its node, merged when it is created. */
-class MachineTraitsTest {
-    static TestPlatform platform;
+class MachineTraitsTest extends WithTestPlatform {
     static UUID ssdPackage;
     static UUID hddPackage;
     static UUID rackImage;
 
     @BeforeAll
     static void start() throws Exception {
-        platform = new TestPlatform();
         try (Seed seed = new Seed(platform.db)) {
             ssdPackage = seed.pkg("ssd-128M", 128, 1024, 1, 100, 256, "on SSD nodes", false, Map.of("ssd", true));
             hddPackage = seed.pkg("hdd-128M", 128, 1024, 1, 100, 256, "on spinning disks", false, Map.of("ssd", false));
             rackImage = seed.image("busybox-racked", "1.0.0", "other", "busybox", "racks a or b",
                     Map.of("rack", List.of("a", "b"), "ssd", List.of("true")));
         }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        platform.close();
     }
 
     private static Map<String, Object> create(String name, UUID image, UUID pkg) {

@@ -13,7 +13,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,19 +21,12 @@ import org.junit.jupiter.api.Test;
  * tenant does, sets, lists and removes another account's limits, and admission applies them at once;
  * anyone else is refused.
  */
-class OperatorLimitsTest {
-    private static TestPlatform platform;
+class OperatorLimitsTest extends WithTestPlatform {
     private static SignedClient admin;
 
     @BeforeAll
     static void start() throws Exception {
-        platform = new TestPlatform();
         admin = platform.operator("admin");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        platform.close();
     }
 
     private static String limits(String login) {

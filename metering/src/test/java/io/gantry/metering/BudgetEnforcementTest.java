@@ -8,7 +8,6 @@ import io.gantry.common.JobKind;
 import io.gantry.common.JobState;
 import io.gantry.common.Json;
 import io.gantry.common.usage.UsageRecord;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -31,7 +30,6 @@ class BudgetEnforcementTest {
     private static final Instant NOW = Instant.parse("2026-11-30T23:30:00Z");
     private static final long CPU_HOUR_NS = 3_600_000_000_000L;
     private static TestDatabase db;
-    private static Vertx vertx;
     private static TestClock clock;
     private static Instance metering;
     private static UUID alice;
@@ -63,16 +61,15 @@ class BudgetEnforcementTest {
         b3 = db.machine(bob, "b3", "stopped");
         c1 = db.machine(carol, "c1", "running");
         c2 = db.machine(carol, "c2", "running");
-        vertx = Vertx.vertx();
         clock = new TestClock(NOW);
-        metering = Instance.start(vertx, db.config(clock));
-        await().atMost(Duration.ofSeconds(15)).until(metering.service::isLeader);
+        metering = Instance.leading(db.config(clock));
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        metering.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get();
+    static void stop() {
+        if (metering != null) {
+            metering.close();
+        }
     }
 
     private static UsageRecord rec(UUID zone, UUID account, long seq, Instant time, long runningMs, long cpuNs, long rxBytes) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.common.Json;
 import io.gantry.common.usage.UsageBatch;
 import io.gantry.common.usage.UsageRecord;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,24 +28,20 @@ class IngestTest {
     private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     private static final int MAX_BODY = 8 * 1024 * 1024;
     private static TestDatabase db;
-    private static Vertx vertx;
     private static Instance metering;
 
     @BeforeAll
     static void start() throws Exception {
         db = TestDatabase.create(true);
-        vertx = Vertx.vertx();
-        metering = Instance.start(vertx, db.config(new TestClock(T0.plusSeconds(3600))).withTick(Duration.ofMillis(200))
+        metering = Instance.leading(db.config(new TestClock(T0.plusSeconds(3600))).withTick(Duration.ofMillis(200))
                 .withMaxBodyBytes(MAX_BODY));
-        await().atMost(Duration.ofSeconds(15)).until(metering.service::isLeader);
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         if (metering != null) {
             metering.close();
         }
-        vertx.close().toCompletionStage().toCompletableFuture().get();
     }
 
     private static List<UsageRecord> records(ZoneSim zone, int count) {

@@ -1,5 +1,7 @@
 package io.gantry.metering;
 
+import static org.awaitility.Awaitility.await;
+
 import io.gantry.common.Json;
 import io.gantry.common.usage.UsageBatch;
 import io.gantry.common.usage.UsageRecord;
@@ -7,6 +9,7 @@ import io.gantry.testkit.TestZooKeeper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 
@@ -15,19 +18,45 @@ final class Instance implements AutoCloseable {
     final CuratorFramework zk;
     final PrometheusMeterRegistry registry;
     final MeteringService service;
+    private final Vertx ownVertx;
     private boolean closed;
 
-    private Instance(CuratorFramework zk, PrometheusMeterRegistry registry, MeteringService service) {
+    private Instance(CuratorFramework zk, PrometheusMeterRegistry registry, MeteringService service, Vertx ownVertx) {
         this.zk = zk;
         this.registry = registry;
         this.service = service;
+        this.ownVertx = ownVertx;
     }
 
+    /** An instance on the caller's Vert.x, which the caller closes. */
     static Instance start(Vertx vertx, MeteringConfig config) throws Exception {
+        return start(vertx, config, null);
+    }
+
+    /** The only instance of a test: on a Vert.x of its own (closed with it), answered once it leads. */
+    static Instance leading(MeteringConfig config) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        Instance instance;
+        try {
+            instance = start(vertx, config, vertx);
+        } catch (Exception | Error e) {
+            vertx.close().toCompletionStage().toCompletableFuture().join();
+            throw e;
+        }
+        try {
+            await().atMost(Duration.ofSeconds(15)).until(instance.service::isLeader);
+            return instance;
+        } catch (RuntimeException | Error e) {
+            instance.close();
+            throw e;
+        }
+    }
+
+    private static Instance start(Vertx vertx, MeteringConfig config, Vertx ownVertx) throws Exception {
         CuratorFramework zk = TestZooKeeper.shared().newClient();
         try {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            return new Instance(zk, registry, MeteringService.start(vertx, zk, config, registry));
+            return new Instance(zk, registry, MeteringService.start(vertx, zk, config, registry), ownVertx);
         } catch (Exception | Error e) {
             zk.close();
             throw e;
@@ -56,6 +85,9 @@ final class Instance implements AutoCloseable {
             closed = true;
             service.close();
             zk.close();
+            if (ownVertx != null) {
+                ownVertx.close().toCompletionStage().toCompletableFuture().join();
+            }
         }
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.gantry.common.usage.UsageRecord;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,21 +18,19 @@ import org.junit.jupiter.api.Test;
 class MetricsTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
     private static TestDatabase db;
-    private static Vertx vertx;
     private static Instance metering;
 
     @BeforeAll
     static void start() throws Exception {
         db = TestDatabase.create(true);
-        vertx = Vertx.vertx();
-        metering = Instance.start(vertx, db.config(new TestClock(NOW)).withTick(Duration.ofMillis(200)));
-        await().atMost(Duration.ofSeconds(15)).until(metering.service::isLeader);
+        metering = Instance.leading(db.config(new TestClock(NOW)).withTick(Duration.ofMillis(200)));
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        metering.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get();
+    static void stop() {
+        if (metering != null) {
+            metering.close();
+        }
     }
 
     private static double value(String text, String series) {

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.common.usage.UsageRecord;
 import io.gantry.metering.usage.Granularity;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.Test;
 class RollUpTotalsTest {
     private static final Instant NOW = Instant.parse("2026-12-02T12:00:00Z");
     private static TestDatabase db;
-    private static Vertx vertx;
     private static Instance metering;
     private static String rita;
     private static String sam;
@@ -38,15 +36,14 @@ class RollUpTotalsTest {
         rita = db.account("rita").toString();
         sam = db.account("sam").toString();
         tom = db.account("tom").toString();
-        vertx = Vertx.vertx();
-        metering = Instance.start(vertx, db.config(new TestClock(NOW)).withTick(Duration.ofMillis(200)));
-        await().atMost(Duration.ofSeconds(15)).until(metering.service::isLeader);
+        metering = Instance.leading(db.config(new TestClock(NOW)).withTick(Duration.ofMillis(200)));
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        metering.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get();
+    static void stop() {
+        if (metering != null) {
+            metering.close();
+        }
     }
 
     private static void sendInOrder(List<UsageRecord> records, int batch) {

@@ -3,10 +3,10 @@ package io.gantry.metering;
 import io.gantry.common.JobKind;
 import io.gantry.common.JobState;
 import io.gantry.testkit.FreshDatabase;
+import io.gantry.testkit.JdbcAccess;
 import io.gantry.testkit.TestPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -14,7 +14,7 @@ import java.util.UUID;
  * (the Flyway migrations of gantry-record) and helpers that read and seed it over JDBC as
  * the cloud API would. Metering's schema is added by the service under test when it starts.
  */
-final class TestDatabase {
+final class TestDatabase implements JdbcAccess {
     private static final String CLOUD_API_MIGRATIONS = "classpath:db/migration";
     private final FreshDatabase db;
     final String jdbcUrl;
@@ -45,20 +45,9 @@ final class TestDatabase {
         return MeteringConfig.of(jdbcUrl, user, password).withClock(clock);
     }
 
-    Connection connect() throws SQLException {
+    @Override
+    public Connection connect() throws SQLException {
         return db.connect();
-    }
-
-    int execute(String sql, Object... params) {
-        return db.execute(sql, params);
-    }
-
-    List<List<Object>> query(String sql, Object... params) {
-        return db.query(sql, params);
-    }
-
-    long scalar(String sql, Object... params) {
-        return db.scalar(sql, params);
     }
 
     UUID account(String login) {

@@ -6,13 +6,11 @@ import io.gantry.common.Zone;
 import io.gantry.common.ZoneState;
 import io.gantry.common.coord.ZkPaths;
 import io.gantry.platform.ControlPlaneFixture.Agent;
-import io.gantry.platform.ControlPlaneFixture.Plane;
 import io.gantry.provisioner.LeaderLoop;
 import io.gantry.provisioner.Provisioner;
 import io.gantry.provisioner.placement.Strategy;
 import io.gantry.testkit.SignedClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,13 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -51,41 +44,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * or resource caps.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class ControlPlaneTest {
-    private static final Duration SETTLE = Duration.ofSeconds(15);
-
-    @TempDir
-    static Path classDir;
-    private static ControlPlaneFixture fixture;
-
-    @TempDir
-    Path stateDirs;
-    private Plane plane;
-
-    @BeforeAll
-    static void startServers() throws Exception {
-        fixture = ControlPlaneFixture.start(classDir.resolve("zookeeper"));
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
-
-    @BeforeEach
-    void startPlane() throws Exception {
-        plane = fixture.plane();
-    }
-
-    @AfterEach
-    void stopPlane() {
-        if (plane != null) {
-            plane.close();
-        }
-    }
-
+class ControlPlaneTest extends WithControlPlane {
     @Test
     void threeAgentsSpreadMachinesAcrossNodes() throws Exception {
         List<Agent> agents = List.of(agent("cn1", 8192), agent("cn2", 8192), agent("cn3", 8192));
@@ -448,11 +407,6 @@ class ControlPlaneTest {
 
     private Agent agent(String node, long memoryMiB) throws Exception {
         return plane.agent(node, memoryMiB, stateDirs.resolve(node));
-    }
-
-    private static Provisioner leading(Provisioner p) {
-        Poll.until(SETTLE, () -> assertThat(p.isLeader()).as("%s leads", p.id()).isTrue());
-        return p;
     }
 
     private UUID create(SignedClient tenant, String name, String pkg) {

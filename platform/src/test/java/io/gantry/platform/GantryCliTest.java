@@ -8,9 +8,7 @@ import io.gantry.agent.cgroup.Cgroups;
 import io.gantry.agent.host.Cmd;
 import io.gantry.agent.host.HostProbe;
 import io.gantry.common.Json;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,29 +38,14 @@ class GantryCliTest {
     private Path stateDir;
     private final String node = "cli" + ProcessHandle.current().pid() % 100000;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private Run gantry(String... args) {
+    private GantryRun gantry(String... args) {
         List<String> all = new ArrayList<>(List.of("--node", node, "--state-dir", stateDir.toString()));
         all.addAll(List.of(args));
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = GantryCommand.run(all.toArray(String[]::new));
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        return GantryRun.of(all);
     }
 
     /** The real launcher in a child JVM, as a terminal runs it: its own logging set-up, stdout and stderr. */
-    private Run gantryProcess(String... args) throws Exception {
+    private GantryRun gantryProcess(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), GantryCommand.class.getName()));
         if (!args[0].equals("--node")) {
@@ -82,7 +65,7 @@ class GantryCliTest {
                 p.destroyForcibly().waitFor();
                 throw new AssertionError("gantry " + String.join(" ", args) + " did not finish");
             }
-            return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+            return new GantryRun(p.exitValue(), Files.readString(out), Files.readString(err));
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
@@ -125,10 +108,10 @@ class GantryCliTest {
     @Test
     void operatorDrivesAZoneThroughItsWholeLifeFromTheCommandLine() {
         assumeZones();
-        Run images = gantry("image", "list");
+        GantryRun images = gantry("image", "list");
         assertThat(images.out()).contains("busybox");
 
-        Run create = gantry("zone", "create", "--image", "busybox", "--tenant", "acme", "--alias", "cli1",
+        GantryRun create = gantry("zone", "create", "--image", "busybox", "--tenant", "acme", "--alias", "cli1",
                 "--memory", "64", "--cpu-cap", "50", "--lwps", "64", "--disk", "64M");
         assertThat(create.exit()).as(create.err()).isZero();
         String uuid = create.out().strip();
@@ -170,28 +153,28 @@ class GantryCliTest {
     @Test
     void errorsAreOneLineWithAStableCodeAndExitStatus() {
         assumeZones();
-        Run badUuid = gantry("zone", "get", "not-a-uuid");
+        GantryRun badUuid = gantry("zone", "get", "not-a-uuid");
         assertThat(badUuid.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(badUuid.err().strip()).isEqualTo("gantry: 'not-a-uuid' is not a UUID (expected the form 8-4-4-4-12 hex digits) [InvalidArgument]");
 
-        Run missing = gantry("zone", "stop", "00000000-0000-4000-8000-000000000000");
+        GantryRun missing = gantry("zone", "stop", "00000000-0000-4000-8000-000000000000");
         assertThat(missing.exit()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(missing.err()).contains("does not exist on this node").doesNotContain("Exception");
 
-        Run badImage = gantry("zone", "create", "--image", "windows", "--tenant", "acme");
+        GantryRun badImage = gantry("zone", "create", "--image", "windows", "--tenant", "acme");
         assertThat(badImage.exit()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(badImage.err()).contains("no image named or with id 'windows'");
 
-        Run badSize = gantry("zone", "create", "--image", "busybox", "--tenant", "acme", "--disk", "huge");
+        GantryRun badSize = gantry("zone", "create", "--image", "busybox", "--tenant", "acme", "--disk", "huge");
         assertThat(badSize.err()).contains("'huge' is not a size");
 
-        Run tooSmall = gantry("zone", "create", "--image", "busybox", "--tenant", "acme", "--memory", "4");
+        GantryRun tooSmall = gantry("zone", "create", "--image", "busybox", "--tenant", "acme", "--memory", "4");
         assertThat(tooSmall.err()).contains("memory must be at least 16 MiB, got 4");
 
-        Run noCommand = gantry("zone", "exec", "00000000-0000-4000-8000-000000000000");
+        GantryRun noCommand = gantry("zone", "exec", "00000000-0000-4000-8000-000000000000");
         assertThat(noCommand.err()).contains("no command given");
 
-        Run unknownFlag = gantry("zone", "create", "--image", "busybox", "--tenant", "acme", "--colour", "red");
+        GantryRun unknownFlag = gantry("zone", "create", "--image", "busybox", "--tenant", "acme", "--colour", "red");
         assertThat(unknownFlag.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(unknownFlag.err()).contains("Unknown options: '--colour'");
     }
@@ -200,12 +183,12 @@ class GantryCliTest {
     void nodeDestroyAsksForYesThenLeavesNoZoneNamespaceCgroupOrRuncState() {
         assumeZones();
         String uuid = gantry("zone", "create", "--image", "busybox", "--tenant", "acme", "--memory", "32", "--disk", "32M").out().strip();
-        Run refused = gantry("node", "destroy");
+        GantryRun refused = gantry("node", "destroy");
         assertThat(refused.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(refused.err()).contains("add --yes");
         assertThat(gantry("zone", "get", uuid).exit()).isZero();
 
-        Run destroy = gantry("node", "destroy", "--yes");
+        GantryRun destroy = gantry("node", "destroy", "--yes");
         assertThat(destroy.exit()).as(destroy.err()).isZero();
         assertThat(destroy.out()).contains("deleted 1 zones");
         assertThat(Path.of("/run/netns/gantry-" + node)).doesNotExist();
@@ -224,7 +207,7 @@ class GantryCliTest {
         }
     }
 
-    private static void assertRefusedInOneLine(Run run, String limit) {
+    private static void assertRefusedInOneLine(GantryRun run, String limit) {
         assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.out()).isEmpty();
         assertThat(run.err().strip()).doesNotContain("\n").startsWith("gantry: ").contains(limit).endsWith("[InvalidArgument]");
@@ -247,7 +230,7 @@ class GantryCliTest {
         assertRefusedInOneLine(gantry(concat(create, "--cpu-cap", Integer.toString(cpus * 100 + 1))),
                 "cpu_cap " + (cpus * 100 + 1) + " exceeds this node's " + cpus + " CPUs");
         assertRefusedInOneLine(gantry(concat(create, "--cpu-cap", "-5")), "cpu_cap must not be negative, got -5");
-        Run notAnInt = gantry(concat(create, "--lwps", "99999999999"));
+        GantryRun notAnInt = gantry(concat(create, "--lwps", "99999999999"));
         assertThat(notAnInt.exit()).as("beyond a 32-bit count: option parsing refuses it").isEqualTo(ExitCodes.USAGE);
         assertThat(notAnInt.err()).contains("99999999999").doesNotContain("Exception");
         assertRefusedInOneLine(gantry(concat(create, "--memory", "64", "--overprovision-memory", "0")),
@@ -280,7 +263,7 @@ class GantryCliTest {
         long overHost = io.gantry.agent.host.HostLimits.meminfoMiB("MemTotal") + 1024;
         String[] create = {"zone", "create", "--image", "busybox", "--tenant", "acme", "--disk", "32M", "--memory", Long.toString(overHost)};
         assertRefusedInOneLine(gantry(create), "× overprovision 1.0)");
-        Run generous = gantry(concat(create, "--overprovision-memory", "2"));
+        GantryRun generous = gantry(concat(create, "--overprovision-memory", "2"));
         assertThat(generous.exit()).as(generous.err()).isZero();
         String uuid = generous.out().strip();
         try {
@@ -427,7 +410,7 @@ class GantryCliTest {
                 assumeZones();
             }
             List<String> before = snapshot(stateDir);
-            Run run = gantryProcess(bad.args().toArray(String[]::new));
+            GantryRun run = gantryProcess(bad.args().toArray(String[]::new));
             assertThat(run.err().lines().toList()).as("stderr of " + bad).hasSize(1);
             assertThat(run.err().strip()).startsWith("gantry: ").contains(bad.says()).matches(".*\\[[A-Za-z]+\\]$");
             assertThat(run.exit()).as(run.err()).isEqualTo(bad.exit());
@@ -450,7 +433,7 @@ class GantryCliTest {
                 Json.writePretty(new io.gantry.common.Image(imageId, "old-proc-link", 1, java.time.Instant.now())));
         String id = "6f1c3d2e-0000-4000-8000-0000000bad5e";
         try {
-            Run create = gantryProcess("zone", "create", "--image", "old-proc-link", "--tenant", "acme", "--uuid", id, "--memory", "32", "--disk", "32M");
+            GantryRun create = gantryProcess("zone", "create", "--image", "old-proc-link", "--tenant", "acme", "--uuid", id, "--memory", "32", "--disk", "32M");
 
             assertThat(create.exit()).as(create.err()).isEqualTo(ExitCodes.FAILED);
             assertThat(create.err().lines().toList()).as(create.err()).hasSize(1);

@@ -6,9 +6,6 @@ import io.gantry.agent.host.Cmd;
 import io.gantry.cloudapi.Seed;
 import io.gantry.cloudapi.auth.SshKeyPair;
 import io.gantry.testkit.SignedClient;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,9 +28,6 @@ class LimitCommandsTest {
     private Path adminKey;
     private Path tenantKey;
     private SignedClient free;
-
-    record Run(int exit, String out, String err) {
-    }
 
     @BeforeAll
     void start() throws Exception {
@@ -64,7 +58,7 @@ class LimitCommandsTest {
     }
 
     /** gantry with the operator's options (unless the test gives its own), in this JVM, stdout and stderr captured. */
-    private Run gantry(String... args) {
+    private GantryRun gantry(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         if (!all.contains("--operator-key")) {
             all.addAll(List.of("--operator-key", adminKey.toString()));
@@ -72,22 +66,10 @@ class LimitCommandsTest {
         if (!all.contains("--cloudapi-url")) {
             all.addAll(List.of("--cloudapi-url", plane.url()));
         }
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = GantryCommand.run(all.toArray(String[]::new));
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        return GantryRun.of(all);
     }
 
-    private static void assertRefused(Run run, int exit, String says) {
+    private static void assertRefused(GantryRun run, int exit, String says) {
         assertThat(run.exit()).as(run.toString()).isEqualTo(exit);
         assertThat(run.out()).isEmpty();
         assertThat(run.err().strip()).doesNotContain("\n").startsWith("gantry: ").contains(says).matches(".*\\[[A-Za-z]+\\]$");
@@ -98,10 +80,10 @@ class LimitCommandsTest {
         var first = free.post("/my/machines", plane.machine("free-1", plane.smallPackage));
         assertThat(first.status()).as(first.body()).isEqualTo(201);
 
-        Run set = gantry("limit", "set", "free", "count", "1", "--operator", "admin");
+        GantryRun set = gantry("limit", "set", "free", "count", "1", "--operator", "admin");
         assertThat(set.exit()).as(set.toString()).isZero();
         assertThat(set.out()).contains("\"by\" : \"count\"").contains("\"value\" : 1");
-        Run scoped = gantry("limit", "set", "free", "ram", "4096", "--check", "image", "--check-value", "busybox");
+        GantryRun scoped = gantry("limit", "set", "free", "ram", "4096", "--check", "image", "--check-value", "busybox");
         assertThat(scoped.exit()).as(scoped.toString()).isZero();
 
         var overLimit = free.post("/my/machines", plane.machine("free-2", plane.smallPackage));
@@ -109,13 +91,13 @@ class LimitCommandsTest {
         assertThat(overLimit.json()).containsEntry("code", "QuotaExceeded");
         assertThat(overLimit.json().get("message").toString()).contains("at most 1 machines");
 
-        Run list = gantry("limit", "list", "free");
+        GantryRun list = gantry("limit", "list", "free");
         assertThat(list.exit()).as(list.toString()).isZero();
         assertThat(list.out()).containsPattern("(?m)^BY +VALUE CHECK$").containsPattern("(?m)^count +1 -$")
                 .containsPattern("(?m)^ram +4096 image=busybox$");
         assertThat(gantry("limit", "list", "free", "--json").out()).contains("\"check_value\" : \"busybox\"");
 
-        Run delete = gantry("limit", "delete", "free", "count");
+        GantryRun delete = gantry("limit", "delete", "free", "count");
         assertThat(delete.exit()).as(delete.toString()).isZero();
         assertThat(delete.out()).isEqualTo("count limit of free removed\n");
         assertRefused(gantry("limit", "delete", "free", "count"), 3, "account free has no count limit [ResourceNotFound]");

@@ -5,25 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gantry.cloudapi.Seed;
 import io.gantry.common.Zone;
 import io.gantry.platform.ControlPlaneFixture.Agent;
-import io.gantry.platform.ControlPlaneFixture.Plane;
 import io.gantry.provisioner.LeaderLoop;
-import io.gantry.provisioner.Provisioner;
 import io.gantry.provisioner.placement.Strategy;
 import io.gantry.testkit.SignedClient;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a machine requires of its node, end to end: a node's traits ({@code gantry agent --trait K=V}) decide where
@@ -33,41 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link CountingZoneBackend}): this proves placement, not isolation.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class PlacementRequirementsTest {
-    private static final Duration SETTLE = Duration.ofSeconds(15);
-
-    @TempDir
-    static Path classDir;
-    private static ControlPlaneFixture fixture;
-
-    @TempDir
-    Path stateDirs;
-    private Plane plane;
-
-    @BeforeAll
-    static void startServers() throws Exception {
-        fixture = ControlPlaneFixture.start(classDir.resolve("zookeeper"));
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
-
-    @BeforeEach
-    void startPlane() throws Exception {
-        plane = fixture.plane();
-    }
-
-    @AfterEach
-    void stopPlane() {
-        if (plane != null) {
-            plane.close();
-        }
-    }
-
+class PlacementRequirementsTest extends WithControlPlane {
     @Test
     @SuppressWarnings("unchecked")
     void machinesOfAPackageRequiringATraitLandOnTheOneNodeThatHasIt() throws Exception {
@@ -119,11 +76,6 @@ class PlacementRequirementsTest {
         assertThat(m.get("compute_node")).isNull();
         assertThat(cn1.backend().list()).isEmpty();
         assertThat(cn2.backend().list()).isEmpty();
-    }
-
-    private static Provisioner leading(Provisioner p) {
-        Poll.until(SETTLE, () -> assertThat(p.isLeader()).as("%s leads", p.id()).isTrue());
-        return p;
     }
 
     private UUID create(SignedClient tenant, String name, String pkg) {

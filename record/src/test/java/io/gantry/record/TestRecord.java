@@ -1,6 +1,7 @@
 package io.gantry.record;
 
 import io.gantry.testkit.FreshDatabase;
+import io.gantry.testkit.JdbcAccess;
 import io.gantry.testkit.TestPostgres;
 import io.vertx.core.Vertx;
 import java.sql.Connection;
@@ -17,7 +18,7 @@ import org.hibernate.reactive.stage.Stage;
  * reached over JDBC and over Hibernate Reactive (on a Vert.x of its own), with helpers that seed
  * and read it over JDBC.
  */
-final class TestRecord implements AutoCloseable {
+final class TestRecord implements JdbcAccess, AutoCloseable {
     /** How a test opens the transaction the ledger runs in: one per driver the ledger is used with. */
     enum Driver {
         JDBC, HIBERNATE_SESSION, HIBERNATE_STATELESS
@@ -56,16 +57,9 @@ final class TestRecord implements AutoCloseable {
         };
     }
 
-    Connection connect() throws SQLException {
+    @Override
+    public Connection connect() throws SQLException {
         return database.connect();
-    }
-
-    int execute(String sql, Object... params) {
-        return database.execute(sql, params);
-    }
-
-    List<List<Object>> query(String sql, Object... params) {
-        return database.query(sql, params);
     }
 
     /** The one row {@code sql} selects. */

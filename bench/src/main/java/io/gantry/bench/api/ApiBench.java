@@ -1,5 +1,6 @@
 package io.gantry.bench.api;
 
+import io.gantry.bench.BenchMain;
 import io.gantry.cloudapi.CloudApi;
 import io.gantry.cloudapi.CloudApiConfig;
 import io.gantry.cloudapi.Seed;
@@ -59,10 +60,7 @@ public final class ApiBench implements Callable<Integer> {
     Path report;
 
     public static void main(String[] args) {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        }
-        System.exit(new CommandLine(new ApiBench()).execute(args));
+        BenchMain.run(ApiBench::new, "warn", args);
     }
 
     @Override

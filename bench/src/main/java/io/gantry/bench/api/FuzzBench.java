@@ -1,5 +1,6 @@
 package io.gantry.bench.api;
 
+import io.gantry.bench.BenchMain;
 import io.gantry.cloudapi.CloudApi;
 import io.gantry.cloudapi.CloudApiConfig;
 import io.gantry.cloudapi.Seed;
@@ -49,10 +50,7 @@ public final class FuzzBench implements Callable<Integer> {
     Path report;
 
     public static void main(String[] args) {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "off"); // the fuzzer makes the API log a lot on purpose
-        }
-        System.exit(new CommandLine(new FuzzBench()).execute(args));
+        BenchMain.run(FuzzBench::new, "off", args); // the fuzzer makes the API log a lot on purpose
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.gantry.bench.metering;
 
 import io.gantry.agent.host.Cmd;
+import io.gantry.bench.BenchMain;
 import io.gantry.cloudapi.store.Database;
 import io.gantry.cloudapi.store.DatabaseConfig;
 import io.gantry.common.Json;
@@ -78,10 +79,7 @@ public final class IngestBench implements Callable<Integer> {
     int burstSeconds;
 
     public static void main(String[] args) {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        }
-        System.exit(new CommandLine(new IngestBench()).execute(args));
+        BenchMain.run(IngestBench::new, "warn", args);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.gantry.agent.usage.UsageEntry;
 import io.gantry.agent.usage.UsageJournal;
 import io.gantry.agent.usage.UsageMeter;
 import io.gantry.agent.usage.UsageSampler;
+import io.gantry.bench.BenchMain;
 import io.gantry.common.Json;
 import io.gantry.common.Package;
 import io.gantry.common.Zone;
@@ -46,10 +47,7 @@ public final class SamplingBench implements Callable<Integer> {
     int tickMs;
 
     public static void main(String[] args) {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        }
-        System.exit(new CommandLine(new SamplingBench()).execute(args));
+        BenchMain.run(SamplingBench::new, "warn", args);
     }
 
     @Override

@@ -2,10 +2,8 @@ package io.gantry.cloudapi.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.common.GantryException;
-import io.gantry.common.Json;
+import io.gantry.common.JsonObjectBody;
 import io.gantry.common.limits.ProvisionLimit;
-import java.io.IOException;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,30 +22,13 @@ public final class LimitRequest {
 
     public static ProvisionLimit parse(String by, byte[] body) {
         ProvisionLimit.By what = ProvisionLimit.By.fromWire(by);
-        JsonNode root;
-        try {
-            root = body == null || body.length == 0 ? null : Json.mapper().readTree(body);
-        } catch (IOException e) {
-            throw GantryException.invalid("malformed limit JSON: " + e.getMessage().lines().findFirst().orElse("") + "; " + SHAPE);
-        }
-        if (root == null || !root.isObject()) {
-            throw GantryException.invalid("the body must be a JSON object; " + SHAPE);
-        }
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            String field = it.next();
-            if (!FIELDS.contains(field)) {
-                throw GantryException.invalid("unknown field '" + field + "'; " + SHAPE);
-            }
-        }
-        JsonNode value = root.get("value");
-        if (value == null || value.isNull()) {
-            throw GantryException.invalid("value is missing; " + SHAPE);
-        }
+        JsonObjectBody root = JsonObjectBody.parse(body, "limit", FIELDS, SHAPE);
+        JsonNode value = root.required("value");
         if (!value.isIntegralNumber() || !value.canConvertToLong()) {
             throw GantryException.invalid("value must be a whole number: -1 (no provisioning), 0 (unlimited) or positive; got " + value);
         }
-        return new ProvisionLimit(what, value.asLong(), ProvisionLimit.Check.fromWire(text(root.get("check"), "check")),
-                checkValue(text(root.get("check_value"), "check_value")));
+        return new ProvisionLimit(what, value.asLong(), ProvisionLimit.Check.fromWire(root.optionalText("check")),
+                checkValue(root.optionalText("check_value")));
     }
 
     /** The limit a DELETE names: its {@code by} and the optional {@code check} and {@code check_value} query parameters. */
@@ -59,16 +40,6 @@ public final class LimitRequest {
             }
         }
         return new ProvisionLimit.Scope(what, ProvisionLimit.Check.fromWire(query.get("check")), checkValue(query.get("check_value")));
-    }
-
-    private static String text(JsonNode node, String field) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isTextual()) {
-            throw GantryException.invalid(field + " must be a string; got " + node + "; " + SHAPE);
-        }
-        return node.asText();
     }
 
     private static String checkValue(String text) {

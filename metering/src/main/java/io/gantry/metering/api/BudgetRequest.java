@@ -2,12 +2,10 @@ package io.gantry.metering.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.common.GantryException;
-import io.gantry.common.Json;
+import io.gantry.common.JsonObjectBody;
 import io.gantry.metering.budget.Metric;
 import io.gantry.metering.budget.Policy;
 import io.gantry.metering.usage.Period;
-import java.io.IOException;
-import java.util.Iterator;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -25,50 +23,22 @@ public record BudgetRequest(String name, Metric metric, double limit, Period per
             throw GantryException.invalid("budget name '" + name + "' is not valid: 1-64 letters, digits, '_', '.' or '-', "
                     + "starting with a letter or digit");
         }
-        JsonNode root;
-        try {
-            root = body == null || body.length == 0 ? null : Json.mapper().readTree(body);
-        } catch (IOException e) {
-            throw GantryException.invalid("malformed budget JSON: " + e.getMessage().lines().findFirst().orElse("") + "; " + SHAPE);
-        }
-        if (root == null || !root.isObject()) {
-            throw GantryException.invalid("the body must be a JSON object; " + SHAPE);
-        }
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            String field = it.next();
-            if (!FIELDS.contains(field)) {
-                throw GantryException.invalid("unknown field '" + field + "'; " + SHAPE);
-            }
-        }
-        Metric metric = Metric.fromWire(text(root, "metric"));
-        JsonNode limitNode = root.get("limit");
-        if (limitNode == null || limitNode.isNull()) {
-            throw GantryException.invalid("limit is missing; " + SHAPE);
-        }
+        JsonObjectBody root = JsonObjectBody.parse(body, "budget", FIELDS, SHAPE);
+        Metric metric = Metric.fromWire(root.requiredText("metric"));
+        JsonNode limitNode = root.required("limit");
         if (!limitNode.isNumber() || !Double.isFinite(limitNode.asDouble()) || limitNode.asDouble() < 0) {
             throw GantryException.invalid("limit must be a number >= 0 (in " + metric.wireName() + "); got " + limitNode);
         }
-        Period period = Period.fromWire(text(root, "period"));
-        Policy policy = Policy.fromWire(text(root, "policy"));
+        Period period = Period.fromWire(root.requiredText("period"));
+        Policy policy = Policy.fromWire(root.requiredText("policy"));
         int cap = DEFAULT_THROTTLE_CPU_CAP;
-        JsonNode capNode = root.get("throttle_cpu_cap");
-        if (capNode != null && !capNode.isNull()) {
+        JsonNode capNode = root.optional("throttle_cpu_cap");
+        if (capNode != null) {
             if (!capNode.canConvertToInt() || !capNode.isIntegralNumber() || capNode.asInt() < 1) {
                 throw GantryException.invalid("throttle_cpu_cap must be a whole number >= 1 (percent of one CPU); got " + capNode);
             }
             cap = capNode.asInt();
         }
         return new BudgetRequest(name, metric, limitNode.asDouble(), period, policy, cap);
-    }
-
-    private static String text(JsonNode root, String field) {
-        JsonNode n = root.get(field);
-        if (n == null || n.isNull()) {
-            throw GantryException.invalid(field + " is missing; " + SHAPE);
-        }
-        if (!n.isTextual()) {
-            throw GantryException.invalid(field + " must be a string; got " + n + "; " + SHAPE);
-        }
-        return n.asText();
     }
 }

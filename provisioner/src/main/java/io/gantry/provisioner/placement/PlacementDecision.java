@@ -19,7 +19,9 @@ public sealed interface PlacementDecision {
             implements PlacementDecision {
         public Placed {
             Objects.requireNonNull(node, "node");
-            scores = scores == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(scores));
+            // the engine's own ScoreSheet is a read-only view already: copying it would cost every placement
+            scores = scores == null ? Map.of()
+                    : scores instanceof ScoreSheet ? scores : Collections.unmodifiableMap(new LinkedHashMap<>(scores));
         }
 
         /** Booked on the node without a choice among nodes (already there, or the node was named). */

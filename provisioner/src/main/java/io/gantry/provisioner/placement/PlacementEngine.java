@@ -46,6 +46,7 @@ public final class PlacementEngine {
     private final RandomGenerator random; // guarded by itself; seeds each placement's own generator
     private final List<Filter> filters;
     private final List<Weighted> scorers;
+    private final List<String> scorerNames;
 
     public PlacementEngine(ClusterState cluster, PlacementPolicy policy, RandomGenerator random) {
         this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -68,6 +69,7 @@ public final class PlacementEngine {
                 new Weighted(new PackSpreadScorer(policy.strategy(), policy.ratios()), 2),
                 new Weighted(new TenantSpreadScorer(), 1),
                 new Weighted(new RandomTiebreakScorer(), 1e-9));
+        this.scorerNames = scorers.stream().map(w -> w.scorer().name()).toList();
         // 4. Highest total wins; 5. reserved atomically under the node's lock, or the next best is tried.
     }
 
@@ -230,11 +232,8 @@ public final class PlacementEngine {
     }
 
     private PlacementDecision.Placed placed(Candidate chosen, int evaluated, int feasible) {
-        Map<String, Double> scores = new LinkedHashMap<>();
-        for (int i = 0; i < scorers.size(); i++) {
-            scores.put(scorers.get(i).scorer().name(), chosen.scores[i]);
-        }
-        return new PlacementDecision.Placed(chosen.slot.name(), scores, chosen.score, evaluated, feasible);
+        return new PlacementDecision.Placed(chosen.slot.name(), new ScoreSheet(scorerNames, chosen.scores), chosen.score, evaluated,
+                feasible);
     }
 
     /**

@@ -79,7 +79,8 @@ final class DevCommand implements Callable<Integer> {
         System.out.println("  triton account limits; curl -s " + p.meteringUrl + "/metrics | grep gantry_");
         System.out.println("  triton cloudapi '/" + DevPlatform.ACCOUNT + "/usage?granularity=minute&per=instance'   # metered usage");
         System.out.println("Operator '" + DevPlatform.OPERATOR + "' (key " + p.operatorKey + ") sets limits through the cloud API:"
-                + " ./gantry limit set demo vcpus 8   (--operator-key or GANTRY_OPERATOR_KEY for another key)");
+                + " ./gantry limit set demo vcpus 8" + (p.operatorKey.equals(OperatorCommands.defaultOperatorKey()) ? ""
+                : " --operator-key " + p.operatorKey));
         System.out.println("Budgets, through metering: ./gantry budget set demo cpu --metric cpu_hours --limit 1 --period day --policy throttle");
         System.out.println("The node operator's tools still work: ./gantry zone list");
         System.out.println();

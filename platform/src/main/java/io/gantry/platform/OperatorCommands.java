@@ -21,6 +21,12 @@ import picocli.CommandLine.Parameters;
  * CloudAPI error messages, one line, with the usual exit codes.
  */
 final class OperatorCommands {
+    /** Where {@code gantry dev} writes the operator's key by default: {@code $GANTRY_KEY_DIR} (or {@code ~/.ssh}). */
+    static Path defaultOperatorKey() {
+        String dir = System.getenv("GANTRY_KEY_DIR");
+        return Path.of(dir == null || dir.isBlank() ? System.getProperty("user.home") + "/.ssh" : dir, DevPlatform.OPERATOR_KEY_FILE);
+    }
+
     private OperatorCommands() {
     }
 
@@ -42,11 +48,7 @@ final class OperatorCommands {
         Path key;
 
         Path keyFile() {
-            if (key != null) {
-                return key;
-            }
-            String dir = System.getenv("GANTRY_KEY_DIR");
-            return Path.of(dir == null || dir.isBlank() ? System.getProperty("user.home") + "/.ssh" : dir, DevPlatform.OPERATOR_KEY_FILE);
+            return key != null ? key : defaultOperatorKey();
         }
 
         @Override

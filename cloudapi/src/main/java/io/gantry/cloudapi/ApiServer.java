@@ -50,6 +50,10 @@ final class ApiServer extends AbstractVerticle {
         return router;
     }
 
+    HttpServer server() {
+        return server;
+    }
+
     int port() {
         return server.actualPort();
     }

@@ -1,6 +1,7 @@
 package io.gantry.cloudapi;
 
 import io.gantry.cloudapi.store.Database;
+import io.gantry.common.tls.TlsReloader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -15,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The cloud API service: migrates its database, then serves the CloudAPI dialect over HTTP on
- * {@link CloudApiConfig#eventLoops()} event loops, one {@link ApiServer} instance each.
+ * {@link CloudApiConfig#eventLoops()} event loops, one {@link ApiServer} instance each; over HTTPS
+ * when {@link CloudApiConfig#tls()} is set, reloading the certificate when its files change.
  */
 public final class CloudApi implements AutoCloseable {
     /**
@@ -30,13 +32,15 @@ public final class CloudApi implements AutoCloseable {
     private final String deployment;
     private final ApiServer first;
     private final int eventLoops;
+    private final TlsReloader tlsReloader;
 
-    private CloudApi(Vertx vertx, Database db, String deployment, ApiServer first, int eventLoops) {
+    private CloudApi(Vertx vertx, Database db, String deployment, ApiServer first, int eventLoops, TlsReloader tlsReloader) {
         this.vertx = vertx;
         this.db = db;
         this.deployment = deployment;
         this.first = first;
         this.eventLoops = eventLoops;
+        this.tlsReloader = tlsReloader;
     }
 
     /** Blocking: runs migrations, then binds. Call from a launcher thread, not an event loop. */
@@ -51,13 +55,19 @@ public final class CloudApi implements AutoCloseable {
         try {
             int port = config.port() == 0 ? -SHARED_RANDOM_PORTS.incrementAndGet() : config.port();
             HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(port);
+            if (config.tls() != null) {
+                config.tls().apply(vertx, options);
+            }
             List<ApiServer> servers = Collections.synchronizedList(new ArrayList<>());
             String deployment = await(vertx.deployVerticle(() -> {
                 ApiServer server = new ApiServer(options, db, config, registry);
                 servers.add(server);
                 return server;
             }, new DeploymentOptions().setInstances(config.eventLoops())), "start");
-            return new CloudApi(vertx, db, deployment, servers.get(0), servers.size());
+            TlsReloader reloader = config.tls() == null ? null
+                    : TlsReloader.start(vertx, config.tls(), servers.stream().map(ApiServer::server).toList(), "cloud API",
+                            TlsReloader.DEFAULT_INTERVAL);
+            return new CloudApi(vertx, db, deployment, servers.get(0), servers.size(), reloader);
         } catch (RuntimeException | Error e) {
             db.close();
             throw e;
@@ -97,6 +107,9 @@ public final class CloudApi implements AutoCloseable {
     /** Stops every instance (and so its server), then closes the database. */
     @Override
     public void close() {
+        if (tlsReloader != null) {
+            tlsReloader.close();
+        }
         try {
             await(vertx.undeploy(deployment), "stop");
         } finally {

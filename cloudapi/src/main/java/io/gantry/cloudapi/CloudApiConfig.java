@@ -1,16 +1,23 @@
 package io.gantry.cloudapi;
 
 import io.gantry.cloudapi.store.DatabaseConfig;
+import io.gantry.common.tls.TlsFiles;
 import java.time.Duration;
 
 /**
  * The cloud API's settings: where it listens, which URL clients reach it by (shown by
  * ListDatacenters), its datacenter name, the database, how far a signed date may be off, the
  * metering service's base URL that answers usage and budgets (null: none, and usage answers 503),
- * and on how many event loops it serves (one HTTP server verticle each; 0: one per core).
+ * on how many event loops it serves (one HTTP server verticle each; 0: one per core), and the
+ * certificate and key it serves HTTPS with (null: plain HTTP).
  */
 public record CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database,
-                             Duration maxClockSkew, String meteringUrl, int eventLoops) {
+                             Duration maxClockSkew, String meteringUrl, int eventLoops, TlsFiles tls) {
+
+    public CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database, Duration maxClockSkew,
+                          String meteringUrl, int eventLoops) {
+        this(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, null);
+    }
 
     public CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database, Duration maxClockSkew) {
         this(host, port, publicUrl, datacenter, database, maxClockSkew, null);

@@ -3,6 +3,7 @@ package io.gantry.platform;
 import io.gantry.cloudapi.CloudApi;
 import io.gantry.cloudapi.CloudApiConfig;
 import io.gantry.common.limits.OverprovisionRatios;
+import io.gantry.common.tls.TlsFiles;
 import io.gantry.metering.MeteringConfig;
 import io.gantry.metering.MeteringService;
 import io.gantry.provisioner.Provisioner;
@@ -77,17 +78,21 @@ final class RoleCommands {
         @Mixin
         DatabaseOptions db;
 
+        @Mixin
+        TlsOptions tls;
+
         @Override
         public Integer call() throws InterruptedException {
             if (eventLoops < 0) {
                 throw new ParameterException(spec.commandLine(),
                         "Invalid value for option '--event-loops': " + eventLoops + " (at least 1, or 0 for one per core)");
             }
-            String url = publicUrl.isBlank() ? "http://" + host + ":" + port : publicUrl;
+            TlsFiles tlsFiles = tls.files();
+            String url = publicUrl.isBlank() ? tls.scheme() + "://" + host + ":" + port : publicUrl;
             Vertx vertx = Vertx.vertx();
             try (MetricsEndpoint metrics = MetricsEndpoint.start(host, metricsPort);
                  CloudApi api = CloudApi.start(vertx, new CloudApiConfig(host, port, url, datacenter, db.config(), Duration.ofSeconds(skew),
-                         meteringUrl.isBlank() ? null : meteringUrl, eventLoops), metrics.registry())) {
+                         meteringUrl.isBlank() ? null : meteringUrl, eventLoops, tlsFiles), metrics.registry())) {
                 System.out.println("cloud API on " + url + " (database " + db.config().jdbcUrl() + ", "
                         + api.eventLoops() + " event loops)");
                 printMetrics(metrics);

@@ -1,0 +1,92 @@
+package io.gantry.common.tls;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.SSLOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches a role's certificate and key files (their modification times, polled) and, when either
+ * changes, hands the new pair to every server instance without a restart. A pair that does not
+ * load is logged and the servers keep the certificate they had.
+ */
+public final class TlsReloader implements AutoCloseable {
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(2);
+    private static final Logger LOG = LoggerFactory.getLogger(TlsReloader.class);
+
+    private final Vertx vertx;
+    private final TlsFiles files;
+    private final List<HttpServer> servers;
+    private final String role;
+    private final ScheduledExecutorService poller;
+    private List<FileTime> seen;
+
+    private TlsReloader(Vertx vertx, TlsFiles files, List<HttpServer> servers, String role) {
+        this.vertx = vertx;
+        this.files = files;
+        this.servers = List.copyOf(servers);
+        this.role = role;
+        this.seen = stamps();
+        this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, role + "-tls-reloader");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts polling {@code files} every {@code interval} for {@code servers}; {@code role} names them in the log. */
+    public static TlsReloader start(Vertx vertx, TlsFiles files, List<HttpServer> servers, String role, Duration interval) {
+        TlsReloader reloader = new TlsReloader(vertx, files, servers, role);
+        long ms = interval.toMillis();
+        reloader.poller.scheduleWithFixedDelay(reloader::check, ms, ms, TimeUnit.MILLISECONDS);
+        return reloader;
+    }
+
+    private void check() {
+        List<FileTime> now = stamps();
+        if (Objects.equals(now, seen)) {
+            return;
+        }
+        seen = now;
+        SSLOptions options;
+        try {
+            options = files.load(vertx);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{}: keeping the old TLS certificate: {}", role, e.getMessage());
+            return;
+        }
+        for (HttpServer server : servers) {
+            server.updateSSLOptions(options, true).onFailure(e ->
+                    LOG.warn("{}: keeping the old TLS certificate: {}", role, e.getMessage()));
+        }
+        LOG.info("{}: reloaded the TLS certificate {} and key {}", role, files.cert(), files.key());
+    }
+
+    private List<FileTime> stamps() {
+        return List.of(stamp(files.cert()), stamp(files.key()));
+    }
+
+    private static FileTime stamp(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return FileTime.fromMillis(-1);
+        }
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+    }
+}

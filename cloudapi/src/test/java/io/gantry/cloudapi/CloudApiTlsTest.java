@@ -9,8 +9,8 @@ import io.gantry.common.tls.TlsFiles;
 import io.gantry.common.tls.TlsReloader;
 import io.gantry.testkit.FreshDatabase;
 import io.gantry.testkit.TestPostgres;
+import io.gantry.testkit.TrustedCa;
 import io.vertx.core.Vertx;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.Socket;
@@ -22,14 +22,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,6 +39,7 @@ class CloudApiTlsTest {
     static TlsFiles tls;
     static Vertx vertx;
     static CloudApi api;
+    static TrustedCa trusted;
     static SSLContext trustingCa;
 
     @BeforeAll
@@ -54,7 +50,8 @@ class CloudApiTlsTest {
         DatabaseConfig db = new DatabaseConfig(database.host(), database.port(), database.name(), database.user(), database.password(), 4);
         vertx = Vertx.vertx();
         api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "https://127.0.0.1", "test-1", db, null, null, 2, tls));
-        trustingCa = trusting(ca.certificate());
+        trusted = new TrustedCa(ca.certificate());
+        trustingCa = trusted.context();
     }
 
     @AfterAll
@@ -67,31 +64,12 @@ class CloudApiTlsTest {
         }
     }
 
-    static SSLContext trusting(Path caFile) throws Exception {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        try (InputStream in = Files.newInputStream(caFile)) {
-            store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(store);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
-    }
-
     private static BigInteger servedSerial() throws Exception {
-        try (SSLSocket socket = (SSLSocket) trustingCa.getSocketFactory().createSocket("127.0.0.1", api.port())) {
-            socket.setSoTimeout(10_000);
-            socket.startHandshake();
-            return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
-        }
+        return trusted.servedSerial(api.port());
     }
 
     private static BigInteger serialOf(Path pem) throws Exception {
-        try (InputStream in = Files.newInputStream(pem)) {
-            return ((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in)).getSerialNumber();
-        }
+        return TrustedCa.serialOf(pem);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.gantry.metering;
 
 import io.gantry.common.coord.ZkPaths;
+import io.gantry.common.tls.TlsReloader;
 import io.gantry.metering.api.Routes;
 import io.gantry.metering.store.BudgetStore;
 import io.gantry.metering.store.EnforcementStore;
@@ -55,11 +56,12 @@ public final class MeteringService implements AutoCloseable {
     private final String baseUrl;
     private final String instanceId;
     private final long gaugeTimer;
+    private final TlsReloader tlsReloader;
     private boolean closed;
 
     private MeteringService(Vertx vertx, Context context, MeteringDatabase db, MeteringMetrics metrics, LeaderLoop loop,
                             LeaderLatch latch, PersistentNode endpoint, String deployment, HttpServer server, String baseUrl,
-                            String instanceId, long gaugeTimer) {
+                            String instanceId, long gaugeTimer, TlsReloader tlsReloader) {
         this.vertx = vertx;
         this.context = context;
         this.db = db;
@@ -72,6 +74,7 @@ public final class MeteringService implements AutoCloseable {
         this.baseUrl = baseUrl;
         this.instanceId = instanceId;
         this.gaugeTimer = gaugeTimer;
+        this.tlsReloader = tlsReloader;
     }
 
     /**
@@ -102,16 +105,24 @@ public final class MeteringService implements AutoCloseable {
                     latch::hasLeadership, config.clock(), config.minuteRetention());
             // metering's own context (a verticle's): its leader loop and timers must not share a context with
             // anything else that uses Hibernate Reactive (see LeaderLoop)
-            Home home = new Home(new HttpServerOptions().setHost(config.host()).setPort(config.port()).setCompressionSupported(true),
-                    routes.router(config.maxBodyBytes()));
+            HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port()).setCompressionSupported(true);
+            if (config.tls() != null) {
+                config.tls().apply(vertx, options);
+            }
+            Home home = new Home(options, routes.router(config.maxBodyBytes()));
             String deployment = await(vertx.deployVerticle(home), "bind the HTTP server on " + config.host() + ":" + config.port());
             opened.add(() -> await(vertx.undeploy(deployment), "stop the HTTP server"));
             HttpServer server = home.server;
+            TlsReloader tlsReloader = config.tls() == null ? null
+                    : TlsReloader.start(vertx, config.tls(), List.of(server), "metering", TlsReloader.DEFAULT_INTERVAL);
+            if (tlsReloader != null) {
+                opened.add(tlsReloader);
+            }
             Context context = home.context();
             LeaderLoop loop = new LeaderLoop(context, new RollUpStore(db), new EnforcementStore(db), usage, metrics, config,
                     latch::hasLeadership);
             String baseUrl = config.advertisedUrl() != null ? config.advertisedUrl()
-                    : "http://" + advertisedHost(config.host()) + ":" + server.actualPort();
+                    : (config.tls() == null ? "http://" : "https://") + advertisedHost(config.host()) + ":" + server.actualPort();
             PersistentNode endpoint = new PersistentNode(zk, CreateMode.EPHEMERAL, false,
                     ZkPaths.METERING_ENDPOINTS + "/" + config.instanceId(), baseUrl.getBytes(StandardCharsets.UTF_8));
             endpoint.start();
@@ -137,7 +148,7 @@ public final class MeteringService implements AutoCloseable {
                     p.complete(vertx.setPeriodic(FOLLOWER_GAUGE_REFRESH_MS, id -> loop.refreshIfFollowing())))), "start the gauge timer");
             LOG.info("metering {} serves {} (ingest, usage, budgets, export, metrics)", config.instanceId(), baseUrl);
             return new MeteringService(vertx, context, db, metrics, loop, latch, endpoint, deployment, server, baseUrl, config.instanceId(),
-                    gaugeTimer);
+                    gaugeTimer, tlsReloader);
         } catch (RuntimeException | Error e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
                 try {
@@ -222,6 +233,9 @@ public final class MeteringService implements AutoCloseable {
         }
         closed = true;
         vertx.cancelTimer(gaugeTimer);
+        if (tlsReloader != null) {
+            tlsReloader.close();
+        }
         try {
             await(Future.<Void>future(p -> context.runOnContext(v -> loop.stop().onComplete(p))), "stop the leader loop");
         } catch (RuntimeException e) {

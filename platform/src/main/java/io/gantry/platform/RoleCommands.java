@@ -133,8 +133,12 @@ final class RoleCommands {
         @Mixin
         DatabaseOptions db;
 
+        @Mixin
+        TlsOptions tls;
+
         @Override
         public Integer call() throws Exception {
+            TlsFiles tlsFiles = tls.files();
             String me = instanceId(id);
             try (MetricsEndpoint metrics = MetricsEndpoint.start(metricsHost, metricsPort);
                  var client = Coordination.connect(zk);
@@ -161,7 +165,7 @@ final class RoleCommands {
         int port;
 
         @Option(names = "--advertised-url", defaultValue = "${env:GANTRY_METERING_URL:-}",
-                description = "URL agents send usage to, registered in ZooKeeper (default http://HOST:PORT).")
+                description = "URL agents send usage to, registered in ZooKeeper (default http://HOST:PORT, https:// with --tls-cert).")
         String advertisedUrl;
 
         @Option(names = "--id", defaultValue = "${env:GANTRY_METERING_ID:-}", description = "This instance's id (default: host name and pid).")
@@ -178,13 +182,18 @@ final class RoleCommands {
         @Mixin
         DatabaseOptions db;
 
+        @Mixin
+        TlsOptions tls;
+
         @Override
         public Integer call() throws Exception {
+            TlsFiles tlsFiles = tls.files();
             String me = instanceId(id);
             var config = MeteringConfig.of(db.config().jdbcUrl(), db.user, db.password).withListen(host, port).withInstanceId(me)
                     .withAdvertisedUrl(advertisedUrl.isBlank() ? null : advertisedUrl)
                     .withRawRetention(Duration.ofHours(rawRetentionHours))
-                    .withMinuteRetention(Duration.ofDays(minuteRetentionDays));
+                    .withMinuteRetention(Duration.ofDays(minuteRetentionDays))
+                    .withTls(tlsFiles);
             Vertx vertx = Vertx.vertx();
             var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             try (var client = Coordination.connect(zk);

@@ -38,6 +38,10 @@ final class DevCommand implements Callable<Integer> {
                     + " the triton CLI and gantry limit look there).")
     Path keyDir;
 
+    @Option(names = "--tls", description = "Serve the cloud API over HTTPS with a certificate from a CA gantry dev makes once under the"
+            + " state dir, and print the CA file for clients to trust (default: plain HTTP on loopback).")
+    boolean tls;
+
     @Override
     public Integer call() throws Exception {
         HostProbe.Report probe = HostProbe.run();
@@ -51,7 +55,7 @@ final class DevCommand implements Callable<Integer> {
             System.out.printf("  image %s (%s)%n", image.name(), image.shortId());
             AgentCommand.printSummary(backend);
             System.out.println("gantry dev: starting the platform");
-            var settings = new DevPlatform.Settings(root.node, backend.config().stateDir(), apiPort, zkPort, dbPort, meteringPort, keyDir);
+            var settings = new DevPlatform.Settings(root.node, backend.config().stateDir(), apiPort, zkPort, dbPort, meteringPort, keyDir, tls);
             try (DevPlatform platform = DevPlatform.start(settings, backend, image)) {
                 printUsage(platform);
                 if (once) {
@@ -67,11 +71,19 @@ final class DevCommand implements Callable<Integer> {
     private void printUsage(DevPlatform p) {
         System.out.println();
         System.out.println("Cloud API: " + p.apiUrl + "   (account '" + DevPlatform.ACCOUNT + "', key " + p.privateKey + ")");
+        if (p.caFile != null) {
+            System.out.println("CA certificate: " + p.caFile + "   (trust it: curl --cacert " + p.caFile + " " + p.apiUrl + "/--ping)");
+        }
         System.out.println("Point the triton CLI (npm install -g triton) at it:");
         System.out.println("  export TRITON_URL=" + p.apiUrl);
         System.out.println("  export TRITON_ACCOUNT=" + DevPlatform.ACCOUNT);
         System.out.println("  export TRITON_KEY_ID=" + p.keyFingerprint);
-        System.out.println("  export TRITON_TLS_INSECURE=1   # plain HTTP on loopback; no certificate to check");
+        if (p.caFile == null) {
+            System.out.println("  export TRITON_TLS_INSECURE=1   # plain HTTP on loopback; no certificate to check");
+        } else {
+            System.out.println("  export NODE_EXTRA_CA_CERTS=" + p.caFile + "   # trust gantry dev's CA (made once; the triton CLI is node)");
+            System.out.println("  unset TRITON_TLS_INSECURE");
+        }
         System.out.println("Then:");
         System.out.println("  triton package list; triton image list; triton network list");
         System.out.println("  triton instance create -w -n web1 busybox gantry-128M");

@@ -9,6 +9,8 @@ import io.gantry.cloudapi.Seed;
 import io.gantry.cloudapi.auth.SshKeyPair;
 import io.gantry.common.Image;
 import io.gantry.common.limits.OverprovisionRatios;
+import io.gantry.common.tls.CertificateAuthority;
+import io.gantry.common.tls.TlsFiles;
 import io.gantry.metering.MeteringConfig;
 import io.gantry.metering.MeteringService;
 import io.gantry.provisioner.Provisioner;
@@ -18,6 +20,7 @@ import io.gantry.provisioner.placement.Strategy;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,8 +45,12 @@ final class DevPlatform implements AutoCloseable {
     static final String OPERATOR = "admin";
     static final String OPERATOR_KEY_FILE = "gantry-dev-admin_rsa";
 
-    record Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, int meteringPort, Path keyDir) {
+    /** {@code tls}: serve the cloud API over HTTPS with a certificate from a CA made (once) under the state dir. */
+    record Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, int meteringPort, Path keyDir, boolean tls) {
     }
+
+    /** Days the dev server certificate is valid; a new one is issued once it has less than a month left. */
+    private static final int SERVER_CERTIFICATE_DAYS = 397;
 
     private final StartedResources started = new StartedResources("gantry");
     String apiUrl;
@@ -51,6 +58,8 @@ final class DevPlatform implements AutoCloseable {
     String keyFingerprint;
     Path privateKey;
     Path operatorKey;
+    /** The CA file clients trust with --tls; null without. */
+    Path caFile;
 
     static DevPlatform start(Settings s, RuncZoneBackend backend, Image busybox) throws Exception {
         DevPlatform p = new DevPlatform();
@@ -81,11 +90,12 @@ final class DevPlatform implements AutoCloseable {
         // one registry for every role of this process: metering's /metrics shows them all
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         started.add(registry::close);
-        apiUrl = "http://127.0.0.1:" + s.apiPort();
+        TlsFiles tls = s.tls() ? devCertificate(dev.resolve("tls")) : null;
+        apiUrl = (tls == null ? "http" : "https") + "://127.0.0.1:" + s.apiPort();
         meteringUrl = "http://127.0.0.1:" + s.meteringPort();
         step("cloud API on " + apiUrl + " (migrating the schema)");
-        started.add(CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", s.apiPort(), apiUrl, "dev-1", db.config(), null, meteringUrl),
-                registry));
+        started.add(CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", s.apiPort(), apiUrl, "dev-1", db.config(), null, meteringUrl, 0,
+                tls), registry));
         System.out.println("  seeding account '" + ACCOUNT + "', operator '" + OPERATOR + "', packages, the busybox image and a network");
         SshKeyPair key = SshKeyPair.generate(s.keyDir(), "gantry-dev-id_rsa");
         keyFingerprint = key.publicKey().md5Fingerprint();
@@ -118,6 +128,22 @@ final class DevPlatform implements AutoCloseable {
         String jdbc = db.config().jdbcUrl();
         started.add(Provisioner.start(provisionerZk, new ProvisionerConfig("dev-" + s.node(), jdbc, db.config().user(), db.config().password(),
                 new PlacementPolicy(new OverprovisionRatios(1.0, 1.0, DEV_CPU_RATIO), Strategy.SPREAD, 0), Duration.ofMillis(500)), registry));
+    }
+
+    /**
+     * The CA in {@code dir} (made at the first --tls run and kept, so a client trusts it once) and
+     * its server certificate for loopback, issued again only when missing or expiring within a month.
+     */
+    private TlsFiles devCertificate(Path dir) {
+        CertificateAuthority ca = CertificateAuthority.in(dir);
+        caFile = ca.certificate();
+        Path cert = dir.resolve("server.pem");
+        Path key = dir.resolve("server.key");
+        if (!CertificateAuthority.validFor(cert, Duration.ofDays(30)) || !Files.isRegularFile(key)) {
+            step("TLS: issuing a server certificate for 127.0.0.1 and localhost from the CA " + caFile);
+            return ca.issue(cert, key, SERVER_CERTIFICATE_DAYS);
+        }
+        return new TlsFiles(cert, key);
     }
 
     private static void step(String what) {

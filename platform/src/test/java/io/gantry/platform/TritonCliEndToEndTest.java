@@ -31,7 +31,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The real `triton` CLI (npm package triton 7.17.0, unmodified) against `gantry dev` running as its
- * own process, with real runc zones. Checks on the node that the zone exists with the package's caps
+ * own process with --tls (over HTTPS, the CLI trusting the CA gantry dev made: no TRITON_TLS_INSECURE),
+ * with real runc zones. Checks on the node that the zone exists with the package's caps
  * and is gone after delete. Needs root, runc and npm (with the npm registry reachable or the package
  * in npm's cache).
  */
@@ -59,7 +60,7 @@ class TritonCliEndToEndTest {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
                 "io.gantry.platform.GantryCommand", "--node", node, "--state-dir", stateDir.toString(), "dev",
                 "--api-port", Integer.toString(api), "--zk-port", Integer.toString(LoopbackPorts.free()), "--db-port", Integer.toString(LoopbackPorts.free()),
-                "--metering-port", Integer.toString(LoopbackPorts.free()), "--key-dir", work.resolve("home/.ssh").toString());
+                "--metering-port", Integer.toString(LoopbackPorts.free()), "--key-dir", work.resolve("home/.ssh").toString(), "--tls");
         dev = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(dev.getInputStream(), StandardCharsets.UTF_8))) {
@@ -76,6 +77,7 @@ class TritonCliEndToEndTest {
         reader.setDaemon(true);
         reader.start();
         String keyId = null;
+        String caFile = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < deadline) {
             String line = devLines.poll(1, TimeUnit.SECONDS);
@@ -87,13 +89,20 @@ class TritonCliEndToEndTest {
             if (m.find()) {
                 keyId = m.group(1);
             }
+            Matcher ca = Pattern.compile("export NODE_EXTRA_CA_CERTS=(\\S+)").matcher(line);
+            if (ca.find()) {
+                caFile = ca.group(1);
+            }
             if (line.contains("gantry dev is running")) {
                 break;
             }
         }
         assertThat(keyId).as("gantry dev printed the TRITON_KEY_ID line:\n" + log()).isNotNull();
-        env = Map.of("HOME", work.resolve("home").toString(), "TRITON_URL", "http://127.0.0.1:" + api,
-                "TRITON_ACCOUNT", "demo", "TRITON_KEY_ID", keyId, "TRITON_TLS_INSECURE", "1");
+        assertThat(caFile).as("gantry dev --tls printed the CA file for NODE_EXTRA_CA_CERTS:\n" + log()).isNotNull();
+        assertThat(log()).as("over TLS nothing tells the CLI to skip certificate checks").doesNotContain("export TRITON_TLS_INSECURE");
+        // the CLI checks the certificate against the CA gantry dev made: no TRITON_TLS_INSECURE
+        env = Map.of("HOME", work.resolve("home").toString(), "TRITON_URL", "https://127.0.0.1:" + api,
+                "TRITON_ACCOUNT", "demo", "TRITON_KEY_ID", keyId, "NODE_EXTRA_CA_CERTS", caFile);
     }
 
     private String log() {
@@ -122,6 +131,7 @@ class TritonCliEndToEndTest {
         List<String> cmd = new ArrayList<>(List.of(triton.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().remove("TRITON_TLS_INSECURE");
         pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

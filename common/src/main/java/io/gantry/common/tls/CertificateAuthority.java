@@ -1,11 +1,18 @@
 package io.gantry.common.tls;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -73,6 +80,20 @@ public final class CertificateAuthority {
             } catch (IOException ignored) {
                 // a leftover request file in the CA's directory harms nothing
             }
+        }
+    }
+
+    /** True if {@code cert} is a PEM certificate still valid {@code margin} from now. */
+    public static boolean validFor(Path cert, Duration margin) {
+        if (!Files.isRegularFile(cert)) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(cert)) {
+            X509Certificate x509 = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            x509.checkValidity(Date.from(Instant.now().plus(margin)));
+            return true;
+        } catch (IOException | GeneralSecurityException e) {
+            return false;
         }
     }
 

@@ -6,8 +6,9 @@ import io.vertx.core.net.SSLOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -17,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches a role's certificate and key files (their modification times, polled) and, when either
+ * Watches a role's certificate and key files (modification time, size and inode, polled) and, when either
  * changes, hands the new pair to every server instance without a restart. A pair that does not
  * load is logged and the servers keep the certificate they had.
  */
@@ -30,7 +31,7 @@ public final class TlsReloader implements AutoCloseable {
     private final List<HttpServer> servers;
     private final String role;
     private final ScheduledExecutorService poller;
-    private List<FileTime> seen;
+    private List<Object> seen;
 
     private TlsReloader(Vertx vertx, TlsFiles files, List<HttpServer> servers, String role) {
         this.vertx = vertx;
@@ -54,7 +55,7 @@ public final class TlsReloader implements AutoCloseable {
     }
 
     private void check() {
-        List<FileTime> now = stamps();
+        List<Object> now = stamps();
         if (Objects.equals(now, seen)) {
             return;
         }
@@ -73,15 +74,17 @@ public final class TlsReloader implements AutoCloseable {
         LOG.info("{}: reloaded the TLS certificate {} and key {}", role, files.cert(), files.key());
     }
 
-    private List<FileTime> stamps() {
+    private List<Object> stamps() {
         return List.of(stamp(files.cert()), stamp(files.key()));
     }
 
-    private static FileTime stamp(Path p) {
+    /** What tells a changed file: its modification time, size and inode (a file renamed over it is another one). */
+    private static List<Object> stamp(Path p) {
         try {
-            return Files.getLastModifiedTime(p);
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+            return Arrays.asList(a.lastModifiedTime(), a.size(), a.fileKey());
         } catch (IOException e) {
-            return FileTime.fromMillis(-1);
+            return List.of("missing");
         }
     }
 

@@ -1,7 +1,7 @@
 package io.gantry.cloudapi;
 
 import io.gantry.cloudapi.store.Database;
-import io.gantry.common.tls.TlsReloader;
+import io.gantry.tls.TlsReloader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.DeploymentOptions;

@@ -1,7 +1,7 @@
 package io.gantry.cloudapi;
 
 import io.gantry.cloudapi.store.DatabaseConfig;
-import io.gantry.common.tls.TlsFiles;
+import io.gantry.tls.TlsFiles;
 import java.time.Duration;
 
 /**

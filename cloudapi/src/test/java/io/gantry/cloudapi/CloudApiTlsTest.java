@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gantry.cloudapi.store.DatabaseConfig;
-import io.gantry.common.tls.CertificateAuthority;
-import io.gantry.common.tls.TlsFiles;
-import io.gantry.common.tls.TlsReloader;
+import io.gantry.tls.CertificateAuthority;
+import io.gantry.tls.TlsFiles;
+import io.gantry.tls.TlsReloader;
 import io.gantry.testkit.FreshDatabase;
 import io.gantry.testkit.TestPostgres;
 import io.gantry.testkit.TrustedCa;

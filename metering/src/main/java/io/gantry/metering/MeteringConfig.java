@@ -1,6 +1,6 @@
 package io.gantry.metering;
 
-import io.gantry.common.tls.TlsFiles;
+import io.gantry.tls.TlsFiles;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;

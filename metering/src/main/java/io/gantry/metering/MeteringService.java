@@ -1,7 +1,7 @@
 package io.gantry.metering;
 
 import io.gantry.common.coord.ZkPaths;
-import io.gantry.common.tls.TlsReloader;
+import io.gantry.tls.TlsReloader;
 import io.gantry.metering.api.Routes;
 import io.gantry.metering.store.BudgetStore;
 import io.gantry.metering.store.EnforcementStore;

@@ -2,8 +2,8 @@ package io.gantry.metering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gantry.common.tls.CertificateAuthority;
-import io.gantry.common.tls.TlsFiles;
+import io.gantry.tls.CertificateAuthority;
+import io.gantry.tls.TlsFiles;
 import io.gantry.testkit.TrustedCa;
 import java.math.BigInteger;
 import java.net.URI;

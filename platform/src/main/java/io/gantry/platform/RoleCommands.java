@@ -3,7 +3,7 @@ package io.gantry.platform;
 import io.gantry.cloudapi.CloudApi;
 import io.gantry.cloudapi.CloudApiConfig;
 import io.gantry.common.limits.OverprovisionRatios;
-import io.gantry.common.tls.TlsFiles;
+import io.gantry.tls.TlsFiles;
 import io.gantry.metering.MeteringConfig;
 import io.gantry.metering.MeteringService;
 import io.gantry.provisioner.Provisioner;

@@ -1,6 +1,6 @@
 package io.gantry.platform;
 
-import io.gantry.common.tls.TlsFiles;
+import io.gantry.tls.TlsFiles;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;

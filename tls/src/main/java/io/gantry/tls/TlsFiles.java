@@ -1,4 +1,4 @@
-package io.gantry.common.tls;
+package io.gantry.tls;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,4 +1,4 @@
-package io.gantry.common.tls;
+package io.gantry.tls;
 
 import java.io.IOException;
 import java.io.InputStream;

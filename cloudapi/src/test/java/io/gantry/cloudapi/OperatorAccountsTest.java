@@ -33,7 +33,7 @@ class OperatorAccountsTest extends WithTestPlatform {
     private static Tenant create(String login) throws Exception {
         KeyPair pair = TestKeys.rsa();
         String key = TestKeys.openSsh(pair, login);
-        var r = admin.post("/ops/accounts", Map.of("login", login, "email", login + "@example.test", "key", key));
+        var r = admin.post("/ops/accounts", Map.of("login", login, "email", login.replace('@', '_') + "@example.test", "key", key));
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         assertThat(r.json()).containsEntry("login", login).containsEntry("disabled", false);
         String fingerprint = io.gantry.cloudapi.auth.SshPublicKey.parse(key).md5Fingerprint();
@@ -59,7 +59,7 @@ class OperatorAccountsTest extends WithTestPlatform {
 
     @Test
     void aCreatedAccountSignsWithItsKeyAndHasTheDefaultLimits() throws Exception {
-        Tenant t = create("new" + suffix());
+        Tenant t = create("new." + suffix());
         var me = t.client().get("/my");
         assertThat(me.status()).as(me.body()).isEqualTo(200);
         assertThat(me.json()).containsEntry("login", t.login());
@@ -73,6 +73,9 @@ class OperatorAccountsTest extends WithTestPlatform {
         var entry = lastAudit();
         assertThat(entry).containsEntry("operator", admin.account()).containsEntry("action", "account-create")
                 .containsEntry("target", t.login()).containsEntry("success", true);
+
+        Tenant at = create("n_" + suffix() + "@x"); // Triton's login characters: '_', '.' and '@' after the first letter
+        assertThat(at.client().get("/my").status()).isEqualTo(200);
     }
 
     @Test
@@ -80,7 +83,7 @@ class OperatorAccountsTest extends WithTestPlatform {
         String key = TestKeys.openSsh(TestKeys.rsa(), "k");
         String taken = create("dup" + suffix()).login();
         long before = accounts();
-        for (String login : List.of("ab", "1abc", "_abc", "a".repeat(33), "ab c", "ops", "my")) {
+        for (String login : List.of("ab", "1abc", "_abc", "a".repeat(33), "ab c", "ab-c", "ops", "my")) {
             assertError(admin.post("/ops/accounts", Map.of("login", login, "email", "x@example.test", "key", key)), 409, "InvalidArgument",
                     "login");
         }
@@ -140,6 +143,8 @@ class OperatorAccountsTest extends WithTestPlatform {
         assertThat(lastAudit()).containsEntry("action", "account-delete").containsEntry("success", true);
         assertError(admin.get("/ops/accounts/" + t.login()), 404, "ResourceNotFound", "not found");
         assertError(t.client().get("/my"), 401, "InvalidCredentials", "no key");
+        assertThat(platform.limitRows(t.login())).isEmpty();
+        assertError(admin.put("/ops/accounts/" + t.login() + "/limits/count", "{\"value\":3}"), 404, "ResourceNotFound", "not found");
         assertThat(platform.limitRows(t.login())).isEmpty();
         assertError(admin.delete("/ops/accounts/" + t.login()), 404, "ResourceNotFound", "not found");
     }

@@ -39,7 +39,7 @@ final class AccountCommands {
         @Mixin
         CloudApiTarget target;
 
-        @Parameters(index = "0", description = "The login: 3-32 characters, a letter first, then letters, digits, _, - or .")
+        @Parameters(index = "0", description = "The login: 3-32 characters, a letter first, then letters, digits, _, . or @")
         String login;
 
         @Option(names = "--email", required = true, description = "The account's email address.")

@@ -27,8 +27,8 @@ import org.hibernate.reactive.stage.Stage;
  * (a stop job each, queued in the same transaction); deleting keeps the row, marked, without keys or limits.
  */
 public final class OperatorAccountService {
-    /** Triton's login rule: 3 to 32 characters, a letter first, then letters, digits, '_', '-' or '.'. */
-    static final Pattern LOGIN = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{2,31}");
+    /** Triton's login rule (UFDS's sdcperson: a letter, then letters, digits, '_', '.' or '@'), 3 to 32 characters. */
+    static final Pattern LOGIN = Pattern.compile("[A-Za-z][A-Za-z0-9_.@]{2,31}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}");
     private static final List<String> RESERVED = List.of("ops", "my");
 
@@ -167,7 +167,7 @@ public final class OperatorAccountService {
             throw new GantryException(ErrorCode.MissingParameter, "login is required");
         }
         if (!LOGIN.matcher(login).matches()) {
-            throw GantryException.invalid("login '" + login + "' must be 3-32 characters: a letter, then letters, digits, '_', '-' or '.'");
+            throw GantryException.invalid("login '" + login + "' must be 3-32 characters: a letter, then letters, digits, '_', '.' or '@'");
         }
         if (RESERVED.contains(login.toLowerCase(java.util.Locale.ROOT))) {
             throw GantryException.invalid("login '" + login + "' is reserved: /" + login + "/... is not an account's path");

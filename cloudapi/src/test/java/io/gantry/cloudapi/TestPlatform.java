@@ -107,6 +107,19 @@ final class TestPlatform implements AutoCloseable {
                 + " (select id from accounts where login = ?) and state = 'provisioning'", login);
     }
 
+    /** Every provisioning machine of the account running and its jobs done, as the provisioner and agent would leave them. */
+    void markRunning(String login) {
+        database.execute("update jobs set state = ?, updated = now() where machine_id in (select m.id from machines m"
+                + " join accounts a on a.id = m.account_id where a.login = ?)", JobState.SUCCEEDED.wireName(), login);
+        database.execute("update machines set state = 'running', compute_node = 'node-1', updated = now() where account_id ="
+                + " (select id from accounts where login = ?) and state = 'provisioning'", login);
+    }
+
+    /** A number the database answers, e.g. a count of rows. */
+    long scalar(String sql, Object... params) {
+        return database.scalar(sql, params);
+    }
+
     void limit(String login, String by, long value) {
         try (Seed seed = new Seed(db)) {
             seed.limit(seed.account(login, login + "@example.test"), by, value, null, null);

@@ -38,6 +38,9 @@ final class Authenticate implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         authenticate(ctx).map(caller -> {
+            if (caller.account().disabledAt != null) {
+                throw new GantryException(ErrorCode.NotAuthorized, "account " + caller.account().login + " is disabled");
+            }
             String login = login(ctx.normalizedPath());
             if (OperatorEndpoints.PREFIX.equals(login)) {
                 if (!caller.operator()) {

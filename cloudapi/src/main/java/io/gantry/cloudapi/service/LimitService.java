@@ -77,7 +77,7 @@ public final class LimitService {
 
     /** The account's id, found by login or by id; ResourceNotFound when there is none. */
     private static CompletionStage<UUID> accountId(Stage.Session s, String account) {
-        return s.createSelectionQuery("select a.id from AccountRecord a where a.login = :l or cast(a.id as String) = :l", UUID.class)
+        return s.createSelectionQuery("select a.id from AccountRecord a where a.deletedAt is null and (a.login = :l or cast(a.id as String) = :l)", UUID.class)
                 .setParameter("l", account)
                 .getResultList()
                 .thenApply(ids -> ids.stream().findFirst().orElseThrow(() -> GantryException.notFound("account " + account + " not found")));

@@ -26,6 +26,12 @@ public class AccountRecord {
     public String lastName;
     /** May call the operator routes ({@code /ops/...}) besides its own. */
     public boolean operator;
+    /** When an operator disabled the account (its calls are refused); null while it is enabled. */
+    @Column(name = "disabled_at")
+    public OffsetDateTime disabledAt;
+    /** When an operator deleted the account; its row stays (its machines' records name it), without keys or limits. */
+    @Column(name = "deleted_at")
+    public OffsetDateTime deletedAt;
     public OffsetDateTime created;
     public OffsetDateTime updated;
 }

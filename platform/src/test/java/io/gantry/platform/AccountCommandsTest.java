@@ -1,0 +1,130 @@
+package io.gantry.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gantry.agent.host.Cmd;
+import io.gantry.cloudapi.auth.SshKeyPair;
+import io.gantry.testkit.SignedClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * {@code gantry account} and {@code gantry ops audit} against a real cloud API (on embedded PostgreSQL): the operator
+ * creates an account whose key then signs, disables it (its calls refused), enables and deletes it; every refusal is
+ * one line with its exit code, and the audit log lists each action with its outcome.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AccountCommandsTest {
+    private Path work;
+    private ControlPlaneFixture fixture;
+    private ControlPlaneFixture.Plane plane;
+    private Path adminKey;
+
+    @BeforeAll
+    void start() throws Exception {
+        work = Files.createTempDirectory("gantry-account-cli-");
+        fixture = ControlPlaneFixture.start(work.resolve("zookeeper"));
+        plane = fixture.plane();
+        adminKey = plane.operator("admin", work.resolve("keys"));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            if (plane != null) {
+                plane.close();
+            }
+            if (fixture != null) {
+                fixture.close();
+            }
+        } finally {
+            Cmd.run("rm", "-rf", "--one-file-system", work.toString());
+        }
+    }
+
+    /** gantry with the operator's options (unless the test gives its own), in this JVM, stdout and stderr captured. */
+    private GantryRun gantry(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        if (!all.contains("--operator-key")) {
+            all.addAll(List.of("--operator-key", adminKey.toString()));
+        }
+        if (!all.contains("--cloudapi-url")) {
+            all.addAll(List.of("--cloudapi-url", plane.url()));
+        }
+        return GantryRun.of(all);
+    }
+
+    private static void assertRefused(GantryRun run, int exit, String says) {
+        assertThat(run.exit()).as(run.toString()).isEqualTo(exit);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().strip()).doesNotContain("\n").startsWith("gantry: ").contains(says);
+    }
+
+    @Test
+    void anAccountIsCreatedSignsIsDisabledEnabledAndDeleted() {
+        SshKeyPair pair = SshKeyPair.generate(work.resolve("keys"), "alice_rsa");
+        GantryRun create = gantry("account", "create", "alice", "--email", "alice@example.test", "--key", pair.publicKeyFile().toString());
+        assertThat(create.exit()).as(create.toString()).isZero();
+        assertThat(create.out()).contains("\"login\" : \"alice\"").contains("\"disabled\" : false");
+
+        assertThat(gantry("account", "list").out()).containsPattern("(?m)^LOGIN +ID +OPERATOR DISABLED EMAIL$")
+                .containsPattern("(?m)^alice +[0-9a-f-]{36} false +false +alice@example.test$");
+        assertThat(gantry("account", "list", "--json").out()).contains("\"login\" : \"alice\"");
+        assertThat(gantry("account", "get", "alice").out()).contains("\"email\" : \"alice@example.test\"");
+        assertThat(gantry("limit", "list", "alice").out()).containsPattern("(?m)^count +20 -$").containsPattern("(?m)^ram +8192 -$");
+
+        String[] asAlice = {"limit", "list", "alice", "--operator", "alice", "--operator-key", pair.privateKeyFile().toString()};
+        assertRefused(gantry(asAlice), 1, "alice is not an operator"); // her key signs: the refusal is about /ops, not her key
+        GantryRun disable = gantry("account", "disable", "alice");
+        assertThat(disable.exit()).as(disable.toString()).isZero();
+        assertThat(disable.out()).isEqualTo("account alice disabled; its running machines are being stopped\n");
+        assertRefused(gantry(asAlice), 1, "account alice is disabled [NotAuthorized]");
+        assertThat(gantry("account", "enable", "alice").out()).isEqualTo("account alice enabled\n");
+        assertRefused(gantry(asAlice), 1, "alice is not an operator");
+
+        GantryRun delete = gantry("account", "delete", "alice");
+        assertThat(delete.exit()).as(delete.toString()).isZero();
+        assertThat(delete.out()).isEqualTo("account alice deleted\n");
+        assertRefused(gantry("account", "get", "alice"), 3, "account alice not found [ResourceNotFound]");
+        assertRefused(gantry("account", "delete", "alice"), 3, "account alice not found [ResourceNotFound]");
+
+        GantryRun audit = gantry("ops", "audit");
+        assertThat(audit.exit()).as(audit.toString()).isZero();
+        assertThat(audit.out()).containsPattern("(?m)^TIME +OPERATOR +ACTION +TARGET +OUTCOME$")
+                .containsPattern("(?m)^\\S+ +admin +account-create +alice +ok$")
+                .containsPattern("(?m)^\\S+ +admin +account-disable +alice +ok$")
+                .containsPattern("(?m)^\\S+ +admin +account-delete +alice +failed: ResourceNotFound: account alice not found$");
+        assertThat(gantry("ops", "audit", "--limit", "1", "--json").out()).contains("\"action\" : \"account-delete\"")
+                .contains("\"success\" : false").doesNotContain("account-create");
+    }
+
+    @Test
+    void badInputIsOneLineWithItsExitCodeAndCreatesNothing() throws Exception {
+        SshKeyPair pair = SshKeyPair.generate(work.resolve("keys"), "bob_rsa");
+        assertThat(gantry("account", "create", "bob", "--email", "bob@example.test", "--key", pair.publicKeyFile().toString()).exit()).isZero();
+        assertRefused(gantry("account", "create", "bob", "--email", "b@example.test", "--key", pair.publicKeyFile().toString()), 2,
+                "login bob is taken [InvalidArgument]");
+        assertRefused(gantry("account", "create", "1bob", "--email", "b@example.test", "--key", pair.publicKeyFile().toString()), 2,
+                "must be 3-32 characters");
+        Path missing = work.resolve("keys/none.pub");
+        assertRefused(gantry("account", "create", "carol", "--email", "c@example.test", "--key", missing.toString()), 2,
+                "public key file " + missing + " does not exist");
+        Path junk = Files.writeString(work.resolve("keys/junk.pub"), "ssh-rsa not-a-key\n");
+        assertRefused(gantry("account", "create", "carol", "--email", "c@example.test", "--key", junk.toString()), 2, "[InvalidArgument]");
+        assertRefused(gantry("account", "get", "carol"), 3, "account carol not found");
+        assertRefused(gantry("account", "disable", "nobody"), 3, "account nobody not found [ResourceNotFound]");
+        assertRefused(gantry("ops", "audit", "--limit", "-1"), 2, "--limit must be a non-negative integer");
+
+        SignedClient dave = plane.account("dave");
+        var machine = dave.post("/my/machines", plane.machine("dave-1", plane.smallPackage));
+        assertThat(machine.status()).as(machine.body()).isEqualTo(201);
+        assertRefused(gantry("account", "delete", "dave"), 1, "account dave has 1 machine; delete them first [InvalidState]");
+        assertThat(gantry("account", "get", "dave").exit()).isZero();
+    }
+}

@@ -2,6 +2,8 @@
 alter table accounts add column disabled_at timestamptz;
 -- A deleted account keeps its row (its machines' records name it) without keys or limits; its login is not reused.
 alter table accounts add column deleted_at timestamptz;
+-- Logins are unique whatever their case, as operators' account creation checks.
+create unique index accounts_login_lower on accounts (lower(login));
 
 -- Every operator action that changes something, with its outcome (failed attempts included).
 create table ops_audit (

@@ -100,6 +100,29 @@ class OperatorAccountsTest extends WithTestPlatform {
     }
 
     @Test
+    void createsOfOneLoginAtOnceMakeOneAccountAndRefuseTheRestWith409() throws Exception {
+        String login = "race" + suffix();
+        long before = accounts();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<SignedClient.Reply>> replies = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                String casing = i % 2 == 0 ? login : login.toUpperCase(java.util.Locale.ROOT);
+                String key = TestKeys.openSsh(TestKeys.rsa(), "k" + i);
+                replies.add(pool.submit(() -> admin.post("/ops/accounts", Map.of("login", casing, "email", "r@example.test", "key", key))));
+            }
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (var reply : replies) {
+                statuses.add(reply.get().status());
+            }
+            assertThat(statuses).containsOnly(201, 409).filteredOn(status -> status == 201).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(accounts()).isEqualTo(before + 1);
+    }
+
+    @Test
     void disablingRefusesTheAccountsCallsAndStopsItsMachinesEnablingLiftsTheRefusal() throws Exception {
         Tenant t = create("dis" + suffix());
         var m = t.client().post("/my/machines", Map.of("name", "web", "image", platform.image.toString(), "package",

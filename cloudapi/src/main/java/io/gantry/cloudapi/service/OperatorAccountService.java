@@ -57,10 +57,14 @@ public final class OperatorAccountService {
         } catch (GantryException e) {
             return Future.failedFuture(e);
         }
-        return Futures.of(sessions.withTransaction((s, tx) -> s.createSelectionQuery("from AccountRecord where lower(login) = lower(:l)",
-                        AccountRecord.class)
-                .setParameter("l", login)
+        // two creates of one login at once: the second waits here, then finds the first's account and is refused
+        return Futures.of(sessions.withTransaction((s, tx) -> s.createNativeQuery(
+                        "select 1 from (select pg_advisory_xact_lock(hashtext(lower(cast(?1 as text))))) x")
+                .setParameter(1, login)
                 .getResultList()
+                .thenCompose(locked -> s.createSelectionQuery("from AccountRecord where lower(login) = lower(:l)", AccountRecord.class)
+                        .setParameter("l", login)
+                        .getResultList())
                 .thenCompose(existing -> {
                     if (!existing.isEmpty()) {
                         throw GantryException.invalid("login " + login + " is taken"

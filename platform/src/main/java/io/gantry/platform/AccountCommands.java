@@ -85,14 +85,17 @@ final class AccountCommands {
         }
     }
 
-    @Command(name = "get", description = "One account, as JSON.")
-    static final class Get implements Callable<Integer> {
+    /** A command on one account: the cloud API to reach as an operator, and the account's login (or uuid). */
+    abstract static class OneAccount implements Callable<Integer> {
         @Mixin
         CloudApiTarget target;
 
         @Parameters(index = "0", description = "The login (or account uuid).")
         String login;
+    }
 
+    @Command(name = "get", description = "One account, as JSON.")
+    static final class Get extends OneAccount {
         @Override
         public Integer call() {
             target.sendAndPrint("GET", account(login), null);
@@ -101,13 +104,7 @@ final class AccountCommands {
     }
 
     @Command(name = "disable", description = "Refuse the account's API calls and stop its running machines.")
-    static final class Disable implements Callable<Integer> {
-        @Mixin
-        CloudApiTarget target;
-
-        @Parameters(index = "0", description = "The login (or account uuid).")
-        String login;
-
+    static final class Disable extends OneAccount {
         @Override
         public Integer call() {
             target.send("POST", account(login) + "?action=disable", Map.of());
@@ -117,13 +114,7 @@ final class AccountCommands {
     }
 
     @Command(name = "enable", description = "Let a disabled account call the API again (its machines stay stopped).")
-    static final class Enable implements Callable<Integer> {
-        @Mixin
-        CloudApiTarget target;
-
-        @Parameters(index = "0", description = "The login (or account uuid).")
-        String login;
-
+    static final class Enable extends OneAccount {
         @Override
         public Integer call() {
             target.send("POST", account(login) + "?action=enable", Map.of());
@@ -133,13 +124,7 @@ final class AccountCommands {
     }
 
     @Command(name = "delete", description = "Delete an account that has no machines (deleted or failed ones aside).")
-    static final class Delete implements Callable<Integer> {
-        @Mixin
-        CloudApiTarget target;
-
-        @Parameters(index = "0", description = "The login (or account uuid).")
-        String login;
-
+    static final class Delete extends OneAccount {
         @Override
         public Integer call() {
             target.send("DELETE", account(login), null);

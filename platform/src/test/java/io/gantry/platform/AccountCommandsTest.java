@@ -2,70 +2,18 @@ package io.gantry.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gantry.agent.host.Cmd;
 import io.gantry.cloudapi.auth.SshKeyPair;
 import io.gantry.testkit.SignedClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * {@code gantry account} and {@code gantry ops audit} against a real cloud API (on embedded PostgreSQL): the operator
  * creates an account whose key then signs, disables it (its calls refused), enables and deletes it; every refusal is
  * one line with its exit code, and the audit log lists each action with its outcome.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AccountCommandsTest {
-    private Path work;
-    private ControlPlaneFixture fixture;
-    private ControlPlaneFixture.Plane plane;
-    private Path adminKey;
-
-    @BeforeAll
-    void start() throws Exception {
-        work = Files.createTempDirectory("gantry-account-cli-");
-        fixture = ControlPlaneFixture.start(work.resolve("zookeeper"));
-        plane = fixture.plane();
-        adminKey = plane.operator("admin", work.resolve("keys"));
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        try {
-            if (plane != null) {
-                plane.close();
-            }
-            if (fixture != null) {
-                fixture.close();
-            }
-        } finally {
-            Cmd.run("rm", "-rf", "--one-file-system", work.toString());
-        }
-    }
-
-    /** gantry with the operator's options (unless the test gives its own), in this JVM, stdout and stderr captured. */
-    private GantryRun gantry(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        if (!all.contains("--operator-key")) {
-            all.addAll(List.of("--operator-key", adminKey.toString()));
-        }
-        if (!all.contains("--cloudapi-url")) {
-            all.addAll(List.of("--cloudapi-url", plane.url()));
-        }
-        return GantryRun.of(all);
-    }
-
-    private static void assertRefused(GantryRun run, int exit, String says) {
-        assertThat(run.exit()).as(run.toString()).isEqualTo(exit);
-        assertThat(run.out()).isEmpty();
-        assertThat(run.err().strip()).doesNotContain("\n").startsWith("gantry: ").contains(says);
-    }
-
+class AccountCommandsTest extends WithOperatorCli {
     @Test
     void anAccountIsCreatedSignsIsDisabledEnabledAndDeleted() {
         SshKeyPair pair = SshKeyPair.generate(work.resolve("keys"), "alice_rsa");

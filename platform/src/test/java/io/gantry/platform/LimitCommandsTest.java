@@ -2,39 +2,24 @@ package io.gantry.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gantry.agent.host.Cmd;
 import io.gantry.cloudapi.Seed;
 import io.gantry.cloudapi.auth.SshKeyPair;
 import io.gantry.testkit.SignedClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * {@code gantry limit} against a real cloud API (on embedded PostgreSQL): the operator signs with its
  * key file, the limits it sets are the ones admission applies, and every refusal is one line with
  * its exit code.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LimitCommandsTest {
-    private Path work;
-    private ControlPlaneFixture fixture;
-    private ControlPlaneFixture.Plane plane;
-    private Path adminKey;
+class LimitCommandsTest extends WithOperatorCli {
     private Path tenantKey;
     private SignedClient free;
 
     @BeforeAll
-    void start() throws Exception {
-        work = Files.createTempDirectory("gantry-limit-cli-");
-        fixture = ControlPlaneFixture.start(work.resolve("zookeeper"));
-        plane = fixture.plane();
-        adminKey = plane.operator("admin", work.resolve("keys"));
+    void seedTenant() throws Exception {
         free = plane.account("free");
         SshKeyPair pair = SshKeyPair.generate(work.resolve("keys"), "free_rsa");
         try (Seed seed = new Seed(plane.db)) {
@@ -43,36 +28,10 @@ class LimitCommandsTest {
         tenantKey = pair.privateKeyFile();
     }
 
-    @AfterAll
-    void stop() throws Exception {
-        try {
-            if (plane != null) {
-                plane.close();
-            }
-            if (fixture != null) {
-                fixture.close();
-            }
-        } finally {
-            Cmd.run("rm", "-rf", "--one-file-system", work.toString());
-        }
-    }
-
-    /** gantry with the operator's options (unless the test gives its own), in this JVM, stdout and stderr captured. */
-    private GantryRun gantry(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        if (!all.contains("--operator-key")) {
-            all.addAll(List.of("--operator-key", adminKey.toString()));
-        }
-        if (!all.contains("--cloudapi-url")) {
-            all.addAll(List.of("--cloudapi-url", plane.url()));
-        }
-        return GantryRun.of(all);
-    }
-
-    private static void assertRefused(GantryRun run, int exit, String says) {
-        assertThat(run.exit()).as(run.toString()).isEqualTo(exit);
-        assertThat(run.out()).isEmpty();
-        assertThat(run.err().strip()).doesNotContain("\n").startsWith("gantry: ").contains(says).matches(".*\\[[A-Za-z]+\\]$");
+    /** As {@link #assertRefused}, the line ending with the error's code, e.g. {@code [NotAuthorized]}. */
+    private static void assertRefusedWithCode(GantryRun run, int exit, String says) {
+        assertRefused(run, exit, says);
+        assertThat(run.err().strip()).matches(".*\\[[A-Za-z]+\\]$");
     }
 
     @Test
@@ -100,7 +59,7 @@ class LimitCommandsTest {
         GantryRun delete = gantry("limit", "delete", "free", "count");
         assertThat(delete.exit()).as(delete.toString()).isZero();
         assertThat(delete.out()).isEqualTo("count limit of free removed\n");
-        assertRefused(gantry("limit", "delete", "free", "count"), 3, "account free has no count limit [ResourceNotFound]");
+        assertRefusedWithCode(gantry("limit", "delete", "free", "count"), 3, "account free has no count limit [ResourceNotFound]");
         assertThat(gantry("limit", "delete", "free", "ram", "--check", "image", "--check-value", "busybox").exit()).isZero();
         assertThat(gantry("limit", "list", "free").out()).isEqualTo("BY            VALUE CHECK\n");
 
@@ -110,25 +69,25 @@ class LimitCommandsTest {
 
     @Test
     void aTenantsKeyIsNotAnOperatorsAndChangesNothing() {
-        assertRefused(gantry("limit", "set", "free", "count", "100", "--operator", "free", "--operator-key", tenantKey.toString()), 1,
+        assertRefusedWithCode(gantry("limit", "set", "free", "count", "100", "--operator", "free", "--operator-key", tenantKey.toString()), 1,
                 "free is not an operator: /ops/... is open to operator accounts only [NotAuthorized]");
-        assertRefused(gantry("limit", "list", "free", "--operator", "free", "--operator-key", tenantKey.toString()), 1, "[NotAuthorized]");
-        assertRefused(gantry("limit", "list", "free", "--operator", "admin", "--operator-key", tenantKey.toString()), 1,
+        assertRefusedWithCode(gantry("limit", "list", "free", "--operator", "free", "--operator-key", tenantKey.toString()), 1, "[NotAuthorized]");
+        assertRefusedWithCode(gantry("limit", "list", "free", "--operator", "admin", "--operator-key", tenantKey.toString()), 1,
                 "[InvalidCredentials]");
     }
 
     @Test
     void badInputIsOneLineWithItsExitCode() {
-        assertRefused(gantry("limit", "set", "free", "cpu", "1"), 2, "limit 'by' must be count, ram, quota or vcpus; got 'cpu' [InvalidArgument]");
-        assertRefused(gantry("limit", "set", "free", "count", "-2"), 2, "got -2 [InvalidArgument]");
-        assertRefused(gantry("limit", "set", "free", "count", "1", "--check", "image"), 2, "go together: give both or neither [InvalidArgument]");
-        assertRefused(gantry("limit", "list", "nobody"), 3, "account nobody not found [ResourceNotFound]");
+        assertRefusedWithCode(gantry("limit", "set", "free", "cpu", "1"), 2, "limit 'by' must be count, ram, quota or vcpus; got 'cpu' [InvalidArgument]");
+        assertRefusedWithCode(gantry("limit", "set", "free", "count", "-2"), 2, "got -2 [InvalidArgument]");
+        assertRefusedWithCode(gantry("limit", "set", "free", "count", "1", "--check", "image"), 2, "go together: give both or neither [InvalidArgument]");
+        assertRefusedWithCode(gantry("limit", "list", "nobody"), 3, "account nobody not found [ResourceNotFound]");
         Path missing = work.resolve("keys/none_rsa");
-        assertRefused(gantry("limit", "list", "free", "--operator-key", missing.toString()), 2,
+        assertRefusedWithCode(gantry("limit", "list", "free", "--operator-key", missing.toString()), 2,
                 "private key file " + missing + " does not exist [InvalidArgument]");
-        assertRefused(gantry("limit", "list", "free", "--cloudapi-url", "ftp://x"), 2,
+        assertRefusedWithCode(gantry("limit", "list", "free", "--cloudapi-url", "ftp://x"), 2,
                 "cloud API URL 'ftp://x' is not an http:// or https:// URL with a host (set --cloudapi-url or GANTRY_CLOUDAPI_URL)");
-        assertRefused(gantry("limit", "list", "free", "--cloudapi-url", "http://127.0.0.1:1"), 1,
+        assertRefusedWithCode(gantry("limit", "list", "free", "--cloudapi-url", "http://127.0.0.1:1"), 1,
                 "the cloud API at http://127.0.0.1:1 cannot be reached");
     }
 }

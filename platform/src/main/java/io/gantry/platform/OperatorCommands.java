@@ -93,8 +93,8 @@ final class OperatorCommands {
         }
     }
 
-    @Command(name = "set", description = "Create or replace a limit: at most VALUE of BY (-1: no provisioning, 0: unlimited).")
-    static final class SetLimit implements Callable<Integer> {
+    /** A command on one limit of one tenant: the cloud API to reach as an operator, the account, BY, and the check that narrows it. */
+    abstract static class OneLimit implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         CloudApiTarget target;
 
@@ -107,6 +107,14 @@ final class OperatorCommands {
         @Parameters(index = "1", description = "count (machines), ram (MiB), quota (disk GiB) or vcpus.")
         String by;
 
+        /** The limit's path on the cloud API's operator routes. */
+        String path() {
+            return limits(account) + "/" + encode(by);
+        }
+    }
+
+    @Command(name = "set", description = "Create or replace a limit: at most VALUE of BY (-1: no provisioning, 0: unlimited).")
+    static final class SetLimit extends OneLimit {
         @Parameters(index = "2", description = "The most the tenant may have; -1 forbids provisioning, 0 is unlimited.")
         long value;
 
@@ -120,7 +128,7 @@ final class OperatorCommands {
             if (scope.checkValue != null) {
                 body.put("check_value", scope.checkValue);
             }
-            target.sendAndPrint("PUT", limits(account) + "/" + encode(by), body);
+            target.sendAndPrint("PUT", path(), body);
             return ExitCodes.OK;
         }
     }
@@ -145,22 +153,10 @@ final class OperatorCommands {
     }
 
     @Command(name = "delete", description = "Remove a limit (the one with that --check and --check-value, if given).")
-    static final class DeleteLimit implements Callable<Integer> {
-        @picocli.CommandLine.Mixin
-        CloudApiTarget target;
-
-        @picocli.CommandLine.Mixin
-        LimitCheck scope;
-
-        @Parameters(index = "0", description = "The tenant's login (or account uuid).")
-        String account;
-
-        @Parameters(index = "1", description = "count, ram, quota or vcpus.")
-        String by;
-
+    static final class DeleteLimit extends OneLimit {
         @Override
         public Integer call() {
-            target.send("DELETE", limits(account) + "/" + encode(by) + scope.query(), null);
+            target.send("DELETE", path() + scope.query(), null);
             System.out.println(by + " limit" + (scope.check == null ? "" : " with " + scope.check + " " + scope.checkValue) + " of "
                     + account + " removed");
             return ExitCodes.OK;

@@ -72,7 +72,7 @@ class OperatorAccountsTest extends WithTestPlatform {
 
         var entry = lastAudit();
         assertThat(entry).containsEntry("operator", admin.account()).containsEntry("action", "account-create")
-                .containsEntry("target", t.login()).containsEntry("success", true);
+                .containsEntry("target", t.login()).containsEntry("success", true).containsEntry("outcome", "succeeded");
 
         Tenant at = create("n_" + suffix() + "@x"); // Triton's login characters: '_', '.' and '@' after the first letter
         assertThat(at.client().get("/my").status()).isEqualTo(200);
@@ -138,13 +138,13 @@ class OperatorAccountsTest extends WithTestPlatform {
         assertError(t.client().get("/my/machines"), 403, "NotAuthorized", "is disabled");
         assertThat(platform.scalar("select count(*) from jobs where machine_id = ? and action = 'stop' and state = 'queued'"
                 + " and caller = ?", machine, "operator " + admin.account())).isEqualTo(1);
-        assertThat(lastAudit()).containsEntry("action", "account-disable").containsEntry("success", true);
+        assertThat(lastAudit()).containsEntry("action", "account-disable").containsEntry("success", true).containsEntry("outcome", "succeeded");
 
         var e = admin.post("/ops/accounts/" + t.login() + "?action=enable", Map.of());
         assertThat(e.status()).as(e.body()).isEqualTo(200);
         assertThat(e.json()).containsEntry("disabled", false);
         assertThat(t.client().get("/my").status()).isEqualTo(200);
-        assertThat(lastAudit()).containsEntry("action", "account-enable").containsEntry("success", true);
+        assertThat(lastAudit()).containsEntry("action", "account-enable").containsEntry("success", true).containsEntry("outcome", "succeeded");
         assertError(admin.post("/ops/accounts/" + t.login() + "?action=explode", Map.of()), 409, "InvalidArgument", "disable or enable");
     }
 
@@ -163,7 +163,7 @@ class OperatorAccountsTest extends WithTestPlatform {
         platform.scalar("with d as (update machines set state = 'deleted' where account_id = (select id from accounts where login = ?)"
                 + " returning 1) select count(*) from d", t.login());
         assertThat(admin.delete("/ops/accounts/" + t.login()).status()).isEqualTo(204);
-        assertThat(lastAudit()).containsEntry("action", "account-delete").containsEntry("success", true);
+        assertThat(lastAudit()).containsEntry("action", "account-delete").containsEntry("success", true).containsEntry("outcome", "succeeded");
         assertError(admin.get("/ops/accounts/" + t.login()), 404, "ResourceNotFound", "not found");
         assertError(t.client().get("/my"), 401, "InvalidCredentials", "no key");
         assertThat(platform.limitRows(t.login())).isEmpty();
@@ -191,7 +191,7 @@ class OperatorAccountsTest extends WithTestPlatform {
     void limitChangesAreAudited() throws Exception {
         Tenant t = create("lim" + suffix());
         assertThat(admin.put("/ops/accounts/" + t.login() + "/limits/count", "{\"value\":3}").status()).isEqualTo(200);
-        assertThat(lastAudit()).containsEntry("action", "limit-set").containsEntry("target", t.login()).containsEntry("success", true);
+        assertThat(lastAudit()).containsEntry("action", "limit-set").containsEntry("target", t.login()).containsEntry("success", true).containsEntry("outcome", "succeeded");
         assertThat(admin.delete("/ops/accounts/" + t.login() + "/limits/vcpus").status()).isEqualTo(404);
         var entry = lastAudit();
         assertThat(entry).containsEntry("action", "limit-delete").containsEntry("success", false);

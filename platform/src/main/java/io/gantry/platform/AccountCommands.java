@@ -156,8 +156,20 @@ final class AccountCommands {
             target.printList("/ops/audit?limit=" + limit, json, "%-24s %-16s %-16s %-24s %s%n",
                     new String[] {"TIME", "OPERATOR", "ACTION", "TARGET", "OUTCOME"},
                     e -> new Object[] {e.get("time"), e.get("operator"), e.get("action"), e.get("target"),
-                            Boolean.TRUE.equals(e.get("success")) ? "ok" : "failed: " + e.get("error")});
+                            outcome(e)});
             return ExitCodes.OK;
+        }
+
+        /** ok, failed with its error, or unknown: the change began but its outcome was never recorded. */
+        static String outcome(Map<?, ?> entry) {
+            Object outcome = entry.get("outcome");
+            if ("succeeded".equals(outcome)) {
+                return "ok";
+            }
+            if ("failed".equals(outcome)) {
+                return "failed: " + entry.get("error");
+            }
+            return "unknown (interrupted or still running; check the target)";
         }
     }
 }

@@ -53,6 +53,19 @@ class AccountCommandsTest extends WithOperatorCli {
     }
 
     @Test
+    void anEntryWhoseOutcomeNeverCameShowsUnknown() {
+        // what a cloud API that died between the change and its outcome leaves in the record
+        plane.execute("insert into ops_audit (time, operator, action, target, params, outcome)"
+                + " values (timestamptz '2000-01-01 00:00:00Z', 'admin', 'account-disable', 'zed', '{}', 'pending')");
+        GantryRun audit = gantry("ops", "audit");
+        assertThat(audit.exit()).as(audit.toString()).isZero();
+        assertThat(audit.out()).containsPattern(
+                "(?m)^\\S+ +admin +account-disable +zed +unknown \\(interrupted or still running; check the target\\)$");
+        assertThat(gantry("ops", "audit", "--json").out()).containsPattern("\"target\" : \"zed\",\\s+\"params\" : \\{ },\\s+"
+                + "\"outcome\" : \"unknown\",\\s+\"success\" : false");
+    }
+
+    @Test
     void badInputIsOneLineWithItsExitCodeAndCreatesNothing() throws Exception {
         SshKeyPair pair = SshKeyPair.generate(work.resolve("keys"), "bob_rsa");
         assertThat(gantry("account", "create", "bob", "--email", "bob@example.test", "--key", pair.publicKeyFile().toString()).exit()).isZero();

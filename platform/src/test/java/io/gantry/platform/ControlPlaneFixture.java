@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -160,6 +161,21 @@ final class ControlPlaneFixture implements AutoCloseable {
         String jobState(UUID machine, String action) {
             var rows = database.query("select state from jobs where machine_id = ? and action = ? order by created desc", machine, action);
             return rows.isEmpty() ? null : (String) rows.get(0).get(0);
+        }
+
+        /** The machine's state, straight from the record (a disabled account cannot ask the API). */
+        String machineState(UUID machine) {
+            return (String) database.query("select state from machines where id = ?", machine).get(0).get(0);
+        }
+
+        /** The jobs of the machine, oldest first: action, state and caller of each. */
+        List<List<Object>> jobs(UUID machine) {
+            return database.query("select action, state, caller from jobs where machine_id = ? order by created", machine);
+        }
+
+        /** Runs one statement on the plane's record; the count of rows it changed. */
+        int execute(String sql, Object... params) {
+            return database.execute(sql, params);
         }
 
         int jobCount(UUID machine) {

@@ -7,6 +7,7 @@ import io.gantry.cloudapi.service.Caller;
 import io.gantry.cloudapi.service.LimitService;
 import io.gantry.cloudapi.service.OperatorAccountService;
 import io.gantry.cloudapi.service.OpsAuditService;
+import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
 import io.gantry.common.limits.ProvisionLimit;
 import io.vertx.core.Future;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The operator routes, under {@code /ops}: open to operator accounts only ({@link Authenticate}
  * refuses anyone else), in the CloudAPI's error format. An account is named by its login or id.
- * Every route that changes something writes an entry of the operators' audit log with its outcome.
+ * Every route that changes something writes an entry of the operators' audit log before the change, then its outcome.
  *
  * <pre>
  * POST   /ops/accounts                     create: body login, email, key (one OpenSSH public key line)
@@ -133,22 +134,37 @@ final class OperatorEndpoints {
         Reply.with(ctx, audit.list(Authenticate.caller(ctx), limit), list -> Reply.json(ctx, 200, list.stream().map(OpsAuditView::of).toList()));
     }
 
-    /** Runs the change and logs it with its outcome; the answer is the change's, even if the log entry cannot be written. */
+    /**
+     * Runs the change with its entry in the operators' audit log: the entry is committed first (outcome pending), so
+     * no change runs unlogged, and a crash before its outcome is written leaves it shown as unknown, not lost. When
+     * the entry cannot be written the change does not run (503). The answer is the change's, even if its outcome
+     * cannot be written afterwards.
+     */
     private <T> Future<T> audited(RoutingContext ctx, String action, String target, Map<String, Object> params, Supplier<Future<T>> change) {
         Caller caller = Authenticate.caller(ctx);
-        Future<T> outcome;
-        try {
-            outcome = change.get();
-        } catch (RuntimeException e) {
-            outcome = Future.failedFuture(e);
-        }
-        return outcome.transform(done -> audit.record(caller, action, target, params, done.succeeded() ? null : message(done.cause()))
-                .transform(logged -> {
-                    if (logged.failed()) {
-                        LOG.error("cannot write the operators' audit entry for {} {} by {}", action, target, caller.account().login, logged.cause());
+        return audit.begin(caller, action, target, params)
+                .recover(e -> {
+                    LOG.error("cannot write the operators' audit entry for {} {} by {}; the change was not made", action, target,
+                            caller.account().login, e);
+                    return Future.failedFuture(new GantryException(ErrorCode.ServiceUnavailable,
+                            "the operators' audit log cannot be written, so nothing was changed; try again later"));
+                })
+                .compose(entry -> {
+                    Future<T> outcome;
+                    try {
+                        outcome = change.get();
+                    } catch (RuntimeException e) {
+                        outcome = Future.failedFuture(e);
                     }
-                    return done.succeeded() ? Future.succeededFuture(done.result()) : Future.<T>failedFuture(done.cause());
-                }));
+                    return outcome.transform(done -> audit.settle(entry, params, done.succeeded() ? null : message(done.cause()))
+                            .transform(logged -> {
+                                if (logged.failed()) {
+                                    LOG.error("cannot write the outcome of operators' audit entry {} ({} {} by {}); it shows as unknown",
+                                            entry, action, target, caller.account().login, logged.cause());
+                                }
+                                return done.succeeded() ? Future.succeededFuture(done.result()) : Future.<T>failedFuture(done.cause());
+                            }));
+                });
     }
 
     private static String message(Throwable failure) {

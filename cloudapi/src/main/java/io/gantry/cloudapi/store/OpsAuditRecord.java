@@ -7,7 +7,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 
-/** One operator action that changed (or tried to change) something: who, what, on what, when, and how it went. */
+/**
+ * One operator action that changed (or tried to change) something: who, what, on what, when, and how it went
+ * ({@code outcome}: {@code pending} until the change has ended, then {@code succeeded} or {@code failed}).
+ */
 @Entity
 @Table(name = "ops_audit")
 public class OpsAuditRecord {
@@ -19,6 +22,6 @@ public class OpsAuditRecord {
     public String action;
     public String target;
     public String params;
-    public boolean success;
+    public String outcome;
     public String error;
 }

@@ -171,6 +171,48 @@ class ControlPlaneTest extends WithControlPlane {
         assertThat(cn1.backend().creates(id)).isEqualTo(1);
     }
 
+    /**
+     * An operator disables an account while its machine's provision is out on the node (the leader held after
+     * dispatch): the disable finds nothing running to stop, and the provision's end, seeing the account disabled,
+     * queues the stop in its own transaction, so the machine ends stopped, not running. Simulated zones: this proves
+     * the ordering of the record's writes, not what runc does.
+     */
+    @Test
+    void aMachineStillProvisioningWhenItsAccountIsDisabledEndsStopped() throws Exception {
+        Agent cn1 = agent("cn1", 8192);
+        CountDownLatch dispatched = new CountDownLatch(1);
+        CountDownLatch disabled = new CountDownLatch(1);
+        leading(plane.provisioner("p1", Strategy.SPREAD, (job, step) -> {
+            if (step.equals("dispatched") && dispatched.getCount() > 0) {
+                dispatched.countDown();
+                try {
+                    disabled.await(SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }));
+        SignedClient tenant = plane.account("late");
+        java.nio.file.Path operatorKey = plane.operator("boss", stateDirs.resolve("keys"));
+
+        UUID id = create(tenant, "late-1", plane.smallPackage);
+        assertThat(dispatched.await(SETTLE.toMillis(), TimeUnit.MILLISECONDS)).as("the provision reached the node").isTrue();
+        Poll.until(SETTLE, () -> assertThat(cn1.backend().find(id)).as("the node ran the provision").get()
+                .extracting(Zone::state).isEqualTo(ZoneState.RUNNING));
+        GantryRun disable = GantryRun.of(List.of("account", "disable", "late", "--operator", "boss", "--operator-key", operatorKey.toString(),
+                "--cloudapi-url", plane.url()));
+        assertThat(disable.exit()).as(disable.toString()).isZero();
+        assertThat(plane.machineState(id)).as("still provisioning: the disable had nothing running to stop").isEqualTo("provisioning");
+        disabled.countDown();
+
+        Poll.until(SETTLE, () -> assertThat(plane.machineState(id)).isEqualTo("stopped"));
+        assertThat(cn1.backend().find(id)).get().extracting(Zone::state).isEqualTo(ZoneState.STOPPED);
+        var jobs = plane.jobs(id);
+        assertThat(jobs).extracting(j -> j.subList(0, 2)).containsExactly(List.of("provision", "succeeded"), List.of("stop", "succeeded"));
+        assertThat(jobs.get(1).get(2)).isEqualTo("account disabled");
+        assertThat(tenant.get("/my/machines/" + id).status()).as("the account's calls stay refused").isEqualTo(403);
+    }
+
     /** At {@code step} of the first job a leader meets, that leader loses its ZooKeeper client and its thread dies. */
     private static LeaderLoop.StepHook crashOnce(String step, String me, CuratorFramework myClient, AtomicReference<String> crashed) {
         return (job, at) -> {

@@ -59,6 +59,20 @@ public final class JobLedger {
     private static final String FINISH_JOB = "with done as (update jobs set state = ?1, error = ?2, updated = now() where id = ?3"
             + " returning params) select params from done";
 
+    /**
+     * Whether the machine's account is disabled, under a share lock of the account's row: an operator's disable
+     * holds that row's write lock while it picks the running machines to stop, so either it sees this job's
+     * machine running (this transaction committed first) or this transaction sees the account disabled.
+     */
+    private static final String ACCOUNT_DISABLED = "select a.disabled_at is not null from accounts a"
+            + " where a.id = (select m.account_id from machines m where m.id = ?1) for share";
+
+    private static final String OTHER_OPEN = "select count(*) from jobs where machine_id = ?1 and id <> ?2 and state in "
+            + JobState.OPEN_SQL;
+
+    /** The caller of the stop job {@link #finish} queues for a machine of a disabled account. */
+    public static final String ACCOUNT_DISABLED_CALLER = "account disabled";
+
     private static final String AUDIT = "insert into audit (machine_id, action, success, time, caller, params)"
             + " values (?1, ?2, ?3, clock_timestamp(), ?4, ?5)";
 
@@ -144,9 +158,31 @@ public final class JobLedger {
      * Ends a job: the machine's new state (and address, kept when {@code ip} is null, and error), the
      * job's outcome ({@code error} null: succeeded), and its audit entry at the time it ended. A failed
      * resize puts the machine back on its {@code from} package; an answered resize clears
-     * {@code resizing_from} unless another resize of the machine is still open.
+     * {@code resizing_from} unless another resize of the machine is still open. A machine of a disabled account
+     * that would end {@code running} ends {@code stopping} instead, with a stop job queued in this transaction.
      */
     public CompletionStage<Void> finish(Job job, ZoneState machineState, String ip, String error) {
+        if (machineState != ZoneState.RUNNING) {
+            return finishAs(job, machineState, ip, error);
+        }
+        return stopsForDisabledAccount(job).thenCompose(stop -> stop
+                ? finishAs(job, ZoneState.STOPPING, ip, error)
+                        .thenCompose(v -> queue(Job.of(job.machine(), JobKind.STOP, Map.of(), ACCOUNT_DISABLED_CALLER)))
+                : finishAs(job, machineState, ip, error));
+    }
+
+    /**
+     * A machine of a disabled account that would end running gets a stop job (the disable stopped the machines that
+     * ran then; this one was still provisioning or starting), unless another job of it is open: that job's end
+     * asks again.
+     */
+    private CompletionStage<Boolean> stopsForDisabledAccount(Job job) {
+        return sql.rows(ACCOUNT_DISABLED, job.machine()).thenCompose(rows -> rows.isEmpty() || !Boolean.TRUE.equals(rows.get(0)[0])
+                ? CompletableFuture.completedStage(false)
+                : sql.rows(OTHER_OPEN, job.machine(), job.id()).thenApply(open -> ((Number) open.get(0)[0]).longValue() == 0));
+    }
+
+    private CompletionStage<Void> finishAs(Job job, ZoneState machineState, String ip, String error) {
         boolean failed = error != null;
         JobState outcome = failed ? JobState.FAILED : JobState.SUCCEEDED;
         CompletionStage<Integer> done = sql.update(FINISH_MACHINE, machineState.wireName(), ip, error, job.machine())

@@ -178,6 +178,55 @@ class JobLedgerTest {
 
     @ParameterizedTest
     @EnumSource(Driver.class)
+    void aMachineOfADisabledAccountThatWouldEndRunningEndsStoppingWithAStopJob(Driver driver) throws Exception {
+        UUID machine = db.machine(account, small, "small", "provisioning");
+        var job = JobLedger.Job.of(machine, JobKind.PROVISION, Map.of(), "tenant alice");
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(job));
+        db.execute("update accounts set disabled_at = now() where id = ?", account);
+
+        try (Connection listener = db.connect()) {
+            listener.createStatement().execute("LISTEN " + JobLedger.CHANNEL);
+            db.inTransaction(driver, sql -> new JobLedger(sql).finish(job, ZoneState.RUNNING, "10.200.0.8", null));
+            assertThat(listener.unwrap(PGConnection.class).getNotifications(5_000)).as("the provisioner is woken for the stop").isNotEmpty();
+        }
+
+        assertThat(db.row("select state, ip from machines where id = ?", machine)).containsExactly("stopping", "10.200.0.8");
+        assertThat(db.row("select state from jobs where id = ?", job.id())).containsExactly("succeeded");
+        assertThat(db.query("select action, state, caller from jobs where machine_id = ? and id <> ?", machine, job.id()))
+                .containsExactly(List.of("stop", "queued", JobLedger.ACCOUNT_DISABLED_CALLER));
+        assertThat(db.query("select action, success from audit where machine_id = ?", machine)).containsExactly(List.of("provision", true));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aDisabledAccountsMachineWithAnotherOpenJobIsLeftToThatJob(Driver driver) throws Exception {
+        UUID machine = db.machine(account, small, "small", "provisioning");
+        var provision = JobLedger.Job.of(machine, JobKind.PROVISION, Map.of(), "tenant alice");
+        var stop = JobLedger.Job.of(machine, JobKind.STOP, Map.of(), "metering");
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(List.of(provision, stop)));
+        db.execute("update accounts set disabled_at = now() where id = ?", account);
+
+        db.inTransaction(driver, sql -> new JobLedger(sql).finish(provision, ZoneState.RUNNING, null, null));
+
+        assertThat(db.row("select state from machines where id = ?", machine)).containsExactly("running");
+        assertThat(db.scalar("select count(*) from jobs where machine_id = ?", machine)).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aMachineOfAnEnabledAccountEndsRunningWithNoStopJob(Driver driver) throws Exception {
+        UUID machine = db.machine(account, small, "small", "stopped");
+        var start = JobLedger.Job.of(machine, JobKind.START, Map.of(), "tenant alice");
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(start));
+
+        db.inTransaction(driver, sql -> new JobLedger(sql).finish(start, ZoneState.RUNNING, null, null));
+
+        assertThat(db.row("select state from machines where id = ?", machine)).containsExactly("running");
+        assertThat(db.scalar("select count(*) from jobs where machine_id = ?", machine)).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
     void aFailedResizeGoesBackToItsFromPackageAndShowsIt(Driver driver) throws Exception {
         UUID machine = resizedToBig();
         var job = resizeJob(machine);

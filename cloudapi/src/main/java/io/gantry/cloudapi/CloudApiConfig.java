@@ -2,17 +2,24 @@ package io.gantry.cloudapi;
 
 import io.gantry.cloudapi.store.DatabaseConfig;
 import io.gantry.tls.TlsFiles;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * The cloud API's settings: where it listens, which URL clients reach it by (shown by
  * ListDatacenters), its datacenter name, the database, how far a signed date may be off, the
  * metering service's base URL that answers usage and budgets (null: none, and usage answers 503),
- * on how many event loops it serves (one HTTP server verticle each; 0: one per core), and the
- * certificate and key it serves HTTPS with (null: plain HTTP).
+ * on how many event loops it serves (one HTTP server verticle each; 0: one per core), the
+ * certificate and key it serves HTTPS with (null: plain HTTP), and the PEM file of the CA that signed
+ * metering's HTTPS certificate (null: the JDK's trusted CAs).
  */
 public record CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database,
-                             Duration maxClockSkew, String meteringUrl, int eventLoops, TlsFiles tls) {
+                             Duration maxClockSkew, String meteringUrl, int eventLoops, TlsFiles tls, Path meteringCa) {
+
+    public CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database, Duration maxClockSkew,
+                          String meteringUrl, int eventLoops, TlsFiles tls) {
+        this(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, null);
+    }
 
     public CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database, Duration maxClockSkew,
                           String meteringUrl, int eventLoops) {
@@ -26,6 +33,11 @@ public record CloudApiConfig(String host, int port, String publicUrl, String dat
     public CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database, Duration maxClockSkew,
                           String meteringUrl) {
         this(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, 0);
+    }
+
+    /** This config, with metering's HTTPS certificate checked against the CA(s) in {@code pem} (null: the JDK's). */
+    public CloudApiConfig withMeteringCa(Path pem) {
+        return new CloudApiConfig(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, pem);
     }
 
     public CloudApiConfig {

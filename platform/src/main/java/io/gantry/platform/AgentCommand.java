@@ -7,6 +7,7 @@ import io.gantry.agent.usage.UsageConfig;
 import io.gantry.common.Zone;
 import io.gantry.common.ZoneState;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -41,6 +42,9 @@ final class AgentCommand implements Callable<Integer> {
             description = "Send usage to these metering URLs (comma-separated; the next is tried when one fails) instead of the instances registered in ZooKeeper.")
     String meteringUrl;
 
+    @picocli.CommandLine.Mixin
+    MeteringCaOption meteringCa;
+
     @Option(names = "--sample-interval-ms", defaultValue = "${env:GANTRY_SAMPLE_INTERVAL_MS:-1000}",
             description = "Milliseconds between usage samples of every zone (default ${DEFAULT-VALUE}).")
     long sampleIntervalMs;
@@ -57,6 +61,7 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path ca = meteringCa.path();
         try (RuncZoneBackend backend = Node.open(root, overprovision.ratios())) {
             printSummary(backend);
             if (once) {
@@ -71,7 +76,7 @@ final class AgentCommand implements Callable<Integer> {
             Node.ensureBusyboxImage(backend.config(), backend.images());
             try (var metrics = MetricsEndpoint.start(metricsHost, metricsPort);
                  var client = Coordination.connect(zk);
-                 var agent = ComputeNodeAgent.start(client, backend, config(backend), metrics.registry())) {
+                 var agent = ComputeNodeAgent.start(client, backend, config(backend, ca), metrics.registry())) {
                 System.out.println("node " + root.node + " registered at " + zk + "; taking tasks; metering usage every "
                         + sampleIntervalMs + " ms");
                 RoleCommands.printMetrics(metrics);
@@ -80,8 +85,9 @@ final class AgentCommand implements Callable<Integer> {
         }
     }
 
-    private ComputeNodeAgent.Config config(RuncZoneBackend backend) {
-        UsageConfig usage = UsageConfig.defaults(backend.config().stateDir()).withSampleInterval(Duration.ofMillis(sampleIntervalMs));
+    private ComputeNodeAgent.Config config(RuncZoneBackend backend, Path meteringCa) {
+        UsageConfig usage = UsageConfig.defaults(backend.config().stateDir()).withSampleInterval(Duration.ofMillis(sampleIntervalMs))
+                .withMeteringCa(meteringCa);
         return new ComputeNodeAgent.Config(root.node, address, traits, usage, meteringUrls(), Duration.ofSeconds(interval));
     }
 

@@ -38,8 +38,8 @@ final class DevCommand implements Callable<Integer> {
                     + " the triton CLI and gantry limit look there).")
     Path keyDir;
 
-    @Option(names = "--tls", description = "Serve the cloud API over HTTPS with a certificate from a CA gantry dev makes once under the"
-            + " state dir, and print the CA file for clients to trust (default: plain HTTP on loopback).")
+    @Option(names = "--tls", description = "Serve the cloud API and metering over HTTPS with a certificate from a CA gantry dev makes"
+            + " once under the state dir, and print the CA file for clients to trust (default: plain HTTP on loopback).")
     boolean tls;
 
     @Override
@@ -88,11 +88,16 @@ final class DevCommand implements Callable<Integer> {
         System.out.println("  triton package list; triton image list; triton network list");
         System.out.println("  triton instance create -w -n web1 busybox gantry-128M");
         System.out.println("  triton instance list; triton instance stop -w web1; triton instance delete -f -w web1");
-        System.out.println("  triton account limits; curl -s " + p.meteringUrl + "/metrics | grep gantry_");
+        System.out.println("  triton account limits; curl -s " + (p.caFile == null ? "" : "--cacert " + p.caFile + " ") + p.meteringUrl
+                + "/metrics | grep gantry_");
         System.out.println("  triton cloudapi '/" + DevPlatform.ACCOUNT + "/usage?granularity=minute&per=instance'   # metered usage");
         System.out.println("Operator '" + DevPlatform.OPERATOR + "' (key " + p.operatorKey + ") sets limits through the cloud API:"
                 + " ./gantry limit set demo vcpus 8" + (p.operatorKey.equals(OperatorCommands.defaultOperatorKey()) ? ""
                 : " --operator-key " + p.operatorKey));
+        if (p.caFile != null) {
+            System.out.println("Metering is on " + p.meteringUrl + " too; for the budget and usage commands:");
+            System.out.println("  export GANTRY_METERING_URL=" + p.meteringUrl + " GANTRY_METERING_CA=" + p.caFile);
+        }
         System.out.println("Budgets, through metering: ./gantry budget set demo cpu --metric cpu_hours --limit 1 --period day --policy throttle");
         System.out.println("The node operator's tools still work: ./gantry zone list");
         System.out.println();

@@ -45,7 +45,10 @@ final class DevPlatform implements AutoCloseable {
     static final String OPERATOR = "admin";
     static final String OPERATOR_KEY_FILE = "gantry-dev-admin_rsa";
 
-    /** {@code tls}: serve the cloud API over HTTPS with a certificate from a CA made (once) under the state dir. */
+    /**
+     * {@code tls}: serve the cloud API and metering over HTTPS with a certificate from a CA made (once) under the state
+     * dir; the cloud API and the agent trust that CA when they call metering.
+     */
     record Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, int meteringPort, Path keyDir, boolean tls) {
     }
 
@@ -92,10 +95,10 @@ final class DevPlatform implements AutoCloseable {
         started.add(registry::close);
         TlsFiles tls = s.tls() ? devCertificate(dev.resolve("tls")) : null;
         apiUrl = (tls == null ? "http" : "https") + "://127.0.0.1:" + s.apiPort();
-        meteringUrl = "http://127.0.0.1:" + s.meteringPort();
+        meteringUrl = (tls == null ? "http" : "https") + "://127.0.0.1:" + s.meteringPort();
         step("cloud API on " + apiUrl + " (migrating the schema)");
         started.add(CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", s.apiPort(), apiUrl, "dev-1", db.config(), null, meteringUrl, 0,
-                tls), registry));
+                tls).withMeteringCa(caFile), registry));
         System.out.println("  seeding account '" + ACCOUNT + "', operator '" + OPERATOR + "', packages, the busybox image and a network");
         SshKeyPair key = SshKeyPair.generate(s.keyDir(), "gantry-dev-id_rsa");
         keyFingerprint = key.publicKey().md5Fingerprint();
@@ -117,11 +120,11 @@ final class DevPlatform implements AutoCloseable {
         step("metering on " + meteringUrl + " (usage, budgets, /metrics)");
         CuratorFramework meteringZk = started.add(Coordination.connect(zk.connectString()));
         started.add(MeteringService.start(vertx, meteringZk, MeteringConfig.of(db.config().jdbcUrl(), db.config().user(), db.config().password())
-                .withListen("127.0.0.1", s.meteringPort()).withInstanceId("dev-" + s.node()), registry));
+                .withListen("127.0.0.1", s.meteringPort()).withInstanceId("dev-" + s.node()).withTls(tls), registry));
         step("agent for node " + s.node() + " (runc; usage sampled every second)");
         CuratorFramework agentZk = started.add(Coordination.connect(zk.connectString()));
         started.add(ComputeNodeAgent.start(agentZk, backend, new ComputeNodeAgent.Config(s.node(), "127.0.0.1", Map.of("dev", "true"),
-                UsageConfig.defaults(backend.config().stateDir()), List.of(), Duration.ofSeconds(5)), registry));
+                UsageConfig.defaults(backend.config().stateDir()).withMeteringCa(caFile), List.of(), Duration.ofSeconds(5)), registry));
         // the provisioner last, so it stops first: a clean stop does not report the node as lost
         step("provisioner (leader election in ZooKeeper)");
         CuratorFramework provisionerZk = started.add(Coordination.connect(zk.connectString()));

@@ -3,6 +3,7 @@ package io.gantry.platform;
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
 import io.gantry.common.Json;
+import io.gantry.tls.CaTrust;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,6 +61,11 @@ interface JsonService {
 
     /** Sends {@code request} with {@code body} (as JSON, or none); the body of a 2xx answer, else its error thrown. */
     static String exchange(HttpRequest.Builder request, String method, Object body, String where, String hint) {
+        return exchange(request, method, body, where, hint, null);
+    }
+
+    /** As {@link #exchange(HttpRequest.Builder, String, Object, String, String)}, trusting {@code trust}'s CAs only (null: the JDK's). */
+    static String exchange(HttpRequest.Builder request, String method, Object body, String where, String hint, CaTrust trust) {
         request.timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(Json.write(body)));
         if (body != null) {
@@ -67,9 +73,17 @@ interface JsonService {
         }
         HttpResponse<String> response;
         try {
-            response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build()
-                    .send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5));
+            if (trust != null) {
+                client.sslContext(trust.context()).sslParameters(CaTrust.parameters());
+            }
+            response = client.build().send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
+            if (CaTrust.isHandshakeFailure(e)) {
+                throw new GantryException(ErrorCode.ServiceUnavailable, where + " refused: its TLS certificate is not trusted ("
+                        + (trust == null ? "the JDK's CAs are trusted; give the CA that signed it" : "not signed by the CA in " + trust.file())
+                        + "): " + e.getMessage());
+            }
             throw new GantryException(ErrorCode.ServiceUnavailable, where + " cannot be reached: "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + " (is it running? " + hint + ")");
         } catch (InterruptedException e) {

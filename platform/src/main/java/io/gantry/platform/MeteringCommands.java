@@ -27,10 +27,13 @@ final class MeteringCommands {
                 description = "Base URL of the metering service (default ${DEFAULT-VALUE}).")
         String url;
 
+        @picocli.CommandLine.Mixin
+        MeteringCaOption ca;
+
         @Override
         public String send(String method, String path, Object body) {
             return JsonService.exchange(HttpRequest.newBuilder(URI.create(JsonService.base(url, "metering", HINT) + path)), method, body,
-                    "metering at " + url, HINT);
+                    "metering at " + url, HINT, ca.trust());
         }
     }
 

@@ -81,6 +81,9 @@ final class RoleCommands {
         @Mixin
         TlsOptions tls;
 
+        @Mixin
+        MeteringCaOption meteringCa;
+
         @Override
         public Integer call() throws InterruptedException {
             if (eventLoops < 0) {
@@ -92,7 +95,8 @@ final class RoleCommands {
             Vertx vertx = Vertx.vertx();
             try (MetricsEndpoint metrics = MetricsEndpoint.start(host, metricsPort);
                  CloudApi api = CloudApi.start(vertx, new CloudApiConfig(host, port, url, datacenter, db.config(), Duration.ofSeconds(skew),
-                         meteringUrl.isBlank() ? null : meteringUrl, eventLoops, tlsFiles), metrics.registry())) {
+                         meteringUrl.isBlank() ? null : meteringUrl, eventLoops, tlsFiles).withMeteringCa(meteringCa.path()),
+                         metrics.registry())) {
                 System.out.println("cloud API on " + url + " (database " + db.config().jdbcUrl() + ", "
                         + api.eventLoops() + " event loops)");
                 printMetrics(metrics);

@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,8 @@ class TritonCliEndToEndTest {
     private final StringBuilder devLog = new StringBuilder();
     private Path triton;
     private Map<String, String> env;
+    private String meteringUrl;
+    private String meteringCa;
 
     @BeforeAll
     void startGantryDev() throws Exception {
@@ -93,12 +96,19 @@ class TritonCliEndToEndTest {
             if (ca.find()) {
                 caFile = ca.group(1);
             }
+            Matcher metering = Pattern.compile("export GANTRY_METERING_URL=(\\S+) GANTRY_METERING_CA=(\\S+)").matcher(line);
+            if (metering.find()) {
+                meteringUrl = metering.group(1);
+                meteringCa = metering.group(2);
+            }
             if (line.contains("gantry dev is running")) {
                 break;
             }
         }
         assertThat(keyId).as("gantry dev printed the TRITON_KEY_ID line:\n" + log()).isNotNull();
         assertThat(caFile).as("gantry dev --tls printed the CA file for NODE_EXTRA_CA_CERTS:\n" + log()).isNotNull();
+        assertThat(meteringUrl).as("gantry dev --tls serves metering over HTTPS too:\n" + log()).startsWith("https://127.0.0.1:");
+        assertThat(meteringCa).isEqualTo(caFile);
         assertThat(log()).as("over TLS nothing tells the CLI to skip certificate checks").doesNotContain("export TRITON_TLS_INSECURE");
         // the CLI checks the certificate against the CA gantry dev made: no TRITON_TLS_INSECURE
         env = Map.of("HOME", work.resolve("home").toString(), "TRITON_URL", "https://127.0.0.1:" + api,
@@ -213,6 +223,10 @@ class TritonCliEndToEndTest {
         triton("instance", "reboot", "-w", "e2e1");
         assertThat(initPid(id)).as("a new init already runs when reboot -w returns").isNotEqualTo(initBefore).isPositive();
         assertThat(triton("instance", "audit", "e2e1")).contains("reboot");
+
+        // usage crossed TLS twice: the agent shipped it to metering trusting the dev CA, and the cloud API read it back the same way
+        Poll.until(Duration.ofSeconds(90), () -> assertThat(triton("cloudapi", "/demo/usage?granularity=total&per=instance")).contains(id));
+        assertThat(gantryText("budget", "list", "demo", "--metering-url", meteringUrl, "--metering-ca", meteringCa)).isNotNull();
 
         triton("instance", "tag", "set", "-w", "e2e1", "role=web");
         assertThat(triton("instance", "tag", "list", "e2e1")).contains("\"role\": \"web\"");

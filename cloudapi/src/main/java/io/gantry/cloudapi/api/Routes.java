@@ -114,7 +114,7 @@ public final class Routes {
         // every request but ping, whatever its path: a path pattern such as /:login/* does not match a
         // path holding a line terminator (U+0085 from a raw 0x85 byte), and its request would pass unauthenticated
         r.route().handler(auth);
-        var metering = new MeteringClient(vertx, config.meteringUrl());
+        var metering = new MeteringClient(vertx, config.meteringUrl(), config.meteringCa());
         new OperatorEndpoints(new LimitService(db), new OperatorAccountService(db), new OpsAuditService(db)).mount(r);
         new AccountEndpoints(accounts, machines, metering).mount(r);
         new UsageEndpoints(metering).mount(r);

@@ -6,10 +6,14 @@ import io.gantry.common.Json;
 import io.gantry.common.usage.BudgetStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.gantry.tls.CaTrust;
+import io.gantry.tls.TlsFiles;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,11 +32,23 @@ public final class MeteringClient {
     private static final int GATE_TIMEOUT_MS = 2_000;
 
     private final String baseUrl;
+    private final Path ca;
     private final WebClient client;
 
     public MeteringClient(Vertx vertx, String baseUrl) {
+        this(vertx, baseUrl, null);
+    }
+
+    /** {@code ca}: a PEM file of the CA(s) metering's HTTPS certificate must come from; null: the JDK's trusted CAs. */
+    public MeteringClient(Vertx vertx, String baseUrl, Path ca) {
         this.baseUrl = baseUrl == null || baseUrl.isBlank() ? null : baseUrl.replaceAll("/+$", "");
-        this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(TIMEOUT_MS).setIdleTimeout(30));
+        this.ca = ca;
+        WebClientOptions options = new WebClientOptions().setConnectTimeout(TIMEOUT_MS).setIdleTimeout(30).setVerifyHost(true)
+                .setEnabledSecureTransportProtocols(TlsFiles.PROTOCOLS);
+        if (ca != null) {
+            options.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString()));
+        }
+        this.client = WebClient.create(vertx, options);
     }
 
     public boolean configured() {
@@ -117,6 +133,10 @@ public final class MeteringClient {
     }
 
     private GantryException unreachable(Throwable e) {
+        if (CaTrust.isHandshakeFailure(e)) {
+            LOG.error("TLS handshake with metering at {} failed: its certificate is not trusted ({}): {}", baseUrl,
+                    ca == null ? "no metering CA configured: the JDK's CAs are trusted" : "not signed by the CA in " + ca, e.getMessage());
+        }
         return new GantryException(ErrorCode.ServiceUnavailable, "the metering service at " + baseUrl + " cannot be reached ("
                 + e.getMessage() + "); try again shortly");
     }

@@ -160,6 +160,11 @@ public final class UsageMetering implements AutoCloseable {
         return shipper.recordsAcked();
     }
 
+    /** Why the last attempt to ship usage failed, or null if none has. */
+    public String lastShipFailure() {
+        return shipper.lastFailure();
+    }
+
     public long shipFailures() {
         return shipper.shipFailures();
     }

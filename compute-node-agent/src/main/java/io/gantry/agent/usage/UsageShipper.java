@@ -5,6 +5,7 @@ import io.gantry.common.Json;
 import io.gantry.common.usage.UsageAck;
 import io.gantry.common.usage.UsageBatch;
 import io.gantry.common.usage.UsageRecord;
+import io.gantry.tls.CaTrust;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -59,8 +60,14 @@ import org.slf4j.LoggerFactory;
 public final class UsageShipper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UsageShipper.class);
 
+    /** {@code trust}: the CA(s) metering's HTTPS certificate must come from; null: the JDK's trusted CAs. */
     public record Options(int batchRecords, Duration interval, Duration backoffInitial, Duration backoffMax,
-                          Duration connectTimeout, Duration requestTimeout) {
+                          Duration connectTimeout, Duration requestTimeout, CaTrust trust) {
+        public Options(int batchRecords, Duration interval, Duration backoffInitial, Duration backoffMax, Duration connectTimeout,
+                       Duration requestTimeout) {
+            this(batchRecords, interval, backoffInitial, backoffMax, connectTimeout, requestTimeout, null);
+        }
+
         public Options {
             if (batchRecords < 1) {
                 throw new IllegalArgumentException("a batch holds at least one record");
@@ -111,6 +118,7 @@ public final class UsageShipper implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final Object signal = new Object();
     private volatile URI preferred;
+    private volatile String lastFailure;
     private volatile boolean stopped;
     private boolean wake;
     private boolean endpointsChanged;
@@ -133,11 +141,14 @@ public final class UsageShipper implements AutoCloseable {
         this.options = options;
         this.onEnded = onEnded;
         this.batchCap = options.batchRecords();
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(options.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (options.trust() != null) {
+            http.sslContext(options.trust().context()).sslParameters(CaTrust.parameters());
+        }
+        this.http = http.build();
     }
 
     public synchronized void start() {
@@ -406,6 +417,7 @@ public final class UsageShipper implements AutoCloseable {
 
     private Outcome failed(String why) {
         failures.incrementAndGet();
+        lastFailure = why;
         if (!outage) {
             outage = true;
             outageSince = System.currentTimeMillis();
@@ -450,9 +462,20 @@ public final class UsageShipper implements AutoCloseable {
         return body == null || body.isBlank() ? "" : ": " + body.substring(0, Math.min(200, body.length())).strip();
     }
 
-    private static String describe(Exception e) {
+    private String describe(Exception e) {
         String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+        m = m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+        if (CaTrust.isHandshakeFailure(e)) {
+            return "TLS handshake failed, metering's certificate is not trusted ("
+                    + (options.trust() == null ? "no --metering-ca given: the JDK's CAs are trusted" : "not signed by the CA in "
+                    + options.trust().file()) + "): " + m;
+        }
+        return m;
+    }
+
+    /** Why the last failed attempt failed (as logged when an outage begins), or null if none has. */
+    public String lastFailure() {
+        return lastFailure;
     }
 
     /** Records sent (each attempt counts, so a retried batch counts again). */

@@ -110,4 +110,18 @@ class OperatorAuditTest extends WithTestPlatform {
         assertThat(entry).containsEntry("action", "account-disable").containsEntry("outcome", "failed").containsEntry("success", false);
         assertThat(entry.get("error").toString()).startsWith("ResourceNotFound: ");
     }
+
+    /** Found by the fuzz harness signing as an operator: a NUL in the target made the entry unwritable, and the answer a 503. */
+    @Test
+    void aTargetWithANulCharacterIsRefusedAsBadInputAndStillLogged() {
+        String target = "nul" + suffix();
+        long accounts = platform.scalar("select count(*) from accounts");
+        var r = admin.post("/ops/accounts/" + target + "%00x?action=disable", Map.of());
+        assertThat(r.status()).as(r.body()).isEqualTo(409);
+        assertThat(r.json()).containsEntry("code", "InvalidArgument");
+        Map<String, Object> entry = entryFor(target + "\uFFFDx");
+        assertThat(entry).containsEntry("action", "account-disable").containsEntry("outcome", "failed");
+        assertThat(entry.get("error").toString()).startsWith("InvalidArgument: ");
+        assertThat(platform.scalar("select count(*) from accounts")).isEqualTo(accounts);
+    }
 }

@@ -172,6 +172,9 @@ final class OperatorEndpoints {
         while (e instanceof CompletionException && e.getCause() != null) {
             e = e.getCause();
         }
+        if (Reply.isDataError(e)) {
+            return ErrorCode.InvalidArgument + ": a value in the request cannot be stored";
+        }
         return e instanceof GantryException g ? g.code() + ": " + g.getMessage() : "internal error";
     }
 

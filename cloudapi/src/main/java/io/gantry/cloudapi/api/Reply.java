@@ -68,7 +68,8 @@ final class Reply {
         json(ctx, ge.code().httpStatus(), ge.body());
     }
 
-    private static boolean isDataError(Throwable e) {
+    /** PostgreSQL refused a value of the request (its SQLSTATE class 22), as {@link #error} answers it. */
+    static boolean isDataError(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof org.hibernate.exception.DataException) {
                 return true;

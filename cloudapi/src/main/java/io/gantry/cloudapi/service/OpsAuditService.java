@@ -32,7 +32,7 @@ public final class OpsAuditService {
         r.time = MachineService.now();
         r.operator = operator.account().login;
         r.action = action;
-        r.target = target;
+        r.target = storable(target);
         r.params = JsonText.write(params == null ? Map.of() : params);
         r.outcome = PENDING;
         return Futures.of(sessions.withTransaction((s, tx) -> s.persist(r).thenApply(v -> r.id)));
@@ -46,7 +46,7 @@ public final class OpsAuditService {
         return Futures.of(sessions.withTransaction((s, tx) -> s.createMutationQuery(
                         "update OpsAuditRecord set outcome = :o, error = :e, params = :p where id = :id")
                 .setParameter("o", error == null ? SUCCEEDED : FAILED)
-                .setParameter("e", error)
+                .setParameter("e", storable(error))
                 .setParameter("p", JsonText.write(params == null ? Map.of() : params))
                 .setParameter("id", entry)
                 .executeUpdate()
@@ -55,6 +55,14 @@ public final class OpsAuditService {
                         throw GantryException.internal("operators' audit entry " + entry + " is gone");
                     }
                 })));
+    }
+
+    /**
+     * {@code text} as a text column can hold it: an operator's request may name a target with NUL characters (refused
+     * by PostgreSQL), and its entry must be written all the same; they are kept as U+FFFD.
+     */
+    static String storable(String text) {
+        return text == null ? null : text.replace('\u0000', '\uFFFD');
     }
 
     /** The newest {@code limit} entries, newest first. */

@@ -28,7 +28,8 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
  * registered keys (RSA, ECDSA), machines in several states with tags and metadata, and firewall
  * rules, all named with random tokens so any of them showing up in another tenant's answer is
  * unmistakable. Reads the record over JDBC to take a digest of each tenant's rows, and can settle
- * open jobs as a provisioner would (no provisioner runs here).
+ * open jobs as a provisioner would (no provisioner runs here). An operator O signs the operator routes
+ * ({@code /ops/...}); the accounts it may change are its own throwaway ones ({@link #victims}), never A's or B's.
  */
 public final class FuzzWorld implements AutoCloseable {
     private static final String[] TABLES_BY_ACCOUNT = {
@@ -44,6 +45,11 @@ public final class FuzzWorld implements AutoCloseable {
 
     final Tenant a;
     final Tenant b;
+    final Tenant operator;
+    /** Logins of accounts the operator created (some disabled or deleted since): what its changes may aim at. */
+    final List<String> victims = new ArrayList<>();
+    /** Public keys the operator gives the accounts it creates. */
+    private final List<String> victimKeys = new ArrayList<>();
     final List<String> packages = new ArrayList<>();
     final List<String> images = new ArrayList<>();
     final List<String> networks = new ArrayList<>();
@@ -77,8 +83,15 @@ public final class FuzzWorld implements AutoCloseable {
         if (packages.isEmpty() || images.isEmpty()) {
             throw new IllegalStateException("the fuzz world needs a seeded catalogue (a package and an image)");
         }
-        this.a = tenant("A", db);
-        this.b = tenant("B", db);
+        this.a = tenant("A", db, false);
+        this.b = tenant("B", db, false);
+        this.operator = tenant("O", db, true);
+        KeyPairGenerator victimKeyGen = KeyPairGenerator.getInstance("EC");
+        victimKeyGen.initialize(256);
+        for (int i = 0; i < 3; i++) {
+            victimKeys.add(PublicKeyEntry.toString(victimKeyGen.generateKeyPair().getPublic()));
+        }
+        topUpVictims();
         for (Tenant t : List.of(a, b)) {
             for (int i = 0; i < 3; i++) {
                 createMachine(t);
@@ -129,7 +142,29 @@ public final class FuzzWorld implements AutoCloseable {
         }
     }
 
-    private Tenant tenant(String label, DatabaseConfig db) throws Exception {
+    /** A key the operator may give an account it creates. */
+    String victimKey() {
+        return victimKeys.get(random.nextInt(victimKeys.size()));
+    }
+
+    /** Creates accounts through the operator routes until three of the operator's accounts are not deleted. */
+    private void topUpVictims() {
+        int live;
+        try (Statement st = jdbc.createStatement(); ResultSet rs = st.executeQuery("select count(*) from accounts where deleted_at is null"
+                + " and id not in ('" + a.accountId + "', '" + b.accountId + "', '" + operator.accountId + "')")) {
+            rs.next();
+            live = rs.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the record: " + e.getMessage(), e);
+        }
+        for (int i = live; i < 3; i++) {
+            String login = "v" + token();
+            signed(operator, "POST", "/ops/accounts", Map.of("login", login, "email", login + "@example.test", "key", victimKey()));
+            victims.add(login);
+        }
+    }
+
+    private Tenant tenant(String label, DatabaseConfig db, boolean isOperator) throws Exception {
         String login = "fz" + label.toLowerCase() + token();
         KeyPairGenerator rsaGen = KeyPairGenerator.getInstance("RSA");
         rsaGen.initialize(2048);
@@ -145,7 +180,7 @@ public final class FuzzWorld implements AutoCloseable {
         String ecName = "e" + token();
         UUID id;
         try (Seed seed = new Seed(db)) {
-            id = seed.account(login, email);
+            id = isOperator ? seed.operator(login, email) : seed.account(login, email);
             seed.key(id, rsaName, rsaKey);
             seed.key(id, ecName, ecKey);
             seed.limit(id, "count", MACHINE_LIMIT, null, null);
@@ -153,7 +188,7 @@ public final class FuzzWorld implements AutoCloseable {
         Tenant t = new Tenant(label, login, id,
                 new Signer(login, rsaKey.md5Fingerprint(), "rsa-sha256", "SHA256withRSA", rsa),
                 new Signer(login, ecKey.sha256Fingerprint(), "ecdsa-sha256", "SHA256withECDSA", ec),
-                new Signer(login, rsaKey.md5Fingerprint(), "rsa-sha256", "SHA256withRSA", forged));
+                new Signer(login, rsaKey.md5Fingerprint(), "rsa-sha256", "SHA256withRSA", forged), isOperator);
         t.secret(email);
         for (String s : List.of(rsaName, ecName, rsaKey.md5Fingerprint(), rsaKey.sha256Fingerprint(), ecKey.md5Fingerprint(),
                 ecKey.sha256Fingerprint())) {
@@ -247,7 +282,10 @@ public final class FuzzWorld implements AutoCloseable {
         return out;
     }
 
-    /** A digest of what belongs to no tenant of the world: the catalogue, other accounts, orphan jobs and audit. */
+    /**
+     * A digest of what belongs to no tenant of the world: the catalogue, other accounts (the operator's, those it
+     * created) and their limits, orphan jobs and audit. Only an operator's accepted change may change it.
+     */
     private String sharedDigest() {
         String sql = "select md5(concat_ws('#',"
                 + " (select string_agg(t::text, '|' order by t::text) from packages t),"
@@ -257,7 +295,12 @@ public final class FuzzWorld implements AutoCloseable {
                 + " (select count(*) from account_keys where account_id not in ('" + a.accountId + "', '" + b.accountId + "')),"
                 + " (select count(*) from machines where account_id not in ('" + a.accountId + "', '" + b.accountId + "')),"
                 + " (select count(*) from audit where machine_id not in (select id from machines)),"
-                + " (select count(*) from fwrules where account_id not in ('" + a.accountId + "', '" + b.accountId + "'))))";
+                + " (select count(*) from fwrules where account_id not in ('" + a.accountId + "', '" + b.accountId + "')),"
+                // what the operator routes change: the other accounts and their limits
+                + " (select string_agg(t::text, '|' order by t::text) from accounts t where id not in ('" + a.accountId + "', '"
+                + b.accountId + "')),"
+                + " (select string_agg(t::text, '|' order by t::text) from provision_limits t where account_id not in ('" + a.accountId
+                + "', '" + b.accountId + "'))))";
         try (Statement st = jdbc.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
@@ -291,6 +334,7 @@ public final class FuzzWorld implements AutoCloseable {
                     createMachine(t);
                 }
             }
+            topUpVictims();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot settle the record: " + e.getMessage(), e);
         }

@@ -17,14 +17,18 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
  * random ids or odd text; query parameters of every type and none; headers; JSON bodies well formed
  * or of wrong types, huge numbers, deep nesting, odd Unicode, truncated or oversized; signed
  * properly, for the other tenant, not at all or badly; and now and then a request broken below
- * HTTP's semantics (request line, header sizes, framing).
+ * HTTP's semantics (request line, header sizes, framing). The operator routes ({@code /ops/...}) are
+ * mostly signed by the world's operator (with the same ways of signing badly), aimed at the accounts it
+ * created, random and odd ones, with limit bodies and queries of every shape.
  */
 public final class RequestGenerator {
     private static final List<String> ACTIONS = List.of("start", "stop", "reboot", "resize", "rename", "enable_firewall",
             "disable_firewall", "enable_deletion_protection", "disable_deletion_protection", "bogus", "");
     private static final List<String> QUERY_NAMES = List.of("limit", "offset", "action", "name", "state", "image", "memory", "brand",
             "docker", "type", "package", "from", "to", "granularity", "per", "machine", "rule", "enabled", "description", "version",
-            "os", "uuid", "credentials", "tombstone");
+            "os", "uuid", "credentials", "tombstone", "check", "check_value");
+    private static final List<String> LIMIT_BYS = List.of("count", "ram", "quota", "vcpus", "cpu", "COUNT", "");
+    private static final List<String> LIMIT_CHECKS = List.of("image", "brand", "os", "package", "");
     private static final List<String> STATES = List.of("running", "stopped", "provisioning", "deleted", "failed", "all", "active");
     private static final List<String> RULES = List.of("FROM any TO all vms ALLOW tcp PORT 22",
             "FROM all vms TO all vms BLOCK udp PORT 53", "FROM subnet 10.0.0.0/8 TO any ALLOW icmp TYPE 8 CODE 0",
@@ -67,6 +71,12 @@ public final class RequestGenerator {
         Tenant actor = r.nextBoolean() ? world.a : world.b;
         Identity identity = identity();
         RouteTemplate route = r.nextInt(12) == 0 ? madeUp() : Odd.pick(r, routes);
+        if (route.path().startsWith("/ops") && r.nextInt(3) != 0) {
+            actor = world.operator;
+            if (identity == Identity.FOR_OTHER_LOGIN) {
+                identity = Identity.SIGNED; // an operator route's login names the target, not the signer
+            }
+        }
         String method = r.nextInt(10) == 0 ? Odd.pick(r, List.of("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "TRACE",
                 "FUZZ", "get")) : route.method();
         List<String> tokens = new ArrayList<>();
@@ -80,11 +90,15 @@ public final class RequestGenerator {
                 segments.add(s);
                 continue;
             }
+            String kind = (i > 0 ? templ.get(i - 1) : "") + "/" + s;
+            if (actor.operator) {
+                segments.add(opsSegment(kind, method));
+                continue;
+            }
             if (s.equals(":login")) {
                 segments.add(login(actor, identity));
                 continue;
             }
-            String kind = (i > 0 ? templ.get(i - 1) : "") + "/" + s;
             int choice = r.nextInt(20);
             if (choice < 11) {
                 boolean deletesKey = method.equals("DELETE") && kind.equals("keys/:key");
@@ -200,6 +214,30 @@ public final class RequestGenerator {
         return Odd.onWire(r, Odd.pick(r, List.of("My", "MY", actor.login.toUpperCase(), "", "%6Dy", Odd.text(r))));
     }
 
+    /**
+     * A path parameter of an operator's request: an account of its own making (the tenants' only when reading, so
+     * the fuzz world's tenants are never disabled or deleted), a limit's by, a random id or odd text.
+     */
+    private String opsSegment(String kind, String method) {
+        int n = r.nextInt(20);
+        if (kind.endsWith("/:by")) {
+            return n < 12 ? Odd.pick(r, LIMIT_BYS.subList(0, 4)) : n < 16 ? Odd.percent(Odd.pick(r, LIMIT_BYS)) : Odd.onWire(r, Odd.text(r));
+        }
+        if (kind.endsWith("/:login")) {
+            if (n < 12 && !world.victims.isEmpty()) {
+                return Odd.percent(Odd.pick(r, world.victims));
+            }
+            if (n < 14 && method.equals("GET")) {
+                return Odd.pick(r, List.of(world.a.login, world.b.login));
+            }
+            if (n < 17) {
+                return "nobody" + world.token();
+            }
+            return Odd.onWire(r, Odd.text(r));
+        }
+        return n < 10 ? UUID.randomUUID().toString() : n < 15 ? "x" + world.token() : Odd.onWire(r, Odd.text(r));
+    }
+
     private String own(Tenant t, String kind) {
         return switch (kind) {
             case "machines/:id" -> Odd.pick(r, t.machines);
@@ -225,7 +263,8 @@ public final class RequestGenerator {
         };
     }
 
-    private String query(Tenant actor, RouteTemplate route) {
+    private String query(Tenant signer, RouteTemplate route) {
+        Tenant actor = signer.operator ? world.a : signer; // an operator has no machines or tags of its own to name
         int n = r.nextInt(3) == 0 ? 1 + r.nextInt(4) : 0;
         List<String> parts = new ArrayList<>();
         if (route.path().endsWith("machines/:id") && route.method().equals("POST") && r.nextInt(5) < 3) {
@@ -236,6 +275,16 @@ public final class RequestGenerator {
             } else if (action.equals("rename")) {
                 parts.add("name=" + (r.nextBoolean() ? "r" + world.token() : Odd.onWire(r, Odd.text(r))));
             }
+        }
+        if (route.path().equals("/ops/accounts/:login") && route.method().equals("POST") && r.nextInt(5) < 4) {
+            parts.add("action=" + Odd.pick(r, List.of("disable", "enable", "disable", "enable", "delete", "", Odd.onWire(r, Odd.text(r)))));
+        }
+        if (route.path().equals("/ops/audit") && r.nextBoolean()) {
+            parts.add("limit=" + Odd.pick(r, List.of("1", "5", "0", "-1", "100000", Odd.number(r), "ten", "")));
+        }
+        if (route.path().endsWith("/limits/:by") && route.method().equals("DELETE") && r.nextBoolean()) {
+            parts.add("check=" + Odd.pick(r, LIMIT_CHECKS));
+            parts.add("check_value=" + (r.nextBoolean() ? "busybox" : Odd.onWire(r, Odd.text(r))));
         }
         for (int i = 0; i < n; i++) {
             String name = r.nextInt(8) == 0 ? "tag." + Odd.percent(Odd.pick(r, actor.tagKeys)) : Odd.pick(r, QUERY_NAMES);
@@ -325,6 +374,18 @@ public final class RequestGenerator {
             tokens.add(name);
             fields.add("\"name\":" + Odd.jsonString(name));
             fields.add("\"key\":" + Odd.jsonString(Odd.pick(r, freshKeys.get(actor))));
+        } else if (p.equals("/ops/accounts")) {
+            String login = r.nextInt(6) == 0 ? Odd.pick(r, List.of(world.a.login, "ab", "1abc", "ops", "a".repeat(40), Odd.text(r)))
+                    : "f" + world.token();
+            fields.add("\"login\":" + Odd.jsonString(login));
+            fields.add("\"email\":" + Odd.jsonString(r.nextInt(6) == 0 ? Odd.text(r) : login + "@example.test"));
+            fields.add("\"key\":" + Odd.jsonString(r.nextInt(6) == 0 ? "ssh-rsa " + Odd.text(r) : world.victimKey()));
+        } else if (p.endsWith("/limits/:by")) {
+            fields.add("\"value\":" + Odd.pick(r, List.of("-1", "0", "1", "20", "8192", "-2", "1.5", "9223372036854775808", "\"5\"")));
+            if (r.nextInt(3) == 0) {
+                fields.add("\"check\":" + Odd.jsonString(Odd.pick(r, LIMIT_CHECKS)));
+                fields.add("\"check_value\":" + Odd.jsonString(r.nextBoolean() ? "busybox" : Odd.text(r)));
+            }
         } else if (p.equals("/:login")) {
             String v = "c" + world.token();
             tokens.add(v);
@@ -342,6 +403,8 @@ public final class RequestGenerator {
             case "/:login/fwrules", "/:login/fwrules/:id" -> List.of("rule", "enabled", "description");
             case "/:login/keys" -> List.of("name", "key");
             case "/:login" -> List.of("email", "companyName", "firstName", "lastName");
+            case "/ops/accounts" -> List.of("login", "email", "key", "operator", "disabled");
+            case "/ops/accounts/:login/limits/:by" -> List.of("value", "check", "check_value", "by");
             default -> List.of("a", "b", "action", "\u0000", "\uD800", "🦊");
         };
         StringBuilder sb = new StringBuilder("{");

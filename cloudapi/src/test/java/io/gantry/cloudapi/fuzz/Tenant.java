@@ -10,6 +10,7 @@ import java.util.UUID;
  * One account of the fuzz world and what the fuzzer knows of it: keys to sign with, the ids and
  * names of its resources (to put in paths), and every string that is its own and nobody else's
  * (ids, names, fingerprints, tags, metadata, rule texts), which must never reach another account.
+ * The world's operator is one too: it signs the operator routes ({@code /ops/...}).
  */
 public final class Tenant {
     final String label;
@@ -19,6 +20,8 @@ public final class Tenant {
     final Signer ecdsa;
     /** A key never registered anywhere; it signs in this tenant's name with a registered fingerprint. */
     final Signer forger;
+    /** An operator (it may call /ops/...): its changes land outside the tenants' records, which it may read. */
+    final boolean operator;
     final List<String> machines = new ArrayList<>();
     final List<String> machineNames = new ArrayList<>();
     final List<String> fwrules = new ArrayList<>();
@@ -31,8 +34,9 @@ public final class Tenant {
     /** The other tenant's strings this tenant's own record now holds because it wrote them (a rule naming a foreign id). */
     final Set<String> planted = new LinkedHashSet<>();
 
-    Tenant(String label, String login, UUID accountId, Signer rsa, Signer ecdsa, Signer forger) {
+    Tenant(String label, String login, UUID accountId, Signer rsa, Signer ecdsa, Signer forger, boolean operator) {
         this.label = label;
+        this.operator = operator;
         this.login = login;
         this.accountId = accountId;
         this.rsa = rsa;

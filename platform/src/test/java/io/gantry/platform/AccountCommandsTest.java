@@ -66,26 +66,57 @@ class AccountCommandsTest extends WithOperatorCli {
     }
 
     @Test
-    void badInputIsOneLineWithItsExitCodeAndCreatesNothing() throws Exception {
+    void badInputIsOneLineWithItsExitCodeAndChangesNothing() throws Exception {
         SshKeyPair pair = SshKeyPair.generate(work.resolve("keys"), "bob_rsa");
-        assertThat(gantry("account", "create", "bob", "--email", "bob@example.test", "--key", pair.publicKeyFile().toString()).exit()).isZero();
-        assertRefused(gantry("account", "create", "bob", "--email", "b@example.test", "--key", pair.publicKeyFile().toString()), 2,
-                "login bob is taken [InvalidArgument]");
-        assertRefused(gantry("account", "create", "1bob", "--email", "b@example.test", "--key", pair.publicKeyFile().toString()), 2,
-                "must be 3-32 characters");
+        String key = pair.publicKeyFile().toString();
+        assertThat(gantry("account", "create", "bob", "--email", "bob@example.test", "--key", key).exit()).isZero();
+        assertThat(gantry("account", "disable", "bob").exit()).isZero();
+        String before = accountsAndLimits("bob");
+
+        // duplicate login, whatever its case
+        assertRefused(gantry("account", "create", "bob", "--email", "b@example.test", "--key", key), 2, "login bob is taken [InvalidArgument]");
+        assertRefused(gantry("account", "create", "BOB", "--email", "b@example.test", "--key", key), 2, "login BOB is taken [InvalidArgument]");
+        // login rules: 3-32 characters, a letter first, then letters, digits, _ . @; ops and my are reserved
+        for (String login : new String[] {"1bob", "ab", "a".repeat(33), "bo-b", "_bob", "b b"}) {
+            assertRefused(gantry("account", "create", login, "--email", "b@example.test", "--key", key), 2,
+                    "login '" + login + "' must be 3-32 characters: a letter, then letters, digits, '_', '.' or '@' [InvalidArgument]");
+        }
+        assertRefused(gantry("account", "create", "ops", "--email", "b@example.test", "--key", key), 2, "login 'ops' is reserved");
+        assertRefused(gantry("account", "create", "carol", "--email", "not-an-email", "--key", key), 2,
+                "email 'not-an-email' is not an email address [InvalidArgument]");
+        assertRefused(gantry("account", "create", "carol", "--key", key), 2, "Missing required option: '--email=<email>'");
+        // malformed keys: missing, not a key, empty, the private half
         Path missing = work.resolve("keys/none.pub");
         assertRefused(gantry("account", "create", "carol", "--email", "c@example.test", "--key", missing.toString()), 2,
                 "public key file " + missing + " does not exist");
         Path junk = Files.writeString(work.resolve("keys/junk.pub"), "ssh-rsa not-a-key\n");
         assertRefused(gantry("account", "create", "carol", "--email", "c@example.test", "--key", junk.toString()), 2, "[InvalidArgument]");
-        assertRefused(gantry("account", "get", "carol"), 3, "account carol not found");
-        assertRefused(gantry("account", "disable", "nobody"), 3, "account nobody not found [ResourceNotFound]");
-        assertRefused(gantry("ops", "audit", "--limit", "-1"), 2, "--limit must be a non-negative integer");
+        Path empty = Files.writeString(work.resolve("keys/empty.pub"), "");
+        assertRefused(gantry("account", "create", "carol", "--email", "c@example.test", "--key", empty.toString()), 2,
+                "key is required (one OpenSSH public key line) [MissingParameter]");
+        assertRefused(gantry("account", "create", "carol", "--email", "c@example.test", "--key", pair.privateKeyFile().toString()), 2,
+                "[InvalidArgument]");
+        // unknown accounts
+        for (String command : new String[] {"get", "disable", "enable", "delete"}) {
+            assertRefused(gantry("account", command, "nobody"), 3, "account nobody not found [ResourceNotFound]");
+        }
+        // the audit log's --limit
+        assertRefused(gantry("ops", "audit", "--limit", "-1"), 2, "--limit must be a non-negative integer, got -1 [InvalidArgument]");
+        assertRefused(gantry("ops", "audit", "--limit", "ten"), 2, "Invalid value for option '--limit': 'ten' is not an int");
+        assertRefused(gantry("ops", "audit", "--limit", "99999999999"), 2, "Invalid value for option '--limit'");
 
+        assertThat(accountsAndLimits("bob")).as("what the operator commands see, after every refusal").isEqualTo(before);
+        assertRefused(gantry("account", "get", "carol"), 3, "account carol not found");
+    }
+
+    @Test
+    void anAccountWithMachinesIsNotDeleted() {
         SignedClient dave = plane.account("dave");
         var machine = dave.post("/my/machines", plane.machine("dave-1", plane.smallPackage));
         assertThat(machine.status()).as(machine.body()).isEqualTo(201);
+        String before = accountsAndLimits("dave");
         assertRefused(gantry("account", "delete", "dave"), 1, "account dave has 1 machine; delete them first [InvalidState]");
+        assertThat(accountsAndLimits("dave")).isEqualTo(before);
         assertThat(gantry("account", "get", "dave").exit()).isZero();
     }
 }

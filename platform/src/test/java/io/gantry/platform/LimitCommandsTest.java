@@ -77,11 +77,39 @@ class LimitCommandsTest extends WithOperatorCli {
     }
 
     @Test
-    void badInputIsOneLineWithItsExitCode() {
+    void badInputIsOneLineWithItsExitCodeAndChangesNothing() {
+        assertThat(gantry("limit", "set", "free", "vcpus", "4").exit()).isZero();
+        try {
+            refusalsChangeNothing();
+        } finally {
+            assertThat(gantry("limit", "delete", "free", "vcpus").exit()).isZero(); // the other tests find free without limits
+        }
+    }
+
+    private void refusalsChangeNothing() {
+        String before = accountsAndLimits("free");
+
         assertRefusedWithCode(gantry("limit", "set", "free", "cpu", "1"), 2, "limit 'by' must be count, ram, quota or vcpus; got 'cpu' [InvalidArgument]");
         assertRefusedWithCode(gantry("limit", "set", "free", "count", "-2"), 2, "got -2 [InvalidArgument]");
+        assertRefusedWithCode(gantry("limit", "set", "free", "count", "ten"), 2, "Invalid value for positional parameter at index 2 (<value>): 'ten' is not a long");
+        assertRefusedWithCode(gantry("limit", "set", "free", "count", "99999999999999999999"), 2, "Invalid value for positional parameter at index 2");
         assertRefusedWithCode(gantry("limit", "set", "free", "count", "1", "--check", "image"), 2, "go together: give both or neither [InvalidArgument]");
+        assertRefusedWithCode(gantry("limit", "set", "free", "count", "1", "--check", "package", "--check-value", "x"), 2,
+                "limit 'check' must be image, brand or os; got 'package' [InvalidArgument]");
+        assertRefusedWithCode(gantry("limit", "set", "free", "count", "1", "--check", "image", "--check-value", " "), 2,
+                "check_value must not be empty: it is the image name, brand or os the limit counts [InvalidArgument]");
+        assertRefusedWithCode(gantry("limit", "set", "nobody", "count", "1"), 3, "account nobody not found [ResourceNotFound]");
         assertRefusedWithCode(gantry("limit", "list", "nobody"), 3, "account nobody not found [ResourceNotFound]");
+        assertRefusedWithCode(gantry("limit", "delete", "nobody", "count"), 3, "account nobody not found [ResourceNotFound]");
+        assertRefusedWithCode(gantry("limit", "delete", "free", "ram"), 3, "account free has no ram limit [ResourceNotFound]");
+        assertRefusedWithCode(gantry("limit", "delete", "free", "vcpus", "--check", "os"), 2, "[InvalidArgument]");
+        assertRefusedWithCode(gantry("limit", "delete", "free", "bogus"), 2, "limit 'by' must be count, ram, quota or vcpus; got 'bogus' [InvalidArgument]");
+
+        assertThat(accountsAndLimits("free")).as("what the operator commands see, after every refusal").isEqualTo(before);
+    }
+
+    @Test
+    void aMissingKeyOrABadUrlIsOneLineWithItsExitCode() {
         Path missing = work.resolve("keys/none_rsa");
         assertRefusedWithCode(gantry("limit", "list", "free", "--operator-key", missing.toString()), 2,
                 "private key file " + missing + " does not exist [InvalidArgument]");

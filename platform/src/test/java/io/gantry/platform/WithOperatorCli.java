@@ -57,6 +57,20 @@ abstract class WithOperatorCli {
         return GantryRun.of(all);
     }
 
+    /** What the operator commands can see of the accounts and of {@code limitsOf}'s limits: equal before and after a refusal. */
+    protected String accountsAndLimits(String... limitsOf) {
+        StringBuilder seen = new StringBuilder();
+        GantryRun accounts = gantry("account", "list", "--json");
+        assertThat(accounts.exit()).as(accounts.toString()).isZero();
+        seen.append(accounts.out());
+        for (String login : limitsOf) {
+            GantryRun limits = gantry("limit", "list", login, "--json");
+            assertThat(limits.exit()).as(limits.toString()).isZero();
+            seen.append(login).append(": ").append(limits.out());
+        }
+        return seen.toString();
+    }
+
     /** Refused with {@code exit}: nothing on stdout, one line on stderr saying {@code says}. */
     protected static void assertRefused(GantryRun run, int exit, String says) {
         assertThat(run.exit()).as(run.toString()).isEqualTo(exit);

@@ -191,8 +191,7 @@ final class JobStore implements JobRecords {
 
     @Override
     public void setState(UUID machine, ZoneState state, String ip) throws SQLException {
-        inTransaction(c -> update(c, "update machines set state = ?, ip = coalesce(?, ip), updated = now() where id = ?",
-                state.wireName(), ip, machine));
+        inTransaction(c -> JdbcSql.result(ledger(c).observed(machine, state, ip)));
     }
 
     private interface Work<T> {

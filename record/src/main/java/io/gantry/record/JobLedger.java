@@ -70,6 +70,8 @@ public final class JobLedger {
     private static final String OTHER_OPEN = "select count(*) from jobs where machine_id = ?1 and id <> ?2 and state in "
             + JobState.OPEN_SQL;
 
+    private static final String OBSERVED = "update machines set state = ?1, ip = coalesce(?2, ip), updated = now() where id = ?3";
+
     /** The caller of the stop job {@link #finish} queues for a machine of a disabled account. */
     public static final String ACCOUNT_DISABLED_CALLER = "account disabled";
 
@@ -165,10 +167,25 @@ public final class JobLedger {
         if (machineState != ZoneState.RUNNING) {
             return finishAs(job, machineState, ip, error);
         }
-        return stopsForDisabledAccount(job).thenCompose(stop -> stop
+        return stopsForDisabledAccount(job.machine(), job.id()).thenCompose(stop -> stop
                 ? finishAs(job, ZoneState.STOPPING, ip, error)
                         .thenCompose(v -> queue(Job.of(job.machine(), JobKind.STOP, Map.of(), ACCOUNT_DISABLED_CALLER)))
                 : finishAs(job, machineState, ip, error));
+    }
+
+    /**
+     * Records the state a node reports for a machine that has no open job (its zone came back after its node was
+     * lost, say), and its address when known. A machine of a disabled account reported {@code running} is recorded
+     * {@code stopping} with a stop job queued, as {@link #finish} does.
+     */
+    public CompletionStage<Void> observed(UUID machine, ZoneState state, String ip) {
+        if (state != ZoneState.RUNNING) {
+            return sql.update(OBSERVED, state.wireName(), ip, machine).thenApply(n -> null);
+        }
+        return stopsForDisabledAccount(machine, null).thenCompose(stop -> stop
+                ? sql.update(OBSERVED, ZoneState.STOPPING.wireName(), ip, machine)
+                        .thenCompose(n -> queue(Job.of(machine, JobKind.STOP, Map.of(), ACCOUNT_DISABLED_CALLER)))
+                : sql.update(OBSERVED, state.wireName(), ip, machine).thenApply(n -> null));
     }
 
     /**
@@ -176,10 +193,12 @@ public final class JobLedger {
      * ran then; this one was still provisioning or starting), unless another job of it is open: that job's end
      * asks again.
      */
-    private CompletionStage<Boolean> stopsForDisabledAccount(Job job) {
-        return sql.rows(ACCOUNT_DISABLED, job.machine()).thenCompose(rows -> rows.isEmpty() || !Boolean.TRUE.equals(rows.get(0)[0])
+    private CompletionStage<Boolean> stopsForDisabledAccount(UUID machine, UUID endingJob) {
+        // no job has the nil id: with no job ending, every open job of the machine counts
+        UUID except = endingJob == null ? new UUID(0, 0) : endingJob;
+        return sql.rows(ACCOUNT_DISABLED, machine).thenCompose(rows -> rows.isEmpty() || !Boolean.TRUE.equals(rows.get(0)[0])
                 ? CompletableFuture.completedStage(false)
-                : sql.rows(OTHER_OPEN, job.machine(), job.id()).thenApply(open -> ((Number) open.get(0)[0]).longValue() == 0));
+                : sql.rows(OTHER_OPEN, machine, except).thenApply(open -> ((Number) open.get(0)[0]).longValue() == 0));
     }
 
     private CompletionStage<Void> finishAs(Job job, ZoneState machineState, String ip, String error) {

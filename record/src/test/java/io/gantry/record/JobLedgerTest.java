@@ -214,6 +214,34 @@ class JobLedgerTest {
 
     @ParameterizedTest
     @EnumSource(Driver.class)
+    void aDisabledAccountsMachineANodeReportsRunningIsRecordedStoppingWithAStopJob(Driver driver) throws Exception {
+        UUID machine = db.machine(account, small, "small", "unknown");
+        UUID stopped = db.machine(account, small, "small", "unknown");
+        db.execute("update accounts set disabled_at = now() where id = ?", account);
+
+        db.inTransaction(driver, sql -> new JobLedger(sql).observed(machine, ZoneState.RUNNING, "10.200.0.4")
+                .thenCompose(v -> new JobLedger(sql).observed(stopped, ZoneState.STOPPED, null)));
+
+        assertThat(db.row("select state, ip from machines where id = ?", machine)).containsExactly("stopping", "10.200.0.4");
+        assertThat(db.query("select action, state, caller from jobs where machine_id = ?", machine))
+                .containsExactly(List.of("stop", "queued", JobLedger.ACCOUNT_DISABLED_CALLER));
+        assertThat(db.row("select state from machines where id = ?", stopped)).containsExactly("stopped");
+        assertThat(db.scalar("select count(*) from jobs where machine_id = ?", stopped)).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void anEnabledAccountsMachineANodeReportsRunningIsRecordedRunning(Driver driver) throws Exception {
+        UUID machine = db.machine(account, small, "small", "unknown");
+
+        db.inTransaction(driver, sql -> new JobLedger(sql).observed(machine, ZoneState.RUNNING, null));
+
+        assertThat(db.row("select state from machines where id = ?", machine)).containsExactly("running");
+        assertThat(db.scalar("select count(*) from jobs where machine_id = ?", machine)).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
     void aMachineOfAnEnabledAccountEndsRunningWithNoStopJob(Driver driver) throws Exception {
         UUID machine = db.machine(account, small, "small", "stopped");
         var start = JobLedger.Job.of(machine, JobKind.START, Map.of(), "tenant alice");

@@ -1,6 +1,7 @@
 package io.gantry.cloudapi;
 
 import io.gantry.cloudapi.store.Database;
+import io.gantry.tls.LiveKeyManager;
 import io.gantry.tls.TlsReloader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -55,9 +56,7 @@ public final class CloudApi implements AutoCloseable {
         try {
             int port = config.port() == 0 ? -SHARED_RANDOM_PORTS.incrementAndGet() : config.port();
             HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(port);
-            if (config.tls() != null) {
-                config.tls().apply(vertx, options);
-            }
+            LiveKeyManager served = config.tls() == null ? null : config.tls().serve(vertx, options);
             List<ApiServer> servers = Collections.synchronizedList(new ArrayList<>());
             String deployment = await(vertx.deployVerticle(() -> {
                 ApiServer server = new ApiServer(options, db, config, registry);
@@ -65,7 +64,7 @@ public final class CloudApi implements AutoCloseable {
                 return server;
             }, new DeploymentOptions().setInstances(config.eventLoops())), "start");
             TlsReloader reloader = config.tls() == null ? null
-                    : TlsReloader.start(vertx, config.tls(), servers.stream().map(ApiServer::server).toList(), "cloud API",
+                    : TlsReloader.start(vertx, config.tls(), served, "cloud API",
                             TlsReloader.DEFAULT_INTERVAL);
             return new CloudApi(vertx, db, deployment, servers.get(0), servers.size(), reloader);
         } catch (RuntimeException | Error e) {

@@ -1,6 +1,7 @@
 package io.gantry.metering;
 
 import io.gantry.common.coord.ZkPaths;
+import io.gantry.tls.LiveKeyManager;
 import io.gantry.tls.TlsReloader;
 import io.gantry.metering.api.Routes;
 import io.gantry.metering.store.BudgetStore;
@@ -106,15 +107,13 @@ public final class MeteringService implements AutoCloseable {
             // metering's own context (a verticle's): its leader loop and timers must not share a context with
             // anything else that uses Hibernate Reactive (see LeaderLoop)
             HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port()).setCompressionSupported(true);
-            if (config.tls() != null) {
-                config.tls().apply(vertx, options);
-            }
+            LiveKeyManager served = config.tls() == null ? null : config.tls().serve(vertx, options);
             Home home = new Home(options, routes.router(config.maxBodyBytes()));
             String deployment = await(vertx.deployVerticle(home), "bind the HTTP server on " + config.host() + ":" + config.port());
             opened.add(() -> await(vertx.undeploy(deployment), "stop the HTTP server"));
             HttpServer server = home.server;
             TlsReloader tlsReloader = config.tls() == null ? null
-                    : TlsReloader.start(vertx, config.tls(), List.of(server), "metering", TlsReloader.DEFAULT_INTERVAL);
+                    : TlsReloader.start(vertx, config.tls(), served, "metering", TlsReloader.DEFAULT_INTERVAL);
             if (tlsReloader != null) {
                 opened.add(tlsReloader);
             }

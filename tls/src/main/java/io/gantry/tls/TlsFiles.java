@@ -4,7 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.SSLOptions;
+import io.vertx.core.net.KeyCertOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,13 +13,13 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.Certificate;
 import java.util.Collections;
-import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.X509ExtendedKeyManager;
 import java.util.Set;
 
 /**
  * A server's certificate (chain) and private key, as PEM files: what a role serves HTTPS with, TLS
- * 1.2 and 1.3 only. The files are read into memory each time options are made, so a reload sees
- * their new contents and a pair that does not load is refused before any server uses it.
+ * 1.2 and 1.3 only. The files are read each time a key manager is made, so a reload sees their new
+ * contents, and a pair that does not load is refused before any server uses it.
  */
 public record TlsFiles(Path cert, Path key) {
     public static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
@@ -53,10 +53,10 @@ public record TlsFiles(Path cert, Path key) {
     }
 
     /**
-     * The files' current contents as SSL options, checked: the certificate and key parse and the
+     * The files' current contents as a key manager, checked: the certificate and key parse and the
      * key signs what the certificate's public key verifies. IllegalArgumentException says why not.
      */
-    public SSLOptions load(Vertx vertx) {
+    public X509ExtendedKeyManager keyManager(Vertx vertx) {
         PemKeyCertOptions pem;
         try {
             pem = new PemKeyCertOptions()
@@ -65,25 +65,24 @@ public record TlsFiles(Path cert, Path key) {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read TLS file: " + e.getMessage(), e);
         }
-        checkPair(vertx, pem);
-        SSLOptions options = new SSLOptions().setKeyCertOptions(pem);
-        options.getEnabledSecureTransportProtocols().clear();
+        return checkPair(vertx, pem);
+    }
+
+    /**
+     * {@code options} made to serve HTTPS with the files' current contents, through the returned key
+     * manager: a {@link TlsReloader} swaps the pair it serves when the files change.
+     */
+    public LiveKeyManager serve(Vertx vertx, HttpServerOptions options) {
+        LiveKeyManager live = new LiveKeyManager(keyManager(vertx));
+        options.setSsl(true).setKeyCertOptions(KeyCertOptions.wrap(live)).getEnabledSecureTransportProtocols().clear();
         PROTOCOLS.forEach(options::addEnabledSecureTransportProtocol);
-        return options;
+        return live;
     }
 
-    /** {@code options} made to serve HTTPS with the files' current contents. */
-    public HttpServerOptions apply(Vertx vertx, HttpServerOptions options) {
-        SSLOptions ssl = load(vertx);
-        return options.setSsl(true)
-                .setKeyCertOptions(ssl.getKeyCertOptions())
-                .setEnabledSecureTransportProtocols(ssl.getEnabledSecureTransportProtocols());
-    }
-
-    private void checkPair(Vertx vertx, PemKeyCertOptions pem) {
+    private X509ExtendedKeyManager checkPair(Vertx vertx, PemKeyCertOptions pem) {
         try {
             KeyStore store = pem.loadKeyStore(vertx);
-            X509KeyManager keys = (X509KeyManager) pem.getKeyManagerFactory(vertx).getKeyManagers()[0];
+            X509ExtendedKeyManager keys = (X509ExtendedKeyManager) pem.getKeyManagerFactory(vertx).getKeyManagers()[0];
             for (String alias : Collections.list(store.aliases())) {
                 PrivateKey privateKey = keys.getPrivateKey(alias);
                 Certificate certificate = keys.getCertificateChain(alias)[0];
@@ -101,6 +100,7 @@ public record TlsFiles(Path cert, Path key) {
                     throw new IllegalArgumentException("the key in " + key + " does not match the certificate in " + cert);
                 }
             }
+            return keys;
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (Exception e) {

@@ -1,8 +1,6 @@
 package io.gantry.tls;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.net.SSLOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches a role's certificate and key files (modification time, size and inode, polled) and, when either
- * changes, hands the new pair to every server instance without a restart. A pair that does not
- * load is logged and the servers keep the certificate they had.
+ * changes, has the servers' {@link LiveKeyManager} serve the new pair from the next handshake on,
+ * without a restart. A pair that does not load is logged and the servers keep the certificate they had.
  */
 public final class TlsReloader implements AutoCloseable {
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(2);
@@ -28,15 +26,15 @@ public final class TlsReloader implements AutoCloseable {
 
     private final Vertx vertx;
     private final TlsFiles files;
-    private final List<HttpServer> servers;
+    private final LiveKeyManager served;
     private final String role;
     private final ScheduledExecutorService poller;
     private List<Object> seen;
 
-    private TlsReloader(Vertx vertx, TlsFiles files, List<HttpServer> servers, String role) {
+    private TlsReloader(Vertx vertx, TlsFiles files, LiveKeyManager served, String role) {
         this.vertx = vertx;
         this.files = files;
-        this.servers = List.copyOf(servers);
+        this.served = served;
         this.role = role;
         this.seen = stamps();
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -46,9 +44,12 @@ public final class TlsReloader implements AutoCloseable {
         });
     }
 
-    /** Starts polling {@code files} every {@code interval} for {@code servers}; {@code role} names them in the log. */
-    public static TlsReloader start(Vertx vertx, TlsFiles files, List<HttpServer> servers, String role, Duration interval) {
-        TlsReloader reloader = new TlsReloader(vertx, files, servers, role);
+    /**
+     * Starts polling {@code files} every {@code interval} for the servers that serve through {@code served}
+     * ({@link TlsFiles#serve}); {@code role} names them in the log.
+     */
+    public static TlsReloader start(Vertx vertx, TlsFiles files, LiveKeyManager served, String role, Duration interval) {
+        TlsReloader reloader = new TlsReloader(vertx, files, served, role);
         long ms = interval.toMillis();
         reloader.poller.scheduleWithFixedDelay(reloader::check, ms, ms, TimeUnit.MILLISECONDS);
         return reloader;
@@ -60,16 +61,11 @@ public final class TlsReloader implements AutoCloseable {
             return;
         }
         seen = now;
-        SSLOptions options;
         try {
-            options = files.load(vertx);
+            served.swap(files.keyManager(vertx));
         } catch (IllegalArgumentException e) {
             LOG.warn("{}: keeping the old TLS certificate: {}", role, e.getMessage());
             return;
-        }
-        for (HttpServer server : servers) {
-            server.updateSSLOptions(options, true).onFailure(e ->
-                    LOG.warn("{}: keeping the old TLS certificate: {}", role, e.getMessage()));
         }
         LOG.info("{}: reloaded the TLS certificate {} and key {}", role, files.cert(), files.key());
     }

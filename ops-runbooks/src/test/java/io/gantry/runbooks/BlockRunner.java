@@ -46,6 +46,8 @@ final class BlockRunner implements AutoCloseable {
         command.addAll(stage.command(script));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        // only the stage says where Gantry and the triton CLI are: nothing of the shell that ran the build leaks in
+        pb.environment().keySet().removeIf(k -> k.startsWith("GANTRY_") || k.startsWith("TRITON_"));
         pb.environment().putAll(stage.environment());
         long start = System.nanoTime();
         Process p = pb.start();

@@ -3,18 +3,12 @@ package io.gantry.runbooks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.opentest4j.AssertionFailedError;
 
 /**
  * The runner: every runbook of ops-runbooks/ run as written, one dynamic test each (named by the
@@ -25,8 +19,6 @@ import org.opentest4j.AssertionFailedError;
  */
 class RunbookRunnerTest {
     private static final CoverageLedger LEDGER = new CoverageLedger();
-    /** Lines of gantry dev's log shown with a failed block. */
-    private static final int DEV_LOG_LINES = 60;
 
     @TestFactory
     Stream<DynamicTest> everyRunbookRunsAsWritten() {
@@ -53,73 +45,6 @@ class RunbookRunnerTest {
             LEDGER.nothingToRun(file);
             return;
         }
-        Runbook runbook = RunbookParser.parse(file, text);
-        LEDGER.found(runbook);
-        assertThat(runbook.problems()).as("the form of %s (see ops-runbooks/README.md)", file.getFileName()).isEmpty();
-        if (runbook.needsTriton() && TritonCli.bin().isEmpty()) {
-            skip(file, TritonCli.MISSING);
-        }
-        long start = System.nanoTime();
-        Path work = Files.createTempDirectory("gantry-runbook-" + runbook.name() + "-");
-        try (RunbookStage stage = RunbookStages.open(runbook.stage(), work)) {
-            Optional<String> why = stage.unavailable();
-            if (why.isPresent()) {
-                skip(file, why.get());
-            }
-            System.out.printf("%s: stage %s ready after %.1f s%n", file.getFileName(), runbook.stage(), (System.nanoTime() - start) / 1e9);
-            try (BlockRunner blocks = new BlockRunner(stage, work.resolve("blocks"))) {
-                for (ShellBlock block : runbook.blocks()) {
-                    BlockResult result = blocks.run(block, runbook.where(block));
-                    LEDGER.ran(file);
-                    System.out.printf("==== %s (%s, exit %d, %.1f s)%n%s%n", runbook.where(block), block.exit() == 0 ? "sh" : "sh exit=" + block.exit(),
-                            result.exit(), result.took().toMillis() / 1000.0, result.output());
-                    check(runbook, block, result, stage);
-                }
-            }
-        } finally {
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            LEDGER.took(file, took);
-            System.out.printf("%s: %.1f s%n", file.getFileName(), took.toMillis() / 1000.0);
-            remove(work);
-        }
-    }
-
-    private static void check(Runbook runbook, ShellBlock block, BlockResult result, RunbookStage stage) {
-        String fault = null;
-        if (result.timedOut()) {
-            fault = "did not end within its time limit of " + block.timeout().toSeconds() + " s (sh timeout=N raises it); killed";
-        } else if (result.exit() != block.exit()) {
-            fault = "exited " + result.exit() + ", expected " + block.exit();
-        } else {
-            Optional<Pattern> missing = Expectations.firstMissing(block.expect(), result.output());
-            if (missing.isPresent()) {
-                fault = "printed no line matching the expect line '" + missing.get().pattern() + "' (expect lines are found in order)";
-            }
-        }
-        if (fault != null) {
-            StringBuilder m = new StringBuilder(runbook.where(block)).append(": the block ").append(fault)
-                    .append(String.format(" after %.1f s%n---- block%n", result.took().toMillis() / 1000.0)).append(block.script())
-                    .append("---- output\n").append(result.output());
-            if (!block.expect().isEmpty()) {
-                m.append("\n---- expect\n");
-                block.expect().forEach(p -> m.append(p.pattern()).append('\n'));
-            }
-            if (stage instanceof DevStage dev) {
-                List<String> log = dev.log().lines().toList();
-                m.append("\n---- gantry dev's log (last lines)\n")
-                        .append(String.join("\n", log.subList(Math.max(0, log.size() - DEV_LOG_LINES), log.size())));
-            }
-            throw new AssertionFailedError(m.toString());
-        }
-    }
-
-    private static void skip(Path file, String why) {
-        LEDGER.skipped(file, why);
-        Assumptions.abort(file.getFileName() + " skipped: " + why);
-    }
-
-    private static void remove(Path work) throws IOException, InterruptedException {
-        // --one-file-system: never into a mount a runbook may have left under its work directory
-        new ProcessBuilder("rm", "-rf", "--one-file-system", work.toString()).inheritIO().start().waitFor();
+        RunbookRun.run(RunbookParser.parse(file, text), LEDGER);
     }
 }

@@ -9,14 +9,20 @@ import java.time.Duration;
  * ListDatacenters), its datacenter name, the database, how far a signed date may be off, the
  * metering service's base URL that answers usage and budgets (null: none, and usage answers 503),
  * on how many event loops it serves (one HTTP server verticle each; 0: one per core), and the
- * certificate and key it serves HTTPS with (null: plain HTTP).
+ * certificate and key it serves HTTPS with (null: plain HTTP), and the ZooKeeper connect string whose members the
+ * operators' health report asks about (null: the report says ZooKeeper is not configured).
  */
 public record CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database,
-                             Duration maxClockSkew, String meteringUrl, int eventLoops, TlsFiles tls) {
+                             Duration maxClockSkew, String meteringUrl, int eventLoops, TlsFiles tls, String zooKeeper) {
+
+    public CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database, Duration maxClockSkew,
+                          String meteringUrl, int eventLoops, TlsFiles tls) {
+        this(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, null);
+    }
 
     public CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database, Duration maxClockSkew,
                           String meteringUrl, int eventLoops) {
-        this(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, null);
+        this(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, null, null);
     }
 
     public CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database, Duration maxClockSkew) {
@@ -41,8 +47,16 @@ public record CloudApiConfig(String host, int port, String publicUrl, String dat
         if (eventLoops < 0) {
             throw new IllegalArgumentException("the cloud API's event loops must be at least 1 (or 0: one per core), not " + eventLoops);
         }
+        if (zooKeeper != null && zooKeeper.isBlank()) {
+            zooKeeper = null;
+        }
         if (eventLoops == 0) {
             eventLoops = Runtime.getRuntime().availableProcessors();
         }
+    }
+
+    /** These settings with the health report asking the ZooKeeper members of {@code connectString}. */
+    public CloudApiConfig withZooKeeper(String connectString) {
+        return new CloudApiConfig(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, connectString);
     }
 }

@@ -8,10 +8,10 @@ import picocli.CommandLine.ScopeType;
 /** The {@code gantry} launcher: one sub-command per role, plus the node operator's tools. */
 @Command(name = "gantry",
         mixinStandardHelpOptions = true,
-        version = "gantry 0.1.0",
+        version = "gantry " + io.gantry.common.GantryVersion.VERSION,
         description = "Multi-tenant zones on Linux.",
         subcommands = {DevCommand.class, RoleCommands.CloudApiRole.class, RoleCommands.ProvisionerRole.class, RoleCommands.MeteringRole.class,
-                AgentCommand.class, MeteringCommands.Budget.class, OperatorCommands.Limit.class, AccountCommands.Account.class, AccountCommands.Ops.class, MeteringCommands.Usage.class,
+                AgentCommand.class, MeteringCommands.Budget.class, OperatorCommands.Limit.class, AccountCommands.Account.class, AccountCommands.Ops.class, CatalogCommands.Catalog.class, MeteringCommands.Usage.class,
                 ProbeCommand.class, ImageCommand.class, ZoneCommand.class, NodeCommand.class, CommandLine.HelpCommand.class})
 public final class GantryCommand {
 

@@ -133,8 +133,11 @@ final class OperatorEndpoints {
         Reply.with(ctx, audit.list(Authenticate.caller(ctx), limit), list -> Reply.json(ctx, 200, list.stream().map(OpsAuditView::of).toList()));
     }
 
-    /** Runs the change and logs it with its outcome; the answer is the change's, even if the log entry cannot be written. */
-    private <T> Future<T> audited(RoutingContext ctx, String action, String target, Map<String, Object> params, Supplier<Future<T>> change) {
+    /**
+     * Runs the change and logs it with its outcome; the answer is the change's, even if the log entry cannot be written.
+     * The other operator route classes ({@link CatalogOpsEndpoints}) log through it too.
+     */
+    <T> Future<T> audited(RoutingContext ctx, String action, String target, Map<String, Object> params, Supplier<Future<T>> change) {
         Caller caller = Authenticate.caller(ctx);
         Future<T> outcome;
         try {

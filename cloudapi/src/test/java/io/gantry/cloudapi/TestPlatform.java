@@ -120,6 +120,11 @@ final class TestPlatform implements AutoCloseable {
         return database.scalar(sql, params);
     }
 
+    /** Runs an update straight on the record (what another role would write); answers the rows it touched. */
+    int execute(String sql, Object... params) {
+        return database.execute(sql, params);
+    }
+
     void limit(String login, String by, long value) {
         try (Seed seed = new Seed(db)) {
             seed.limit(seed.account(login, login + "@example.test"), by, value, null, null);

@@ -226,6 +226,43 @@ class OperatorCatalogTest extends WithTestPlatform {
     }
 
     @Test
+    void aRemovalRacingCreatesNeverLeavesAMachineWithoutItsPackage() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            String name = "race-" + suffix();
+            String id = add(name).get("id").toString();
+            SignedClient tenant = platform.account("t" + suffix());
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(7);
+            try {
+                List<java.util.concurrent.Future<SignedClient.Reply>> creates = new java.util.ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    String machine = "m" + i;
+                    creates.add(pool.submit(() -> tenant.post("/my/machines", Map.of("name", machine, "image", platform.image.toString(),
+                            "package", id))));
+                }
+                var removal = pool.submit(() -> admin.delete("/ops/packages/" + id));
+                int removed = removal.get().status();
+                assertThat(removed).as(removal.get().body()).isIn(204, 409);
+                long created = 0;
+                for (var create : creates) {
+                    var r = create.get();
+                    assertThat(r.status()).as(r.body()).isIn(201, 409);
+                    created += r.status() == 201 ? 1 : 0;
+                }
+                long machines = platform.scalar("select count(*) from machines where package_id = ? and state <> 'deleted'", UUID.fromString(id));
+                assertThat(machines).isEqualTo(created);
+                if (removed == 204) {
+                    assertThat(machines).as("a machine was created of a package removed at the same time").isZero();
+                } else {
+                    assertThat(machines).isPositive();
+                    assertThat(admin.get("/ops/packages/" + id).status()).isEqualTo(200);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void tenantsCannotCallTheCatalogueRoutes() throws Exception {
         SignedClient tenant = platform.account("t" + suffix());
         long before = platform.scalar("select count(*) from packages");

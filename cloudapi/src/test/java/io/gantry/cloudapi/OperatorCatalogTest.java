@@ -141,6 +141,7 @@ class OperatorCatalogTest extends WithTestPlatform {
         assertThat(deprecated.json()).containsEntry("active", false).containsEntry("machines", 1);
         assertThat(lastAudit()).containsEntry("action", "package-deprecate").containsEntry("target", old).containsEntry("success", true);
         assertThat(names(tenant.get("/my/packages"))).doesNotContain(old).contains(next);
+        assertThat(tenant.get("/my/packages/" + old).json()).as("a machine's own package still answers").containsEntry("name", old);
         assertThat(names(admin.get("/ops/packages"))).contains(old, next);
 
         long machines = platform.scalar("select count(*) from machines");

@@ -10,15 +10,17 @@ import java.time.Duration;
  * ListDatacenters), its datacenter name, the database, how far a signed date may be off, the
  * metering service's base URL that answers usage and budgets (null: none, and usage answers 503),
  * on how many event loops it serves (one HTTP server verticle each; 0: one per core), the
- * certificate and key it serves HTTPS with (null: plain HTTP), and the PEM file of the CA that signed
- * metering's HTTPS certificate (null: the JDK's trusted CAs).
+ * certificate and key it serves HTTPS with (null: plain HTTP), the PEM file of the CA that signed
+ * metering's HTTPS certificate (null: the JDK's trusted CAs), and the ZooKeeper connect string whose
+ * members the operators' health report asks about (null: the report says ZooKeeper is not configured).
  */
 public record CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database,
-                             Duration maxClockSkew, String meteringUrl, int eventLoops, TlsFiles tls, Path meteringCa) {
+                             Duration maxClockSkew, String meteringUrl, int eventLoops, TlsFiles tls, Path meteringCa,
+                             String zooKeeper) {
 
     public CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database, Duration maxClockSkew,
                           String meteringUrl, int eventLoops, TlsFiles tls) {
-        this(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, null);
+        this(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, null, null);
     }
 
     public CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database, Duration maxClockSkew,
@@ -37,7 +39,7 @@ public record CloudApiConfig(String host, int port, String publicUrl, String dat
 
     /** This config, with metering's HTTPS certificate checked against the CA(s) in {@code pem} (null: the JDK's). */
     public CloudApiConfig withMeteringCa(Path pem) {
-        return new CloudApiConfig(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, pem);
+        return new CloudApiConfig(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, pem, zooKeeper);
     }
 
     public CloudApiConfig {
@@ -53,8 +55,17 @@ public record CloudApiConfig(String host, int port, String publicUrl, String dat
         if (eventLoops < 0) {
             throw new IllegalArgumentException("the cloud API's event loops must be at least 1 (or 0: one per core), not " + eventLoops);
         }
+        if (zooKeeper != null && zooKeeper.isBlank()) {
+            zooKeeper = null;
+        }
         if (eventLoops == 0) {
             eventLoops = Runtime.getRuntime().availableProcessors();
         }
+    }
+
+    /** These settings with the health report asking the ZooKeeper members of {@code connectString}. */
+    public CloudApiConfig withZooKeeper(String connectString) {
+        return new CloudApiConfig(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, meteringCa,
+                connectString);
     }
 }

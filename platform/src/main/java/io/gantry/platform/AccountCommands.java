@@ -133,7 +133,8 @@ final class AccountCommands {
         }
     }
 
-    @Command(name = "ops", description = "The operators' own records.", subcommands = {Audit.class})
+    @Command(name = "ops", description = "The operators' own records and the control plane's health.",
+            subcommands = {Audit.class, HealthCommand.class})
     static final class Ops {
     }
 

@@ -17,6 +17,7 @@ import io.gantry.provisioner.Provisioner;
 import io.gantry.provisioner.ProvisionerConfig;
 import io.gantry.provisioner.placement.PlacementPolicy;
 import io.gantry.provisioner.placement.Strategy;
+import io.gantry.record.RoleHeartbeat;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.apache.curator.framework.CuratorFramework;
 
 /**
@@ -98,7 +100,8 @@ final class DevPlatform implements AutoCloseable {
         meteringUrl = (tls == null ? "http" : "https") + "://127.0.0.1:" + s.meteringPort();
         step("cloud API on " + apiUrl + " (migrating the schema)");
         started.add(CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", s.apiPort(), apiUrl, "dev-1", db.config(), null, meteringUrl, 0,
-                tls).withMeteringCa(caFile), registry));
+                tls, caFile, zk.connectString()), registry));
+        started.add(heartbeat(db, "cloudapi", RoleCommands.hostName() + ":" + s.apiPort(), apiUrl, () -> false));
         System.out.println("  seeding account '" + ACCOUNT + "', operator '" + OPERATOR + "', packages, the busybox image and a network");
         SshKeyPair key = SshKeyPair.generate(s.keyDir(), "gantry-dev-id_rsa");
         keyFingerprint = key.publicKey().md5Fingerprint();
@@ -119,8 +122,10 @@ final class DevPlatform implements AutoCloseable {
         }
         step("metering on " + meteringUrl + " (usage, budgets, /metrics)");
         CuratorFramework meteringZk = started.add(Coordination.connect(zk.connectString()));
-        started.add(MeteringService.start(vertx, meteringZk, MeteringConfig.of(db.config().jdbcUrl(), db.config().user(), db.config().password())
-                .withListen("127.0.0.1", s.meteringPort()).withInstanceId("dev-" + s.node()).withTls(tls), registry));
+        MeteringService metering = started.add(MeteringService.start(vertx, meteringZk, MeteringConfig.of(db.config().jdbcUrl(),
+                db.config().user(), db.config().password()).withListen("127.0.0.1", s.meteringPort()).withInstanceId("dev-" + s.node())
+                .withTls(tls), registry));
+        started.add(heartbeat(db, "metering", metering.instanceId(), metering.baseUrl(), metering::isLeader));
         step("agent for node " + s.node() + " (runc; usage sampled every second)");
         CuratorFramework agentZk = started.add(Coordination.connect(zk.connectString()));
         started.add(ComputeNodeAgent.start(agentZk, backend, new ComputeNodeAgent.Config(s.node(), "127.0.0.1", Map.of("dev", "true"),
@@ -129,8 +134,10 @@ final class DevPlatform implements AutoCloseable {
         step("provisioner (leader election in ZooKeeper)");
         CuratorFramework provisionerZk = started.add(Coordination.connect(zk.connectString()));
         String jdbc = db.config().jdbcUrl();
-        started.add(Provisioner.start(provisionerZk, new ProvisionerConfig("dev-" + s.node(), jdbc, db.config().user(), db.config().password(),
-                new PlacementPolicy(new OverprovisionRatios(1.0, 1.0, DEV_CPU_RATIO), Strategy.SPREAD, 0), Duration.ofMillis(500)), registry));
+        Provisioner provisioner = started.add(Provisioner.start(provisionerZk, new ProvisionerConfig("dev-" + s.node(), jdbc, db.config().user(),
+                db.config().password(), new PlacementPolicy(new OverprovisionRatios(1.0, 1.0, DEV_CPU_RATIO), Strategy.SPREAD, 0),
+                Duration.ofMillis(500)), registry));
+        started.add(heartbeat(db, "provisioner", provisioner.id(), RoleCommands.hostName(), provisioner::isLeader));
     }
 
     /**
@@ -147,6 +154,11 @@ final class DevPlatform implements AutoCloseable {
             return ca.issue(cert, key, SERVER_CERTIFICATE_DAYS);
         }
         return new TlsFiles(cert, key);
+    }
+
+    private static RoleHeartbeat heartbeat(EmbeddedDatabase db, String role, String instance, String address, BooleanSupplier leader) {
+        return RoleHeartbeat.start(db.config().jdbcUrl(), db.config().user(), db.config().password(), role, instance, address, leader,
+                RoleHeartbeat.INTERVAL);
     }
 
     private static void step(String what) {

@@ -47,7 +47,8 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         p.setProperty("minSessionTimeout", Integer.toString(2 * tickMillis));
         p.setProperty("maxCnxns", "1000");
         p.setProperty("admin.enableServer", "false");
-        p.setProperty("4lw.commands.whitelist", "ruok,stat,mntr");
+        // srvr: the cloud API's health report asks each member for its mode, version and zxid
+        p.setProperty("4lw.commands.whitelist", "ruok,stat,mntr,srvr");
         // LOG_ONLY: the default (EXIT) calls System.exit when the server thread ends
         ZooKeeperServerEmbedded server = ZooKeeperServerEmbedded.builder()
                 .baseDir(dataDir.toAbsolutePath())

@@ -8,10 +8,10 @@ import picocli.CommandLine.ScopeType;
 /** The {@code gantry} launcher: one sub-command per role, plus the node operator's tools. */
 @Command(name = "gantry",
         mixinStandardHelpOptions = true,
-        version = "gantry 0.1.0",
+        version = "gantry " + io.gantry.common.GantryVersion.VERSION,
         description = "Multi-tenant zones on Linux.",
         subcommands = {DevCommand.class, RoleCommands.CloudApiRole.class, RoleCommands.ProvisionerRole.class, RoleCommands.MeteringRole.class,
-                AgentCommand.class, MeteringCommands.Budget.class, OperatorCommands.Limit.class, AccountCommands.Account.class, AccountCommands.Ops.class, MeteringCommands.Usage.class,
+                AgentCommand.class, MeteringCommands.Budget.class, OperatorCommands.Limit.class, AccountCommands.Account.class, AccountCommands.Ops.class, CatalogCommands.Catalog.class, MeteringCommands.Usage.class,
                 ProbeCommand.class, ImageCommand.class, ZoneCommand.class, NodeCommand.class, CommandLine.HelpCommand.class})
 public final class GantryCommand {
 
@@ -42,9 +42,18 @@ public final class GantryCommand {
         return cli.execute(args);
     }
 
-    /** --help (and --version) on every command, as the one-line errors' "try '... --help'" promises. */
+    /**
+     * --help (and --version) on every command, as the one-line errors' "try '... --help'" promises; a command with a
+     * --version option of its own (a package's version, {@code gantry catalog package add}) gets --help alone.
+     */
     private static void withHelpOptions(CommandLine cmd, String[] version) {
-        cmd.getCommandSpec().mixinStandardHelpOptions(true).version(version);
+        CommandLine.Model.CommandSpec spec = cmd.getCommandSpec();
+        if (spec.findOption("--version") == null) {
+            spec.mixinStandardHelpOptions(true).version(version);
+        } else if (spec.findOption("--help") == null) {
+            spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                    .description("Show this help message and exit.").build());
+        }
         cmd.getSubcommands().values().forEach(sub -> withHelpOptions(sub, version));
     }
 }

@@ -8,6 +8,7 @@ import io.gantry.metering.MeteringConfig;
 import io.gantry.metering.MeteringService;
 import io.gantry.provisioner.Provisioner;
 import io.gantry.provisioner.ProvisionerConfig;
+import io.gantry.record.RoleHeartbeat;
 import io.gantry.provisioner.placement.PlacementPolicy;
 import io.gantry.provisioner.placement.Strategy;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -36,6 +37,21 @@ final class RoleCommands {
     /** The id given, or this host's name and pid: unique among a role's instances. */
     static String instanceId(String given) throws java.net.UnknownHostException {
         return given.isBlank() ? java.net.InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid() : given;
+    }
+
+    /** This machine's host name, as the roles' heartbeats give their address (or "localhost" when it has none). */
+    static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** The role's heartbeat in the record, which the operators' health report reads (gantry ops health). */
+    static RoleHeartbeat heartbeat(DatabaseOptions db, String role, String instance, String address, java.util.function.BooleanSupplier leader) {
+        return RoleHeartbeat.start(db.config().jdbcUrl(), db.config().user(), db.config().password(), role, instance, address, leader,
+                RoleHeartbeat.INTERVAL);
     }
 
     static int runUntilStopped(String what) throws InterruptedException {
@@ -72,6 +88,11 @@ final class RoleCommands {
                 description = "Event loops serving requests, one server instance each (default 0: one per core).")
         int eventLoops;
 
+        @Option(names = "--zk", defaultValue = "${env:GANTRY_ZK:-}",
+                description = "ZooKeeper connect string whose members the operators' health report asks (srvr); default: none, and the report"
+                        + " says ZooKeeper is not configured.")
+        String zk;
+
         @Spec
         CommandSpec spec;
 
@@ -95,8 +116,9 @@ final class RoleCommands {
             Vertx vertx = Vertx.vertx();
             try (MetricsEndpoint metrics = MetricsEndpoint.start(host, metricsPort);
                  CloudApi api = CloudApi.start(vertx, new CloudApiConfig(host, port, url, datacenter, db.config(), Duration.ofSeconds(skew),
-                         meteringUrl.isBlank() ? null : meteringUrl, eventLoops, tlsFiles).withMeteringCa(meteringCa.path()),
-                         metrics.registry())) {
+                         meteringUrl.isBlank() ? null : meteringUrl, eventLoops, tlsFiles, meteringCa.path(), zk),
+                         metrics.registry());
+                 RoleHeartbeat beat = heartbeat(db, "cloudapi", hostName() + ":" + api.port(), url, () -> false)) {
                 System.out.println("cloud API on " + url + " (database " + db.config().jdbcUrl() + ", "
                         + api.eventLoops() + " event loops)");
                 printMetrics(metrics);
@@ -148,7 +170,8 @@ final class RoleCommands {
                  var client = Coordination.connect(zk);
                  var p = Provisioner.start(client, new ProvisionerConfig(me, db.config().jdbcUrl(), db.user, db.password,
                          new PlacementPolicy(new OverprovisionRatios(overprovision.memory, overprovision.disk, overprovisionCpu), strategy, 0), Duration.ofMillis(500)),
-                         metrics.registry())) {
+                         metrics.registry());
+                 RoleHeartbeat beat = heartbeat(db, "provisioner", p.id(), hostName(), p::isLeader)) {
                 System.out.println("provisioner " + p.id() + " joined the election at " + zk);
                 printMetrics(metrics);
                 return runUntilStopped("provisioner");
@@ -201,7 +224,8 @@ final class RoleCommands {
             Vertx vertx = Vertx.vertx();
             var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             try (var client = Coordination.connect(zk);
-                 var metering = MeteringService.start(vertx, client, config, registry)) {
+                 var metering = MeteringService.start(vertx, client, config, registry);
+                 RoleHeartbeat beat = heartbeat(db, "metering", metering.instanceId(), metering.baseUrl(), metering::isLeader)) {
                 System.out.println("metering " + metering.instanceId() + " on " + metering.baseUrl() + " (metrics at " + metering.baseUrl()
                         + "/metrics), joined the election at " + zk);
                 return runUntilStopped("metering");

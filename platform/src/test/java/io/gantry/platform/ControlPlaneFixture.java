@@ -100,7 +100,8 @@ final class ControlPlaneFixture implements AutoCloseable {
             this.namespace = namespace;
             this.database = database;
             this.db = new DatabaseConfig(database.host(), database.port(), database.name(), database.user(), database.password(), 10);
-            this.api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "test-1", db, null, meteringUrl));
+            this.api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "test-1", db, null, meteringUrl)
+                    .withZooKeeper(zkConnectString()));
             started.add(api);
             try (Seed seed = new Seed(db)) {
                 seed.pkg(smallPackage, 128, 1024, 1, 100, 256, "128 MiB", true);

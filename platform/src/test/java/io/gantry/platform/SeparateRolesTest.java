@@ -80,6 +80,9 @@ class SeparateRolesTest {
             String id = made.json().get("id").toString();
             Poll.until(Duration.ofSeconds(60), () -> assertThat(tenant.get("/my/machines/" + id).state()).isEqualTo("running"));
             assertThat(tenant.get("/my/machines/" + id).json().get("compute_node")).isEqualTo(node);
+            // each role says it is alive in the record, which the operators' health report reads
+            Poll.until(Duration.ofSeconds(20), () -> assertThat(pg.query("select role, instance, leader from role_heartbeats order by role"))
+                    .containsExactly(List.of("cloudapi", RoleCommands.hostName() + ":" + apiPort, false), List.of("provisioner", "p-roles", true)));
 
             assertThat(tenant.delete("/my/machines/" + id).status()).isEqualTo(204);
             Poll.until(Duration.ofSeconds(60), () -> assertThat(tenant.get("/my/machines/" + id).state()).isEqualTo("deleted"));

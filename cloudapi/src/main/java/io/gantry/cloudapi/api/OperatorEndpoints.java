@@ -138,9 +138,9 @@ final class OperatorEndpoints {
      * Runs the change with its entry in the operators' audit log: the entry is committed first (outcome pending), so
      * no change runs unlogged, and a crash before its outcome is written leaves it shown as unknown, not lost. When
      * the entry cannot be written the change does not run (503). The answer is the change's, even if its outcome
-     * cannot be written afterwards.
+     * cannot be written afterwards. The other operator route classes ({@link CatalogOpsEndpoints}) log through it too.
      */
-    private <T> Future<T> audited(RoutingContext ctx, String action, String target, Map<String, Object> params, Supplier<Future<T>> change) {
+    <T> Future<T> audited(RoutingContext ctx, String action, String target, Map<String, Object> params, Supplier<Future<T>> change) {
         Caller caller = Authenticate.caller(ctx);
         return audit.begin(caller, action, target, params)
                 .recover(e -> {

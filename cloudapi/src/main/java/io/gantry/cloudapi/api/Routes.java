@@ -6,7 +6,9 @@ import io.gantry.cloudapi.service.AccountService;
 import io.gantry.cloudapi.service.CatalogService;
 import io.gantry.cloudapi.service.FirewallService;
 import io.gantry.cloudapi.service.LimitService;
+import io.gantry.cloudapi.health.HealthService;
 import io.gantry.cloudapi.service.OperatorAccountService;
+import io.gantry.cloudapi.service.OperatorCatalogService;
 import io.gantry.cloudapi.service.OpsAuditService;
 import io.gantry.cloudapi.service.MachineService;
 import io.gantry.cloudapi.service.MeteringClient;
@@ -28,7 +30,7 @@ import java.util.UUID;
 
 /**
  * The whole HTTP surface, assembled in one place: common headers, ping, authentication, the operator
- * routes ({@code /ops/...}), then the tenants' resources.
+ * routes ({@code /ops/...}: catalogue, health, accounts and limits, audit), then the tenants' resources.
  */
 public final class Routes {
     public static final String API_VERSION = "9.20.0";
@@ -115,7 +117,10 @@ public final class Routes {
         // path holding a line terminator (U+0085 from a raw 0x85 byte), and its request would pass unauthenticated
         r.route().handler(auth);
         var metering = new MeteringClient(vertx, config.meteringUrl(), config.meteringCa());
-        new OperatorEndpoints(new LimitService(db), new OperatorAccountService(db), new OpsAuditService(db)).mount(r);
+        var ops = new OperatorEndpoints(new LimitService(db), new OperatorAccountService(db), new OpsAuditService(db));
+        new CatalogOpsEndpoints(new OperatorCatalogService(db), ops).mount(r);
+        new HealthEndpoints(new HealthService(db, vertx, config.zooKeeper())).mount(r);
+        ops.mount(r); // last of the /ops routes: it answers 404 for any other path under /ops
         new AccountEndpoints(accounts, machines, metering).mount(r);
         new UsageEndpoints(metering).mount(r);
         new CatalogEndpoints(catalog, config.datacenter(), config.publicUrl()).mount(r);

@@ -28,7 +28,7 @@ final class Lookups {
         if (ref == null || ref.isBlank()) {
             throw new GantryException(ErrorCode.MissingParameter, "image is required (an image id from ListImages)");
         }
-        return byIdOrName(s, ImageRecord.class, ref, "from ImageRecord where name = :n order by publishedAt desc")
+        return byIdOrName(s, ImageRecord.class, ref, "from ImageRecord where name = :n order by case when state = 'active' then 0 else 1 end, publishedAt desc")
                 .thenApply(found -> found.orElseThrow(() -> GantryException.invalid("image " + ref + " does not exist")));
     }
 
@@ -38,6 +38,31 @@ final class Lookups {
         }
         return byIdOrName(s, PackageRecord.class, ref, "from PackageRecord where name = :n")
                 .thenApply(found -> found.orElseThrow(() -> GantryException.invalid("package " + ref + " does not exist")));
+    }
+
+    /**
+     * Holds the image's and the package's rows (FOR SHARE) until the caller's transaction ends, so an operator's
+     * removal, which takes them FOR UPDATE before counting their machines, waits for this machine (and counts it),
+     * or removes them first (and this create is refused as if they never existed).
+     */
+    static CompletionStage<Void> holdInCatalog(Stage.Session s, ImageRecord image, PackageRecord pkg) {
+        return held(s, "images", image.id).thenCompose(imageHeld -> {
+            if (!imageHeld) {
+                throw GantryException.invalid("image " + image.name + "@" + image.version + " does not exist");
+            }
+            return held(s, "packages", pkg.id);
+        }).thenAccept(pkgHeld -> {
+            if (!pkgHeld) {
+                throw GantryException.invalid("package " + pkg.name + " does not exist");
+            }
+        });
+    }
+
+    private static CompletionStage<Boolean> held(Stage.Session s, String table, UUID id) {
+        return s.createNativeQuery("select cast(id as text) from " + table + " where id = ?1 for share", String.class)
+                .setParameter(1, id)
+                .getResultList()
+                .thenApply(rows -> !rows.isEmpty());
     }
 
     /** The requested networks, or the default one (the first fabric network) when none was asked for. */

@@ -74,7 +74,8 @@ public final class MachineService {
                         return CompletableFuture.completedFuture(existing);
                     }
                     return Lookups.image(s, req.image()).thenCompose(image -> Lookups.pkg(s, req.pkg())
-                            .thenCompose(pkg -> Lookups.networks(s, req.networks())
+                            .thenCompose(pkg -> Lookups.holdInCatalog(s, image, pkg)
+                                    .thenCompose(held -> Lookups.networks(s, req.networks()))
                                     .thenCompose(networks -> admitAndInsert(s, caller, req, image, pkg, networks))));
                 })));
     }
@@ -83,6 +84,8 @@ public final class MachineService {
                                                           PackageRecord pkg, List<NetworkRecord> networks) {
         UUID accountId = caller.account().id;
         pkg.toPackage(); // a package out of its sizes' range is refused before anything is booked
+        CatalogState.requireUsable(image);
+        CatalogState.requireUsable(pkg);
         return limits(s, accountId).thenCompose(limits -> active(s, accountId).thenCompose(machines -> {
             String name = req.name() != null ? req.name() : req.id().toString().substring(0, 8);
             if (machines.stream().anyMatch(m -> m.name.equals(name))) {
@@ -158,6 +161,9 @@ public final class MachineService {
         return change(caller, id, (s, m) -> Lookups.pkg(s, packageRef).thenCompose(pkg -> {
             MachineLifecycle.request(JobKind.RESIZE, ZoneState.fromWire(m.state), m.deletionProtection);
             pkg.toPackage();
+            if (!pkg.id.equals(m.packageId)) {
+                CatalogState.requireResizableTo(pkg);
+            }
             if (pkg.disk < m.disk) {
                 throw GantryException.invalid("package " + pkg.name + " has a smaller disk (" + pkg.disk
                         + " MiB) than the machine (" + m.disk + " MiB); disks never shrink");

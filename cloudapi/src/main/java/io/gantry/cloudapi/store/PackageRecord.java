@@ -31,6 +31,8 @@ public class PackageRecord {
     /** The traits a node must have to take a machine of this package (JSON object; jsonb in the table, read and written as text). */
     @ColumnTransformer(read = "cast(traits as text)", write = "cast(cast(? as text) as jsonb)")
     public String traits;
+    /** False once an operator deprecated it (Triton's active=false): hidden from tenants, refused for new machines and resizes. */
+    public boolean active = true;
 
     /** The package as zones get it; a row whose sizes are out of their range (written by hand) is an InvalidArgument. */
     public Package toPackage() {

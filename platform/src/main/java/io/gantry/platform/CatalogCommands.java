@@ -1,0 +1,252 @@
+package io.gantry.platform;
+
+import static io.gantry.platform.MeteringCommands.encode;
+
+import io.gantry.common.GantryException;
+import io.gantry.platform.OperatorCommands.CloudApiTarget;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code gantry catalog package ...} and {@code gantry catalog image ...}: the operator's catalogue, what tenants pick
+ * machines from, over the cloud API's operator routes ({@code /ops/packages}, {@code /ops/images}), signed as
+ * {@code gantry account} signs. Named {@code catalog} because {@code gantry image} is the node's own image store.
+ */
+final class CatalogCommands {
+    private CatalogCommands() {
+    }
+
+    @Command(name = "catalog", description = "The packages and images tenants create machines from (the cloud API's catalogue).",
+            subcommands = {Packages.class, Images.class})
+    static final class Catalog {
+    }
+
+    @Command(name = "package", description = "Add, list, show, deprecate, activate and remove packages.",
+            subcommands = {AddPackage.class, ListPackages.class, GetPackage.class, DeprecatePackage.class, ActivatePackage.class,
+                    RemovePackage.class})
+    static final class Packages {
+    }
+
+    @Command(name = "image", description = "List, show, deprecate, activate and remove the cloud API's images (not the node's: see gantry image).",
+            subcommands = {ListImages.class, GetImage.class, DeprecateImage.class, ActivateImage.class, RemoveImage.class})
+    static final class Images {
+    }
+
+    @Command(name = "add", description = "Add a package tenants can create machines of. Prints it as JSON.")
+    static final class AddPackage implements Callable<Integer> {
+        @Mixin
+        CloudApiTarget target;
+
+        @Parameters(index = "0", description = "The package's name: 1-64 letters, digits, '.', '_' or '-', unique.")
+        String name;
+
+        @Option(names = "--memory", required = true, description = "Memory in MiB (at least 16).")
+        long memory;
+
+        @Option(names = "--disk", required = true, description = "Disk in MiB (at least 32).")
+        long disk;
+
+        @Option(names = "--vcpus", required = true, description = "Virtual CPUs (at least 1).")
+        int vcpus;
+
+        @Option(names = "--swap", description = "Memory plus swap in MiB (default: the memory; never below it).")
+        Long swap;
+
+        @Option(names = "--cpu-cap", description = "Percent of one CPU the machine may use (default: 100 per vCPU).")
+        Integer cpuCap;
+
+        @Option(names = "--lwps", description = "Most processes and threads at once (default 4000).")
+        Integer lwps;
+
+        @Option(names = "--version", description = "The package's version (default 1.0.0).")
+        String version;
+
+        @Option(names = "--group", description = "A group name tenants can filter by.")
+        String group;
+
+        @Option(names = "--description", description = "One line that describes it.")
+        String description;
+
+        @Option(names = "--traits", split = ",", description = "Traits a node must have to take its machines: K=V[,K=V…] (V true or false is a boolean).")
+        Map<String, String> traits;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", name);
+            body.put("memory", memory);
+            body.put("disk", disk);
+            body.put("vcpus", vcpus);
+            putIfSet(body, "swap", swap);
+            putIfSet(body, "cpu_cap", cpuCap);
+            putIfSet(body, "lwps", lwps);
+            putIfSet(body, "version", version);
+            putIfSet(body, "group", group);
+            putIfSet(body, "description", description);
+            if (traits != null) {
+                Map<String, Object> typed = new LinkedHashMap<>();
+                traits.forEach((k, v) -> typed.put(k, "true".equals(v) || "false".equals(v) ? Boolean.valueOf(v) : v));
+                body.put("traits", typed);
+            }
+            target.sendAndPrint("POST", "/ops/packages", body);
+            return ExitCodes.OK;
+        }
+
+        private static void putIfSet(Map<String, Object> body, String field, Object value) {
+            if (value != null) {
+                body.put(field, value);
+            }
+        }
+    }
+
+    @Command(name = "list", description = "Every package, active or deprecated, and how many machines (not deleted) have it.")
+    static final class ListPackages implements Callable<Integer> {
+        @Mixin
+        CloudApiTarget target;
+
+        @Option(names = "--json", description = "Print the packages as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            target.printList("/ops/packages", json, "%-24s %-10s %-11s %8s %8s %5s %-36s %s%n",
+                    new String[] {"NAME", "VERSION", "STATE", "MEMORY", "DISK", "VCPUS", "ID", "MACHINES"},
+                    p -> new Object[] {p.get("name"), p.get("version"), Boolean.TRUE.equals(p.get("active")) ? "active" : "deprecated",
+                            p.get("memory"), p.get("disk"), p.get("vcpus"), p.get("id"), p.get("machines")});
+            return ExitCodes.OK;
+        }
+    }
+
+    /** A command on one package: the cloud API to reach as an operator, and the package's name or id. */
+    abstract static class OnePackage implements Callable<Integer> {
+        @Mixin
+        CloudApiTarget target;
+
+        @Parameters(index = "0", description = "The package's name or id.")
+        String ref;
+
+        String path() {
+            return "/ops/packages/" + encode(ref);
+        }
+    }
+
+    @Command(name = "get", description = "One package, as JSON.")
+    static final class GetPackage extends OnePackage {
+        @Override
+        public Integer call() {
+            target.sendAndPrint("GET", path(), null);
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "deprecate", description = "Hide the package from tenants and refuse it for new machines and resizes; its machines keep it.")
+    static final class DeprecatePackage extends OnePackage {
+        @Override
+        public Integer call() {
+            Map<?, ?> p = io.gantry.common.Json.read(target.send("POST", path() + "?action=deprecate", Map.of()), Map.class);
+            System.out.println("package " + p.get("name") + " deprecated; " + machines(p.get("machines")) + " keep it");
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "activate", description = "Offer a deprecated package to tenants again.")
+    static final class ActivatePackage extends OnePackage {
+        @Override
+        public Integer call() {
+            Map<?, ?> p = io.gantry.common.Json.read(target.send("POST", path() + "?action=activate", Map.of()), Map.class);
+            System.out.println("package " + p.get("name") + " active");
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "remove", description = "Remove a package that no machine (but deleted ones) has.")
+    static final class RemovePackage extends OnePackage {
+        @Override
+        public Integer call() {
+            target.send("DELETE", path(), null);
+            System.out.println("package " + ref + " removed");
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "list", description = "Every image of the cloud API, active or deprecated, and how many machines (not deleted) have it.")
+    static final class ListImages implements Callable<Integer> {
+        @Mixin
+        CloudApiTarget target;
+
+        @Option(names = "--json", description = "Print the images as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            target.printList("/ops/images", json, "%-24s %-10s %-11s %-8s %-36s %s%n",
+                    new String[] {"NAME", "VERSION", "STATE", "OS", "ID", "MACHINES"},
+                    i -> new Object[] {i.get("name"), i.get("version"), i.get("state"), i.get("os"), i.get("id"), i.get("machines")});
+            return ExitCodes.OK;
+        }
+    }
+
+    /** A command on one image: its id, NAME@VERSION, or a name only one version has. */
+    abstract static class OneImage implements Callable<Integer> {
+        @Mixin
+        CloudApiTarget target;
+
+        @Parameters(index = "0", description = "The image's id, NAME@VERSION, or a NAME only one version has.")
+        String ref;
+
+        String path() {
+            return "/ops/images/" + encode(ref);
+        }
+    }
+
+    @Command(name = "get", description = "One image, as JSON.")
+    static final class GetImage extends OneImage {
+        @Override
+        public Integer call() {
+            target.sendAndPrint("GET", path(), null);
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "deprecate", description = "Hide the image from tenants' image list and refuse it for new machines; its machines keep it.")
+    static final class DeprecateImage extends OneImage {
+        @Override
+        public Integer call() {
+            Map<?, ?> i = io.gantry.common.Json.read(target.send("POST", path() + "?action=deprecate", Map.of()), Map.class);
+            System.out.println("image " + i.get("name") + "@" + i.get("version") + " deprecated; " + machines(i.get("machines")) + " keep it");
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "activate", description = "Offer a deprecated image to tenants again.")
+    static final class ActivateImage extends OneImage {
+        @Override
+        public Integer call() {
+            Map<?, ?> i = io.gantry.common.Json.read(target.send("POST", path() + "?action=activate", Map.of()), Map.class);
+            System.out.println("image " + i.get("name") + "@" + i.get("version") + " active");
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "remove", description = "Remove an image that no machine (but deleted ones) has.")
+    static final class RemoveImage extends OneImage {
+        @Override
+        public Integer call() {
+            target.send("DELETE", path(), null);
+            System.out.println("image " + ref + " removed");
+            return ExitCodes.OK;
+        }
+    }
+
+    private static String machines(Object count) {
+        if (!(count instanceof Number n)) {
+            throw GantryException.internal("the cloud API answered without a machine count");
+        }
+        return n.longValue() == 1 ? "1 machine" : n.longValue() + " machines";
+    }
+}

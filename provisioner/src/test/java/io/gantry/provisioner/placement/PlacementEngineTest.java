@@ -215,7 +215,7 @@ class PlacementEngineTest {
     void noFitOnAnEmptyCluster() {
         NoFit no = noFit(engine(Strategy.SPREAD).place(request("t", "m", 1024, 10)));
         assertThat(no.reason()).isEqualTo("there are no compute nodes to place on");
-        assertThat(no.rejectedBy()).containsOnlyKeys("alive", "capacity", "cpu", "traits", "affinity");
+        assertThat(no.rejectedBy()).containsOnlyKeys("excluded", "alive", "capacity", "cpu", "traits", "affinity");
     }
 
     @Test

@@ -196,9 +196,9 @@ final class MigrateStep implements KindStep {
         TaskResult r = answer.get();
         String error = r.ok() ? null : "the machine is on node " + target(job) + " now, but node " + source(job)
                 + " could not delete its old copy: " + reason(r);
+        removeAll(job);
         leader.finisher().finish(job, ZoneState.STOPPED, null, error);
         leader.hook().after(job.id(), "finished");
-        removeAnswer(source(job), DELETE, job);
     }
 
     private void released(OpenJob job) throws Exception {
@@ -206,13 +206,22 @@ final class MigrateStep implements KindStep {
         if (answer.isEmpty()) {
             return;
         }
+        removeAll(job);
         leader.finisher().finish(job, job.machine().state(), null, String.valueOf(job.params().get("failure")));
         leader.cluster().release(job.id());
         leader.hook().after(job.id(), "finished");
-        for (String step : new String[] {EXPORT, RELEASE}) {
+    }
+
+    /**
+     * Removes every task and answer of the job's steps, on both nodes, before the job is finished: no sweeper knows
+     * the steps' ids. Should the leader die before the finish, the next one writes the last task again and its
+     * node answers it from its memory of finished tasks.
+     */
+    private void removeAll(OpenJob job) throws Exception {
+        for (String step : new String[] {EXPORT, IMPORT, DELETE, RELEASE}) {
             removeAnswer(source(job), step, job);
+            removeAnswer(target(job), step, job);
         }
-        removeAnswer(target(job), IMPORT, job);
     }
 
     /** The move cannot go on: the source withdraws its offer, then the job fails with {@code why}. */

@@ -187,7 +187,7 @@ class PlacementEngineTest {
         NoFit no = noFit(engine(Strategy.SPREAD).place(request("t", "big", 65536, 10)));
         assertThat(no.reason()).isEqualTo("no node has 65536 MiB of memory free; the largest free is 12288 MiB");
         assertThat(no.rejectedBy()).containsExactly(
-                Map.entry("alive", 0), Map.entry("capacity", 3), Map.entry("cpu", 0), Map.entry("traits", 0),
+                Map.entry("excluded", 0), Map.entry("alive", 0), Map.entry("capacity", 3), Map.entry("cpu", 0), Map.entry("traits", 0),
                 Map.entry("affinity", 0));
     }
 

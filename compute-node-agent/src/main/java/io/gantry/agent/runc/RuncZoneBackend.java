@@ -306,8 +306,9 @@ public final class RuncZoneBackend implements ZoneBackend {
     }
 
     /**
-     * Readies a stopped zone's disk to leave this node: unmounts it (a later start mounts it again), so its file is
-     * consistent, and answers that file. InvalidState unless the zone is stopped.
+     * Readies a stopped zone to leave this node: unmounts its disk, so the file is consistent, and takes down its
+     * network namespace and veth, whose names the zone takes to its next node (a later start here makes both again).
+     * Answers the disk file. InvalidState unless the zone is stopped.
      */
     public Path exportDisk(UUID uuid) {
         try (var held = lock.acquire()) {
@@ -317,6 +318,7 @@ public final class RuncZoneBackend implements ZoneBackend {
             }
             ZoneLayout layout = store.layout(uuid);
             ZoneDisk.unmount(layout);
+            network.detach(layout);
             if (!Files.isRegularFile(layout.diskImage())) {
                 throw GantryException.internal("zone " + uuid + " has no disk file at " + layout.diskImage());
             }

@@ -48,10 +48,18 @@ public final class DiskServer implements AutoCloseable {
         this.workers = workers;
     }
 
-    /** Listens on {@code address}:{@code port} (0: any free port); offers live under {@code stateDir/exports}. */
+    /**
+     * Listens on {@code address}:{@code port} (0: any free port) and answers URLs on {@code address}; offers live under
+     * {@code stateDir/exports}. An advertised address that is not this host's own (a node behind NAT, reached through
+     * a forward) is listened for on every interface.
+     */
     public static DiskServer start(Path stateDir, String address, int port) {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 16);
+            InetSocketAddress listen = isLocal(address) ? new InetSocketAddress(address, port) : new InetSocketAddress(port);
+            if (!isLocal(address)) {
+                LOG.warn("{} is not an address of this host: disk transfers are served on every interface, port {}", address, port);
+            }
+            HttpServer server = HttpServer.create(listen, 16);
             ExecutorService workers = Executors.newFixedThreadPool(4, r -> {
                 Thread t = new Thread(r, "gantry-disk-server");
                 t.setDaemon(true);
@@ -67,6 +75,15 @@ public final class DiskServer implements AutoCloseable {
             return disks;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve disk transfers on " + address + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isLocal(String address) {
+        try {
+            java.net.InetAddress a = java.net.InetAddress.getByName(address);
+            return a.isLoopbackAddress() || a.isAnyLocalAddress() || java.net.NetworkInterface.getByInetAddress(a) != null;
+        } catch (IOException e) {
+            return false;
         }
     }
 

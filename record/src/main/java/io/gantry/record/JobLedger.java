@@ -53,6 +53,9 @@ public final class JobLedger {
     /** A job's param that is a secret for its tasks only (an evacuation's transfer token): dropped when the job ends. */
     public static final String SECRET_PARAM = "token";
 
+    /** A job's param for its nodes only (where an evacuation's source offered the disk): kept on the job, not in the audit tenants read. */
+    public static final String NODE_ONLY_PARAM = "disk";
+
     /** ?2: a JSON object joined to the params of a job still open; a step of a job with several tasks records where it is. */
     private static final String ADVANCE = ("update jobs set params = cast(cast(params as jsonb) || cast(cast(?2 as text) as jsonb) as text),"
             + " updated = now() where id = ?1 and state in %s").formatted(JobState.OPEN_SQL);
@@ -190,6 +193,7 @@ public final class JobLedger {
                     Map<String, Object> audited = new LinkedHashMap<>(rows.isEmpty() || rows.get(0)[0] == null
                             ? job.params() : Json.read(rows.get(0)[0].toString(), Map.class));
                     audited.remove(SECRET_PARAM);
+                    audited.remove(NODE_ONLY_PARAM);
                     if (failed) {
                         audited.put("error", error);
                     }

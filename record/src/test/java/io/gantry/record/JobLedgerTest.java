@@ -288,7 +288,8 @@ class JobLedgerTest {
                 .containsExactly("cn1");
         assertThat(db.<Boolean>inTransaction(driver, sql -> new JobLedger(sql).markPlacedAway(job.id(), "cn3", Map.of()))).isFalse();
 
-        assertThat(db.<Boolean>inTransaction(driver, sql -> new JobLedger(sql).advance(job.id(), Map.of("step", "import")))).isTrue();
+        assertThat(db.<Boolean>inTransaction(driver, sql -> new JobLedger(sql).advance(job.id(), Map.of("step", "import",
+                "disk", Map.of("url", "http://10.0.0.1:7777/disks/x"))))).isTrue();
         assertThat(db.<Boolean>inTransaction(driver, sql -> new JobLedger(sql).moveMachine(job.id(), machine, "cn2", Map.of("step", "delete"))))
                 .isTrue();
         assertThat(db.row("select compute_node, ip from machines where id = ?", machine)).containsExactly("cn2", "10.200.0.4");
@@ -299,7 +300,9 @@ class JobLedgerTest {
         assertThat(db.row("select params from jobs where id = ?", job.id()).get(0).toString()).doesNotContain("secret-token");
         var audit = db.row("select action, success, params from audit where machine_id = ?", machine);
         assertThat(audit.subList(0, 2)).containsExactly("migrate", true);
-        assertThat(audit.get(2).toString()).contains("\"target\":\"cn2\"").doesNotContain("secret-token");
+        assertThat(audit.get(2).toString()).contains("\"target\":\"cn2\"").doesNotContain("secret-token").doesNotContain("10.0.0.1:7777");
+        assertThat(db.row("select params from jobs where id = ?", job.id()).get(0).toString()).as("the operator's record keeps it")
+                .contains("10.0.0.1:7777");
 
         // a finished job moves nothing any more
         assertThat(db.<Boolean>inTransaction(driver, sql -> new JobLedger(sql).moveMachine(job.id(), machine, "cn9", Map.of()))).isFalse();

@@ -27,14 +27,25 @@ import java.util.HexFormat;
 public final class DiskFetcher {
     private static final int BLOCK = 64 * 1024;
     private static final byte[] ZERO = new byte[BLOCK];
+    /** A transfer that moves no byte for this long is given up (the node's tasks wait behind it). */
+    static final Duration STALL = Duration.ofSeconds(60);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final Duration stall;
+
+    public DiskFetcher() {
+        this(STALL);
+    }
+
+    DiskFetcher(Duration stall) {
+        this.stall = stall;
+    }
 
     /** Fetches {@code url} with {@code token} into {@code into} (replaced); checks {@code bytes} and {@code sha256}. */
     public void fetch(String url, String token, String sha256, long bytes, Path into) {
         HttpResponse<InputStream> response;
         try {
-            response = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
+            response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(stall).header("Authorization", "Bearer " + token)
+                    .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException | IllegalArgumentException e) {
             throw GantryException.invalidState("cannot fetch the disk from " + url + ": " + e.getMessage());
         } catch (InterruptedException e) {
@@ -46,7 +57,13 @@ public final class DiskFetcher {
                 String why = new String(body.readNBytes(200), StandardCharsets.UTF_8).strip();
                 throw GantryException.invalidState("the source refused the disk (" + response.statusCode() + " " + why + ")");
             }
-            String got = copy(body, into);
+            String got;
+            try (StallWatch watch = new StallWatch(body, stall)) {
+                got = copy(watch.counted(), into);
+                if (watch.stalled()) {
+                    throw new IOException("no byte came for " + stall.toSeconds() + " s");
+                }
+            }
             long size = Files.size(into);
             if (size != bytes) {
                 throw GantryException.invalidState("the disk arrived with " + size + " bytes, the source announced " + bytes);
@@ -125,6 +142,56 @@ public final class DiskFetcher {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
             // the next fetch replaces it
+        }
+    }
+
+    /**
+     * Closes the body if no byte arrives for {@code stall}, which ends a read blocked on it: the HTTP client has no
+     * timeout for a body that stops coming.
+     */
+    private static final class StallWatch implements AutoCloseable {
+        private final InputStream body;
+        private final java.util.concurrent.atomic.AtomicLong lastByte = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        private final java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "gantry-disk-fetch-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        private volatile boolean stalled;
+
+        StallWatch(InputStream body, Duration stall) {
+            this.body = body;
+            long period = Math.max(100, stall.toMillis() / 10);
+            timer.scheduleAtFixedRate(() -> {
+                if (System.nanoTime() - lastByte.get() > stall.toNanos()) {
+                    stalled = true;
+                    try {
+                        body.close();
+                    } catch (IOException ignored) {
+                        // closed is what we want
+                    }
+                }
+            }, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        InputStream counted() {
+            return new java.io.FilterInputStream(body) {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = super.read(b, off, len);
+                    lastByte.set(System.nanoTime());
+                    return n;
+                }
+            };
+        }
+
+        boolean stalled() {
+            return stalled;
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
         }
     }
 }

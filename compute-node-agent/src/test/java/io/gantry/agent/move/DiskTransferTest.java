@@ -98,6 +98,31 @@ class DiskTransferTest {
                 .contains(DiskServer.sha256(TOKEN));
     }
 
+    @Test
+    void aSourceThatStopsSendingIsGivenUpAndNothingIsKept() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread source = new Thread(() -> {
+                try (var s = silent.accept()) {
+                    s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 1048576\r\n\r\n" + "x".repeat(1000))
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    Thread.sleep(10_000); // then nothing more
+                } catch (Exception e) {
+                    // the fetcher hung up: expected
+                }
+            });
+            source.setDaemon(true);
+            source.start();
+            Path into = dir.resolve("stalled.img");
+            long t = System.nanoTime();
+            assertThatThrownBy(() -> new DiskFetcher(java.time.Duration.ofSeconds(1)).fetch("http://127.0.0.1:" + silent.getLocalPort()
+                    + "/disks/" + zone, TOKEN, "00".repeat(32), 1048576, into))
+                    .isInstanceOf(GantryException.class).hasMessageContaining("broke off");
+            assertThat((System.nanoTime() - t) / 1_000_000).as("given up after the stall, not the source's 10 s").isLessThan(8_000);
+            assertThat(into).doesNotExist();
+        }
+    }
+
     private static long allocatedBytes(Path file) {
         return Long.parseLong(Cmd.check("du", "--block-size=1", file.toString()).stdout().split("\\s+")[0]);
     }

@@ -9,6 +9,7 @@ import io.gantry.common.JobKind;
 import io.gantry.common.JobState;
 import io.gantry.common.Json;
 import io.gantry.common.MachineLifecycle;
+import io.gantry.common.ZoneSpec;
 import io.gantry.common.ZoneState;
 import io.gantry.record.HibernateSql;
 import io.gantry.record.JobLedger;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 import org.hibernate.LockMode;
 import org.hibernate.reactive.stage.Stage;
@@ -62,7 +64,7 @@ public final class EvacuationService {
     /** Queues the machine's evacuation, to {@code target} or (null) wherever placement chooses. */
     public Future<Evacuation> evacuate(Caller operator, String machineId, String target) {
         requireOperator(operator);
-        UUID id = io.gantry.common.ZoneSpec.parseUuid(machineId);
+        UUID id = ZoneSpec.parseUuid(machineId);
         if (target != null && !NODE.matcher(target).matches()) {
             throw GantryException.invalid("node must be a node's name (1-16 lower-case letters, digits or '-'); got '" + target + "'");
         }
@@ -81,7 +83,7 @@ public final class EvacuationService {
                 })));
     }
 
-    private static java.util.concurrent.CompletionStage<Evacuation> queue(Stage.Session s, Caller operator, MachineRecord m, String target) {
+    private static CompletionStage<Evacuation> queue(Stage.Session s, Caller operator, MachineRecord m, String target) {
         MachineLifecycle.request(JobKind.MIGRATE, ZoneState.fromWire(m.state), m.deletionProtection);
         if (m.computeNode == null) {
             throw GantryException.invalidState("machine " + m.id + " was never placed on a node");
@@ -120,7 +122,7 @@ public final class EvacuationService {
     /** Where the job is. */
     public Future<JobStatus> job(Caller operator, String jobId) {
         requireOperator(operator);
-        UUID id = io.gantry.common.ZoneSpec.parseUuid(jobId);
+        UUID id = ZoneSpec.parseUuid(jobId);
         return Futures.of(sessions.withSession(s -> HibernateSql.of(s).rows(JOB, id)).thenCompose(rows -> {
             if (rows.isEmpty()) {
                 return CompletableFuture.failedStage(GantryException.notFound("job " + id + " does not exist"));

@@ -115,7 +115,7 @@ class OperatorLimitsTest extends WithTestPlatform {
         assertError(admin.put(limits("mallory") + "/count", "{\"value\":1}"), 404, "ResourceNotFound", "account mallory not found");
         assertError(admin.get(limits(UUID.randomUUID().toString())), 404, "ResourceNotFound", "not found");
         assertError(admin.delete(limits("mallory") + "/count"), 404, "ResourceNotFound", "account mallory not found");
-        assertError(admin.get("/ops/machines"), 404, "ResourceNotFound", "GET /ops/machines is not a resource of this API");
+        assertError(admin.get("/ops/widgets"), 404, "ResourceNotFound", "GET /ops/widgets is not a resource of this API");
         assertError(admin.get("/ops"), 404, "ResourceNotFound", "is not a resource of this API");
     }
 

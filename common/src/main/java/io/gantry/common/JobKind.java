@@ -4,7 +4,7 @@ import io.gantry.common.coord.TaskKind;
 import java.util.Locale;
 
 /**
- * A job's kind: something a tenant (or metering, for THROTTLE and STOP) asks of a machine. It is
+ * A job's kind: something a tenant (or metering, for THROTTLE and STOP, or an operator, for MIGRATE) asks of a machine. It is
  * recorded as a job ({@code jobs.action}, in its {@link #wireName}), then becomes one task of its
  * {@link #task() kind} on the machine's node. One operation, one name: PROVISION is the job, the
  * task and the audit entry.
@@ -17,7 +17,13 @@ public enum JobKind {
     RESIZE(TaskKind.RESIZE),
     /** Metering's budget enforcement: sets the zone's CPU cap to the machine's recorded throttle (or back to its package's). */
     THROTTLE(TaskKind.RESIZE),
-    DELETE(TaskKind.DELETE);
+    DELETE(TaskKind.DELETE),
+    /**
+     * An operator's evacuation: a stopped machine moved to another node with its UUID, address and disk. Not one
+     * task but three in turn ({@link TaskKind#EXPORT} on its node, {@link TaskKind#IMPORT} on the target, then the
+     * source's copy deleted, or the export released if the import failed); {@link #task()} names the first.
+     */
+    MIGRATE(TaskKind.EXPORT);
 
     private final TaskKind task;
 

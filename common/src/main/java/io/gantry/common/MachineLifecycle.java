@@ -52,6 +52,13 @@ public final class MachineLifecycle {
                 requireSettled(action, state);
                 return new Decision.Queue(state);
             }
+            case MIGRATE -> {
+                if (state != ZoneState.STOPPED) {
+                    throw GantryException.invalidState("cannot evacuate a machine that is " + state.wireName()
+                            + "; only a stopped machine moves" + (state == ZoneState.RUNNING ? ": stop it first" : ""));
+                }
+                return new Decision.Queue(state);
+            }
             default -> throw GantryException.invalid(action.wireName() + " is not a request on an existing machine");
         }
     }
@@ -77,6 +84,7 @@ public final class MachineLifecycle {
                 case STOP -> ZoneState.STOPPED;
                 case PROVISION, START, REBOOT -> Optional.ofNullable(result.state()).orElse(ZoneState.RUNNING);
                 case RESIZE, THROTTLE -> Optional.ofNullable(result.state()).orElse(before);
+                case MIGRATE -> before; // its steps settle the machine themselves (MigrateStep)
             };
         }
         if (action == JobKind.PROVISION) {

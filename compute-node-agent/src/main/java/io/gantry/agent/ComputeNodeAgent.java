@@ -1,6 +1,8 @@
 package io.gantry.agent;
 
 import io.gantry.agent.coord.NodeCoordinator;
+import io.gantry.agent.move.DiskServer;
+import io.gantry.agent.move.RuncZoneMover;
 import io.gantry.agent.runc.RuncZoneBackend;
 import io.gantry.agent.usage.MeteringEndpoints;
 import io.gantry.agent.usage.UsageConfig;
@@ -19,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The compute-node agent of a cluster, started as one piece: usage metering of every zone, this
- * node's advert and task intake in ZooKeeper, and the reconcile loop. Closing stops them in reverse
+ * node's advert and task intake in ZooKeeper, the server of disks leaving the node (evacuations), and the reconcile loop. Closing stops them in reverse
  * order (the reconcile loop first, metering last); zones keep running and are adopted at the next start.
  */
 public final class ComputeNodeAgent implements AutoCloseable {
@@ -31,10 +33,19 @@ public final class ComputeNodeAgent implements AutoCloseable {
      * reconcile interval and how often the node reports its zones.
      */
     public record Config(String node, String address, Map<String, String> traits, UsageConfig usage, List<URI> meteringUrls,
-                         Duration interval) {
+                         Duration interval, int transferPort) {
         public Config {
             traits = Map.copyOf(traits);
             meteringUrls = List.copyOf(meteringUrls);
+            if (transferPort < 0 || transferPort > 65535) {
+                throw io.gantry.common.GantryException.invalid("the transfer port must be 0-65535, got " + transferPort);
+            }
+        }
+
+        /** Disks of evacuated zones are served on any free port of {@code address}. */
+        public Config(String node, String address, Map<String, String> traits, UsageConfig usage, List<URI> meteringUrls,
+                      Duration interval) {
+            this(node, address, traits, usage, meteringUrls, interval, 0);
         }
     }
 
@@ -55,8 +66,9 @@ public final class ComputeNodeAgent implements AutoCloseable {
                     endpoints(zk, config.meteringUrls()), registry));
             var advert = NodeCoordinator.advertFor(config.node(), config.address(), backend.name(), config.traits(),
                     backend.config().stateDir());
+            DiskServer disks = push(started, DiskServer.start(backend.config().stateDir(), config.address(), config.transferPort()));
             NodeCoordinator coordinator = push(started, NodeCoordinator.start(zk, usage.backend(), advert,
-                    backend.config().stateDir(), config.interval()));
+                    backend.config().stateDir(), config.interval(), new RuncZoneMover(backend, disks)));
             ZoneAgent reconcile = push(started, new ZoneAgent(backend));
             reconcile.start(config.interval());
             return new ComputeNodeAgent(started, coordinator);

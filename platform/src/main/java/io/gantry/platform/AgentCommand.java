@@ -35,6 +35,10 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--address", defaultValue = "${env:GANTRY_NODE_ADDRESS:-127.0.0.1}", description = "This node's address, as advertised (default ${DEFAULT-VALUE}).")
     String address;
 
+    @Option(names = "--transfer-port", defaultValue = "${env:GANTRY_TRANSFER_PORT:-0}",
+            description = "Port on --address where disks of evacuated zones are served to other nodes (default ${DEFAULT-VALUE}: any free port).")
+    int transferPort;
+
     @Option(names = "--trait", description = "A trait placement can require, KEY=VALUE (repeatable).")
     java.util.Map<String, String> traits = new java.util.HashMap<>();
 
@@ -88,7 +92,8 @@ final class AgentCommand implements Callable<Integer> {
     private ComputeNodeAgent.Config config(RuncZoneBackend backend, Path meteringCa) {
         UsageConfig usage = UsageConfig.defaults(backend.config().stateDir()).withSampleInterval(Duration.ofMillis(sampleIntervalMs))
                 .withMeteringCa(meteringCa);
-        return new ComputeNodeAgent.Config(root.node, address, traits, usage, meteringUrls(), Duration.ofSeconds(interval));
+        return new ComputeNodeAgent.Config(root.node, address, traits, usage, meteringUrls(), Duration.ofSeconds(interval),
+                transferPort);
     }
 
     /** The --metering-url list; empty means the instances registered in ZooKeeper. */

@@ -11,7 +11,7 @@ import picocli.CommandLine.ScopeType;
         version = "gantry " + io.gantry.common.GantryVersion.VERSION,
         description = "Multi-tenant zones on Linux.",
         subcommands = {DevCommand.class, RoleCommands.CloudApiRole.class, RoleCommands.ProvisionerRole.class, RoleCommands.MeteringRole.class,
-                AgentCommand.class, MeteringCommands.Budget.class, OperatorCommands.Limit.class, AccountCommands.Account.class, AccountCommands.Ops.class, CatalogCommands.Catalog.class, MeteringCommands.Usage.class,
+                AgentCommand.class, MeteringCommands.Budget.class, OperatorCommands.Limit.class, AccountCommands.Account.class, AccountCommands.Ops.class, CatalogCommands.Catalog.class, ServerEvacuateCommand.Server.class, MeteringCommands.Usage.class,
                 ProbeCommand.class, ImageCommand.class, ZoneCommand.class, NodeCommand.class, CommandLine.HelpCommand.class})
 public final class GantryCommand {
 

@@ -1,6 +1,7 @@
 package io.gantry.platform;
 
 import io.gantry.agent.coord.NodeCoordinator;
+import io.gantry.agent.sim.SimulatedZoneMover;
 import io.gantry.cloudapi.CloudApi;
 import io.gantry.cloudapi.CloudApiConfig;
 import io.gantry.cloudapi.Seed;
@@ -224,7 +225,8 @@ final class ControlPlaneFixture implements AutoCloseable {
             CountingZoneBackend backend = new CountingZoneBackend(NODE_IMAGE);
             NodeAdvert advert = new NodeAdvert(node, "127.0.0.1", "simulated", new NodeCapacity(memoryMiB, 100_000, 4), traits,
                     Instant.now());
-            NodeCoordinator coordinator = NodeCoordinator.start(client, backend, advert, stateDir, reportInterval);
+            NodeCoordinator coordinator = NodeCoordinator.start(client, backend, advert, stateDir, reportInterval,
+                    new SimulatedZoneMover(backend.simulated(), node));
             started.add(coordinator);
             if (!coordinator.membership().awaitAdvertised(Duration.ofSeconds(10))) {
                 throw new IllegalStateException("node " + node + " did not advertise itself");

@@ -24,6 +24,11 @@ final class CountingZoneBackend extends ForwardingZoneBackend {
         super(new SimulatedZoneBackend(Set.of(imageId), Clock.systemUTC()));
     }
 
+    /** The simulated zones themselves, for a {@link io.gantry.agent.sim.SimulatedZoneMover}. */
+    SimulatedZoneBackend simulated() {
+        return (SimulatedZoneBackend) inner;
+    }
+
     int creates(UUID zone) {
         AtomicInteger n = creates.get(zone);
         return n == null ? 0 : n.get();

@@ -69,6 +69,7 @@ final class DispatchStep implements JobStep {
             case THROTTLE -> new NodeTask(job.id(), job.action().task(), m.id(), null,
                     new ResourceUpdate(null, null, null, pkg.cpuCap(), null, null, null), null, Instant.now());
             case START, STOP, REBOOT, DELETE -> new NodeTask(job.id(), job.action().task(), m.id(), null, null, 10, Instant.now());
+            case MIGRATE -> throw new IllegalStateException("an evacuation has several tasks: MigrateStep writes them");
         };
     }
 }

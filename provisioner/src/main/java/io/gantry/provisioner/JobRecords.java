@@ -35,6 +35,15 @@ interface JobRecords extends AutoCloseable {
      */
     boolean markPlaced(UUID job, UUID machine, String node, Map<String, Object> placement) throws SQLException;
 
+    /** An evacuation's target: the job goes to {@code node}, its machine stays where it is; false if no longer queued. */
+    boolean markPlacedAway(UUID job, String node, Map<String, Object> added) throws SQLException;
+
+    /** Joins {@code added} to an open job's params (the step a job of several tasks has reached); false if finished. */
+    boolean advance(UUID job, Map<String, Object> added) throws SQLException;
+
+    /** The evacuated machine is on {@code node} now, and {@code added} joins the job's params; false if finished. */
+    boolean moveMachine(UUID job, UUID machine, String node, Map<String, Object> added) throws SQLException;
+
     /** The job's task is on its node (a no-op unless the job is placed). */
     void markDispatched(UUID job) throws SQLException;
 

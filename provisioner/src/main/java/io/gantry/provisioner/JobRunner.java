@@ -27,10 +27,21 @@ final class JobRunner {
 
     private final LeaderParts leader;
     private final Map<JobState, JobStep> steps = new EnumMap<>(JobState.class);
+    private final Map<JobKind, KindStep> kindSteps = new EnumMap<>(JobKind.class);
     private final BooleanSupplier running;
 
     JobRunner(LeaderParts leader, List<JobStep> steps, BooleanSupplier running) {
+        this(leader, steps, List.of(), running);
+    }
+
+    /** {@code kindSteps}: the kinds whose jobs their own step moves on in every state (an evacuation's). */
+    JobRunner(LeaderParts leader, List<JobStep> steps, List<KindStep> kindSteps, BooleanSupplier running) {
         this.leader = leader;
+        for (KindStep step : kindSteps) {
+            if (this.kindSteps.put(step.kind(), step) != null) {
+                throw new IllegalArgumentException("two steps move " + step.kind().wireName() + " jobs on");
+            }
+        }
         for (JobStep step : steps) {
             if (this.steps.put(step.from(), step) != null) {
                 throw new IllegalArgumentException("two steps move jobs on from " + step.from().wireName());
@@ -59,6 +70,11 @@ final class JobRunner {
 
     private void advanceOne(OpenJob job) throws SQLException {
         try {
+            KindStep own = kindSteps.get(job.action());
+            if (own != null) {
+                own.advance(job);
+                return;
+            }
             JobStep step = steps.get(job.state());
             if (step == null) {
                 throw new IllegalStateException("job " + job.id() + " is " + job.state().wireName() + ": no step moves it on");

@@ -132,6 +132,21 @@ final class JobStore implements JobRecords {
     }
 
     @Override
+    public boolean markPlacedAway(UUID job, String node, Map<String, Object> added) throws SQLException {
+        return inTransaction(c -> JdbcSql.result(ledger(c).markPlacedAway(job, node, added)));
+    }
+
+    @Override
+    public boolean advance(UUID job, Map<String, Object> added) throws SQLException {
+        return inTransaction(c -> JdbcSql.result(ledger(c).advance(job, added)));
+    }
+
+    @Override
+    public boolean moveMachine(UUID job, UUID machine, String node, Map<String, Object> added) throws SQLException {
+        return inTransaction(c -> JdbcSql.result(ledger(c).moveMachine(job, machine, node, added)));
+    }
+
+    @Override
     public void markDispatched(UUID job) throws SQLException {
         inTransaction(c -> JdbcSql.result(ledger(c).markDispatched(job)));
     }

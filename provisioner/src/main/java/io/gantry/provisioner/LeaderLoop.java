@@ -64,7 +64,7 @@ public final class LeaderLoop implements AutoCloseable {
         PlacementEngine engine = new PlacementEngine(cluster, config.placement(), RandomGenerator.getDefault());
         DispatchStep dispatch = new DispatchStep(leader);
         List<JobStep> steps = List.of(new PlaceStep(leader, engine, dispatch), dispatch, new CollectStep(leader, dispatch));
-        this.jobs = new JobRunner(leader, steps, () -> running);
+        this.jobs = new JobRunner(leader, steps, List.of(new MigrateStep(leader, engine)), () -> running);
         this.thread = new Thread(this::run, "gantry-provisioner-leader");
         this.thread.setDaemon(true);
     }

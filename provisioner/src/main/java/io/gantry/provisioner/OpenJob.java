@@ -12,6 +12,13 @@ import java.util.UUID;
 /** A job that is not finished, with what the provisioner needs of its machine. */
 record OpenJob(UUID id, JobKind action, JobState state, String node, Map<String, Object> params, String caller, Machine machine) {
 
+    /** This job as the record has it after a step that moved it on and joined {@code added} to its params. */
+    OpenJob after(JobState newState, String newNode, Map<String, Object> added) {
+        Map<String, Object> merged = new java.util.LinkedHashMap<>(params);
+        merged.putAll(added);
+        return new OpenJob(id, action, newState, newNode, merged, caller, machine);
+    }
+
     /** The machine's row as placement and dispatch need it. */
     record Machine(UUID id, UUID account, String name, ZoneState state, String computeNode, long memoryMiB, long swapMiB,
                    long diskMiB, int vcpus, int cpuCap, int lwps, String packageName, Map<String, String> tags,

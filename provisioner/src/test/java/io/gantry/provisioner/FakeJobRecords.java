@@ -211,6 +211,39 @@ final class FakeJobRecords implements JobRecords {
     }
 
     @Override
+    public synchronized boolean markPlacedAway(UUID job, String node, Map<String, Object> added) throws SQLException {
+        reachable();
+        JobRow j = jobs.get(job);
+        if (j == null || j.state != JobState.QUEUED) {
+            return false;
+        }
+        j.state = JobState.PLACED;
+        j.node = node;
+        j.params.putAll(added);
+        return true;
+    }
+
+    @Override
+    public synchronized boolean advance(UUID job, Map<String, Object> added) throws SQLException {
+        reachable();
+        JobRow j = jobs.get(job);
+        if (j == null || !j.state.isOpen()) {
+            return false;
+        }
+        j.params.putAll(added);
+        return true;
+    }
+
+    @Override
+    public synchronized boolean moveMachine(UUID job, UUID machine, String node, Map<String, Object> added) throws SQLException {
+        if (!advance(job, added)) {
+            return false;
+        }
+        machines.get(machine).computeNode = node;
+        return true;
+    }
+
+    @Override
     public synchronized void markDispatched(UUID job) throws SQLException {
         reachable();
         JobRow j = jobs.get(job);

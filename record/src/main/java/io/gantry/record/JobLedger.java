@@ -50,13 +50,24 @@ public final class JobLedger {
 
     private static final String PLACE_MACHINE = "update machines set compute_node = ?1, updated = now() where id = ?2";
 
+    /** A job's param that is a secret for its tasks only (an evacuation's transfer token): dropped when the job ends. */
+    public static final String SECRET_PARAM = "token";
+
+    /** A job's param for its nodes only (where an evacuation's source offered the disk): kept on the job, not in the audit tenants read. */
+    public static final String NODE_ONLY_PARAM = "disk";
+
+    /** ?2: a JSON object joined to the params of a job still open; a step of a job with several tasks records where it is. */
+    private static final String ADVANCE = ("update jobs set params = cast(cast(params as jsonb) || cast(cast(?2 as text) as jsonb) as text),"
+            + " updated = now() where id = ?1 and state in %s").formatted(JobState.OPEN_SQL);
+
     private static final String DISPATCH = "update jobs set state = '%s', updated = now() where id = ?1 and state = '%s'"
             .formatted(JobState.DISPATCHED.wireName(), JobState.PLACED.wireName());
 
     private static final String FINISH_MACHINE = "update machines set state = ?1, ip = coalesce(?2, ip), error = ?3, updated = now() where id = ?4";
 
     /** Answers the job's params as recorded: placement may have added to what the caller read. */
-    private static final String FINISH_JOB = "with done as (update jobs set state = ?1, error = ?2, updated = now() where id = ?3"
+    private static final String FINISH_JOB = "with done as (update jobs set state = ?1, error = ?2, updated = now(),"
+            + " params = cast(cast(params as jsonb) - '" + SECRET_PARAM + "' as text) where id = ?3"
             + " returning params) select params from done";
 
     /**
@@ -151,6 +162,33 @@ public final class JobLedger {
                 : sql.update(PLACE_MACHINE, node, machine).thenApply(m -> true));
     }
 
+    /**
+     * Records that {@code job} goes to {@code node} without moving its machine there (yet): an evacuation's target,
+     * while the machine stays on its node until the target has it. {@code added} joins the job's params. False if the
+     * job was no longer queued.
+     */
+    public CompletionStage<Boolean> markPlacedAway(UUID job, String node, Map<String, Object> added) {
+        return sql.update(PLACE_JOB, node, job, json(added)).thenApply(n -> n > 0);
+    }
+
+    /**
+     * Joins {@code added} to the params of a job that is still open: how a job of several tasks records the step it
+     * has reached, so a new leader carries on from there. False if the job is finished.
+     */
+    public CompletionStage<Boolean> advance(UUID job, Map<String, Object> added) {
+        return sql.update(ADVANCE, job, json(added)).thenApply(n -> n > 0);
+    }
+
+    /**
+     * An evacuated machine is now on {@code node} (its target has the zone): the machine's {@code compute_node} and
+     * the job's params ({@code added}) change together. False, and nothing changed, if the job is finished.
+     */
+    public CompletionStage<Boolean> moveMachine(UUID job, UUID machine, String node, Map<String, Object> added) {
+        return advance(job, added).thenCompose(open -> open
+                ? sql.update(PLACE_MACHINE, node, machine).thenApply(n -> true)
+                : CompletableFuture.completedStage(false));
+    }
+
     /** Records that the job's task is on its node; false if the job was not placed. */
     public CompletionStage<Boolean> markDispatched(UUID job) {
         return sql.update(DISPATCH, job).thenApply(n -> n > 0);
@@ -209,6 +247,8 @@ public final class JobLedger {
                 .thenCompose(rows -> {
                     Map<String, Object> audited = new LinkedHashMap<>(rows.isEmpty() || rows.get(0)[0] == null
                             ? job.params() : Json.read(rows.get(0)[0].toString(), Map.class));
+                    audited.remove(SECRET_PARAM);
+                    audited.remove(NODE_ONLY_PARAM);
                     if (failed) {
                         audited.put("error", error);
                     }

@@ -349,4 +349,40 @@ class JobLedgerTest {
     private static JobState stateOf(UUID job) throws Exception {
         return JobState.fromWire((String) db.row("select state from jobs where id = ?", job).get(0));
     }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void anEvacuationIsPlacedAwayRecordsItsStepsMovesItsMachineOnceAndDropsItsTokenAtTheEnd(Driver driver) throws Exception {
+        UUID machine = db.machine(account, small, "small", "stopped");
+        db.execute("update machines set compute_node = 'cn1', ip = '10.200.0.4' where id = ?", machine);
+        var job = JobLedger.Job.of(machine, JobKind.MIGRATE, Map.of("source", "cn1"), "admin (op-key)");
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(job));
+
+        assertThat(db.<Boolean>inTransaction(driver, sql -> new JobLedger(sql).markPlacedAway(job.id(), "cn2",
+                Map.of("target", "cn2", "token", "secret-token")))).isTrue();
+        assertThat(db.row("select state, node from jobs where id = ?", job.id())).containsExactly("placed", "cn2");
+        assertThat(db.row("select compute_node from machines where id = ?", machine)).as("the machine stays until the target has it")
+                .containsExactly("cn1");
+        assertThat(db.<Boolean>inTransaction(driver, sql -> new JobLedger(sql).markPlacedAway(job.id(), "cn3", Map.of()))).isFalse();
+
+        assertThat(db.<Boolean>inTransaction(driver, sql -> new JobLedger(sql).advance(job.id(), Map.of("step", "import",
+                "disk", Map.of("url", "http://10.0.0.1:7777/disks/x"))))).isTrue();
+        assertThat(db.<Boolean>inTransaction(driver, sql -> new JobLedger(sql).moveMachine(job.id(), machine, "cn2", Map.of("step", "delete"))))
+                .isTrue();
+        assertThat(db.row("select compute_node, ip from machines where id = ?", machine)).containsExactly("cn2", "10.200.0.4");
+        assertThat(Json.read(db.row("select params from jobs where id = ?", job.id()).get(0).toString(), Map.class))
+                .containsEntry("step", "delete").containsEntry("token", "secret-token").containsEntry("source", "cn1");
+
+        db.inTransaction(driver, sql -> new JobLedger(sql).finish(job, ZoneState.STOPPED, null, null));
+        assertThat(db.row("select params from jobs where id = ?", job.id()).get(0).toString()).doesNotContain("secret-token");
+        var audit = db.row("select action, success, params from audit where machine_id = ?", machine);
+        assertThat(audit.subList(0, 2)).containsExactly("migrate", true);
+        assertThat(audit.get(2).toString()).contains("\"target\":\"cn2\"").doesNotContain("secret-token").doesNotContain("10.0.0.1:7777");
+        assertThat(db.row("select params from jobs where id = ?", job.id()).get(0).toString()).as("the operator's record keeps it")
+                .contains("10.0.0.1:7777");
+
+        // a finished job moves nothing any more
+        assertThat(db.<Boolean>inTransaction(driver, sql -> new JobLedger(sql).moveMachine(job.id(), machine, "cn9", Map.of()))).isFalse();
+        assertThat(db.row("select compute_node from machines where id = ?", machine)).containsExactly("cn2");
+    }
 }

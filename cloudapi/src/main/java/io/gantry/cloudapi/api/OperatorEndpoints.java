@@ -4,6 +4,7 @@ import io.gantry.cloudapi.api.view.OperatorAccountView;
 import io.gantry.cloudapi.api.view.OperatorLimitView;
 import io.gantry.cloudapi.api.view.OpsAuditView;
 import io.gantry.cloudapi.service.Caller;
+import io.gantry.cloudapi.service.EvacuationService;
 import io.gantry.cloudapi.service.LimitService;
 import io.gantry.cloudapi.service.OperatorAccountService;
 import io.gantry.cloudapi.service.OpsAuditService;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
  * PUT    /ops/accounts/:login/limits/:by   create or replace the limit of that by, check and check_value ({@link LimitRequest})
  * DELETE /ops/accounts/:login/limits/:by   ?check&amp;check_value name a limit that has them
  * GET    /ops/audit[?limit=N]              the operators' audit log, newest first (default 100 entries)
+ * POST   /ops/machines/:id?action=evacuate[&amp;node=N], GET /ops/machines?node=N, GET /ops/jobs/:id   ({@link EvacuationEndpoints})
  * </pre>
  */
 final class OperatorEndpoints {
@@ -45,10 +47,13 @@ final class OperatorEndpoints {
     private final OperatorAccountService accounts;
     private final OpsAuditService audit;
 
-    OperatorEndpoints(LimitService limits, OperatorAccountService accounts, OpsAuditService audit) {
+    private final EvacuationEndpoints evacuations;
+
+    OperatorEndpoints(LimitService limits, OperatorAccountService accounts, OpsAuditService audit, EvacuationService evacuations) {
         this.limits = limits;
         this.accounts = accounts;
         this.audit = audit;
+        this.evacuations = new EvacuationEndpoints(evacuations, this);
     }
 
     void mount(Router r) {
@@ -63,6 +68,7 @@ final class OperatorEndpoints {
         r.put("/ops/accounts/:login/limits/:by").handler(this::put);
         r.delete("/ops/accounts/:login/limits/:by").handler(this::delete);
         r.get("/ops/audit").handler(this::audit);
+        evacuations.mount(r);
         // nothing else under /ops falls through to the tenant routes (/:login/...)
         r.route("/ops/*").handler(ctx -> Reply.error(ctx, GantryException.notFound(ctx.request().method() + " " + ctx.request().path()
                 + " is not a resource of this API")));

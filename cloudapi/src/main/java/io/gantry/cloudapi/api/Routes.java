@@ -7,6 +7,7 @@ import io.gantry.cloudapi.service.CatalogService;
 import io.gantry.cloudapi.service.FirewallService;
 import io.gantry.cloudapi.service.LimitService;
 import io.gantry.cloudapi.health.HealthService;
+import io.gantry.cloudapi.service.EvacuationService;
 import io.gantry.cloudapi.service.OperatorAccountService;
 import io.gantry.cloudapi.service.OperatorCatalogService;
 import io.gantry.cloudapi.service.OpsAuditService;
@@ -117,7 +118,7 @@ public final class Routes {
         // path holding a line terminator (U+0085 from a raw 0x85 byte), and its request would pass unauthenticated
         r.route().handler(auth);
         var metering = new MeteringClient(vertx, config.meteringUrl(), config.meteringCa());
-        var ops = new OperatorEndpoints(new LimitService(db), new OperatorAccountService(db), new OpsAuditService(db));
+        var ops = new OperatorEndpoints(new LimitService(db), new OperatorAccountService(db), new OpsAuditService(db), new EvacuationService(db));
         new CatalogOpsEndpoints(new OperatorCatalogService(db), ops).mount(r);
         new HealthEndpoints(new HealthService(db, vertx, config.zooKeeper())).mount(r);
         ops.mount(r); // last of the /ops routes: it answers 404 for any other path under /ops

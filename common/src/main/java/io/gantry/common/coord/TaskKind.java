@@ -1,6 +1,10 @@
 package io.gantry.common.coord;
 
-/** What a task asks an agent to do to one zone. */
+/**
+ * What a task asks an agent to do to one zone. EXPORT, IMPORT and RELEASE are the steps of an evacuation: the
+ * source offers a stopped zone's disk, the target builds the zone from it, and the source withdraws the offer when
+ * the move is given up (when it succeeds, the source's zone is deleted with DELETE).
+ */
 public enum TaskKind {
-    PROVISION, START, STOP, REBOOT, RESIZE, DELETE
+    PROVISION, START, STOP, REBOOT, RESIZE, DELETE, EXPORT, IMPORT, RELEASE
 }

@@ -1,11 +1,13 @@
 package io.gantry.agent.coord;
 
 import io.gantry.agent.ZoneBackend;
+import io.gantry.agent.move.ZoneMover;
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
 import io.gantry.common.Zone;
 import io.gantry.common.ZoneSpec;
 import io.gantry.common.ZoneState;
+import io.gantry.common.coord.ExportedDisk;
 import io.gantry.common.coord.NodeTask;
 import io.gantry.common.coord.TaskResult;
 import java.time.Clock;
@@ -24,10 +26,17 @@ public final class TaskExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(TaskExecutor.class);
 
     private final ZoneBackend backend;
+    private final ZoneMover mover;
     private final Clock clock;
 
     public TaskExecutor(ZoneBackend backend, Clock clock) {
+        this(backend, ZoneMover.NONE, clock);
+    }
+
+    /** {@code mover} carries out the tasks of an evacuation (EXPORT, IMPORT, RELEASE). */
+    public TaskExecutor(ZoneBackend backend, ZoneMover mover, Clock clock) {
         this.backend = backend;
+        this.mover = mover;
         this.clock = clock;
     }
 
@@ -52,6 +61,17 @@ public final class TaskExecutor {
                     yield outcome(task, machine, backend.update(machine, task.update()));
                 }
                 case DELETE -> delete(task, machine);
+                case EXPORT -> export(task, machine);
+                case IMPORT -> {
+                    if (task.move() == null) {
+                        throw GantryException.invalid("import task " + task.id() + " has no move");
+                    }
+                    yield outcome(task, machine, mover.receive(specOf(task, machine), task.move()));
+                }
+                case RELEASE -> {
+                    mover.release(machine);
+                    yield outcome(task, machine, backend.get(machine));
+                }
             };
         } catch (RuntimeException e) {
             if (!(e instanceof GantryException)) {
@@ -66,10 +86,10 @@ public final class TaskExecutor {
 
     private static ZoneSpec specOf(NodeTask task, UUID machine) {
         if (task.spec() == null) {
-            throw GantryException.invalid("create task " + task.id() + " has no zone spec");
+            throw GantryException.invalid(task.kind().name().toLowerCase() + " task " + task.id() + " has no zone spec");
         }
         if (!task.spec().uuid().equals(machine)) {
-            throw GantryException.invalid("create task " + task.id() + " is for machine " + machine
+            throw GantryException.invalid(task.kind().name().toLowerCase() + " task " + task.id() + " is for machine " + machine
                     + " but its spec is for " + task.spec().uuid());
         }
         return task.spec();
@@ -84,8 +104,18 @@ public final class TaskExecutor {
         return new TaskResult(task.id(), machine, ok, zone.state(), zone.ip(), ok ? null : zone.reason(), clock.instant());
     }
 
-    /** A zone that is not there is as deleted as it gets: success. */
+    private TaskResult export(NodeTask task, UUID machine) {
+        if (task.move() == null || task.move().token() == null) {
+            throw GantryException.invalid("export task " + task.id() + " has no token");
+        }
+        ExportedDisk disk = mover.export(machine, task.move().token());
+        Zone zone = backend.get(machine);
+        return new TaskResult(task.id(), machine, true, zone.state(), zone.ip(), null, clock.instant(), disk);
+    }
+
+    /** A zone that is not there is as deleted as it gets: success. An offer of its disk goes with it. */
     private TaskResult delete(NodeTask task, UUID machine) {
+        mover.release(machine);
         if (backend.find(machine).isPresent()) {
             try {
                 backend.delete(machine);

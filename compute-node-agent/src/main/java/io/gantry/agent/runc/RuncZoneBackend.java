@@ -305,6 +305,71 @@ public final class RuncZoneBackend implements ZoneBackend {
         }
     }
 
+    /**
+     * Readies a stopped zone to leave this node: unmounts its disk, so the file is consistent, and takes down its
+     * network namespace and veth, whose names the zone takes to its next node (a later start here makes both again).
+     * Answers the disk file. InvalidState unless the zone is stopped.
+     */
+    public Path exportDisk(UUID uuid) {
+        try (var held = lock.acquire()) {
+            Zone zone = get(uuid);
+            if (zone.state() != ZoneState.STOPPED) {
+                throw GantryException.invalidState("zone " + uuid + " is " + zone.state() + "; only a stopped zone's disk can leave its node");
+            }
+            ZoneLayout layout = store.layout(uuid);
+            ZoneDisk.unmount(layout);
+            network.detach(layout);
+            if (!Files.isRegularFile(layout.diskImage())) {
+                throw GantryException.internal("zone " + uuid + " has no disk file at " + layout.diskImage());
+            }
+            return layout.diskImage();
+        }
+    }
+
+    /**
+     * Builds a zone that arrives from another node, stopped: its spec, the address it keeps ({@code ip}; null takes
+     * a new one) and its disk, the file {@code disk} (moved into the zone, so on this state directory's filesystem).
+     * The zone is then as any stopped zone: disk mounted, network wired, config written. A zone already here with the
+     * same spec is answered as it is (a task done twice). If a step fails, nothing of the zone is left and the
+     * failure is thrown; the caller still holds {@code disk}.
+     */
+    public Zone adopt(ZoneSpec spec, String ip, Path disk) {
+        try (var held = lock.acquire()) {
+            ZoneLayout layout = store.layout(spec.uuid());
+            Optional<Zone> existing = store.find(spec.uuid());
+            if (existing.isPresent() && !Files.exists(layout.guard())) {
+                if (!existing.get().spec().equals(spec)) {
+                    throw GantryException.invalid("zone " + spec.uuid() + " already exists here with a different alias, tenant, image or package");
+                }
+                return existing.get();
+            }
+            requireFits(spec.pkg(), 0);
+            images.findById(spec.imageId()).orElseThrow(() ->
+                    GantryException.notFound("image " + spec.imageId() + " is not on node " + config.node() + "; import it there first"));
+            if (Files.exists(layout.dir())) {
+                removeEverything(layout, existing.map(Zone::tenant).orElse(null));
+            }
+            String address = ip == null ? allocateAddress(spec.tenant()) : claimAddress(spec.tenant(), ip);
+            writeGuard(layout);
+            Zone zone = Zone.provisioning(spec, address, clock.instant());
+            store.save(zone);
+            try {
+                Files.move(disk, layout.diskImage(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                ZoneDisk.mount(layout, images.rootfs(spec.imageId()));
+                network.attach(layout, zone.tenant(), zone.ip(), TenantAddressing.PREFIX_LENGTH);
+                writeConfig(layout, spec);
+                zone = save(zone.moveTo(ZoneState.STOPPED, clock.instant()));
+                Files.delete(layout.guard());
+                return zone;
+            } catch (RuntimeException | IOException e) {
+                LOG.error("zone {} could not be built from its moved disk: {}", spec.uuid(), e.getMessage());
+                removeEverything(layout, spec.tenant());
+                throw e instanceof GantryException g ? g
+                        : GantryException.internal("zone " + spec.uuid() + " could not be built from its disk: " + e.getMessage());
+            }
+        }
+    }
+
     @Override
     public List<Zone> list() {
         return store.all();
@@ -450,6 +515,23 @@ public final class RuncZoneBackend implements ZoneBackend {
             }
         }
         return TenantAddressing.pickAddress(number, taken);
+    }
+
+    /** The tenant's number here for a zone that keeps {@code ip} (see {@link TenantAddressing#claim}), assigned if new. */
+    private String claimAddress(String tenant, String ip) {
+        Map<String, Integer> numbers = store.tenantNumbers();
+        Set<String> taken = new HashSet<>();
+        for (Zone z : store.all()) {
+            if (z.ip() != null) {
+                taken.add(z.ip());
+            }
+        }
+        int number = TenantAddressing.claim(numbers, tenant, ip, taken);
+        if (!numbers.containsKey(tenant)) {
+            numbers.put(tenant, number);
+            store.saveTenantNumbers(numbers);
+        }
+        return ip;
     }
 
     /**

@@ -71,6 +71,28 @@ public final class SimulatedZoneBackend implements ZoneBackend {
         return zone;
     }
 
+    /**
+     * SIMULATED: a zone that arrives from another node, stopped, keeping {@code ip} if the tenant's subnet here
+     * allows it (the runc backend's rule, {@link TenantAddressing#claim}). The same zone again is answered as it is.
+     */
+    public synchronized Zone adopt(ZoneSpec spec, String ip) {
+        Zone existing = zones.get(spec.uuid());
+        if (existing != null) {
+            if (!existing.spec().equals(spec)) {
+                throw GantryException.invalid("zone " + spec.uuid() + " already exists with a different alias, tenant, image or package");
+            }
+            return existing;
+        }
+        if (!images.contains(spec.imageId())) {
+            throw GantryException.notFound("image " + spec.imageId() + " is not on this node");
+        }
+        Set<String> taken = new HashSet<>();
+        zones.values().forEach(z -> taken.add(z.ip()));
+        int number = TenantAddressing.claim(tenantNumbers, spec.tenant(), ip, taken);
+        tenantNumbers.put(spec.tenant(), number);
+        return put(Zone.provisioning(spec, ip, clock.instant()).moveTo(ZoneState.STOPPED, clock.instant()));
+    }
+
     @Override
     public synchronized Zone start(UUID uuid) {
         Zone zone = get(uuid);

@@ -3,6 +3,7 @@ package io.gantry.agent.coord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gantry.agent.sim.SimulatedZoneBackend;
+import io.gantry.agent.sim.SimulatedZoneMover;
 import io.gantry.common.Package;
 import io.gantry.common.ResourceUpdate;
 import io.gantry.common.ZoneSpec;
@@ -10,6 +11,7 @@ import io.gantry.common.ZoneState;
 import io.gantry.common.coord.NodeTask;
 import io.gantry.common.coord.TaskKind;
 import io.gantry.common.coord.TaskResult;
+import io.gantry.common.coord.ZoneMove;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Set;
@@ -79,5 +81,46 @@ class TaskExecutorTest {
     void aResizeWithoutAnUpdateFails() {
         create(IMAGE);
         assertThat(run(TaskKind.RESIZE, null, null).error()).contains("has no update");
+    }
+
+    @Test
+    void anEvacuationsTasksExportOnlyAStoppedZoneAndImportItStoppedWithItsAddress() {
+        SimulatedZoneBackend target = new SimulatedZoneBackend(Set.of(IMAGE), Clock.systemUTC());
+        TaskExecutor source = new TaskExecutor(backend, new SimulatedZoneMover(backend, "cn1"), Clock.systemUTC());
+        TaskExecutor there = new TaskExecutor(target, new SimulatedZoneMover(target, "cn2"), Clock.systemUTC());
+        ZoneSpec spec = new ZoneSpec(machine, null, "acme", IMAGE, Package.custom(64, 50, 32, 64));
+        String ip = create(IMAGE).ip();
+
+        TaskResult running = source.execute(new NodeTask(UUID.randomUUID(), TaskKind.EXPORT, machine, null, null, null, Instant.now(),
+                ZoneMove.export("t".repeat(32))));
+        assertThat(running.ok()).isFalse();
+        assertThat(running.error()).isEqualTo("zone " + machine + " is running; only a stopped zone's disk can leave its node");
+
+        run(TaskKind.STOP, null, null);
+        TaskResult exported = source.execute(new NodeTask(UUID.randomUUID(), TaskKind.EXPORT, machine, null, null, null, Instant.now(),
+                ZoneMove.export("t".repeat(32))));
+        assertThat(exported.ok()).isTrue();
+        assertThat(exported.exported().url()).isEqualTo("sim://cn1/disks/" + machine);
+
+        TaskResult noMove = there.execute(new NodeTask(UUID.randomUUID(), TaskKind.IMPORT, machine, spec, null, null, Instant.now()));
+        assertThat(noMove.error()).isEqualTo("import task " + noMove.taskId() + " has no move");
+        TaskResult imported = there.execute(new NodeTask(UUID.randomUUID(), TaskKind.IMPORT, machine, spec, null, null, Instant.now(),
+                new ZoneMove(ip, exported.exported().url(), "t".repeat(32), exported.exported().sha256(), 0L)));
+        assertThat(imported).extracting(TaskResult::ok, TaskResult::state, TaskResult::ip).containsExactly(true, ZoneState.STOPPED, ip);
+        assertThat(target.get(machine).state()).isEqualTo(ZoneState.STOPPED);
+
+        assertThat(source.execute(new NodeTask(UUID.randomUUID(), TaskKind.DELETE, machine, null, null, 0, Instant.now())).ok()).isTrue();
+        assertThat(backend.find(machine)).isEmpty();
+    }
+
+    @Test
+    void withoutAMoverANodeRefusesToMoveZonesInOneLine() {
+        create(IMAGE);
+        run(TaskKind.STOP, null, null);
+        TaskResult r = executor.execute(new NodeTask(UUID.randomUUID(), TaskKind.EXPORT, machine, null, null, null, Instant.now(),
+                ZoneMove.export("t".repeat(32))));
+        assertThat(r.ok()).isFalse();
+        assertThat(r.error()).isEqualTo("this node's zones cannot be moved (its agent runs no disk transfer)");
+        assertThat(r.state()).isEqualTo(ZoneState.STOPPED);
     }
 }

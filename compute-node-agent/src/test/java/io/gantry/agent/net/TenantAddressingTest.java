@@ -62,4 +62,33 @@ class TenantAddressingTest {
         assertThat(NodeNetwork.bridgeName("acme")).hasSizeLessThanOrEqualTo(15).startsWith("gb");
         assertThat(NodeNetwork.bridgeName("acme")).isEqualTo(NodeNetwork.bridgeName("acme")).isNotEqualTo(NodeNetwork.bridgeName("beta"));
     }
+
+    @Test
+    void aMovedZoneKeepsItsAddressInTheTenantsSubnetHere() {
+        assertThat(TenantAddressing.claim(Map.of("acme", 3), "acme", "10.200.3.7", Set.of("10.200.3.2"))).isEqualTo(3);
+    }
+
+    @Test
+    void aTenantNewHereTakesTheSubnetOfTheAddressIfNoOtherTenantHasIt() {
+        assertThat(TenantAddressing.claim(Map.of("beta", 0), "acme", "10.200.5.2", Set.of())).isEqualTo(5);
+    }
+
+    @Test
+    void aMovedAddressOutsideTheTenantsSubnetHereIsRefusedSayingWhy() {
+        assertThatThrownBy(() -> TenantAddressing.claim(Map.of("acme", 1), "acme", "10.200.0.2", Set.of()))
+                .isInstanceOf(GantryException.class).hasMessage("address 10.200.0.2 cannot move here: the tenant's subnet on this node is 10.200.1.0/24")
+                .extracting(e -> ((GantryException) e).code()).isEqualTo(ErrorCode.InvalidState);
+        assertThatThrownBy(() -> TenantAddressing.claim(Map.of("beta", 0), "acme", "10.200.0.2", Set.of()))
+                .hasMessage("address 10.200.0.2 cannot move here: its subnet 10.200.0.0/24 belongs to another tenant on this node");
+        assertThatThrownBy(() -> TenantAddressing.claim(Map.of("acme", 0), "acme", "10.200.0.2", Set.of("10.200.0.2")))
+                .hasMessage("address 10.200.0.2 cannot move here: a zone on this node already has it");
+    }
+
+    @Test
+    void somethingThatIsNotAZonesAddressIsRefused() {
+        for (String bad : new String[] {"10.201.0.2", "10.200.0.1", "10.200.0.255", "10.200.256.2", "10.200.01.2", "x", ""}) {
+            assertThatThrownBy(() -> TenantAddressing.claim(new HashMap<>(), "acme", bad, new HashSet<>())).as(bad)
+                    .hasMessageContaining("is not a zone's address");
+        }
+    }
 }

@@ -57,6 +57,7 @@ public final class PlacementEngine {
         // 1. Node source: NodeSource (random order; the hosts of a hard == rule; soft ==~ hosts first).
         // 2. Hard filters, cheapest first; the first to say no is the one a NoFit counts.
         this.filters = List.of(
+                new ExcludedNodeFilter(),               // a set lookup, empty but for an evacuation
                 new AliveFilter(),                      // a flag
                 new CapacityFilter(policy.ratios()),    // two subtractions
                 new CpuFilter(policy.ratios()),         // one subtraction

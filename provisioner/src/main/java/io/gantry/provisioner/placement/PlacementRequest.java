@@ -6,17 +6,24 @@ import io.gantry.common.affinity.AffinityRule;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * What to place: the machine, its owner and name and tags (which later requests' affinity rules match against),
- * its size (memory, disk, vCPUs), the traits a node must have, and its affinity rules. Null maps and lists are read
- * as empty.
+ * its size (memory, disk, vCPUs), the traits a node must have, its affinity rules, and the nodes it must not go to
+ * (an evacuated machine's own node). Null maps, lists and sets are read as empty.
  */
 public record PlacementRequest(UUID machine, String tenant, String name, Map<String, String> tags,
                                long memoryMiB, long diskMiB, int vcpus, RequiredTraits requiredTraits,
-                               List<AffinityRule> affinity) {
+                               List<AffinityRule> affinity, Set<String> excludedNodes) {
+    public PlacementRequest(UUID machine, String tenant, String name, Map<String, String> tags,
+                            long memoryMiB, long diskMiB, int vcpus, RequiredTraits requiredTraits, List<AffinityRule> affinity) {
+        this(machine, tenant, name, tags, memoryMiB, diskMiB, vcpus, requiredTraits, affinity, Set.of());
+    }
+
     public PlacementRequest {
+        excludedNodes = excludedNodes == null ? Set.of() : Set.copyOf(excludedNodes);
         Objects.requireNonNull(machine, "machine");
         Objects.requireNonNull(tenant, "tenant");
         name = name == null ? "" : name;
@@ -38,6 +45,11 @@ public record PlacementRequest(UUID machine, String tenant, String name, Map<Str
     /** A request with no vCPUs, no traits and no affinity rules. */
     public static PlacementRequest of(UUID machine, String tenant, String name, long memoryMiB, long diskMiB) {
         return new PlacementRequest(machine, tenant, name, Map.of(), memoryMiB, diskMiB, 0, RequiredTraits.NONE, List.of());
+    }
+
+    /** The same request for a stand-in id (what an evacuation books on its target), never on {@code excluded}. */
+    public PlacementRequest elsewhere(UUID standIn, String excluded) {
+        return new PlacementRequest(standIn, tenant, name, tags, memoryMiB, diskMiB, vcpus, requiredTraits, affinity, Set.of(excluded));
     }
 
     /** The machine as it is booked once placed. */

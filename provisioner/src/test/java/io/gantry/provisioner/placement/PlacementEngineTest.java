@@ -187,7 +187,7 @@ class PlacementEngineTest {
         NoFit no = noFit(engine(Strategy.SPREAD).place(request("t", "big", 65536, 10)));
         assertThat(no.reason()).isEqualTo("no node has 65536 MiB of memory free; the largest free is 12288 MiB");
         assertThat(no.rejectedBy()).containsExactly(
-                Map.entry("alive", 0), Map.entry("capacity", 3), Map.entry("cpu", 0), Map.entry("traits", 0),
+                Map.entry("excluded", 0), Map.entry("alive", 0), Map.entry("capacity", 3), Map.entry("cpu", 0), Map.entry("traits", 0),
                 Map.entry("affinity", 0));
     }
 
@@ -215,7 +215,7 @@ class PlacementEngineTest {
     void noFitOnAnEmptyCluster() {
         NoFit no = noFit(engine(Strategy.SPREAD).place(request("t", "m", 1024, 10)));
         assertThat(no.reason()).isEqualTo("there are no compute nodes to place on");
-        assertThat(no.rejectedBy()).containsOnlyKeys("alive", "capacity", "cpu", "traits", "affinity");
+        assertThat(no.rejectedBy()).containsOnlyKeys("excluded", "alive", "capacity", "cpu", "traits", "affinity");
     }
 
     @Test

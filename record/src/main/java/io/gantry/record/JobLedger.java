@@ -170,6 +170,24 @@ public final class JobLedger {
         return done.thenApply(n -> null);
     }
 
+    private static final String ABANDON_JOBS = "update jobs set state = '%s', error = ?1, updated = now() where machine_id = ?2 and state in %s"
+            .formatted(JobState.FAILED.wireName(), JobState.OPEN_SQL);
+
+    private static final String ABANDON_MACHINE = ("update machines set state = '%s', error = ?1, compute_node = null, updated = now()"
+            + " where id = ?2").formatted(ZoneState.FAILED.wireName());
+
+    /**
+     * Gives up on a machine whose node is gone for good: its open jobs fail with {@code error}, the machine
+     * is {@code failed} with that error and no longer on any node (so a delete finishes without a node to
+     * ask), and one audit entry ({@code action}) says who did it.
+     */
+    public CompletionStage<Void> abandon(UUID machine, String action, String error, String caller) {
+        return sql.update(ABANDON_JOBS, error, machine)
+                .thenCompose(n -> sql.update(ABANDON_MACHINE, error, machine))
+                .thenCompose(n -> sql.update(AUDIT, machine, action, false, caller, Json.write(Map.of("error", error))))
+                .thenApply(n -> null);
+    }
+
     /** Which of {@code machines} have an open job (queued, placed or dispatched): a machine with one is busy. */
     public CompletionStage<Set<UUID>> withOpenJobs(Collection<UUID> machines) {
         if (machines.isEmpty()) {

@@ -1,0 +1,14 @@
+package io.gantry.common;
+
+/** This Gantry's version: the Implementation-Version of its jar's manifest, or {@code dev} when run from classes. */
+public final class GantryVersion {
+    public static final String DEV = "dev";
+
+    private GantryVersion() {
+    }
+
+    public static String current() {
+        String v = GantryVersion.class.getPackage().getImplementationVersion();
+        return v == null || v.isBlank() ? DEV : v;
+    }
+}

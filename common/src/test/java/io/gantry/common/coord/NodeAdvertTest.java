@@ -13,7 +13,7 @@ class NodeAdvertTest {
     void anAdvertCarriesTheAgentsVersionAndReadsBack() {
         NodeAdvert advert = new NodeAdvert("cn1", "10.0.0.1", "runc", new NodeCapacity(4096, 10_000, 4), Map.of("ssd", "true"),
                 Instant.parse("2026-01-02T03:04:05Z"));
-        assertThat(advert.version()).isEqualTo(GantryVersion.current()).isEqualTo("dev"); // tests run from classes, not the jar
+        assertThat(advert.version()).isEqualTo(GantryVersion.current()).isNotBlank(); // "dev" from classes, the version from the jar
         assertThat(Json.read(Json.write(advert), NodeAdvert.class)).isEqualTo(advert);
     }
 

@@ -58,6 +58,7 @@ public final class PlacementEngine {
         // 2. Hard filters, cheapest first; the first to say no is the one a NoFit counts.
         this.filters = List.of(
                 new AliveFilter(),                      // a flag
+                new InServiceFilter(),                  // a field: the operator's maintenance or retirement
                 new CapacityFilter(policy.ratios()),    // two subtractions
                 new CpuFilter(policy.ratios()),         // one subtraction
                 new TraitsFilter(),                     // a few map lookups

@@ -5,6 +5,7 @@ import io.gantry.cloudapi.api.view.OperatorLimitView;
 import io.gantry.cloudapi.api.view.OpsAuditView;
 import io.gantry.cloudapi.service.Caller;
 import io.gantry.cloudapi.service.LimitService;
+import io.gantry.cloudapi.service.NodeService;
 import io.gantry.cloudapi.service.OperatorAccountService;
 import io.gantry.cloudapi.service.OpsAuditService;
 import io.gantry.common.GantryException;
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * PUT    /ops/accounts/:login/limits/:by   create or replace the limit of that by, check and check_value ({@link LimitRequest})
  * DELETE /ops/accounts/:login/limits/:by   ?check&amp;check_value name a limit that has them
  * GET    /ops/audit[?limit=N]              the operators' audit log, newest first (default 100 entries)
+ * /ops/nodes...                            compute nodes ({@link NodeEndpoints})
  * </pre>
  */
 final class OperatorEndpoints {
@@ -43,11 +45,13 @@ final class OperatorEndpoints {
     private final LimitService limits;
     private final OperatorAccountService accounts;
     private final OpsAuditService audit;
+    private final NodeEndpoints nodes;
 
-    OperatorEndpoints(LimitService limits, OperatorAccountService accounts, OpsAuditService audit) {
+    OperatorEndpoints(LimitService limits, OperatorAccountService accounts, OpsAuditService audit, NodeService nodes) {
         this.limits = limits;
         this.accounts = accounts;
         this.audit = audit;
+        this.nodes = new NodeEndpoints(nodes, this);
     }
 
     void mount(Router r) {
@@ -62,6 +66,7 @@ final class OperatorEndpoints {
         r.put("/ops/accounts/:login/limits/:by").handler(this::put);
         r.delete("/ops/accounts/:login/limits/:by").handler(this::delete);
         r.get("/ops/audit").handler(this::audit);
+        nodes.mount(r);
         // nothing else under /ops falls through to the tenant routes (/:login/...)
         r.route("/ops/*").handler(ctx -> Reply.error(ctx, GantryException.notFound(ctx.request().method() + " " + ctx.request().path()
                 + " is not a resource of this API")));
@@ -134,7 +139,7 @@ final class OperatorEndpoints {
     }
 
     /** Runs the change and logs it with its outcome; the answer is the change's, even if the log entry cannot be written. */
-    private <T> Future<T> audited(RoutingContext ctx, String action, String target, Map<String, Object> params, Supplier<Future<T>> change) {
+    <T> Future<T> audited(RoutingContext ctx, String action, String target, Map<String, Object> params, Supplier<Future<T>> change) {
         Caller caller = Authenticate.caller(ctx);
         Future<T> outcome;
         try {

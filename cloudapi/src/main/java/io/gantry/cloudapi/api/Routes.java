@@ -7,6 +7,7 @@ import io.gantry.cloudapi.service.CatalogService;
 import io.gantry.cloudapi.service.FirewallService;
 import io.gantry.cloudapi.service.LimitService;
 import io.gantry.cloudapi.service.OperatorAccountService;
+import io.gantry.cloudapi.service.NodeService;
 import io.gantry.cloudapi.service.OpsAuditService;
 import io.gantry.cloudapi.service.MachineService;
 import io.gantry.cloudapi.service.MeteringClient;
@@ -115,7 +116,7 @@ public final class Routes {
         // path holding a line terminator (U+0085 from a raw 0x85 byte), and its request would pass unauthenticated
         r.route().handler(auth);
         var metering = new MeteringClient(vertx, config.meteringUrl());
-        new OperatorEndpoints(new LimitService(db), new OperatorAccountService(db), new OpsAuditService(db)).mount(r);
+        new OperatorEndpoints(new LimitService(db), new OperatorAccountService(db), new OpsAuditService(db), new NodeService(db)).mount(r);
         new AccountEndpoints(accounts, machines, metering).mount(r);
         new UsageEndpoints(metering).mount(r);
         new CatalogEndpoints(catalog, config.datacenter(), config.publicUrl()).mount(r);

@@ -162,6 +162,11 @@ final class ControlPlaneFixture implements AutoCloseable {
             return rows.isEmpty() ? null : (String) rows.get(0).get(0);
         }
 
+        /** Rows straight from the record. */
+        java.util.List<java.util.List<Object>> query(String sql, Object... params) {
+            return database.query(sql, params);
+        }
+
         int jobCount(UUID machine) {
             return (int) database.scalar("select count(*) from jobs where machine_id = ?", machine);
         }

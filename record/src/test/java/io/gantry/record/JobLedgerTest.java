@@ -252,6 +252,20 @@ class JobLedgerTest {
 
     @ParameterizedTest
     @EnumSource(Driver.class)
+    void aListOfJobsIsQueuedInItsOrder(Driver driver) throws Exception {
+        List<JobLedger.Job> jobs = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            jobs.add(JobLedger.Job.of(db.machine(account, small, "small", "running"), JobKind.STOP, Map.of(), "operator admin"));
+        }
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(jobs));
+        List<Object> queued = db.query("select id from jobs where id = any(?) order by created, id",
+                        (Object) jobs.stream().map(JobLedger.Job::id).toArray(UUID[]::new))
+                .stream().map(r -> r.get(0)).toList();
+        assertThat(queued).containsExactlyElementsOf(jobs.stream().map(JobLedger.Job::id).toList());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
     void abandonFailsTheMachinesOpenJobsTakesItOffItsNodeAndAuditsIt(Driver driver) throws Exception {
         UUID machine = db.machine(account, small, "small", "unknown");
         db.execute("update machines set compute_node = 'gone1' where id = ?", machine);

@@ -103,8 +103,8 @@ public final class NodeService {
     }
 
     /**
-     * Maintenance on, and with {@code stop} a stop job for every running machine on the node, queued one after the other
-     * oldest machine first (the provisioner takes jobs in the order they were queued), in the same transaction.
+     * Maintenance on, and with {@code stop} a stop job for every running machine on the node, queued oldest machine first
+     * (the provisioner takes jobs in the order they were queued), in the same transaction.
      */
     public Future<Drained> drain(Caller operator, String name, boolean stop) {
         return Futures.of(sessions.withTransaction((s, tx) -> {
@@ -175,16 +175,20 @@ public final class NodeService {
         }));
     }
 
-    /** One job per statement, so each is queued after the one before ({@link JobLedger#queue} of a list gives them one time). */
+    /** The machines shown {@code stopping} and their stop jobs queued in one statement, in the list's order. */
     private static CompletionStage<Void> queueStops(Stage.Session s, List<MachineRecord> running, String caller) {
-        JobLedger ledger = new JobLedger(HibernateSql.of(s));
-        CompletionStage<Void> done = CompletableFuture.completedStage(null);
-        for (MachineRecord m : running) {
-            m.state = ZoneState.STOPPING.wireName();
-            m.updated = MachineService.now();
-            done = done.thenCompose(v -> ledger.queue(JobLedger.Job.of(m.id, JobKind.STOP, Map.of(), caller)));
+        if (running.isEmpty()) {
+            return CompletableFuture.completedStage(null);
         }
-        return done;
+        List<UUID> ids = running.stream().map(m -> m.id).toList();
+        running.forEach(s::detach); // the bulk update below writes them; the session's copies would be stale
+        return s.createMutationQuery("update MachineRecord set state = :s, updated = :t where id in :ids")
+                .setParameter("s", ZoneState.STOPPING.wireName())
+                .setParameter("t", MachineService.now())
+                .setParameter("ids", ids)
+                .executeUpdate()
+                .thenCompose(n -> new JobLedger(HibernateSql.of(s)).queue(ids.stream()
+                        .map(id -> JobLedger.Job.of(id, JobKind.STOP, Map.of(), caller)).toList()));
     }
 
     private static CompletionStage<Detail> detail(Stage.Session s, ComputeNodeRecord n) {

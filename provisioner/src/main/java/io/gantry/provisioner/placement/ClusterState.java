@@ -71,6 +71,9 @@ public final class ClusterState {
      */
     public void setClosed(Map<String, String> why) {
         synchronized (membership) {
+            if (closed.equals(why)) {
+                return; // the leader calls this on every pass; most passes change nothing
+            }
             closed.clear();
             closed.putAll(why);
             for (NodeSlot slot : order) {

@@ -152,7 +152,7 @@ public final class DrainBench implements Callable<Integer> {
             }
             say("starting them again (the node's report sets the record back to running)");
             for (UUID id : ids) {
-                backend.start(id);
+                startAgain(backend, id);
             }
             awaitRecorded(fresh, node, "running", zones, Duration.ofMinutes(10));
 
@@ -202,6 +202,22 @@ public final class DrainBench implements Callable<Integer> {
             pg.close();
             zk.close();
             Cmd.run("rm", "-rf", "--one-file-system", workDir.toString());
+        }
+    }
+
+    /** Starts a zone the baseline stopped; runc on a loaded host now and then answers its state empty, so up to three tries. */
+    private static void startAgain(RuncZoneBackend backend, UUID id) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                backend.start(id);
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                say("starting zone " + id + " again after: " + e.getMessage());
+                Thread.sleep(1000);
+            }
         }
     }
 

@@ -123,7 +123,7 @@ class HealthReportTest {
         List<Map<String, Object>> provisioners = list(report, "roles", "provisioner");
         assertThat(provisioners).extracting(i -> i.get("instance")).containsExactly("prov-1", "prov-2");
         assertThat(provisioners).extracting(i -> i.get("leader")).containsExactly(true, false);
-        assertThat(provisioners.get(0)).containsEntry("reachable", true).containsEntry("version", io.gantry.common.GantryVersion.VERSION)
+        assertThat(provisioners.get(0)).containsEntry("reachable", true).containsEntry("version", io.gantry.common.GantryVersion.current())
                 .containsKeys("started", "last_seen", "address");
         assertThat(at(report, "postgres", "reachable")).isEqualTo(true);
         assertThat(at(report, "postgres", "role")).isEqualTo("primary");

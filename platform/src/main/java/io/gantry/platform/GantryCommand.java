@@ -8,10 +8,10 @@ import picocli.CommandLine.ScopeType;
 /** The {@code gantry} launcher: one sub-command per role, plus the node operator's tools. */
 @Command(name = "gantry",
         mixinStandardHelpOptions = true,
-        version = "gantry " + io.gantry.common.GantryVersion.VERSION,
+        versionProvider = GantryCommand.Version.class,
         description = "Multi-tenant zones on Linux.",
         subcommands = {DevCommand.class, RoleCommands.CloudApiRole.class, RoleCommands.ProvisionerRole.class, RoleCommands.MeteringRole.class,
-                AgentCommand.class, MeteringCommands.Budget.class, OperatorCommands.Limit.class, AccountCommands.Account.class, AccountCommands.Ops.class, CatalogCommands.Catalog.class, ServerEvacuateCommand.Server.class, MeteringCommands.Usage.class,
+                AgentCommand.class, MeteringCommands.Budget.class, OperatorCommands.Limit.class, AccountCommands.Account.class, AccountCommands.Ops.class, CatalogCommands.Catalog.class, ServerCommands.Server.class, MeteringCommands.Usage.class,
                 ProbeCommand.class, ImageCommand.class, ZoneCommand.class, NodeCommand.class, CommandLine.HelpCommand.class})
 public final class GantryCommand {
 
@@ -55,5 +55,13 @@ public final class GantryCommand {
                     .description("Show this help message and exit.").build());
         }
         cmd.getSubcommands().values().forEach(sub -> withHelpOptions(sub, version));
+    }
+
+    /** {@code gantry --version}: the version every role reports. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"gantry " + io.gantry.common.GantryVersion.current()};
+        }
     }
 }

@@ -29,11 +29,6 @@ import picocli.CommandLine.Parameters;
 final class ServerEvacuateCommand implements Callable<Integer> {
     private static final Duration POLL = Duration.ofMillis(300);
 
-    /** {@code gantry server}: the evacuate command until the node commands' group takes it in. */
-    @Command(name = "server", description = "Operate compute nodes.", subcommands = {ServerEvacuateCommand.class})
-    static final class Server {
-    }
-
     @Mixin
     CloudApiTarget target;
 

@@ -180,6 +180,11 @@ final class ControlPlaneFixture implements AutoCloseable {
             return database.execute(sql, params);
         }
 
+        /** Rows straight from the record. */
+        java.util.List<java.util.List<Object>> query(String sql, Object... params) {
+            return database.query(sql, params);
+        }
+
         int jobCount(UUID machine) {
             return (int) database.scalar("select count(*) from jobs where machine_id = ?", machine);
         }

@@ -65,6 +65,12 @@ interface JobRecords extends AutoCloseable {
 
     void setState(UUID machine, ZoneState state, String ip) throws SQLException;
 
+    /** Writes what the leader saw of these nodes into the record's {@code compute_nodes} (never the operators' columns). */
+    void recordNodes(List<NodeSighting> sightings) throws SQLException;
+
+    /** The nodes operators have closed to new machines, with why ("in maintenance", "retired"). */
+    Map<String, String> closedNodes() throws SQLException;
+
     @Override
     void close();
 }

@@ -209,6 +209,70 @@ final class JobStore implements JobRecords {
         inTransaction(c -> JdbcSql.result(ledger(c).observed(machine, state, ip)));
     }
 
+    private static final String UPSERT_NODE = """
+            insert into compute_nodes (name, address, backend, memory, disk, cpus, traits, agent_version, first_seen, last_heartbeat,
+                                       alive, reported_zones)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            on conflict (name) do update set address = excluded.address, backend = excluded.backend, memory = excluded.memory,
+                disk = excluded.disk, cpus = excluded.cpus, traits = excluded.traits, agent_version = excluded.agent_version,
+                last_heartbeat = greatest(compute_nodes.last_heartbeat, excluded.last_heartbeat), alive = excluded.alive,
+                reported_zones = coalesce(excluded.reported_zones, compute_nodes.reported_zones)""";
+
+    /** A node seen without its advert (lost before this leader started): only what is known changes, and only if it has a row. */
+    private static final String UPDATE_NODE = "update compute_nodes set alive = ?, last_heartbeat = greatest(last_heartbeat, ?),"
+            + " reported_zones = coalesce(?, reported_zones) where name = ?";
+
+    @Override
+    public void recordNodes(List<NodeSighting> sightings) throws SQLException {
+        inTransaction(c -> {
+            try (PreparedStatement upsert = c.prepareStatement(UPSERT_NODE); PreparedStatement update = c.prepareStatement(UPDATE_NODE)) {
+                for (NodeSighting s : sightings) {
+                    java.sql.Timestamp seen = java.sql.Timestamp.from(s.lastSeen());
+                    if (s.advert() == null) {
+                        update.setBoolean(1, s.alive());
+                        update.setTimestamp(2, seen);
+                        update.setObject(3, s.reportedZones(), java.sql.Types.INTEGER);
+                        update.setString(4, s.node());
+                        update.addBatch();
+                        continue;
+                    }
+                    var a = s.advert();
+                    upsert.setString(1, s.node());
+                    upsert.setString(2, a.address() == null ? "" : a.address());
+                    upsert.setString(3, a.backend() == null ? "" : a.backend());
+                    upsert.setLong(4, a.capacity().memoryMiB());
+                    upsert.setLong(5, a.capacity().diskMiB());
+                    upsert.setInt(6, a.capacity().cpus());
+                    upsert.setString(7, Json.write(a.traits()));
+                    upsert.setString(8, a.version());
+                    upsert.setTimestamp(9, seen);
+                    upsert.setTimestamp(10, seen);
+                    upsert.setBoolean(11, s.alive());
+                    upsert.setObject(12, s.reportedZones(), java.sql.Types.INTEGER);
+                    upsert.addBatch();
+                }
+                upsert.executeBatch();
+                update.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, String> closedNodes() throws SQLException {
+        return inTransaction(c -> {
+            Map<String, String> out = new HashMap<>();
+            try (PreparedStatement st = c.prepareStatement("select name, retired_at is not null from compute_nodes"
+                    + " where maintenance or retired_at is not null");
+                 ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getBoolean(2) ? "retired" : "in maintenance");
+                }
+            }
+            return out;
+        });
+    }
+
     private interface Work<T> {
         T run(Connection c) throws SQLException;
     }

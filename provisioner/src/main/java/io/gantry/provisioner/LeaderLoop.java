@@ -47,6 +47,7 @@ public final class LeaderLoop implements AutoCloseable {
     private final AnswerSweeper sweeper;
     private final LostNodeReconciler lostNodes;
     private final ReportReconciler reports;
+    private final NodeRecorder nodeRecords;
     private final JobRunner jobs;
     private volatile boolean running = true;
     private final Thread thread;
@@ -61,6 +62,7 @@ public final class LeaderLoop implements AutoCloseable {
         this.sweeper = new AnswerSweeper(leader);
         this.lostNodes = new LostNodeReconciler(leader);
         this.reports = new ReportReconciler(leader);
+        this.nodeRecords = new NodeRecorder(leader, java.time.Clock.systemUTC());
         PlacementEngine engine = new PlacementEngine(cluster, config.placement(), RandomGenerator.getDefault());
         DispatchStep dispatch = new DispatchStep(leader);
         List<JobStep> steps = List.of(new PlaceStep(leader, engine, dispatch), dispatch, new CollectStep(leader, dispatch));
@@ -102,6 +104,8 @@ public final class LeaderLoop implements AutoCloseable {
             try {
                 lostNodes.reconcile();
                 reports.reconcile();
+                nodeRecords.record();
+                nodeRecords.applyClosures(); // before placing: a node an operator just closed takes nothing new
                 jobs.runOnce();
                 metrics.nodes(cluster);
                 wakeups.await(config.pollInterval());

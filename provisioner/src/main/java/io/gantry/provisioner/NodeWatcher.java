@@ -10,6 +10,7 @@ import io.gantry.provisioner.placement.ClusterState;
 import io.gantry.provisioner.placement.NodeInfo;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,10 @@ final class NodeWatcher implements AutoCloseable {
     private final Set<String> freshReports = ConcurrentHashMap.newKeySet();
     private final Set<String> lost = ConcurrentHashMap.newKeySet();
     private final CountDownLatch initialized = new CountDownLatch(1);
+    // what NodeRecorder writes to the record: kept after a node is lost
+    private final Map<String, NodeAdvert> adverts = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
+    private final Map<String, Integer> reportedZones = new ConcurrentHashMap<>();
 
     NodeWatcher(CuratorFramework zk, ClusterState cluster, Wakeups wakeups) {
         this.cluster = cluster;
@@ -73,8 +78,16 @@ final class NodeWatcher implements AutoCloseable {
                 alive.put(node, true);
                 lost.remove(node);
                 freshReports.add(node);
+                adverts.put(node, advert);
+                seen(node, Instant.now());
             }
-            case REPORT -> freshReports.add(node);
+            case REPORT -> {
+                freshReports.add(node);
+                NodeReport report = Json.read(text(data), NodeReport.class);
+                reportedZones.put(node, report.zones().size());
+                // a live node's report is news now; a lost node's (read at start) is as old as it says
+                seen(node, isAlive(node) || report.at() == null ? Instant.now() : report.at());
+            }
             case RESULT -> {
                 // a result to collect
             }
@@ -94,6 +107,18 @@ final class NodeWatcher implements AutoCloseable {
                     lost.add(path.node());
                     wakeups.wake();
                 });
+    }
+
+    private void seen(String node, Instant at) {
+        lastSeen.merge(node, at, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    /** Every node seen since this leader started watching: its last advert, when last heard from, alive or not. */
+    List<NodeSighting> sightings() {
+        return lastSeen.entrySet().stream()
+                .map(e -> new NodeSighting(e.getKey(), adverts.get(e.getKey()), e.getValue(), isAlive(e.getKey()),
+                        reportedZones.get(e.getKey())))
+                .toList();
     }
 
     boolean anyNodeAlive() {

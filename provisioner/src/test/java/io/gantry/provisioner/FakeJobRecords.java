@@ -310,6 +310,23 @@ final class FakeJobRecords implements JobRecords {
         m.ip = ip == null ? m.ip : ip;
     }
 
+    /** What {@link #recordNodes} last wrote of each node. */
+    final Map<String, NodeSighting> nodes = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What {@link #closedNodes} answers; tests set it as an operator would. */
+    final Map<String, String> closed = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public void recordNodes(List<NodeSighting> sightings) throws SQLException {
+        reachable();
+        sightings.forEach(s -> nodes.put(s.node(), s));
+    }
+
+    @Override
+    public Map<String, String> closedNodes() throws SQLException {
+        reachable();
+        return Map.copyOf(closed);
+    }
+
     @Override
     public void close() {
         // shared by every leader of a test: nothing to release

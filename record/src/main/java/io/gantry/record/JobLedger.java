@@ -33,11 +33,13 @@ public final class JobLedger {
 
     // created is the time of the insert, not of the transaction's start: the caller holds the machine's
     // lock by then, so jobs on one machine are in the order their transactions took that lock
+    // a list's jobs are a microsecond apart in their order, so the provisioner (oldest first) takes them in that order
     private static final String QUEUE = """
             insert into jobs (id, machine_id, action, params, state, caller, created, updated)
-            select x."id", x."machine", x."action", x."params", '%s', x."caller", t.now, t.now
-            from jsonb_to_recordset(cast(cast(?1 as text) as jsonb))
-                as x("id" uuid, "machine" uuid, "action" text, "params" text, "caller" text),
+            select x."id", x."machine", x."action", x."params", '%s', x."caller", t.now + (e.n - 1) * interval '1 microsecond',
+                t.now + (e.n - 1) * interval '1 microsecond'
+            from jsonb_array_elements(cast(cast(?1 as text) as jsonb)) with ordinality as e(value, n),
+                jsonb_to_record(e.value) as x("id" uuid, "machine" uuid, "action" text, "params" text, "caller" text),
                 (select clock_timestamp() as now) t"""
             .formatted(JobState.QUEUED.wireName());
 
@@ -137,7 +139,7 @@ public final class JobLedger {
         return queue(List.of(job));
     }
 
-    /** Records every job as queued in one statement, with one notification. */
+    /** Records every job as queued in one statement, with one notification; the provisioner takes them in the list's order. */
     public CompletionStage<Void> queue(List<Job> jobs) {
         if (jobs.isEmpty()) {
             return CompletableFuture.completedStage(null);
@@ -263,6 +265,24 @@ public final class JobLedger {
             done = done.thenCompose(n -> sql.update(RESIZED, job.machine()));
         }
         return done.thenApply(n -> null);
+    }
+
+    private static final String ABANDON_JOBS = "update jobs set state = '%s', error = ?1, updated = now() where machine_id = ?2 and state in %s"
+            .formatted(JobState.FAILED.wireName(), JobState.OPEN_SQL);
+
+    private static final String ABANDON_MACHINE = ("update machines set state = '%s', error = ?1, compute_node = null, updated = now()"
+            + " where id = ?2").formatted(ZoneState.FAILED.wireName());
+
+    /**
+     * Gives up on a machine whose node is gone for good: its open jobs fail with {@code error}, the machine
+     * is {@code failed} with that error and no longer on any node (so a delete finishes without a node to
+     * ask), and one audit entry ({@code action}) says who did it.
+     */
+    public CompletionStage<Void> abandon(UUID machine, String action, String error, String caller) {
+        return sql.update(ABANDON_JOBS, error, machine)
+                .thenCompose(n -> sql.update(ABANDON_MACHINE, error, machine))
+                .thenCompose(n -> sql.update(AUDIT, machine, action, false, caller, Json.write(Map.of("error", error))))
+                .thenApply(n -> null);
     }
 
     /** Which of {@code machines} have an open job (queued, placed or dispatched): a machine with one is busy. */

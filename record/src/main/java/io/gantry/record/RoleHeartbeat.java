@@ -70,7 +70,7 @@ public final class RoleHeartbeat implements AutoCloseable {
                 q.setString(1, role);
                 q.setString(2, instance);
                 q.setString(3, address);
-                q.setString(4, GantryVersion.VERSION);
+                q.setString(4, GantryVersion.current());
                 q.setTimestamp(5, started);
                 q.setBoolean(6, leader.getAsBoolean());
                 q.executeUpdate();

@@ -327,6 +327,42 @@ class JobLedgerTest {
         return machine;
     }
 
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aListOfJobsIsQueuedInItsOrder(Driver driver) throws Exception {
+        List<JobLedger.Job> jobs = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            jobs.add(JobLedger.Job.of(db.machine(account, small, "small", "running"), JobKind.STOP, Map.of(), "operator admin"));
+        }
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(jobs));
+        List<Object> queued = db.query("select id from jobs where id = any(?) order by created, id",
+                        (Object) jobs.stream().map(JobLedger.Job::id).toArray(UUID[]::new))
+                .stream().map(r -> r.get(0)).toList();
+        assertThat(queued).containsExactlyElementsOf(jobs.stream().map(JobLedger.Job::id).toList());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void abandonFailsTheMachinesOpenJobsTakesItOffItsNodeAndAuditsIt(Driver driver) throws Exception {
+        UUID machine = db.machine(account, small, "small", "unknown");
+        db.execute("update machines set compute_node = 'gone1' where id = ?", machine);
+        var stop = JobLedger.Job.of(machine, JobKind.STOP, Map.of(), "tenant dan");
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(stop));
+        assertThat(placed(driver, stop.id(), machine, "gone1")).isTrue();
+        UUID other = db.machine(account, small, "small", "running");
+        var untouched = JobLedger.Job.of(other, JobKind.STOP, Map.of(), "tenant dan");
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(untouched));
+
+        db.inTransaction(driver, sql -> new JobLedger(sql).abandon(machine, "forget", "node gone1 was lost", "operator admin"));
+
+        assertThat(db.row("select state, error, compute_node from machines where id = ?", machine))
+                .containsExactly("failed", "node gone1 was lost", null);
+        assertThat(db.row("select state, error from jobs where id = ?", stop.id())).containsExactly("failed", "node gone1 was lost");
+        assertThat(stateOf(untouched.id())).isEqualTo(JobState.QUEUED);
+        assertThat(db.query("select action, success, caller, params from audit where machine_id = ?", machine))
+                .containsExactly(List.of("forget", false, "operator admin", "{\"error\":\"node gone1 was lost\"}"));
+    }
+
     private static JobLedger.Job resizeJob(UUID machine) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("from", small.toString());

@@ -6,6 +6,7 @@ import io.gantry.cloudapi.api.view.OpsAuditView;
 import io.gantry.cloudapi.service.Caller;
 import io.gantry.cloudapi.service.EvacuationService;
 import io.gantry.cloudapi.service.LimitService;
+import io.gantry.cloudapi.service.NodeService;
 import io.gantry.cloudapi.service.OperatorAccountService;
 import io.gantry.cloudapi.service.OpsAuditService;
 import io.gantry.common.ErrorCode;
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * DELETE /ops/accounts/:login/limits/:by   ?check&amp;check_value name a limit that has them
  * GET    /ops/audit[?limit=N]              the operators' audit log, newest first (default 100 entries)
  * POST   /ops/machines/:id?action=evacuate[&amp;node=N], GET /ops/machines?node=N, GET /ops/jobs/:id   ({@link EvacuationEndpoints})
+ * /ops/nodes...                            compute nodes ({@link NodeEndpoints})
  * </pre>
  */
 final class OperatorEndpoints {
@@ -46,14 +48,17 @@ final class OperatorEndpoints {
     private final LimitService limits;
     private final OperatorAccountService accounts;
     private final OpsAuditService audit;
+    private final NodeEndpoints nodes;
 
     private final EvacuationEndpoints evacuations;
 
-    OperatorEndpoints(LimitService limits, OperatorAccountService accounts, OpsAuditService audit, EvacuationService evacuations) {
+    OperatorEndpoints(LimitService limits, OperatorAccountService accounts, OpsAuditService audit, EvacuationService evacuations,
+                       NodeService nodes) {
         this.limits = limits;
         this.accounts = accounts;
         this.audit = audit;
         this.evacuations = new EvacuationEndpoints(evacuations, this);
+        this.nodes = new NodeEndpoints(nodes, this);
     }
 
     void mount(Router r) {
@@ -69,6 +74,7 @@ final class OperatorEndpoints {
         r.delete("/ops/accounts/:login/limits/:by").handler(this::delete);
         r.get("/ops/audit").handler(this::audit);
         evacuations.mount(r);
+        nodes.mount(r);
         // nothing else under /ops falls through to the tenant routes (/:login/...)
         r.route("/ops/*").handler(ctx -> Reply.error(ctx, GantryException.notFound(ctx.request().method() + " " + ctx.request().path()
                 + " is not a resource of this API")));

@@ -10,6 +10,7 @@ import io.gantry.cloudapi.health.HealthService;
 import io.gantry.cloudapi.service.EvacuationService;
 import io.gantry.cloudapi.service.OperatorAccountService;
 import io.gantry.cloudapi.service.OperatorCatalogService;
+import io.gantry.cloudapi.service.NodeService;
 import io.gantry.cloudapi.service.OpsAuditService;
 import io.gantry.cloudapi.service.MachineService;
 import io.gantry.cloudapi.service.MeteringClient;
@@ -118,7 +119,8 @@ public final class Routes {
         // path holding a line terminator (U+0085 from a raw 0x85 byte), and its request would pass unauthenticated
         r.route().handler(auth);
         var metering = new MeteringClient(vertx, config.meteringUrl(), config.meteringCa());
-        var ops = new OperatorEndpoints(new LimitService(db), new OperatorAccountService(db), new OpsAuditService(db), new EvacuationService(db));
+        var ops = new OperatorEndpoints(new LimitService(db), new OperatorAccountService(db), new OpsAuditService(db), new EvacuationService(db),
+                new NodeService(db));
         new CatalogOpsEndpoints(new OperatorCatalogService(db), ops).mount(r);
         new HealthEndpoints(new HealthService(db, vertx, config.zooKeeper())).mount(r);
         ops.mount(r); // last of the /ops routes: it answers 404 for any other path under /ops

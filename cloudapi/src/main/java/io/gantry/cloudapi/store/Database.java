@@ -29,7 +29,7 @@ public final class Database implements AutoCloseable {
     public static Database open(Vertx vertx, DatabaseConfig config) {
         return new Database(ReactiveSessions.open(vertx, config.jdbcUrl(), config.user(), config.password(), config.poolSize(),
                 AccountRecord.class, KeyRecord.class, PackageRecord.class, ImageRecord.class, NetworkRecord.class, LimitRecord.class,
-                MachineRecord.class, AuditRecord.class, FirewallRuleRecord.class, OpsAuditRecord.class));
+                MachineRecord.class, AuditRecord.class, FirewallRuleRecord.class, OpsAuditRecord.class, ComputeNodeRecord.class));
     }
 
     public Stage.SessionFactory sessions() {

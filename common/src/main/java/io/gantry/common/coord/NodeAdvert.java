@@ -1,16 +1,25 @@
 package io.gantry.common.coord;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import io.gantry.common.GantryVersion;
 import java.time.Instant;
 import java.util.Map;
 
 /**
  * What an agent tells the cluster about its node while it is alive: where it is, which backend it
- * runs, how much it has in all (before overprovisioning), and its traits (free-form key/value
- * pairs that placement can require).
+ * runs, how much it has in all (before overprovisioning), its traits (free-form key/value
+ * pairs that placement can require), and the agent's Gantry version (null in adverts of agents
+ * older than the field).
  */
 public record NodeAdvert(String node, String address, String backend, NodeCapacity capacity, Map<String, String> traits,
-                         Instant since) {
+                         Instant since, String version) {
+    @JsonCreator
     public NodeAdvert {
         traits = traits == null ? Map.of() : Map.copyOf(traits);
+    }
+
+    /** An advert of this Gantry's version ({@link GantryVersion#current()}). */
+    public NodeAdvert(String node, String address, String backend, NodeCapacity capacity, Map<String, String> traits, Instant since) {
+        this(node, address, backend, capacity, traits, since, GantryVersion.current());
     }
 }

@@ -40,10 +40,17 @@ public final class ClusterState {
     private final ConcurrentHashMap<MachineName, ConcurrentHashMap<UUID, Booking>> byMachineName =
             new ConcurrentHashMap<>();
 
-    /** Adds the node, or replaces its info (alive flag, capacity, traits) keeping what is booked on it. */
-    public void upsertNode(NodeInfo node) {
-        Objects.requireNonNull(node, "node");
+    /** Why each node closed to new machines is closed, by node: the operators' say, kept across its adverts. */
+    private final Map<String, String> closed = new ConcurrentHashMap<>();
+
+    /**
+     * Adds the node, or replaces its info (alive flag, capacity, traits) keeping what is booked on it. Whether it is
+     * closed to new machines is this state's ({@link #setClosed}), not the caller's.
+     */
+    public void upsertNode(NodeInfo given) {
+        Objects.requireNonNull(given, "node");
         synchronized (membership) {
+            NodeInfo node = given.withClosed(closed.get(given.name()));
             NodeSlot slot = byName.get(node.name());
             if (slot == null) {
                 slot = new NodeSlot(node);
@@ -53,6 +60,25 @@ public final class ClusterState {
             } else {
                 synchronized (slot) {
                     slot.setInfo(node);
+                }
+            }
+        }
+    }
+
+    /**
+     * Which nodes are closed to new machines, and why (e.g. "in maintenance"); every node not named is open. Nodes
+     * not known yet take their entry when they are added.
+     */
+    public void setClosed(Map<String, String> why) {
+        synchronized (membership) {
+            if (closed.equals(why)) {
+                return; // the leader calls this on every pass; most passes change nothing
+            }
+            closed.clear();
+            closed.putAll(why);
+            for (NodeSlot slot : order) {
+                synchronized (slot) {
+                    slot.setInfo(slot.info().withClosed(why.get(slot.name())));
                 }
             }
         }

@@ -6,10 +6,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One compute node as placement sees it: its name, total capacity, traits (e.g. {@code ssd=true}) and whether it
- * is alive. Immutable; what is booked on the node lives in {@link ClusterState}.
+ * One compute node as placement sees it: its name, total capacity, traits (e.g. {@code ssd=true}), whether it
+ * is alive, and whether an operator has closed it to new machines ({@code closed}: why, e.g. "in maintenance";
+ * null while it is open). Immutable; what is booked on the node lives in {@link ClusterState}.
  */
-public record NodeInfo(String name, NodeCapacity capacity, Map<String, String> traits, boolean alive) {
+public record NodeInfo(String name, NodeCapacity capacity, Map<String, String> traits, boolean alive, String closed) {
     public NodeInfo {
         if (name == null || name.isBlank()) {
             throw GantryException.invalid("a node needs a name");
@@ -21,7 +22,17 @@ public record NodeInfo(String name, NodeCapacity capacity, Map<String, String> t
         traits = Maps.copy(traits);
     }
 
+    /** An open node (no operator has closed it). */
+    public NodeInfo(String name, NodeCapacity capacity, Map<String, String> traits, boolean alive) {
+        this(name, capacity, traits, alive, null);
+    }
+
     public NodeInfo withAlive(boolean alive) {
-        return alive == this.alive ? this : new NodeInfo(name, capacity, traits, alive);
+        return alive == this.alive ? this : new NodeInfo(name, capacity, traits, alive, closed);
+    }
+
+    /** This node closed to new machines for {@code why}, or open again when {@code why} is null. */
+    public NodeInfo withClosed(String why) {
+        return Objects.equals(why, closed) ? this : new NodeInfo(name, capacity, traits, alive, why);
     }
 }

@@ -59,6 +59,7 @@ public final class PlacementEngine {
         this.filters = List.of(
                 new ExcludedNodeFilter(),               // a set lookup, empty but for an evacuation
                 new AliveFilter(),                      // a flag
+                new InServiceFilter(),                  // a field: the operator's maintenance or retirement
                 new CapacityFilter(policy.ratios()),    // two subtractions
                 new CpuFilter(policy.ratios()),         // one subtraction
                 new TraitsFilter(),                     // a few map lookups

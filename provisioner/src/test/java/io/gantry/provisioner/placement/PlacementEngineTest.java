@@ -187,8 +187,8 @@ class PlacementEngineTest {
         NoFit no = noFit(engine(Strategy.SPREAD).place(request("t", "big", 65536, 10)));
         assertThat(no.reason()).isEqualTo("no node has 65536 MiB of memory free; the largest free is 12288 MiB");
         assertThat(no.rejectedBy()).containsExactly(
-                Map.entry("excluded", 0), Map.entry("alive", 0), Map.entry("capacity", 3), Map.entry("cpu", 0), Map.entry("traits", 0),
-                Map.entry("affinity", 0));
+                Map.entry("excluded", 0), Map.entry("alive", 0), Map.entry("in-service", 0), Map.entry("capacity", 3), Map.entry("cpu", 0),
+                Map.entry("traits", 0), Map.entry("affinity", 0));
     }
 
     @Test
@@ -212,10 +212,43 @@ class PlacementEngineTest {
     }
 
     @Test
+    void nodesInMaintenanceOrRetiredTakeNoNewMachinesButKeepTheirBookings() {
+        nodes(3, 16384);
+        cluster.book("n0", machine("t", "kept", 1024));
+        cluster.setClosed(Map.of("n0", "in maintenance", "n1", "retired"));
+        PlacementEngine engine = engine(Strategy.PACK);
+        for (int i = 0; i < 5; i++) {
+            assertThat(engine.place(request("t", "m" + i, 1024, 10))).isInstanceOfSatisfying(PlacementDecision.Placed.class,
+                    placed -> assertThat(placed.node()).isEqualTo("n2"));
+        }
+        assertThat(cluster.machinesOn("n0")).extracting(PlacedMachine::name).containsExactly("kept");
+
+        cluster.setClosed(Map.of("n0", "in maintenance", "n1", "retired", "n2", "in maintenance"));
+        NoFit no = noFit(engine.place(request("t", "late", 1024, 10)));
+        assertThat(no.reason()).isEqualTo("no node is in service (every one is in maintenance or retired)");
+        assertThat(no.rejectedBy()).containsEntry("in-service", 3);
+
+        cluster.setClosed(Map.of());
+        assertThat(engine.place(request("t", "back", 1024, 10))).isInstanceOf(PlacementDecision.Placed.class);
+    }
+
+    @Test
+    void aNodesNewAdvertKeepsItClosed() {
+        cluster.setClosed(Map.of("n0", "in maintenance"));
+        cluster.upsertNode(node("n0", 16384, 16384)); // first seen after the operator closed it
+        assertThat(cluster.node("n0").orElseThrow().closed()).isEqualTo("in maintenance");
+        cluster.upsertNode(node("n0", 32768, 16384)); // a new advert
+        assertThat(cluster.node("n0").orElseThrow().closed()).isEqualTo("in maintenance");
+        assertThat(cluster.node("n0").orElseThrow().capacity().memoryMiB()).isEqualTo(32768);
+        NoFit no = noFit(engine(Strategy.SPREAD).place(request("t", "m", 1024, 10)));
+        assertThat(no.reason()).isEqualTo("no node is in service (every one is in maintenance or retired)");
+    }
+
+    @Test
     void noFitOnAnEmptyCluster() {
         NoFit no = noFit(engine(Strategy.SPREAD).place(request("t", "m", 1024, 10)));
         assertThat(no.reason()).isEqualTo("there are no compute nodes to place on");
-        assertThat(no.rejectedBy()).containsOnlyKeys("excluded", "alive", "capacity", "cpu", "traits", "affinity");
+        assertThat(no.rejectedBy()).containsOnlyKeys("excluded", "alive", "in-service", "capacity", "cpu", "traits", "affinity");
     }
 
     @Test

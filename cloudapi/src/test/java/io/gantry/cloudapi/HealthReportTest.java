@@ -135,7 +135,7 @@ class HealthReportTest {
                 .containsEntry("mode", "standalone").containsEntry("lag", 0);
         assertThat((String) members.get(0).get("version")).startsWith("3.9.");
         assertThat((String) members.get(0).get("zxid")).startsWith("0x");
-        assertThat(at(report, "nodes", "note").toString()).contains("no compute_nodes table");
+        assertThat(at(report, "nodes", "note").toString()).contains("no compute node has been seen yet");
 
         zk.stopServer();
         Map<String, Object> zkDown = report();
@@ -192,9 +192,15 @@ class HealthReportTest {
         List<Map<String, Object>> rows = list(stale, "roles", "provisioner");
         assertThat(rows.get(0)).containsEntry("instance", "crashed").containsEntry("reachable", false).containsEntry("version", "0.0.9");
 
-        database.execute("create table compute_nodes (name text primary key, state text)");
-        database.execute("insert into compute_nodes values ('node-a', 'maintenance')");
-        assertThat(at(report(), "nodes", "source")).isEqualTo("compute_nodes");
-        assertThat(list(report(), "nodes", "nodes")).containsExactly(Map.of("name", "node-a", "state", "maintenance"));
+        String node = "insert into compute_nodes (name, address, backend, memory, disk, cpus, agent_version, first_seen, last_heartbeat,"
+                + " alive, maintenance, retired_at) values (?, '127.0.0.1', 'runc', 4096, 100000, 2, '0.1.0', now(), now() - interval '2 minutes', ?, ?, ?)";
+        database.execute(node, "node-a", true, true, null);
+        database.execute(node, "node-b", false, false, null);
+        database.execute(node, "node-c", false, false, java.sql.Timestamp.from(java.time.Instant.now()));
+        Map<String, Object> withNodes = report();
+        assertThat(at(withNodes, "nodes", "source")).isEqualTo("compute_nodes");
+        assertThat(list(withNodes, "nodes", "nodes")).extracting(n -> n.get("name") + " " + n.get("health"))
+                .as("a retired node is not reported").containsExactly("node-a maintenance", "node-b lost");
+        assertThat(problems(withNodes)).anyMatch(p -> p.matches("node node-b is lost: its agent has not been seen for 1[12]\\d s.*"));
     }
 }

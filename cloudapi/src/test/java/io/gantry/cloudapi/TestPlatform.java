@@ -115,11 +115,6 @@ final class TestPlatform implements AutoCloseable {
                 + " (select id from accounts where login = ?) and state = 'provisioning'", login);
     }
 
-    /** Changes the record as another writer would (the provisioner, an agent's answers). */
-    void execute(String sql, Object... params) {
-        database.execute(sql, params);
-    }
-
     java.util.List<java.util.List<Object>> query(String sql, Object... params) {
         return database.query(sql, params);
     }

@@ -116,6 +116,11 @@ public record HealthReport(String status, List<String> problems, String checked,
         } else if (metering.stream().noneMatch(Instance::leader)) {
             degraded.add("no metering instance leads: usage is not rolled up and budgets are not enforced");
         }
+        if (nodes != null && nodes.nodes() != null) {
+            nodes.nodes().stream().filter(n -> "lost".equals(n.get("health")))
+                    .forEach(n -> degraded.add("node " + n.get("name") + " is lost: its agent has not been seen for "
+                            + n.get("seconds_since_heartbeat") + " s (see ops-runbooks/lost-compute-node.md)"));
+        }
         List<String> problems = new ArrayList<>(down);
         problems.addAll(degraded);
         String status = !down.isEmpty() ? DOWN : !degraded.isEmpty() ? DEGRADED : OK;

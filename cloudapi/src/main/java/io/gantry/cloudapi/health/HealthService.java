@@ -16,7 +16,7 @@ import org.hibernate.reactive.stage.Stage;
 
 /**
  * Gathers the operators' health report: the roles' heartbeats ({@code role_heartbeats}), the compute nodes (the
- * {@code compute_nodes} table, when the record has one), PostgreSQL's own view of itself and its standbys, and each
+ * {@code compute_nodes} table the provisioner leader writes), PostgreSQL's own view of itself and its standbys, and each
  * ZooKeeper member's answer to {@code srvr} (when this cloud API was given the connect string).
  */
 public final class HealthService {
@@ -93,18 +93,17 @@ public final class HealthService {
                 });
     }
 
+    /** Every node that is not retired, as the provisioner leader last recorded it, with its health in one word. */
     @SuppressWarnings("unchecked")
     private static CompletionStage<HealthReport.Nodes> nodes(Stage.Session s) {
-        return s.createNativeQuery("select to_regclass('public.compute_nodes') is not null", Boolean.class).getSingleResult()
-                .thenCompose(exists -> {
-                    if (!exists) {
-                        return java.util.concurrent.CompletableFuture.completedFuture(new HealthReport.Nodes(null, null,
-                                "this record has no compute_nodes table (the operator's node commands add it); agents are not listed"));
-                    }
-                    return s.createNativeQuery("select cast(row_to_json(n) as text) from compute_nodes n", String.class).getResultList()
-                            .thenApply(rows -> new HealthReport.Nodes("compute_nodes",
-                                    rows.stream().map(json -> (Map<String, Object>) Json.read(json, Map.class)).toList(), null));
-                });
+        return s.createNativeQuery("select cast(json_build_object('name', name, 'health',"
+                        + " case when not alive then 'lost' when maintenance then 'maintenance' else 'alive' end,"
+                        + " 'address', address, 'version', agent_version, 'last_heartbeat', last_heartbeat,"
+                        + " 'seconds_since_heartbeat', floor(extract(epoch from now() - last_heartbeat))::bigint) as text)"
+                        + " from compute_nodes where retired_at is null order by name", String.class).getResultList()
+                .thenApply(rows -> new HealthReport.Nodes("compute_nodes",
+                        rows.stream().map(json -> (Map<String, Object>) Json.read(json, Map.class)).toList(),
+                        rows.isEmpty() ? "no compute node has been seen yet" : null));
     }
 
     private static String message(Throwable e) {

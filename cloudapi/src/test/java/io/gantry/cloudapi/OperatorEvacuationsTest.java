@@ -19,6 +19,10 @@ class OperatorEvacuationsTest extends WithTestPlatform {
     @BeforeAll
     static void start() throws Exception {
         admin = platform.operator("ev" + suffix());
+        String node = "insert into compute_nodes (name, address, backend, memory, disk, cpus, first_seen, last_heartbeat, alive, maintenance)"
+                + " values (?, '127.0.0.1', 'simulated', 4096, 100000, 2, now(), now(), true, ?) on conflict (name) do nothing";
+        platform.execute(node, "node-2", false);
+        platform.execute(node, "ev-maintenance", true);
     }
 
     private static String suffix() {
@@ -103,6 +107,10 @@ class OperatorEvacuationsTest extends WithTestPlatform {
                 "machine " + m + " is on node node-1 already; name another node");
         assertError(admin.post("/ops/machines/" + m + "?action=evacuate&node=Not_A_Node", Map.of()), 409, "InvalidArgument",
                 "node must be a node's name (1-16 lower-case letters, digits or '-'); got 'Not_A_Node'");
+        assertError(admin.post("/ops/machines/" + m + "?action=evacuate&node=node-9", Map.of()), 404, "ResourceNotFound",
+                "there is no compute node named node-9");
+        assertError(admin.post("/ops/machines/" + m + "?action=evacuate&node=ev-maintenance", Map.of()), 409, "InvalidState",
+                "node ev-maintenance is in maintenance: it takes no machines; name another node");
         assertError(admin.post("/ops/machines/" + m + "?action=fly", Map.of()), 409, "InvalidArgument", "action must be evacuate, got 'fly'");
         assertThat(platform.jobCount(m)).isEqualTo(jobs);
         assertError(admin.get("/ops/jobs/" + nobody), 404, "ResourceNotFound", "job " + nobody + " does not exist");

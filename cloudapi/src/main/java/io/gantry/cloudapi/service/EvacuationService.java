@@ -29,7 +29,8 @@ import org.hibernate.reactive.stage.Stage;
  * Operators' evacuations: a stopped machine queued to move to another node ({@link JobKind#MIGRATE}, carried out by
  * the provisioner), the machines of a node, and where a job is. Refuses, changing nothing: an unknown machine
  * (ResourceNotFound), one that is not stopped or has a job open (InvalidState), a target that is not a node's name
- * or is the machine's own node (InvalidArgument). A target no node answers to fails the job at placement.
+ * or is the machine's own node (InvalidArgument), one the record does not know (ResourceNotFound), or one retired or in
+ * maintenance (InvalidState).
  */
 public final class EvacuationService {
     /** A node's name, as agents are named ({@code AgentConfig}). */
@@ -91,7 +92,18 @@ public final class EvacuationService {
         if (m.computeNode.equals(target)) {
             throw GantryException.invalid("machine " + m.id + " is on node " + target + " already; name another node");
         }
-        return s.find(ImageRecord.class, m.imageId).thenCompose(image -> {
+        CompletionStage<Void> targetChecked = target == null ? CompletableFuture.completedFuture(null)
+                : HibernateSql.of(s).rows("select retired_at is not null, maintenance from compute_nodes where name = ?1", target)
+                        .thenAccept(rows -> {
+                            if (rows.isEmpty()) {
+                                throw GantryException.notFound("there is no compute node named " + target);
+                            }
+                            if (Boolean.TRUE.equals(rows.get(0)[0]) || Boolean.TRUE.equals(rows.get(0)[1])) {
+                                throw GantryException.invalidState("node " + target + " is " + (Boolean.TRUE.equals(rows.get(0)[0])
+                                        ? "retired" : "in maintenance") + ": it takes no machines; name another node");
+                            }
+                        });
+        return targetChecked.thenCompose(checked -> s.find(ImageRecord.class, m.imageId)).thenCompose(image -> {
             if (image == null) {
                 throw GantryException.invalidState("machine " + m.id + "'s image " + m.imageId + " is not in the catalogue");
             }

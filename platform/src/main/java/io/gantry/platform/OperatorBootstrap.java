@@ -30,6 +30,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bootstrap-operator", defaultValueProvider = ConfigFile.class,
         description = "Create the first operator account in the database (no cloud API needed); idempotent.")
 final class OperatorBootstrap implements Callable<Integer> {
+    private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}");
+
     @Parameters(index = "0", description = "The operator's login: 3-32 characters, a letter first, then letters, digits, _, . or @")
     String login;
 
@@ -45,6 +47,9 @@ final class OperatorBootstrap implements Callable<Integer> {
     @Override
     public Integer call() {
         OperatorAccountService.checkLogin(login);
+        if (!EMAIL.matcher(email).matches()) {
+            throw GantryException.invalid("email '" + email + "' is not an email address");
+        }
         SshPublicKey publicKey = publicKey(key);
         try {
             Database.migrate(db.config());

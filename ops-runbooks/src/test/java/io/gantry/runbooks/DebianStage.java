@@ -41,6 +41,9 @@ public final class DebianStage implements RunbookStage {
 
     @Override
     public Optional<String> unavailable() {
+        if (Boolean.getBoolean("gantry.zones.skip")) {
+            return Optional.of("the debian stage runs real zones: skipped with -Dgantry.zones.skip=true");
+        }
         if (!isRoot()) {
             return Optional.of("the debian stage needs root (a privileged container with systemd)");
         }

@@ -100,6 +100,21 @@ public final class Seed implements AutoCloseable {
         return id;
     }
 
+    /** Whether a login (whatever its case) is taken by an account that is not an operator, deleted ones included. */
+    public boolean takenByTenant(String login) {
+        try (PreparedStatement q = db.prepareStatement("select 1 from accounts where lower(login) = lower(?) and (not operator or deleted_at is not null)")) {
+            q.setString(1, login);
+            return q.executeQuery().next();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot look up account " + login + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One entry of the operators' audit log ({@code gantry ops audit}), for what is done beside the cloud API. */
+    public void audit(String operator, String action, String target) {
+        execute("insert into ops_audit (time, operator, action, target, success) values (now(), ?, ?, ?, true)", operator, action, target);
+    }
+
     /** Registers the key for the account unless a key with its fingerprint is there already. */
     public void key(UUID account, String name, SshPublicKey key) {
         try (PreparedStatement q = db.prepareStatement("select 1 from account_keys where account_id = ? and fingerprint = ?")) {

@@ -30,7 +30,7 @@ final class AccountCommands {
     }
 
     @Command(name = "account", description = "Create, list, show, disable, enable and delete tenant accounts.",
-            subcommands = {Create.class, ListAccounts.class, Get.class, Disable.class, Enable.class, Delete.class})
+            subcommands = {Create.class, ListAccounts.class, Get.class, Disable.class, Enable.class, Delete.class, OperatorBootstrap.class})
     static final class Account {
     }
 

@@ -166,7 +166,8 @@ public final class OperatorAccountService {
         }));
     }
 
-    static void checkLogin(String login) {
+    /** Triton's login rules, as account creation checks them (MissingParameter or InvalidArgument). */
+    public static void checkLogin(String login) {
         if (login == null || login.isBlank()) {
             throw new GantryException(ErrorCode.MissingParameter, "login is required");
         }

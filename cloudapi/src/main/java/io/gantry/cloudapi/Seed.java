@@ -112,7 +112,7 @@ public final class Seed implements AutoCloseable {
 
     /** One entry of the operators' audit log ({@code gantry ops audit}), for what is done beside the cloud API. */
     public void audit(String operator, String action, String target) {
-        execute("insert into ops_audit (time, operator, action, target, success) values (now(), ?, ?, ?, true)", operator, action, target);
+        execute("insert into ops_audit (time, operator, action, target, outcome) values (now(), ?, ?, ?, 'succeeded')", operator, action, target);
     }
 
     /** Registers the key for the account unless a key with its fingerprint is there already. */

@@ -82,8 +82,13 @@ final class HealthCommand implements Callable<Integer> {
             }
         }
         Map<?, ?> nodes = (Map<?, ?>) report.get("nodes");
-        System.out.println("nodes: " + (nodes.get("source") != null ? list(nodes.get("nodes")).size() + " in " + nodes.get("source")
-                : nodes.get("note")));
+        List<?> rows = list(nodes.get("nodes"));
+        System.out.println("nodes: " + (rows.isEmpty() && nodes.get("note") != null ? nodes.get("note") : rows.size() + " in service or lost"));
+        for (Object o : rows) {
+            Map<?, ?> n = (Map<?, ?>) o;
+            System.out.println("  " + n.get("name") + ": " + n.get("health") + ", version " + n.get("version") + ", last heartbeat "
+                    + n.get("seconds_since_heartbeat") + " s ago");
+        }
     }
 
     private static List<?> list(Object value) {

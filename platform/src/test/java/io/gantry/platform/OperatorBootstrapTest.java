@@ -46,7 +46,7 @@ class OperatorBootstrapTest {
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(db.scalar("select count(*) from accounts where login = 'root1' and operator")).isEqualTo(1);
         assertThat(db.scalar("select count(*) from account_keys k join accounts a on a.id = k.account_id where a.login = 'root1'")).isEqualTo(1);
-        assertThat(db.scalar("select count(*) from ops_audit where action = 'operator-bootstrap' and target = 'root1' and success")).isEqualTo(2);
+        assertThat(db.scalar("select count(*) from ops_audit where action = 'operator-bootstrap' and target = 'root1' and outcome = 'succeeded'")).isEqualTo(2);
     }
 
     @Test

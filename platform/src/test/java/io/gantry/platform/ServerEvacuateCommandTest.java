@@ -166,10 +166,8 @@ class ServerEvacuateCommandTest {
         String at = view(stopped).get("compute_node").toString();
         assertRefused(gantry("server", "evacuate", at, "--machine", stopped.toString(), "--to", at), 2,
                 "is on node " + at + " already; name another node [InvalidArgument]");
-        GantryRun nowhere = gantry("server", "evacuate", at, "--machine", stopped.toString(), "--to", "nowhere", "--wait");
-        assertThat(nowhere.exit()).as(nowhere.toString()).isEqualTo(1);
-        assertThat(errors(nowhere)).containsExactly("gantry: evacuation of machine " + stopped + " failed: there is no node named nowhere [InvalidState]",
-                "gantry: 1 of 1 evacuations failed [InvalidState]");
+        assertRefused(gantry("server", "evacuate", at, "--machine", stopped.toString(), "--to", "nowhere", "--wait"), 3,
+                "there is no compute node named nowhere [ResourceNotFound]");
         Map<String, Object> still = view(stopped);
         assertThat(still.get("compute_node")).isEqualTo(at);
         assertThat(still.get("state")).isEqualTo("stopped");

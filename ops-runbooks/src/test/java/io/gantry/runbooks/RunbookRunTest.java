@@ -9,7 +9,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentest4j.AssertionFailedError;
-import org.opentest4j.TestAbortedException;
 
 /** Whole runbooks on the host stage, through the runner's own path: what passes, what fails and how it says so, and coverage. */
 class RunbookRunTest {
@@ -99,21 +98,6 @@ class RunbookRunTest {
         CoverageLedger ledger = new CoverageLedger();
         assertThatThrownBy(() -> RunbookRun.run(r, ledger)).hasMessageContaining("a fence of language 'bash'");
         assertThat(ledger.faults(List.of(r.file()))).singleElement().asString().startsWith("form.md: its form is wrong");
-    }
-
-    @Test
-    void aDebianRunbookFailsWithoutTheStageInsteadOfSkipping() throws Exception {
-        Runbook r = RunbookParser.parse(dir.resolve("deb.md"), HEAD.replace("stage=host", "stage=debian") + "```sh\ntrue\n```\n");
-        boolean present;
-        try {
-            Class.forName("io.gantry.runbooks.DebianStage");
-            present = true;
-        } catch (ClassNotFoundException e) {
-            present = false;
-        }
-        org.junit.jupiter.api.Assumptions.assumeFalse(present, "this build has the debian stage");
-        assertThatThrownBy(() -> RunbookRun.run(r, new CoverageLedger())).isNotInstanceOf(TestAbortedException.class)
-                .hasMessage("no debian stage in this build");
     }
 
     @Test

@@ -12,20 +12,6 @@ class RunbookStagesTest {
     Path work;
 
     @Test
-    void aDebianRunbookFailsWhileThisBuildHasNoDebianStage() {
-        boolean present;
-        try {
-            Class.forName("io.gantry.runbooks.DebianStage");
-            present = true;
-        } catch (ClassNotFoundException e) {
-            present = false;
-        }
-        org.junit.jupiter.api.Assumptions.assumeFalse(present, "this build has the debian stage");
-        assertThatThrownBy(() -> RunbookStages.open("debian", work)).isInstanceOf(IllegalStateException.class)
-                .hasMessage("no debian stage in this build");
-    }
-
-    @Test
     void anUnknownStageIsRefused() {
         assertThatThrownBy(() -> RunbookStages.open("moon", work)).hasMessage("unknown stage 'moon' (dev, host or debian)");
     }

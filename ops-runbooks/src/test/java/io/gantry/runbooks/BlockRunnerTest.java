@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,16 +22,6 @@ class BlockRunnerTest {
 
     /** The host stage without the gantry command: what the block runner itself needs. */
     private record LocalStage(Map<String, String> environment) implements RunbookStage {
-        @Override
-        public List<String> command(Path script) {
-            return List.of("bash", "-euo", "pipefail", script.toString());
-        }
-
-        @Override
-        public Optional<String> unavailable() {
-            return Optional.empty();
-        }
-
         @Override
         public void close() {
         }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -132,11 +131,6 @@ final class DevStage implements RunbookStage {
     @Override
     public Map<String, String> environment() {
         return environment;
-    }
-
-    @Override
-    public List<String> command(Path script) {
-        return List.of("bash", "-euo", "pipefail", script.toString());
     }
 
     @Override

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** No platform: blocks run on this machine with {@code gantry} first on PATH and a scratch {@code RUNBOOK_WORK}. */
 final class HostStage implements RunbookStage {
@@ -26,16 +24,6 @@ final class HostStage implements RunbookStage {
     @Override
     public Map<String, String> environment() {
         return environment;
-    }
-
-    @Override
-    public List<String> command(Path script) {
-        return List.of("bash", "-euo", "pipefail", script.toString());
-    }
-
-    @Override
-    public Optional<String> unavailable() {
-        return Optional.empty();
     }
 
     @Override

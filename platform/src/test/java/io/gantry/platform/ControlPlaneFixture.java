@@ -1,5 +1,8 @@
 package io.gantry.platform;
 
+import io.gantry.agent.AgentConfig;
+import io.gantry.agent.image.BusyboxImage;
+import io.gantry.agent.runc.RuncZoneBackend;
 import io.gantry.agent.coord.NodeCoordinator;
 import io.gantry.agent.sim.SimulatedZoneMover;
 import io.gantry.cloudapi.CloudApi;
@@ -113,6 +116,25 @@ final class ControlPlaneFixture implements AutoCloseable {
 
         String url() {
             return "http://127.0.0.1:" + api.port();
+        }
+
+        /**
+         * A real runc agent for {@code node} on this machine: its state under {@code work/node}, the busybox image
+         * imported, 4 GiB, 100 GB and 2 CPUs advertised, stopped with the plane. Its backend goes into {@code backends}
+         * before anything can fail, so the caller's clean-up destroys its zones. Answers the node's busybox image id.
+         */
+        String startRuncAgent(Path work, String node, List<RuncZoneBackend> backends) throws InterruptedException {
+            RuncZoneBackend backend = RuncZoneBackend.open(AgentConfig.of(work.resolve(node), node));
+            backends.add(backend);
+            Path tarball = BusyboxImage.build(BusyboxImage.DEFAULT_BUSYBOX, work.resolve(node + "-busybox.tar"));
+            String imageId = backend.images().importTarball(tarball, BusyboxImage.NAME).id();
+            var advert = new NodeAdvert(node, "127.0.0.1", "runc", new NodeCapacity(4096, 100_000, 2), Map.of(), Instant.now());
+            NodeCoordinator coordinator = closeLater(NodeCoordinator.start(client(), backend, advert, work.resolve(node),
+                    Duration.ofMillis(500)));
+            if (!coordinator.membership().awaitAdvertised(Duration.ofSeconds(10))) {
+                throw new IllegalStateException("node " + node + " was not advertised within 10 s");
+            }
+            return imageId;
         }
 
         /** Closes {@code resource} with the plane, after everything started later (e.g. a proxy its clients use). */

@@ -3,24 +3,18 @@ package io.gantry.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.gantry.agent.AgentConfig;
-import io.gantry.agent.coord.NodeCoordinator;
 import io.gantry.agent.host.Cmd;
 import io.gantry.agent.host.HostProbe;
-import io.gantry.agent.image.BusyboxImage;
 import io.gantry.agent.runc.RuncZoneBackend;
 import io.gantry.cloudapi.Seed;
 import io.gantry.common.Zone;
 import io.gantry.common.ZoneState;
-import io.gantry.common.coord.NodeAdvert;
-import io.gantry.common.coord.NodeCapacity;
 import io.gantry.provisioner.LeaderLoop;
 import io.gantry.provisioner.placement.Strategy;
 import io.gantry.testkit.SignedClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,14 +43,7 @@ class ThreeRuncAgentsTest {
             String imageId = null;
             for (int i = 1; i <= 3; i++) {
                 String node = "ta" + i + "x" + suffix;
-                RuncZoneBackend backend = RuncZoneBackend.open(AgentConfig.of(work.resolve(node), node));
-                backends.add(backend);
-                Path tarball = BusyboxImage.build(BusyboxImage.DEFAULT_BUSYBOX, work.resolve(node + "-busybox.tar"));
-                imageId = backend.images().importTarball(tarball, BusyboxImage.NAME).id();
-                var advert = new NodeAdvert(node, "127.0.0.1", "runc", new NodeCapacity(4096, 100_000, 2), Map.of(), Instant.now());
-                NodeCoordinator coordinator = plane.closeLater(NodeCoordinator.start(plane.client(), backend, advert,
-                        work.resolve(node), Duration.ofMillis(500)));
-                assertThat(coordinator.membership().awaitAdvertised(Duration.ofSeconds(10))).isTrue();
+                imageId = plane.startRuncAgent(work, node, backends);
             }
             try (Seed seed = new Seed(plane.db)) {
                 seed.image("busybox", "1.0.0", "other", imageId, "busybox, as every node imported it");

@@ -105,6 +105,11 @@ class BearerTokenVerifierTest {
         noExp.remove("exp");
         assertRefused(token("RS256", "rsa-1", RSA, noExp), "no expiry time");
         assertRefused(token("RS256", "rsa-1", RSA, with(claims(), "exp", "tomorrow")), "exp is not a number");
+        assertRefused(token("RS256", "rsa-1", RSA, with(claims(), "exp", 1e300)), "exp is not a number of seconds since 1970");
+        assertRefused(token("RS256", "rsa-1", RSA, with(claims(), "exp", Long.MAX_VALUE)), "exp is not a number");
+        assertRefused(token("RS256", "rsa-1", RSA, with(claims(), "nbf", Long.MIN_VALUE)), "nbf is not a number");
+        assertRefused(token("RS256", "rsa-1", RSA, with(claims(), "iat", new java.math.BigInteger("1" + "0".repeat(40)))), "iat is not a number");
+        assertRefused(token("RS256", "rsa-1", RSA, with(claims(), "exp", Double.NaN)), "exp is not a number");
     }
 
     @Test

@@ -128,6 +128,31 @@ class BearerSignInTest {
     }
 
     @Test
+    void concurrentFirstRequestsOfOnePersonUnderDifferentLoginsStillMakeOneAccount() throws Exception {
+        // the login locks differ, so the two inserts meet at the (issuer, subject) index: the loser looks again
+        String base = unique("lena");
+        String subject = UUID.randomUUID().toString();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<SignedClient.Reply> replies = new ArrayList<>();
+        try {
+            List<Callable<SignedClient.Reply>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String token = issuer.token(subject, base + i);
+                calls.add(() -> client(token).get("/my"));
+            }
+            for (Future<SignedClient.Reply> f : pool.invokeAll(calls)) {
+                replies.add(f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(replies).allSatisfy(r -> assertThat(r.status()).as(r.body()).isEqualTo(200));
+        assertThat(replies).extracting(r -> r.json().get("login")).containsOnly(replies.get(0).json().get("login"));
+        assertThat(platform.scalar("select count(*) from accounts where idp_subject = ?", subject)).isEqualTo(1);
+        assertThat(platform.scalar("select count(*) from accounts where login like ?", base + "%")).isEqualTo(1);
+    }
+
+    @Test
     void theOperatorFlagFollowsTheTokensRoleAndReachesTheSshKeysToo() throws Exception {
         String login = unique("olga");
         String subject = UUID.randomUUID().toString();

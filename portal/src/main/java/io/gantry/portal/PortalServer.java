@@ -45,15 +45,13 @@ public final class PortalServer implements AutoCloseable {
     public static final long MAX_BODY_BYTES = 1024 * 1024;
     static final String CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
 
-    private final Vertx vertx;
     private final HttpServer server;
     private final WebClient apiClient;
     private final OidcProvider provider;
     private final TlsReloader tlsReloader;
     private final String url;
 
-    private PortalServer(Vertx vertx, HttpServer server, WebClient apiClient, OidcProvider provider, TlsReloader tlsReloader, String url) {
-        this.vertx = vertx;
+    private PortalServer(HttpServer server, WebClient apiClient, OidcProvider provider, TlsReloader tlsReloader, String url) {
         this.server = server;
         this.apiClient = apiClient;
         this.provider = provider;
@@ -84,7 +82,7 @@ public final class PortalServer implements AutoCloseable {
                     + server.actualPort();
             publicUrl.compareAndSet(null, bound);
             TlsReloader reloader = tls ? TlsReloader.start(vertx, config.tls(), served, "portal", TlsReloader.DEFAULT_INTERVAL) : null;
-            return new PortalServer(vertx, server, apiClient, provider, reloader, publicUrl.get());
+            return new PortalServer(server, apiClient, provider, reloader, publicUrl.get());
         }).onFailure(e -> {
             apiClient.close();
             if (provider != null) {

@@ -62,7 +62,8 @@ final class DevSignIn implements AutoCloseable {
             }
             if (failure != null) {
                 System.out.println("gantry dev: sign-in unavailable: Keycloak did not start (" + firstLine(failure)
-                        + "); the portal answers a retry page until it does. Log: " + instanceDir.resolve("keycloak.log"));
+                        + "); the rest runs on, the portal's sign-in says it is unavailable. Keycloak's log: "
+                        + instanceDir.resolve("keycloak.log"));
                 return;
             }
             printReady(keycloak, portalUrl, apiUrl, caFile);

@@ -22,6 +22,7 @@ import java.util.Optional;
  * template (schema and master realm made, no Gantry realm), when there is one.
  */
 final class InstanceHome {
+    static final String DIR = "home";
     static final String REALM_FILE = "gantry-realm.json";
     private static final List<String> SHARED = List.of("lib", "conf", "providers", "themes");
 
@@ -30,7 +31,7 @@ final class InstanceHome {
 
     /** A new home under {@code instanceDir} (any old one removed), with {@code realm} (may be null) to import. */
     static Path create(Path instanceDir, Path distribution, DevRealm realm) throws IOException {
-        Path home = instanceDir.resolve("home");
+        Path home = instanceDir.resolve(DIR);
         KeycloakDistribution.deleteTree(home);
         Files.createDirectories(home.resolve("bin"));
         Files.copy(distribution.resolve("bin/kc.sh"), home.resolve("bin/kc.sh"), StandardCopyOption.COPY_ATTRIBUTES);

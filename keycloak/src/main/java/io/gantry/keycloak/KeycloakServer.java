@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * imported, in an instance directory of its own ({@link InstanceHome}), its output in
  * {@code <instanceDir>/keycloak.log}. Several run side by side, each on its own port and
  * directory. {@link #close()} stops the Keycloak JVM and its descendants by PID; a JVM shutdown hook
- * does the same if the owner never closes it.
+ * does the same if the owner never closes it, and a start stops a Keycloak that a killed JVM left
+ * running in the same directory ({@link LeftoverInstance}).
  *
  * <p>Start times measured on the project's 2-core machine (JDK 17, to the discovery document
  * answering), all while other agents' builds loaded it (load average 6–20): the first start on a
@@ -57,11 +58,12 @@ public final class KeycloakServer implements AutoCloseable {
      * or does not answer within {@link #START_TIMEOUT}.
      */
     public static KeycloakServer start(Path instanceDir, int httpPort, DevRealm realm, Consumer<String> progress) throws IOException {
+        Files.createDirectories(instanceDir);
+        LeftoverInstance.stopIn(instanceDir.resolve(InstanceHome.DIR), progress);
         if (!FreePort.isFree(httpPort)) {
             throw new IOException("port " + httpPort + " on 127.0.0.1 is in use: Keycloak needs a free port");
         }
         Path distribution = KeycloakDistribution.home(progress);
-        Files.createDirectories(instanceDir);
         Path home = InstanceHome.create(instanceDir, distribution, realm);
         Path log = instanceDir.resolve("keycloak.log");
         Files.deleteIfExists(log);

@@ -185,6 +185,30 @@ class BearerSignInTest {
         assertThat(empty.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"gantry\", error=\"invalid_token\"");
         var none = new BearerClient(platform.url(), "").get("/my");
         assertThat(none.status()).isEqualTo(401);
+        var unsigned = BearerClient.withHeader(platform.url(), "").get("/my");
+        assertError(unsigned, 401, "InvalidCredentials", "or a bearer token of " + issuer.issuer() + " (Authorization: Bearer …)");
+        assertThat(unsigned.headers().allValues("WWW-Authenticate")).containsExactly("Signature", "Bearer realm=\"gantry\"");
+    }
+
+    @Test
+    void oddBearerValuesAreRefusedInCloudApisFormat() {
+        Map<String, Object> hugeExp = issuer.claims(UUID.randomUUID().toString());
+        hugeExp.put("exp", Long.MAX_VALUE);
+        hugeExp.put("preferred_username", unique("kate"));
+        Map<String, Object> oddTypes = issuer.claims(UUID.randomUUID().toString());
+        oddTypes.put("preferred_username", List.of("a", "b"));
+        oddTypes.put("realm_access", "operator");
+        Map<String, Object> subjectNumber = issuer.claims("x");
+        subjectNumber.put("sub", 42);
+        List<String> values = List.of("Bearer .", "Bearer ..", "Bearer a.b.c", "Bearer eyJ.eyJ.eyJ", "Bearer null", "Bearer \u00e9t\u00e9",
+                "Bearer " + issuer.sign(hugeExp), "Bearer " + issuer.sign(subjectNumber), "BEARER " + "x".repeat(4000));
+        for (String value : values) {
+            var r = BearerClient.withHeader(platform.url(), value).get("/my");
+            assertError(r, 401, "InvalidCredentials", "bearer token refused");
+        }
+        assertError(new BearerClient(platform.url(), issuer.sign(oddTypes)).get("/my"), 403, "NotAuthorized",
+                "the token has no preferred_username claim");
+        assertThat(new BearerClient(platform.url(), "x".repeat(9000)).get("/my").status()).isEqualTo(431);
     }
 
     static void assertError(SignedClient.Reply r, int status, String code, String message) {

@@ -142,8 +142,9 @@ public final class BearerTokenVerifier {
         if (value == null) {
             return null;
         }
-        if (!(value instanceof Number n)) {
-            throw refused("malformed: its " + name + " is not a number of seconds");
+        // a number of seconds within ten thousand years either way (Instant's range is wider, but not unbounded)
+        if (!(value instanceof Number n) || !(Math.abs(n.doubleValue()) < 315_569_520_000d)) {
+            throw refused("malformed: its " + name + " is not a number of seconds since 1970");
         }
         return Instant.ofEpochSecond(n.longValue());
     }

@@ -19,16 +19,22 @@ import java.util.function.Consumer;
  * imported, in an instance directory of its own ({@link InstanceHome}), its output in
  * {@code <instanceDir>/keycloak.log}. Several run side by side, each on its own port and
  * directory. {@link #close()} stops the Keycloak JVM and its descendants by PID; a JVM shutdown hook
- * does the same if the owner never closes it.
+ * does the same if the owner never closes it, and a start stops a Keycloak that a killed JVM left
+ * running in the same directory ({@link LeftoverInstance}).
  *
  * <p>Start times measured on the project's 2-core machine (JDK 17, to the discovery document
- * answering): the very first start, which also unpacks the distribution and augments it
- * ({@link KeycloakDistribution}), about 60–90 s; every later start, with a fresh H2 database and the
- * realm imported, 15–25 s when the machine is otherwise idle, up to 40 s when other builds load it.
+ * answering), all while other agents' builds loaded it (load average 6–20): the first start on a
+ * machine also unpacks the distribution and augments it ({@link KeycloakDistribution}): 44 s for that,
+ * then the start itself. A start from the database template with the realm imported: 25–46 s at load
+ * 6–10, 66–74 s at load 15–18; the same start without the template (schema and master realm made
+ * each time) took 66–117 s beside those. Stack.md measured 20–24 s on an idle machine without a template.
  */
 public final class KeycloakServer implements AutoCloseable {
-    /** How long {@link #start} waits for the realm's discovery document. */
-    public static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    /**
+     * How long {@link #start} waits for the realm's discovery document: starts of 70–120 s were seen
+     * while five builds shared the machine's two cores.
+     */
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(300);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(15);
 
@@ -52,11 +58,12 @@ public final class KeycloakServer implements AutoCloseable {
      * or does not answer within {@link #START_TIMEOUT}.
      */
     public static KeycloakServer start(Path instanceDir, int httpPort, DevRealm realm, Consumer<String> progress) throws IOException {
+        Files.createDirectories(instanceDir);
+        LeftoverInstance.stopIn(instanceDir.resolve(InstanceHome.DIR), progress);
         if (!FreePort.isFree(httpPort)) {
             throw new IOException("port " + httpPort + " on 127.0.0.1 is in use: Keycloak needs a free port");
         }
         Path distribution = KeycloakDistribution.home(progress);
-        Files.createDirectories(instanceDir);
         Path home = InstanceHome.create(instanceDir, distribution, realm);
         Path log = instanceDir.resolve("keycloak.log");
         Files.deleteIfExists(log);

@@ -153,7 +153,10 @@ class KeycloakServerTest {
                 .withUsers(List.of(RealmUser.tenant("bob", "Bob", "Tenant")))
                 .withAccessTokenLifespan(Duration.ofSeconds(90));
         List<ProcessHandle> tree = new ArrayList<>();
-        try (KeycloakServer second = KeycloakServer.start(dir.resolve("kc2"), port, bobOnly, System.out::println)) {
+        List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (KeycloakServer second = KeycloakServer.startInBackground(dir.resolve("kc2"), port, bobOnly, progress::add)
+                .get(KeycloakServer.START_TIMEOUT.toSeconds() + 60, java.util.concurrent.TimeUnit.SECONDS)) {
+            assertThat(progress).last().asString().startsWith("Keycloak: ready at http://127.0.0.1:" + port + "/realms/gantry");
             tree.add(ProcessHandle.of(second.pid()).orElseThrow());
             tree.addAll(tree.get(0).descendants().toList());
             assertThat(tree).as("kc.sh and Keycloak's JVM").hasSizeGreaterThanOrEqualTo(2);
@@ -168,6 +171,16 @@ class KeycloakServerTest {
         }
         assertThat(tree).noneMatch(ProcessHandle::isAlive);
         assertThat(FreePort.isFree(port)).isTrue();
+    }
+
+    @Test
+    void aPortInUseIsRefusedAtOnce() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> KeycloakServer.start(dir.resolve("kc3"), taken.getLocalPort(),
+                    DevRealm.standard("s", List.of(REDIRECT), List.of(SIGNED_OUT)), line -> { }))
+                    .isInstanceOf(IOException.class)
+                    .hasMessage("port " + taken.getLocalPort() + " on 127.0.0.1 is in use: Keycloak needs a free port");
+        }
     }
 
     static String authorizationUrl(Map<String, String> extra) {

@@ -8,7 +8,7 @@ const { Chart } = window;
 
 /** Each chart: how to read its value from a usage row, and which budget metrics bound it. */
 const CHARTS = [
-  { key: 'cpu', title: 'CPU hours', unit: 'CPU hours', value: (r) => r.cpu_seconds / 3600, metrics: ['cpu_hours'] },
+  { key: 'cpu', title: 'CPU', unit: 'CPU hours', value: (r) => r.cpu_seconds / 3600, metrics: ['cpu_hours'] },
   { key: 'memory', title: 'Memory', unit: 'GiB-hours', value: (r) => r.memory_gib_hours, metrics: ['memory_gib_hours'] },
   { key: 'network', title: 'Network (in + out)', unit: 'GB', value: (r) => r.network_in_gb + r.network_out_gb,
     metrics: ['network_gb', 'network_in_gb', 'network_out_gb'] },

@@ -20,6 +20,7 @@ const buttons = {
 let machine = null;
 let imageName = null;
 let auditShownFor = null;
+let polls = 0;
 
 function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
@@ -64,7 +65,8 @@ function show(m) {
     ? 'The firewall is enabled for this machine.' : 'The firewall is not enabled for this machine; these rules are stored but not applied to it.');
   showPairs('tags', m.tags || {});
   showPairs('metadata', m.metadata || {});
-  if (auditShownFor !== m.updated + m.state) {
+  // a job's audit entry is written when it ends, about when the state changes: read it again now and then too
+  if (auditShownFor !== m.updated + m.state || ++polls % 5 === 0) {
     auditShownFor = m.updated + m.state;
     loadAudit();
   }

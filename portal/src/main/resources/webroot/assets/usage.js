@@ -2,7 +2,7 @@
 // with Chart.js, the account's budgets drawn on the charts as lines, and the same rows as a CSV download.
 import { get, query } from './api.js';
 import { el, showError, clearError, number } from './ui.js';
-import { METRIC_NAMES } from './limits-text.js';
+import { METRIC_NAMES, budgetOf } from './limits-text.js';
 
 const { Chart } = window;
 
@@ -148,7 +148,7 @@ async function load() {
   const labels = days(from, count);
   let budgets = [];
   try {
-    budgets = await get('/api/budgets');
+    budgets = (await get('/api/budgets')).map(budgetOf);
     clearError(budgetsError);
   } catch (e) {
     showError(budgetsError, new Error(`Your budgets could not be read, so they are not drawn: ${e.message}`));

@@ -270,7 +270,11 @@ class PortalJourneyTest {
     private static void awaitLine(Process dev, Path log, String text) {
         Poll.until(SIGN_IN_READY, () -> {
             assertThat(dev.isAlive()).as("gantry dev ended early:\n" + Files.readString(log)).isTrue();
-            assertThat(Files.readString(log)).as(log + " says '" + text + "'").contains(text);
+            String said = Files.readString(log);
+            if (said.contains("sign-in unavailable")) {
+                throw new IllegalStateException("gantry dev could not start Keycloak:\n" + said); // Poll gives up at once
+            }
+            assertThat(said).as(log + " says '" + text + "'").contains(text);
         });
     }
 

@@ -47,7 +47,9 @@ final class Chromium implements AutoCloseable {
 
     static Chromium start(int width, int height) throws IOException {
         Path profile = Files.createTempDirectory("gantry-chromium-profile-");
+        Path downloads = Files.createDirectories(profile.resolve("downloads"));
         ChromeOptions options = new ChromeOptions();
+        options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(), "download.prompt_for_download", false));
         options.setBinary(BINARY.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
@@ -61,6 +63,11 @@ final class Chromium implements AutoCloseable {
             Cmd.run("rm", "-rf", profile.toString());
             throw e;
         }
+    }
+
+    /** Where the browser saves what the pages download. */
+    Path downloads() {
+        return profile.resolve("downloads");
     }
 
     /** The whole page as PNG, not only the part the window shows (Chrome's DevTools capture beyond the viewport). */

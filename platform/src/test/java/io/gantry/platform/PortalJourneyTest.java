@@ -31,10 +31,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * A tenant's first visit to the portal, in a real Chromium, against `gantry dev` as its own process (cloud API with
  * Keycloak's tokens, provisioner, this machine's runc agent, metering sampling every second, Keycloak and the portal):
  * Keycloak's own sign-in page, create a busybox machine and see it become running on the machines page without
- * reloading, stop it, the usage chart drawn with its data, add an SSH key (which then signs API requests), delete the
- * machine, sign out (which ends the Keycloak session too: the next page asks for a sign-in again). Every page is
- * photographed into target/portal-screenshots/ (also when a step fails) and scanned with axe-core at desktop and
- * (machines, machine) phone width: no serious or critical violation. Needs root, runc and Debian's chromium.
+ * reloading, stop it, the usage chart drawn with its data and its CSV download, add an SSH key (which then signs API
+ * requests), delete the machine, sign out (which ends the Keycloak session too: the next page asks for a sign-in
+ * again). Every page is photographed into target/portal-screenshots/ (also when a step fails) and scanned with
+ * axe-core at desktop and (machines, machine) phone width: no serious or critical violation. Needs root, runc and
+ * Debian's chromium.
  */
 @Tag("zones")
 class PortalJourneyTest {
@@ -167,6 +168,17 @@ class PortalJourneyTest {
         });
         assertThat(d.findElement(By.cssSelector("#per-machine tbody")).getText()).contains(machineName);
         page("usage", true);
+        d.findElement(By.id("csv")).click();
+        Poll.until(Duration.ofSeconds(20), () -> {
+            Path csv;
+            try (var files = Files.list(browser.downloads())) {
+                csv = files.filter(f -> f.getFileName().toString().endsWith(".csv")).findFirst().orElse(null);
+            }
+            assertThat(csv).as("the CSV download").isNotNull();
+            List<String> lines = Files.readAllLines(csv);
+            assertThat(lines.get(0)).startsWith("day,machine,machine_name,package,instance_hours,cpu_hours,memory_gib_hours");
+            assertThat(lines).as("a row of the machine's usage").anySatisfy(l -> assertThat(l).contains("," + id + "," + machineName + ",gantry-128M,"));
+        });
 
         // an SSH key: a bad one is refused in words next to the form, a good one listed and then signing API requests
         d.get(portal + "/keys.html");

@@ -34,7 +34,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * reloading, stop it, the usage chart drawn with its data and its CSV download, add an SSH key (which then signs API
  * requests), delete the machine, sign out (which ends the Keycloak session too: the next page asks for a sign-in
  * again). Every page is photographed into target/portal-screenshots/ (also when a step fails) and scanned with
- * axe-core at desktop and (machines, machine) phone width: no serious or critical violation. Needs root, runc and
+ * axe-core at desktop and (machines, machine, usage) phone width: no serious or critical violation. Needs root, runc and
  * Debian's chromium.
  */
 @Tag("zones")
@@ -168,6 +168,7 @@ class PortalJourneyTest {
         });
         assertThat(d.findElement(By.cssSelector("#per-machine tbody")).getText()).contains(machineName);
         page("usage", true);
+        phoneWidth("usage-phone");
         d.findElement(By.id("csv")).click();
         Poll.until(Duration.ofSeconds(20), () -> {
             Path csv;

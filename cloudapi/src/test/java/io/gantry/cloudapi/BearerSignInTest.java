@@ -134,7 +134,9 @@ class BearerSignInTest {
         var asOperator = client(issuer.token(subject, login, "operator", "offline_access"));
         var list = asOperator.get("/ops/accounts");
         assertThat(list.status()).as(list.body()).isEqualTo(200);
-        assertThat(list.list()).extracting(a -> a.get("login")).contains(login);
+        assertThat(list.list()).filteredOn(a -> login.equals(a.get("login"))).singleElement()
+                .satisfies(a -> assertThat(a).containsEntry("idpIssuer", issuer.issuer()).containsEntry("idpSubject", subject)
+                        .containsEntry("operator", true));
         // the person's SSH key carries the operator's rights the token gave
         KeyPair pair = TestKeys.rsa();
         SshPublicKey key = SshPublicKey.parse(TestKeys.openSsh(pair, login));

@@ -38,7 +38,7 @@ public final class KeycloakDistribution {
     }
 
     /** The home directory of a ready distribution, making the cache first if it is not there yet. */
-    public static synchronized Path home(Consumer<String> progress) throws IOException {
+    public static Path home(Consumer<String> progress) throws IOException {
         String configured = System.getenv("GANTRY_KEYCLOAK_HOME");
         if (configured != null && !configured.isBlank()) {
             Path home = Path.of(configured);
@@ -47,7 +47,12 @@ public final class KeycloakDistribution {
             }
             return home;
         }
-        Path cache = cacheRoot().resolve("keycloak-" + VERSION);
+        return cached(cacheRoot(), tarball(), progress);
+    }
+
+    /** The cache in {@code cacheRoot}, made from {@code tarball} if it is not there yet. */
+    static synchronized Path cached(Path cacheRoot, Path tarball, Consumer<String> progress) throws IOException {
+        Path cache = cacheRoot.resolve("keycloak-" + VERSION);
         if (Files.exists(cache.resolve(READY_MARKER))) {
             return cache;
         }
@@ -56,7 +61,7 @@ public final class KeycloakDistribution {
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = lockFile.lock()) {
             if (!Files.exists(cache.resolve(READY_MARKER))) {
-                prepare(cache, progress);
+                prepare(cache, tarball, progress);
             }
         }
         return cache;
@@ -76,8 +81,7 @@ public final class KeycloakDistribution {
     }
 
     /** Called under the lock: no other JVM is making this cache now, so leftovers of a killed one may go. */
-    private static void prepare(Path cache, Consumer<String> progress) throws IOException {
-        Path tarball = tarball();
+    private static void prepare(Path cache, Path tarball, Consumer<String> progress) throws IOException {
         if (!Files.isRegularFile(tarball)) {
             throw new IOException("Keycloak " + VERSION + " is not in the local Maven repository (no " + tarball
                     + "): run ./mvnw -B -pl keycloak dependency:resolve, or set GANTRY_KEYCLOAK_HOME to an unpacked Keycloak "

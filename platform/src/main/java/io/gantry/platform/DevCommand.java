@@ -40,8 +40,8 @@ final class DevCommand implements Callable<Integer> {
             description = "Port of the Keycloak gantry dev starts for sign-in (default ${DEFAULT-VALUE}).")
     int keycloakPort;
 
-    @Option(names = "--no-keycloak", description = "Start no Keycloak: the portal says sign-in is not configured and the cloud API takes"
-            + " signed requests only.")
+    @Option(names = "--no-keycloak", defaultValue = "${env:GANTRY_NO_KEYCLOAK:-false}", description = "Start no Keycloak: the portal says"
+            + " sign-in is not configured and the cloud API takes signed requests only (env GANTRY_NO_KEYCLOAK=true).")
     boolean noKeycloak;
 
     @Option(names = "--key-dir", defaultValue = "${env:GANTRY_KEY_DIR:-${sys:user.home}/.ssh}",

@@ -99,6 +99,13 @@ final class DevPlatform implements AutoCloseable {
         // a run killed with SIGKILL leaves its PostgreSQL running on the port: stop it before checking the ports
         EmbeddedDatabase.stopStale(dev.resolve("postgres"))
                 .ifPresent(pid -> System.out.println("gantry dev: " + EmbeddedDatabase.staleStopped(pid)));
+        if (s.signIn() == SignIn.KEYCLOAK) {
+            // after the PostgreSQL check, which refuses a state directory another running gantry dev uses
+            List<Long> stale = DevSignIn.stopStale(dev.resolve("keycloak"));
+            if (!stale.isEmpty()) {
+                System.out.println("gantry dev: stopped a stale Keycloak (pids " + stale + ") left by an earlier run of this state directory");
+            }
+        }
         LoopbackPorts.requireFree(s.zkPort(), "ZooKeeper", "--zk-port");
         LoopbackPorts.requireFree(s.dbPort(), "PostgreSQL", "--db-port");
         LoopbackPorts.requireFree(s.apiPort(), "the cloud API", "--api-port");

@@ -22,6 +22,26 @@ final class DevSignIn implements AutoCloseable {
         this.starting = starting;
     }
 
+    /**
+     * Stops a Keycloak an earlier run of this state directory left running (gantry dev killed with SIGKILL, whose
+     * shutdown hooks never ran): its processes name {@code instanceDir} on their command line. Returns the pids stopped.
+     */
+    static List<Long> stopStale(Path instanceDir) {
+        String dir = instanceDir.toAbsolutePath().normalize() + "/";
+        long self = ProcessHandle.current().pid();
+        List<ProcessHandle> stale = ProcessHandle.allProcesses()
+                .filter(p -> p.pid() != self && p.info().commandLine().map(c -> c.contains(dir)).orElse(false)).toList();
+        stale.forEach(ProcessHandle::destroy);
+        for (ProcessHandle p : stale) {
+            try {
+                p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                p.destroyForcibly();
+            }
+        }
+        return stale.stream().map(ProcessHandle::pid).toList();
+    }
+
     /** The issuer Keycloak on {@code port} will have: what the cloud API and the portal are configured with before it runs. */
     static String issuer(int port) {
         return "http://127.0.0.1:" + port + "/realms/" + DevRealm.REALM;

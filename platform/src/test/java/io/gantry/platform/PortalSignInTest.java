@@ -46,14 +46,19 @@ class PortalSignInTest {
     private CloudApi api;
     private PortalServer portal;
     private String url;
+    /** A second portal of the same realm whose cloud API does not answer. */
+    private PortalServer orphan;
+    private String orphanUrl;
 
     @BeforeAll
     void start() throws Exception {
         work = Files.createTempDirectory("gantry-portal-signin-");
         int portalPort = LoopbackPorts.free();
+        int orphanPort = LoopbackPorts.free();
         url = "http://127.0.0.1:" + portalPort;
+        orphanUrl = "http://127.0.0.1:" + orphanPort;
         String secret = UUID.randomUUID().toString();
-        DevRealm realm = DevRealm.standard(secret, List.of(url + "/callback"), List.of(url + "/signed-out.html"))
+        DevRealm realm = DevRealm.standard(secret, List.of(url + "/callback", orphanUrl + "/callback"), List.of(url + "/signed-out.html"))
                 .withAccessTokenLifespan(Duration.ofSeconds(20));
         CompletableFuture<KeycloakServer> starting = KeycloakServer.startInBackground(work.resolve("keycloak"), LoopbackPorts.free(), realm,
                 System.out::println);
@@ -71,12 +76,17 @@ class PortalSignInTest {
                 .withOidc(OidcSettings.of(keycloak.issuer())));
         portal = PortalServer.start(vertx, PortalConfig.of("127.0.0.1", portalPort, "http://127.0.0.1:" + api.port(), keycloak.issuer(), secret))
                 .toCompletionStage().toCompletableFuture().get();
+        orphan = PortalServer.start(vertx, PortalConfig.of("127.0.0.1", orphanPort, "http://127.0.0.1:" + LoopbackPorts.free(), keycloak.issuer(),
+                secret)).toCompletionStage().toCompletableFuture().get();
     }
 
     @AfterAll
     void stop() throws Exception {
         if (portal != null) {
             portal.close();
+        }
+        if (orphan != null) {
+            orphan.close();
         }
         if (api != null) {
             api.close();
@@ -186,6 +196,25 @@ class PortalSignInTest {
         JsonObject me = new JsonObject(browser.get(url + "/session").body());
         assertThat(me.getString("login")).isEqualTo("olga");
         assertThat(me.getBoolean("operator")).isTrue();
+        // her token reaches the operator routes, but the portal passes nothing outside /my
+        for (String sneaky : List.of("/api/%2e%2e/ops/accounts", "/api/..%2fops/accounts", "/api/machines/%2e%2e/%2e%2e/ops/accounts")) {
+            HttpResponse<String> r = browser.get(url + sneaky);
+            assertThat(r.body()).as(sneaky).doesNotContain("\"login\"");
+            assertThat(r.statusCode()).as(sneaky).isNotEqualTo(200);
+        }
+    }
+
+    @Test
+    void aCloudApiThatDoesNotAnswerIsA502InCloudApiFormat() throws Exception {
+        PortalBrowser browser = new PortalBrowser();
+        HttpResponse<String> login = browser.get(PortalBrowser.location(browser.get(orphanUrl + "/signin")));
+        HttpResponse<String> callback = browser.get(PortalBrowser.location(browser.signInOn(login, "alice", "alice-pw")));
+        assertThat(callback.statusCode()).as(callback.body()).isEqualTo(302);
+        HttpResponse<String> r = browser.get(orphanUrl + "/api/machines");
+        assertThat(r.statusCode()).isEqualTo(502);
+        JsonObject error = new JsonObject(r.body());
+        assertThat(error.getString("code")).isEqualTo("BadGateway");
+        assertThat(error.getString("message")).startsWith("the cloud API does not answer");
     }
 
     @Test

@@ -155,6 +155,26 @@ class BearerTokenVerifierTest {
     }
 
     @Test
+    void everyTokenWithOneCharacterChangedIsRefused() throws Exception {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (String alg : new String[] {"RS256", "ES256"}) {
+            String good = alg.equals("RS256") ? token("RS256", "rsa-1", RSA, claims()) : token("ES256", "ec-256", EC_256, claims());
+            verify(good);
+            for (int i = 0; i < good.length(); i++) {
+                char c = good.charAt(i);
+                if (c == '.') {
+                    continue;
+                }
+                // flip the 6-bit group's top bit: significant even in a segment's last character, whose low bits may be padding
+                char changed = alphabet.charAt((alphabet.indexOf(c) + 32) % 64);
+                String bad = good.substring(0, i) + changed + good.substring(i + 1);
+                assertRefused(bad, "");
+            }
+        }
+        assertThat(fetches).hasValue(1);
+    }
+
+    @Test
     void anUnknownKidReloadsTheKeysAtMostOnceEveryTenSeconds() throws Exception {
         verify(token("RS256", "rsa-1", RSA, claims()));
         assertThat(fetches).hasValue(1);

@@ -113,6 +113,11 @@ final class BrowserSession implements AutoCloseable {
         return new Load(number(t.get("end")), number(t.get("took")), number(t.get("drawn")));
     }
 
+    /** Leaves the current page for an empty one (a page that polls stops polling). */
+    void blank() {
+        driver.get("about:blank");
+    }
+
     /** The page's text for an element, to check what a load showed. */
     String text(String cssSelector) {
         return driver.findElement(By.cssSelector(cssSelector)).getText();

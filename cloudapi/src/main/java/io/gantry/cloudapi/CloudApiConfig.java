@@ -12,15 +12,16 @@ import java.time.Duration;
  * on how many event loops it serves (one HTTP server verticle each; 0: one per core), the
  * certificate and key it serves HTTPS with (null: plain HTTP), the PEM file of the CA that signed
  * metering's HTTPS certificate (null: the JDK's trusted CAs), and the ZooKeeper connect string whose
- * members the operators' health report asks about (null: the report says ZooKeeper is not configured).
+ * members the operators' health report asks about (null: the report says ZooKeeper is not configured), and the
+ * OpenID Connect issuer whose bearer tokens it accepts besides signed requests (null: signed requests only).
  */
 public record CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database,
                              Duration maxClockSkew, String meteringUrl, int eventLoops, TlsFiles tls, Path meteringCa,
-                             String zooKeeper) {
+                             String zooKeeper, OidcSettings oidc) {
 
     public CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database, Duration maxClockSkew,
                           String meteringUrl, int eventLoops, TlsFiles tls) {
-        this(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, null, null);
+        this(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, null, null, null);
     }
 
     public CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database, Duration maxClockSkew,
@@ -39,7 +40,8 @@ public record CloudApiConfig(String host, int port, String publicUrl, String dat
 
     /** This config, with metering's HTTPS certificate checked against the CA(s) in {@code pem} (null: the JDK's). */
     public CloudApiConfig withMeteringCa(Path pem) {
-        return new CloudApiConfig(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, pem, zooKeeper);
+        return new CloudApiConfig(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, pem, zooKeeper,
+                oidc);
     }
 
     public CloudApiConfig {
@@ -66,6 +68,12 @@ public record CloudApiConfig(String host, int port, String publicUrl, String dat
     /** These settings with the health report asking the ZooKeeper members of {@code connectString}. */
     public CloudApiConfig withZooKeeper(String connectString) {
         return new CloudApiConfig(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, meteringCa,
-                connectString);
+                connectString, oidc);
+    }
+
+    /** These settings, also accepting the bearer tokens {@code settings} describe (null: signed requests only). */
+    public CloudApiConfig withOidc(OidcSettings settings) {
+        return new CloudApiConfig(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, meteringCa,
+                zooKeeper, settings);
     }
 }

@@ -100,7 +100,7 @@ final class DevPlatform implements AutoCloseable {
         meteringUrl = (tls == null ? "http" : "https") + "://127.0.0.1:" + s.meteringPort();
         step("cloud API on " + apiUrl + " (migrating the schema)");
         started.add(CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", s.apiPort(), apiUrl, "dev-1", db.config(), null, meteringUrl, 0,
-                tls, caFile, zk.connectString()), registry));
+                tls, caFile, zk.connectString(), null), registry));
         started.add(heartbeat(db, "cloudapi", RoleCommands.hostName() + ":" + s.apiPort(), apiUrl, () -> false));
         System.out.println("  seeding account '" + ACCOUNT + "', operator '" + OPERATOR + "', packages, the busybox image and a network");
         SshKeyPair key = SshKeyPair.generate(s.keyDir(), "gantry-dev-id_rsa");

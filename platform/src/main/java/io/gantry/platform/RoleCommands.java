@@ -2,6 +2,7 @@ package io.gantry.platform;
 
 import io.gantry.cloudapi.CloudApi;
 import io.gantry.cloudapi.CloudApiConfig;
+import io.gantry.cloudapi.OidcSettings;
 import io.gantry.common.limits.OverprovisionRatios;
 import io.gantry.tls.TlsFiles;
 import io.gantry.metering.MeteringConfig;
@@ -93,6 +94,23 @@ final class RoleCommands {
                         + " says ZooKeeper is not configured.")
         String zk;
 
+        @Option(names = "--oidc-issuer", defaultValue = "${env:GANTRY_OIDC_ISSUER:-}",
+                description = "OpenID Connect issuer (a Keycloak realm's URL, e.g. https://sso.example/realms/gantry) whose bearer tokens"
+                        + " the API accepts besides signed requests (default: none, signed requests only).")
+        String oidcIssuer;
+
+        @Option(names = "--oidc-audience", defaultValue = "${env:GANTRY_OIDC_AUDIENCE:-" + OidcSettings.DEFAULT_AUDIENCE + "}",
+                description = "Audience a token must name (aud) to be accepted (default ${DEFAULT-VALUE}).")
+        String oidcAudience;
+
+        @Option(names = "--oidc-login-claim", defaultValue = "${env:GANTRY_OIDC_LOGIN_CLAIM:-" + OidcSettings.DEFAULT_LOGIN_CLAIM + "}",
+                description = "Token claim that names the account a person's first sign-in creates (default ${DEFAULT-VALUE}).")
+        String oidcLoginClaim;
+
+        @Option(names = "--oidc-operator-role", defaultValue = "${env:GANTRY_OIDC_OPERATOR_ROLE:-" + OidcSettings.DEFAULT_OPERATOR_ROLE + "}",
+                description = "Realm role (realm_access.roles) that makes a token's holder an operator (default ${DEFAULT-VALUE}).")
+        String oidcOperatorRole;
+
         @Spec
         CommandSpec spec;
 
@@ -105,22 +123,38 @@ final class RoleCommands {
         @Mixin
         MeteringCaOption meteringCa;
 
+        /** The bearer-token settings the options give, or null without --oidc-issuer. */
+        OidcSettings oidc() {
+            if (oidcIssuer == null || oidcIssuer.isBlank()) {
+                return null;
+            }
+            try {
+                return new OidcSettings(oidcIssuer.strip(), oidcAudience, oidcLoginClaim, oidcOperatorRole);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "Invalid value for option '--oidc-issuer': " + e.getMessage());
+            }
+        }
+
         @Override
         public Integer call() throws InterruptedException {
             if (eventLoops < 0) {
                 throw new ParameterException(spec.commandLine(),
                         "Invalid value for option '--event-loops': " + eventLoops + " (at least 1, or 0 for one per core)");
             }
+            OidcSettings oidc = oidc();
             TlsFiles tlsFiles = tls.files();
             String url = publicUrl.isBlank() ? tls.scheme() + "://" + host + ":" + port : publicUrl;
             Vertx vertx = Vertx.vertx();
             try (MetricsEndpoint metrics = MetricsEndpoint.start(host, metricsPort);
                  CloudApi api = CloudApi.start(vertx, new CloudApiConfig(host, port, url, datacenter, db.config(), Duration.ofSeconds(skew),
-                         meteringUrl.isBlank() ? null : meteringUrl, eventLoops, tlsFiles, meteringCa.path(), zk),
+                         meteringUrl.isBlank() ? null : meteringUrl, eventLoops, tlsFiles, meteringCa.path(), zk, oidc),
                          metrics.registry());
                  RoleHeartbeat beat = heartbeat(db, "cloudapi", hostName() + ":" + api.port(), url, () -> false)) {
                 System.out.println("cloud API on " + url + " (database " + db.config().jdbcUrl() + ", "
                         + api.eventLoops() + " event loops)");
+                if (oidc != null) {
+                    System.out.println("bearer tokens of " + oidc.issuer() + " for audience " + oidc.audience() + " accepted");
+                }
                 printMetrics(metrics);
                 return runUntilStopped("cloud API");
             } finally {

@@ -354,6 +354,8 @@ class GantryCliTest {
                 bad(2, "Invalid value for option '--api-port': 99999 is not a TCP port", "dev", "--once", "--api-port", "99999"),
                 bad(2, "Invalid value for option '--port': 'abc' is not an int", "cloudapi", "--port", "abc"),
                 bad(2, "Invalid value for option '--event-loops': -2 (at least 1, or 0 for one per core)", "cloudapi", "--event-loops", "-2"),
+                bad(2, "Invalid value for option '--oidc-issuer': the OIDC issuer must be an http:// or https:// URL, not ftp://x",
+                        "cloudapi", "--oidc-issuer", "ftp://x"),
                 bad(2, "--tls-cert and --tls-key go together: give both or neither", "cloudapi", "--tls-cert", "/etc/hostname"),
                 bad(2, "cannot read TLS file /nonexistent/gantry.key", "cloudapi", "--tls-cert", "/etc/hostname",
                         "--tls-key", "/nonexistent/gantry.key"),

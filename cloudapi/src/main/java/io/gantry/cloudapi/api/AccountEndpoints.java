@@ -7,6 +7,8 @@ import io.gantry.cloudapi.api.view.LimitView;
 import io.gantry.cloudapi.service.AccountService;
 import io.gantry.cloudapi.service.MachineService;
 import io.gantry.cloudapi.service.MeteringClient;
+import io.gantry.common.ErrorCode;
+import io.gantry.common.GantryException;
 import io.gantry.common.usage.BudgetStatus;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -41,6 +43,21 @@ final class AccountEndpoints {
         r.delete("/:login/keys/:key").handler(ctx -> Reply.with(ctx, accounts.deleteKey(Authenticate.caller(ctx), ctx.pathParam("key")),
                 v -> Reply.empty(ctx, 204)));
         r.get("/:login/limits").handler(this::limits);
+        r.get("/:login/budgets").handler(this::budgets);
+    }
+
+    /**
+     * The account's usage budgets from metering, each with what is used and what remains in the current period;
+     * read-only (operators set them). 503 when this API has no metering service or it cannot be reached.
+     */
+    private void budgets(RoutingContext ctx) {
+        var caller = Authenticate.caller(ctx);
+        if (!metering.configured()) {
+            Reply.error(ctx, new GantryException(ErrorCode.ServiceUnavailable,
+                    "budgets are not available: this cloud API has no metering service configured"));
+            return;
+        }
+        Reply.with(ctx, metering.budgets(caller.account().id), b -> Reply.json(ctx, 200, b.stream().map(BudgetView::of).toList()));
     }
 
     /**

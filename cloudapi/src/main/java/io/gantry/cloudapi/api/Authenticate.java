@@ -1,10 +1,12 @@
 package io.gantry.cloudapi.api;
 
+import io.gantry.cloudapi.auth.BearerTokenVerifier;
 import io.gantry.cloudapi.auth.SignatureHeader;
 import io.gantry.cloudapi.auth.SignatureVerifier;
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.service.AccountService;
 import io.gantry.cloudapi.service.Caller;
+import io.gantry.cloudapi.service.FederatedAccounts;
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
 import io.vertx.core.Future;
@@ -13,17 +15,35 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * HTTP Signature authentication, as Triton clients sign: the key id names the account and the key's
- * fingerprint; the signature covers the date header. The path's account must be the signer's own
+ * fingerprint; the signature covers the date header. Or, when an OpenID Connect issuer is configured, a
+ * bearer token of that issuer ({@code Authorization: Bearer <jwt>}), whose issuer and subject name the
+ * account (created at the person's first sign-in). Either way the path's account must be the caller's own
  * (or {@code my}); paths under {@code /ops} (the operator routes) need an operator's account instead.
  */
 final class Authenticate implements Handler<RoutingContext> {
     static final String CALLER = "gantry.caller";
+    private static final String BEARER = "Bearer ";
     private final AccountService accounts;
     private final SignatureVerifier verifier;
+    private final BearerTokenVerifier tokens;
+    private final FederatedAccounts federated;
 
+    /** Signed requests only. */
     Authenticate(AccountService accounts, SignatureVerifier verifier) {
+        this(accounts, verifier, null, null);
+    }
+
+    /** Signed requests, and bearer tokens that {@code tokens} verifies (both null: signed requests only). */
+    Authenticate(AccountService accounts, SignatureVerifier verifier, BearerTokenVerifier tokens, FederatedAccounts federated) {
         this.accounts = accounts;
         this.verifier = verifier;
+        this.tokens = tokens;
+        this.federated = federated;
+    }
+
+    /** The request carries a bearer token (the scheme's name is case-insensitive). */
+    static boolean isBearer(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length());
     }
 
     /** The authenticated caller; a handler reached without one (which the routes never allow) is refused, not served. */
@@ -76,7 +96,11 @@ final class Authenticate implements Handler<RoutingContext> {
         String authorization = ctx.request().getHeader("Authorization");
         if (authorization == null || authorization.isBlank()) {
             return Future.failedFuture(new GantryException(ErrorCode.InvalidCredentials,
-                    "this API needs requests signed with an account's SSH key (Authorization: Signature …)"));
+                    "this API needs requests signed with an account's SSH key (Authorization: Signature …)"
+                            + (tokens == null ? "" : " or a bearer token of " + tokens.settings().issuer() + " (Authorization: Bearer …)")));
+        }
+        if (isBearer(authorization)) {
+            return bearer(ctx, authorization.substring(BEARER.length()).strip());
         }
         SignatureHeader header;
         String signed;
@@ -96,5 +120,17 @@ final class Authenticate implements Handler<RoutingContext> {
             verifier.verify(header, signed, SshPublicKey.parse(auth.key().keyText));
             return new Caller(auth.account(), auth.key().fingerprint, ctx.request().remoteAddress().hostAddress());
         });
+    }
+
+    private Future<Caller> bearer(RoutingContext ctx, String token) {
+        if (tokens == null) {
+            return Future.failedFuture(new GantryException(ErrorCode.InvalidCredentials,
+                    "this API takes no bearer tokens (no OpenID Connect issuer is configured); sign the request with an SSH key"));
+        }
+        if (token.isEmpty()) {
+            return Future.failedFuture(new GantryException(ErrorCode.InvalidCredentials, "bearer token refused: the header holds none"));
+        }
+        return tokens.verify(token).compose(verified -> federated.account(verified)
+                .map(account -> new Caller(account, "oidc:" + verified.subject(), ctx.request().remoteAddress().hostAddress())));
     }
 }

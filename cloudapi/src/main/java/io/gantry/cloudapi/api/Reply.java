@@ -63,7 +63,8 @@ final class Reply {
             return;
         }
         if (ge.code() == ErrorCode.InvalidCredentials || ge.code() == ErrorCode.InvalidSignature) {
-            response.putHeader("WWW-Authenticate", "Signature");
+            response.putHeader("WWW-Authenticate", Authenticate.isBearer(ctx.request().getHeader("Authorization"))
+                    ? "Bearer realm=\"gantry\", error=\"invalid_token\"" : "Signature");
         }
         json(ctx, ge.code().httpStatus(), ge.body());
     }

@@ -1,9 +1,11 @@
 package io.gantry.cloudapi.api;
 
 import io.gantry.cloudapi.CloudApiConfig;
+import io.gantry.cloudapi.auth.BearerTokenVerifier;
 import io.gantry.cloudapi.auth.SignatureVerifier;
 import io.gantry.cloudapi.service.AccountService;
 import io.gantry.cloudapi.service.CatalogService;
+import io.gantry.cloudapi.service.FederatedAccounts;
 import io.gantry.cloudapi.service.FirewallService;
 import io.gantry.cloudapi.service.LimitService;
 import io.gantry.cloudapi.health.HealthService;
@@ -114,7 +116,10 @@ public final class Routes {
         r.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE)
                 .handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
         r.get("/--ping").handler(ctx -> Reply.json(ctx, 200, Map.of("ping", "pong", "cloudapi", Map.of("versions", List.of(API_VERSION)))));
-        var auth = new Authenticate(accounts, new SignatureVerifier(clock, config.maxClockSkew()));
+        // one verifier per router, so per event loop: its key fetches answer on the loop that then opens the sessions
+        var tokens = config.oidc() == null ? null : new BearerTokenVerifier(vertx, config.oidc(), clock);
+        var auth = new Authenticate(accounts, new SignatureVerifier(clock, config.maxClockSkew()), tokens,
+                config.oidc() == null ? null : new FederatedAccounts(db, config.oidc()));
         // every request but ping, whatever its path: a path pattern such as /:login/* does not match a
         // path holding a line terminator (U+0085 from a raw 0x85 byte), and its request would pass unauthenticated
         r.route().handler(auth);

@@ -196,7 +196,7 @@ public final class OperatorAccountService {
                         : s.find(AccountRecord.class, ids.get(0), lock));
     }
 
-    private static LimitRecord limit(UUID accountId, ProvisionLimit limit) {
+    static LimitRecord limit(UUID accountId, ProvisionLimit limit) {
         LimitRecord r = new LimitRecord();
         r.id = UUID.randomUUID();
         r.accountId = accountId;

@@ -32,6 +32,12 @@ public class AccountRecord {
     /** When an operator deleted the account; its row stays (its machines' records name it), without keys or limits. */
     @Column(name = "deleted_at")
     public OffsetDateTime deletedAt;
+    /** The OpenID Connect issuer of the person this account belongs to (its first sign-in created it); null for others. */
+    @Column(name = "idp_issuer")
+    public String idpIssuer;
+    /** That person's subject ({@code sub}) at the issuer; set together with {@link #idpIssuer}. */
+    @Column(name = "idp_subject")
+    public String idpSubject;
     public OffsetDateTime created;
     public OffsetDateTime updated;
 }

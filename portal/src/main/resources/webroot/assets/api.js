@@ -47,10 +47,20 @@ async function errorOf(response) {
   return new ApiError(plain, response.status, null);
 }
 
-/** A CloudAPI error has a JSON body with a code; the portal's CSRF refusal has none. */
-function isCsrfRefusal(response) {
-  const type = response.headers.get('content-type') || '';
-  return response.status === 403 && !type.includes('json');
+/**
+ * The portal refuses a change whose CSRF token is stale (it renews the token after every change) with 403 before
+ * anything runs; the cloud API's own 403s name another reason.
+ */
+async function isCsrfRefusal(response) {
+  if (response.status !== 403) {
+    return false;
+  }
+  try {
+    const body = await response.clone().json();
+    return typeof body.message === 'string' && body.message.includes('CSRF');
+  } catch (notJson) {
+    return true;
+  }
 }
 
 /**
@@ -78,7 +88,7 @@ export async function call(method, path, body) {
     }
     // a CSRF token that changed under this request (another tab, a concurrent answer) is refused before
     // anything runs: one retry with the cookie as it is now
-    if (changes && attempt === 0 && isCsrfRefusal(response)) {
+    if (changes && attempt === 0 && await isCsrfRefusal(response)) {
       continue;
     }
     if (response.type === 'opaqueredirect' || response.status === 401) {

@@ -119,7 +119,7 @@ form.addEventListener('submit', async (event) => {
   await attempt(region, submit, async () => {
     const machine = await post('/api/machines', body);
     location.assign(`/machine.html?id=${encodeURIComponent(machine.id)}`);
-  });
+  }, 'The machine was not created');
 });
 
 loadCatalog();

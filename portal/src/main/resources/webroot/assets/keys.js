@@ -32,7 +32,7 @@ async function remove(key, button) {
     message: `Requests signed with ${key.fingerprint} are refused from now on, and new machines no longer get this key.`,
     confirm: 'Delete key', danger: true,
   });
-  if (ok && await attempt(listError, button, () => del(`/api/keys/${encodeURIComponent(key.name)}`))) {
+  if (ok && await attempt(listError, button, () => del(`/api/keys/${encodeURIComponent(key.name)}`), `Key ${key.name} was not deleted`)) {
     await load();
   }
 }
@@ -46,7 +46,7 @@ form.addEventListener('submit', async (e) => {
     (!name ? nameInput : keyInput).focus();
     return;
   }
-  if (await attempt(addError, document.getElementById('key-submit'), () => post('/api/keys', { name, key }))) {
+  if (await attempt(addError, document.getElementById('key-submit'), () => post('/api/keys', { name, key }), 'The key was not added')) {
     form.reset();
     await load();
   }

@@ -61,3 +61,16 @@ export function whyNotFits(pkg, limits) {
   }
   return null;
 }
+
+/**
+ * A budget from GET /api/budgets (or an entry of GET /api/limits), which lists it as the limits do
+ * ({by: metric, value: limit, budget: name, ...}), as {name, metric, limit, used, period, policy, state, ...}.
+ */
+export function budgetOf(b) {
+  return {
+    ...b,
+    name: b.budget ?? b.name,
+    metric: b.by ?? b.metric,
+    limit: b.value ?? b.limit,
+  };
+}

@@ -1,7 +1,7 @@
 // Provisioning limits with used and remaining; usage budgets with period, policy and current use.
 import { get } from './api.js';
 import { el, showError, number, dateTime } from './ui.js';
-import { provisioningLimits, limitName, limitValue, METRIC_NAMES, POLICY_WORDS } from './limits-text.js';
+import { provisioningLimits, limitName, limitValue, budgetOf, METRIC_NAMES, POLICY_WORDS } from './limits-text.js';
 
 function meter(used, value, label) {
   if (!(value > 0)) return el('span', { class: 'muted', text: '—' });
@@ -29,7 +29,7 @@ async function loadLimits() {
 async function loadBudgets() {
   const tbody = document.querySelector('#budgets tbody');
   try {
-    const budgets = await get('/api/budgets');
+    const budgets = (await get('/api/budgets')).map(budgetOf);
     document.getElementById('no-budgets').hidden = budgets.length > 0;
     tbody.replaceChildren(...budgets.map((b) => el('tr', {},
       el('td', { 'data-label': 'Budget', text: b.name }),

@@ -20,6 +20,7 @@ const buttons = {
 let machine = null;
 let imageName = null;
 let auditShownFor = null;
+let polls = 0;
 
 function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
@@ -64,7 +65,8 @@ function show(m) {
     ? 'The firewall is enabled for this machine.' : 'The firewall is not enabled for this machine; these rules are stored but not applied to it.');
   showPairs('tags', m.tags || {});
   showPairs('metadata', m.metadata || {});
-  if (auditShownFor !== m.updated + m.state) {
+  // a job's audit entry is written when it ends, about when the state changes: read it again now and then too
+  if (auditShownFor !== m.updated + m.state || ++polls % 5 === 0) {
     auditShownFor = m.updated + m.state;
     loadAudit();
   }
@@ -120,7 +122,7 @@ async function removePair(kind, key, button) {
   if (!await confirmAction({ title: `Remove ${word} ${key}?`, message: `The ${word} "${key}" is removed from this machine.`, confirm: 'Remove', danger: true })) {
     return;
   }
-  if (await attempt(region, button, () => del(`${base}/${kind}/${encodeURIComponent(key)}`))) {
+  if (await attempt(region, button, () => del(`${base}/${kind}/${encodeURIComponent(key)}`), `Could not remove ${key}`)) {
     show(await get(base));
   }
 }
@@ -139,7 +141,7 @@ function wirePairForm(kind) {
       return;
     }
     const button = form.querySelector('button[type="submit"]');
-    if (await attempt(region, button, () => post(`${base}/${kind}`, { [key]: valueInput.value }))) {
+    if (await attempt(region, button, () => post(`${base}/${kind}`, { [key]: valueInput.value }), `Could not add ${key}`)) {
       keyInput.value = '';
       valueInput.value = '';
       show(await get(base));
@@ -191,7 +193,7 @@ async function act(action, extra, words) {
   const ok = await attempt(actionError, buttons[action], async () => {
     const m = await post(`${base}${query({ action, ...extra })}`);
     if (m) show(m);
-  });
+  }, `Could not ${action} the machine`);
   if (machine) show(machine); // the buttons again as the state allows
   if (ok) actionNotice.textContent = words;
 }
@@ -249,7 +251,7 @@ buttons.delete.addEventListener('click', async () => {
   await attempt(actionError, buttons.delete, async () => {
     await del(base);
     actionNotice.textContent = 'Deleting…';
-  });
+  }, 'Could not delete the machine');
 });
 
 if (!id) {

@@ -27,14 +27,17 @@ export function el(tag, attrs = {}, ...children) {
   return e;
 }
 
-/** Shows an error (ApiError or any Error) in an role="alert" region, in plain words. */
-export function showError(region, error) {
+/**
+ * Shows an error (ApiError or any Error) in a role="alert" region, in plain words, after what was being done
+ * ("Could not add the key: ...").
+ */
+export function showError(region, error, doing = null) {
   region.replaceChildren();
   if (!error) {
     return;
   }
   const message = error && error.message ? error.message : String(error);
-  region.append(el('span', { text: message }));
+  region.append(el('span', { text: doing ? `${doing}: ${message}` : message }));
   if (error.status === 401) {
     region.append(' ', el('a', { href: '/signin', text: 'Sign in again' }));
   }
@@ -45,7 +48,7 @@ export function clearError(region) {
 }
 
 /** Runs an async action with its button disabled, showing any failure in the region. True when it worked. */
-export async function attempt(region, button, action) {
+export async function attempt(region, button, action, doing = null) {
   clearError(region);
   if (button) {
     button.disabled = true;
@@ -54,7 +57,7 @@ export async function attempt(region, button, action) {
     await action();
     return true;
   } catch (e) {
-    showError(region, e);
+    showError(region, e, doing);
     return false;
   } finally {
     if (button) {

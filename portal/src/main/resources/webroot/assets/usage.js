@@ -2,13 +2,13 @@
 // with Chart.js, the account's budgets drawn on the charts as lines, and the same rows as a CSV download.
 import { get, query } from './api.js';
 import { el, showError, clearError, number } from './ui.js';
-import { METRIC_NAMES } from './limits-text.js';
+import { METRIC_NAMES, budgetOf } from './limits-text.js';
 
 const { Chart } = window;
 
 /** Each chart: how to read its value from a usage row, and which budget metrics bound it. */
 const CHARTS = [
-  { key: 'cpu', title: 'CPU hours', unit: 'CPU hours', value: (r) => r.cpu_seconds / 3600, metrics: ['cpu_hours'] },
+  { key: 'cpu', title: 'CPU', unit: 'CPU hours', value: (r) => r.cpu_seconds / 3600, metrics: ['cpu_hours'] },
   { key: 'memory', title: 'Memory', unit: 'GiB-hours', value: (r) => r.memory_gib_hours, metrics: ['memory_gib_hours'] },
   { key: 'network', title: 'Network (in + out)', unit: 'GB', value: (r) => r.network_in_gb + r.network_out_gb,
     metrics: ['network_gb', 'network_in_gb', 'network_out_gb'] },
@@ -148,7 +148,7 @@ async function load() {
   const labels = days(from, count);
   let budgets = [];
   try {
-    budgets = await get('/api/budgets');
+    budgets = (await get('/api/budgets')).map(budgetOf);
     clearError(budgetsError);
   } catch (e) {
     showError(budgetsError, new Error(`Your budgets could not be read, so they are not drawn: ${e.message}`));

@@ -33,10 +33,15 @@ final class TestPlatform implements AutoCloseable {
      * with a fresh database of the test JVM's PostgreSQL (which runs without fsync: tests send thousands of requests).
      */
     TestPlatform(Vertx vertx, int eventLoops) throws Exception {
+        this(vertx, eventLoops, config -> config);
+    }
+
+    /** As {@link #TestPlatform(Vertx, int)}, with the API's settings changed by {@code settings} (e.g. bearer tokens, metering). */
+    TestPlatform(Vertx vertx, int eventLoops, java.util.function.UnaryOperator<CloudApiConfig> settings) throws Exception {
         this.vertx = vertx;
         database = TestPostgres.shared().freshDatabase("cloudapi_test");
         db = new DatabaseConfig(database.host(), database.port(), database.name(), database.user(), database.password(), 10);
-        api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "test-1", db, null, null, eventLoops));
+        api = CloudApi.start(vertx, settings.apply(new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "test-1", db, null, null, eventLoops)));
         try (Seed seed = new Seed(db)) {
             smallPackage = seed.pkg("small", 128, 1024, 1, 100, 256, "small", true);
             bigPackage = seed.pkg("big", 1024, 4096, 2, 200, 1024, "big", false);

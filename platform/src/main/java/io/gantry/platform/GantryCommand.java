@@ -10,7 +10,7 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = GantryCommand.Version.class,
         description = "Multi-tenant zones on Linux.",
-        subcommands = {DevCommand.class, RoleCommands.CloudApiRole.class, RoleCommands.ProvisionerRole.class, RoleCommands.MeteringRole.class, ZooKeeperRole.class,
+        subcommands = {DevCommand.class, RoleCommands.CloudApiRole.class, RoleCommands.ProvisionerRole.class, RoleCommands.MeteringRole.class, PortalRole.class, ZooKeeperRole.class,
                 AgentCommand.class, MeteringCommands.Budget.class, OperatorCommands.Limit.class, AccountCommands.Account.class, AccountCommands.Ops.class, CatalogCommands.Catalog.class, ServerCommands.Server.class, MeteringCommands.Usage.class,
                 ProbeCommand.class, ImageCommand.class, ZoneCommand.class, NodeCommand.class, CommandLine.HelpCommand.class})
 public final class GantryCommand {

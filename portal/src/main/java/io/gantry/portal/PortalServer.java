@@ -102,6 +102,8 @@ public final class PortalServer implements AutoCloseable {
         // versioned paths: cached for a year
         r.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setDirectoryListing(false)
                 .setMaxAgeSeconds(365L * 24 * 3600));
+        r.route("/webjars/*").handler(ctx -> Answers.page(ctx, 404, "Not found", "There is no file " + ctx.normalizedPath() + " here.",
+                null, null));
         // SameSite=Lax, not Strict: the redirect back from the identity provider to /callback is a cross-site navigation,
         // and with Strict the browser would leave the session cookie (and so the sign-in's state and verifier) behind
         r.route().handler(SessionHandler.create(LocalSessionStore.create(vertx)).setSessionCookieName(SESSION_COOKIE)

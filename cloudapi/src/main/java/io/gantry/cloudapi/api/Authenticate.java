@@ -41,9 +41,10 @@ final class Authenticate implements Handler<RoutingContext> {
         this.federated = federated;
     }
 
-    /** The request carries a bearer token (the scheme's name is case-insensitive). */
+    /** The request carries a bearer token, or the scheme's name without one (the name is case-insensitive). */
     static boolean isBearer(String authorization) {
-        return authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length());
+        return authorization != null && (authorization.strip().equalsIgnoreCase(BEARER.strip())
+                || authorization.regionMatches(true, 0, BEARER, 0, BEARER.length()));
     }
 
     /** The authenticated caller; a handler reached without one (which the routes never allow) is refused, not served. */
@@ -100,7 +101,7 @@ final class Authenticate implements Handler<RoutingContext> {
                             + (tokens == null ? "" : " or a bearer token of " + tokens.settings().issuer() + " (Authorization: Bearer …)")));
         }
         if (isBearer(authorization)) {
-            return bearer(ctx, authorization.substring(BEARER.length()).strip());
+            return bearer(ctx, authorization.strip().substring(BEARER.strip().length()).strip());
         }
         SignatureHeader header;
         String signed;

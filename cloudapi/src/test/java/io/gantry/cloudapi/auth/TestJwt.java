@@ -20,20 +20,20 @@ import java.util.Map;
  * JWTs for the verifier's tests, signed here with the JDK's own signature code (not Vert.x's, which the verifier
  * uses), and the public halves of the test's keys as JWKs.
  */
-final class TestJwt {
+public final class TestJwt {
     private TestJwt() {
     }
 
-    static KeyPair rsa() {
+    public static KeyPair rsa() {
         return generate("RSA", 2048, null);
     }
 
-    static KeyPair ec(String curve) {
+    public static KeyPair ec(String curve) {
         return generate("EC", 0, curve);
     }
 
     /** header.claims.signature, signed with {@code key} by the header's alg (RS*, PS256, ES256, ES384, HS256 with {@code secret}). */
-    static String sign(Map<String, Object> header, Map<String, Object> claims, KeyPair key, byte[] secret) {
+    public static String sign(Map<String, Object> header, Map<String, Object> claims, KeyPair key, byte[] secret) {
         String input = b64(new JsonObject(header).encode().getBytes(StandardCharsets.UTF_8)) + "."
                 + b64(new JsonObject(claims).encode().getBytes(StandardCharsets.UTF_8));
         String alg = String.valueOf(header.get("alg"));
@@ -65,7 +65,7 @@ final class TestJwt {
     }
 
     /** The public key as a JWK with this kid and alg. */
-    static JsonObject jwk(KeyPair key, String kid, String alg) {
+    public static JsonObject jwk(KeyPair key, String kid, String alg) {
         JsonObject jwk = new JsonObject().put("kid", kid).put("use", "sig").put("alg", alg);
         if (key.getPublic() instanceof RSAPublicKey rsa) {
             return jwk.put("kty", "RSA").put("n", b64(unsigned(rsa.getModulus()))).put("e", b64(unsigned(rsa.getPublicExponent())));
@@ -76,7 +76,7 @@ final class TestJwt {
                 .put("x", b64(fixed(ec.getW().getAffineX(), size))).put("y", b64(fixed(ec.getW().getAffineY(), size)));
     }
 
-    static String b64(byte[] bytes) {
+    public static String b64(byte[] bytes) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 

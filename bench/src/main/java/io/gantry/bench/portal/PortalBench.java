@@ -177,14 +177,22 @@ public final class PortalBench implements Callable<Integer> {
                                 () -> expectMachines(http.send(viaPortal, HttpResponse.BodyHandlers.ofString())))
                         .add("cloud API `GET /my" + LIST + "`, HTTP Signature (as the triton CLI signs; for reference)",
                                 () -> expectMachines(http.send(signed.request("GET", "/my" + LIST, null), HttpResponse.BodyHandlers.ofString())));
+                HttpResponse<String> one = http.send(viaPortal, HttpResponse.BodyHandlers.ofString());
+                expectMachines(one).run();
                 say("timing " + rounds + " calls per path, taking turns, after " + warmup + " warm-up calls each");
+                double loadBefore = loadAverage();
                 Map<String, Samples> server = paths.run(warmup, rounds, PortalBench::say);
+                double loadAfter = loadAverage();
 
                 say("loading the machines page " + pageWarmup + " + " + pageLoads + " times");
                 Map<String, Samples> loads = pageLoads(browser, page);
                 result = new PortalReport(machines, rounds, warmup).http(server)
                         .browser("headless Debian chromium " + chromiumVersion() + " (" + String.join(" ", BrowserSession.FLAGS)
-                                + "), signed in, assets cached after the warm-up loads", loads);
+                                + "), signed in, assets cached after the warm-up loads", loads)
+                        .note(String.format(Locale.ROOT, "%nThe list is %,d bytes of JSON (%d machines). The machine's load average "
+                                + "(1 min) was %.1f when the server timings began and %.1f when they ended, on %d cores.",
+                                one.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length, machines, loadBefore, loadAfter,
+                                Runtime.getRuntime().availableProcessors()));
             }
         } finally {
             say("shutting down");
@@ -249,6 +257,10 @@ public final class PortalBench implements Callable<Integer> {
         }
         browser.blank();
         return out;
+    }
+
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private String chromiumVersion() {

@@ -134,7 +134,9 @@ class BearerSignInTest {
         var asOperator = client(issuer.token(subject, login, "operator", "offline_access"));
         var list = asOperator.get("/ops/accounts");
         assertThat(list.status()).as(list.body()).isEqualTo(200);
-        assertThat(list.list()).extracting(a -> a.get("login")).contains(login);
+        assertThat(list.list()).filteredOn(a -> login.equals(a.get("login"))).singleElement()
+                .satisfies(a -> assertThat(a).containsEntry("idpIssuer", issuer.issuer()).containsEntry("idpSubject", subject)
+                        .containsEntry("operator", true));
         // the person's SSH key carries the operator's rights the token gave
         KeyPair pair = TestKeys.rsa();
         SshPublicKey key = SshPublicKey.parse(TestKeys.openSsh(pair, login));
@@ -183,6 +185,27 @@ class BearerSignInTest {
         assertThat(empty.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"gantry\", error=\"invalid_token\"");
         var none = new BearerClient(platform.url(), "").get("/my");
         assertThat(none.status()).isEqualTo(401);
+    }
+
+    @Test
+    void oddBearerValuesAreRefusedInCloudApisFormat() {
+        Map<String, Object> hugeExp = issuer.claims(UUID.randomUUID().toString());
+        hugeExp.put("exp", Long.MAX_VALUE);
+        hugeExp.put("preferred_username", unique("kate"));
+        Map<String, Object> oddTypes = issuer.claims(UUID.randomUUID().toString());
+        oddTypes.put("preferred_username", List.of("a", "b"));
+        oddTypes.put("realm_access", "operator");
+        Map<String, Object> subjectNumber = issuer.claims("x");
+        subjectNumber.put("sub", 42);
+        List<String> values = List.of("Bearer .", "Bearer ..", "Bearer a.b.c", "Bearer eyJ.eyJ.eyJ", "Bearer null", "Bearer \u00e9t\u00e9",
+                "Bearer " + issuer.sign(hugeExp), "Bearer " + issuer.sign(subjectNumber), "BEARER " + "x".repeat(4000));
+        for (String value : values) {
+            var r = BearerClient.withHeader(platform.url(), value).get("/my");
+            assertError(r, 401, "InvalidCredentials", "bearer token refused");
+        }
+        assertError(new BearerClient(platform.url(), issuer.sign(oddTypes)).get("/my"), 403, "NotAuthorized",
+                "the token has no preferred_username claim");
+        assertThat(new BearerClient(platform.url(), "x".repeat(9000)).get("/my").status()).isEqualTo(431);
     }
 
     static void assertError(SignedClient.Reply r, int status, String code, String message) {

@@ -154,6 +154,12 @@ class MeteringBudgetsTest {
                 assertThat(((Number) l.get("used")).doubleValue()).isGreaterThan(TINY_CPU_HOURS);
                 assertThat(((Number) l.get("remaining")).doubleValue()).isZero();
             });
+            assertThat(tenants.get("thr").get("/my/budgets").list()).as("thr's budgets alone (GET /my/budgets), without the limits")
+                    .allSatisfy(b -> assertThat(b).containsKey("budget"))
+                    .anySatisfy(b -> {
+                        assertThat(b).containsEntry("budget", "cpu").containsEntry("policy", "throttle").containsEntry("state", "exceeded");
+                        assertThat(((Number) b.get("remaining")).doubleValue()).isZero();
+                    });
             assertThat(registry.scrape()).contains("gantry_metering_budget_actions_total").contains("gantry_usage_samples");
             assertThat(ChildRoles.inProcess("budget", "list", "thr", "--metering-url", metering.baseUrl()))
                     .as("the operator's listing").containsPattern("cpu +cpu_hours +day +throttle +0.0002 +0\\.\\d+ +0 exceeded");

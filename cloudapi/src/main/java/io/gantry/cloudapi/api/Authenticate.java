@@ -28,11 +28,6 @@ final class Authenticate implements Handler<RoutingContext> {
     private final BearerTokenVerifier tokens;
     private final FederatedAccounts federated;
 
-    /** Signed requests only. */
-    Authenticate(AccountService accounts, SignatureVerifier verifier) {
-        this(accounts, verifier, null, null);
-    }
-
     /** Signed requests, and bearer tokens that {@code tokens} verifies (both null: signed requests only). */
     Authenticate(AccountService accounts, SignatureVerifier verifier, BearerTokenVerifier tokens, FederatedAccounts federated) {
         this.accounts = accounts;

@@ -9,6 +9,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,7 +97,7 @@ public final class BearerTokenVerifier {
             }
             return k.verifier().authenticate(new TokenCredentials(token))
                     .recover(e -> Future.failedFuture(refused(e.getMessage() != null && e.getMessage().startsWith("Signature")
-                            ? "bad signature: it does not verify with the issuer's key" : "refused by the JWT check: " + e.getMessage())))
+                            ? "bad signature: it does not verify with the issuer's key" : "refused by the JWT check: " + firstLine(e))))
                     .map(user -> new VerifiedToken(claims.getString("iss"), claims.getString("sub"), claims));
         });
     }
@@ -140,8 +142,9 @@ public final class BearerTokenVerifier {
         if (value == null) {
             return null;
         }
-        if (!(value instanceof Number n)) {
-            throw refused("malformed: its " + name + " is not a number of seconds");
+        // a number of seconds within ten thousand years either way (Instant's range is wider, but not unbounded)
+        if (!(value instanceof Number n) || !(Math.abs(n.doubleValue()) < 315_569_520_000d)) {
+            throw refused("malformed: its " + name + " is not a number of seconds since 1970");
         }
         return Instant.ofEpochSecond(n.longValue());
     }
@@ -151,10 +154,18 @@ public final class BearerTokenVerifier {
             throw refused("malformed: its " + what + " is not base64url");
         }
         try {
-            return new JsonObject(new String(Base64.getUrlDecoder().decode(segment), StandardCharsets.UTF_8));
-        } catch (RuntimeException e) {
-            throw refused("malformed: its " + what + " is not a JSON object");
+            // strict UTF-8, as Vert.x's decoder reads it after us: a replacement character here would be an error there
+            String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Base64.getUrlDecoder().decode(segment))).toString();
+            return new JsonObject(text);
+        } catch (RuntimeException | CharacterCodingException e) {
+            throw refused("malformed: its " + what + " is not a JSON object in UTF-8");
         }
+    }
+
+    private static String firstLine(Throwable e) {
+        String message = String.valueOf(e.getMessage()).strip();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline).strip();
     }
 
     private static GantryException refused(String why) {

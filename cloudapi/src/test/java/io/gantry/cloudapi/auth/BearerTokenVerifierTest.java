@@ -105,6 +105,11 @@ class BearerTokenVerifierTest {
         noExp.remove("exp");
         assertRefused(token("RS256", "rsa-1", RSA, noExp), "no expiry time");
         assertRefused(token("RS256", "rsa-1", RSA, with(claims(), "exp", "tomorrow")), "exp is not a number");
+        assertRefused(token("RS256", "rsa-1", RSA, with(claims(), "exp", 1e300)), "exp is not a number of seconds since 1970");
+        assertRefused(token("RS256", "rsa-1", RSA, with(claims(), "exp", Long.MAX_VALUE)), "exp is not a number");
+        assertRefused(token("RS256", "rsa-1", RSA, with(claims(), "nbf", Long.MIN_VALUE)), "nbf is not a number");
+        assertRefused(token("RS256", "rsa-1", RSA, with(claims(), "iat", new java.math.BigInteger("1" + "0".repeat(40)))), "iat is not a number");
+        assertRefused(token("RS256", "rsa-1", RSA, with(claims(), "exp", Double.NaN)), "exp is not a number");
     }
 
     @Test
@@ -152,6 +157,26 @@ class BearerTokenVerifierTest {
         assertRefused("not a token", "malformed");
         assertRefused("a.b.c", "malformed");
         assertRefused(TestJwt.b64("[1]".getBytes(StandardCharsets.UTF_8)) + ".e30.c2ln", "header is not a JSON object");
+    }
+
+    @Test
+    void everyTokenWithOneCharacterChangedIsRefused() throws Exception {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (String alg : new String[] {"RS256", "ES256"}) {
+            String good = alg.equals("RS256") ? token("RS256", "rsa-1", RSA, claims()) : token("ES256", "ec-256", EC_256, claims());
+            verify(good);
+            for (int i = 0; i < good.length(); i++) {
+                char c = good.charAt(i);
+                if (c == '.') {
+                    continue;
+                }
+                // flip the 6-bit group's top bit: significant even in a segment's last character, whose low bits may be padding
+                char changed = alphabet.charAt((alphabet.indexOf(c) + 32) % 64);
+                String bad = good.substring(0, i) + changed + good.substring(i + 1);
+                assertRefused(bad, "");
+            }
+        }
+        assertThat(fetches).hasValue(1);
     }
 
     @Test

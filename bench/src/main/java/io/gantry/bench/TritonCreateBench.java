@@ -120,7 +120,8 @@ public final class TritonCreateBench implements Callable<Integer> {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), "io.gantry.platform.GantryCommand", "--node", "tbench", "--state-dir",
                 workDir.resolve("dev-state").toString(), "dev", "--api-port", Integer.toString(api), "--zk-port",
-                Integer.toString(freePort()), "--db-port", Integer.toString(freePort()), "--key-dir", workDir.resolve("home/.ssh").toString());
+                Integer.toString(freePort()), "--db-port", Integer.toString(freePort()), "--key-dir", workDir.resolve("home/.ssh").toString(),
+                "--portal-port", Integer.toString(freePort()), "--no-keycloak");
         dev = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(workDir.resolve("dev.log").toFile()).start();
         String keyId = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);

@@ -9,7 +9,7 @@ import java.util.Set;
  * turns their logs on. It must run before the first logger is made, which fixes its level.
  */
 final class CliLogging {
-    static final Set<String> ROLES = Set.of("dev", "agent", "cloudapi", "provisioner", "metering");
+    static final Set<String> ROLES = Set.of("dev", "agent", "cloudapi", "provisioner", "metering", "portal");
     private static final String DEFAULT_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
     private static final String GANTRY_LEVEL = "org.slf4j.simpleLogger.log.io.gantry";
     /** The launcher's own options that take a value, which may stand before the command. */

@@ -33,6 +33,17 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--metering-port", defaultValue = "${env:GANTRY_METERING_PORT:-7090}", description = "Metering port (default ${DEFAULT-VALUE}).")
     int meteringPort;
 
+    @Option(names = "--portal-port", defaultValue = "${env:GANTRY_PORTAL_PORT:-7070}", description = "Portal port (default ${DEFAULT-VALUE}).")
+    int portalPort;
+
+    @Option(names = "--keycloak-port", defaultValue = "${env:GANTRY_KEYCLOAK_PORT:-7280}",
+            description = "Port of the Keycloak gantry dev starts for sign-in (default ${DEFAULT-VALUE}).")
+    int keycloakPort;
+
+    @Option(names = "--no-keycloak", defaultValue = "${env:GANTRY_NO_KEYCLOAK:-false}", description = "Start no Keycloak: the portal says"
+            + " sign-in is not configured and the cloud API takes signed requests only (env GANTRY_NO_KEYCLOAK=true).")
+    boolean noKeycloak;
+
     @Option(names = "--key-dir", defaultValue = "${env:GANTRY_KEY_DIR:-${sys:user.home}/.ssh}",
             description = "Where the demo account's and the operator's SSH key pairs are written (default ${DEFAULT-VALUE};"
                     + " the triton CLI and gantry limit look there).")
@@ -55,7 +66,10 @@ final class DevCommand implements Callable<Integer> {
             System.out.printf("  image %s (%s)%n", image.name(), image.shortId());
             AgentCommand.printSummary(backend);
             System.out.println("gantry dev: starting the platform");
-            var settings = new DevPlatform.Settings(root.node, backend.config().stateDir(), apiPort, zkPort, dbPort, meteringPort, keyDir, tls);
+            // --once only checks the set-up: Keycloak takes half a minute to start, and would be stopped right away
+            DevPlatform.SignIn signIn = noKeycloak ? DevPlatform.SignIn.NONE : once ? DevPlatform.SignIn.CONFIGURED : DevPlatform.SignIn.KEYCLOAK;
+            var settings = new DevPlatform.Settings(root.node, backend.config().stateDir(), apiPort, zkPort, dbPort, meteringPort, keyDir, tls,
+                    portalPort, keycloakPort, signIn);
             try (DevPlatform platform = DevPlatform.start(settings, backend, image)) {
                 printUsage(platform);
                 if (once) {
@@ -100,6 +114,8 @@ final class DevCommand implements Callable<Integer> {
         }
         System.out.println("Budgets, through metering: ./gantry budget set demo cpu --metric cpu_hours --limit 1 --period day --policy throttle");
         System.out.println("The node operator's tools still work: ./gantry zone list");
+        System.out.println("Portal: " + p.portalUrl + (p.issuer == null ? "   (sign-in not configured: --no-keycloak)"
+                : once ? "   (--once: Keycloak not started)" : "   (Keycloak starts in the background; a line says when sign-in is ready)"));
         System.out.println();
     }
 }

@@ -5,6 +5,9 @@ import io.gantry.agent.runc.RuncZoneBackend;
 import io.gantry.agent.usage.UsageConfig;
 import io.gantry.cloudapi.CloudApi;
 import io.gantry.cloudapi.CloudApiConfig;
+import io.gantry.cloudapi.OidcSettings;
+import io.gantry.portal.PortalConfig;
+import io.gantry.portal.PortalServer;
 import io.gantry.cloudapi.Seed;
 import io.gantry.cloudapi.auth.SshKeyPair;
 import io.gantry.common.Image;
@@ -51,7 +54,18 @@ final class DevPlatform implements AutoCloseable {
      * {@code tls}: serve the cloud API and metering over HTTPS with a certificate from a CA made (once) under the state
      * dir; the cloud API and the agent trust that CA when they call metering.
      */
-    record Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, int meteringPort, Path keyDir, boolean tls) {
+    record Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, int meteringPort, Path keyDir, boolean tls,
+                    int portalPort, int keycloakPort, SignIn signIn) {
+    }
+
+    /** How gantry dev signs people in to the portal and accepts bearer tokens in the cloud API. */
+    enum SignIn {
+        /** No identity provider: the portal says sign-in is not configured; the API takes signatures only. */
+        NONE,
+        /** Configured for the dev Keycloak, which is not started (--once only checks the set-up). */
+        CONFIGURED,
+        /** Configured, and Keycloak started in the background. */
+        KEYCLOAK
     }
 
     /** Days the dev server certificate is valid; a new one is issued once it has less than a month left. */
@@ -60,6 +74,9 @@ final class DevPlatform implements AutoCloseable {
     private final StartedResources started = new StartedResources("gantry");
     String apiUrl;
     String meteringUrl;
+    String portalUrl;
+    /** The issuer the API and the portal trust; null without sign-in. */
+    String issuer;
     String keyFingerprint;
     Path privateKey;
     Path operatorKey;
@@ -82,10 +99,21 @@ final class DevPlatform implements AutoCloseable {
         // a run killed with SIGKILL leaves its PostgreSQL running on the port: stop it before checking the ports
         EmbeddedDatabase.stopStale(dev.resolve("postgres"))
                 .ifPresent(pid -> System.out.println("gantry dev: " + EmbeddedDatabase.staleStopped(pid)));
+        if (s.signIn() == SignIn.KEYCLOAK) {
+            // after the PostgreSQL check, which refuses a state directory another running gantry dev uses
+            List<Long> stale = DevSignIn.stopStale(dev.resolve("keycloak"));
+            if (!stale.isEmpty()) {
+                System.out.println("gantry dev: stopped a stale Keycloak (pids " + stale + ") left by an earlier run of this state directory");
+            }
+        }
         LoopbackPorts.requireFree(s.zkPort(), "ZooKeeper", "--zk-port");
         LoopbackPorts.requireFree(s.dbPort(), "PostgreSQL", "--db-port");
         LoopbackPorts.requireFree(s.apiPort(), "the cloud API", "--api-port");
         LoopbackPorts.requireFree(s.meteringPort(), "metering", "--metering-port");
+        LoopbackPorts.requireFree(s.portalPort(), "the portal", "--portal-port");
+        if (s.signIn() == SignIn.KEYCLOAK) {
+            LoopbackPorts.requireFree(s.keycloakPort(), "Keycloak", "--keycloak-port");
+        }
         step("ZooKeeper (embedded) on 127.0.0.1:" + s.zkPort());
         EmbeddedZooKeeper zk = started.add(EmbeddedZooKeeper.start(dev.resolve("zookeeper"), s.zkPort()));
         step("PostgreSQL (embedded) on 127.0.0.1:" + s.dbPort());
@@ -98,9 +126,11 @@ final class DevPlatform implements AutoCloseable {
         TlsFiles tls = s.tls() ? devCertificate(dev.resolve("tls")) : null;
         apiUrl = (tls == null ? "http" : "https") + "://127.0.0.1:" + s.apiPort();
         meteringUrl = (tls == null ? "http" : "https") + "://127.0.0.1:" + s.meteringPort();
-        step("cloud API on " + apiUrl + " (migrating the schema)");
+        portalUrl = (tls == null ? "http" : "https") + "://127.0.0.1:" + s.portalPort();
+        issuer = s.signIn() == SignIn.NONE ? null : DevSignIn.issuer(s.keycloakPort());
+        step("cloud API on " + apiUrl + " (migrating the schema" + (issuer == null ? "" : "; bearer tokens of " + issuer) + ")");
         started.add(CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", s.apiPort(), apiUrl, "dev-1", db.config(), null, meteringUrl, 0,
-                tls, caFile, zk.connectString(), null), registry));
+                tls, caFile, zk.connectString(), issuer == null ? null : OidcSettings.of(issuer)), registry));
         started.add(heartbeat(db, "cloudapi", RoleCommands.hostName() + ":" + s.apiPort(), apiUrl, () -> false));
         System.out.println("  seeding account '" + ACCOUNT + "', operator '" + OPERATOR + "', packages, the busybox image and a network");
         SshKeyPair key = SshKeyPair.generate(s.keyDir(), "gantry-dev-id_rsa");
@@ -120,6 +150,16 @@ final class DevPlatform implements AutoCloseable {
             seed.limit(account, "ram", 8192, null, null);
             seed.key(seed.operator(OPERATOR, "admin@localhost"), "gantry-dev-admin", adminKey.publicKey());
         }
+        // a new secret each run: Keycloak imports the realm into a fresh database at each start
+        String portalSecret = UUID.randomUUID().toString();
+        if (s.signIn() == SignIn.KEYCLOAK) {
+            step("Keycloak in the background on 127.0.0.1:" + s.keycloakPort() + " (a line says when sign-in is ready)");
+            started.add(DevSignIn.startInBackground(dev.resolve("keycloak"), s.keycloakPort(), portalSecret, portalUrl, apiUrl));
+        }
+        step("portal on " + portalUrl);
+        PortalConfig portalConfig = new PortalConfig("127.0.0.1", s.portalPort(), portalUrl, apiUrl, caFile, issuer, PortalConfig.DEFAULT_CLIENT_ID,
+                issuer == null ? null : portalSecret, null, tls, null);
+        started.add(PortalServer.start(vertx, portalConfig).toCompletionStage().toCompletableFuture().get());
         step("metering on " + meteringUrl + " (usage, budgets, /metrics)");
         CuratorFramework meteringZk = started.add(Coordination.connect(zk.connectString()));
         MeteringService metering = started.add(MeteringService.start(vertx, meteringZk, MeteringConfig.of(db.config().jdbcUrl(),

@@ -17,6 +17,6 @@ class CliLoggingTest {
     @Test
     void theRolesThatKeepTheirLogsAreTheLaunchersLongRunningCommands() {
         assertThat(new picocli.CommandLine(new GantryCommand()).getSubcommands().keySet()).containsAll(CliLogging.ROLES);
-        assertThat(CliLogging.ROLES).containsExactlyInAnyOrder("dev", "agent", "cloudapi", "provisioner", "metering");
+        assertThat(CliLogging.ROLES).containsExactlyInAnyOrder("dev", "agent", "cloudapi", "provisioner", "metering", "portal");
     }
 }

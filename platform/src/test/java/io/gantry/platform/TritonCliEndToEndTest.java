@@ -63,7 +63,8 @@ class TritonCliEndToEndTest {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
                 "io.gantry.platform.GantryCommand", "--node", node, "--state-dir", stateDir.toString(), "dev",
                 "--api-port", Integer.toString(api), "--zk-port", Integer.toString(LoopbackPorts.free()), "--db-port", Integer.toString(LoopbackPorts.free()),
-                "--metering-port", Integer.toString(LoopbackPorts.free()), "--key-dir", work.resolve("home/.ssh").toString(), "--tls");
+                "--metering-port", Integer.toString(LoopbackPorts.free()), "--key-dir", work.resolve("home/.ssh").toString(), "--tls",
+                "--portal-port", Integer.toString(LoopbackPorts.free()), "--no-keycloak");
         dev = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(dev.getInputStream(), StandardCharsets.UTF_8))) {

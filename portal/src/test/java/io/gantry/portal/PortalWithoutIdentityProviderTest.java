@@ -147,6 +147,15 @@ class PortalWithoutIdentityProviderTest {
     }
 
     @Test
+    void aBodyAboveTheCapIs413InCloudApiFormat() throws Exception {
+        PortalBrowser browser = new PortalBrowser();
+        HttpResponse<String> r = browser.send("POST", unreachable.url() + "/api/machines", "application/json",
+                "{\"name\":\"" + "x".repeat((int) PortalServer.MAX_BODY_BYTES) + "\"}");
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(new JsonObject(r.body()).getString("code")).isEqualTo("RequestTooLarge");
+    }
+
+    @Test
     void healthzAnswersWithoutASession() throws Exception {
         HttpResponse<String> r = new PortalBrowser().get(unreachable.url() + "/healthz");
         assertThat(r.statusCode()).isEqualTo(200);

@@ -57,7 +57,7 @@ async function isCsrfRefusal(response) {
   }
   try {
     const body = await response.clone().json();
-    return typeof body.message === 'string' && body.message.includes('CSRF');
+    return typeof body.message === 'string' && (body.message.includes('CSRF') || body.message.includes('XSRF'));
   } catch (notJson) {
     return true;
   }

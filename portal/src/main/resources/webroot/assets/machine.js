@@ -47,6 +47,7 @@ function show(m) {
   if (!before || before.state !== m.state) {
     document.getElementById('m-state').replaceChildren(stateBadge(m.state));
     if (before) announcer.textContent = `${m.name || m.id} is now ${m.state}`;
+    if (before && ['running', 'stopped', 'deleted', 'failed'].includes(m.state)) actionNotice.textContent = '';
   }
   setText(document.getElementById('m-ips'), (m.ips || []).join(', ') || '—');
   setText(document.getElementById('m-package'), m.package || '');

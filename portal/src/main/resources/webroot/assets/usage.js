@@ -8,9 +8,9 @@ const { Chart } = window;
 
 /** Each chart: how to read its value from a usage row, and which budget metrics bound it. */
 const CHARTS = [
-  { key: 'cpu', title: 'CPU', unit: 'CPU hours', value: (r) => r.cpu_seconds / 3600, metrics: ['cpu_hours'] },
+  { key: 'cpu', title: 'CPU time', unit: 'CPU hours', value: (r) => r.cpu_seconds / 3600, metrics: ['cpu_hours'] },
   { key: 'memory', title: 'Memory', unit: 'GiB-hours', value: (r) => r.memory_gib_hours, metrics: ['memory_gib_hours'] },
-  { key: 'network', title: 'Network (in + out)', unit: 'GB', value: (r) => r.network_in_gb + r.network_out_gb,
+  { key: 'network', title: 'Network in + out', unit: 'GB', value: (r) => r.network_in_gb + r.network_out_gb,
     metrics: ['network_gb', 'network_in_gb', 'network_out_gb'] },
   { key: 'disk', title: 'Disk', unit: 'GiB-hours', value: (r) => r.disk_gib_hours, metrics: ['disk_gib_hours'] },
 ];
@@ -22,6 +22,13 @@ const BUDGET_COLOUR = '#d00000';
 const charts = new Map();
 let lastRows = [];
 let names = new Map();
+
+/** Axis labels for small amounts (a few seconds of CPU are millionths of an hour): three significant digits. */
+function tick(value) {
+  const v = Number(value);
+  if (v === 0) return '0';
+  return Math.abs(v) < 0.001 ? v.toExponential(1) : v.toLocaleString(undefined, { maximumSignificantDigits: 3 });
+}
 
 function day(iso) {
   return iso.slice(0, 10);
@@ -69,18 +76,21 @@ function draw(rows, budgets, labels) {
     const all = [...datasets, ...budgetLines(spec, budgets, labels)];
     const total = datasets.reduce((sum, d) => sum + d.data.reduce((a, b) => a + b, 0), 0);
     const summary = `${spec.title} per day and machine, ${labels[0]} to ${labels[labels.length - 1]}: ${number(total)} ${spec.unit} in all`
-      + ` over ${machines.length} machine${machines.length === 1 ? '' : 's'}.`;
+      + ` over ${plural(machines.length, 'machine')}.`;
     let chart = charts.get(spec.key);
     if (!chart) {
       const canvas = el('canvas', { id: `chart-${spec.key}`, role: 'img', 'aria-label': summary });
       container.append(el('figure', { class: 'chart' },
-        el('figcaption', { text: `${spec.title} (${spec.unit}) per day` }),
+        el('figcaption', { text: `${spec.title} per day (${spec.unit})` }),
         el('div', { class: 'canvas-box' }, canvas)));
       chart = new Chart(canvas, {
         data: { labels, datasets: all },
         options: {
           animation: false, maintainAspectRatio: false, responsive: true,
-          scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, title: { display: true, text: spec.unit } } },
+          scales: {
+            x: { stacked: true },
+            y: { stacked: true, beginAtZero: true, title: { display: true, text: spec.unit }, ticks: { callback: tick } },
+          },
           plugins: { legend: { position: 'bottom' } },
         },
       });
@@ -116,6 +126,10 @@ function perMachineTable(rows) {
       el('td', { 'data-label': 'Memory GiB-hours', class: 'num', text: number(s.memory) }),
       el('td', { 'data-label': 'Network GB', class: 'num', text: number(s.network) }),
       el('td', { 'data-label': 'Disk GiB-hours', class: 'num', text: number(s.disk) })))));
+}
+
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function csvField(v) {
@@ -163,7 +177,7 @@ async function load() {
     clearError(usageError);
     document.getElementById('usage-summary').textContent = lastRows.length === 0
       ? 'No usage recorded in this period yet.'
-      : `Usage of ${new Set(lastRows.map((r) => r.machine)).size} machines from ${labels[0]} to today (UTC days).`;
+      : `Usage of ${plural(new Set(lastRows.map((r) => r.machine)).size, 'machine')} from ${labels[0]} to today (UTC days).`;
     if (Chart) draw(lastRows, budgets, labels);
     perMachineTable(lastRows);
   } catch (e) {

@@ -19,8 +19,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -31,10 +31,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * A tenant's first visit to the portal, in a real Chromium, against `gantry dev` as its own process (cloud API with
  * Keycloak's tokens, provisioner, this machine's runc agent, metering sampling every second, Keycloak and the portal):
  * Keycloak's own sign-in page, create a busybox machine and see it become running on the machines page without
- * reloading, stop it, the usage chart drawn with its data, add an SSH key (which then signs API requests), delete the
- * machine, sign out (which ends the Keycloak session too: the next page asks for a sign-in again). Every page is
- * photographed into target/portal-screenshots/ (also when a step fails) and scanned with axe-core at desktop and
- * (machines, machine) phone width: no serious or critical violation. Needs root, runc and Debian's chromium.
+ * reloading, stop it, the usage chart drawn with its data and its CSV download, add an SSH key (which then signs API
+ * requests), delete the machine, sign out (which ends the Keycloak session too: the next page asks for a sign-in
+ * again). Every page is photographed into target/portal-screenshots/ (also when a step fails) and scanned with
+ * axe-core at desktop and (machines, machine, usage) phone width: no serious or critical violation. Needs root, runc and
+ * Debian's chromium.
  */
 @Tag("zones")
 class PortalJourneyTest {
@@ -135,14 +136,14 @@ class PortalJourneyTest {
         d.get(portal + "/machines.html");
         By row = By.cssSelector("tr[data-id='" + id + "']");
         wait(Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(row));
-        js("window.journeyMarker = 'same page';");
+        js("window.journeyMarker = 'same page'; window.journeyRow = document.querySelector(arguments[0]);", "tr[data-id='" + id + "']");
         wait(SETTLE).until(driver -> "running".equals(driver.findElement(row).getDomAttribute("data-state")));
         assertThat(js("return window.journeyMarker")).as("running shown without a reload").isEqualTo("same page");
+        assertThat(js("return document.querySelector(arguments[0]) === window.journeyRow", "tr[data-id='" + id + "']"))
+                .as("the row was updated in place, not drawn again (no flicker)").isEqualTo(true);
         assertThat(d.findElement(row).getText()).contains(machineName).contains("gantry-128M").containsPattern("10\\.\\d+\\.\\d+\\.\\d+");
         page("machines-running", true);
-        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(375, 812));
-        page("machines-phone", true);
-        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
+        phoneWidth("machines-phone");
 
         // stop it on its page, through the confirmation dialog
         d.get(portal + "/machine.html?id=" + id);
@@ -154,9 +155,7 @@ class PortalJourneyTest {
         wait(SETTLE).until(ExpectedConditions.textToBe(By.id("m-state"), "stopped"));
         wait(Duration.ofSeconds(20)).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#audit-table tbody"), "stop"));
         page("machine-stopped", true);
-        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(375, 812));
-        page("machine-phone", true);
-        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
+        phoneWidth("machine-phone");
 
         // its usage, drawn: metering rolls up every second; the page asks once, so it is opened until the day shows data
         Poll.until(Duration.ofSeconds(90), () -> {
@@ -169,6 +168,18 @@ class PortalJourneyTest {
         });
         assertThat(d.findElement(By.cssSelector("#per-machine tbody")).getText()).contains(machineName);
         page("usage", true);
+        phoneWidth("usage-phone");
+        d.findElement(By.id("csv")).click();
+        Poll.until(Duration.ofSeconds(20), () -> {
+            Path csv;
+            try (var files = Files.list(browser.downloads())) {
+                csv = files.filter(f -> f.getFileName().toString().endsWith(".csv")).findFirst().orElse(null);
+            }
+            assertThat(csv).as("the CSV download").isNotNull();
+            List<String> lines = Files.readAllLines(csv);
+            assertThat(lines.get(0)).startsWith("day,machine,machine_name,package,instance_hours,cpu_hours,memory_gib_hours");
+            assertThat(lines).as("a row of the machine's usage").anySatisfy(l -> assertThat(l).contains("," + id + "," + machineName + ",gantry-128M,"));
+        });
 
         // an SSH key: a bad one is refused in words next to the form, a good one listed and then signing API requests
         d.get(portal + "/keys.html");
@@ -213,6 +224,19 @@ class PortalJourneyTest {
         page("after-sign-out", false);
     }
 
+    /** The page as a 375 px wide phone shows it: photographed, scanned, and nothing wider than the screen. */
+    private void phoneWidth(String name) {
+        browser.driver.manage().window().setSize(new Dimension(375, 812));
+        try {
+            wait(Duration.ofSeconds(10)).until(driver -> ((Number) js("return window.innerWidth")).intValue() <= 375);
+            page(name, true);
+            assertThat(((Number) js("return document.documentElement.scrollWidth - window.innerWidth")).intValue())
+                    .as("%s scrolls sideways at phone width", name).isLessThanOrEqualTo(0);
+        } finally {
+            browser.driver.manage().window().setSize(new Dimension(1280, 1000));
+        }
+    }
+
     /** The open confirmation dialog: photographed, scanned, then confirmed. */
     private void confirm(String name) {
         WebElement dialog = wait(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog[open]")));
@@ -242,8 +266,7 @@ class PortalJourneyTest {
             return;
         }
         try {
-            byte[] png = browser.driver.getScreenshotAs(OutputType.BYTES);
-            Files.write(SCREENSHOTS.resolve(String.format("%02d-%s.png", ++shot, name)), png);
+            Files.write(SCREENSHOTS.resolve(String.format("%02d-%s.png", ++shot, name)), browser.fullPageScreenshot());
         } catch (Exception e) {
             System.out.println("screenshot " + name + " failed: " + e.getMessage());
         }
@@ -260,7 +283,11 @@ class PortalJourneyTest {
     private static void awaitLine(Process dev, Path log, String text) {
         Poll.until(SIGN_IN_READY, () -> {
             assertThat(dev.isAlive()).as("gantry dev ended early:\n" + Files.readString(log)).isTrue();
-            assertThat(Files.readString(log)).as(log + " says '" + text + "'").contains(text);
+            String said = Files.readString(log);
+            if (said.contains("sign-in unavailable")) {
+                throw new IllegalStateException("gantry dev could not start Keycloak:\n" + said); // Poll gives up at once
+            }
+            assertThat(said).as(log + " says '" + text + "'").contains(text);
         });
     }
 

@@ -13,6 +13,7 @@ import io.gantry.keycloak.DevRealm;
 import io.gantry.keycloak.KeycloakServer;
 import io.gantry.portal.PortalConfig;
 import io.gantry.portal.PortalServer;
+import io.gantry.testkit.BearerClient;
 import io.gantry.testkit.FreshDatabase;
 import io.gantry.testkit.LoopbackPort;
 import io.gantry.testkit.SignedClient;
@@ -141,7 +142,8 @@ public final class PortalBench implements Callable<Integer> {
 
             started.add(keycloak.get(5, TimeUnit.MINUTES));
             say("Keycloak is up; " + USER + "'s first bearer call creates the account");
-            BearerClient bearer = BearerClient.signIn(apiBase, issuer, USER, PASSWORD);
+            String token = PasswordGrant.accessToken(issuer, DevRealm.CLI_CLIENT, USER, PASSWORD);
+            BearerClient bearer = new BearerClient(apiBase, token);
             SignedClient.Reply me = bearer.get("/my");
             if (me.status() != 200) {
                 throw new IllegalStateException("GET /my with " + USER + "'s token answered " + me);
@@ -170,9 +172,11 @@ public final class PortalBench implements Callable<Integer> {
                         .connectTimeout(Duration.ofSeconds(5)).build();
                 HttpRequest viaPortal = HttpRequest.newBuilder(URI.create(portalUrl + "/api" + LIST)).timeout(Duration.ofSeconds(30))
                         .header("Accept", "application/json").header("Cookie", PortalServer.SESSION_COOKIE + "=" + session).GET().build();
+                HttpRequest withBearer = HttpRequest.newBuilder(URI.create(apiBase + "/my" + LIST)).timeout(Duration.ofSeconds(30))
+                        .header("Accept", "application/json").header("Authorization", "Bearer " + token).GET().build();
                 Interleaved paths = new Interleaved()
                         .add("cloud API `GET /my" + LIST + "`, bearer token (the call the portal makes; baseline)",
-                                () -> expectMachines(http.send(bearer.request("GET", "/my" + LIST, null), HttpResponse.BodyHandlers.ofString())))
+                                () -> expectMachines(http.send(withBearer, HttpResponse.BodyHandlers.ofString())))
                         .add("portal `GET /api" + LIST + "`, session cookie (the page's call: the portal, then the row above)",
                                 () -> expectMachines(http.send(viaPortal, HttpResponse.BodyHandlers.ofString())))
                         .add("cloud API `GET /my" + LIST + "`, HTTP Signature (as the triton CLI signs; for reference)",

@@ -140,7 +140,7 @@ public final class PortalBench implements Callable<Integer> {
             say("starting ZooKeeper, a provisioner and SIMULATED nodes for " + machines + " machines");
             started.add(SimulatedFleet.start(work, db, "busybox", machines, 128));
 
-            started.add(keycloak.get(5, TimeUnit.MINUTES));
+            keycloak.get(5, TimeUnit.MINUTES); // stopped below, after everything that uses it
             say("Keycloak is up; " + USER + "'s first bearer call creates the account");
             String token = PasswordGrant.accessToken(issuer, DevRealm.CLI_CLIENT, USER, PASSWORD);
             BearerClient bearer = new BearerClient(apiBase, token);

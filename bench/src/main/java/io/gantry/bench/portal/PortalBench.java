@@ -53,6 +53,10 @@ import picocli.CommandLine.Option;
 public final class PortalBench implements Callable<Integer> {
     static final String USER = "alice";
     static final String PASSWORD = "alice-pw";
+    /** The page's call, as machines.js makes it (after /api or /my). */
+    static final String LIST = "/machines?limit=1000";
+    /** The machines page's rows. */
+    static final String ROWS = "#machines tbody tr";
 
     @Option(names = "--machines", defaultValue = "1000", description = "Machines of the account (default ${DEFAULT-VALUE}).")
     int machines;
@@ -91,8 +95,9 @@ public final class PortalBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (machines < 1 || rounds < 1 || warmup < 0 || pageLoads < 1 || pageWarmup < 0) {
-            System.err.println("portal-bench: --machines, --rounds and --page-loads must be at least 1, the warm-ups not negative");
+        if (machines < 1 || machines > 1000 || rounds < 1 || warmup < 0 || pageLoads < 1 || pageWarmup < 0) {
+            System.err.println("portal-bench: --machines must be 1-1000 (the page lists one page of at most 1,000), --rounds and "
+                    + "--page-loads at least 1, the warm-ups not negative");
             return 2;
         }
         for (Path p : List.of(chromium, chromedriver)) {
@@ -114,10 +119,11 @@ public final class PortalBench implements Callable<Integer> {
         say("starting Keycloak in the background (its own JVM, port " + keycloakPort + ")");
         CompletableFuture<KeycloakServer> keycloak = KeycloakServer.startInBackground(work.resolve("keycloak"), keycloakPort,
                 realm, line -> say("keycloak: " + line));
-        say("starting embedded PostgreSQL");
-        TestPostgres pg = TestPostgres.start(Map.of());
+        TestPostgres pg = null;
         PortalReport result;
         try {
+            say("starting embedded PostgreSQL");
+            pg = TestPostgres.start(Map.of());
             FreshDatabase fresh = pg.freshDatabase("portalbench");
             DatabaseConfig db = new DatabaseConfig(fresh.host(), fresh.port(), fresh.name(), fresh.user(), fresh.password(), 10);
             say("starting the cloud API (accepting the realm's tokens) and the portal in this JVM");
@@ -216,7 +222,9 @@ public final class PortalBench implements Callable<Integer> {
                 System.err.println("portal-bench: Keycloak: " + e);
             }
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            pg.close();
+            if (pg != null) {
+                pg.close();
+            }
             deleteTree(work);
         }
         String markdown = result.markdown();
@@ -232,10 +240,6 @@ public final class PortalBench implements Callable<Integer> {
         }
         return 0;
     }
-
-    /** The page's call, as machines.js makes it. */
-    static final String LIST = "/machines?limit=1000";
-    static final String ROWS = "#machines tbody tr";
 
     private Map<String, Samples> pageLoads(BrowserSession browser, String page) {
         Map<String, Samples> out = new LinkedHashMap<>();

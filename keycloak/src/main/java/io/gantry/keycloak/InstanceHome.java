@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One Keycloak instance's own home directory, {@code <instanceDir>/home}: Keycloak keeps its H2
@@ -17,7 +18,8 @@ import java.util.List;
  * distribution and the instance passes only run-time options, no start rebuilds anything.
  *
  * <p>The data directory is made afresh at every start, so the realm is always imported as given
- * (Keycloak's import skips a realm that exists).
+ * (Keycloak's import skips a realm that exists): its database is a copy of the distribution's
+ * template (schema and master realm made, no Gantry realm), when there is one.
  */
 final class InstanceHome {
     static final String REALM_FILE = "gantry-realm.json";
@@ -26,6 +28,7 @@ final class InstanceHome {
     private InstanceHome() {
     }
 
+    /** A new home under {@code instanceDir} (any old one removed), with {@code realm} (may be null) to import. */
     static Path create(Path instanceDir, Path distribution, DevRealm realm) throws IOException {
         Path home = instanceDir.resolve("home");
         KeycloakDistribution.deleteTree(home);
@@ -35,7 +38,13 @@ final class InstanceHome {
             Files.createSymbolicLink(home.resolve(dir), distribution.toAbsolutePath().resolve(dir));
         }
         Path imports = Files.createDirectories(home.resolve("data/import"));
-        Files.writeString(imports.resolve(REALM_FILE), realm.json(), StandardCharsets.UTF_8);
+        Optional<Path> template = KeycloakDistribution.databaseTemplate(distribution);
+        if (template.isPresent()) {
+            Files.copy(template.get(), Files.createDirectories(home.resolve("data/h2")).resolve(KeycloakDistribution.DATABASE_FILE));
+        }
+        if (realm != null) {
+            Files.writeString(imports.resolve(REALM_FILE), realm.json(), StandardCharsets.UTF_8);
+        }
         return home;
     }
 }

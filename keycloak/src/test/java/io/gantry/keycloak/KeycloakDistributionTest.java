@@ -36,6 +36,8 @@ class KeycloakDistributionTest {
                 .hasMessageContaining("not in the local Maven repository");
         Files.createDirectories(cache);
         Files.writeString(cache.resolve(".gantry-ready"), KeycloakDistribution.VERSION);
+        Files.createDirectories(cache.resolve("gantry-database-template"));
+        Files.writeString(cache.resolve("gantry-database-template/" + KeycloakDistribution.DATABASE_FILE), "h2");
         assertThat(KeycloakDistribution.cached(dir.resolve("cache"), missing, line -> { })).isEqualTo(cache);
     }
 

@@ -185,6 +185,9 @@ class BearerSignInTest {
         assertThat(empty.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"gantry\", error=\"invalid_token\"");
         var none = new BearerClient(platform.url(), "").get("/my");
         assertThat(none.status()).isEqualTo(401);
+        var unsigned = BearerClient.withHeader(platform.url(), "").get("/my");
+        assertError(unsigned, 401, "InvalidCredentials", "or a bearer token of " + issuer.issuer() + " (Authorization: Bearer …)");
+        assertThat(unsigned.headers().allValues("WWW-Authenticate")).containsExactly("Signature", "Bearer realm=\"gantry\"");
     }
 
     @Test

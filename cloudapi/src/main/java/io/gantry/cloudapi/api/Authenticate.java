@@ -22,6 +22,7 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class Authenticate implements Handler<RoutingContext> {
     static final String CALLER = "gantry.caller";
+    static final String BEARER_ACCEPTED = "gantry.bearer-accepted";
     private static final String BEARER = "Bearer ";
     private final AccountService accounts;
     private final SignatureVerifier verifier;
@@ -53,6 +54,9 @@ final class Authenticate implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
+        if (tokens != null) {
+            ctx.put(BEARER_ACCEPTED, true); // a refusal's WWW-Authenticate names both schemes
+        }
         authenticate(ctx).map(caller -> {
             if (caller.account().disabledAt != null) {
                 throw new GantryException(ErrorCode.NotAuthorized, "account " + caller.account().login + " is disabled");

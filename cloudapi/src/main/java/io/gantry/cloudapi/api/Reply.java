@@ -63,8 +63,14 @@ final class Reply {
             return;
         }
         if (ge.code() == ErrorCode.InvalidCredentials || ge.code() == ErrorCode.InvalidSignature) {
-            response.putHeader("WWW-Authenticate", Authenticate.isBearer(ctx.request().getHeader("Authorization"))
-                    ? "Bearer realm=\"gantry\", error=\"invalid_token\"" : "Signature");
+            if (Authenticate.isBearer(ctx.request().getHeader("Authorization"))) {
+                response.putHeader("WWW-Authenticate", "Bearer realm=\"gantry\", error=\"invalid_token\"");
+            } else {
+                response.putHeader("WWW-Authenticate", "Signature");
+                if (Boolean.TRUE.equals(ctx.get(Authenticate.BEARER_ACCEPTED))) {
+                    response.headers().add("WWW-Authenticate", "Bearer realm=\"gantry\"");
+                }
+            }
         }
         json(ctx, ge.code().httpStatus(), ge.body());
     }

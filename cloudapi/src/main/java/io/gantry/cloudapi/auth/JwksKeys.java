@@ -18,16 +18,22 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The identity provider's signing keys (its JWKS), fetched on first use rather than at start (the API may start
  * before Keycloak does), and fetched again when a token names a key id not among them (Keycloak rotated its keys),
  * at most once every {@link #MIN_RELOAD_INTERVAL} so that tokens with made-up key ids cannot make the API hammer the
- * provider. Only signing keys of an allowed algorithm are kept: an HMAC ("oct") key, an encryption key or a key of
- * another algorithm never verifies anything.
+ * provider. Keys older than {@link #MAX_AGE} are fetched again in the background while they go on serving, so a key
+ * the provider withdrew (compromised, rotated out) stops verifying within minutes, and a provider that is down for a
+ * while does not stop tokens it signed before. Only signing keys of an allowed algorithm are kept: an HMAC ("oct")
+ * key, an encryption key or a key of another algorithm never verifies anything.
  */
 public final class JwksKeys {
+    private static final Logger LOG = LoggerFactory.getLogger(JwksKeys.class);
     static final Duration MIN_RELOAD_INTERVAL = Duration.ofSeconds(10);
+    static final Duration MAX_AGE = Duration.ofMinutes(5);
     private static final long FETCH_TIMEOUT_MS = 5_000;
 
     private final Vertx vertx;
@@ -58,9 +64,19 @@ public final class JwksKeys {
         this.clock = clock;
     }
 
-    /** The keys, fetched now if they never were; fails with ServiceUnavailable while the provider cannot answer. */
+    /**
+     * The keys, fetched now if they never were (fails with ServiceUnavailable while the provider cannot answer); when
+     * older than {@link #MAX_AGE}, the keys as they are while a fetch in the background replaces them.
+     */
     public synchronized Future<Keys> current() {
-        return keys != null ? Future.succeededFuture(keys) : fetch();
+        if (keys == null) {
+            return fetch();
+        }
+        if (fetching == null && Duration.between(lastFetch, clock.instant()).compareTo(MAX_AGE) > 0) {
+            fetch().onFailure(e -> LOG.warn("the identity provider's keys were not refreshed; the ones fetched before still serve: {}",
+                    e.getMessage()));
+        }
+        return Future.succeededFuture(keys);
     }
 
     /**

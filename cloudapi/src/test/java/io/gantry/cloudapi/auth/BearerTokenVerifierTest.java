@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -201,6 +202,30 @@ class BearerTokenVerifierTest {
     }
 
     @Test
+    void keysOlderThanFiveMinutesAreFetchedAgainSoAWithdrawnKeyStopsVerifying() throws Exception {
+        String oldKey = token("RS256", "rsa-1", RSA, claims());
+        verify(oldKey);
+        // the provider withdraws rsa-1 (compromised): tokens it signed go on working only until the keys are refreshed
+        publish(TestJwt.jwk(RSA_2, "rsa-2", "RS256"));
+        clock.advance(Duration.ofMinutes(4));
+        verify(token("RS256", "rsa-1", RSA, claims()));
+        assertThat(fetches).hasValue(1);
+        clock.advance(Duration.ofMinutes(2));
+        verify(token("RS256", "rsa-1", RSA, claims())); // still served by the old keys, while they are fetched again
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertRefused(token("RS256", "rsa-1", RSA, claims()),
+                "key 'rsa-1', which the issuer does not publish"));
+        assertThat(fetches).hasValue(2);
+        assertThat(verify(token("RS256", "rsa-2", RSA_2, claims())).subject()).isEqualTo("subject-1");
+        // the provider down: the keys fetched before go on serving
+        jwks.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        clock.advance(Duration.ofMinutes(6));
+        for (int i = 0; i < 3; i++) {
+            assertThat(verify(token("RS256", "rsa-2", RSA_2, claims())).subject()).isEqualTo("subject-1");
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
     void keysAreFetchedLazilyAndAnUnreachableIssuerAnswersServiceUnavailable() throws Exception {
         jwks.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         String token = token("RS256", "rsa-1", RSA, claims());
@@ -246,8 +271,8 @@ class BearerTokenVerifierTest {
         c.put("sub", "subject-1");
         c.put("aud", "gantry-api");
         c.put("typ", "Bearer");
-        c.put("iat", NOW.minusSeconds(30).getEpochSecond());
-        c.put("exp", NOW.plusSeconds(300).getEpochSecond());
+        c.put("iat", clock.instant().minusSeconds(30).getEpochSecond());
+        c.put("exp", clock.instant().plusSeconds(300).getEpochSecond());
         c.put("preferred_username", "alice");
         return c;
     }

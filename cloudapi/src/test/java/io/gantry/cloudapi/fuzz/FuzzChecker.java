@@ -50,11 +50,11 @@ public final class FuzzChecker {
         if (status >= 400 && !q.head()) {
             code = errorCode(a, q, out);
         }
-        if (status / 100 == 2 && !(q.identity().authenticates() && q.identity() == Identity.SIGNED) && !isPing(q)) {
+        if (status / 100 == 2 && !q.identity().actsAsActor() && !isPing(q)) {
             out.add("a request that is not validly signed for its own account was answered " + status + ": " + brief(a));
         }
         if (!q.malformed() && !q.head() && code != null) {
-            if (q.identity() == Identity.FOR_OTHER_LOGIN && code != ErrorCode.NotAuthorized && !AUTH_FAILURES.contains(code)
+            if (q.identity().forOtherLogin() && code != ErrorCode.NotAuthorized && !AUTH_FAILURES.contains(code)
                     && !q.route().path().equals("/")) {
                 out.add("a request signed by " + q.actor().label + " for the other tenant's login was answered " + code
                         + " rather than NotAuthorized: " + brief(a));
@@ -135,8 +135,8 @@ public final class FuzzChecker {
     public List<String> checkRecord(FuzzRequest q, RawHttp.Outcome outcome, Map<String, String> before, Map<String, String> after) {
         List<String> out = new ArrayList<>();
         // a request the client gave up on (it stopped sending, the server closed) may still have been carried out, as with any HTTP API
-        boolean abandoned = outcome instanceof RawHttp.NoAnswer && q.identity() == Identity.SIGNED && !q.readOnly();
-        boolean accepted = abandoned || outcome instanceof RawHttp.Answer a && a.status() / 100 == 2 && q.identity() == Identity.SIGNED
+        boolean abandoned = outcome instanceof RawHttp.NoAnswer && q.identity().actsAsActor() && !q.readOnly();
+        boolean accepted = abandoned || outcome instanceof RawHttp.Answer a && a.status() / 100 == 2 && q.identity().actsAsActor()
                 && !q.readOnly();
         for (var e : before.entrySet()) {
             String who = e.getKey();
@@ -155,7 +155,7 @@ public final class FuzzChecker {
     /** After an accepted mutation: the new ids and names are the actor's own from now on. */
     @SuppressWarnings("unchecked")
     public void learn(FuzzRequest q, RawHttp.Outcome outcome) {
-        if (!(outcome instanceof RawHttp.Answer a) || a.status() / 100 != 2 || q.identity() != Identity.SIGNED || q.readOnly()) {
+        if (!(outcome instanceof RawHttp.Answer a) || a.status() / 100 != 2 || !q.identity().actsAsActor() || q.readOnly()) {
             return;
         }
         Tenant t = q.actor();

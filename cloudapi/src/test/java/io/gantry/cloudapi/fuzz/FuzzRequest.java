@@ -31,10 +31,26 @@ public record FuzzRequest(long index, RouteTemplate route, String method, String
         /** An Authorization header that is not a valid signature header. */
         GARBAGE_AUTH,
         /** A well-formed key id of an account that does not exist. */
-        UNKNOWN_ACCOUNT;
+        UNKNOWN_ACCOUNT,
+        /** A valid bearer token of the actor (from the world's issuer), for the actor's own login or {@code my}. */
+        BEARER,
+        /** A valid bearer token of the actor, for the other tenant's login. */
+        BEARER_FOR_OTHER_LOGIN,
+        /** A bearer token that must be refused: garbage, unsigned, tampered, expired, another audience or issuer, HS256. */
+        BAD_BEARER;
 
         public boolean authenticates() {
-            return this == SIGNED || this == FOR_OTHER_LOGIN;
+            return this == SIGNED || this == FOR_OTHER_LOGIN || this == BEARER || this == BEARER_FOR_OTHER_LOGIN;
+        }
+
+        /** Authenticated as the actor, acting as itself: what may be accepted and change the actor's record. */
+        public boolean actsAsActor() {
+            return this == SIGNED || this == BEARER;
+        }
+
+        /** Authenticated as the actor, naming the other tenant's login in its path. */
+        public boolean forOtherLogin() {
+            return this == FOR_OTHER_LOGIN || this == BEARER_FOR_OTHER_LOGIN;
         }
     }
 

@@ -40,7 +40,8 @@ public final class FuzzRun {
     }
 
     public record Report(long seed, long requests, double seconds, Map<String, Long> statuses, long violationCount,
-                         List<String> violations, long[] latencyNanos, Map<RouteTemplate, long[]> routes, long twins) {
+                         List<String> violations, long[] latencyNanos, Map<RouteTemplate, long[]> routes, long twins,
+                         Map<FuzzRequest.Identity, long[]> identities) {
         public double perSecond() {
             return requests / seconds;
         }
@@ -65,6 +66,7 @@ public final class FuzzRun {
                     percentileMillis(99), percentileMillis(100), twins, violationCount));
             sb.append("statuses: ").append(statuses).append('\n');
             routes.forEach((route, n) -> sb.append(String.format(Locale.ROOT, "  %-45s %7d sent %7d accepted%n", route, n[0], n[1])));
+            identities.forEach((identity, n) -> sb.append(String.format(Locale.ROOT, "  %-45s %7d sent %7d accepted%n", identity, n[0], n[1])));
             violations.forEach(v -> sb.append("VIOLATION ").append(v).append("\n\n"));
             return sb.toString();
         }
@@ -74,6 +76,7 @@ public final class FuzzRun {
         Map<String, Long> statuses = new TreeMap<>();
         Map<RouteTemplate, long[]> routes = new LinkedHashMap<>();
         generator.routes().forEach(r -> routes.put(r, new long[2]));
+        Map<FuzzRequest.Identity, long[]> identities = new java.util.EnumMap<>(FuzzRequest.Identity.class);
         long[] latencies = new long[(int) requests];
         List<String> kept = new ArrayList<>();
         long violations = 0;
@@ -101,6 +104,11 @@ public final class FuzzRun {
             latencies[(int) i] = o.nanos();
             statuses.merge(o instanceof RawHttp.Answer a ? Integer.toString(a.status()) : ((RawHttp.NoAnswer) o).why().toString(), 1L,
                     Long::sum);
+            long[] byIdentity = identities.computeIfAbsent(q.identity(), k -> new long[2]);
+            byIdentity[0]++;
+            if (o instanceof RawHttp.Answer a && a.status() / 100 == 2 && !q.route().path().equals("/--ping")) {
+                byIdentity[1]++; // ping needs no signature: not counted as accepted
+            }
             long[] counts = routes.get(q.route());
             if (counts != null) {
                 counts[0]++;
@@ -153,7 +161,7 @@ public final class FuzzRun {
             progress.accept(String.format(Locale.ROOT, "time spent: generating and signing %.1f s, sending %.1f s, checking %.1f s, "
                     + "record digests %.1f s", phases[0] / 1e9, phases[1] / 1e9, phases[2] / 1e9, phases[3] / 1e9));
         }
-        return new Report(seed, requests, seconds, statuses, violations, kept, sorted, routes, twins);
+        return new Report(seed, requests, seconds, statuses, violations, kept, sorted, routes, twins, identities);
     }
 
     /** Status and error code, the part of an answer that must not depend on whether another tenant has the resource. */

@@ -1,6 +1,7 @@
 package io.gantry.cloudapi.fuzz;
 
 import io.gantry.cloudapi.Seed;
+import io.gantry.cloudapi.auth.LocalIssuer;
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.DatabaseConfig;
 import io.gantry.common.JobKind;
@@ -54,13 +55,16 @@ public final class FuzzWorld implements AutoCloseable {
     final List<String> images = new ArrayList<>();
     final List<String> networks = new ArrayList<>();
     final RawHttp http;
+    /** The issuer whose bearer tokens the API takes besides signatures, or null: signed requests only. */
+    final LocalIssuer bearer;
     final String host;
     final int port;
     private final Connection jdbc;
     private final PreparedStatement tenantDigest;
     private final Random random;
 
-    private FuzzWorld(String host, int port, DatabaseConfig db, Random random) throws Exception {
+    private FuzzWorld(String host, int port, DatabaseConfig db, Random random, LocalIssuer bearer) throws Exception {
+        this.bearer = bearer;
         this.host = host;
         this.port = port;
         this.random = random;
@@ -113,7 +117,20 @@ public final class FuzzWorld implements AutoCloseable {
 
     /** Seeds tenants A and B on the cloud API at host:port, whose record is {@code db} (catalogue already seeded). */
     public static FuzzWorld create(String host, int port, DatabaseConfig db, long seed) throws Exception {
-        return new FuzzWorld(host, port, db, new Random(seed ^ 0x5eedL));
+        return create(host, port, db, seed, null);
+    }
+
+    /**
+     * As {@link #create(String, int, DatabaseConfig, long)}, on a cloud API that also takes {@code bearer}'s tokens: the
+     * accounts are linked to subjects of that issuer, and a share of the requests carry a token instead of a signature.
+     */
+    public static FuzzWorld create(String host, int port, DatabaseConfig db, long seed, LocalIssuer bearer) throws Exception {
+        return new FuzzWorld(host, port, db, new Random(seed ^ 0x5eedL), bearer);
+    }
+
+    /** A fresh valid access token of the tenant's person (the operator's with the operator role, which keeps it one). */
+    String bearerToken(Tenant t) {
+        return bearer.token(t.subject, t.login, t.operator ? new String[] {"operator"} : new String[0]);
     }
 
     public List<Tenant> tenants() {
@@ -185,10 +202,22 @@ public final class FuzzWorld implements AutoCloseable {
             seed.key(id, ecName, ecKey);
             seed.limit(id, "count", MACHINE_LIMIT, null, null);
         }
+        String subject = null;
+        if (bearer != null) {
+            subject = "fuzz-" + label.toLowerCase() + "-" + token();
+            try (PreparedStatement link = jdbc.prepareStatement("update accounts set idp_issuer = ?, idp_subject = ? where id = ?")) {
+                link.setString(1, bearer.issuer());
+                link.setString(2, subject);
+                link.setObject(3, id);
+                link.executeUpdate();
+            }
+        }
         Tenant t = new Tenant(label, login, id,
                 new Signer(login, rsaKey.md5Fingerprint(), "rsa-sha256", "SHA256withRSA", rsa),
                 new Signer(login, ecKey.sha256Fingerprint(), "ecdsa-sha256", "SHA256withECDSA", ec),
                 new Signer(login, rsaKey.md5Fingerprint(), "rsa-sha256", "SHA256withRSA", forged), isOperator);
+        t.subject = subject;
+        t.secret(subject);
         t.secret(email);
         for (String s : List.of(rsaName, ecName, rsaKey.md5Fingerprint(), rsaKey.sha256Fingerprint(), ecKey.md5Fingerprint(),
                 ecKey.sha256Fingerprint())) {

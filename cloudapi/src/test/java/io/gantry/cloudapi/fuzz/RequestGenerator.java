@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
@@ -73,8 +74,9 @@ public final class RequestGenerator {
         RouteTemplate route = r.nextInt(12) == 0 ? madeUp() : Odd.pick(r, routes);
         if (route.path().startsWith("/ops") && r.nextInt(3) != 0) {
             actor = world.operator;
-            if (identity == Identity.FOR_OTHER_LOGIN) {
-                identity = Identity.SIGNED; // an operator route's login names the target, not the signer
+            if (identity.forOtherLogin()) {
+                // an operator route's login names the target, not the signer
+                identity = identity == Identity.FOR_OTHER_LOGIN ? Identity.SIGNED : Identity.BEARER;
             }
         }
         String method = r.nextInt(10) == 0 ? Odd.pick(r, List.of("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "TRACE",
@@ -172,6 +174,18 @@ public final class RequestGenerator {
 
     private Identity identity() {
         int n = r.nextInt(100);
+        if (world.bearer != null) {
+            // a share of the signed ones carry a bearer token instead (the same choices as before without an issuer)
+            if (n < 58) {
+                return n < 42 ? Identity.SIGNED : Identity.BEARER;
+            }
+            if (n < 68) {
+                return n < 64 ? Identity.FOR_OTHER_LOGIN : Identity.BEARER_FOR_OTHER_LOGIN;
+            }
+            if (n >= 92 && n < 96) {
+                return Identity.BAD_BEARER;
+            }
+        }
         if (n < 58) {
             return Identity.SIGNED;
         }
@@ -201,7 +215,7 @@ public final class RequestGenerator {
     }
 
     private String login(Tenant actor, Identity identity) {
-        if (identity == Identity.FOR_OTHER_LOGIN) {
+        if (identity.forOtherLogin()) {
             return world.other(actor).login;
         }
         int n = r.nextInt(20);
@@ -505,6 +519,8 @@ public final class RequestGenerator {
                 headers.add(new String[] {"Date", date});
                 headers.add(new String[] {"Authorization", garbageAuthorization(signer, date)});
             }
+            case BEARER, BEARER_FOR_OTHER_LOGIN -> headers.add(new String[] {"Authorization", "Bearer " + world.bearerToken(actor)});
+            case BAD_BEARER -> headers.add(new String[] {"Authorization", "Bearer " + badBearer(actor)});
             case UNKNOWN_ACCOUNT -> {
                 headers.add(new String[] {"Date", date});
                 headers.add(new String[] {"Authorization", signer.claiming("nobody" + world.token(), signer.fingerprint())
@@ -566,9 +582,55 @@ public final class RequestGenerator {
         // dot segments ("..", also %2E%2E) move the path to another login once the server normalises it
         boolean dotSegments = p.segments().stream().anyMatch(seg -> seg.contains("..") || seg.toLowerCase(java.util.Locale.ROOT).contains("%2e"));
         boolean ownLogin = !dotSegments && (p.segments().isEmpty() || p.segments().get(0).equals("my") || p.segments().get(0).equals(actor.login));
-        boolean foreignPath = !p.foreign().isEmpty() && p.identity() == Identity.SIGNED && ownLogin && p.malformation() == 0;
+        boolean foreignPath = !p.foreign().isEmpty() && p.identity().actsAsActor() && ownLogin && p.malformation() == 0;
         return new FuzzRequest(index, p.route(), method, target, p.identity(), actor, foreignPath, wire, halfClose, malformed,
                 p.tokens(), p);
+    }
+
+    /** A bearer token of the actor that the API must refuse (401), whatever it aims at. */
+    private String badBearer(Tenant actor) {
+        Map<String, Object> claims = world.bearer.claims(actor.subject, actor.operator ? new String[] {"operator"} : new String[0]);
+        long now = java.time.Instant.now().getEpochSecond();
+        String good = world.bearerToken(actor);
+        String[] parts = good.split("\\.");
+        switch (r.nextInt(8)) {
+            case 0 -> {
+                return Odd.pick(r, List.of("", ".", "..", "a.b.c", "eyJ9.eyJ9.", "null", world.token()));
+            }
+            case 1 -> {
+                // the other tenant's claims under the actor's signature
+                String other = world.bearerToken(world.other(actor));
+                return parts[0] + "." + other.split("\\.")[1] + "." + parts[2];
+            }
+            case 2 -> {
+                return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8))
+                        + "." + parts[1] + "." + (r.nextBoolean() ? "" : parts[2]);
+            }
+            case 3 -> {
+                claims.put("exp", now - 60 - r.nextInt(100_000));
+                return world.bearer.sign(claims);
+            }
+            case 4 -> {
+                claims.put("nbf", now + 60 + r.nextInt(100_000));
+                return world.bearer.sign(claims);
+            }
+            case 5 -> {
+                claims.put("aud", Odd.pick(r, List.of("gantry-other", "account", "")));
+                return world.bearer.sign(claims);
+            }
+            case 6 -> {
+                claims.put("iss", world.bearer.issuer() + Odd.pick(r, List.of("x", "/", "/../master")));
+                return world.bearer.sign(claims);
+            }
+            default -> {
+                // the last character of the signature changed in its significant bits
+                String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+                int at = r.nextInt(parts[2].length());
+                char c = parts[2].charAt(at);
+                char flipped = alphabet.charAt((alphabet.indexOf(c) + 32) % 64);
+                return parts[0] + "." + parts[1] + "." + parts[2].substring(0, at) + flipped + parts[2].substring(at + 1);
+            }
+        }
     }
 
     private String garbageAuthorization(Signer signer, String date) {

@@ -22,6 +22,8 @@ public final class Tenant {
     final Signer forger;
     /** An operator (it may call /ops/...): its changes land outside the tenants' records, which it may read. */
     final boolean operator;
+    /** Its person's subject at the world's issuer (the account is linked to it), or null when the world has none. */
+    String subject;
     final List<String> machines = new ArrayList<>();
     final List<String> machineNames = new ArrayList<>();
     final List<String> fwrules = new ArrayList<>();

@@ -154,7 +154,7 @@ final class DevPlatform implements AutoCloseable {
         String portalSecret = UUID.randomUUID().toString();
         if (s.signIn() == SignIn.KEYCLOAK) {
             step("Keycloak in the background on 127.0.0.1:" + s.keycloakPort() + " (a line says when sign-in is ready)");
-            started.add(DevSignIn.startInBackground(dev.resolve("keycloak"), s.keycloakPort(), portalSecret, portalUrl, apiUrl));
+            started.add(DevSignIn.startInBackground(dev.resolve("keycloak"), s.keycloakPort(), portalSecret, portalUrl, apiUrl, caFile));
         }
         step("portal on " + portalUrl);
         PortalConfig portalConfig = new PortalConfig("127.0.0.1", s.portalPort(), portalUrl, apiUrl, caFile, issuer, PortalConfig.DEFAULT_CLIENT_ID,

@@ -47,7 +47,8 @@ final class DevSignIn implements AutoCloseable {
         return "http://127.0.0.1:" + port + "/realms/" + DevRealm.REALM;
     }
 
-    static DevSignIn startInBackground(Path instanceDir, int port, String portalSecret, String portalUrl, String apiUrl) {
+    /** {@code caFile}: the CA the cloud API's certificate comes from (gantry dev --tls), which curl must trust; null for plain HTTP. */
+    static DevSignIn startInBackground(Path instanceDir, int port, String portalSecret, String portalUrl, String apiUrl, Path caFile) {
         DevRealm realm = DevRealm.standard(portalSecret, List.of(portalUrl + "/callback"), List.of(portalUrl + "/signed-out.html"));
         CompletableFuture<KeycloakServer> starting = KeycloakServer.startInBackground(instanceDir, port, realm,
                 line -> System.out.println("  " + line));
@@ -64,12 +65,12 @@ final class DevSignIn implements AutoCloseable {
                         + "); the portal answers a retry page until it does. Log: " + instanceDir.resolve("keycloak.log"));
                 return;
             }
-            printReady(keycloak, portalUrl, apiUrl);
+            printReady(keycloak, portalUrl, apiUrl, caFile);
         });
         return signIn;
     }
 
-    private static void printReady(KeycloakServer keycloak, String portalUrl, String apiUrl) {
+    private static void printReady(KeycloakServer keycloak, String portalUrl, String apiUrl, Path caFile) {
         System.out.println();
         System.out.println("gantry dev: sign-in ready: open " + portalUrl + " and sign in as " + TENANT + " / " + TENANT + "-pw (tenant) or "
                 + OPERATOR + " / " + OPERATOR + "-pw (operator)");
@@ -77,7 +78,8 @@ final class DevSignIn implements AutoCloseable {
                 + " (the first request with it creates the account):");
         System.out.println("  TOKEN=$(curl -s -d grant_type=password -d client_id=" + DevRealm.CLI_CLIENT + " -d username=" + TENANT
                 + " -d password=" + TENANT + "-pw " + keycloak.issuer() + "/protocol/openid-connect/token | jq -r .access_token)");
-        System.out.println("  curl -s -H \"Authorization: Bearer $TOKEN\" " + apiUrl + "/my/machines");
+        System.out.println("  curl -s " + (caFile == null ? "" : "--cacert " + caFile + " ") + "-H \"Authorization: Bearer $TOKEN\" " + apiUrl
+                + "/my/machines");
     }
 
     private static String firstLine(Throwable failure) {

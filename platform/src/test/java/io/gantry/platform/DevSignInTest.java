@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * `gantry dev` as its own process, as a developer runs it: Keycloak starts in the background and a line says when
  * sign-in is ready, after which the curl lines it printed get a token the cloud API takes and the portal sends
- * sign-ins to that Keycloak; stopping dev stops Keycloak. With --no-keycloak the portal says sign-in is not
+ * sign-ins to that Keycloak (with --tls: the portal on HTTPS, Keycloak's page accepting its https callback);
+ * stopping dev stops Keycloak. With --no-keycloak the portal says sign-in is not
  * configured. Needs root and runc (dev runs this machine's agent).
  */
 @Tag("zones")
@@ -42,8 +43,11 @@ class DevSignInTest {
         Run run = new Run("dsi");
         int keycloakPort = LoopbackPorts.free();
         try {
-            Process dev = run.start("--keycloak-port", Integer.toString(keycloakPort));
+            run.tls();
+            Process dev = run.start("--keycloak-port", Integer.toString(keycloakPort), "--tls");
             run.await(dev, "gantry dev is running", Duration.ofMinutes(3));
+            HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
+                    .sslContext(io.gantry.tls.CaTrust.of(run.state.resolve("dev/tls/ca.pem")).context()).build();
             assertThat(run.log()).contains("Portal: " + run.portal + "   (Keycloak starts in the background");
             run.await(dev, "gantry dev: sign-in ready", SIGN_IN_READY);
             String said = run.log();
@@ -53,7 +57,8 @@ class DevSignInTest {
             Matcher tokenUrl = TOKEN_URL.matcher(said);
             assertThat(tokenUrl.find()).as("the curl line for a token:\n" + said).isTrue();
             assertThat(tokenUrl.group(1)).isEqualTo("http://127.0.0.1:" + keycloakPort + "/realms/gantry/protocol/openid-connect/token");
-            assertThat(said).contains("curl -s -H \"Authorization: Bearer $TOKEN\" " + run.api + "/my/machines");
+            assertThat(said).contains("curl -s --cacert " + run.state.resolve("dev/tls/ca.pem") + " -H \"Authorization: Bearer $TOKEN\" "
+                    + run.api + "/my/machines");
 
             // what the printed curl lines do
             HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(tokenUrl.group(1)))
@@ -62,15 +67,19 @@ class DevSignInTest {
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
             String accessToken = new JsonObject(token.body()).getString("access_token");
-            HttpResponse<String> machines = http.send(HttpRequest.newBuilder(URI.create(run.api + "/my/machines"))
+            HttpResponse<String> machines = https.send(HttpRequest.newBuilder(URI.create(run.api + "/my/machines"))
                     .header("Authorization", "Bearer " + accessToken).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(machines.statusCode()).as(machines.body()).isEqualTo(200);
 
-            HttpResponse<String> signin = http.send(HttpRequest.newBuilder(URI.create(run.portal + "/signin")).build(),
+            HttpResponse<String> signin = https.send(HttpRequest.newBuilder(URI.create(run.portal + "/signin")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(signin.statusCode()).isEqualTo(302);
-            assertThat(signin.headers().firstValue("Location").orElseThrow())
-                    .startsWith("http://127.0.0.1:" + keycloakPort + "/realms/gantry/protocol/openid-connect/auth?");
+            String authorize = signin.headers().firstValue("Location").orElseThrow();
+            assertThat(authorize).startsWith("http://127.0.0.1:" + keycloakPort + "/realms/gantry/protocol/openid-connect/auth?")
+                    .contains("redirect_uri=" + java.net.URLEncoder.encode(run.portal + "/callback", java.nio.charset.StandardCharsets.UTF_8));
+            HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(authorize)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(login.statusCode()).as("Keycloak takes the portal's https callback: " + login.body()).isEqualTo(200);
+            assertThat(login.body()).contains("kc-form-login");
 
             run.stop(dev);
             assertThat(keycloakProcesses(run.state)).as("gantry dev stopped its Keycloak").isZero();
@@ -116,8 +125,8 @@ class DevSignInTest {
         final Path state;
         final Path log;
         final String node;
-        final String api;
-        final String portal;
+        String api;
+        String portal;
         final int apiPort;
         final int portalPort;
         final ChildRoles roles = new ChildRoles();
@@ -131,6 +140,12 @@ class DevSignInTest {
             portalPort = LoopbackPorts.free();
             api = "http://127.0.0.1:" + apiPort;
             portal = "http://127.0.0.1:" + portalPort;
+        }
+
+        /** gantry dev --tls serves the cloud API and the portal over HTTPS. */
+        void tls() {
+            api = api.replace("http://", "https://");
+            portal = portal.replace("http://", "https://");
         }
 
         Process start(String... more) throws Exception {

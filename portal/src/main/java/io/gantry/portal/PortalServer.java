@@ -153,7 +153,8 @@ public final class PortalServer implements AutoCloseable {
     /** Pages need a session: a browser asking for one without is sent to sign in, and comes back to it afterwards. */
     private static void pageGate(RoutingContext ctx) {
         String path = ctx.normalizedPath();
-        if (path.equals("/signed-out.html") || path.startsWith("/assets/") || signedIn(ctx) != null) {
+        // the browser asks for /favicon.ico by itself, also on the signed-out page: a 404, not a sign-in
+        if (path.equals("/signed-out.html") || path.startsWith("/assets/") || path.equals("/favicon.ico") || signedIn(ctx) != null) {
             ctx.next();
             return;
         }

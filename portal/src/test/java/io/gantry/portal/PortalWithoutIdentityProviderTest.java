@@ -68,6 +68,7 @@ class PortalWithoutIdentityProviderTest {
         HttpResponse<String> page = browser.get(unreachable.url() + "/machines.html?state=running");
         assertThat(page.statusCode()).isEqualTo(302);
         assertThat(PortalBrowser.location(page)).isEqualTo("/signin?return=%2Fmachines.html%3Fstate%3Drunning");
+        assertThat(browser.get(unreachable.url() + "/favicon.ico").statusCode()).as("asked for by the browser itself: no sign-in").isEqualTo(404);
     }
 
     @Test

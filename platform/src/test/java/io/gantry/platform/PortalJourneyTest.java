@@ -32,10 +32,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Keycloak's tokens, provisioner, this machine's runc agent, metering sampling every second, Keycloak and the portal):
  * Keycloak's own sign-in page, create a busybox machine and see it become running on the machines page without
  * reloading, stop it, the usage chart drawn with its data and its CSV download, add an SSH key (which then signs API
- * requests), delete the machine, sign out (which ends the Keycloak session too: the next page asks for a sign-in
- * again). Every page is photographed into target/portal-screenshots/ (also when a step fails) and scanned with
- * axe-core at desktop and (machines, machine, usage) phone width: no serious or critical violation. Needs root, runc and
- * Debian's chromium.
+ * requests), rename, resize and retag the machine, delete it, sign out (which ends the Keycloak session too: the next
+ * page asks for a sign-in again). Every page is photographed into target/portal-screenshots/ (also when a step
+ * fails) and scanned with axe-core at desktop and (machines, machine, usage) phone width: no serious or critical
+ * violation. Needs root, runc and Debian's chromium.
  */
 @Tag("zones")
 class PortalJourneyTest {
@@ -203,9 +203,32 @@ class PortalJourneyTest {
         wait(Duration.ofSeconds(20)).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#limits tbody"), "Machines"));
         page("limits", true);
 
-        // delete it, confirmed
+        // its page's other changes: rename, metadata, a tag removed, a resize
         d.get(portal + "/machine.html?id=" + id);
         wait(Duration.ofSeconds(20)).until(ExpectedConditions.textToBe(By.id("m-state"), "stopped"));
+        String renamed = machineName + "-b";
+        d.findElement(By.id("act-rename")).click();
+        WebElement newName = wait(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(By.id("rename-input")));
+        newName.clear();
+        newName.sendKeys(renamed);
+        confirm("machine-rename-dialog");
+        wait(Duration.ofSeconds(20)).until(ExpectedConditions.textToBe(By.id("machine-title"), renamed));
+        d.findElement(By.id("metadata-key")).sendKeys("owner");
+        d.findElement(By.id("metadata-value")).sendKeys("journey test");
+        d.findElement(By.cssSelector("#metadata-form button[type='submit']")).click();
+        wait(Duration.ofSeconds(20)).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#metadata-table tbody"), "journey test"));
+        d.findElement(By.cssSelector("#tags-table button[aria-label='Remove tag journey']")).click();
+        confirm("tag-remove-dialog");
+        wait(Duration.ofSeconds(20)).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#tags-table tbody"), "No tags."));
+        d.findElement(By.id("act-resize")).click();
+        new Select(wait(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(By.id("resize-package"))))
+                .selectByValue("gantry-256M");
+        confirm("machine-resize-dialog");
+        wait(SETTLE).until(ExpectedConditions.textToBe(By.id("m-package"), "gantry-256M"));
+        assertThat(d.findElement(By.id("action-error")).getText()).isBlank();
+        page("machine-changed", true);
+
+        // delete it, confirmed
         d.findElement(By.id("act-delete")).click();
         confirm("machine-delete-dialog");
         wait(SETTLE).until(ExpectedConditions.textToBe(By.id("m-state"), "deleted"));

@@ -4,19 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Durations of one operation, in milliseconds, with nearest-rank percentiles. */
-final class Samples {
+public final class Samples {
     private final List<Double> millis = new ArrayList<>();
 
-    void add(long nanos) {
+    public void add(long nanos) {
         millis.add(nanos / 1e6);
     }
 
-    int count() {
+    public int count() {
         return millis.size();
     }
 
     /** The nearest-rank percentile: the smallest sample with at least p% of the samples at or below it. */
-    double percentile(double p) {
+    public double percentile(double p) {
         if (millis.isEmpty()) {
             return Double.NaN;
         }
@@ -26,11 +26,11 @@ final class Samples {
         return sorted.get(Math.max(0, rank - 1));
     }
 
-    double p50() {
+    public double p50() {
         return percentile(50);
     }
 
-    double p99() {
+    public double p99() {
         return percentile(99);
     }
 }

@@ -30,8 +30,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * A tenant's first visit to the portal, in a real Chromium, against `gantry dev` as its own process (cloud API with
  * Keycloak's tokens, provisioner, this machine's runc agent, metering sampling every second, Keycloak and the portal):
- * Keycloak's own sign-in page, create a busybox machine and see it become running on the machines page without
- * reloading, stop it, the usage chart drawn with its data and its CSV download, add an SSH key (which then signs API
+ * Keycloak's own sign-in page, an operator's budget for her, create a busybox machine and see it become running on the machines page without
+ * reloading, stop it, the usage chart drawn with its data and the budget's line, and its CSV download, add an SSH key (which then signs API
  * requests), rename, resize and retag the machine, delete it, sign out (which ends the Keycloak session too: the next
  * page asks for a sign-in again). Every page is photographed into target/portal-screenshots/ (also when a step
  * fails) and scanned with axe-core at desktop and (machines, machine, usage) phone width: no serious or critical
@@ -66,6 +66,7 @@ class PortalJourneyTest {
         int apiPort = LoopbackPorts.free();
         int portalPort = LoopbackPorts.free();
         int keycloakPort = LoopbackPorts.free();
+        int meteringPort = LoopbackPorts.free();
         String portal = "http://127.0.0.1:" + portalPort;
         String keycloak = "http://127.0.0.1:" + keycloakPort;
         String api = "http://127.0.0.1:" + apiPort;
@@ -76,12 +77,12 @@ class PortalJourneyTest {
         try {
             Process dev = roles.start(log, Map.of(), "--node", node, "--state-dir", state.toString(), "dev",
                     "--api-port", Integer.toString(apiPort), "--zk-port", Integer.toString(LoopbackPorts.free()),
-                    "--db-port", Integer.toString(LoopbackPorts.free()), "--metering-port", Integer.toString(LoopbackPorts.free()),
+                    "--db-port", Integer.toString(LoopbackPorts.free()), "--metering-port", Integer.toString(meteringPort),
                     "--portal-port", Integer.toString(portalPort), "--keycloak-port", Integer.toString(keycloakPort),
                     "--key-dir", work.resolve("ssh").toString());
             awaitLine(dev, log, "sign-in ready");
             browser = Chromium.start(1280, 1000);
-            journey(portal, keycloak, publicKey, alice);
+            journey(portal, keycloak, "http://127.0.0.1:" + meteringPort, publicKey, alice);
             assertThat(blocking).as("serious or critical accessibility violations (axe-core)").isEmpty();
         } catch (Throwable e) {
             screenshot("failure");
@@ -95,7 +96,7 @@ class PortalJourneyTest {
         }
     }
 
-    private void journey(String portal, String keycloak, String publicKey, SignedClient alice) {
+    private void journey(String portal, String keycloak, String metering, String publicKey, SignedClient alice) {
         WebDriver d = browser.driver;
         String machineName = "journey-" + UUID.randomUUID().toString().substring(0, 6);
 
@@ -110,6 +111,9 @@ class PortalJourneyTest {
         wait(Duration.ofSeconds(60)).until(ExpectedConditions.urlToBe(portal + "/machines.html"));
         wait(Duration.ofSeconds(20)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("account-login"), ALICE));
         page("machines-empty", true);
+        // her first call made her account; an operator gives it a budget (notify only), which the usage charts draw
+        ChildRoles.inProcess("budget", "set", ALICE, "memory", "--metric", "memory_gib_hours", "--limit", "0.5", "--period", "day",
+                "--policy", "notify", "--metering-url", metering);
 
         // create: the catalogue and what the limits leave, then the machine's own page
         d.get(portal + "/create.html");
@@ -167,6 +171,10 @@ class PortalJourneyTest {
             assertThat(((Number) points).intValue()).as("days with memory use drawn for the machine").isPositive();
         });
         assertThat(d.findElement(By.cssSelector("#per-machine tbody")).getText()).contains(machineName);
+        Object budgetLine = js("const c = Chart.getChart(document.getElementById('chart-memory'));"
+                + "const b = c.data.datasets.find(d => d.budget === 'memory');"
+                + "return b ? Math.max(...b.data) : -1;");
+        assertThat(((Number) budgetLine).doubleValue()).as("alice's daily memory budget drawn on the memory chart").isEqualTo(0.5);
         page("usage", true);
         phoneWidth("usage-phone");
         d.findElement(By.id("csv")).click();
@@ -201,6 +209,7 @@ class PortalJourneyTest {
 
         d.get(portal + "/limits.html");
         wait(Duration.ofSeconds(20)).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#limits tbody"), "Machines"));
+        wait(Duration.ofSeconds(20)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("budgets"), "memory"));
         page("limits", true);
 
         // its page's other changes: rename, metadata, a tag removed, a resize

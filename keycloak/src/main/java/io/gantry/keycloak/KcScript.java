@@ -8,13 +8,15 @@ import java.util.Map;
 
 /**
  * The command line of Keycloak's {@code bin/kc.sh start-dev} on 127.0.0.1: run by the Java of this
- * JVM, with none of the caller's Keycloak, Quarkus or JVM-option variables (a developer's
+ * JVM, with the JIT limited to C1 (a faster start), and none of the caller's Keycloak, Quarkus or JVM-option variables (a developer's
  * {@code KC_DB} or {@code JAVA_OPTS} must not change what the dev realm runs on), stdin from
  * /dev/null and stdout and stderr into one log file.
  */
 final class KcScript {
     private static final List<String> DROPPED_PREFIXES = List.of("KC_", "KEYCLOAK_", "QUARKUS_", "JAVA_OPTS", "JAVA_ADD_OPENS",
             "JAVA_LOCALE", "DEBUG", "PRINT_ENV");
+
+    static final String JIT_OPTIONS = "-XX:TieredStopAtLevel=1";
 
     private KcScript() {
     }
@@ -32,6 +34,9 @@ final class KcScript {
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(name -> DROPPED_PREFIXES.stream().anyMatch(name::startsWith) || name.equals("JAVA"));
         env.put("JAVA_HOME", System.getProperty("java.home"));
+        // C1 only: a start takes 10-16 s instead of 20-23 s on two cores (measured, see KeycloakServer);
+        // the few token requests of dev and tests are no slower
+        env.put("JAVA_OPTS_APPEND", JIT_OPTIONS);
         return pb;
     }
 }

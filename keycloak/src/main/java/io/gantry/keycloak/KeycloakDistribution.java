@@ -62,13 +62,22 @@ public final class KeycloakDistribution {
             return cache;
         }
         Files.createDirectories(cache.getParent());
+        // a file lock keeps two JVMs from making the cache at once; synchronized does it for two threads
         try (FileChannel lockFile = FileChannel.open(cache.resolveSibling("keycloak-" + VERSION + ".lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = lockFile.lock()) {
-            if (!Files.exists(cache.resolve(READY_MARKER))) {
-                prepare(cache, tarball, progress);
-            } else if (databaseTemplate(cache).isEmpty()) {
-                addDatabaseTemplate(cache, progress);
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock = lockFile.tryLock();
+            if (lock == null) {
+                progress.accept("Keycloak: another process is making " + cache + "; waiting for it");
+                lock = lockFile.lock();
+            }
+            try {
+                if (!Files.exists(cache.resolve(READY_MARKER))) {
+                    prepare(cache, tarball, progress);
+                } else if (databaseTemplate(cache).isEmpty()) {
+                    addDatabaseTemplate(cache, progress);
+                }
+            } finally {
+                lock.release();
             }
         }
         return cache;

@@ -22,12 +22,19 @@ import java.util.function.Consumer;
  * does the same if the owner never closes it, and a start stops a Keycloak that a killed JVM left
  * running in the same directory ({@link LeftoverInstance}).
  *
- * <p>Start times measured on the project's 2-core machine (JDK 17, to the discovery document
- * answering), all while other agents' builds loaded it (load average 6–20): the first start on a
- * machine also unpacks the distribution and augments it ({@link KeycloakDistribution}): 44 s for that,
- * then the start itself. A start from the database template with the realm imported: 25–46 s at load
- * 6–10, 66–74 s at load 15–18; the same start without the template (schema and master realm made
- * each time) took 66–117 s beside those. Stack.md measured 20–24 s on an idle machine without a template.
+ * <p>Start times measured on the project's 2-core machine (JDK 17, wall clock to the realm's discovery
+ * document answering, a fresh database, the realm imported), while other agents' builds loaded it:
+ * <ul>
+ * <li>the first start on a machine also unpacks the distribution, augments it and makes the database
+ *     template ({@link KeycloakDistribution}): 44 s (load ~6) and 75 s (load ~15) for that part;
+ * <li>a start from the template with C1 only ({@link KcScript}, what this class runs): 9.8, 12.3, 15.0,
+ *     16.7, 19.4 s at load 6–8;
+ * <li>the same from the template with the default JIT: 19.7, 20.9, 21.3, 22.3, 23.2, 27.8 s at load
+ *     6–8 (16 s once in {@code KeycloakServerTest}); 66–74 s at load 15–18;
+ * <li>without the template (schema and master realm made at each start): 30.5 and 46.7 s at load 6–8,
+ *     66–117 s at load 15–20. Stack.md measured 20–24 s on an idle machine that way.
+ * </ul>
+ * Ten password grants take 2.4–3.1 s either way.
  */
 public final class KeycloakServer implements AutoCloseable {
     /**

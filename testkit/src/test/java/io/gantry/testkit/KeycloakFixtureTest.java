@@ -68,6 +68,31 @@ class KeycloakFixtureTest {
     }
 
     @Test
+    void thePortalClientMayReturnToAnyLoopbackPort() throws Exception {
+        KeycloakFixture kc = KeycloakFixture.shared();
+        int port = LoopbackPort.free();
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(kc.issuer() + "/protocol/openid-connect/auth"
+                + "?client_id=gantry-portal&response_type=code&scope=openid&state=s&redirect_uri=http%3A%2F%2F127.0.0.1%3A" + port
+                + "%2Fcallback&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).isEqualTo(200);
+        assertThat(login.body()).contains("kc-form-login");
+
+        HttpResponse<String> signedOut = http.send(HttpRequest.newBuilder(URI.create(kc.issuer() + "/protocol/openid-connect/logout"
+                + "?client_id=gantry-portal&post_logout_redirect_uri=http%3A%2F%2Flocalhost%3A" + port + "%2Fsigned-out.html")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(signedOut.statusCode()).isEqualTo(302);
+        assertThat(signedOut.headers().firstValue("Location")).hasValue("http://localhost:" + port + "/signed-out.html");
+
+        HttpResponse<String> elsewhere = http.send(HttpRequest.newBuilder(URI.create(kc.issuer() + "/protocol/openid-connect/auth"
+                + "?client_id=gantry-portal&response_type=code&scope=openid&state=s&redirect_uri=http%3A%2F%2Fexample.com%2Fcallback"
+                + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(elsewhere.statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void handWrittenTokensCarryWhatTheyAreGiven() {
         Map<String, Object> claims = Map.of("sub", "x", "aud", "gantry-api");
         String none = Jwt.unsigned(Map.of("alg", "none"), claims);

@@ -111,9 +111,12 @@ class PortalJourneyTest {
         wait(Duration.ofSeconds(60)).until(ExpectedConditions.urlToBe(portal + "/machines.html"));
         wait(Duration.ofSeconds(20)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("account-login"), ALICE));
         page("machines-empty", true);
-        // her first call made her account; an operator gives it a budget (notify only), which the usage charts draw
-        ChildRoles.inProcess("budget", "set", ALICE, "memory", "--metric", "memory_gib_hours", "--limit", "0.5", "--period", "day",
-                "--policy", "notify", "--metering-url", metering);
+        // the page's first call (the empty list, answered) made her account; an operator gives it a budget (notify
+        // only), which the usage charts draw
+        wait(Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#empty:not([hidden])")));
+        String budget = ChildRoles.inProcess("budget", "set", ALICE, "memory", "--metric", "memory_gib_hours", "--limit", "0.5",
+                "--period", "day", "--policy", "notify", "--metering-url", metering);
+        assertThat(budget).as("gantry budget set for alice").contains("memory_gib_hours");
 
         // create: the catalogue and what the limits leave, then the machine's own page
         d.get(portal + "/create.html");

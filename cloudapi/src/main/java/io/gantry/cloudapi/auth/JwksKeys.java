@@ -72,11 +72,13 @@ public final class JwksKeys {
         if (keys == null) {
             return fetch();
         }
+        // the keys as they are now: a fetch that completes at once (its answer already in) replaces them during fetch()
+        Keys serving = keys;
         if (fetching == null && Duration.between(lastFetch, clock.instant()).compareTo(MAX_AGE) > 0) {
             fetch().onFailure(e -> LOG.warn("the identity provider's keys were not refreshed; the ones fetched before still serve: {}",
                     e.getMessage()));
         }
-        return Future.succeededFuture(keys);
+        return Future.succeededFuture(serving);
     }
 
     /**

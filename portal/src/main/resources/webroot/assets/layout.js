@@ -1,5 +1,29 @@
-// The page frame: who is signed in, the current page in the navigation, and the sign-out form's CSRF field.
+// The page frame, the same on every signed-in page: it builds the header (brand, navigation, who is signed in,
+// the sign-out form) into the page's empty <header class="site-header">, marks the current page in the
+// navigation and fills the sign-out form's CSRF field.
 import { get, csrfToken, CSRF_HEADER } from './api.js';
+
+const NAVIGATION = [
+  ['/machines.html', 'Machines'],
+  ['/create.html', 'Create'],
+  ['/keys.html', 'SSH keys'],
+  ['/usage.html', 'Usage'],
+  ['/limits.html', 'Limits &amp; budgets'],
+];
+
+function buildHeader() {
+  const items = NAVIGATION.map(([href, text]) => `<li><a href="${href}">${text}</a></li>`).join('');
+  document.querySelector('header.site-header').innerHTML = `
+    <a class="brand" href="/machines.html">Gantry</a>
+    <nav aria-label="Main"><ul>${items}</ul></nav>
+    <div class="account">
+      <span>Signed in as <strong id="account-login">…</strong></span>
+      <form id="signout-form" method="post" action="/signout">
+        <input type="hidden" name="${CSRF_HEADER}" value="">
+        <button type="submit">Sign out</button>
+      </form>
+    </div>`;
+}
 
 function markCurrentPage() {
   const here = location.pathname === '/' ? '/machines.html' : location.pathname;
@@ -36,6 +60,7 @@ async function showAccount() {
   }
 }
 
+buildHeader();
 markCurrentPage();
 wireSignOut();
 export const session = showAccount();

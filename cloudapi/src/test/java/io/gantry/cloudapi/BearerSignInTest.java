@@ -7,10 +7,10 @@ import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.testkit.BearerClient;
 import io.gantry.testkit.SignedClient;
 import io.gantry.testkit.TestKeys;
-import io.vertx.core.Vertx;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,23 +31,22 @@ import org.junit.jupiter.api.Test;
  * works. The same against the real Keycloak, with the token checks: BearerTokenTest.
  */
 class BearerSignInTest {
+    private static PlatformWithIssuer started;
     private static LocalIssuer issuer;
     private static TestPlatform platform;
 
     @BeforeAll
     static void start() throws Exception {
-        issuer = new LocalIssuer();
         // several event loops: concurrent first requests meet on different ones, each with its own key cache
-        platform = new TestPlatform(Vertx.vertx(), 4, config -> config.withOidc(issuer.settings()));
+        started = PlatformWithIssuer.start(4);
+        issuer = started.issuer;
+        platform = started.platform;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (platform != null) {
-            platform.close();
-        }
-        if (issuer != null) {
-            issuer.close();
+        if (started != null) {
+            started.close();
         }
     }
 
@@ -56,6 +56,24 @@ class BearerSignInTest {
 
     private static BearerClient client(String token) {
         return new BearerClient(platform.url(), token);
+    }
+
+    /** {@code GET /my} with each of {@code tokens}, all at once. */
+    private static List<SignedClient.Reply> getMyAtOnce(List<String> tokens) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(tokens.size());
+        try {
+            List<Callable<SignedClient.Reply>> calls = new ArrayList<>();
+            for (String token : tokens) {
+                calls.add(() -> client(token).get("/my"));
+            }
+            List<SignedClient.Reply> replies = new ArrayList<>();
+            for (Future<SignedClient.Reply> f : pool.invokeAll(calls)) {
+                replies.add(f.get());
+            }
+            return replies;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
@@ -107,19 +125,7 @@ class BearerSignInTest {
     void concurrentFirstRequestsOfOnePersonMakeOneAccount() throws Exception {
         String login = unique("frank");
         String token = issuer.token(UUID.randomUUID().toString(), login);
-        ExecutorService pool = Executors.newFixedThreadPool(12);
-        List<SignedClient.Reply> replies = new ArrayList<>();
-        try {
-            List<Callable<SignedClient.Reply>> calls = new ArrayList<>();
-            for (int i = 0; i < 12; i++) {
-                calls.add(() -> client(token).get("/my"));
-            }
-            for (Future<SignedClient.Reply> f : pool.invokeAll(calls)) {
-                replies.add(f.get());
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        List<SignedClient.Reply> replies = getMyAtOnce(Collections.nCopies(12, token));
         assertThat(replies).allSatisfy(r -> assertThat(r.status()).as(r.body()).isEqualTo(200));
         assertThat(replies).extracting(r -> r.json().get("id")).containsOnly(replies.get(0).json().get("id"));
         assertThat(platform.scalar("select count(*) from accounts where lower(login) = lower(?)", login)).isEqualTo(1);
@@ -132,20 +138,7 @@ class BearerSignInTest {
         // the login locks differ, so the two inserts meet at the (issuer, subject) index: the loser looks again
         String base = unique("lena");
         String subject = UUID.randomUUID().toString();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        List<SignedClient.Reply> replies = new ArrayList<>();
-        try {
-            List<Callable<SignedClient.Reply>> calls = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                String token = issuer.token(subject, base + i);
-                calls.add(() -> client(token).get("/my"));
-            }
-            for (Future<SignedClient.Reply> f : pool.invokeAll(calls)) {
-                replies.add(f.get());
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        List<SignedClient.Reply> replies = getMyAtOnce(IntStream.range(0, 8).mapToObj(i -> issuer.token(subject, base + i)).toList());
         assertThat(replies).allSatisfy(r -> assertThat(r.status()).as(r.body()).isEqualTo(200));
         assertThat(replies).extracting(r -> r.json().get("login")).containsOnly(replies.get(0).json().get("login"));
         assertThat(platform.scalar("select count(*) from accounts where idp_subject = ?", subject)).isEqualTo(1);

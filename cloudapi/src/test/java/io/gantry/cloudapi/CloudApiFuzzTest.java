@@ -9,7 +9,6 @@ import io.gantry.cloudapi.fuzz.FuzzRun;
 import io.gantry.cloudapi.fuzz.FuzzWorld;
 import io.gantry.cloudapi.fuzz.RequestGenerator;
 import io.gantry.cloudapi.fuzz.RouteTemplate;
-import io.vertx.core.Vertx;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,22 +23,21 @@ import org.junit.jupiter.api.Test;
  */
 class CloudApiFuzzTest {
     private static final long REQUESTS = Long.getLong("gantry.fuzz.requests", 5_000);
+    private static PlatformWithIssuer started;
     private static LocalIssuer issuer;
     private static TestPlatform platform;
 
     @BeforeAll
     static void start() throws Exception {
-        issuer = new LocalIssuer();
-        platform = new TestPlatform(Vertx.vertx(), 0, config -> config.withOidc(issuer.settings()));
+        started = PlatformWithIssuer.start(0);
+        issuer = started.issuer;
+        platform = started.platform;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (platform != null) {
-            platform.close();
-        }
-        if (issuer != null) {
-            issuer.close();
+        if (started != null) {
+            started.close();
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 /**
  * Keeps every cookie and sends them all back, Secure ones too: Keycloak marks its cookies Secure
  * even on http://127.0.0.1, which browsers treat as a secure context but the JDK's CookieManager does
- * not. Enough for one login form on one server.
+ * not. Enough for one login form on one server. The other modules' tests use testkit's PlainHttpCookieJar;
+ * this module cannot (testkit depends on it), hence this copy.
  */
 final class PlainHttpCookieJar extends CookieHandler {
     private final Map<String, String> cookies = new ConcurrentHashMap<>();

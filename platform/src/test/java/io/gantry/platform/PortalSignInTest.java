@@ -10,6 +10,7 @@ import io.gantry.keycloak.DevRealm;
 import io.gantry.keycloak.KeycloakServer;
 import io.gantry.portal.PortalConfig;
 import io.gantry.portal.PortalServer;
+import io.gantry.testkit.BrowserLikeClient;
 import io.gantry.testkit.FreshDatabase;
 import io.gantry.testkit.TestKeys;
 import io.gantry.testkit.TestPostgres;
@@ -102,18 +103,18 @@ class PortalSignInTest {
 
     @Test
     void aliceSignsInWithPkceUsesTheApiAndSignsOutOfKeycloakToo() throws Exception {
-        PortalBrowser browser = new PortalBrowser();
+        BrowserLikeClient browser = new BrowserLikeClient();
         HttpResponse<String> page = browser.get(url + "/keys.html");
         assertThat(page.statusCode()).isEqualTo(302);
-        assertThat(PortalBrowser.location(page)).isEqualTo("/signin?return=%2Fkeys.html");
-        String sessionBefore = browser.cookie(PortalServer.SESSION_COOKIE);
+        assertThat(BrowserLikeClient.location(page)).isEqualTo("/signin?return=%2Fkeys.html");
+        String sessionBefore = browser.cookie(PortalServer.SESSION_COOKIE).orElse(null);
         assertThat(sessionBefore).isNotNull();
 
-        HttpResponse<String> signin = browser.get(url + PortalBrowser.location(page));
+        HttpResponse<String> signin = browser.get(url + BrowserLikeClient.location(page));
         assertThat(signin.statusCode()).isEqualTo(302);
-        String authorize = PortalBrowser.location(signin);
+        String authorize = BrowserLikeClient.location(signin);
         assertThat(authorize).startsWith(keycloak.issuer() + "/protocol/openid-connect/auth?");
-        Map<String, String> q = PortalBrowser.query(authorize);
+        Map<String, String> q = BrowserLikeClient.query(authorize);
         assertThat(q).containsEntry("client_id", "gantry-portal").containsEntry("response_type", "code")
                 .containsEntry("redirect_uri", url + "/callback").containsEntry("code_challenge_method", "S256")
                 .containsKeys("state", "nonce");
@@ -124,14 +125,14 @@ class PortalSignInTest {
         assertThat(login.statusCode()).as("Keycloak's login page").isEqualTo(200);
         HttpResponse<String> back = browser.signInOn(login, "alice", "alice-pw");
         assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
-        assertThat(PortalBrowser.location(back)).startsWith(url + "/callback?");
+        assertThat(BrowserLikeClient.location(back)).startsWith(url + "/callback?");
 
-        HttpResponse<String> callback = browser.get(PortalBrowser.location(back));
+        HttpResponse<String> callback = browser.get(BrowserLikeClient.location(back));
         assertThat(callback.statusCode()).as(callback.body()).isEqualTo(302);
-        assertThat(PortalBrowser.location(callback)).as("back to the page first asked for").isEqualTo("/keys.html");
-        String cookie = PortalBrowser.setCookie(callback, PortalServer.SESSION_COOKIE);
+        assertThat(BrowserLikeClient.location(callback)).as("back to the page first asked for").isEqualTo("/keys.html");
+        String cookie = BrowserLikeClient.setCookie(callback, PortalServer.SESSION_COOKIE);
         assertThat(cookie).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Lax").doesNotContainIgnoringCase("Secure");
-        assertThat(browser.cookie(PortalServer.SESSION_COOKIE)).as("a new session id at sign-in").isNotEqualTo(sessionBefore);
+        assertThat(browser.cookie(PortalServer.SESSION_COOKIE).orElse(null)).as("a new session id at sign-in").isNotEqualTo(sessionBefore);
 
         HttpResponse<String> session = browser.get(url + "/session");
         assertThat(session.statusCode()).isEqualTo(200);
@@ -155,7 +156,7 @@ class PortalSignInTest {
         assertThat(new JsonObject(noCsrf.body()).getString("code")).isEqualTo("NotAuthorized");
         assertThat(new JsonArray(browser.get(url + "/api/keys").body())).as("the refused change did not happen").isEmpty();
 
-        HttpResponse<String> added = browser.send("POST", url + "/api/keys", JSON, key, "X-XSRF-TOKEN", browser.cookie("XSRF-TOKEN"));
+        HttpResponse<String> added = browser.send("POST", url + "/api/keys", JSON, key, "X-XSRF-TOKEN", browser.cookie("XSRF-TOKEN").orElseThrow());
         assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
         assertThat(new JsonObject(added.body()).getString("name")).isEqualTo("laptop");
         JsonArray keys = new JsonArray(browser.get(url + "/api/keys").body());
@@ -164,34 +165,34 @@ class PortalSignInTest {
 
         // the cloud API's errors pass through unchanged, in its format
         HttpResponse<String> bad = browser.send("POST", url + "/api/keys", JSON, new JsonObject().put("name", "x").put("key", "not a key").encode(),
-                "X-XSRF-TOKEN", browser.cookie("XSRF-TOKEN"));
+                "X-XSRF-TOKEN", browser.cookie("XSRF-TOKEN").orElseThrow());
         assertThat(bad.statusCode()).isBetween(400, 499);
         assertThat(new JsonObject(bad.body()).fieldNames()).contains("code", "message");
 
-        HttpResponse<String> signOut = browser.send("POST", url + "/signout", FORM, "X-XSRF-TOKEN=" + browser.cookie("XSRF-TOKEN"));
+        HttpResponse<String> signOut = browser.send("POST", url + "/signout", FORM, "X-XSRF-TOKEN=" + browser.cookie("XSRF-TOKEN").orElseThrow());
         assertThat(signOut.statusCode()).isEqualTo(302);
-        String endSession = PortalBrowser.location(signOut);
+        String endSession = BrowserLikeClient.location(signOut);
         assertThat(endSession).startsWith(keycloak.issuer() + "/protocol/openid-connect/logout?");
-        Map<String, String> out = PortalBrowser.query(endSession);
+        Map<String, String> out = BrowserLikeClient.query(endSession);
         assertThat(out).containsEntry("client_id", "gantry-portal").containsEntry("post_logout_redirect_uri", url + "/signed-out.html");
         assertThat(out.get("id_token_hint")).isNotBlank();
         HttpResponse<String> keycloakOut = browser.get(endSession);
         assertThat(keycloakOut.statusCode()).as(keycloakOut.body()).isEqualTo(302);
-        assertThat(PortalBrowser.location(keycloakOut)).isEqualTo(url + "/signed-out.html");
+        assertThat(BrowserLikeClient.location(keycloakOut)).isEqualTo(url + "/signed-out.html");
 
         HttpResponse<String> after = browser.get(url + "/api/machines");
         assertThat(after.statusCode()).isEqualTo(401);
         assertThat(new JsonObject(after.body()).getString("code")).isEqualTo("InvalidCredentials");
         assertThat(browser.get(url + "/session").statusCode()).isEqualTo(401);
         // Keycloak's session ended too: signing in again asks for the password
-        HttpResponse<String> again = browser.get(PortalBrowser.location(browser.get(url + "/signin")));
+        HttpResponse<String> again = browser.get(BrowserLikeClient.location(browser.get(url + "/signin")));
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(again.body()).contains("kc-form-login");
     }
 
     @Test
     void olgaIsAnOperator() throws Exception {
-        PortalBrowser browser = new PortalBrowser();
+        BrowserLikeClient browser = new BrowserLikeClient();
         signIn(browser, "olga");
         JsonObject me = new JsonObject(browser.get(url + "/session").body());
         assertThat(me.getString("login")).isEqualTo("olga");
@@ -206,9 +207,9 @@ class PortalSignInTest {
 
     @Test
     void aCloudApiThatDoesNotAnswerIsA502InCloudApiFormat() throws Exception {
-        PortalBrowser browser = new PortalBrowser();
-        HttpResponse<String> login = browser.get(PortalBrowser.location(browser.get(orphanUrl + "/signin")));
-        HttpResponse<String> callback = browser.get(PortalBrowser.location(browser.signInOn(login, "alice", "alice-pw")));
+        BrowserLikeClient browser = new BrowserLikeClient();
+        HttpResponse<String> login = browser.get(BrowserLikeClient.location(browser.get(orphanUrl + "/signin")));
+        HttpResponse<String> callback = browser.get(BrowserLikeClient.location(browser.signInOn(login, "alice", "alice-pw")));
         assertThat(callback.statusCode()).as(callback.body()).isEqualTo(302);
         HttpResponse<String> r = browser.get(orphanUrl + "/api/machines");
         assertThat(r.statusCode()).isEqualTo(502);
@@ -219,18 +220,18 @@ class PortalSignInTest {
 
     @Test
     void whenTheKeycloakSessionEndsTheRefreshFailsAndThePortalSessionEnds() throws Exception {
-        PortalBrowser browser = new PortalBrowser();
+        BrowserLikeClient browser = new BrowserLikeClient();
         signIn(browser, "alice");
-        String first = browser.cookie(PortalServer.SESSION_COOKIE);
+        String first = browser.cookie(PortalServer.SESSION_COOKIE).orElse(null);
         assertThat(browser.get(url + "/api/machines").statusCode()).as("a refreshed token works").isEqualTo(200);
         // a second portal session of the same Keycloak session (another tab after a lost cookie): it signs out
         browser.forget(PortalServer.SESSION_COOKIE);
-        HttpResponse<String> sso = browser.get(PortalBrowser.location(browser.get(url + "/signin")));
+        HttpResponse<String> sso = browser.get(BrowserLikeClient.location(browser.get(url + "/signin")));
         assertThat(sso.statusCode()).as("Keycloak remembers the sign-in").isEqualTo(302);
-        browser.get(PortalBrowser.location(sso));
+        browser.get(BrowserLikeClient.location(sso));
         browser.get(url + "/session");
-        HttpResponse<String> signOut = browser.send("POST", url + "/signout", FORM, "X-XSRF-TOKEN=" + browser.cookie("XSRF-TOKEN"));
-        assertThat(browser.get(PortalBrowser.location(signOut)).statusCode()).isEqualTo(302);
+        HttpResponse<String> signOut = browser.send("POST", url + "/signout", FORM, "X-XSRF-TOKEN=" + browser.cookie("XSRF-TOKEN").orElseThrow());
+        assertThat(browser.get(BrowserLikeClient.location(signOut)).statusCode()).isEqualTo(302);
 
         browser.remember(PortalServer.SESSION_COOKIE, first);
         HttpResponse<String> ended = browser.get(url + "/api/machines");
@@ -241,19 +242,19 @@ class PortalSignInTest {
 
     @Test
     void aCallbackWithoutItsSignInIsRefusedWithAPage() throws Exception {
-        PortalBrowser browser = new PortalBrowser();
+        BrowserLikeClient browser = new BrowserLikeClient();
         HttpResponse<String> r = browser.get(url + "/callback?state=forged&code=forged");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("This sign-in has expired").contains("href=\"/signin\"");
         assertThat(browser.get(url + "/session").statusCode()).isEqualTo(401);
     }
 
-    private void signIn(PortalBrowser browser, String user) throws Exception {
-        HttpResponse<String> login = browser.get(PortalBrowser.location(browser.get(url + "/signin")));
+    private void signIn(BrowserLikeClient browser, String user) throws Exception {
+        HttpResponse<String> login = browser.get(BrowserLikeClient.location(browser.get(url + "/signin")));
         HttpResponse<String> back = browser.signInOn(login, user, user + "-pw");
         assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
-        HttpResponse<String> callback = browser.get(PortalBrowser.location(back));
+        HttpResponse<String> callback = browser.get(BrowserLikeClient.location(back));
         assertThat(callback.statusCode()).as(callback.body()).isEqualTo(302);
-        assertThat(PortalBrowser.location(callback)).isEqualTo("/machines.html");
+        assertThat(BrowserLikeClient.location(callback)).isEqualTo("/machines.html");
     }
 }

@@ -2,6 +2,7 @@ package io.gantry.portal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gantry.testkit.BrowserLikeClient;
 import io.gantry.testkit.LoopbackPort;
 import io.gantry.tls.CaTrust;
 import io.gantry.tls.CertificateAuthority;
@@ -47,10 +48,10 @@ class PortalOverTlsTest {
     @Test
     void cookiesAreSecureUnderTls() throws Exception {
         assertThat(portal.url()).startsWith("https://127.0.0.1:");
-        HttpResponse<String> r = new PortalBrowser(trust.context()).get(portal.url() + "/machines.html");
+        HttpResponse<String> r = new BrowserLikeClient(trust.context()).get(portal.url() + "/machines.html");
         assertThat(r.statusCode()).isEqualTo(302);
-        assertThat(PortalBrowser.setCookie(r, PortalServer.SESSION_COOKIE)).containsIgnoringCase("; Secure")
+        assertThat(BrowserLikeClient.setCookie(r, PortalServer.SESSION_COOKIE)).containsIgnoringCase("; Secure")
                 .containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Lax");
-        assertThat(PortalBrowser.setCookie(r, PortalServer.CSRF_COOKIE)).containsIgnoringCase("; Secure");
+        assertThat(BrowserLikeClient.setCookie(r, PortalServer.CSRF_COOKIE)).containsIgnoringCase("; Secure");
     }
 }

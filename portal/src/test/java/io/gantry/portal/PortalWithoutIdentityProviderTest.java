@@ -2,6 +2,7 @@ package io.gantry.portal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gantry.testkit.BrowserLikeClient;
 import io.gantry.testkit.LoopbackPort;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -45,7 +46,7 @@ class PortalWithoutIdentityProviderTest {
 
     @Test
     void signInWhileTheProviderIsDownAnswersAClearRetryPage() throws Exception {
-        HttpResponse<String> r = new PortalBrowser().get(unreachable.url() + "/signin?return=%2Fkeys.html");
+        HttpResponse<String> r = new BrowserLikeClient().get(unreachable.url() + "/signin?return=%2Fkeys.html");
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
         assertThat(r.body()).contains("Sign-in is starting or unavailable").contains("127.0.0.1:" + deadPort)
@@ -54,26 +55,26 @@ class PortalWithoutIdentityProviderTest {
 
     @Test
     void signInWithoutAProviderSaysItIsNotConfigured() throws Exception {
-        HttpResponse<String> r = new PortalBrowser().get(unconfigured.url() + "/signin");
+        HttpResponse<String> r = new BrowserLikeClient().get(unconfigured.url() + "/signin");
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.body()).contains("Sign-in is not configured").contains("--oidc-issuer");
     }
 
     @Test
     void aPageWithoutASessionRedirectsToSignInAndBack() throws Exception {
-        PortalBrowser browser = new PortalBrowser();
+        BrowserLikeClient browser = new BrowserLikeClient();
         HttpResponse<String> root = browser.get(unreachable.url() + "/");
         assertThat(root.statusCode()).isEqualTo(302);
-        assertThat(PortalBrowser.location(root)).isEqualTo("/machines.html");
+        assertThat(BrowserLikeClient.location(root)).isEqualTo("/machines.html");
         HttpResponse<String> page = browser.get(unreachable.url() + "/machines.html?state=running");
         assertThat(page.statusCode()).isEqualTo(302);
-        assertThat(PortalBrowser.location(page)).isEqualTo("/signin?return=%2Fmachines.html%3Fstate%3Drunning");
+        assertThat(BrowserLikeClient.location(page)).isEqualTo("/signin?return=%2Fmachines.html%3Fstate%3Drunning");
         assertThat(browser.get(unreachable.url() + "/favicon.ico").statusCode()).as("asked for by the browser itself: no sign-in").isEqualTo(404);
     }
 
     @Test
     void apiAndSessionWithoutASessionAnswer401InCloudApiFormat() throws Exception {
-        PortalBrowser browser = new PortalBrowser();
+        BrowserLikeClient browser = new BrowserLikeClient();
         for (String path : new String[] {"/api/machines", "/session"}) {
             HttpResponse<String> r = browser.get(unreachable.url() + path);
             assertThat(r.statusCode()).as(path).isEqualTo(401);
@@ -83,7 +84,7 @@ class PortalWithoutIdentityProviderTest {
 
     @Test
     void aChangeWithoutTheCsrfTokenIsRefused() throws Exception {
-        PortalBrowser browser = new PortalBrowser();
+        BrowserLikeClient browser = new BrowserLikeClient();
         // a session is kept only from an answer of 2xx or 3xx (the 503 of /signin keeps none)
         browser.get(unreachable.url() + "/machines.html");
         assertThat(browser.cookie(PortalServer.CSRF_COOKIE)).isPresent();
@@ -101,7 +102,7 @@ class PortalWithoutIdentityProviderTest {
 
     @Test
     void aChangeWithTheCsrfTokenPassesTheCheck() throws Exception {
-        PortalBrowser browser = new PortalBrowser();
+        BrowserLikeClient browser = new BrowserLikeClient();
         // a session is kept only from an answer of 2xx or 3xx (the 503 of /signin keeps none)
         browser.get(unreachable.url() + "/machines.html");
         String token = browser.cookie(PortalServer.CSRF_COOKIE).orElseThrow();
@@ -113,21 +114,21 @@ class PortalWithoutIdentityProviderTest {
         HttpResponse<String> form = browser.send("POST", unreachable.url() + "/signout", "application/x-www-form-urlencoded",
                 "X-XSRF-TOKEN=" + renewed);
         assertThat(form.statusCode()).isEqualTo(302);
-        assertThat(PortalBrowser.location(form)).isEqualTo(unreachable.url() + "/signed-out.html");
+        assertThat(BrowserLikeClient.location(form)).isEqualTo(unreachable.url() + "/signed-out.html");
     }
 
     @Test
     void cookiesAreHttpOnlyAndSameSiteLax() throws Exception {
-        HttpResponse<String> r = new PortalBrowser().get(unreachable.url() + "/machines.html");
-        String session = PortalBrowser.setCookie(r, PortalServer.SESSION_COOKIE);
+        HttpResponse<String> r = new BrowserLikeClient().get(unreachable.url() + "/machines.html");
+        String session = BrowserLikeClient.setCookie(r, PortalServer.SESSION_COOKIE);
         assertThat(session).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Lax").doesNotContainIgnoringCase("Secure");
-        String csrf = PortalBrowser.setCookie(r, PortalServer.CSRF_COOKIE);
+        String csrf = BrowserLikeClient.setCookie(r, PortalServer.CSRF_COOKIE);
         assertThat(csrf).doesNotContainIgnoringCase("HttpOnly");
     }
 
     @Test
     void everyAnswerCarriesTheSecurityHeaders() throws Exception {
-        PortalBrowser browser = new PortalBrowser();
+        BrowserLikeClient browser = new BrowserLikeClient();
         for (String path : new String[] {"/signin", "/machines.html", "/api/machines", "/healthz", "/nothing-here"}) {
             HttpResponse<String> r = browser.get(unreachable.url() + path);
             assertThat(r.headers().firstValue("Content-Security-Policy")).as(path)
@@ -139,17 +140,17 @@ class PortalWithoutIdentityProviderTest {
 
     @Test
     void chartJsComesFromTheWebJarWithoutASession() throws Exception {
-        HttpResponse<String> r = new PortalBrowser().get(unreachable.url() + "/webjars/chart.js/4.4.1/dist/chart.umd.js");
+        HttpResponse<String> r = new BrowserLikeClient().get(unreachable.url() + "/webjars/chart.js/4.4.1/dist/chart.umd.js");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("javascript"));
         assertThat(r.body()).contains("Chart.js v4.4.1");
-        assertThat(new PortalBrowser().get(unreachable.url() + "/webjars/").statusCode()).isEqualTo(404);
-        assertThat(new PortalBrowser().get(unreachable.url() + "/webjars/chart.js/4.4.1/no-such.js").statusCode()).isEqualTo(404);
+        assertThat(new BrowserLikeClient().get(unreachable.url() + "/webjars/").statusCode()).isEqualTo(404);
+        assertThat(new BrowserLikeClient().get(unreachable.url() + "/webjars/chart.js/4.4.1/no-such.js").statusCode()).isEqualTo(404);
     }
 
     @Test
     void aBodyAboveTheCapIs413InCloudApiFormat() throws Exception {
-        PortalBrowser browser = new PortalBrowser();
+        BrowserLikeClient browser = new BrowserLikeClient();
         HttpResponse<String> r = browser.send("POST", unreachable.url() + "/api/machines", "application/json",
                 "{\"name\":\"" + "x".repeat((int) PortalServer.MAX_BODY_BYTES) + "\"}");
         assertThat(r.statusCode()).isEqualTo(413);
@@ -158,7 +159,7 @@ class PortalWithoutIdentityProviderTest {
 
     @Test
     void healthzAnswersWithoutASession() throws Exception {
-        HttpResponse<String> r = new PortalBrowser().get(unreachable.url() + "/healthz");
+        HttpResponse<String> r = new BrowserLikeClient().get(unreachable.url() + "/healthz");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("ok\n");
     }

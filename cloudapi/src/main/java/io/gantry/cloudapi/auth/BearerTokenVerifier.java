@@ -96,7 +96,7 @@ public final class BearerTokenVerifier {
                 return Future.failedFuture(refused("signed with key '" + kid + "', which the issuer does not publish"));
             }
             return k.verifier().authenticate(new TokenCredentials(token))
-                    .recover(e -> Future.failedFuture(refused(e.getMessage() != null && e.getMessage().startsWith("Signature")
+                    .recover(e -> Future.failedFuture(refused(badSignature(e)
                             ? "bad signature: it does not verify with the issuer's key" : "refused by the JWT check: " + firstLine(e))))
                     .map(user -> new VerifiedToken(claims.getString("iss"), claims.getString("sub"), claims));
         });
@@ -160,6 +160,18 @@ public final class BearerTokenVerifier {
         } catch (RuntimeException | CharacterCodingException e) {
             throw refused("malformed: its " + what + " is not a JSON object in UTF-8");
         }
+    }
+
+    /** Vert.x's refusal of the signature itself, however it words it (a tampered one may fail on its length first). */
+    private static boolean badSignature(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (t instanceof java.security.SignatureException || message.startsWith("Signature")
+                    || message.startsWith(java.security.SignatureException.class.getName())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String firstLine(Throwable e) {

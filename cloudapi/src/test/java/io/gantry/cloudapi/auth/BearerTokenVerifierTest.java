@@ -149,6 +149,9 @@ class BearerTokenVerifierTest {
         Map<String, Object> changed = with(claims(), "preferred_username", "olga");
         String tampered = parts[0] + "." + TestJwt.b64(new JsonObject(changed).encode().getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
         assertRefused(tampered, "bad signature");
+        // a signature one byte too long (an edited token's tail) fails on its length: still a bad signature, said plainly
+        String longer = parts[0] + "." + parts[1] + "." + TestJwt.b64(java.util.Arrays.copyOf(Base64.getUrlDecoder().decode(parts[2]), 257));
+        assertThat(failure(longer).getMessage()).contains("bad signature").doesNotContain("java.");
         // signed by a key the issuer does not publish, under the kid of one it does
         assertRefused(token("RS256", "rsa-1", RSA_2, claims()), "bad signature");
         // the key's published alg is RS256: a token claiming RS512 with it has no key to verify with

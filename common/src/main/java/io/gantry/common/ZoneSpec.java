@@ -1,18 +1,26 @@
 package io.gantry.common;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import io.gantry.common.net.Nic;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
  * What a zone is to be: its id (chosen by the caller, so a retried create is the same create), its
- * alias (also its hostname), its tenant, its image and its package.
+ * alias (also its hostname), its tenant, its image and its package; its NICs, as the control plane
+ * allocated them (none: the zone has only loopback), and whether its firewall is on (until the
+ * tenant's network view says more, a zone with the firewall on gets no inbound traffic at all).
  */
-public record ZoneSpec(UUID uuid, String alias, String tenant, String imageId, Package pkg) {
+public record ZoneSpec(UUID uuid, String alias, String tenant, String imageId, Package pkg, List<Nic> nics,
+                       boolean firewallEnabled) {
 
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
+    @JsonCreator
     public ZoneSpec {
+        nics = nics == null ? List.of() : List.copyOf(nics);
         if (uuid == null) {
             throw new GantryException(ErrorCode.MissingParameter, "zone uuid is required");
         }
@@ -35,6 +43,11 @@ public record ZoneSpec(UUID uuid, String alias, String tenant, String imageId, P
         }
     }
 
+    /** A zone without NICs and without firewall. */
+    public ZoneSpec(UUID uuid, String alias, String tenant, String imageId, Package pkg) {
+        this(uuid, alias, tenant, imageId, pkg, List.of(), false);
+    }
+
     public static UUID parseUuid(String text) {
         try {
             UUID uuid = UUID.fromString(text);
@@ -48,6 +61,10 @@ public record ZoneSpec(UUID uuid, String alias, String tenant, String imageId, P
     }
 
     public ZoneSpec withPackage(Package newPackage) {
-        return new ZoneSpec(uuid, alias, tenant, imageId, newPackage);
+        return new ZoneSpec(uuid, alias, tenant, imageId, newPackage, nics, firewallEnabled);
+    }
+
+    public ZoneSpec withNics(List<Nic> newNics) {
+        return new ZoneSpec(uuid, alias, tenant, imageId, pkg, newNics, firewallEnabled);
     }
 }

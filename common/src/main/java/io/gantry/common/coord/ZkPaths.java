@@ -23,8 +23,14 @@ public final class ZkPaths {
     public static final String PROVISIONER_LEADER = ROOT + "/provisioner/leader";
     public static final String METERING_LEADER = ROOT + "/metering/leader";
     public static final String METERING_ENDPOINTS = ROOT + "/services/metering";
+    /** Each tenant's network view ({@code io.gantry.common.net.TenantNetView}), one znode per account. */
+    public static final String NETVIEWS = ROOT + "/netviews";
 
     private ZkPaths() {
+    }
+
+    public static String netview(java.util.UUID account) {
+        return NETVIEWS + "/" + account;
     }
 
     public static String node(String node) {

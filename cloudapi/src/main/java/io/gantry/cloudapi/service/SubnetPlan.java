@@ -18,9 +18,7 @@ public record SubnetPlan(Ipv4Cidr subnet, long start, long end, Long gateway) {
             Ipv4Cidr.parse("192.168.0.0/16"));
 
     public SubnetPlan {
-        if (subnet.prefix() < 8 || subnet.prefix() > 30) {
-            throw GantryException.invalid("subnet " + subnet + " has prefix /" + subnet.prefix() + "; a network's prefix must be /8 to /30");
-        }
+        requirePrefix(subnet);
         requireHost(subnet, start, "provision_start_ip");
         requireHost(subnet, end, "provision_end_ip");
         if (start > end) {
@@ -34,12 +32,19 @@ public record SubnetPlan(Ipv4Cidr subnet, long start, long end, Long gateway) {
     /** Reads a network's fields as given in a request; {@code fabric} networks must be private. */
     public static SubnetPlan of(String subnet, String start, String end, String gateway, boolean fabric) {
         Ipv4Cidr cidr = Ipv4Cidr.parse(subnet);
+        requirePrefix(cidr);
         if (fabric && PRIVATE.stream().noneMatch(p -> p.contains(cidr))) {
             throw GantryException.invalid("subnet " + cidr + " is not private: a fabric network's subnet must be inside 10.0.0.0/8,"
                     + " 172.16.0.0/12 or 192.168.0.0/16");
         }
         return new SubnetPlan(cidr, Ipv4.parse(start, "provision_start_ip"), Ipv4.parse(end, "provision_end_ip"),
                 gateway == null || gateway.isBlank() ? null : Ipv4.parse(gateway, "gateway"));
+    }
+
+    private static void requirePrefix(Ipv4Cidr subnet) {
+        if (subnet.prefix() < 8 || subnet.prefix() > 30) {
+            throw GantryException.invalid("subnet " + subnet + " has prefix /" + subnet.prefix() + "; a network's prefix must be /8 to /30");
+        }
     }
 
     private static void requireHost(Ipv4Cidr subnet, long address, String what) {

@@ -10,7 +10,7 @@ public record Ipv4Cidr(long network, int prefix) {
 
     public Ipv4Cidr {
         if (prefix < 0 || prefix > 32) {
-            throw GantryException.invalid("prefix length /" + prefix + " is not 0-32");
+            throw GantryException.invalid("subnet prefix length /" + prefix + " is not 0-32");
         }
         if ((network & ~mask(prefix)) != 0) {
             throw GantryException.invalid("subnet " + Ipv4.format(network) + "/" + prefix + " is not a network address (its network is "

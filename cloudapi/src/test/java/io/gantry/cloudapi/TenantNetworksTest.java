@@ -2,12 +2,8 @@ package io.gantry.cloudapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gantry.common.JobKind;
 import io.gantry.common.ZoneState;
-import io.gantry.record.JdbcSql;
-import io.gantry.record.JobLedger;
 import io.gantry.testkit.SignedClient;
-import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * networks with every refusal in CloudAPI's error format, addresses allocated in the machine's create (lowest free,
  * distinct under concurrent creates, exhaustion leaving nothing behind, released when the delete completes), and NICs
  * added and removed. No provisioner runs: a job's end is recorded as the provisioner records it, through the
- * {@link JobLedger}, so release on delete is the code the provisioner runs.
+ * {@code JobLedger}, so release on delete is the code the provisioner runs.
  */
 @SuppressWarnings("unchecked")
 class TenantNetworksTest extends WithTestPlatform {
@@ -84,18 +80,8 @@ class TenantNetworksTest extends WithTestPlatform {
         return body;
     }
 
-    /** Ends every open job of the machine as the provisioner would on its node's success, the machine then {@code state}. */
     private static void finishJobs(String machine, ZoneState state) throws Exception {
-        try (var c = DriverManager.getConnection(platform.db.jdbcUrl(), platform.db.user(), platform.db.password())) {
-            c.setAutoCommit(false);
-            for (var row : platform.query("select id, action, params, caller from jobs where machine_id = ? and state in ('queued', 'placed',"
-                    + " 'dispatched') order by created", UUID.fromString(machine))) {
-                var job = new JobLedger.Job(UUID.fromString(row.get(0).toString()), UUID.fromString(machine),
-                        JobKind.fromWire(row.get(1).toString()), Map.of(), row.get(3).toString());
-                new JobLedger(new JdbcSql(c)).finish(job, state, "10.200.99.99", null).toCompletableFuture().join();
-            }
-            c.commit();
-        }
+        platform.finishJobs(machine, state);
     }
 
     @Test

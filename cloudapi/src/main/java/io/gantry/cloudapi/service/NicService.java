@@ -48,14 +48,14 @@ public final class NicService {
                 .orElseThrow(() -> GantryException.notFound("NIC " + mac + " not found on machine " + machine)));
     }
 
-    public Future<Nic> add(Caller caller, UUID machine, String networkRef) {
-        if (networkRef == null || networkRef.isBlank()) {
+    public Future<Nic> add(Caller caller, UUID machine, NetworkChoice choice) {
+        if (choice.network() == null || choice.network().isBlank()) {
             return Future.failedFuture(new GantryException(io.gantry.common.ErrorCode.MissingParameter,
                     "network is required (a network id or name from ListNetworks)"));
         }
         UUID account = caller.account().id;
         return Futures.of(sessions.withTransaction((s, tx) -> changing(s, caller, machine).thenCompose(m ->
-                Lookups.networks(s, account, List.of(NetworkChoice.of(networkRef))).thenCompose(wanted -> nicsOf(s, machine)
+                Lookups.networks(s, account, List.of(choice)).thenCompose(wanted -> nicsOf(s, machine)
                         .thenCompose(existing -> IpAllocator.allocate(s, account, machine, wanted,
                                 existing.stream().noneMatch(n -> !NicRecord.REMOVING.equals(n.nic().state)), NicRecord.PROVISIONING,
                                 MachineService.now()))

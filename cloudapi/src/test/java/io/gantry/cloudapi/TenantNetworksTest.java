@@ -325,4 +325,28 @@ class TenantNetworksTest extends WithTestPlatform {
         ok(fred.post("/my/machines/" + id + "/nics", Map.of("network", five.get("id"))), 201);
         assertError(fred.delete("/my/fabrics/default/vlans/5/networks/" + five.get("id")), 409, "InvalidState", "1 NIC");
     }
+
+    @Test
+    void operatorsAddAndRemoveSharedExternalNetworks() throws Exception {
+        SignedClient ops = platform.operator("nops" + suffix());
+        String name = "pub" + suffix();
+        assertError(alice.post("/ops/networks", Map.of("name", name, "subnet", "203.0.113.0/28")), 403, "NotAuthorized", "not an operator");
+        assertError(ops.post("/ops/networks", Map.of("name", name, "subnet", "203.0.113.1/28")), 409, "InvalidArgument", "not a network address");
+        assertError(ops.post("/ops/networks", Map.of("name", name, "subnet", "10.200.5.0/24")), 409, "InvalidArgument", "overlaps 10.200.0.0/16");
+        var added = ok(ops.post("/ops/networks", Map.of("name", name, "subnet", "203.0.113.0/28", "description", "doc range")), 201);
+        assertThat(added).containsEntry("public", true).containsEntry("fabric", false).containsEntry("gateway", "203.0.113.1")
+                .containsEntry("provision_start_ip", "203.0.113.2").containsEntry("provision_end_ip", "203.0.113.14").containsEntry("nics", 0);
+        assertError(ops.post("/ops/networks", Map.of("name", name, "subnet", "203.0.114.0/28")), 409, "InvalidArgument", "already exists");
+        assertThat(bob.get("/my/networks").list()).extracting(n -> n.get("name")).contains(name);
+        var m = ok(bob.post("/my/machines", machine("pub", List.of(name))), 201);
+        assertThat(m).containsEntry("primaryIp", "203.0.113.2");
+        assertThat(ok(ops.get("/ops/networks/" + name), 200)).containsEntry("nics", 1);
+        assertError(ops.delete("/ops/networks/" + name), 409, "InvalidState", "1 NIC");
+        finishJobs(m.get("id").toString(), ZoneState.RUNNING);
+        assertThat(bob.delete("/my/machines/" + m.get("id")).status()).isEqualTo(204);
+        finishJobs(m.get("id").toString(), ZoneState.DELETED);
+        assertThat(ops.delete("/ops/networks/" + name).status()).isEqualTo(204);
+        assertError(ops.get("/ops/networks/" + name), 404, "ResourceNotFound", "not found");
+        assertThat(ops.get("/ops/audit?limit=1").list().get(0)).containsEntry("action", "network-remove").containsEntry("outcome", "succeeded");
+    }
 }

@@ -319,6 +319,13 @@ class TenantNetworksTest extends WithTestPlatform {
         assertThat(platform.scalar("select count(*) from nics where ip = ? and network_id = (select id from networks where name = 'external'"
                 + " and owner_account is null)", nic.get("ip"))).isZero();
         assertThat(ok(fred.get("/my/machines/" + id), 200)).containsEntry("ips", List.of("192.168.128.5"));
+        // a change the node could not make is undone: an added NIC goes, a removed one stays
+        var failedAdd = ok(fred.post("/my/machines/" + id + "/nics", Map.of("network", "external")), 201);
+        platform.finishJobs(id, ZoneState.RUNNING, "the node could not wire it");
+        assertError(fred.get("/my/machines/" + id + "/nics/" + failedAdd.get("mac")), 404, "ResourceNotFound", "not found");
+        assertThat(fred.delete("/my/machines/" + id + "/nics/" + primaryMac).status()).as("the only NIC may go").isEqualTo(204);
+        platform.finishJobs(id, ZoneState.RUNNING, "the node could not unwire it");
+        assertThat(ok(fred.get("/my/machines/" + id + "/nics/" + primaryMac), 200)).containsEntry("state", "running");
         // a network with a NIC on it cannot go
         ok(fred.post("/my/fabrics/default/vlans", Map.of("vlan_id", 5, "name", "five")), 201);
         var five = ok(fred.post("/my/fabrics/default/vlans/5/networks", net("five", "10.5.0.0/24", "10.5.0.10", "10.5.0.20", "10.5.0.1")), 201);

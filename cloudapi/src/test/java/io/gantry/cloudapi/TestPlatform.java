@@ -128,13 +128,18 @@ final class TestPlatform implements AutoCloseable {
 
     /** Ends every open job of the machine as the provisioner would on its node's success, the machine then {@code state}. */
     void finishJobs(String machine, ZoneState state) throws Exception {
+        finishJobs(machine, state, null);
+    }
+
+    /** As {@link #finishJobs(String, ZoneState)}, each job failing with {@code error} unless it is null. */
+    void finishJobs(String machine, ZoneState state, String error) throws Exception {
         try (var c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
             c.setAutoCommit(false);
             for (var row : query("select id, action, params, caller from jobs where machine_id = ? and state in ('queued', 'placed',"
                     + " 'dispatched') order by created", UUID.fromString(machine))) {
                 var job = new JobLedger.Job(UUID.fromString(row.get(0).toString()), UUID.fromString(machine),
                         JobKind.fromWire(row.get(1).toString()), Map.of(), row.get(3).toString());
-                new JobLedger(new JdbcSql(c)).finish(job, state, "10.200.99.99", null).toCompletableFuture().join();
+                new JobLedger(new JdbcSql(c)).finish(job, state, "10.200.99.99", error).toCompletableFuture().join();
             }
             c.commit();
         }

@@ -6,6 +6,11 @@ import io.gantry.common.GantryException;
 import io.gantry.common.Json;
 import io.gantry.common.Package;
 import io.gantry.common.RequiredTraits;
+import io.gantry.common.net.Ipv4;
+import io.gantry.common.net.Ipv4Cidr;
+import io.gantry.cloudapi.service.SubnetPlan;
+import io.gantry.record.DefaultFabric;
+import io.gantry.record.JdbcSql;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -77,20 +82,33 @@ public final class Seed implements AutoCloseable {
         return id;
     }
 
+    /**
+     * A shared external network of the operator's (public, not a fabric; every account may put NICs on it): gateway the
+     * subnet's first address, provision range its second to its last but one. A subnet that is not a /8 to /30 network
+     * address is an InvalidArgument, before anything is written.
+     */
     public UUID network(String name, String subnet, String description) {
-        String base = subnet.substring(0, subnet.lastIndexOf('.') + 1);
-        return upsert("select id from networks where name = ?", name,
-                "insert into networks (id, name, public, fabric, subnet, gateway, provision_start_ip, provision_end_ip, description)"
-                        + " values (?, ?, false, true, ?, ?, ?, ?, ?)",
-                name, subnet, base + "1", base + "2", base + "254", description);
+        Ipv4Cidr cidr = Ipv4Cidr.parse(subnet);
+        String gateway = Ipv4.format(cidr.network() + 1);
+        new SubnetPlan(cidr, cidr.network() + 2, cidr.broadcast() - 1, cidr.network() + 1);
+        return upsert("select id from networks where name = ? and owner_account is null", name,
+                "insert into networks (id, name, public, fabric, subnet, gateway, provision_start_ip, provision_end_ip, description, nat, mtu)"
+                        + " values (?, ?, true, false, ?, ?, ?, ?, ?, false, 1500)",
+                name, cidr.toString(), gateway, Ipv4.format(cidr.network() + 2), Ipv4.format(cidr.broadcast() - 1), description);
     }
 
     public UUID account(String login, String email) {
         if ("ops".equals(login) || "my".equals(login)) {
             throw GantryException.invalid("login '" + login + "' is reserved: /" + login + "/... is not an account's path");
         }
-        return upsert("select id from accounts where login = ?", login,
+        UUID id = upsert("select id from accounts where login = ?", login,
                 "insert into accounts (id, login, email, created, updated) values (?, ?, ?, now(), now())", login, email);
+        try {
+            new DefaultFabric(new JdbcSql(db)).ensure(id).toCompletableFuture().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw new IllegalStateException("cannot make the default fabric of " + login + ": " + e.getCause().getMessage(), e.getCause());
+        }
+        return id;
     }
 
     /** An operator account: it signs with its keys as a tenant does and may also call the operator routes (/ops/...). */

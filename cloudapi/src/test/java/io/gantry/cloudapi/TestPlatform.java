@@ -46,7 +46,7 @@ final class TestPlatform implements AutoCloseable {
             smallPackage = seed.pkg("small", 128, 1024, 1, 100, 256, "small", true);
             bigPackage = seed.pkg("big", 1024, 4096, 2, 200, 1024, "big", false);
             image = seed.image("busybox", "1.0.0", "other", "busybox", "busybox");
-            seed.network("fabric", "10.200.0.0/16", "test network");
+            seed.network("external", "10.200.0.0/16", "the operator's shared external network");
         }
     }
 

@@ -23,7 +23,9 @@ public enum JobKind {
      * task but three in turn ({@link TaskKind#EXPORT} on its node, {@link TaskKind#IMPORT} on the target, then the
      * source's copy deleted, or the export released if the import failed); {@link #task()} names the first.
      */
-    MIGRATE(TaskKind.EXPORT);
+    MIGRATE(TaskKind.EXPORT),
+    /** A NIC added or removed by the tenant: the node makes the zone's NICs those the record now has. */
+    UPDATE_NICS(TaskKind.UPDATE_NICS);
 
     private final TaskKind task;
 

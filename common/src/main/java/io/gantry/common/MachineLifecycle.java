@@ -48,7 +48,7 @@ public final class MachineLifecycle {
                 requireSettled(action, state);
                 return new Decision.Queue(ZoneState.STOPPING);
             }
-            case REBOOT, RESIZE -> {
+            case REBOOT, RESIZE, UPDATE_NICS -> {
                 requireSettled(action, state);
                 return new Decision.Queue(state);
             }
@@ -83,7 +83,7 @@ public final class MachineLifecycle {
                 case DELETE -> ZoneState.DELETED;
                 case STOP -> ZoneState.STOPPED;
                 case PROVISION, START, REBOOT -> Optional.ofNullable(result.state()).orElse(ZoneState.RUNNING);
-                case RESIZE, THROTTLE -> Optional.ofNullable(result.state()).orElse(before);
+                case RESIZE, THROTTLE, UPDATE_NICS -> Optional.ofNullable(result.state()).orElse(before);
                 case MIGRATE -> before; // its steps settle the machine themselves (MigrateStep)
             };
         }

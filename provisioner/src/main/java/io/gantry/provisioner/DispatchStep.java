@@ -60,8 +60,10 @@ final class DispatchStep implements JobStep {
         var m = job.machine();
         Package pkg = new Package(m.packageName(), m.memoryMiB(), m.swapMiB(), m.vcpus(), m.effectiveCpuCap(), m.lwps(), m.diskMiB());
         return switch (job.action()) {
-            case PROVISION -> new NodeTask(job.id(), job.action().task(), m.id(),
-                    new ZoneSpec(m.id(), m.name(), m.account().toString(), String.valueOf(job.params().get("image")), pkg),
+            case PROVISION -> new NodeTask(job.id(), job.action().task(), m.id(), m.zoneSpec(String.valueOf(job.params().get("image"))),
+                    null, null, Instant.now());
+            // the zone's whole spec: the node makes its NICs these (the image is the machine's, which the node has already)
+            case UPDATE_NICS -> new NodeTask(job.id(), job.action().task(), m.id(), m.zoneSpec(String.valueOf(job.params().get("image"))),
                     null, null, Instant.now());
             case RESIZE -> new NodeTask(job.id(), job.action().task(), m.id(), null,
                     new ResourceUpdate(pkg.memoryMiB(), pkg.swapMiB(), pkg.vcpus(), pkg.cpuCap(), pkg.lwps(), pkg.diskMiB(), pkg.name()),

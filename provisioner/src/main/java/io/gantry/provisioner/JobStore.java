@@ -5,6 +5,8 @@ import io.gantry.common.Json;
 import io.gantry.common.JobKind;
 import io.gantry.common.JobState;
 import io.gantry.common.ZoneState;
+import io.gantry.common.net.NetworkKind;
+import io.gantry.common.net.Nic;
 import io.gantry.record.JdbcSql;
 import io.gantry.record.JobLedger;
 import java.sql.Connection;
@@ -67,7 +69,7 @@ final class JobStore implements JobRecords {
     public List<OpenJob> openJobs() throws SQLException {
         String sql = "select j.id, j.action, j.state, j.node, j.params, m.id, m.account_id, m.name, m.state, m.compute_node,"
                 + " m.memory, m.swap, m.disk, m.vcpus, m.cpu_cap, m.lwps, m.package_name, m.tags, m.affinity, j.caller,"
-                + " m.cpu_throttle, m.traits from jobs j join machines m on m.id = j.machine_id"
+                + " m.cpu_throttle, m.traits, m.firewall_enabled from jobs j join machines m on m.id = j.machine_id"
                 + " where j.state in " + JobState.OPEN_SQL + " order by j.created, j.id";
         List<OpenJob> jobs = new ArrayList<>();
         return inTransaction(c -> {
@@ -77,13 +79,40 @@ final class JobStore implements JobRecords {
                             ZoneState.fromWire(rs.getString(9)), rs.getString(10), rs.getLong(11), rs.getLong(12), rs.getLong(13),
                             rs.getInt(14), rs.getInt(15), rs.getInt(16), rs.getString(17), stringMap(rs.getString(18)),
                             list(rs.getString(19)), rs.getObject(21, Integer.class),
-                            objectMap(rs.getString(22)));
+                            objectMap(rs.getString(22)), List.of(), rs.getBoolean(23));
                     jobs.add(new OpenJob(rs.getObject(1, UUID.class), JobKind.fromWire(rs.getString(2)), JobState.fromWire(rs.getString(3)),
                             rs.getString(4), objectMap(rs.getString(5)), rs.getString(20), machine));
                 }
             }
-            return jobs;
+            Map<UUID, List<Nic>> nics = nicsOf(c, jobs.stream().map(j -> j.machine().id()).distinct().toList());
+            return jobs.stream().map(j -> j.withMachine(j.machine().withNics(nics.getOrDefault(j.machine().id(), List.of())))).toList();
         });
+    }
+
+    /** NICs being removed are not in a zone's spec: the node takes them out. Primary first, then in the order they were made. */
+    private static final String NICS = "select n.mac, n.ip, n.network_id, n.primary_nic, n.machine_id, w.fabric, w.subnet, w.gateway, w.vni,"
+            + " w.mtu, w.nat from nics n join networks w on w.id = n.network_id where n.machine_id = any(?) and n.state <> 'removing'"
+            + " order by n.machine_id, n.primary_nic desc, n.created, n.mac";
+
+    /** The NICs each of {@code machines} is to have, as its node wires them. */
+    private static Map<UUID, List<Nic>> nicsOf(Connection c, List<UUID> machines) throws SQLException {
+        Map<UUID, List<Nic>> out = new HashMap<>();
+        if (machines.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement st = c.prepareStatement(NICS)) {
+            st.setArray(1, c.createArrayOf("uuid", machines.toArray()));
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    boolean fabric = rs.getBoolean(6);
+                    Nic nic = new Nic(rs.getString(1), rs.getString(2), rs.getObject(3, UUID.class),
+                            fabric ? NetworkKind.FABRIC : NetworkKind.EXTERNAL, rs.getString(7), rs.getString(8),
+                            rs.getObject(9, Integer.class), rs.getInt(10), rs.getBoolean(11), rs.getBoolean(4));
+                    out.computeIfAbsent(rs.getObject(5, UUID.class), k -> new ArrayList<>()).add(nic);
+                }
+            }
+        }
+        return out;
     }
 
     /** Every machine that holds capacity somewhere: what placement must count as booked. */

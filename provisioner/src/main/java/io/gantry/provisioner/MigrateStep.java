@@ -290,8 +290,7 @@ final class MigrateStep implements KindStep {
 
     private static NodeTask importTask(OpenJob job) {
         var m = job.machine();
-        Package pkg = new Package(m.packageName(), m.memoryMiB(), m.swapMiB(), m.vcpus(), m.effectiveCpuCap(), m.lwps(), m.diskMiB());
-        ZoneSpec spec = new ZoneSpec(m.id(), m.name(), m.account().toString(), String.valueOf(job.params().get("image")), pkg);
+        ZoneSpec spec = m.zoneSpec(String.valueOf(job.params().get("image")));
         ExportedDisk disk = disk(job);
         String ip = job.params().get("ip") == null ? null : job.params().get("ip").toString();
         return task(job, IMPORT, TaskKind.IMPORT, spec, new ZoneMove(ip, disk.url(), token(job), disk.sha256(), disk.bytes()));

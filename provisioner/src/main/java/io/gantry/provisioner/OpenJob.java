@@ -19,10 +19,44 @@ record OpenJob(UUID id, JobKind action, JobState state, String node, Map<String,
         return new OpenJob(id, action, newState, newNode, merged, caller, machine);
     }
 
-    /** The machine's row as placement and dispatch need it. */
+    /** This job with its machine as {@code m} has it (the same machine, more of its record loaded). */
+    OpenJob withMachine(Machine m) {
+        return new OpenJob(id, action, state, node, params, caller, m);
+    }
+
+    /**
+     * The machine's row as placement and dispatch need it, with the NICs its zone is to have (all but those being
+     * removed) and whether its firewall is on.
+     */
     record Machine(UUID id, UUID account, String name, ZoneState state, String computeNode, long memoryMiB, long swapMiB,
                    long diskMiB, int vcpus, int cpuCap, int lwps, String packageName, Map<String, String> tags,
-                   java.util.List<String> affinity, Integer cpuThrottle, Map<String, Object> traits) {
+                   java.util.List<String> affinity, Integer cpuThrottle, Map<String, Object> traits,
+                   java.util.List<io.gantry.common.net.Nic> nics, boolean firewallEnabled) {
+
+        Machine {
+            nics = nics == null ? java.util.List.of() : java.util.List.copyOf(nics);
+        }
+
+        /** A machine without NICs and with its firewall off. */
+        Machine(UUID id, UUID account, String name, ZoneState state, String computeNode, long memoryMiB, long swapMiB,
+                long diskMiB, int vcpus, int cpuCap, int lwps, String packageName, Map<String, String> tags,
+                java.util.List<String> affinity, Integer cpuThrottle, Map<String, Object> traits) {
+            this(id, account, name, state, computeNode, memoryMiB, swapMiB, diskMiB, vcpus, cpuCap, lwps, packageName, tags, affinity,
+                    cpuThrottle, traits, java.util.List.of(), false);
+        }
+
+        /** This machine with {@code withNics} as its NICs. */
+        Machine withNics(java.util.List<io.gantry.common.net.Nic> withNics) {
+            return new Machine(id, account, name, state, computeNode, memoryMiB, swapMiB, diskMiB, vcpus, cpuCap, lwps, packageName, tags,
+                    affinity, cpuThrottle, traits, withNics, firewallEnabled);
+        }
+
+        /** The zone this machine is to be on its node (a provision's, an import's, a NIC change's). */
+        io.gantry.common.ZoneSpec zoneSpec(String image) {
+            io.gantry.common.Package pkg = new io.gantry.common.Package(packageName, memoryMiB, swapMiB, vcpus, effectiveCpuCap(), lwps,
+                    diskMiB);
+            return new io.gantry.common.ZoneSpec(id, name, account.toString(), image, pkg, nics, firewallEnabled);
+        }
 
         /**
          * What placement needs to know of the machine: its owner, name, tags, size, required traits and affinity. Traits

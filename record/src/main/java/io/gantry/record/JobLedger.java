@@ -65,7 +65,27 @@ public final class JobLedger {
     private static final String DISPATCH = "update jobs set state = '%s', updated = now() where id = ?1 and state = '%s'"
             .formatted(JobState.DISPATCHED.wireName(), JobState.PLACED.wireName());
 
-    private static final String FINISH_MACHINE = "update machines set state = ?1, ip = coalesce(?2, ip), error = ?3, updated = now() where id = ?4";
+    /** A machine with NICs keeps the address the control plane gave it; one without (made before V14) takes what its node reports. */
+    private static final String FINISH_MACHINE = "update machines set state = ?1, ip = case when exists (select 1 from nics n"
+            + " where n.machine_id = ?4) then ip else coalesce(?2, ip) end, error = ?3, updated = now() where id = ?4";
+
+    /** A deleted machine's NICs go, and so its addresses are free again: in the transaction that records it deleted. */
+    private static final String RELEASE_NICS = "delete from nics where machine_id = ?1";
+
+    /** The node has wired the machine's new NICs (a provision's, an added one's). */
+    private static final String NICS_WIRED = "update nics set state = 'running' where machine_id = ?1 and state = 'provisioning'";
+
+    /** The node has taken the removed NICs out: their addresses are free. */
+    private static final String NICS_REMOVED = "delete from nics where machine_id = ?1 and state = 'removing'";
+
+    /** A NIC change the node could not make is undone: added NICs go, removed ones stay. */
+    private static final String NICS_NOT_ADDED = "delete from nics where machine_id = ?1 and state = 'provisioning'";
+    private static final String NICS_NOT_REMOVED = "update nics set state = 'running' where machine_id = ?1 and state = 'removing'";
+
+    /** machines.networks and machines.ip follow the machine's NICs (primary first, then in the order they were made). */
+    private static final String NETWORKS_FROM_NICS = "update machines m set networks = coalesce((select cast(json_agg(cast(n.network_id"
+            + " as text) order by n.primary_nic desc, n.created, n.mac) as text) from nics n where n.machine_id = m.id), '[]'),"
+            + " ip = coalesce((select n.ip from nics n where n.machine_id = m.id and n.primary_nic), m.ip) where m.id = ?1";
 
     /** Answers the job's params as recorded: placement may have added to what the caller read. */
     private static final String FINISH_JOB = "with done as (update jobs set state = ?1, error = ?2, updated = now(),"
@@ -83,7 +103,8 @@ public final class JobLedger {
     private static final String OTHER_OPEN = "select count(*) from jobs where machine_id = ?1 and id <> ?2 and state in "
             + JobState.OPEN_SQL;
 
-    private static final String OBSERVED = "update machines set state = ?1, ip = coalesce(?2, ip), updated = now() where id = ?3";
+    private static final String OBSERVED = "update machines set state = ?1, ip = case when exists (select 1 from nics n"
+            + " where n.machine_id = ?3) then ip else coalesce(?2, ip) end, updated = now() where id = ?3";
 
     /** The caller of the stop job {@link #finish} queues for a machine of a disabled account. */
     public static final String ACCOUNT_DISABLED_CALLER = "account disabled";
@@ -256,6 +277,7 @@ public final class JobLedger {
                     }
                     return sql.update(AUDIT, job.machine(), job.kind().wireName(), !failed, job.caller(), Json.write(audited));
                 });
+        done = done.thenCompose(n -> settleNics(job, machineState, failed));
         if (job.kind() == JobKind.RESIZE) {
             Object from = job.params().get("from");
             if (failed && from != null) {
@@ -265,6 +287,23 @@ public final class JobLedger {
             done = done.thenCompose(n -> sql.update(RESIZED, job.machine()));
         }
         return done.thenApply(n -> null);
+    }
+
+    /** What a job's end means for the machine's NICs: released with a delete, wired by a provision, changed by UPDATE_NICS. */
+    private CompletionStage<Integer> settleNics(Job job, ZoneState machineState, boolean failed) {
+        if (machineState == ZoneState.DELETED) {
+            return sql.update(RELEASE_NICS, job.machine());
+        }
+        if (job.kind() == JobKind.PROVISION && !failed) {
+            return sql.update(NICS_WIRED, job.machine());
+        }
+        if (job.kind() == JobKind.UPDATE_NICS) {
+            CompletionStage<Integer> settled = failed
+                    ? sql.update(NICS_NOT_ADDED, job.machine()).thenCompose(n -> sql.update(NICS_NOT_REMOVED, job.machine()))
+                    : sql.update(NICS_WIRED, job.machine()).thenCompose(n -> sql.update(NICS_REMOVED, job.machine()));
+            return settled.thenCompose(n -> sql.update(NETWORKS_FROM_NICS, job.machine()));
+        }
+        return CompletableFuture.completedStage(0);
     }
 
     private static final String ABANDON_JOBS = "update jobs set state = '%s', error = ?1, updated = now() where machine_id = ?2 and state in %s"

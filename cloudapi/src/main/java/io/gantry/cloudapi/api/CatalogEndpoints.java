@@ -1,7 +1,6 @@
 package io.gantry.cloudapi.api;
 
 import io.gantry.cloudapi.api.view.ImageView;
-import io.gantry.cloudapi.api.view.NetworkView;
 import io.gantry.cloudapi.api.view.PackageView;
 import io.gantry.cloudapi.service.CatalogService;
 import io.gantry.cloudapi.service.CatalogState;
@@ -10,7 +9,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 
-/** Packages, images, networks, datacenters and services: what a tenant can choose from and where. */
+/** Packages, images, datacenters and services: what a tenant can choose from and where. */
 final class CatalogEndpoints {
     private final CatalogService catalog;
     private final String datacenter;
@@ -29,10 +28,6 @@ final class CatalogEndpoints {
         r.get("/:login/packages/:id").handler(ctx -> Reply.with(ctx, catalog.pkg(ctx.pathParam("id")), p -> Reply.json(ctx, 200, PackageView.of(p))));
         r.get("/:login/images").handler(this::images);
         r.get("/:login/images/:id").handler(ctx -> Reply.with(ctx, catalog.image(ctx.pathParam("id")), i -> Reply.json(ctx, 200, ImageView.of(i))));
-        r.get("/:login/networks").handler(ctx -> Reply.with(ctx, catalog.networks(),
-                all -> Reply.json(ctx, 200, all.stream().map(NetworkView::of).toList())));
-        r.get("/:login/networks/:id").handler(ctx -> Reply.with(ctx, catalog.network(ctx.pathParam("id")),
-                n -> Reply.json(ctx, 200, NetworkView.of(n))));
         r.get("/:login/datacenters").handler(ctx -> Reply.json(ctx, 200, Map.of(datacenter, publicUrl)));
         r.get("/:login/services").handler(ctx -> Reply.json(ctx, 200, Map.of("cloudapi", publicUrl)));
     }

@@ -15,6 +15,8 @@ import io.gantry.cloudapi.service.OperatorCatalogService;
 import io.gantry.cloudapi.service.NodeService;
 import io.gantry.cloudapi.service.OpsAuditService;
 import io.gantry.cloudapi.service.MachineService;
+import io.gantry.cloudapi.service.NetworkService;
+import io.gantry.cloudapi.service.NicService;
 import io.gantry.cloudapi.service.MeteringClient;
 import io.gantry.cloudapi.store.Database;
 import io.gantry.common.ErrorCode;
@@ -132,7 +134,9 @@ public final class Routes {
         new AccountEndpoints(accounts, machines, metering).mount(r);
         new UsageEndpoints(metering).mount(r);
         new CatalogEndpoints(catalog, config.datacenter(), config.publicUrl()).mount(r);
+        new NetworkEndpoints(new NetworkService(db)).mount(r);
         new MachineEndpoints(machines, firewall, metering).mount(r);
+        new NicEndpoints(new NicService(db)).mount(r);
         new FirewallEndpoints(firewall, machines).mount(r);
         r.route().handler(ctx -> Reply.error(ctx, GantryException.notFound(ctx.request().method() + " " + ctx.request().path()
                 + " is not a resource of this API")));

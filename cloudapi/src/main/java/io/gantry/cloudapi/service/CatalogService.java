@@ -2,14 +2,13 @@ package io.gantry.cloudapi.service;
 
 import io.gantry.cloudapi.store.Database;
 import io.gantry.cloudapi.store.ImageRecord;
-import io.gantry.cloudapi.store.NetworkRecord;
 import io.gantry.cloudapi.store.PackageRecord;
 import io.gantry.common.GantryException;
 import io.vertx.core.Future;
 import java.util.List;
 import org.hibernate.reactive.stage.Stage;
 
-/** What every tenant may pick from: packages, images and networks. Read-only through the API. */
+/** What every tenant may pick from: packages and images (networks: {@link NetworkService}). Read-only through the API. */
 public final class CatalogService {
     private final Stage.SessionFactory sessions;
 
@@ -43,15 +42,4 @@ public final class CatalogService {
         return cause instanceof GantryException ? GantryException.notFound(message) : cause;
     }
 
-    public Future<List<NetworkRecord>> networks() {
-        return Futures.of(sessions.withSession(s -> s.createSelectionQuery("from NetworkRecord order by name", NetworkRecord.class)
-                .getResultList()));
-    }
-
-    public Future<NetworkRecord> network(String ref) {
-        return networks().map(all -> all.stream()
-                .filter(n -> n.id.toString().equals(ref) || n.name.equals(ref))
-                .findFirst()
-                .orElseThrow(() -> GantryException.notFound("network " + ref + " not found")));
-    }
 }

@@ -11,14 +11,14 @@ import java.util.UUID;
  * A parsed CreateMachine request. {@code id} is the caller's chosen UUID (or a fresh one): a retried
  * create with the same id returns the machine the first one made.
  */
-public record CreateMachine(UUID id, String name, String image, String pkg, List<String> networks, List<String> affinity,
+public record CreateMachine(UUID id, String name, String image, String pkg, List<NetworkChoice> networks, List<String> affinity,
                             Map<String, Object> tags, Map<String, Object> metadata, boolean firewallEnabled,
                             boolean deletionProtection) {
 
     /**
      * Reads a CreateMachine request's parameters (query, form and JSON body merged): {@code tags} and {@code metadata}
-     * objects plus {@code tag.KEY}/{@code metadata.KEY} parameters, {@code networks} as ids, objects with
-     * {@code ipv4_uuid} or a comma-separated string, {@code affinity} as a string or a list of strings, and an optional
+     * objects plus {@code tag.KEY}/{@code metadata.KEY} parameters, {@code networks} as ids or names, objects with
+     * {@code ipv4_uuid} (and optionally {@code ipv4_ips}, one address) or a comma-separated string, {@code affinity} as a string or a list of strings, and an optional
      * caller-chosen {@code uuid}. Anything else is an {@link io.gantry.common.ErrorCode#InvalidArgument}.
      */
     public static CreateMachine fromParams(Map<String, Object> p) {
@@ -70,22 +70,33 @@ public record CreateMachine(UUID id, String name, String image, String pkg, List
     }
 
     @SuppressWarnings("unchecked")
-    private static List<String> networks(Object value) {
-        List<String> out = new ArrayList<>();
+    private static List<NetworkChoice> networks(Object value) {
+        List<NetworkChoice> out = new ArrayList<>();
         if (value == null) {
             return out;
         }
         List<Object> items = value instanceof List<?> l ? (List<Object>) l : List.of((Object[]) value.toString().split(","));
         for (Object item : items) {
             if (item instanceof Map<?, ?> obj && obj.get("ipv4_uuid") instanceof String s && !s.isBlank()) {
-                out.add(s.trim());
+                out.add(new NetworkChoice(s.trim(), ip(obj.get("ipv4_ips"))));
             } else if (item instanceof String s && !s.isBlank()) {
-                out.add(s.trim());
+                out.add(NetworkChoice.of(s.trim()));
             } else {
                 throw GantryException.invalid("networks must be network ids or objects with ipv4_uuid");
             }
         }
         return out;
+    }
+
+    /** Triton's {@code ipv4_ips}: absent, or a list of one address (a NIC has one address). */
+    private static String ip(Object ips) {
+        if (ips == null) {
+            return null;
+        }
+        if (ips instanceof List<?> l && l.size() == 1 && l.get(0) instanceof String s && !s.isBlank()) {
+            return s.trim();
+        }
+        throw GantryException.invalid("ipv4_ips must be a list of one IPv4 address");
     }
 
     private static List<String> strings(Object value, String name) {

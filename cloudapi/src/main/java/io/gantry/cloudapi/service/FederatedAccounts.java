@@ -84,6 +84,7 @@ public final class FederatedAccounts {
                                     return s.persist(a)
                                             .thenCompose(v -> s.persist(DefaultLimits.NEW_ACCOUNT.stream()
                                                     .map(l -> OperatorAccountService.limit(a.id, l)).toArray()))
+                                            .thenCompose(v -> NetworkService.ensureDefault(s, a.id))
                                             .thenCompose(v -> s.flush())
                                             .thenApply(v -> a);
                                 }));

@@ -5,6 +5,7 @@ import io.gantry.cloudapi.store.NetworkRecord;
 import io.gantry.cloudapi.store.PackageRecord;
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
+import io.gantry.record.DefaultFabric;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -65,18 +66,27 @@ final class Lookups {
                 .thenApply(rows -> !rows.isEmpty());
     }
 
-    /** The requested networks, or the default one (the first fabric network) when none was asked for. */
-    static CompletionStage<List<NetworkRecord>> networks(Stage.Session s, List<String> refs) {
-        return s.createSelectionQuery("from NetworkRecord order by name", NetworkRecord.class).getResultList().thenApply(all -> {
-            if (refs.isEmpty()) {
-                return all.stream().filter(n -> n.fabric).limit(1).toList();
-            }
-            return refs.stream().map(ref -> all.stream()
-                            .filter(n -> n.id.toString().equals(ref) || n.name.equals(ref))
-                            .findFirst()
-                            .orElseThrow(() -> GantryException.invalid("network " + ref + " does not exist")))
-                    .toList();
-        });
+    /**
+     * The NICs a machine of {@code account} is to have: one per requested network (its own fabric networks and the shared
+     * external ones, by id or name), or one on its default fabric network when none was asked for. The account's default
+     * fabric is made first if it has none. Another account's network does not exist here.
+     */
+    static CompletionStage<List<IpAllocator.Wanted>> networks(Stage.Session s, UUID account, List<NetworkChoice> refs) {
+        return NetworkService.ensureDefault(s, account)
+                .thenCompose(v -> s.createSelectionQuery(NetworkService.VISIBLE + " order by name", NetworkRecord.class)
+                        .setParameter("a", account)
+                        .getResultList())
+                .thenApply(all -> {
+                    if (refs.isEmpty()) {
+                        return all.stream().filter(n -> account.equals(n.ownerAccount) && DefaultFabric.NETWORK_NAME.equals(n.name))
+                                .map(n -> new IpAllocator.Wanted(n, null)).toList();
+                    }
+                    return refs.stream().map(ref -> new IpAllocator.Wanted(all.stream()
+                                    .filter(n -> n.id.toString().equals(ref.network()) || n.name.equals(ref.network()))
+                                    .findFirst()
+                                    .orElseThrow(() -> GantryException.invalid("network " + ref.network() + " does not exist")), ref.ip()))
+                            .toList();
+                });
     }
 
     private static <T> CompletionStage<Optional<T>> byIdOrName(Stage.Session s, Class<T> type, String ref, String byName) {

@@ -9,7 +9,7 @@ import io.gantry.cloudapi.store.Database;
 import io.gantry.cloudapi.store.ImageRecord;
 import io.gantry.cloudapi.store.LimitRecord;
 import io.gantry.cloudapi.store.MachineRecord;
-import io.gantry.cloudapi.store.NetworkRecord;
+import io.gantry.cloudapi.store.NicRecord;
 import io.gantry.cloudapi.store.PackageRecord;
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
@@ -75,13 +75,13 @@ public final class MachineService {
                     }
                     return Lookups.image(s, req.image()).thenCompose(image -> Lookups.pkg(s, req.pkg())
                             .thenCompose(pkg -> Lookups.holdInCatalog(s, image, pkg)
-                                    .thenCompose(held -> Lookups.networks(s, req.networks()))
+                                    .thenCompose(held -> Lookups.networks(s, accountId, req.networks()))
                                     .thenCompose(networks -> admitAndInsert(s, caller, req, image, pkg, networks))));
                 })));
     }
 
     private CompletionStage<MachineRecord> admitAndInsert(Stage.Session s, Caller caller, CreateMachine req, ImageRecord image,
-                                                          PackageRecord pkg, List<NetworkRecord> networks) {
+                                                          PackageRecord pkg, List<IpAllocator.Wanted> networks) {
         UUID accountId = caller.account().id;
         pkg.toPackage(); // a package out of its sizes' range is refused before anything is booked
         CatalogState.requireUsable(image);
@@ -104,7 +104,7 @@ public final class MachineService {
             m.imageName = image.name;
             m.os = image.os;
             applyPackage(m, pkg);
-            m.networks = JsonText.write(networks.stream().map(n -> n.id.toString()).toList());
+            m.networks = JsonText.write(networks.stream().map(n -> n.network().id.toString()).toList());
             m.tags = JsonText.write(req.tags());
             m.metadata = JsonText.write(req.metadata());
             m.affinity = JsonText.write(req.affinity());
@@ -116,7 +116,13 @@ public final class MachineService {
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("image", image.nodeImage);
             return s.persist(m)
-                    .thenCompose(v -> queue(s, m, JobKind.PROVISION, params, caller))
+                    .thenCompose(v -> IpAllocator.allocate(s, accountId, m.id, networks, true, NicRecord.PROVISIONING, now))
+                    .thenCompose(nics -> {
+                        m.ip = nics.isEmpty() ? null : nics.get(0).ip;
+                        m.nicIps = String.join(",", nics.stream().map(n -> n.ip).toList());
+                        m.nicNetworks = String.join(",", nics.stream().map(n -> n.networkId.toString()).toList());
+                        return queue(s, m, JobKind.PROVISION, params, caller);
+                    })
                     .thenApply(v -> m);
         }));
     }

@@ -79,6 +79,7 @@ public final class OperatorAccountService {
                     return s.persist(a)
                             .thenCompose(v -> s.persist(AccountService.newKey(a.id, key.md5Fingerprint(), key)))
                             .thenCompose(v -> s.persist(DefaultLimits.NEW_ACCOUNT.stream().map(l -> limit(a.id, l)).toArray()))
+                            .thenCompose(v -> NetworkService.ensureDefault(s, a.id))
                             .thenApply(v -> a);
                 })));
     }

@@ -29,7 +29,8 @@ public final class Database implements AutoCloseable {
     public static Database open(Vertx vertx, DatabaseConfig config) {
         return new Database(ReactiveSessions.open(vertx, config.jdbcUrl(), config.user(), config.password(), config.poolSize(),
                 AccountRecord.class, KeyRecord.class, PackageRecord.class, ImageRecord.class, NetworkRecord.class, LimitRecord.class,
-                MachineRecord.class, AuditRecord.class, FirewallRuleRecord.class, OpsAuditRecord.class, ComputeNodeRecord.class));
+                MachineRecord.class, AuditRecord.class, FirewallRuleRecord.class, OpsAuditRecord.class, ComputeNodeRecord.class,
+                NicRecord.class, FabricVlanRecord.class));
     }
 
     public Stage.SessionFactory sessions() {

@@ -5,6 +5,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import org.hibernate.annotations.ColumnTransformer;
+import org.hibernate.annotations.Formula;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
@@ -55,6 +56,13 @@ public class MachineRecord {
     /** The traits its node must have: its image's and package's, merged when it was created (JSON object; jsonb). */
     @ColumnTransformer(read = "cast(traits as text)", write = "cast(cast(? as text) as jsonb)")
     public String traits;
+    /** Every NIC's address, primary first, comma-separated (empty: none); read with the row, never written. */
+    @Formula("(select string_agg(n.ip, ',' order by n.primary_nic desc, n.created, n.mac) from nics n where n.machine_id = id)")
+    public String nicIps;
+    /** Every NIC's network id, in the same order. */
+    @Formula("(select string_agg(cast(n.network_id as text), ',' order by n.primary_nic desc, n.created, n.mac) from nics n"
+            + " where n.machine_id = id)")
+    public String nicNetworks;
     @Column(name = "firewall_enabled")
     public boolean firewallEnabled;
     @Column(name = "deletion_protection")

@@ -6,7 +6,11 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.util.UUID;
 
-/** A network machines can be placed on. Each tenant's zones get a private subnet of it per node. */
+/**
+ * A network machines get addresses on: an account's fabric network (a VXLAN with its own {@code vni}, on one of the
+ * account's VLANs; {@code ownerAccount} set), or an operator's shared external network ({@code ownerAccount} null,
+ * not fabric, public). {@code resolvers} is a JSON array.
+ */
 @Entity
 @Table(name = "networks")
 public class NetworkRecord {
@@ -23,4 +27,12 @@ public class NetworkRecord {
     @Column(name = "provision_end_ip")
     public String provisionEndIp;
     public String description;
+    @Column(name = "owner_account")
+    public UUID ownerAccount;
+    @Column(name = "vlan_id")
+    public Integer vlanId;
+    public Integer vni;
+    public boolean nat;
+    public int mtu;
+    public String resolvers;
 }

@@ -44,7 +44,7 @@ class CreateMachineProperties {
         assertThat(req.id()).isEqualTo(id);
         assertThat(req.tags()).isEqualTo(tags);
         assertThat(req.metadata()).isEqualTo(metadata);
-        assertThat(req.networks()).isEqualTo(networks.isEmpty() ? List.of() : networks);
+        assertThat(req.networks().stream().map(NetworkChoice::network).toList()).isEqualTo(networks.isEmpty() ? List.of() : networks);
         assertThat(req.affinity()).isEqualTo(affinity);
         assertThat(req.firewallEnabled()).isEqualTo(firewall);
     }

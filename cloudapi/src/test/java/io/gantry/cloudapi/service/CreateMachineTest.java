@@ -32,7 +32,11 @@ class CreateMachineTest {
         CreateMachine ok = CreateMachine.fromParams(Map.of("tags", Map.of("role", "web"), "tag.env", "prod",
                 "networks", "a, b", "affinity", "role!=db", "firewall_enabled", "true"));
         assertThat(ok.tags()).containsExactlyInAnyOrderEntriesOf(Map.of("role", "web", "env", "prod"));
-        assertThat(ok.networks()).containsExactly("a", "b");
+        assertThat(ok.networks()).containsExactly(NetworkChoice.of("a"), NetworkChoice.of("b"));
+        CreateMachine withIp = CreateMachine.fromParams(Map.of("networks", List.of(Map.of("ipv4_uuid", "n1", "ipv4_ips", List.of("10.0.0.9")))));
+        assertThat(withIp.networks()).containsExactly(new NetworkChoice("n1", "10.0.0.9"));
+        assertThatThrownBy(() -> CreateMachine.fromParams(Map.of("networks", List.of(Map.of("ipv4_uuid", "n1",
+                "ipv4_ips", List.of("10.0.0.9", "10.0.0.10")))))).hasMessage("ipv4_ips must be a list of one IPv4 address");
         assertThat(ok.affinity()).containsExactly("role!=db");
         assertThat(ok.firewallEnabled()).isTrue();
     }

@@ -21,10 +21,15 @@ public record MachineView(String id, String name, String type, String brand, Str
                           @JsonProperty("compute_node") String computeNode, @JsonProperty("package") String packageName,
                           @JsonProperty("dns_names") List<String> dnsNames, String error) {
 
+    /** {@code ips} and {@code networks} are the machine's NICs' (primary first); a machine made before NICs shows its recorded ones. */
     public static MachineView of(MachineRecord m) {
+        List<String> ips = m.nicIps != null && !m.nicIps.isEmpty() ? List.of(m.nicIps.split(","))
+                : m.ip == null ? List.of() : List.of(m.ip);
+        List<String> networks = m.nicNetworks != null && !m.nicNetworks.isEmpty() ? List.of(m.nicNetworks.split(","))
+                : JsonText.list(m.networks);
         return new MachineView(m.id.toString(), m.name, "smartmachine", m.brand, m.state, m.imageId.toString(),
-                m.ip == null ? List.of() : List.of(m.ip), m.memory, m.disk, JsonText.object(m.metadata), JsonText.object(m.tags),
-                WireTime.of(m.created), WireTime.of(m.updated), false, JsonText.list(m.networks), m.ip, m.firewallEnabled,
+                ips, m.memory, m.disk, JsonText.object(m.metadata), JsonText.object(m.tags),
+                WireTime.of(m.created), WireTime.of(m.updated), false, networks, m.ip, m.firewallEnabled,
                 m.deletionProtection, m.computeNode, m.resizingFrom != null ? m.resizingFrom : m.packageName, List.of(), m.error);
     }
 }

@@ -1,0 +1,35 @@
+package io.gantry.cloudapi.api;
+
+import io.gantry.cloudapi.api.view.NicView;
+import io.gantry.cloudapi.service.NicService;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+
+/** A machine's NICs: list, get (by MAC, with or without colons), add on a network, remove. */
+final class NicEndpoints {
+    private final NicService nics;
+
+    NicEndpoints(NicService nics) {
+        this.nics = nics;
+    }
+
+    void mount(Router r) {
+        r.get("/:login/machines/:id/nics").handler(ctx -> Reply.with(ctx, nics.list(Authenticate.caller(ctx), machine(ctx)),
+                all -> Reply.json(ctx, 200, all.stream().map(NicView::of).toList())));
+        r.post("/:login/machines/:id/nics").handler(ctx -> Reply.with(ctx,
+                nics.add(Authenticate.caller(ctx), machine(ctx), Params.string(Params.of(ctx), "network")), n -> {
+                    ctx.response().putHeader("Location", "/" + ctx.pathParam("login") + "/machines/" + ctx.pathParam("id") + "/nics/"
+                            + n.nic().mac.replace(":", ""));
+                    Reply.json(ctx, 201, NicView.of(n));
+                }));
+        r.get("/:login/machines/:id/nics/:mac").handler(ctx -> Reply.with(ctx,
+                nics.get(Authenticate.caller(ctx), machine(ctx), ctx.pathParam("mac")), n -> Reply.json(ctx, 200, NicView.of(n))));
+        r.delete("/:login/machines/:id/nics/:mac").handler(ctx -> Reply.with(ctx,
+                nics.remove(Authenticate.caller(ctx), machine(ctx), ctx.pathParam("mac")), v -> Reply.empty(ctx, 204)));
+    }
+
+    private static UUID machine(RoutingContext ctx) {
+        return Params.uuid(ctx.pathParam("id"), "machine");
+    }
+}

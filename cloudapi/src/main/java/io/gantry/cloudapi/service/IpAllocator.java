@@ -1,0 +1,116 @@
+package io.gantry.cloudapi.service;
+
+import io.gantry.cloudapi.store.NetworkRecord;
+import io.gantry.cloudapi.store.NicRecord;
+import io.gantry.common.GantryException;
+import io.gantry.common.net.Ipv4;
+import io.gantry.common.net.Ipv4Cidr;
+import java.security.SecureRandom;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.hibernate.reactive.stage.Stage;
+
+/**
+ * Gives a machine its NICs, in the caller's transaction: each network's row is locked (FOR UPDATE, in id order, so
+ * two allocations never wait on each other in a circle) before its held addresses are read, so concurrent creates on
+ * one network take turns and never pick the same address; {@code unique (network_id, ip)} stands behind that.
+ * A network with no free address is a refusal, and as the caller's transaction then rolls back, nothing is left.
+ */
+final class IpAllocator {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private IpAllocator() {
+    }
+
+    /** One NIC to make: its network and the address asked for (null: the lowest free one). */
+    record Wanted(NetworkRecord network, String ip) {
+    }
+
+    /** Makes the NICs (the first primary when {@code firstIsPrimary}) and persists them; answers them in order. */
+    static CompletionStage<List<NicRecord>> allocate(Stage.Session s, UUID account, UUID machine, List<Wanted> wanted, boolean firstIsPrimary,
+                                                     String state, OffsetDateTime now) {
+        List<UUID> order = wanted.stream().map(w -> w.network().id).distinct().sorted().toList();
+        CompletionStage<Void> locks = CompletableFuture.completedFuture(null);
+        for (UUID id : order) {
+            locks = locks.thenCompose(v -> s.createNativeQuery("select cast(id as text) from networks where id = ?1 for update", String.class)
+                    .setParameter(1, id)
+                    .getResultList()
+                    .thenAccept(rows -> {
+                        if (rows.isEmpty()) {
+                            throw GantryException.invalid("network " + id + " does not exist");
+                        }
+                    }));
+        }
+        return locks.thenCompose(v -> s.createSelectionQuery("select ip, networkId from NicRecord where networkId in :ids", Object[].class)
+                        .setParameter("ids", order)
+                        .getResultList())
+                .thenCompose(held -> {
+                    List<NicRecord> made = new ArrayList<>();
+                    Set<String> heldKeys = new HashSet<>();
+                    held.forEach(r -> heldKeys.add(r[1] + "/" + r[0]));
+                    for (int i = 0; i < wanted.size(); i++) {
+                        Wanted w = wanted.get(i);
+                        String ip = pick(w, heldKeys);
+                        heldKeys.add(w.network().id + "/" + ip);
+                        NicRecord nic = new NicRecord();
+                        nic.mac = randomMac();
+                        nic.machineId = machine;
+                        nic.accountId = account;
+                        nic.networkId = w.network().id;
+                        nic.ip = ip;
+                        nic.primaryNic = firstIsPrimary && i == 0;
+                        nic.state = state;
+                        nic.created = now.plusNanos(i * 1000L); // keeps the NICs' order: primary first, then as asked
+                        made.add(nic);
+                    }
+                    return s.persist(made.toArray()).thenApply(x -> made);
+                });
+    }
+
+    private static String pick(Wanted w, Set<String> heldKeys) {
+        NetworkRecord n = w.network();
+        SubnetPlan plan = plan(n);
+        Set<Long> taken = new HashSet<>();
+        String prefix = n.id + "/";
+        heldKeys.stream().filter(k -> k.startsWith(prefix)).forEach(k -> taken.add(Ipv4.parse(k.substring(prefix.length()), "address")));
+        if (w.ip() != null) {
+            long asked = Ipv4.parse(w.ip(), "ip");
+            if (!plan.assignable(asked)) {
+                throw GantryException.invalid("ip " + w.ip() + " cannot be given on network " + n.name + " (" + n.subnet + "): it must be a host"
+                        + " address of the subnet other than the gateway");
+            }
+            if (taken.contains(asked)) {
+                throw GantryException.invalid("ip " + w.ip() + " on network " + n.name + " is already in use");
+            }
+            return Ipv4.format(asked);
+        }
+        long free = plan.lowestFree(taken);
+        if (free < 0) {
+            throw GantryException.invalid("network " + n.name + " (" + n.subnet + ") has no free address left in its provision range "
+                    + n.provisionStartIp + "-" + n.provisionEndIp + "; choose another network");
+        }
+        return Ipv4.format(free);
+    }
+
+    static SubnetPlan plan(NetworkRecord n) {
+        return new SubnetPlan(Ipv4Cidr.parse(n.subnet), Ipv4.parse(n.provisionStartIp, "provision_start_ip"),
+                Ipv4.parse(n.provisionEndIp, "provision_end_ip"), n.gateway == null ? null : Ipv4.parse(n.gateway, "gateway"));
+    }
+
+    /** {@code 02:} and five random bytes: locally administered, unicast. 2^40 values make a clash with the primary key all but impossible. */
+    static String randomMac() {
+        byte[] b = new byte[5];
+        RANDOM.nextBytes(b);
+        StringBuilder mac = new StringBuilder("02");
+        for (byte x : b) {
+            mac.append(':').append(String.format("%02x", x & 0xff));
+        }
+        return mac.toString();
+    }
+}

@@ -166,6 +166,7 @@ public final class NodeNetwork {
             new Netns(ns).delete();
         }
         nodeNs.delete();
+        underlayNs.tryIp("link", "del", underlayVeth()); // gone with the node namespace, but the kernel may take a while
         underlayNs.nft("delete table ip " + underlayTable() + "\n");
         readyFabrics.clear();
         programmed.clear();
@@ -183,7 +184,10 @@ public final class NodeNetwork {
         }
     }
 
-    /** The machines' firewalls as the views say; those of zones here are applied now where they changed. */
+    /**
+     * The machines' firewalls as the views say; those of zones here are applied now where they changed. A view names
+     * every placed machine of its tenant, so a zone it does not name keeps what it has.
+     */
     public synchronized void setFirewalls(Map<UUID, MachineFirewall> wanted) {
         firewalls = Map.copyOf(wanted);
         for (Map.Entry<UUID, MachineFirewall> e : wanted.entrySet()) {

@@ -5,6 +5,7 @@ import io.gantry.cloudapi.store.FirewallRuleRecord;
 import io.gantry.cloudapi.store.MachineRecord;
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
+import io.gantry.common.firewall.FirewallRule;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.UUID;

@@ -72,8 +72,7 @@ public final class TaskExecutor {
                     mover.release(machine);
                     yield outcome(task, machine, backend.get(machine));
                 }
-                // placeholder until the data plane wires NICs (H2, issue 14): the zone is answered as it is
-                case UPDATE_NICS -> outcome(task, machine, backend.get(specOf(task, machine).uuid()));
+                case UPDATE_NICS -> outcome(task, machine, backend.updateNics(specOf(task, machine)));
             };
         } catch (RuntimeException e) {
             if (!(e instanceof GantryException)) {

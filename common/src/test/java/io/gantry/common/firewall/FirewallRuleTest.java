@@ -1,4 +1,4 @@
-package io.gantry.cloudapi.service;
+package io.gantry.common.firewall;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.gantry.cloudapi.service;
+package io.gantry.common.firewall;
 
 import io.gantry.common.GantryException;
 import java.net.Inet4Address;
@@ -123,11 +123,12 @@ public record FirewallRule(List<Target> from, List<Target> to, boolean allow, St
     }
 
     /** Whether the rule names this machine on either side: by id, through "all vms", or by one of its tags. */
-    public boolean names(UUID machine, Map<String, Object> tags) {
+    public boolean names(UUID machine, Map<String, ?> tags) {
         return from.stream().anyMatch(t -> names(t, machine, tags)) || to.stream().anyMatch(t -> names(t, machine, tags));
     }
 
-    private static boolean names(Target t, UUID machine, Map<String, Object> tags) {
+    /** Whether one target names this machine: by id, through "all vms", or by one of its tags (any, ip and subnet never do). */
+    public static boolean names(Target t, UUID machine, Map<String, ?> tags) {
         if (t instanceof AllVms) {
             return true;
         }

@@ -1,17 +1,27 @@
 -- Tenant network views (issue 14): every change that alters what an account's view in ZooKeeper shows (its machines'
 -- placement, state, tags and firewall switch; its NICs; firewall rules, its own and global ones; its networks) gives
--- the account a new generation and notifies the provisioner leader, which republishes the view. The generation comes
--- from one sequence and is written in the changing transaction, so a view built from a snapshot carries exactly the
--- generation of the data it shows, and a later change always has a larger one (the row lock on the account orders
+-- the account a new generation and notifies the provisioner leader, which republishes the view.
+--
+-- The generation is written in the changing transaction, so a view built from one snapshot carries exactly the
+-- generation of the rows it shows, and a later commit always has a larger one (the generation row's lock orders
 -- concurrent changes; greatest() keeps it growing even if a sequence value was taken before the wait).
+-- It lives in its own table, not in accounts, and the triggers are deferred to the commit: the cloud API locks an
+-- account row (FOR UPDATE) and then machine rows, while the provisioner updates machine rows; bumping the account row
+-- in a row trigger would take the two locks in the opposite order and deadlock. A deferred bump takes its lock last,
+-- just before the commit, and holds it for no other lock. No foreign key either: its key-share lock would wait on an
+-- account locked FOR UPDATE.
 
-alter table accounts add column net_generation bigint not null default 0;
+create table netview_generations (
+    account_id  uuid primary key,
+    generation  bigint not null
+);
 create sequence netview_generation;
 
 create function netview_bump(account uuid) returns void language plpgsql as $$
 begin
     if account is not null then
-        update accounts set net_generation = greatest(net_generation + 1, nextval('netview_generation')) where id = account;
+        insert into netview_generations as g (account_id, generation) values (account, nextval('netview_generation'))
+            on conflict (account_id) do update set generation = greatest(g.generation + 1, excluded.generation);
         perform pg_notify('gantry_netview', account::text);
     end if;
 end $$;
@@ -26,9 +36,11 @@ begin
     perform netview_bump(new.account_id);
     return new;
 end $$;
-create trigger machines_netview_rows after insert or delete on machines
+create constraint trigger machines_netview_rows after insert or delete on machines
+    deferrable initially deferred
     for each row execute function machines_netview();
-create trigger machines_netview_update after update on machines for each row
+create constraint trigger machines_netview_update after update on machines
+    deferrable initially deferred for each row
     when (old.compute_node is distinct from new.compute_node or old.state is distinct from new.state
           or old.tags is distinct from new.tags or old.firewall_enabled is distinct from new.firewall_enabled
           or old.ip is distinct from new.ip)
@@ -45,8 +57,10 @@ begin
     end if;
     return null;
 end $$;
-create trigger nics_netview_rows after insert or delete on nics for each row execute function nics_netview();
-create trigger nics_netview_update after update on nics for each row when (old.* is distinct from new.*)
+create constraint trigger nics_netview_rows after insert or delete on nics
+    deferrable initially deferred for each row execute function nics_netview();
+create constraint trigger nics_netview_update after update on nics
+    deferrable initially deferred for each row when (old.* is distinct from new.*)
     execute function nics_netview();
 
 -- fwrules: a global rule concerns every account; in id order, so two such changes lock accounts in the same order
@@ -64,8 +78,10 @@ begin
     end if;
     return null;
 end $$;
-create trigger fwrules_netview_rows after insert or delete on fwrules for each row execute function fwrules_netview();
-create trigger fwrules_netview_update after update on fwrules for each row when (old.* is distinct from new.*)
+create constraint trigger fwrules_netview_rows after insert or delete on fwrules
+    deferrable initially deferred for each row execute function fwrules_netview();
+create constraint trigger fwrules_netview_update after update on fwrules
+    deferrable initially deferred for each row when (old.* is distinct from new.*)
     execute function fwrules_netview();
 
 -- networks: the owner's view (vni), or for a shared network every account with a NIC on it
@@ -73,7 +89,11 @@ create function networks_netview() returns trigger language plpgsql as $$
 declare
     net networks;
 begin
-    net := case when tg_op = 'DELETE' then old else new end;
+    if tg_op = 'DELETE' then
+        net := old;
+    else
+        net := new;
+    end if;
     if net.owner_account is not null then
         perform netview_bump(net.owner_account);
     else
@@ -82,6 +102,8 @@ begin
     end if;
     return null;
 end $$;
-create trigger networks_netview_update after update on networks for each row when (old.* is distinct from new.*)
+create constraint trigger networks_netview_update after update on networks
+    deferrable initially deferred for each row when (old.* is distinct from new.*)
     execute function networks_netview();
-create trigger networks_netview_delete after delete on networks for each row execute function networks_netview();
+create constraint trigger networks_netview_delete after delete on networks
+    deferrable initially deferred for each row execute function networks_netview();

@@ -113,7 +113,8 @@ public final class NetViewPublisher implements AutoCloseable {
 
     private void sweep() throws Exception {
         Map<UUID, Long> generations = new java.util.LinkedHashMap<>();
-        try (PreparedStatement st = db.prepareStatement("select id, net_generation from accounts order by id");
+        try (PreparedStatement st = db.prepareStatement("select a.id, coalesce(g.generation, 0) from accounts a"
+                + " left join netview_generations g on g.account_id = a.id order by a.id");
              ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 generations.put(rs.getObject(1, UUID.class), rs.getLong(2));

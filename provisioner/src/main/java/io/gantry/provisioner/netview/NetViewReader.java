@@ -23,7 +23,8 @@ import java.util.UUID;
  * non-deleted machine's firewall, compiled from the account's and the global rules.
  */
 public final class NetViewReader {
-    private static final String GENERATION = "select net_generation from accounts where id = ?";
+    private static final String GENERATION = "select coalesce(g.generation, 0) from accounts a"
+            + " left join netview_generations g on g.account_id = a.id where a.id = ?";
     private static final String MACHINES = "select id, compute_node, tags::text, firewall_enabled, ip from machines"
             + " where account_id = ? and state <> 'deleted' order by created, id";
     private static final String NICS = "select n.machine_id, n.mac, n.ip, n.network_id, w.vni from nics n"

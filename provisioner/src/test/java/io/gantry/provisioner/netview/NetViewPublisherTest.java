@@ -172,6 +172,40 @@ class NetViewPublisherTest {
         }
     }
 
+    @Test
+    void bumpingTheGenerationTakesNoLockInTheCloudApisOrder() throws Exception {
+        UUID account = account();
+        UUID m = machine(account, "node-a", "{}", true);
+        // the cloud API: account FOR UPDATE, then the machine; the provisioner: the machine, then (at commit) the bump
+        try (Connection api = db.connect(); Connection provisioner = db.connect()) {
+            api.setAutoCommit(false);
+            provisioner.setAutoCommit(false);
+            exec(api, "select id from accounts where id = ? for update", account);
+            exec(provisioner, "update machines set state = 'stopped' where id = ?", m);
+            var apiUpdate = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    exec(api, "update machines set tags = '{\"a\":\"b\"}'::jsonb where id = ?", m); // waits for the provisioner
+                    api.commit();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            long before = generation(account);
+            provisioner.commit(); // a row-trigger bump of the account row would deadlock with apiUpdate here
+            apiUpdate.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(generation(account)).as("two commits, two bumps").isGreaterThanOrEqualTo(before + 2);
+        }
+    }
+
+    private static void exec(Connection c, String sql, Object... values) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                st.setObject(i + 1, values[i]);
+            }
+            st.execute();
+        }
+    }
+
     private interface Change {
         void run() throws Exception;
     }
@@ -208,7 +242,8 @@ class NetViewPublisherTest {
     }
 
     private static long generation(UUID account) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement st = c.prepareStatement("select net_generation from accounts where id = ?")) {
+        try (Connection c = db.connect(); PreparedStatement st = c.prepareStatement(
+                "select coalesce((select generation from netview_generations where account_id = ?), 0)")) {
             st.setObject(1, account);
             var rs = st.executeQuery();
             rs.next();

@@ -1,5 +1,6 @@
 package io.gantry.provisioner.netview;
 
+import io.gantry.common.GantryException;
 import io.gantry.common.net.TenantNetView;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -105,7 +106,14 @@ public final class NetViewPublisher implements AutoCloseable {
         if (view.isEmpty()) {
             return OptionalLong.empty();
         }
-        NetViewWriter.Outcome outcome = writer.write(view.get());
+        NetViewWriter.Outcome outcome;
+        try {
+            outcome = writer.write(view.get());
+        } catch (GantryException tooLarge) {
+            // this account's view cannot be written (NetViewCodec's size limit): the others still must be
+            LOG.error("network views: {}", tooLarge.getMessage());
+            return OptionalLong.empty();
+        }
         published.put(account, view.get().generation());
         LOG.debug("network view of {} generation {}: {}", account, view.get().generation(), outcome);
         return OptionalLong.of(view.get().generation());

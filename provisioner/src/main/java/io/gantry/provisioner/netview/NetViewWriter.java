@@ -2,8 +2,8 @@ package io.gantry.provisioner.netview;
 
 import io.gantry.common.Json;
 import io.gantry.common.coord.ZkPaths;
+import io.gantry.common.net.NetViewCodec;
 import io.gantry.common.net.TenantNetView;
-import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
 import java.util.UUID;
 import org.apache.curator.framework.CuratorFramework;
@@ -13,7 +13,7 @@ import org.apache.zookeeper.data.Stat;
 /**
  * Writes a view to {@code ZkPaths.netview(account)} only over an older one: it reads the node's generation and
  * version, and sets the data on that version (compare-and-set), so a stale writer (a deposed leader, a slow sweep)
- * can never replace a newer view, and generations in ZooKeeper only grow.
+ * can never replace a newer view, and generations in ZooKeeper only grow. The bytes are {@link NetViewCodec}'s.
  */
 public final class NetViewWriter {
     /** What a write did. */
@@ -27,7 +27,7 @@ public final class NetViewWriter {
 
     public Outcome write(TenantNetView view) throws Exception {
         String path = ZkPaths.netview(view.account());
-        byte[] data = Json.write(view).getBytes(StandardCharsets.UTF_8);
+        byte[] data = NetViewCodec.encode(view);
         while (true) {
             Stat stat = new Stat();
             byte[] current;
@@ -67,8 +67,8 @@ public final class NetViewWriter {
             return OptionalLong.empty();
         }
         try {
-            return OptionalLong.of(Json.mapper().readTree(data).path("generation").asLong(-1));
-        } catch (java.io.IOException e) {
+            return OptionalLong.of(Json.mapper().readTree(NetViewCodec.text(data)).path("generation").asLong(-1));
+        } catch (java.io.IOException | RuntimeException e) {
             return OptionalLong.empty(); // unreadable: any real view replaces it
         }
     }

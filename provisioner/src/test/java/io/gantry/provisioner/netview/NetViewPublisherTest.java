@@ -3,8 +3,8 @@ package io.gantry.provisioner.netview;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.gantry.common.Json;
 import io.gantry.common.coord.ZkPaths;
+import io.gantry.common.net.NetViewCodec;
 import io.gantry.common.net.TenantNetView;
 import io.gantry.common.net.TenantNetView.Direction;
 import io.gantry.common.net.TenantNetView.FirewallEntry;
@@ -12,7 +12,6 @@ import io.gantry.common.net.TenantNetView.MachineFirewall;
 import io.gantry.testkit.FreshDatabase;
 import io.gantry.testkit.TestPostgres;
 import io.gantry.testkit.TestZooKeeper;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -235,7 +234,7 @@ class NetViewPublisherTest {
 
     private static TenantNetView view(UUID account) throws Exception {
         try {
-            return Json.read(new String(zk.getData().forPath(ZkPaths.netview(account)), StandardCharsets.UTF_8), TenantNetView.class);
+            return NetViewCodec.decode(zk.getData().forPath(ZkPaths.netview(account)));
         } catch (KeeperException.NoNodeException e) {
             return null;
         }

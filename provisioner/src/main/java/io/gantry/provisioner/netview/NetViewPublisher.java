@@ -100,18 +100,22 @@ public final class NetViewPublisher implements AutoCloseable {
         disconnect();
     }
 
-    /** Builds and writes the account's view; the generation now in ZooKeeper (or none when the account is gone). */
+    /**
+     * Builds and writes the account's view; the generation it built (empty when the account is gone or its view cannot
+     * be made). A fault of one account's data (corrupt tags, a view over the size limit) is logged and does not hold up
+     * the others; SQL and ZooKeeper errors go up, as the connection must be made again.
+     */
     OptionalLong publish(UUID account) throws Exception {
-        Optional<TenantNetView> view = reader.read(db, account);
-        if (view.isEmpty()) {
-            return OptionalLong.empty();
-        }
+        Optional<TenantNetView> view;
         NetViewWriter.Outcome outcome;
         try {
+            view = reader.read(db, account);
+            if (view.isEmpty()) {
+                return OptionalLong.empty();
+            }
             outcome = writer.write(view.get());
-        } catch (GantryException tooLarge) {
-            // this account's view cannot be written (NetViewCodec's size limit): the others still must be
-            LOG.error("network views: {}", tooLarge.getMessage());
+        } catch (GantryException | IllegalStateException bad) {
+            LOG.error("network views: account {}: {}", account, bad.getMessage());
             return OptionalLong.empty();
         }
         published.put(account, view.get().generation());

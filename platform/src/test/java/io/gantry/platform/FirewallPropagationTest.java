@@ -183,10 +183,12 @@ class FirewallPropagationTest {
         void run() throws Exception;
     }
 
-    /** Runs the change and returns the milliseconds from its commit to the zone's table holding its generation. */
+    /** Runs the change and returns the milliseconds from its statement to the zone's table holding its generation. */
     private static long enforcedAfter(Change change) throws Exception {
-        change.run();
+        // measured from just before the statement: its commit returns after the notification has gone out, and the
+        // view may be applied before this thread runs again
         long committed = System.nanoTime();
+        change.run();
         long generation = generation();
         waitUntil(Duration.ofSeconds(2), () -> appliedGeneration >= generation);
         long applied = appliedAt.entrySet().stream().filter(e -> e.getKey() >= generation).mapToLong(Map.Entry::getValue).min()

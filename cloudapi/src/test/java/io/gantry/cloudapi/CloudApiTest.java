@@ -437,4 +437,40 @@ class CloudApiTest extends WithTestPlatform {
             }
         }
     }
+
+    /** The operator's global firewall rules, as a tenant sees them: listed and applied to its machines, not its to change. */
+    @Test
+    void aGlobalRuleIsListedToEveryAccountAndOnlyItsOwnerMayChangeIt() throws Exception {
+        platform.operator("fwops");
+        SignedClient tenant = platform.account("fwtenant" + UUID.randomUUID().toString().substring(0, 6));
+        UUID rule = UUID.randomUUID();
+        platform.execute("insert into fwrules (id, account_id, rule, enabled, global, description, created, updated)"
+                + " select ?, id, 'FROM any TO all vms ALLOW icmp TYPE 8', true, true, 'ping everywhere', now(), now()"
+                + " from accounts where login = 'fwops'", rule);
+        tenant.post("/my/fwrules", Map.of("rule", "FROM any TO all vms ALLOW tcp PORT 22", "enabled", true));
+
+        var listed = tenant.get("/my/fwrules");
+        assertThat(listed.status()).isEqualTo(200);
+        assertThat(listed.list()).hasSize(2).anySatisfy(r -> {
+            assertThat(r).containsEntry("id", rule.toString()).containsEntry("global", true);
+        });
+        assertThat(tenant.get("/my/fwrules/" + rule).json()).containsEntry("rule", "FROM any TO all vms ALLOW icmp TYPE 8");
+
+        var made = tenant.post("/my/machines", Map.of("image", platform.image.toString(), "package", platform.smallPackage.toString(),
+                "name", "pingable"));
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        assertThat(tenant.get("/my/machines/" + made.json().get("id") + "/fwrules").list())
+                .as("the global rule names every machine").anySatisfy(r -> assertThat(r).containsEntry("id", rule.toString()));
+
+        for (var refused : new SignedClient.Reply[] {
+                tenant.post("/my/fwrules/" + rule, Map.of("rule", "FROM any TO all vms ALLOW tcp PORT all")),
+                tenant.post("/my/fwrules/" + rule + "/disable", Map.of()),
+                tenant.delete("/my/fwrules/" + rule)}) {
+            assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+            assertThat(refused.json()).containsEntry("code", "NotAuthorized");
+            assertThat(refused.json().get("message").toString()).contains("global rule");
+        }
+        assertThat(tenant.get("/my/fwrules/" + rule).json()).as("unchanged").containsEntry("enabled", true)
+                .containsEntry("rule", "FROM any TO all vms ALLOW icmp TYPE 8");
+    }
 }

@@ -13,8 +13,9 @@ import java.util.function.Consumer;
 import org.hibernate.reactive.stage.Stage;
 
 /**
- * Tenants' firewall rules in Triton's rule language, stored and matched to machines. The rules are
- * kept and shown; compute nodes do not enforce them yet (tenant isolation does not depend on them).
+ * Tenants' firewall rules in Triton's rule language, stored and matched to machines; the provisioner compiles them
+ * and the nodes enforce them (see docs/cloudapi.md, Firewall). Global rules (the operator's) are listed to every
+ * account, as FWAPI does, and only their owner may change them.
  */
 public final class FirewallService {
     private final Stage.SessionFactory sessions;
@@ -25,13 +26,14 @@ public final class FirewallService {
 
     public Future<List<FirewallRuleRecord>> list(Caller caller) {
         return Futures.of(sessions.withSession(s -> s.createSelectionQuery(
-                        "from FirewallRuleRecord where accountId = :a order by created", FirewallRuleRecord.class)
+                        "from FirewallRuleRecord where accountId = :a or global = true order by created", FirewallRuleRecord.class)
                 .setParameter("a", caller.account().id)
                 .getResultList()));
     }
 
     public Future<FirewallRuleRecord> get(Caller caller, UUID id) {
-        return Futures.of(sessions.withSession(s -> s.find(FirewallRuleRecord.class, id))).map(r -> owned(caller, id, r));
+        return Futures.of(sessions.withSession(s -> s.find(FirewallRuleRecord.class, id)))
+                .map(r -> r != null && r.global ? r : owned(caller, id, r));
     }
 
     public Future<FirewallRuleRecord> create(Caller caller, String rule, Boolean enabled, String description) {
@@ -84,6 +86,10 @@ public final class FirewallService {
     }
 
     private static FirewallRuleRecord owned(Caller caller, UUID id, FirewallRuleRecord r) {
+        if (r != null && r.global && !r.accountId.equals(caller.account().id)) {
+            throw new GantryException(ErrorCode.NotAuthorized, "firewall rule " + id + " is a global rule of the operator's;"
+                    + " it applies to every account and only the operator can change it");
+        }
         if (r == null || !r.accountId.equals(caller.account().id)) {
             throw GantryException.notFound("firewall rule " + id + " not found");
         }

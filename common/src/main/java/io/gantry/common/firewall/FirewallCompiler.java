@@ -37,7 +37,8 @@ public final class FirewallCompiler {
     /** Entries are in the order the node must try them (first match wins). */
     public static final Comparator<FirewallEntry> ORDER = Comparator.comparingInt(FirewallEntry::priority).reversed()
             .thenComparing(FirewallEntry::allow)
-            .thenComparing(e -> e.rule() == null ? "" : e.rule().toString());
+            .thenComparing(FirewallEntry::rule, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(FirewallEntry::direction);
 
     private FirewallCompiler() {
     }
@@ -62,7 +63,10 @@ public final class FirewallCompiler {
                 continue;
             }
             try {
-                parsed.add(new ParsedRule(r.id(), FirewallRule.parse(r.text())));
+                FirewallRule rule = FirewallRule.parse(r.text());
+                // the peers do not depend on the machine protected: resolve each side once per rule
+                parsed.add(new ParsedRule(r.id(), rule, entry(Direction.IN, r.id(), rule, rule.from(), machines),
+                        entry(Direction.OUT, r.id(), rule, rule.to(), machines)));
             } catch (GantryException e) {
                 // stored before rules were checked word by word: it names nothing, as the API shows it
             }
@@ -76,10 +80,10 @@ public final class FirewallCompiler {
             List<FirewallEntry> entries = new ArrayList<>();
             for (ParsedRule p : parsed) {
                 if (namesMachine(p.rule().to(), m)) {
-                    entries.add(entry(Direction.IN, p, p.rule().from(), machines));
+                    entries.add(p.in());
                 }
                 if (namesMachine(p.rule().from(), m)) {
-                    entries.add(entry(Direction.OUT, p, p.rule().to(), machines));
+                    entries.add(p.out());
                 }
             }
             entries.sort(ORDER);
@@ -88,14 +92,15 @@ public final class FirewallCompiler {
         return out;
     }
 
-    private record ParsedRule(UUID id, FirewallRule rule) {
+    /** A rule with its IN entry (for machines its TO side names) and OUT entry (for those its FROM side names). */
+    private record ParsedRule(UUID id, FirewallRule rule, FirewallEntry in, FirewallEntry out) {
     }
 
     private static boolean namesMachine(List<Target> side, Machine m) {
         return side.stream().anyMatch(t -> FirewallRule.names(t, m.id(), m.tags()));
     }
 
-    private static FirewallEntry entry(Direction direction, ParsedRule p, List<Target> peerSide, List<Machine> machines) {
+    private static FirewallEntry entry(Direction direction, UUID id, FirewallRule r, List<Target> peerSide, List<Machine> machines) {
         boolean anyPeer = peerSide.stream().anyMatch(t -> t instanceof Any);
         TreeSet<String> peers = new TreeSet<>();
         if (!anyPeer) {
@@ -113,10 +118,9 @@ public final class FirewallCompiler {
                 }
             }
         }
-        FirewallRule r = p.rule();
         List<PortRange> ports = r.ports().stream().map(x -> new PortRange(x.first(), x.last())).toList();
         List<IcmpMatch> icmp = r.types().stream().map(x -> new IcmpMatch(x.type(), x.code())).toList();
-        return new FirewallEntry(direction, r.allow(), r.protocol(), anyPeer, List.copyOf(peers), ports, icmp, 0, p.id());
+        return new FirewallEntry(direction, r.allow(), r.protocol(), anyPeer, List.copyOf(peers), ports, icmp, 0, id);
     }
 
     /** {@code address/prefix} with the host bits cleared (nft refuses a prefix whose host bits are set). */

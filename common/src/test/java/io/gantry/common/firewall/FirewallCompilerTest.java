@@ -95,4 +95,28 @@ class FirewallCompilerTest {
         assertThat(FirewallCompiler.network("10.1.2.3", 32)).isEqualTo("10.1.2.3/32");
         assertThat(FirewallCompiler.network("fd00::1", 64)).isEqualTo("fd00:0:0:0:0:0:0:0/64");
     }
+
+    @Test
+    void aThousandRulesOverThirtyMachinesCompileQuickly() {
+        List<Machine> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            many.add(new Machine(UUID.randomUUID(), List.of("192.168." + (128 + i / 250) + "." + (i % 250 + 2)),
+                    Map.of("role", i % 2 == 0 ? "web" : "db"), true));
+        }
+        List<Rule> rules = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            rules.add(rule("FROM tag role = web TO tag role = db ALLOW tcp PORT " + (1000 + i)));
+        }
+        long cold = System.nanoTime();
+        FirewallCompiler.compile(many, rules); // the first run pays for class loading and the interpreter
+        long coldMs = (System.nanoTime() - cold) / 1_000_000;
+        long start = System.nanoTime();
+        List<MachineFirewall> compiled = FirewallCompiler.compile(many, rules);
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf("FirewallCompilerTest: 1,000 rules x 30 machines compiled in %d ms (the first time %d ms)%n", ms, coldMs);
+        assertThat(compiled.get(1).rules()).as("a db machine: 1,000 inbound entries from the 15 web machines").hasSize(1000)
+                .allSatisfy(e -> assertThat(e.peers()).hasSize(15));
+        assertThat(compiled.get(0).rules()).as("a web machine: 1,000 outbound entries").hasSize(1000);
+        assertThat(ms).isLessThan(1000);
+    }
 }

@@ -2,6 +2,8 @@ package io.gantry.platform;
 
 import io.gantry.agent.AgentConfig;
 import io.gantry.agent.image.BusyboxImage;
+import io.gantry.agent.net.NetViewWatcher;
+import io.gantry.agent.net.Underlay;
 import io.gantry.agent.runc.RuncZoneBackend;
 import io.gantry.agent.coord.NodeCoordinator;
 import io.gantry.agent.sim.SimulatedZoneMover;
@@ -124,16 +126,27 @@ final class ControlPlaneFixture implements AutoCloseable {
          * before anything can fail, so the caller's clean-up destroys its zones. Answers the node's busybox image id.
          */
         String startRuncAgent(Path work, String node, List<RuncZoneBackend> backends) throws InterruptedException {
-            RuncZoneBackend backend = RuncZoneBackend.open(AgentConfig.of(work.resolve(node), node));
+            return startRuncAgent(work, node, backends, Underlay.LOOPBACK);
+        }
+
+        /**
+         * As {@link #startRuncAgent(Path, String, List)}, on {@code underlay} (e.g. one node namespace of an
+         * OverlayLab), with the agent's watcher of the tenants' network views, as {@code gantry agent} runs it.
+         */
+        String startRuncAgent(Path work, String node, List<RuncZoneBackend> backends, Underlay underlay) throws InterruptedException {
+            RuncZoneBackend backend = RuncZoneBackend.open(AgentConfig.of(work.resolve(node), node).withUnderlay(underlay));
             backends.add(backend);
             Path tarball = BusyboxImage.build(BusyboxImage.DEFAULT_BUSYBOX, work.resolve(node + "-busybox.tar"));
             String imageId = backend.images().importTarball(tarball, BusyboxImage.NAME).id();
-            var advert = new NodeAdvert(node, "127.0.0.1", "runc", new NodeCapacity(4096, 100_000, 2), Map.of(), Instant.now());
-            NodeCoordinator coordinator = closeLater(NodeCoordinator.start(client(), backend, advert, work.resolve(node),
+            var advert = new NodeAdvert(node, "127.0.0.1", "runc", new NodeCapacity(4096, 100_000, 2), Map.of(), Instant.now())
+                    .withUnderlay(underlay.advertised());
+            CuratorFramework client = client();
+            NodeCoordinator coordinator = closeLater(NodeCoordinator.start(client, backend, advert, work.resolve(node),
                     Duration.ofMillis(500)));
             if (!coordinator.membership().awaitAdvertised(Duration.ofSeconds(10))) {
                 throw new IllegalStateException("node " + node + " was not advertised within 10 s");
             }
+            closeLater(NetViewWatcher.start(client, node, backend.network()));
             return imageId;
         }
 

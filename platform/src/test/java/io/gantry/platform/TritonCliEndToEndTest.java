@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.agent.host.Cmd;
 import io.gantry.agent.host.HostProbe;
+import io.gantry.agent.runc.ZoneLayout;
 import io.gantry.common.Json;
+import io.gantry.testkit.TcpBannerListener;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -238,5 +241,63 @@ class TritonCliEndToEndTest {
         assertThat(triton("instance", "list")).doesNotContain("e2e1");
         JsonNode zones = gantryJson("zone", "list", "--json");
         assertThat(zones.findValuesAsText("uuid")).as("the zone is gone from the node").doesNotContain(id);
+    }
+
+    /**
+     * The tenant's own VLAN and fabric network, two machines on it, a second NIC, and a firewall rule, all made with
+     * the triton CLI; checked with real traffic between the zones' network namespaces on the node.
+     */
+    @Test
+    void tritonCliDrivesVlansNetworksNicsAndTheFirewall() throws Exception {
+        triton("vlan", "create", "--name", "e2e-vlan", "42");
+        triton("network", "create", "--name", "e2e-net", "--subnet", "10.42.0.0/24", "--start-ip", "10.42.0.10", "--end-ip",
+                "10.42.0.50", "--gateway", "10.42.0.1", "42");
+        assertThat(triton("network", "list")).contains("e2e-net");
+        triton("instance", "create", "-w", "-n", "e2e-web", "--network", "e2e-net", "busybox", "gantry-128M");
+        triton("instance", "create", "-w", "-n", "e2e-db", "--network", "e2e-net", "busybox", "gantry-128M");
+        JsonNode web = Json.read(triton("instance", "get", "-j", "e2e-web"), JsonNode.class);
+        JsonNode db = Json.read(triton("instance", "get", "-j", "e2e-db"), JsonNode.class);
+        String webIp = web.path("primaryIp").asText();
+        String dbIp = db.path("primaryIp").asText();
+        assertThat(List.of(webIp, dbIp)).as("addresses of the tenant's network").allMatch(ip -> ip.startsWith("10.42.0."));
+        String webNs = ZoneLayout.netnsOf(UUID.fromString(web.path("id").asText()));
+        String dbNs = ZoneLayout.netnsOf(UUID.fromString(db.path("id").asText()));
+        assertThat(ping(webNs, dbIp)).as("web -> db on the tenant's network").isTrue();
+
+        try (TcpBannerListener listener = TcpBannerListener.start(dbNs, 5432)) {
+            assertThat(tcp(webNs, dbIp, 5432)).as("web -> db:5432, no firewall").isTrue();
+            triton("fwrule", "create", "FROM vm " + web.path("id").asText() + " TO vm " + db.path("id").asText() + " ALLOW tcp PORT 5432");
+            triton("instance", "enable-firewall", "-w", "e2e-db");
+            Poll.until(Duration.ofSeconds(5), () -> assertThat(ping(webNs, dbIp)).as("web -> db ping, db firewalled").isFalse());
+            assertThat(tcp(webNs, dbIp, 5432)).as("web -> db:5432, allowed by the rule").isTrue();
+            assertThat(triton("instance", "fwrules", "e2e-db")).contains("PORT 5432");
+            triton("instance", "disable-firewall", "-w", "e2e-db");
+            Poll.until(Duration.ofSeconds(5), () -> assertThat(ping(webNs, dbIp)).as("web -> db ping, firewall off").isTrue());
+        }
+
+        JsonNode nic = Json.read(triton("instance", "nic", "create", "-j", "-w", "e2e-web", "My-Fabric-Network"), JsonNode.class);
+        assertThat(nic.path("ip").asText()).startsWith("192.168.128.");
+        Poll.until(Duration.ofSeconds(30), () -> assertThat(triton("instance", "nic", "list", "e2e-web")).contains(nic.path("ip").asText()));
+        Poll.until(Duration.ofSeconds(30), () -> assertThat(Cmd.run("ip", "-n", webNs, "-o", "addr").stdout())
+                .as("the zone has its second NIC").contains(nic.path("ip").asText()));
+        triton("instance", "nic", "delete", "-f", "e2e-web", nic.path("mac").asText());
+        Poll.until(Duration.ofSeconds(30), () -> assertThat(Cmd.run("ip", "-n", webNs, "-o", "addr").stdout())
+                .as("the second NIC is gone from the zone").doesNotContain(nic.path("ip").asText()));
+
+        triton("instance", "delete", "-f", "-w", "e2e-web", "e2e-db");
+        Poll.until(Duration.ofSeconds(30), () -> {
+            triton("network", "delete", "e2e-net");
+        });
+        triton("vlan", "delete", "42");
+        assertThat(triton("vlan", "list")).doesNotContain("e2e-vlan");
+    }
+
+    private static boolean ping(String netns, String ip) {
+        return Cmd.run("ip", "netns", "exec", netns, "/bin/busybox", "ping", "-c", "1", "-W", "1", ip).ok();
+    }
+
+    private static boolean tcp(String netns, String ip, int port) {
+        return Cmd.run("ip", "netns", "exec", netns, "/bin/busybox", "nc", "-w", "1", ip, Integer.toString(port)).stdout()
+                .contains(TcpBannerListener.BANNER);
     }
 }

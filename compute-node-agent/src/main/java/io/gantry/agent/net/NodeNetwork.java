@@ -23,6 +23,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node's part of tenant networks (docs/architecture.md, "Tenant networks on a node"). Namespaces:
@@ -41,6 +43,7 @@ import java.util.stream.Stream;
  * (from the tenants' views, {@link #setOverlay}); an unknown MAC goes nowhere.
  */
 public final class NodeNetwork {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeNetwork.class);
     static final String TABLE = "gantry";
     static final String UPLINK = "ul0";
     private static final String FABRIC_BRIDGE = "br0";
@@ -180,7 +183,11 @@ public final class NodeNetwork {
         overlay = Map.copyOf(wanted);
         for (int vni : vnis) {
             if (Netns.exists(fabricNetns(vni))) {
-                programOverlay(vni);
+                try {
+                    programOverlay(vni);
+                } catch (GantryException failed) {
+                    LOG.error("node {}: cannot program the overlay of VNI {}: {}", node, vni, failed.getMessage());
+                }
             }
         }
     }
@@ -194,8 +201,12 @@ public final class NodeNetwork {
         for (Map.Entry<UUID, MachineFirewall> e : wanted.entrySet()) {
             String zns = ZoneLayout.netnsOf(e.getKey());
             if (!e.getValue().equals(appliedFirewalls.get(e.getKey())) && Netns.exists(zns)) {
-                firewall.apply(zns, e.getValue());
-                appliedFirewalls.put(e.getKey(), e.getValue());
+                try {
+                    firewall.apply(zns, e.getValue());
+                    appliedFirewalls.put(e.getKey(), e.getValue());
+                } catch (GantryException failed) { // one zone's failure must not keep the others' rules back; tried again next time
+                    LOG.error("node {}: cannot apply the firewall of zone {}: {}", node, e.getKey(), failed.getMessage());
+                }
             }
         }
     }

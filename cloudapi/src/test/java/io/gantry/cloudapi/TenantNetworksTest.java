@@ -2,12 +2,8 @@ package io.gantry.cloudapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gantry.common.JobKind;
 import io.gantry.common.ZoneState;
-import io.gantry.record.JdbcSql;
-import io.gantry.record.JobLedger;
 import io.gantry.testkit.SignedClient;
-import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * networks with every refusal in CloudAPI's error format, addresses allocated in the machine's create (lowest free,
  * distinct under concurrent creates, exhaustion leaving nothing behind, released when the delete completes), and NICs
  * added and removed. No provisioner runs: a job's end is recorded as the provisioner records it, through the
- * {@link JobLedger}, so release on delete is the code the provisioner runs.
+ * {@code JobLedger}, so release on delete is the code the provisioner runs.
  */
 @SuppressWarnings("unchecked")
 class TenantNetworksTest extends WithTestPlatform {
@@ -84,18 +80,8 @@ class TenantNetworksTest extends WithTestPlatform {
         return body;
     }
 
-    /** Ends every open job of the machine as the provisioner would on its node's success, the machine then {@code state}. */
     private static void finishJobs(String machine, ZoneState state) throws Exception {
-        try (var c = DriverManager.getConnection(platform.db.jdbcUrl(), platform.db.user(), platform.db.password())) {
-            c.setAutoCommit(false);
-            for (var row : platform.query("select id, action, params, caller from jobs where machine_id = ? and state in ('queued', 'placed',"
-                    + " 'dispatched') order by created", UUID.fromString(machine))) {
-                var job = new JobLedger.Job(UUID.fromString(row.get(0).toString()), UUID.fromString(machine),
-                        JobKind.fromWire(row.get(1).toString()), Map.of(), row.get(3).toString());
-                new JobLedger(new JdbcSql(c)).finish(job, state, "10.200.99.99", null).toCompletableFuture().join();
-            }
-            c.commit();
-        }
+        platform.finishJobs(machine, state);
     }
 
     @Test
@@ -333,10 +319,41 @@ class TenantNetworksTest extends WithTestPlatform {
         assertThat(platform.scalar("select count(*) from nics where ip = ? and network_id = (select id from networks where name = 'external'"
                 + " and owner_account is null)", nic.get("ip"))).isZero();
         assertThat(ok(fred.get("/my/machines/" + id), 200)).containsEntry("ips", List.of("192.168.128.5"));
+        // a change the node could not make is undone: an added NIC goes, a removed one stays
+        var failedAdd = ok(fred.post("/my/machines/" + id + "/nics", Map.of("network", "external")), 201);
+        platform.finishJobs(id, ZoneState.RUNNING, "the node could not wire it");
+        assertError(fred.get("/my/machines/" + id + "/nics/" + failedAdd.get("mac")), 404, "ResourceNotFound", "not found");
+        assertThat(fred.delete("/my/machines/" + id + "/nics/" + primaryMac).status()).as("the only NIC may go").isEqualTo(204);
+        platform.finishJobs(id, ZoneState.RUNNING, "the node could not unwire it");
+        assertThat(ok(fred.get("/my/machines/" + id + "/nics/" + primaryMac), 200)).containsEntry("state", "running");
         // a network with a NIC on it cannot go
         ok(fred.post("/my/fabrics/default/vlans", Map.of("vlan_id", 5, "name", "five")), 201);
         var five = ok(fred.post("/my/fabrics/default/vlans/5/networks", net("five", "10.5.0.0/24", "10.5.0.10", "10.5.0.20", "10.5.0.1")), 201);
         ok(fred.post("/my/machines/" + id + "/nics", Map.of("network", five.get("id"))), 201);
         assertError(fred.delete("/my/fabrics/default/vlans/5/networks/" + five.get("id")), 409, "InvalidState", "1 NIC");
+    }
+
+    @Test
+    void operatorsAddAndRemoveSharedExternalNetworks() throws Exception {
+        SignedClient ops = platform.operator("nops" + suffix());
+        String name = "pub" + suffix();
+        assertError(alice.post("/ops/networks", Map.of("name", name, "subnet", "203.0.113.0/28")), 403, "NotAuthorized", "not an operator");
+        assertError(ops.post("/ops/networks", Map.of("name", name, "subnet", "203.0.113.1/28")), 409, "InvalidArgument", "not a network address");
+        assertError(ops.post("/ops/networks", Map.of("name", name, "subnet", "10.200.5.0/24")), 409, "InvalidArgument", "overlaps 10.200.0.0/16");
+        var added = ok(ops.post("/ops/networks", Map.of("name", name, "subnet", "203.0.113.0/28", "description", "doc range")), 201);
+        assertThat(added).containsEntry("public", true).containsEntry("fabric", false).containsEntry("gateway", "203.0.113.1")
+                .containsEntry("provision_start_ip", "203.0.113.2").containsEntry("provision_end_ip", "203.0.113.14").containsEntry("nics", 0);
+        assertError(ops.post("/ops/networks", Map.of("name", name, "subnet", "203.0.114.0/28")), 409, "InvalidArgument", "already exists");
+        assertThat(bob.get("/my/networks").list()).extracting(n -> n.get("name")).contains(name);
+        var m = ok(bob.post("/my/machines", machine("pub", List.of(name))), 201);
+        assertThat(m).containsEntry("primaryIp", "203.0.113.2");
+        assertThat(ok(ops.get("/ops/networks/" + name), 200)).containsEntry("nics", 1);
+        assertError(ops.delete("/ops/networks/" + name), 409, "InvalidState", "1 NIC");
+        finishJobs(m.get("id").toString(), ZoneState.RUNNING);
+        assertThat(bob.delete("/my/machines/" + m.get("id")).status()).isEqualTo(204);
+        finishJobs(m.get("id").toString(), ZoneState.DELETED);
+        assertThat(ops.delete("/ops/networks/" + name).status()).isEqualTo(204);
+        assertError(ops.get("/ops/networks/" + name), 404, "ResourceNotFound", "not found");
+        assertThat(ops.get("/ops/audit?limit=1").list().get(0)).containsEntry("action", "network-remove").containsEntry("outcome", "succeeded");
     }
 }

@@ -2,7 +2,13 @@ package io.gantry.cloudapi;
 
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.DatabaseConfig;
+import io.gantry.common.JobKind;
 import io.gantry.common.JobState;
+import io.gantry.common.ZoneState;
+import io.gantry.record.JdbcSql;
+import io.gantry.record.JobLedger;
+import java.sql.DriverManager;
+import java.util.Map;
 import io.gantry.testkit.FreshDatabase;
 import io.gantry.testkit.SignedClient;
 import io.gantry.testkit.TestKeys;
@@ -118,6 +124,25 @@ final class TestPlatform implements AutoCloseable {
                 + " join accounts a on a.id = m.account_id where a.login = ?)", JobState.SUCCEEDED.wireName(), login);
         database.execute("update machines set state = 'running', compute_node = 'node-1', updated = now() where account_id ="
                 + " (select id from accounts where login = ?) and state = 'provisioning'", login);
+    }
+
+    /** Ends every open job of the machine as the provisioner would on its node's success, the machine then {@code state}. */
+    void finishJobs(String machine, ZoneState state) throws Exception {
+        finishJobs(machine, state, null);
+    }
+
+    /** As {@link #finishJobs(String, ZoneState)}, each job failing with {@code error} unless it is null. */
+    void finishJobs(String machine, ZoneState state, String error) throws Exception {
+        try (var c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+            c.setAutoCommit(false);
+            for (var row : query("select id, action, params, caller from jobs where machine_id = ? and state in ('queued', 'placed',"
+                    + " 'dispatched') order by created", UUID.fromString(machine))) {
+                var job = new JobLedger.Job(UUID.fromString(row.get(0).toString()), UUID.fromString(machine),
+                        JobKind.fromWire(row.get(1).toString()), Map.of(), row.get(3).toString());
+                new JobLedger(new JdbcSql(c)).finish(job, state, "10.200.99.99", error).toCompletableFuture().join();
+            }
+            c.commit();
+        }
     }
 
     java.util.List<java.util.List<Object>> query(String sql, Object... params) {

@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code gantry catalog package ...} and {@code gantry catalog image ...}: the operator's catalogue, what tenants pick
- * machines from, over the cloud API's operator routes ({@code /ops/packages}, {@code /ops/images}), signed as
+ * {@code gantry catalog package ...}, {@code gantry catalog image ...} and {@code gantry catalog network ...}: the operator's
+ * catalogue, what tenants pick machines from, over the cloud API's operator routes ({@code /ops/packages}, {@code /ops/images},
+ * {@code /ops/networks}), signed as
  * {@code gantry account} signs. Named {@code catalog} because {@code gantry image} is the node's own image store.
  */
 final class CatalogCommands {
@@ -22,7 +23,7 @@ final class CatalogCommands {
     }
 
     @Command(name = "catalog", description = "The packages and images tenants create machines from (the cloud API's catalogue).",
-            subcommands = {Packages.class, Images.class})
+            subcommands = {Packages.class, Images.class, Networks.class})
     static final class Catalog {
     }
 
@@ -35,6 +36,97 @@ final class CatalogCommands {
     @Command(name = "image", description = "List, show, deprecate, activate and remove the cloud API's images (not the node's: see gantry image).",
             subcommands = {ListImages.class, GetImage.class, DeprecateImage.class, ActivateImage.class, RemoveImage.class})
     static final class Images {
+    }
+
+    @Command(name = "network", description = "Add, list, show and remove the shared external networks every account may use.",
+            subcommands = {AddNetwork.class, ListNetworks.class, GetNetwork.class, RemoveNetwork.class})
+    static final class Networks {
+    }
+
+    @Command(name = "add", description = "Add a shared external network (public; the outside reaches its addresses). Prints it as JSON.")
+    static final class AddNetwork implements Callable<Integer> {
+        @Mixin
+        CloudApiTarget target;
+
+        @Parameters(index = "0", description = "The network's name: 1-64 letters, digits, '.', '_' or '-', unique among shared networks.")
+        String name;
+
+        @Option(names = "--subnet", required = true, description = "Its subnet, a.b.c.d/n (/8 to /30), overlapping no other external network.")
+        String subnet;
+
+        @Option(names = "--start-ip", description = "First address machines get (default: the subnet's second).")
+        String start;
+
+        @Option(names = "--end-ip", description = "Last address machines get (default: the subnet's last but one).")
+        String end;
+
+        @Option(names = "--gateway", description = "The gateway (default: the subnet's first address).")
+        String gateway;
+
+        @Option(names = "--description", description = "One line that describes it.")
+        String description;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", name);
+            body.put("subnet", subnet);
+            AddPackage.putIfSet(body, "provision_start_ip", start);
+            AddPackage.putIfSet(body, "provision_end_ip", end);
+            AddPackage.putIfSet(body, "gateway", gateway);
+            AddPackage.putIfSet(body, "description", description);
+            target.sendAndPrint("POST", "/ops/networks", body);
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "list", description = "Every shared external network and how many NICs are on it.")
+    static final class ListNetworks implements Callable<Integer> {
+        @Mixin
+        CloudApiTarget target;
+
+        @Option(names = "--json", description = "Print the networks as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            target.printList("/ops/networks", json, "%-24s %-18s %-15s %-31s %-36s %s%n",
+                    new String[] {"NAME", "SUBNET", "GATEWAY", "RANGE", "ID", "NICS"},
+                    n -> new Object[] {n.get("name"), n.get("subnet"), n.get("gateway"),
+                            n.get("provision_start_ip") + "-" + n.get("provision_end_ip"), n.get("id"), n.get("nics")});
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "get", description = "One external network (name or id), as JSON.")
+    static final class GetNetwork implements Callable<Integer> {
+        @Mixin
+        CloudApiTarget target;
+
+        @Parameters(index = "0", description = "The network's name or id.")
+        String ref;
+
+        @Override
+        public Integer call() {
+            target.sendAndPrint("GET", "/ops/networks/" + encode(ref), null);
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "remove", description = "Remove an external network no NIC is on.")
+    static final class RemoveNetwork implements Callable<Integer> {
+        @Mixin
+        CloudApiTarget target;
+
+        @Parameters(index = "0", description = "The network's name or id.")
+        String ref;
+
+        @Override
+        public Integer call() {
+            target.send("DELETE", "/ops/networks/" + encode(ref), null);
+            System.out.println("network " + ref + " removed");
+            return ExitCodes.OK;
+        }
     }
 
     @Command(name = "add", description = "Add a package tenants can create machines of. Prints it as JSON.")
@@ -97,7 +189,7 @@ final class CatalogCommands {
             return ExitCodes.OK;
         }
 
-        private static void putIfSet(Map<String, Object> body, String field, Object value) {
+        static void putIfSet(Map<String, Object> body, String field, Object value) {
             if (value != null) {
                 body.put(field, value);
             }

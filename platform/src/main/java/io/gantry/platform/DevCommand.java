@@ -53,6 +53,12 @@ final class DevCommand implements Callable<Integer> {
             + " once under the state dir, and print the CA file for clients to trust (default: plain HTTP on loopback).")
     boolean tls;
 
+    @Option(names = "--external-subnet", defaultValue = "${env:GANTRY_EXTERNAL_SUBNET:-198.51.100.0/24}",
+            description = "Subnet of the shared external network gantry dev seeds (named 'external'; gateway its first address,"
+                    + " machines get the others; default ${DEFAULT-VALUE}, env GANTRY_EXTERNAL_SUBNET). Machines reach it with"
+                    + " networks=[\"external\"] or `triton instance nic create INST external`.")
+    String externalSubnet;
+
     @Override
     public Integer call() throws Exception {
         HostProbe.Report probe = HostProbe.run();
@@ -69,7 +75,7 @@ final class DevCommand implements Callable<Integer> {
             // --once only checks the set-up: Keycloak takes half a minute to start, and would be stopped right away
             DevPlatform.SignIn signIn = noKeycloak ? DevPlatform.SignIn.NONE : once ? DevPlatform.SignIn.CONFIGURED : DevPlatform.SignIn.KEYCLOAK;
             var settings = new DevPlatform.Settings(root.node, backend.config().stateDir(), apiPort, zkPort, dbPort, meteringPort, keyDir, tls,
-                    portalPort, keycloakPort, signIn);
+                    portalPort, keycloakPort, signIn, externalSubnet);
             try (DevPlatform platform = DevPlatform.start(settings, backend, image)) {
                 printUsage(platform);
                 if (once) {

@@ -55,7 +55,15 @@ final class DevPlatform implements AutoCloseable {
      * dir; the cloud API and the agent trust that CA when they call metering.
      */
     record Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, int meteringPort, Path keyDir, boolean tls,
-                    int portalPort, int keycloakPort, SignIn signIn) {
+                    int portalPort, int keycloakPort, SignIn signIn, String externalSubnet) {
+        /** The shared external network gantry dev seeds unless told another subnet: TEST-NET-2, which no real network uses. */
+        static final String DEFAULT_EXTERNAL_SUBNET = "198.51.100.0/24";
+
+        Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, int meteringPort, Path keyDir, boolean tls,
+                 int portalPort, int keycloakPort, SignIn signIn) {
+            this(node, nodeStateDir, apiPort, zkPort, dbPort, meteringPort, keyDir, tls, portalPort, keycloakPort, signIn,
+                    DEFAULT_EXTERNAL_SUBNET);
+        }
     }
 
     /** How gantry dev signs people in to the portal and accepts bearer tokens in the cloud API. */
@@ -132,7 +140,8 @@ final class DevPlatform implements AutoCloseable {
         started.add(CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", s.apiPort(), apiUrl, "dev-1", db.config(), null, meteringUrl, 0,
                 tls, caFile, zk.connectString(), issuer == null ? null : OidcSettings.of(issuer)), registry));
         started.add(heartbeat(db, "cloudapi", RoleCommands.hostName() + ":" + s.apiPort(), apiUrl, () -> false));
-        System.out.println("  seeding account '" + ACCOUNT + "', operator '" + OPERATOR + "', packages, the busybox image and a network");
+        System.out.println("  seeding account '" + ACCOUNT + "', operator '" + OPERATOR + "', packages, the busybox image and the external network "
+                + s.externalSubnet());
         SshKeyPair key = SshKeyPair.generate(s.keyDir(), "gantry-dev-id_rsa");
         keyFingerprint = key.publicKey().md5Fingerprint();
         privateKey = key.privateKeyFile();
@@ -143,7 +152,8 @@ final class DevPlatform implements AutoCloseable {
             seed.pkg("gantry-256M", 256, 1024, 1, 100, 512, "256 MiB, 1 GiB disk, one CPU", false);
             seed.pkg("gantry-1G", 1024, 4096, 2, 200, 1024, "1 GiB, 4 GiB disk, two CPUs", false);
             seed.image("busybox", "1.0.0", "other", busybox.id(), "BusyBox from the host's busybox-static");
-            seed.network("demo-fabric", "10.200.0.0/16", "each tenant's private subnet on each node");
+            // every account has its own default fabric (192.168.128.0/22); this is the shared pool the outside reaches
+            seed.network("external", s.externalSubnet(), "the operator's external network: addresses reachable from the host");
             UUID account = seed.account(ACCOUNT, "demo@localhost");
             seed.key(account, "gantry-dev", key.publicKey());
             seed.limit(account, "count", 20, null, null);

@@ -113,4 +113,35 @@ class CatalogCommandsTest extends WithOperatorCli {
         assertThat(gantry("catalog", "image", "remove", id.toString()).out()).isEqualTo("image " + id + " removed\n");
         assertRefused(gantry("catalog", "image", "get", id.toString()), 3, "not found");
     }
+
+    @Test
+    void anExternalNetworkIsAddedListedAndRemovedOnceNoNicIsOnIt() {
+        String name = "ext-" + suffix();
+        GantryRun add = gantry("catalog", "network", "add", name, "--subnet", "192.0.2.0/28", "--description", "doc range");
+        assertThat(add.exit()).as(add.toString()).isZero();
+        assertThat(add.out()).contains("\"name\" : \"" + name + "\"").contains("\"gateway\" : \"192.0.2.1\"").contains("\"public\" : true");
+        assertThat(gantry("catalog", "network", "list").out()).containsPattern("(?m)^NAME +SUBNET +GATEWAY +RANGE +ID +NICS$")
+                .containsPattern("(?m)^" + name + " +192\\.0\\.2\\.0/28 +192\\.0\\.2\\.1 +192\\.0\\.2\\.2-192\\.0\\.2\\.14 +[0-9a-f-]{36} 0$");
+        assertRefused(gantry("catalog", "network", "add", "other-" + suffix(), "--subnet", "192.0.2.8/29"), 2, "overlaps 192.0.2.0/28");
+        assertRefused(gantry("catalog", "network", "add", "bad-" + suffix(), "--subnet", "192.0.2.1/28"), 2, "not a network address");
+
+        SignedClient tenant = plane.account("t" + suffix());
+        var machine = tenant.post("/my/machines", Map.of("name", "m1", "image", plane.image.toString(), "package", plane.smallPackage,
+                "networks", java.util.List.of(name)));
+        assertThat(machine.status()).as(machine.body()).isEqualTo(201);
+        assertThat(machine.json().get("primaryIp")).isEqualTo("192.0.2.2");
+        assertThat(gantry("catalog", "network", "get", name).out()).contains("\"nics\" : 1");
+        assertRefused(gantry("catalog", "network", "remove", name), 1, "external network " + name + " has 1 NIC on it");
+        try (var c = java.sql.DriverManager.getConnection(plane.db.jdbcUrl(), plane.db.user(), plane.db.password());
+             var st = c.prepareStatement("delete from nics where machine_id = ?")) {
+            st.setObject(1, UUID.fromString(machine.json().get("id").toString()));
+            assertThat(st.executeUpdate()).isEqualTo(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        GantryRun remove = gantry("catalog", "network", "remove", name);
+        assertThat(remove.exit()).as(remove.toString()).isZero();
+        assertThat(remove.out()).isEqualTo("network " + name + " removed\n");
+        assertRefused(gantry("catalog", "network", "get", name), 3, "external network " + name + " not found [ResourceNotFound]");
+    }
 }

@@ -76,6 +76,9 @@ class ControlPlaneTest extends WithControlPlane {
         for (Map<String, Object> m : seen.values()) {
             assertThat((List<?>) m.get("ips")).as("a running machine has its address").hasSize(1);
         }
+        assertThat(seen.values().stream().map(m -> m.get("primaryIp")).collect(Collectors.toSet()))
+                .as("one tenant's machines on three nodes: distinct addresses of its default fabric, allocated by the control plane")
+                .hasSize(seen.size()).allMatch(ip -> String.valueOf(ip).startsWith("192.168.128."));
     }
 
     /** Thrown by a leader's step hook: like a crash, it ends the leader's thread (the loop only catches Exceptions). */

@@ -194,7 +194,7 @@ class TritonCliEndToEndTest {
     void tritonCliDrivesAZoneThroughItsWholeLife() throws Exception {
         assertThat(triton("package", "list")).contains("gantry-128M", "gantry-256M");
         assertThat(triton("image", "list")).contains("busybox");
-        assertThat(triton("network", "list")).contains("demo-fabric");
+        assertThat(triton("network", "list")).contains("external", "My-Fabric-Network");
 
         assertThat(triton("instance", "create", "-w", "-n", "e2e1", "busybox", "gantry-128M")).contains("Created instance e2e1");
         assertThat(triton("instance", "list")).contains("e2e1").contains("running");
@@ -206,6 +206,8 @@ class TritonCliEndToEndTest {
 
         JsonNode zone = gantryJson("zone", "get", id, "--json");
         assertThat(zone.path("state").asText()).as("the zone on the node").isEqualTo("running");
+        assertThat(machine.path("primaryIp").asText()).as("an address of the account's default fabric").startsWith("192.168.128.");
+        assertThat(zone.path("ip").asText()).as("the node wired the address the control plane gave").isEqualTo(machine.path("primaryIp").asText());
         JsonNode stats = gantryJson("zone", "stats", id);
         assertThat(stats.path("memoryLimitBytes").asLong()).as("package memory as the cgroup cap").isEqualTo(128L << 20);
         assertThat(stats.path("lwpsLimit").asLong()).as("package lwps").isEqualTo(256);

@@ -4,7 +4,6 @@ import io.gantry.common.JobState;
 import io.gantry.common.Json;
 import io.gantry.common.Package;
 import io.gantry.common.ResourceUpdate;
-import io.gantry.common.ZoneSpec;
 import io.gantry.common.coord.NodeTask;
 import io.gantry.common.coord.ZkPaths;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,6 @@ package io.gantry.provisioner;
 import io.gantry.common.JobKind;
 import io.gantry.common.JobState;
 import io.gantry.common.Json;
-import io.gantry.common.Package;
 import io.gantry.common.ZoneSpec;
 import io.gantry.common.ZoneState;
 import io.gantry.common.coord.ExportedDisk;

@@ -3,9 +3,13 @@ package io.gantry.provisioner;
 import io.gantry.common.JobKind;
 import io.gantry.common.JobState;
 import io.gantry.common.RequiredTraits;
+import io.gantry.common.Package;
+import io.gantry.common.ZoneSpec;
 import io.gantry.common.ZoneState;
 import io.gantry.common.affinity.AffinityRule;
+import io.gantry.common.net.Nic;
 import io.gantry.provisioner.placement.PlacementRequest;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -30,32 +34,32 @@ record OpenJob(UUID id, JobKind action, JobState state, String node, Map<String,
      */
     record Machine(UUID id, UUID account, String name, ZoneState state, String computeNode, long memoryMiB, long swapMiB,
                    long diskMiB, int vcpus, int cpuCap, int lwps, String packageName, Map<String, String> tags,
-                   java.util.List<String> affinity, Integer cpuThrottle, Map<String, Object> traits,
-                   java.util.List<io.gantry.common.net.Nic> nics, boolean firewallEnabled) {
+                   List<String> affinity, Integer cpuThrottle, Map<String, Object> traits,
+                   List<Nic> nics, boolean firewallEnabled) {
 
         Machine {
-            nics = nics == null ? java.util.List.of() : java.util.List.copyOf(nics);
+            nics = nics == null ? List.of() : List.copyOf(nics);
         }
 
         /** A machine without NICs and with its firewall off. */
         Machine(UUID id, UUID account, String name, ZoneState state, String computeNode, long memoryMiB, long swapMiB,
                 long diskMiB, int vcpus, int cpuCap, int lwps, String packageName, Map<String, String> tags,
-                java.util.List<String> affinity, Integer cpuThrottle, Map<String, Object> traits) {
+                List<String> affinity, Integer cpuThrottle, Map<String, Object> traits) {
             this(id, account, name, state, computeNode, memoryMiB, swapMiB, diskMiB, vcpus, cpuCap, lwps, packageName, tags, affinity,
-                    cpuThrottle, traits, java.util.List.of(), false);
+                    cpuThrottle, traits, List.of(), false);
         }
 
         /** This machine with {@code withNics} as its NICs. */
-        Machine withNics(java.util.List<io.gantry.common.net.Nic> withNics) {
+        Machine withNics(List<Nic> withNics) {
             return new Machine(id, account, name, state, computeNode, memoryMiB, swapMiB, diskMiB, vcpus, cpuCap, lwps, packageName, tags,
                     affinity, cpuThrottle, traits, withNics, firewallEnabled);
         }
 
         /** The zone this machine is to be on its node (a provision's, an import's, a NIC change's). */
-        io.gantry.common.ZoneSpec zoneSpec(String image) {
-            io.gantry.common.Package pkg = new io.gantry.common.Package(packageName, memoryMiB, swapMiB, vcpus, effectiveCpuCap(), lwps,
+        ZoneSpec zoneSpec(String image) {
+            Package pkg = new Package(packageName, memoryMiB, swapMiB, vcpus, effectiveCpuCap(), lwps,
                     diskMiB);
-            return new io.gantry.common.ZoneSpec(id, name, account.toString(), image, pkg, nics, firewallEnabled);
+            return new ZoneSpec(id, name, account.toString(), image, pkg, nics, firewallEnabled);
         }
 
         /**

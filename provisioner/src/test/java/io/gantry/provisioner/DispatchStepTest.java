@@ -6,6 +6,8 @@ import io.gantry.common.JobKind;
 import io.gantry.common.JobState;
 import io.gantry.common.ZoneState;
 import io.gantry.common.coord.TaskKind;
+import io.gantry.common.net.NetworkKind;
+import io.gantry.common.net.Nic;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -58,5 +60,33 @@ class DispatchStepTest extends RigTest {
         assertThat(rig.results("cn1")).containsExactly(job.toString());
         assertThat(rig.records.stateOf(job)).isEqualTo(JobState.DISPATCHED);
         assertThat(rig.steps).isEmpty();
+    }
+
+    private static OpenJob withNicsAndFirewall(OpenJob job, List<Nic> nics) {
+        var m = job.machine();
+        return job.withMachine(new OpenJob.Machine(m.id(), m.account(), m.name(), m.state(), m.computeNode(), m.memoryMiB(), m.swapMiB(),
+                m.diskMiB(), m.vcpus(), m.cpuCap(), m.lwps(), m.packageName(), m.tags(), m.affinity(), m.cpuThrottle(), m.traits(), nics, true));
+    }
+
+    @Test
+    void aProvisionAndANicChangeCarryTheZonesNicsAndFirewallFlag() throws Exception {
+        var nics = List.of(
+                new Nic("02:00:00:00:00:01", "192.168.128.5", UUID.randomUUID(), NetworkKind.FABRIC, "192.168.128.0/22", "192.168.128.1",
+                        4096, 1450, true, true),
+                new Nic("02:00:00:00:00:02", "10.200.0.2", UUID.randomUUID(), NetworkKind.EXTERNAL, "10.200.0.0/16", "10.200.0.1",
+                        null, 1500, false, false));
+        UUID machine = rig.records.newMachine("web", 1024, List.of());
+        UUID provision = placedJob(JobKind.PROVISION, machine);
+        rig.dispatch.advance(withNicsAndFirewall(rig.records.job(provision), nics));
+        var spec = rig.task("cn1", provision).spec();
+        assertThat(spec.nics()).isEqualTo(nics);
+        assertThat(spec.firewallEnabled()).isTrue();
+        assertThat(spec.imageId()).isEqualTo("img-1");
+
+        UUID running = rig.records.machine("db", ZoneState.RUNNING, "cn1", 1024, List.of());
+        UUID change = placedJob(JobKind.UPDATE_NICS, running);
+        rig.dispatch.advance(withNicsAndFirewall(rig.records.job(change), nics.subList(0, 1)));
+        assertThat(rig.task("cn1", change).kind()).isEqualTo(TaskKind.UPDATE_NICS);
+        assertThat(rig.task("cn1", change).spec().nics()).containsExactly(nics.get(0));
     }
 }

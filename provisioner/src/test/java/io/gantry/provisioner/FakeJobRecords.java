@@ -38,6 +38,7 @@ final class FakeJobRecords implements JobRecords {
         String computeNode;
         String ip;
         String error;
+        List<io.gantry.common.net.Nic> nics = List.of();
 
         MachineRow(UUID id, String name, ZoneState state, String computeNode, long memoryMiB, long diskMiB, List<String> affinity) {
             this.id = id;
@@ -51,7 +52,7 @@ final class FakeJobRecords implements JobRecords {
 
         OpenJob.Machine view() {
             return new OpenJob.Machine(id, account, name, state, computeNode, memoryMiB, 2 * memoryMiB, diskMiB, 1, 100, 1000, "small",
-                    Map.of(), affinity, null, Map.of());
+                    Map.of(), affinity, null, Map.of(), nics, false);
         }
     }
 
@@ -84,6 +85,11 @@ final class FakeJobRecords implements JobRecords {
     /** A machine with no node yet (a create's), in state {@code provisioning}. */
     synchronized UUID newMachine(String name, long memoryMiB, List<String> affinity) {
         return machine(name, ZoneState.PROVISIONING, null, memoryMiB, affinity);
+    }
+
+    /** The NICs the machine's zone is to have, as the record would give them with its jobs. */
+    synchronized void nics(UUID machine, List<io.gantry.common.net.Nic> nics) {
+        machines.get(machine).nics = nics;
     }
 
     synchronized UUID machine(String name, ZoneState state, String node, long memoryMiB, List<String> affinity) {

@@ -61,6 +61,9 @@ class MigrateStepTest extends RigTest {
 
     @Test
     void aStoppedMachineMovesWithItsAddressAndTheSourceCopyGoes() throws Exception {
+        var nic = new io.gantry.common.net.Nic("02:00:00:00:00:0a", IP, UUID.randomUUID(), io.gantry.common.net.NetworkKind.FABRIC,
+                "192.168.128.0/22", "192.168.128.1", 4096, 1450, true, true);
+        rig.records.nics(machine, List.of(nic));
         UUID job = evacuate(Map.of());
         MigrateStep step = step(LeaderLoop.StepHook.NONE);
 
@@ -81,6 +84,7 @@ class MigrateStepTest extends RigTest {
         assertThat(imp.spec().uuid()).isEqualTo(machine);
         assertThat(imp.spec().imageId()).isEqualTo("img-1");
         assertThat(imp.move().ip()).isEqualTo(IP);
+        assertThat(imp.spec().nics()).as("the zone is rebuilt with its NICs").containsExactly(nic);
         assertThat(imp.move().token()).isEqualTo(token);
         assertThat(imp.move().url()).isEqualTo("http://cn1/disks/" + machine);
         assertThat(imp.move().sha256()).isEqualTo("ab".repeat(32));

@@ -2,7 +2,9 @@ package io.gantry.cloudapi.api;
 
 import io.gantry.cloudapi.api.view.OperatorImageView;
 import io.gantry.cloudapi.api.view.OperatorPackageView;
+import io.gantry.cloudapi.api.view.OperatorNetworkView;
 import io.gantry.cloudapi.service.CatalogState;
+import io.gantry.cloudapi.service.ExternalNetworkService;
 import io.gantry.cloudapi.service.NewPackage;
 import io.gantry.cloudapi.service.OperatorCatalogService;
 import io.gantry.common.GantryException;
@@ -27,14 +29,21 @@ import java.util.Map;
  * GET    /ops/images/:image
  * POST   /ops/images/:image?action=deprecate|activate
  * DELETE /ops/images/:image                            only while no machine (but deleted ones) has it
+ * POST   /ops/networks                                 add a shared external network: name, subnet [, provision_start_ip,
+ *                                                      provision_end_ip, gateway, description]
+ * GET    /ops/networks                                 the external networks, with how many NICs are on each
+ * GET    /ops/networks/:network
+ * DELETE /ops/networks/:network                        only while no NIC is on it
  * </pre>
  */
 final class CatalogOpsEndpoints {
     private final OperatorCatalogService catalog;
+    private final ExternalNetworkService networks;
     private final OperatorEndpoints ops;
 
-    CatalogOpsEndpoints(OperatorCatalogService catalog, OperatorEndpoints ops) {
+    CatalogOpsEndpoints(OperatorCatalogService catalog, ExternalNetworkService networks, OperatorEndpoints ops) {
         this.catalog = catalog;
+        this.networks = networks;
         this.ops = ops;
     }
 
@@ -58,6 +67,29 @@ final class CatalogOpsEndpoints {
         r.delete("/ops/images/:ref").handler(ctx -> {
             String ref = ctx.pathParam("ref");
             Reply.with(ctx, ops.audited(ctx, "image-remove", ref, Map.of(), () -> catalog.removeImage(Authenticate.caller(ctx), ref)),
+                    v -> Reply.empty(ctx, 204));
+        });
+        mountNetworks(r);
+    }
+
+    private void mountNetworks(Router r) {
+        r.post("/ops/networks").handler(ctx -> {
+            Map<String, Object> b = Params.of(ctx);
+            String name = Params.string(b, "name");
+            Map<String, Object> logged = new LinkedHashMap<>(b);
+            logged.remove("name");
+            Reply.with(ctx, ops.audited(ctx, "network-add", String.valueOf(name), logged,
+                            () -> networks.add(Authenticate.caller(ctx), name, Params.string(b, "subnet"), Params.string(b, "provision_start_ip"),
+                                    Params.string(b, "provision_end_ip"), Params.string(b, "gateway"), Params.string(b, "description"))),
+                    n -> Reply.json(ctx, 201, OperatorNetworkView.of(n)));
+        });
+        r.get("/ops/networks").handler(ctx -> Reply.with(ctx, networks.list(Authenticate.caller(ctx)),
+                all -> Reply.json(ctx, 200, all.stream().map(OperatorNetworkView::of).toList())));
+        r.get("/ops/networks/:ref").handler(ctx -> Reply.with(ctx, networks.get(Authenticate.caller(ctx), ctx.pathParam("ref")),
+                n -> Reply.json(ctx, 200, OperatorNetworkView.of(n))));
+        r.delete("/ops/networks/:ref").handler(ctx -> {
+            String ref = ctx.pathParam("ref");
+            Reply.with(ctx, ops.audited(ctx, "network-remove", ref, Map.of(), () -> networks.remove(Authenticate.caller(ctx), ref)),
                     v -> Reply.empty(ctx, 204));
         });
     }

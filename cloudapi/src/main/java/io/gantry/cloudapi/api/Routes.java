@@ -10,6 +10,7 @@ import io.gantry.cloudapi.service.FirewallService;
 import io.gantry.cloudapi.service.LimitService;
 import io.gantry.cloudapi.health.HealthService;
 import io.gantry.cloudapi.service.EvacuationService;
+import io.gantry.cloudapi.service.ExternalNetworkService;
 import io.gantry.cloudapi.service.OperatorAccountService;
 import io.gantry.cloudapi.service.OperatorCatalogService;
 import io.gantry.cloudapi.service.NodeService;
@@ -128,7 +129,7 @@ public final class Routes {
         var metering = new MeteringClient(vertx, config.meteringUrl(), config.meteringCa());
         var ops = new OperatorEndpoints(new LimitService(db), new OperatorAccountService(db), new OpsAuditService(db), new EvacuationService(db),
                 new NodeService(db));
-        new CatalogOpsEndpoints(new OperatorCatalogService(db), ops).mount(r);
+        new CatalogOpsEndpoints(new OperatorCatalogService(db), new ExternalNetworkService(db), ops).mount(r);
         new HealthEndpoints(new HealthService(db, vertx, config.zooKeeper())).mount(r);
         ops.mount(r); // last of the /ops routes: it answers 404 for any other path under /ops
         new AccountEndpoints(accounts, machines, metering).mount(r);

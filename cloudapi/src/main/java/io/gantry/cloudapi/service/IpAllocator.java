@@ -69,7 +69,26 @@ final class IpAllocator {
                         nic.created = now.plusNanos(i * 1000L); // keeps the NICs' order: primary first, then as asked
                         made.add(nic);
                     }
-                    return s.persist(made.toArray()).thenApply(x -> made);
+                    return uniqueMacs(s, made).thenCompose(v -> s.persist(made.toArray())).thenApply(x -> made);
+                });
+    }
+
+    /** Draws the NICs' MACs again while one is taken (the MAC is the table's key): vanishingly rare with 2^40 values. */
+    private static CompletionStage<Void> uniqueMacs(Stage.Session s, List<NicRecord> nics) {
+        return s.createSelectionQuery("select mac from NicRecord where mac in :macs", String.class)
+                .setParameter("macs", nics.stream().map(n -> n.mac).toList())
+                .getResultList()
+                .thenCompose(taken -> {
+                    Set<String> clash = new HashSet<>(taken);
+                    Set<String> drawn = new HashSet<>();
+                    boolean again = false;
+                    for (NicRecord n : nics) {
+                        if (clash.contains(n.mac) || !drawn.add(n.mac)) {
+                            n.mac = randomMac();
+                            again = true;
+                        }
+                    }
+                    return again ? uniqueMacs(s, nics) : CompletableFuture.completedFuture(null);
                 });
     }
 
@@ -103,7 +122,7 @@ final class IpAllocator {
                 Ipv4.parse(n.provisionEndIp, "provision_end_ip"), n.gateway == null ? null : Ipv4.parse(n.gateway, "gateway"));
     }
 
-    /** {@code 02:} and five random bytes: locally administered, unicast. 2^40 values make a clash with the primary key all but impossible. */
+    /** {@code 02:} and five random bytes: locally administered, unicast. clashes are drawn again ({@link #uniqueMacs}). */
     static String randomMac() {
         byte[] b = new byte[5];
         RANDOM.nextBytes(b);

@@ -5,6 +5,7 @@ import io.gantry.cloudapi.store.Database;
 import io.gantry.cloudapi.store.MachineRecord;
 import io.gantry.cloudapi.store.NetworkRecord;
 import io.gantry.cloudapi.store.NicRecord;
+import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
 import io.gantry.common.JobKind;
 import io.gantry.common.MachineLifecycle;
@@ -15,8 +16,10 @@ import io.vertx.core.Future;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.hibernate.LockMode;
 import org.hibernate.reactive.stage.Stage;
@@ -48,14 +51,14 @@ public final class NicService {
                 .orElseThrow(() -> GantryException.notFound("NIC " + mac + " not found on machine " + machine)));
     }
 
-    public Future<Nic> add(Caller caller, UUID machine, String networkRef) {
-        if (networkRef == null || networkRef.isBlank()) {
-            return Future.failedFuture(new GantryException(io.gantry.common.ErrorCode.MissingParameter,
+    public Future<Nic> add(Caller caller, UUID machine, NetworkChoice choice) {
+        if (choice.network() == null || choice.network().isBlank()) {
+            return Future.failedFuture(new GantryException(ErrorCode.MissingParameter,
                     "network is required (a network id or name from ListNetworks)"));
         }
         UUID account = caller.account().id;
         return Futures.of(sessions.withTransaction((s, tx) -> changing(s, caller, machine).thenCompose(m ->
-                Lookups.networks(s, account, List.of(NetworkChoice.of(networkRef))).thenCompose(wanted -> nicsOf(s, machine)
+                Lookups.networks(s, account, List.of(choice)).thenCompose(wanted -> nicsOf(s, machine)
                         .thenCompose(existing -> IpAllocator.allocate(s, account, machine, wanted,
                                 existing.stream().noneMatch(n -> !NicRecord.REMOVING.equals(n.nic().state)), NicRecord.PROVISIONING,
                                 MachineService.now()))
@@ -70,7 +73,7 @@ public final class NicService {
                     Nic nic = all.stream().filter(n -> n.nic().mac.equals(wanted)).findFirst()
                             .orElseThrow(() -> GantryException.notFound("NIC " + mac + " not found on machine " + machine));
                     if (NicRecord.REMOVING.equals(nic.nic().state)) {
-                        return java.util.concurrent.CompletableFuture.<Void>completedFuture(null); // already on its way out
+                        return CompletableFuture.<Void>completedFuture(null); // already on its way out
                     }
                     boolean others = all.stream().anyMatch(n -> n != nic && !NicRecord.REMOVING.equals(n.nic().state));
                     if (nic.nic().primaryNic && others) {
@@ -119,7 +122,7 @@ public final class NicService {
                 .setParameter("m", machine)
                 .getResultList()
                 .thenCompose(nics -> nics.isEmpty()
-                        ? java.util.concurrent.CompletableFuture.completedFuture(List.<Nic>of())
+                        ? CompletableFuture.completedFuture(List.<Nic>of())
                         : s.createSelectionQuery("from NetworkRecord where id in :ids", NetworkRecord.class)
                                 .setParameter("ids", nics.stream().map(n -> n.networkId).distinct().toList())
                                 .getResultList()
@@ -132,7 +135,7 @@ public final class NicService {
 
     /** A MAC as Triton's API takes it in a path: with or without colons, any case; answers the stored form. */
     static String normalMac(String mac) {
-        String hex = mac == null ? "" : mac.replace(":", "").replace("-", "").toLowerCase(java.util.Locale.ROOT);
+        String hex = mac == null ? "" : mac.replace(":", "").replace("-", "").toLowerCase(Locale.ROOT);
         if (!hex.matches("[0-9a-f]{12}")) {
             throw GantryException.invalid("'" + mac + "' is not a MAC address (12 hex digits, with or without ':')");
         }

@@ -50,10 +50,12 @@ class NodeNetworkTest {
             NodeNetwork small = network(new Underlay(lab.underlayIp(0), lab.underlayNetns(0), 4789));
             NodeNetwork missing = network(new Underlay("10.254.254.254", lab.underlayNetns(1), 4789));
             TestNics.Fabric net = TestNics.fabric(false);
+            ZoneLayout refused = zone();
+            ZoneLayout refusedToo = zone();
             try {
-                assertThatThrownBy(() -> small.attach(zone(), spec(net.nic(1))))
+                assertThatThrownBy(() -> small.attach(refused, spec(net.nic(1))))
                         .hasMessage("the underlay interface ul0 has MTU 1400, too small to carry a network of MTU 1450 over VXLAN (needs 1500)");
-                assertThatThrownBy(() -> missing.attach(zone(), spec(net.nic(1))))
+                assertThatThrownBy(() -> missing.attach(refusedToo, spec(net.nic(1))))
                         .hasMessageStartingWith("the underlay address 10.254.254.254 is on no interface of network namespace");
 
                 Nic mtu1350 = new Nic(TestNics.randomMac(), "192.168.128.20", net.id(), net.nic(1).kind(), TestNics.FABRIC_SUBNET,
@@ -74,6 +76,8 @@ class NodeNetworkTest {
                 small.detach(second, List.of(other));
                 assertThat(NodeNetwork.netnsExists(ns)).as("gone with the last zone").isFalse();
             } finally {
+                small.detach(refused, List.of()); // as the backend does with a zone whose create failed
+                missing.detach(refusedToo, List.of());
                 small.destroy();
                 missing.destroy();
             }

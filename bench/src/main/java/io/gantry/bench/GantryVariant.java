@@ -7,7 +7,10 @@ import io.gantry.common.GantryException;
 import io.gantry.common.Zone;
 import io.gantry.common.ZoneSpec;
 import io.gantry.common.ZoneState;
+import io.gantry.common.net.NetworkKind;
+import io.gantry.common.net.Nic;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -26,6 +29,9 @@ final class GantryVariant implements ZoneVariant {
         this.imageId = backend.images().importTarball(imageTarball, BusyboxImage.NAME).id();
     }
 
+    /** VNIs of the bench's networks: far from the control plane's (from 4096) and from tests' random ones. */
+    private static final int VNI_BASE = 16_500_000;
+
     @Override
     public String name() {
         return Report.GANTRY;
@@ -40,10 +46,19 @@ final class GantryVariant implements ZoneVariant {
         return imageTarball;
     }
 
-    /** Zones are spread over tenants of {@code zonesPerTenant}, as a tenant's /24 holds 253. */
+    /**
+     * Zones are spread over tenants of {@code zonesPerTenant}, each tenant with its fabric network (Triton's default
+     * 192.168.128.0/22, no NAT, so the host's own network is left alone) and one NIC per zone, as the control plane
+     * allocates them: the first zone of a tenant makes the network's namespace, the others reuse it.
+     */
     String createRunning(int index, int zonesPerTenant) {
-        ZoneSpec spec = new ZoneSpec(UUID.randomUUID(), "bench" + index, "bench-t" + index / zonesPerTenant, imageId,
-                BenchPackage.PACKAGE);
+        int tenant = index / zonesPerTenant;
+        int host = 10 + index % zonesPerTenant;
+        Nic nic = new Nic(String.format("02:be:%02x:%02x:%02x:%02x", (index >> 24) & 0xff, (index >> 16) & 0xff, (index >> 8) & 0xff,
+                index & 0xff), "192.168." + (128 + host / 256) + "." + host % 256, new UUID(0xbe, tenant), NetworkKind.FABRIC,
+                "192.168.128.0/22", "192.168.128.1", VNI_BASE + tenant, 1450, false, true);
+        ZoneSpec spec = new ZoneSpec(UUID.randomUUID(), "bench" + index, "bench-t" + tenant, imageId,
+                BenchPackage.PACKAGE, List.of(nic), false);
         Zone zone = backend.create(spec);
         if (zone.state() != ZoneState.RUNNING) {
             throw GantryException.internal("zone " + index + " is " + zone.state().wireName() + ": " + zone.reason());

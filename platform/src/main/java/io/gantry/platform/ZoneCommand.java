@@ -138,7 +138,7 @@ final class ZoneCommand {
                 System.out.printf("%-36s  %-16s  %-12s  %-12s  %-15s  %7s  %7s%n", "UUID", "ALIAS", "TENANT", "STATE", "IP", "RAM", "DISK");
                 for (ZoneView z : zones) {
                     System.out.printf("%-36s  %-16s  %-12s  %-12s  %-15s  %6dM  %6dM%n",
-                            z.uuid(), z.alias(), z.tenant(), z.state(), z.ip(), z.memoryMiB(), z.diskMiB());
+                            z.uuid(), z.alias(), z.tenant(), z.state(), z.ip() == null ? "-" : z.ip(), z.memoryMiB(), z.diskMiB());
                 }
             }
             return ExitCodes.OK;

@@ -23,6 +23,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node's part of tenant networks (docs/architecture.md, "Tenant networks on a node"). Namespaces:
@@ -41,6 +43,7 @@ import java.util.stream.Stream;
  * (from the tenants' views, {@link #setOverlay}); an unknown MAC goes nowhere.
  */
 public final class NodeNetwork {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeNetwork.class);
     static final String TABLE = "gantry";
     static final String UPLINK = "ul0";
     private static final String FABRIC_BRIDGE = "br0";
@@ -120,12 +123,13 @@ public final class NodeNetwork {
      */
     public synchronized void attach(ZoneLayout zone, ZoneSpec spec) {
         Netns zns = new Netns(zone.netns());
-        if (zns.create()) {
+        boolean fresh = zns.create();
+        if (fresh) {
             installFirewall(zone.uuid(), zns.name(), spec.firewallEnabled());
         }
         List<Nic> nics = spec.nics();
         for (int i = 0; i < nics.size(); i++) {
-            attachNic(zns, zone, i, nics.get(i));
+            attachNic(zns, zone, i, nics.get(i), fresh);
         }
         routes(zns, nics);
     }
@@ -139,7 +143,7 @@ public final class NodeNetwork {
             }
         }
         for (int i = 0; i < wanted.size(); i++) {
-            attachNic(zns, zone, i, wanted.get(i));
+            attachNic(zns, zone, i, wanted.get(i), false);
         }
         routes(zns, wanted);
         removeUnused(current);
@@ -179,7 +183,11 @@ public final class NodeNetwork {
         overlay = Map.copyOf(wanted);
         for (int vni : vnis) {
             if (Netns.exists(fabricNetns(vni))) {
-                programOverlay(vni);
+                try {
+                    programOverlay(vni);
+                } catch (GantryException failed) {
+                    LOG.error("node {}: cannot program the overlay of VNI {}: {}", node, vni, failed.getMessage());
+                }
             }
         }
     }
@@ -193,8 +201,12 @@ public final class NodeNetwork {
         for (Map.Entry<UUID, MachineFirewall> e : wanted.entrySet()) {
             String zns = ZoneLayout.netnsOf(e.getKey());
             if (!e.getValue().equals(appliedFirewalls.get(e.getKey())) && Netns.exists(zns)) {
-                firewall.apply(zns, e.getValue());
-                appliedFirewalls.put(e.getKey(), e.getValue());
+                try {
+                    firewall.apply(zns, e.getValue());
+                    appliedFirewalls.put(e.getKey(), e.getValue());
+                } catch (GantryException failed) { // one zone's failure must not keep the others' rules back; tried again next time
+                    LOG.error("node {}: cannot apply the firewall of zone {}: {}", node, e.getKey(), failed.getMessage());
+                }
             }
         }
     }
@@ -209,13 +221,15 @@ public final class NodeNetwork {
         if (fw != null) {
             firewall.apply(zns, fw);
             appliedFirewalls.put(zone, fw);
-        } else {
-            firewall.applyDefault(zns, enabledBySpec);
+        } else if (enabledBySpec) {
+            firewall.applyDefault(zns, true);
             appliedFirewalls.remove(zone);
-        }
+        } // a new namespace has no table, which is what a disabled firewall is
+
     }
 
-    private void attachNic(Netns zns, ZoneLayout zone, int index, Nic nic) {
+    /** {@code fresh}: the zone's namespace was made just now, so none of its NIC's parts can be there yet. */
+    private void attachNic(Netns zns, ZoneLayout zone, int index, Nic nic, boolean fresh) {
         Netns bridgeNs;
         String bridge;
         if (nic.kind() == NetworkKind.FABRIC) {
@@ -226,11 +240,13 @@ public final class NodeNetwork {
             bridge = ensureExternal(nic);
         }
         String eth = "eth" + index;
-        if (zns.linkExists(eth)) {
+        if (!fresh && zns.linkExists(eth)) {
             return;
         }
         String port = hostVeth(nic);
-        bridgeNs.tryIp("link", "del", port); // a port left by a NIC removed half-way
+        if (!fresh) {
+            bridgeNs.tryIp("link", "del", port); // a port left by a NIC removed half-way
+        }
         zns.ip("link", "add", eth, "type", "veth", "peer", "name", port, "netns", bridgeNs.name());
         bridgeNs.ipBatch(List.of("link set " + port + " mtu " + nic.mtu() + " master " + bridge, "link set " + port + " up"), false);
         antiSpoof(bridgeNs, nic);
@@ -472,10 +488,9 @@ public final class NodeNetwork {
     private static void antiSpoof(Netns ns, Nic nic) {
         String chain = portChain(nic);
         String port = hostVeth(nic);
-        ns.nft("delete element bridge %1$s zone_ports { \"%2$s\" }\n".formatted(TABLE, port));
-        ns.nft("delete chain bridge %s %s\n".formatted(TABLE, chain));
         ns.nftOrThrow("""
                 add chain bridge %1$s %2$s
+                flush chain bridge %1$s %2$s
                 add rule bridge %1$s %2$s ether saddr != %3$s counter drop
                 add rule bridge %1$s %2$s ether type arp arp saddr ether != %3$s counter drop
                 add rule bridge %1$s %2$s ether type arp arp saddr ip != %4$s counter drop

@@ -46,7 +46,7 @@ public final class OverlayBench implements Callable<Integer> {
             throw new IllegalStateException(why);
         });
         if (!Iperf3.installed()) {
-            System.err.println("overlay-bench: needs iperf3 (apt-get install iperf3; bench/run-net.sh installs it)");
+            System.err.println("overlay-bench: needs iperf3 (apt-get install iperf3; bench/run.sh overlay|firewall installs it)");
             return 1;
         }
         if (rounds < 1 || seconds < 1 || pings < 10) {

@@ -63,7 +63,9 @@ public final class OverlayBench implements Callable<Integer> {
             fabric.programRemotes();
             List<ZonePair> pairs = List.of(
                     new ZonePair("kernel VXLAN by hand: two zones on one node (baseline)", a.netns(), b.netns(), b.ip()),
-                    new ZonePair("kernel VXLAN by hand: two zones on two nodes", a.netns(), c.netns(), c.ip()));
+                    new ZonePair("kernel VXLAN by hand: two zones on two nodes", a.netns(), c.netns(), c.ip()),
+                    new ZonePair("reference: the lab's wire alone, node 0 to node 1 underlay", lab.underlayNetns(0), lab.underlayNetns(1),
+                            lab.underlayIp(1)));
             for (ZonePair p : pairs) {
                 if (!lab.ping(p.clientNetns(), p.serverIp())) {
                     throw new IllegalStateException("no ping from " + p.clientNetns() + " to " + p.serverIp() + " (" + p.label() + ")");
@@ -84,7 +86,10 @@ public final class OverlayBench implements Callable<Integer> {
         return 0;
     }
 
-    /** Pairs are compared two by two: each odd one against the even one before it (its baseline). */
+    /**
+     * Pairs are compared two by two: each odd one against the even one before it (its baseline); a last odd pair out
+     * is a reference without a ratio.
+     */
     private String measure(List<ZonePair> pairs) {
         Map<ZonePair, List<Double>> gbits = new LinkedHashMap<>();
         Map<ZonePair, Samples> rtts = new LinkedHashMap<>();

@@ -16,14 +16,20 @@ public final class PingRtt {
     public static Samples measure(String fromNetns, String ip, int count) {
         NetnsShell.Result r = NetnsShell.in(fromNetns, Duration.ofSeconds(count / 50 + 30), "/bin/busybox", "ping",
                 "-c", Integer.toString(count), "-i", "0.01", "-W", "2", ip);
-        Samples s = new Samples();
-        Matcher m = TIME.matcher(r.stdout());
-        while (m.find()) {
-            s.add(Math.round(Double.parseDouble(m.group(1)) * 1e6));
-        }
+        Samples s = parse(r.stdout());
         if (s.count() < count * 0.99) {
             throw new IllegalStateException("only " + s.count() + " of " + count + " pings from " + fromNetns + " to " + ip
                     + " were answered: " + r.stdout().lines().reduce((a, b) -> b).orElse(r.stderr()));
+        }
+        return s;
+    }
+
+    /** The round-trip times in busybox ping's output, one per reply line. */
+    static Samples parse(String pingOutput) {
+        Samples s = new Samples();
+        Matcher m = TIME.matcher(pingOutput);
+        while (m.find()) {
+            s.add(Math.round(Double.parseDouble(m.group(1)) * 1e6));
         }
         return s;
     }

@@ -5,6 +5,7 @@ import io.gantry.provisioner.placement.ClusterState;
 import io.gantry.provisioner.placement.NodeInfo;
 import io.gantry.provisioner.placement.PlacedMachine;
 import io.gantry.provisioner.placement.PlacementEngine;
+import io.gantry.provisioner.netview.NetViewPublisher;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,7 @@ public final class LeaderLoop implements AutoCloseable {
     private final ReportReconciler reports;
     private final NodeRecorder nodeRecords;
     private final JobRunner jobs;
+    private final NetViewPublisher netViews;
     private volatile boolean running = true;
     private final Thread thread;
 
@@ -67,6 +69,9 @@ public final class LeaderLoop implements AutoCloseable {
         DispatchStep dispatch = new DispatchStep(leader);
         List<JobStep> steps = List.of(new PlaceStep(leader, engine, dispatch), dispatch, new CollectStep(leader, dispatch));
         this.jobs = new JobRunner(leader, steps, List.of(new MigrateStep(leader, engine)), () -> running);
+        // tests that run the leader on an in-memory record have no database to publish network views from
+        this.netViews = config.jdbcUrl() == null ? null
+                : new NetViewPublisher(zk, config.jdbcUrl(), config.dbUser(), config.dbPassword());
         this.thread = new Thread(this::run, "gantry-provisioner-leader");
         this.thread.setDaemon(true);
     }
@@ -75,6 +80,9 @@ public final class LeaderLoop implements AutoCloseable {
         watcher.start();
         thread.start();
         notifications.start();
+        if (netViews != null) {
+            netViews.start();
+        }
     }
 
     private void run() {
@@ -140,6 +148,9 @@ public final class LeaderLoop implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         notifications.close();
+        if (netViews != null) {
+            netViews.close();
+        }
         watcher.close();
         records.close();
     }

@@ -43,6 +43,10 @@ public final class FirewallBench implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "5", description = "Seconds per iperf3 run (default ${DEFAULT-VALUE}).")
     int seconds;
 
+    @Option(names = "--from-record", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also measure changes committed to PostgreSQL, through the view publisher and ZooKeeper (default ${DEFAULT-VALUE}).")
+    boolean fromRecord;
+
     @Option(names = "--report", description = "Also write the results as Markdown to this file.")
     Path report;
 
@@ -102,6 +106,13 @@ public final class FirewallBench implements Callable<Integer> {
                     (block ? blockedAfter : servedAfter).add(nanos);
                 }
                 say(String.format(Locale.ROOT, "rule change → enforced p50 %.1f ms, p99 %.1f ms", enforced.p50(), enforced.p99()));
+                Samples fromRecordTimes = new Samples();
+                if (fromRecord) {
+                    zoneFirewall.apply(server.netns(), without);
+                    fromRecordTimes = throughTheRecord(ruleSet, probeRule, serverId, server, client, probe);
+                    say(String.format(Locale.ROOT, "rule committed → enforced p50 %.1f ms, p99 %.1f ms", fromRecordTimes.p50(),
+                            fromRecordTimes.p99()));
+                }
                 List<Double> plain = new ArrayList<>();
                 List<Double> walled = new ArrayList<>();
                 zoneFirewall.apply(server.netns(), off);
@@ -116,7 +127,7 @@ public final class FirewallBench implements Callable<Integer> {
                     }
                 }
                 markdown = report(ruleSet.size(), with.rules().size(), probeRule, applyTimes, enforced, blockedAfter, servedAfter,
-                        plain, walled);
+                        fromRecordTimes, plain, walled);
             }
         }
         System.out.println();
@@ -130,6 +141,36 @@ public final class FirewallBench implements Callable<Integer> {
             say("results written to " + report);
         }
         return 0;
+    }
+
+    /**
+     * The same changes as commits to {@code fwrules} (the probe rule disabled and enabled in turns), carried by the
+     * V15 trigger's notification, the view publisher, ZooKeeper and a follower applying the view with ZoneFirewall.
+     */
+    private Samples throughTheRecord(List<FirewallCompiler.Rule> ruleSet, FirewallCompiler.Rule probeRule, UUID serverId,
+                                     HandFabric.Zone server, HandFabric.Zone client, EnforcementProbe probe) throws Exception {
+        say("starting PostgreSQL, ZooKeeper and the view publisher");
+        Samples times = new Samples();
+        try (RecordedFirewall record = new RecordedFirewall()) {
+            record.populate(serverId, server.ip(), UUID.randomUUID(), client.ip(), ruleSet);
+            try (ViewFollower follower = new ViewFollower(record.zk(), record.account, serverId, server.netns())) {
+                long t = System.nanoTime();
+                probe.nanosUntil(true, t, () -> { }, Duration.ofSeconds(30)); // the first view, published by the sweep
+                say("first view applied, generation " + follower.appliedGeneration());
+                for (int i = 0; i < changes; i++) {
+                    boolean block = i % 2 == 0;
+                    long t0 = System.nanoTime();
+                    times.add(probe.nanosUntil(!block, t0, () -> {
+                        try {
+                            record.setEnabled(probeRule.id(), !block);
+                        } catch (java.sql.SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }, Duration.ofSeconds(10)));
+                }
+            }
+        }
+        return times;
     }
 
     /**
@@ -163,7 +204,8 @@ public final class FirewallBench implements Callable<Integer> {
     }
 
     private String report(int ruleCount, int entries, FirewallCompiler.Rule probeRule, Samples apply, Samples enforced,
-                          Samples blockedAfter, Samples servedAfter, List<Double> plain, List<Double> walled) {
+                          Samples blockedAfter, Samples servedAfter, Samples fromRecordTimes, List<Double> plain,
+                          List<Double> walled) {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "%d rules on the node (%d nft entries in the server zone's table); %d changes of `%s`, "
                 + "removed and restored in turns; new connections probed by %d-ms probes%n%n", ruleCount, entries, changes,
@@ -173,6 +215,10 @@ public final class FirewallBench implements Callable<Integer> {
         row(md, "**change → traffic observed as the rules say** (all)", enforced);
         row(md, "… rule removed → new connections blocked", blockedAfter);
         row(md, "… rule restored → new connections served", servedAfter);
+        if (fromRecordTimes.count() > 0) {
+            row(md, "**rule disabled/enabled in PostgreSQL (commit) → traffic observed** (trigger, publisher, ZooKeeper, "
+                    + "follower, ZoneFirewall)", fromRecordTimes);
+        }
         double p = OverlayBench.median(plain);
         double w = OverlayBench.median(walled);
         md.append("\n| iperf3 into the zone, one TCP stream | Gbit/s per run | median Gbit/s |\n|---|---|---:|\n");

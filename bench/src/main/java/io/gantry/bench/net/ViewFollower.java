@@ -1,0 +1,59 @@
+package io.gantry.bench.net;
+
+import io.gantry.agent.net.ZoneFirewall;
+import io.gantry.common.Json;
+import io.gantry.common.coord.ZkPaths;
+import io.gantry.common.net.TenantNetView;
+import io.gantry.common.net.TenantNetView.MachineFirewall;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+
+/**
+ * The bench's stand-in for the agent's view watcher (the data plane's own is not on this branch yet): follows one
+ * account's {@link TenantNetView} in ZooKeeper with a Curator cache and applies one machine's firewall to its zone's
+ * namespace with the agent's {@link ZoneFirewall}, skipping views no newer than the one applied, on one thread.
+ */
+final class ViewFollower implements AutoCloseable {
+    private final CuratorCache cache;
+    private final ExecutorService applier = Executors.newSingleThreadExecutor(r -> new Thread(r, "bench-view-follower"));
+    private final ZoneFirewall zoneFirewall = new ZoneFirewall();
+    private final UUID machine;
+    private final String zoneNetns;
+    private volatile long applied = -1;
+
+    ViewFollower(CuratorFramework zk, UUID account, UUID machine, String zoneNetns) {
+        this.machine = machine;
+        this.zoneNetns = zoneNetns;
+        this.cache = CuratorCache.build(zk, ZkPaths.netview(account));
+        cache.listenable().addListener(CuratorCacheListener.builder()
+                .forCreatesAndChanges((before, after) -> applier.execute(() -> apply(after.getData())))
+                .build());
+        cache.start();
+    }
+
+    long appliedGeneration() {
+        return applied;
+    }
+
+    private void apply(byte[] data) {
+        TenantNetView view = Json.read(new String(data, StandardCharsets.UTF_8), TenantNetView.class);
+        if (view.generation() <= applied) {
+            return;
+        }
+        MachineFirewall fw = view.firewalls().stream().filter(f -> machine.equals(f.machine())).findFirst()
+                .orElse(new MachineFirewall(machine, false, java.util.List.of()));
+        zoneFirewall.apply(zoneNetns, fw);
+        applied = view.generation();
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+        applier.shutdownNow();
+    }
+}

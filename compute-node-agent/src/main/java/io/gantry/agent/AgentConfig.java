@@ -1,6 +1,7 @@
 package io.gantry.agent;
 
 import io.gantry.common.GantryException;
+import io.gantry.agent.net.Underlay;
 import io.gantry.common.limits.OverprovisionRatios;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
@@ -12,8 +13,12 @@ import java.util.regex.Pattern;
  * <p>{@code overprovision} scales what a zone may be given of this node's memory and disk (see
  * {@link io.gantry.common.limits.PackageBounds}); it should be the provisioner's ratios, which is why
  * both read the same {@code overprovision-memory} and {@code overprovision-disk} settings.
+ *
+ * <p>{@code underlay} is where the node's overlay and outside traffic goes (see {@link Underlay}); by default the
+ * host's loopback address, which serves a node alone on its host.
  */
-public record AgentConfig(Path stateDir, String node, String runcBinary, Path initBinary, OverprovisionRatios overprovision) {
+public record AgentConfig(Path stateDir, String node, String runcBinary, Path initBinary, OverprovisionRatios overprovision,
+                          Underlay underlay) {
     public static final String DEFAULT_NODE = "local";
     public static final Path DEFAULT_STATE_ROOT = Path.of("/var/lib/gantry");
     public static final Path DEFAULT_INIT = Path.of("/usr/bin/tini-static");
@@ -36,6 +41,13 @@ public record AgentConfig(Path stateDir, String node, String runcBinary, Path in
         if (overprovision == null) {
             overprovision = OverprovisionRatios.NONE;
         }
+        if (underlay == null) {
+            underlay = Underlay.LOOPBACK;
+        }
+    }
+
+    public AgentConfig(Path stateDir, String node, String runcBinary, Path initBinary, OverprovisionRatios overprovision) {
+        this(stateDir, node, runcBinary, initBinary, overprovision, null);
     }
 
     public static AgentConfig of(Path stateDir, String node) {
@@ -43,7 +55,11 @@ public record AgentConfig(Path stateDir, String node, String runcBinary, Path in
     }
 
     public AgentConfig withOverprovision(OverprovisionRatios ratios) {
-        return new AgentConfig(stateDir, node, runcBinary, initBinary, ratios);
+        return new AgentConfig(stateDir, node, runcBinary, initBinary, ratios, underlay);
+    }
+
+    public AgentConfig withUnderlay(Underlay newUnderlay) {
+        return new AgentConfig(stateDir, node, runcBinary, initBinary, overprovision, newUnderlay);
     }
 
     public Path imagesDir() {

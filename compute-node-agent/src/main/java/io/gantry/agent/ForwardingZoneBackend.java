@@ -55,6 +55,11 @@ public abstract class ForwardingZoneBackend implements ZoneBackend {
     }
 
     @Override
+    public Zone updateNics(ZoneSpec spec) {
+        return inner.updateNics(spec);
+    }
+
+    @Override
     public List<Zone> list() {
         return inner.list();
     }

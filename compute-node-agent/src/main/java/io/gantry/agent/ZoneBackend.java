@@ -37,6 +37,12 @@ public interface ZoneBackend extends AutoCloseable {
     /** Memory, CPU and lwps change live; the disk grows only while the zone is stopped and never shrinks. */
     Zone update(UUID uuid, ResourceUpdate update);
 
+    /**
+     * Makes the zone's NICs exactly {@code spec.nics()} (eth0, eth1, … in that order), adding the missing ones and
+     * removing the others, live if the zone runs; the rest of {@code spec} must be the zone's as it is.
+     */
+    Zone updateNics(ZoneSpec spec);
+
     List<Zone> list();
 
     Optional<Zone> find(UUID uuid);

@@ -116,17 +116,18 @@ class ViewsGoldenTest {
         NetworkRecord full = Json.read("""
                 {"id": "3f1c0e3a-9c1e-4c55-a0b5-1f0c7e1d2a10", "name": "external", "isPublic": true, "fabric": false,
                  "subnet": "10.88.0.0/24", "gateway": "10.88.0.1", "provisionStartIp": "10.88.0.10",
-                 "provisionEndIp": "10.88.0.250", "description": "the public network"}""", NetworkRecord.class);
+                 "provisionEndIp": "10.88.0.250", "description": "the public network", "mtu": 1500, "resolvers": "[\\"8.8.8.8\\"]"}""",
+                NetworkRecord.class);
         assertThat(json(NetworkView.of(full))).isEqualTo("""
                 {"id":"3f1c0e3a-9c1e-4c55-a0b5-1f0c7e1d2a10","name":"external","public":true,"fabric":false,\
                 "subnet":"10.88.0.0/24","gateway":"10.88.0.1","provision_start_ip":"10.88.0.10",\
-                "provision_end_ip":"10.88.0.250","resolvers":[],"description":"the public network"}""");
+                "provision_end_ip":"10.88.0.250","resolvers":["8.8.8.8"],"description":"the public network","mtu":1500}""");
         NetworkRecord sparse = Json.read("""
                 {"id": "3f1c0e3a-9c1e-4c55-a0b5-1f0c7e1d2a10", "name": "external", "isPublic": false, "fabric": true,
-                 "subnet": "10.88.0.0/24"}""", NetworkRecord.class);
+                 "subnet": "10.88.0.0/24", "vlanId": 2, "nat": true, "mtu": 1450}""", NetworkRecord.class);
         assertThat(json(NetworkView.of(sparse))).isEqualTo("""
                 {"id":"3f1c0e3a-9c1e-4c55-a0b5-1f0c7e1d2a10","name":"external","public":false,"fabric":true,\
-                "subnet":"10.88.0.0/24","resolvers":[]}""");
+                "subnet":"10.88.0.0/24","vlan_id":2,"internet_nat":true,"resolvers":[],"mtu":1450}""");
     }
 
     /** Tags, metadata and networks are JSON text columns; a tag whose value is null is dropped by the shared mapper. */

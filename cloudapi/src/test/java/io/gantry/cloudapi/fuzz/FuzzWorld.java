@@ -40,7 +40,10 @@ public final class FuzzWorld implements AutoCloseable {
             "select string_agg(t::text, '|' order by t::text) from jobs t where machine_id in (select id from machines where account_id = ?)",
             "select string_agg(t::text, '|' order by t::text) from audit t where machine_id in (select id from machines where account_id = ?)",
             "select string_agg(t::text, '|' order by t::text) from fwrules t where account_id = ?",
-            "select string_agg(t::text, '|' order by t::text) from provision_limits t where account_id = ?"};
+            "select string_agg(t::text, '|' order by t::text) from provision_limits t where account_id = ?",
+            "select string_agg(t::text, '|' order by t::text) from networks t where owner_account = ?",
+            "select string_agg(t::text, '|' order by t::text) from fabric_vlans t where account_id = ?",
+            "select string_agg(t::text, '|' order by t::text) from nics t where account_id = ?"};
     /** Machines an account may hold at once, so that a long run's creates do not grow every list without end. */
     static final int MACHINE_LIMIT = 12;
 
@@ -82,7 +85,7 @@ public final class FuzzWorld implements AutoCloseable {
         try (Statement st = jdbc.createStatement()) {
             collect(st, "select id, name from packages", packages);
             collect(st, "select id, name from images", images);
-            collect(st, "select id, name from networks", networks);
+            collect(st, "select id, name from networks where owner_account is null", networks);
         }
         if (packages.isEmpty() || images.isEmpty()) {
             throw new IllegalStateException("the fuzz world needs a seeded catalogue (a package and an image)");
@@ -319,7 +322,7 @@ public final class FuzzWorld implements AutoCloseable {
         String sql = "select md5(concat_ws('#',"
                 + " (select string_agg(t::text, '|' order by t::text) from packages t),"
                 + " (select string_agg(t::text, '|' order by t::text) from images t),"
-                + " (select string_agg(t::text, '|' order by t::text) from networks t),"
+                + " (select string_agg(t::text, '|' order by t::text) from networks t where owner_account is null),"
                 + " (select count(*) from accounts where id not in ('" + a.accountId + "', '" + b.accountId + "')),"
                 + " (select count(*) from account_keys where account_id not in ('" + a.accountId + "', '" + b.accountId + "')),"
                 + " (select count(*) from machines where account_id not in ('" + a.accountId + "', '" + b.accountId + "')),"

@@ -72,7 +72,7 @@ public final class TaskExecutor {
                     mover.release(machine);
                     yield outcome(task, machine, backend.get(machine));
                 }
-                case UPDATE_NICS -> throw GantryException.invalid("this agent cannot update a zone's NICs yet");
+                case UPDATE_NICS -> outcome(task, machine, backend.updateNics(specOf(task, machine)));
             };
         } catch (RuntimeException e) {
             if (!(e instanceof GantryException)) {

@@ -55,7 +55,7 @@ public final class RuncZoneMover implements ZoneMover {
         try {
             Files.createDirectories(incoming);
             fetcher.fetch(move.url(), move.token(), move.sha256(), move.bytes(), staged);
-            return backend.adopt(spec, move.ip(), staged);
+            return backend.adopt(spec, staged);
         } catch (IOException e) {
             throw GantryException.internal("cannot stage the disk in " + incoming + ": " + e.getMessage());
         } finally {

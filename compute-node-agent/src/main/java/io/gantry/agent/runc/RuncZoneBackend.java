@@ -11,7 +11,6 @@ import io.gantry.agent.host.DurableFiles;
 import io.gantry.agent.host.HostLimits;
 import io.gantry.agent.image.ImageStore;
 import io.gantry.agent.net.NodeNetwork;
-import io.gantry.agent.net.TenantAddressing;
 import io.gantry.common.GantryException;
 import io.gantry.common.Json;
 import io.gantry.common.Package;
@@ -21,6 +20,7 @@ import io.gantry.common.ZoneAction;
 import io.gantry.common.ZoneSpec;
 import io.gantry.common.ZoneState;
 import io.gantry.common.limits.PackageBounds;
+import io.gantry.common.net.Nic;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -76,7 +76,7 @@ public final class RuncZoneBackend implements ZoneBackend {
         this.runc = new Runc(config.runcBinary(), config.runcRoot());
         this.images = new ImageStore(config.imagesDir());
         this.store = new ZoneStore(config.stateDir(), config.node());
-        this.network = new NodeNetwork(config.node());
+        this.network = new NodeNetwork(config.node(), config.underlay());
         this.cgroups = Cgroups.detect();
         this.lock = new StateLock(config.stateDir());
         this.observer = observer;
@@ -141,13 +141,13 @@ public final class RuncZoneBackend implements ZoneBackend {
                         continue;
                     }
                     LOG.warn("zone {} does not run and its record cannot be read ({}): removing it", uuid, unreadable.getMessage());
-                    removeEverything(layout, null);
+                    removeEverything(layout, List.of());
                     cleaned.add(uuid);
                     continue;
                 }
                 if (Files.exists(layout.guard()) || recorded.isEmpty()) {
                     LOG.warn("zone {} was left half-made (the agent stopped during its creation): removing it", uuid);
-                    removeEverything(layout, recorded.map(Zone::tenant).orElse(null));
+                    removeEverything(layout, recorded.map(z -> z.spec().nics()).orElse(List.of()));
                     cleaned.add(uuid);
                     continue;
                 }
@@ -155,6 +155,9 @@ public final class RuncZoneBackend implements ZoneBackend {
                 Zone zone = recorded.get();
                 Runc.State container = containers.get(layout.containerId());
                 boolean running = container != null && container.running();
+                if (running || NodeNetwork.netnsExists(layout.netns())) {
+                    rewire(layout, zone);
+                }
                 if (running) {
                     if (zone.state() != ZoneState.RUNNING) {
                         store.save(zone.moveTo(ZoneState.RUNNING, clock.instant()));
@@ -189,7 +192,7 @@ public final class RuncZoneBackend implements ZoneBackend {
             }
             requireFits(spec.pkg(), 0); // before anything is made: a refusal leaves no record, disk or cgroup
             if (Files.exists(layout.dir())) {
-                removeEverything(layout, existing.map(Zone::tenant).orElse(null));
+                removeEverything(layout, existing.map(z -> z.spec().nics()).orElse(List.of()));
             } else if (Files.exists(RuncStateFile.path(config.runcRoot(), layout.containerId()))) {
                 // a container by the zone's id but no zone: the `runc run` of an agent killed during this very
                 // create, which outlived it and finished after recover() had looked; `runc run` would refuse the id
@@ -202,7 +205,7 @@ public final class RuncZoneBackend implements ZoneBackend {
 
             writeGuard(layout);
             observer.reached("guard");
-            Zone zone = Zone.provisioning(spec, allocateAddress(spec.tenant()), clock.instant());
+            Zone zone = Zone.provisioning(spec, addressOf(spec), clock.instant());
             store.save(zone);
             observer.reached("record");
             try {
@@ -215,7 +218,7 @@ public final class RuncZoneBackend implements ZoneBackend {
             } catch (RuntimeException | IOException e) {
                 String why = e.getMessage();
                 LOG.error("zone {} failed to provision: {}", spec.uuid(), why);
-                releaseResources(layout);
+                releaseResources(layout, spec.nics());
                 zone = zone.failed(why, clock.instant());
                 store.save(zone);
                 deleteGuard(layout);
@@ -272,7 +275,26 @@ public final class RuncZoneBackend implements ZoneBackend {
         try (var held = lock.acquire()) {
             Zone zone = get(uuid);
             ZoneAction.DELETE.check(zone);
-            removeEverything(store.layout(uuid), zone.tenant());
+            removeEverything(store.layout(uuid), zone.spec().nics());
+        }
+    }
+
+    @Override
+    public Zone updateNics(ZoneSpec spec) {
+        try (var held = lock.acquire()) {
+            Zone zone = get(spec.uuid());
+            ZoneAction.UPDATE.check(zone);
+            ZoneSpec current = zone.spec();
+            if (!new ZoneSpec(spec.uuid(), spec.alias(), spec.tenant(), spec.imageId(), spec.pkg(), current.nics(),
+                    current.firewallEnabled()).equals(current)) {
+                throw GantryException.invalid("an UPDATE_NICS task for zone " + spec.uuid()
+                        + " may change only its NICs and firewall switch, not its alias, tenant, image or package");
+            }
+            ZoneLayout layout = store.layout(spec.uuid());
+            if (NodeNetwork.netnsExists(layout.netns())) {
+                network.updateNics(layout, current.nics(), spec.nics());
+            }
+            return save(new Zone(spec, zone.state(), addressOf(spec), zone.createdAt(), clock.instant(), zone.reason()));
         }
     }
 
@@ -318,7 +340,7 @@ public final class RuncZoneBackend implements ZoneBackend {
             }
             ZoneLayout layout = store.layout(uuid);
             ZoneDisk.unmount(layout);
-            network.detach(layout);
+            network.detach(layout, zone.spec().nics());
             if (!Files.isRegularFile(layout.diskImage())) {
                 throw GantryException.internal("zone " + uuid + " has no disk file at " + layout.diskImage());
             }
@@ -327,13 +349,12 @@ public final class RuncZoneBackend implements ZoneBackend {
     }
 
     /**
-     * Builds a zone that arrives from another node, stopped: its spec, the address it keeps ({@code ip}; null takes
-     * a new one) and its disk, the file {@code disk} (moved into the zone, so on this state directory's filesystem).
+     * Builds a zone that arrives from another node, stopped: its spec (with the NICs it keeps) and its disk, the file {@code disk} (moved into the zone, so on this state directory's filesystem).
      * The zone is then as any stopped zone: disk mounted, network wired, config written. A zone already here with the
      * same spec is answered as it is (a task done twice). If a step fails, nothing of the zone is left and the
      * failure is thrown; the caller still holds {@code disk}.
      */
-    public Zone adopt(ZoneSpec spec, String ip, Path disk) {
+    public Zone adopt(ZoneSpec spec, Path disk) {
         try (var held = lock.acquire()) {
             ZoneLayout layout = store.layout(spec.uuid());
             Optional<Zone> existing = store.find(spec.uuid());
@@ -347,23 +368,22 @@ public final class RuncZoneBackend implements ZoneBackend {
             images.findById(spec.imageId()).orElseThrow(() ->
                     GantryException.notFound("image " + spec.imageId() + " is not on node " + config.node() + "; import it there first"));
             if (Files.exists(layout.dir())) {
-                removeEverything(layout, existing.map(Zone::tenant).orElse(null));
+                removeEverything(layout, existing.map(z -> z.spec().nics()).orElse(List.of()));
             }
-            String address = ip == null ? allocateAddress(spec.tenant()) : claimAddress(spec.tenant(), ip);
             writeGuard(layout);
-            Zone zone = Zone.provisioning(spec, address, clock.instant());
+            Zone zone = Zone.provisioning(spec, addressOf(spec), clock.instant());
             store.save(zone);
             try {
                 Files.move(disk, layout.diskImage(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 ZoneDisk.mount(layout, images.rootfs(spec.imageId()));
-                network.attach(layout, zone.tenant(), zone.ip(), TenantAddressing.PREFIX_LENGTH);
+                network.attach(layout, spec);
                 writeConfig(layout, spec);
                 zone = save(zone.moveTo(ZoneState.STOPPED, clock.instant()));
                 Files.delete(layout.guard());
                 return zone;
             } catch (RuntimeException | IOException e) {
                 LOG.error("zone {} could not be built from its moved disk: {}", spec.uuid(), e.getMessage());
-                removeEverything(layout, spec.tenant());
+                removeEverything(layout, spec.nics());
                 throw e instanceof GantryException g ? g
                         : GantryException.internal("zone " + spec.uuid() + " could not be built from its disk: " + e.getMessage());
             }
@@ -478,7 +498,7 @@ public final class RuncZoneBackend implements ZoneBackend {
     public void destroyNode() {
         try (var held = lock.acquire()) {
             for (UUID uuid : store.zoneDirs()) {
-                removeEverything(store.layout(uuid), store.find(uuid).map(Zone::tenant).orElse(null));
+                removeEverything(store.layout(uuid), recordedNics(uuid));
             }
             network.destroy();
             cgroups.removeIfEmpty("/gantry-" + config.node());
@@ -501,37 +521,27 @@ public final class RuncZoneBackend implements ZoneBackend {
         return zone;
     }
 
-    private String allocateAddress(String tenant) {
-        Map<String, Integer> numbers = store.tenantNumbers();
-        int number = TenantAddressing.tenantNumber(numbers, tenant);
-        if (!numbers.containsKey(tenant)) {
-            numbers.put(tenant, number);
-            store.saveTenantNumbers(numbers);
-        }
-        Set<String> taken = new HashSet<>();
-        for (Zone z : store.all()) {
-            if (z.tenant().equals(tenant) && z.ip() != null) {
-                taken.add(z.ip());
-            }
-        }
-        return TenantAddressing.pickAddress(number, taken);
+    /** The zone's address as the cluster knows it: its primary NIC's (else its first NIC's); null without NICs. */
+    static String addressOf(ZoneSpec spec) {
+        return spec.nics().stream().filter(Nic::primary).findFirst().or(() -> spec.nics().stream().findFirst())
+                .map(Nic::ip).orElse(null);
     }
 
-    /** The tenant's number here for a zone that keeps {@code ip} (see {@link TenantAddressing#claim}), assigned if new. */
-    private String claimAddress(String tenant, String ip) {
-        Map<String, Integer> numbers = store.tenantNumbers();
-        Set<String> taken = new HashSet<>();
-        for (Zone z : store.all()) {
-            if (z.ip() != null) {
-                taken.add(z.ip());
-            }
+    private List<Nic> recordedNics(UUID uuid) {
+        try {
+            return store.find(uuid).map(z -> z.spec().nics()).orElse(List.of());
+        } catch (GantryException unreadable) {
+            return List.of();
         }
-        int number = TenantAddressing.claim(numbers, tenant, ip, taken);
-        if (!numbers.containsKey(tenant)) {
-            numbers.put(tenant, number);
-            store.saveTenantNumbers(numbers);
+    }
+
+    /** After a restart: the zone's networks and NICs made again where something is missing (its firewall stays). */
+    private void rewire(ZoneLayout layout, Zone zone) {
+        try {
+            network.attach(layout, zone.spec());
+        } catch (RuntimeException e) {
+            LOG.error("zone {}: cannot wire its NICs again: {}", zone.uuid(), e.getMessage());
         }
-        return ip;
     }
 
     /**
@@ -541,7 +551,7 @@ public final class RuncZoneBackend implements ZoneBackend {
     private void bringUp(ZoneLayout layout, Zone zone, CreateObserver steps) {
         ZoneDisk.mount(layout, images.rootfs(zone.spec().imageId()));
         steps.reached("disk");
-        network.attach(layout, zone.tenant(), zone.ip(), TenantAddressing.PREFIX_LENGTH);
+        network.attach(layout, zone.spec());
         steps.reached("network");
         writeConfig(layout, zone.spec());
         steps.reached("config");
@@ -568,21 +578,18 @@ public final class RuncZoneBackend implements ZoneBackend {
     }
 
     /** Frees what the kernel holds for the zone (container, mounts, loop, namespace, veth, cgroup), keeping its record. */
-    private void releaseResources(ZoneLayout layout) {
+    private void releaseResources(ZoneLayout layout, List<Nic> nics) {
         runc.delete(layout.containerId());
         ZoneDisk.unmount(layout);
-        network.detach(layout);
+        network.detach(layout, nics);
         cgroups.removeIfEmpty(layout.cgroupsPath());
     }
 
-    private void removeEverything(ZoneLayout layout, String tenant) {
-        releaseResources(layout);
+    private void removeEverything(ZoneLayout layout, List<Nic> nics) {
+        releaseResources(layout, nics);
         runcStates.forget(layout.containerId());
         io.gantry.agent.host.Cmd.check("rm", "-rf", "--one-file-system", layout.dir().toString());
         cgroups.removeIfEmpty("/" + layout.cgroupParent());
-        if (tenant != null) {
-            network.removeBridgeIfUnused(tenant);
-        }
     }
 
     private static void writeGuard(ZoneLayout layout) {

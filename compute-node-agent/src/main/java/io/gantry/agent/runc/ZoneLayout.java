@@ -55,20 +55,12 @@ public record ZoneLayout(Path dir, UUID uuid, String node) {
     }
 
     public String netns() {
+        return netnsOf(uuid);
+    }
+
+    /** The zone's own network namespace. */
+    public static String netnsOf(UUID uuid) {
         return "gz-" + uuid;
-    }
-
-    private String shortHex() {
-        return uuid.toString().replace("-", "").substring(0, 12);
-    }
-
-    /** The node side of the zone's veth; at most 15 characters, as the kernel requires. */
-    public String hostVeth() {
-        return "vz" + shortHex();
-    }
-
-    public String firewallChain() {
-        return "z_" + shortHex();
     }
 
     public String cgroupParent() {
@@ -77,15 +69,5 @@ public record ZoneLayout(Path dir, UUID uuid, String node) {
 
     public String cgroupsPath() {
         return "/" + cgroupParent() + "/" + uuid;
-    }
-
-    /** A locally administered unicast MAC derived from the UUID, so anti-spoofing rules can name it. */
-    public String mac() {
-        String hex = uuid.toString().replace("-", "");
-        StringBuilder mac = new StringBuilder("02");
-        for (int i = 0; i < 10; i += 2) {
-            mac.append(':').append(hex, i, i + 2);
-        }
-        return mac.toString();
     }
 }

@@ -4,7 +4,6 @@ import io.gantry.agent.ExecResult;
 import io.gantry.agent.ZoneBackend;
 import io.gantry.agent.ZoneCounters;
 import io.gantry.agent.ZoneRun;
-import io.gantry.agent.net.TenantAddressing;
 import io.gantry.common.GantryException;
 import io.gantry.common.Package;
 import io.gantry.common.ResourceUpdate;
@@ -12,6 +11,7 @@ import io.gantry.common.Zone;
 import io.gantry.common.ZoneAction;
 import io.gantry.common.ZoneSpec;
 import io.gantry.common.ZoneState;
+import io.gantry.common.net.Nic;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * SIMULATED zones: kept in memory, nothing is isolated and nothing runs. For unit tests and scale
- * simulation only; it follows the same state machine and address plan as the runc backend, and its
+ * simulation only; it follows the same state machine as the runc backend, its zones' addresses are their NICs', and its
  * counters are synthetic (CPU grows with time at the package's cap). It never stands in for runc
  * where isolation or caps are claimed.
  */
@@ -34,7 +34,6 @@ public final class SimulatedZoneBackend implements ZoneBackend {
     private final Map<UUID, Zone> zones = new ConcurrentHashMap<>();
     private final Map<UUID, Long> startedAtNanos = new ConcurrentHashMap<>();
     private final Map<UUID, Long> startedAtMillis = new ConcurrentHashMap<>();
-    private final Map<String, Integer> tenantNumbers = new HashMap<>();
     private final Set<String> images;
     private final Clock clock;
 
@@ -60,22 +59,15 @@ public final class SimulatedZoneBackend implements ZoneBackend {
         if (!images.contains(spec.imageId())) {
             throw GantryException.notFound("image " + spec.imageId() + " is not on this node");
         }
-        int number = TenantAddressing.tenantNumber(tenantNumbers, spec.tenant());
-        tenantNumbers.put(spec.tenant(), number);
-        Set<String> taken = new HashSet<>();
-        zones.values().stream().filter(z -> z.tenant().equals(spec.tenant())).forEach(z -> taken.add(z.ip()));
-        Zone zone = Zone.provisioning(spec, TenantAddressing.pickAddress(number, taken), clock.instant())
+        Zone zone = Zone.provisioning(spec, addressOf(spec), clock.instant())
                 .moveTo(ZoneState.RUNNING, clock.instant());
         zones.put(spec.uuid(), zone);
         started(spec.uuid());
         return zone;
     }
 
-    /**
-     * SIMULATED: a zone that arrives from another node, stopped, keeping {@code ip} if the tenant's subnet here
-     * allows it (the runc backend's rule, {@link TenantAddressing#claim}). The same zone again is answered as it is.
-     */
-    public synchronized Zone adopt(ZoneSpec spec, String ip) {
+    /** SIMULATED: a zone that arrives from another node, stopped, with the NICs of its spec. The same zone again is answered as it is. */
+    public synchronized Zone adopt(ZoneSpec spec) {
         Zone existing = zones.get(spec.uuid());
         if (existing != null) {
             if (!existing.spec().equals(spec)) {
@@ -86,11 +78,25 @@ public final class SimulatedZoneBackend implements ZoneBackend {
         if (!images.contains(spec.imageId())) {
             throw GantryException.notFound("image " + spec.imageId() + " is not on this node");
         }
-        Set<String> taken = new HashSet<>();
-        zones.values().forEach(z -> taken.add(z.ip()));
-        int number = TenantAddressing.claim(tenantNumbers, spec.tenant(), ip, taken);
-        tenantNumbers.put(spec.tenant(), number);
-        return put(Zone.provisioning(spec, ip, clock.instant()).moveTo(ZoneState.STOPPED, clock.instant()));
+        return put(Zone.provisioning(spec, addressOf(spec), clock.instant()).moveTo(ZoneState.STOPPED, clock.instant()));
+    }
+
+    /** SIMULATED: the NICs are recorded in the zone's spec; no interface is made. */
+    @Override
+    public synchronized Zone updateNics(ZoneSpec spec) {
+        Zone zone = get(spec.uuid());
+        ZoneAction.UPDATE.check(zone);
+        if (!new ZoneSpec(spec.uuid(), spec.alias(), spec.tenant(), spec.imageId(), spec.pkg(), zone.spec().nics(),
+                zone.spec().firewallEnabled()).equals(zone.spec())) {
+            throw GantryException.invalid("an UPDATE_NICS task for zone " + spec.uuid()
+                    + " may change only its NICs and firewall switch, not its alias, tenant, image or package");
+        }
+        return put(new Zone(spec, zone.state(), addressOf(spec), zone.createdAt(), clock.instant(), zone.reason()));
+    }
+
+    private static String addressOf(ZoneSpec spec) {
+        return spec.nics().stream().filter(Nic::primary).findFirst().or(() -> spec.nics().stream().findFirst())
+                .map(Nic::ip).orElse(null);
     }
 
     @Override

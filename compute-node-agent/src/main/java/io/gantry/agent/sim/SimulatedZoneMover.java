@@ -40,7 +40,7 @@ public final class SimulatedZoneMover implements ZoneMover {
         if (move == null || !EMPTY_SHA256.equals(move.sha256())) {
             throw GantryException.invalidState("the disk's sha256 is not the one announced: refused");
         }
-        return backend.adopt(spec, move.ip());
+        return backend.adopt(spec);
     }
 
     @Override

@@ -12,6 +12,11 @@ import io.gantry.common.Package;
 import io.gantry.common.Zone;
 import io.gantry.common.ZoneSpec;
 import io.gantry.common.ZoneState;
+import io.gantry.agent.net.TestNics;
+import io.gantry.common.net.Nic;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,8 +64,25 @@ abstract class RealZonesTest {
         }
     }
 
+    /** Each tenant's fabric network in this class (no NAT, so the host's own network is never touched). */
+    private final Map<String, TestNics.Fabric> fabrics = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> hosts = new ConcurrentHashMap<>();
+    private final Map<UUID, List<Nic>> nicsOf = new ConcurrentHashMap<>();
+
+    protected TestNics.Fabric fabricOf(String tenant) {
+        return fabrics.computeIfAbsent(tenant, t -> TestNics.fabric(false));
+    }
+
+    /** A spec with one NIC on the tenant's fabric network, the next free address, as the control plane would give. */
+    protected ZoneSpec spec(String tenant, String alias, Package pkg) {
+        Nic nic = fabricOf(tenant).nic(hosts.computeIfAbsent(tenant, t -> new AtomicInteger()).incrementAndGet());
+        ZoneSpec spec = new ZoneSpec(UUID.randomUUID(), alias, tenant, imageId, pkg, List.of(nic), false);
+        nicsOf.put(spec.uuid(), spec.nics());
+        return spec;
+    }
+
     protected Zone create(String tenant, String alias, Package pkg) {
-        Zone zone = backend.create(new ZoneSpec(UUID.randomUUID(), alias, tenant, imageId, pkg));
+        Zone zone = backend.create(spec(tenant, alias, pkg));
         assertThat(zone.state()).as("zone %s: %s", alias, zone.reason()).isEqualTo(ZoneState.RUNNING);
         return zone;
     }
@@ -79,6 +101,6 @@ abstract class RealZonesTest {
 
     /** What of the zone is still on the host: empty once it is fully gone. */
     protected List<String> traces(UUID uuid) {
-        return ZoneTraces.of(backend, uuid);
+        return ZoneTraces.of(backend, uuid, nicsOf.getOrDefault(uuid, List.of()));
     }
 }

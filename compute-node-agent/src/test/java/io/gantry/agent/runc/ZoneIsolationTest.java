@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gantry.agent.ExecResult;
 import io.gantry.agent.ZoneCounters;
 import io.gantry.agent.host.Cmd;
+import io.gantry.agent.net.NodeNetwork;
 import io.gantry.common.Package;
 import io.gantry.common.Zone;
 import io.gantry.common.ZoneState;
@@ -112,31 +113,31 @@ class ZoneIsolationTest extends RealZonesTest {
     }
 
     @Test
-    void tenantNetworksAreIsolatedAndSpoofingIsDropped() {
+    void tenantNetworksAreIsolatedEvenOnTheSameSubnetAndSpoofingIsDropped() {
         Zone a1 = create("alpha", "a1");
         Zone a2 = create("alpha", "a2");
         Zone b1 = create("beta", "b1");
-        assertThat(a1.ip()).startsWith("10.200.");
-        assertThat(b1.ip().substring(0, b1.ip().lastIndexOf('.'))).isNotEqualTo(a1.ip().substring(0, a1.ip().lastIndexOf('.')));
+        Zone b2 = create("beta", "b2");
+        assertThat(a1.ip()).isEqualTo(b1.ip()).as("both tenants' first zones have the same address on 192.168.128.0/22");
 
         assertThat(ping(a1, a2.ip(), null)).as("same tenant a1 -> a2").isTrue();
         assertThat(ping(a2, a1.ip(), null)).as("same tenant a2 -> a1").isTrue();
-
-        // Give a1 an on-link route to beta's subnet, so the only thing between a1 and b1 is Gantry's isolation.
-        String betaSubnet = b1.ip().substring(0, b1.ip().lastIndexOf('.')) + ".0/24";
-        Cmd.check("ip", "-n", backend.layout(a1.uuid()).netns(), "route", "add", betaSubnet, "dev", "eth0");
-        assertThat(ping(a1, b1.ip(), null)).as("cross tenant a1 -> b1").isFalse();
+        assertThat(ping(b2, b1.ip(), null)).as("beta's b2 reaches its own b1, not alpha's a1 of the same address").isTrue();
+        assertThat(sh(b2, "ip neigh show " + b1.ip()).stdout()).as("b2 resolved beta's own zone")
+                .contains(b1.spec().nics().get(0).mac());
 
         // A source address that is not the zone's own is dropped at its port.
-        String spoofed = a1.ip().substring(0, a1.ip().lastIndexOf('.')) + ".250";
-        Cmd.check("ip", "-n", backend.layout(a1.uuid()).netns(), "addr", "add", spoofed + "/24", "dev", "eth0");
+        String spoofed = "192.168.128.250";
+        Cmd.check("ip", "-n", backend.layout(a1.uuid()).netns(), "addr", "add", spoofed + "/22", "dev", "eth0");
         assertThat(ping(a1, a2.ip(), spoofed)).as("spoofed source a1(.250) -> a2").isFalse();
         assertThat(ping(a1, a2.ip(), null)).as("its real address still works").isTrue();
-        assertThat(backend.network().zoneRules(backend.layout(a1.uuid()))).containsPattern("ip saddr != [0-9.]+ counter packets [1-9]");
+        assertThat(backend.network().portRules(a1.spec().nics().get(0))).containsPattern("ip saddr != [0-9.]+ counter packets [1-9]");
 
-        for (Zone z : new Zone[] {a1, a2, b1}) {
+        for (Zone z : new Zone[] {a1, a2, b1, b2}) {
             backend.delete(z.uuid());
         }
+        assertThat(NodeNetwork.netnsExists(backend.network().fabricNetns(fabricOf("alpha").vni())))
+                .as("the network's namespace goes with its last zone on the node").isFalse();
     }
 
     @Test
@@ -145,10 +146,10 @@ class ZoneIsolationTest extends RealZonesTest {
         ExecResult down = sh(zone, "ip link set eth0 down");
         assertThat(down.ok()).isFalse();
         assertThat(down.stderr()).contains("Operation not permitted");
-        ExecResult addr = sh(zone, "ip addr add 10.200.0.77/24 dev eth0");
+        ExecResult addr = sh(zone, "ip addr add 192.168.128.77/22 dev eth0");
         assertThat(addr.ok()).isFalse();
         assertThat(addr.stderr()).contains("Operation not permitted");
-        assertThat(sh(zone, "ip addr show eth0").stdout()).contains(zone.ip() + "/24").doesNotContain("10.200.0.77");
+        assertThat(sh(zone, "ip addr show eth0").stdout()).contains(zone.ip() + "/22").doesNotContain("192.168.128.77");
         backend.delete(zone.uuid());
     }
 

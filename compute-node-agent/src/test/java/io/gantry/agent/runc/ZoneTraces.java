@@ -7,13 +7,15 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import io.gantry.common.net.Nic;
 
 /** Looks on the host for anything left of a zone: mounts, loop devices, namespaces, veths, cgroups, runc state, files. */
 final class ZoneTraces {
     private ZoneTraces() {
     }
 
-    static List<String> of(RuncZoneBackend backend, UUID uuid) {
+    /** {@code nics}: the zone's NICs, whose ports and rules are looked for too. */
+    static List<String> of(RuncZoneBackend backend, UUID uuid, List<Nic> nics) {
         ZoneLayout zone = backend.layout(uuid);
         List<String> found = new ArrayList<>();
         Mounts.below(zone.dir()).forEach(m -> found.add("mount " + m));
@@ -22,11 +24,15 @@ final class ZoneTraces {
         if (NodeNetwork.netnsExists(zone.netns())) {
             found.add("netns " + zone.netns());
         }
-        if (Cmd.run("ip", "-n", backend.network().netns(), "link", "show", zone.hostVeth()).ok()) {
-            found.add("veth " + zone.hostVeth());
-        }
-        if (!backend.network().zoneRules(zone).isBlank()) {
-            found.add("nft chain " + zone.firewallChain());
+        for (Nic nic : nics) {
+            String port = "vz" + nic.mac().replace(":", "");
+            String bridgeNs = nic.vni() == null ? backend.network().netns() : backend.network().fabricNetns(nic.vni());
+            if (NodeNetwork.netnsExists(bridgeNs) && Cmd.run("ip", "-n", bridgeNs, "link", "show", port).ok()) {
+                found.add("veth " + port);
+            }
+            if (NodeNetwork.netnsExists(bridgeNs) && !backend.network().portRules(nic).isBlank()) {
+                found.add("nft chain of " + port);
+            }
         }
         io.gantry.agent.cgroup.Cgroups.detect().existing(zone.cgroupsPath()).forEach(d -> found.add("cgroup " + d));
         if (Cmd.run("runc", "--root", backend.config().runcRoot().toString(), "state", zone.containerId()).ok()) {

@@ -33,6 +33,10 @@ public final class OverlayBench implements Callable<Integer> {
     @Option(names = "--pings", defaultValue = "1000", description = "Echo requests per pair, 10 ms apart (default ${DEFAULT-VALUE}).")
     int pings;
 
+    @Option(names = "--gantry", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Measure real Gantry zones made by the agent's backend (needs runc), besides the hand-built fabric (default ${DEFAULT-VALUE}).")
+    boolean gantry;
+
     @Option(names = "--report", description = "Also write the results as Markdown to this file.")
     Path report;
 
@@ -54,18 +58,28 @@ public final class OverlayBench implements Callable<Integer> {
             return 2;
         }
         String markdown;
-        try (OverlayLab lab = OverlayLab.start(2)) {
+        try (OverlayLab lab = OverlayLab.start(2); AgentFabric agents = gantry ? new AgentFabric(lab) : null) {
             say("lab " + lab.namespaces());
             HandFabric fabric = new HandFabric(lab, 4096);
             HandFabric.Zone a = fabric.addZone(0);
             HandFabric.Zone b = fabric.addZone(0);
             HandFabric.Zone c = fabric.addZone(1);
             fabric.programRemotes();
-            List<ZonePair> pairs = List.of(
+            List<ZonePair> pairs = new ArrayList<>();
+            if (agents != null) {
+                say("starting Gantry zones: two on node 0, one on node 1");
+                AgentFabric.Zone ga = agents.addZone(0);
+                AgentFabric.Zone gb = agents.addZone(0);
+                AgentFabric.Zone gc = agents.addZone(1);
+                agents.programOverlay();
+                pairs.add(new ZonePair("Gantry zones: two on one node (baseline)", ga.netns(), gb.netns(), gb.ip()));
+                pairs.add(new ZonePair("Gantry zones: two on two nodes, over the overlay", ga.netns(), gc.netns(), gc.ip()));
+            }
+            pairs.addAll(List.of(
                     new ZonePair("kernel VXLAN by hand: two zones on one node (baseline)", a.netns(), b.netns(), b.ip()),
                     new ZonePair("kernel VXLAN by hand: two zones on two nodes", a.netns(), c.netns(), c.ip()),
                     new ZonePair("reference: the lab's wire alone, node 0 to node 1 underlay", lab.underlayNetns(0), lab.underlayNetns(1),
-                            lab.underlayIp(1)));
+                            lab.underlayIp(1))));
             for (ZonePair p : pairs) {
                 if (!lab.ping(p.clientNetns(), p.serverIp())) {
                     throw new IllegalStateException("no ping from " + p.clientNetns() + " to " + p.serverIp() + " (" + p.label() + ")");

@@ -13,13 +13,18 @@ import java.util.function.LongSupplier;
 
 /**
  * Watches new TCP connections from one namespace to a {@link TcpBannerListener} until they show a wanted outcome
- * (served, or not), with several probers back to back so that a dropped connection (which a probe only gives up on
- * after {@link #PROBE_TIMEOUT}) does not hide the moment the path opened. The answer is the start of the first
- * probe that saw the wanted outcome: within a probe's own start-up (a few ms) of when the change took effect.
+ * (served, or not). A probe that waits to see connections blocked gives up on a connection after
+ * {@link #PROBE_TIMEOUT} (a slow answer must not pass for a drop); one that waits to see them served gives up after
+ * {@link #SERVED_TIMEOUT} (a slow answer only delays the observation), and several such probers run staggered so a
+ * dropped connection does not hide the moment the path opened. The answer is the start of the first probe that saw
+ * the wanted outcome: within a probe's own start-up (a few ms), plus up to the stagger ({@value #STAGGER_MS} ms) when
+ * waiting to be served, of when the change took effect.
  */
 final class EnforcementProbe implements AutoCloseable {
     static final Duration PROBE_TIMEOUT = Duration.ofMillis(300);
-    private static final int PROBERS = 4;
+    static final Duration SERVED_TIMEOUT = Duration.ofMillis(100);
+    static final int STAGGER_MS = 20;
+    static final int PROBERS = 5;
     private final String clientNetns;
     private final String ip;
     private final int port;
@@ -33,7 +38,11 @@ final class EnforcementProbe implements AutoCloseable {
 
     /** One new connection: served (the banner came back) or not (refused, dropped, silent). */
     boolean served() {
-        return NetnsShell.in(clientNetns, PROBE_TIMEOUT, "/bin/busybox", "nc", "-w", "1", ip, Integer.toString(port))
+        return served(PROBE_TIMEOUT);
+    }
+
+    private boolean served(Duration timeout) {
+        return NetnsShell.in(clientNetns, timeout, "/bin/busybox", "nc", "-w", "1", ip, Integer.toString(port))
                 .stdout().contains(TcpBannerListener.BANNER);
     }
 
@@ -44,8 +53,9 @@ final class EnforcementProbe implements AutoCloseable {
     long nanosUntil(boolean wantServed, long t0, Runnable change, Duration limit) throws Exception {
         long deadline = t0 + limit.toNanos();
         List<Future<Long>> probers = new ArrayList<>();
-        for (int i = 0; i < PROBERS; i++) {
-            long stagger = i * PROBE_TIMEOUT.toNanos() / PROBERS;
+        int count = wantServed ? PROBERS : 1;
+        for (int i = 0; i < count; i++) {
+            long stagger = i * TimeUnit.MILLISECONDS.toNanos(STAGGER_MS);
             probers.add(pool.submit(() -> probeUntil(wantServed, t0 + stagger, deadline, System::nanoTime)));
         }
         change.run();
@@ -66,7 +76,7 @@ final class EnforcementProbe implements AutoCloseable {
         }
         while (clock.getAsLong() < deadline) {
             long start = clock.getAsLong();
-            if (served() == wantServed) {
+            if (served(wantServed ? SERVED_TIMEOUT : PROBE_TIMEOUT) == wantServed) {
                 return start;
             }
         }

@@ -147,6 +147,9 @@ public final class FirewallBench implements Callable<Integer> {
      * The same changes as commits to {@code fwrules} (the probe rule disabled and enabled in turns), carried by the
      * V15 trigger's notification, the view publisher, ZooKeeper and a follower applying the view with ZoneFirewall.
      */
+    private final Samples viewSeen = new Samples();
+    private final Samples viewApplied = new Samples();
+
     private Samples throughTheRecord(List<FirewallCompiler.Rule> ruleSet, FirewallCompiler.Rule probeRule, UUID serverId,
                                      HandFabric.Zone server, HandFabric.Zone client, EnforcementProbe probe) throws Exception {
         say("starting PostgreSQL, ZooKeeper and the view publisher");
@@ -167,6 +170,9 @@ public final class FirewallBench implements Callable<Integer> {
                             throw new IllegalStateException(e);
                         }
                     }, Duration.ofSeconds(10)));
+                    ViewFollower.Step step = follower.awaitStepAfter(t0, Duration.ofSeconds(5));
+                    viewSeen.add(step.seenNanos() - t0);
+                    viewApplied.add(step.appliedNanos() - t0);
                 }
             }
         }
@@ -208,8 +214,10 @@ public final class FirewallBench implements Callable<Integer> {
                           List<Double> walled) {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "%d rules on the node (%d nft entries in the server zone's table); %d changes of `%s`, "
-                + "removed and restored in turns; new connections probed by %d-ms probes%n%n", ruleCount, entries, changes,
-                probeRule.text().replaceAll("vm [0-9a-f-]+", "vm <server>"), EnforcementProbe.PROBE_TIMEOUT.toMillis()));
+                + "removed and restored in turns; new connections probed (watching for a block: one probe after the other, "
+                + "each giving up at %d ms; watching for service: %d probers %d ms apart, each giving up at %d ms)%n%n", ruleCount,
+                entries, changes, probeRule.text().replaceAll("vm [0-9a-f-]+", "vm <server>"), EnforcementProbe.PROBE_TIMEOUT.toMillis(),
+                EnforcementProbe.PROBERS, EnforcementProbe.STAGGER_MS, EnforcementProbe.SERVED_TIMEOUT.toMillis()));
         md.append("| rule change | changes | p50 ms | p90 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
         row(md, "`ZoneFirewall.apply` of the whole table returned", apply);
         row(md, "**change → traffic observed as the rules say** (all)", enforced);
@@ -218,6 +226,8 @@ public final class FirewallBench implements Callable<Integer> {
         if (fromRecordTimes.count() > 0) {
             row(md, "**rule disabled/enabled in PostgreSQL (commit) → traffic observed** (trigger, publisher, ZooKeeper, "
                     + "follower, ZoneFirewall)", fromRecordTimes);
+            row(md, "… of which: commit → the new view reached the follower (trigger, publisher, ZooKeeper)", viewSeen);
+            row(md, "… of which: commit → the follower's ZoneFirewall.apply returned", viewApplied);
         }
         double p = OverlayBench.median(plain);
         double w = OverlayBench.median(walled);

@@ -25,13 +25,21 @@ final class ViewFollower implements AutoCloseable {
     private final UUID machine;
     private final String zoneNetns;
     private volatile long applied = -1;
+    private final java.util.concurrent.BlockingDeque<Step> steps = new java.util.concurrent.LinkedBlockingDeque<>();
+
+    /** When a new view reached this follower (the cache's event) and when its firewall was in place, in nanoTime. */
+    record Step(long generation, long seenNanos, long appliedNanos) {
+    }
 
     ViewFollower(CuratorFramework zk, UUID account, UUID machine, String zoneNetns) {
         this.machine = machine;
         this.zoneNetns = zoneNetns;
         this.cache = CuratorCache.build(zk, ZkPaths.netview(account));
         cache.listenable().addListener(CuratorCacheListener.builder()
-                .forCreatesAndChanges((before, after) -> applier.execute(() -> apply(after.getData())))
+                .forCreatesAndChanges((before, after) -> {
+                    long seen = System.nanoTime();
+                    applier.execute(() -> apply(after.getData(), seen));
+                })
                 .build());
         cache.start();
     }
@@ -40,7 +48,21 @@ final class ViewFollower implements AutoCloseable {
         return applied;
     }
 
-    private void apply(byte[] data) {
+    /** The first step whose view arrived after {@code nanos}, waiting for it up to {@code limit}. */
+    Step awaitStepAfter(long nanos, java.time.Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Step s : steps) {
+                if (s.seenNanos() >= nanos) {
+                    return s;
+                }
+            }
+            Thread.sleep(2);
+        }
+        throw new IllegalStateException("no view reached the follower within " + limit);
+    }
+
+    private void apply(byte[] data, long seen) {
         TenantNetView view = Json.read(new String(data, StandardCharsets.UTF_8), TenantNetView.class);
         if (view.generation() <= applied) {
             return;
@@ -49,6 +71,7 @@ final class ViewFollower implements AutoCloseable {
                 .orElse(new MachineFirewall(machine, false, java.util.List.of()));
         zoneFirewall.apply(zoneNetns, fw);
         applied = view.generation();
+        steps.add(new Step(view.generation(), seen, System.nanoTime()));
     }
 
     @Override

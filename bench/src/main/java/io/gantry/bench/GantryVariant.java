@@ -14,16 +14,13 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A whole Gantry zone through {@link RuncZoneBackend}: loop disk, overlay, network namespace with a fabric NIC on its
- * network's bridge (the network's own namespace with its VXLAN device, made with the tenant's first zone) and its
- * anti-spoofing rules, caps, and the zone record written to disk.
+ * A whole Gantry zone through {@link RuncZoneBackend}: loop disk, overlay, network namespace on the
+ * tenant bridge with its nftables rules, caps, and the zone record written to disk.
  */
 final class GantryVariant implements ZoneVariant {
     private final RuncZoneBackend backend;
     private final String imageId;
     private final Path imageTarball;
-    private final java.util.Map<Integer, UUID> fabrics = new java.util.HashMap<>();
-    private final int vniBase = java.util.concurrent.ThreadLocalRandom.current().nextInt(100_000, 15_000_000);
     private boolean closed;
 
     GantryVariant(Path workDir, String node) {
@@ -31,6 +28,9 @@ final class GantryVariant implements ZoneVariant {
         this.imageTarball = BusyboxImage.build(BusyboxImage.DEFAULT_BUSYBOX, workDir.resolve("busybox.tar"));
         this.imageId = backend.images().importTarball(imageTarball, BusyboxImage.NAME).id();
     }
+
+    /** VNIs of the bench's networks: far from the control plane's (from 4096) and from tests' random ones. */
+    private static final int VNI_BASE = 16_500_000;
 
     @Override
     public String name() {
@@ -47,17 +47,16 @@ final class GantryVariant implements ZoneVariant {
     }
 
     /**
-     * Zones are spread over tenants of {@code zonesPerTenant} (at most 240), each tenant with its own fabric network
-     * (as the control plane allocates: Triton's default subnet, MTU 1450, NAT), each zone with one NIC on it: a zone
-     * gets the same network as a tenant's machine does.
+     * Zones are spread over tenants of {@code zonesPerTenant}, each tenant with its fabric network (Triton's default
+     * 192.168.128.0/22, no NAT, so the host's own network is left alone) and one NIC per zone, as the control plane
+     * allocates them: the first zone of a tenant makes the network's namespace, the others reuse it.
      */
     String createRunning(int index, int zonesPerTenant) {
         int tenant = index / zonesPerTenant;
-        UUID network = fabrics.computeIfAbsent(tenant, t -> UUID.randomUUID());
-        byte[] mac = new byte[5];
-        java.util.concurrent.ThreadLocalRandom.current().nextBytes(mac);
-        Nic nic = new Nic("02:" + java.util.HexFormat.ofDelimiter(":").formatHex(mac), "192.168.128." + (10 + index % zonesPerTenant),
-                network, NetworkKind.FABRIC, "192.168.128.0/22", "192.168.128.1", vniBase + tenant, 1450, true, true);
+        int host = 10 + index % zonesPerTenant;
+        Nic nic = new Nic(String.format("02:be:%02x:%02x:%02x:%02x", (index >> 24) & 0xff, (index >> 16) & 0xff, (index >> 8) & 0xff,
+                index & 0xff), "192.168." + (128 + host / 256) + "." + host % 256, new UUID(0xbe, tenant), NetworkKind.FABRIC,
+                "192.168.128.0/22", "192.168.128.1", VNI_BASE + tenant, 1450, false, true);
         ZoneSpec spec = new ZoneSpec(UUID.randomUUID(), "bench" + index, "bench-t" + tenant, imageId,
                 BenchPackage.PACKAGE, List.of(nic), false);
         Zone zone = backend.create(spec);

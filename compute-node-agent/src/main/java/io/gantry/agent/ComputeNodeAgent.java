@@ -3,6 +3,7 @@ package io.gantry.agent;
 import io.gantry.agent.coord.NodeCoordinator;
 import io.gantry.agent.move.DiskServer;
 import io.gantry.agent.move.RuncZoneMover;
+import io.gantry.agent.net.NetViewWatcher;
 import io.gantry.agent.runc.RuncZoneBackend;
 import io.gantry.agent.usage.MeteringEndpoints;
 import io.gantry.agent.usage.UsageConfig;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The compute-node agent of a cluster, started as one piece: usage metering of every zone, this
- * node's advert and task intake in ZooKeeper, the server of disks leaving the node (evacuations), and the reconcile loop. Closing stops them in reverse
+ * node's advert and task intake in ZooKeeper, the tenants' network views (overlay and firewalls), the server of disks leaving the node (evacuations), and the reconcile loop. Closing stops them in reverse
  * order (the reconcile loop first, metering last); zones keep running and are adopted at the next start.
  */
 public final class ComputeNodeAgent implements AutoCloseable {
@@ -65,7 +66,8 @@ public final class ComputeNodeAgent implements AutoCloseable {
             UsageMetering usage = push(started, UsageMetering.start(backend, config.node(), config.usage(),
                     endpoints(zk, config.meteringUrls()), registry));
             var advert = NodeCoordinator.advertFor(config.node(), config.address(), backend.name(), config.traits(),
-                    backend.config().stateDir());
+                    backend.config().stateDir()).withUnderlay(backend.network().underlay().advertised());
+            push(started, NetViewWatcher.start(zk, config.node(), backend.network()));
             DiskServer disks = push(started, DiskServer.start(backend.config().stateDir(), config.address(), config.transferPort()));
             NodeCoordinator coordinator = push(started, NodeCoordinator.start(zk, usage.backend(), advert,
                     backend.config().stateDir(), config.interval(), new RuncZoneMover(backend, disks)));

@@ -2,6 +2,7 @@ package io.gantry.platform;
 
 import io.gantry.agent.ComputeNodeAgent;
 import io.gantry.agent.ZoneAgent;
+import io.gantry.agent.net.Underlay;
 import io.gantry.agent.runc.RuncZoneBackend;
 import io.gantry.agent.usage.UsageConfig;
 import io.gantry.common.Zone;
@@ -39,6 +40,18 @@ final class AgentCommand implements Callable<Integer> {
             description = "Port on --address where disks of evacuated zones are served to other nodes (default ${DEFAULT-VALUE}: any free port).")
     int transferPort;
 
+    @Option(names = "--underlay-ip", defaultValue = "${env:GANTRY_UNDERLAY_IP:-}",
+            description = "This node's underlay address: other nodes send its tenant networks' VXLAN traffic there, and zones' outbound traffic leaves through it (default: --address).")
+    String underlayIp;
+
+    @Option(names = "--underlay-netns", defaultValue = "${env:GANTRY_UNDERLAY_NETNS:-}",
+            description = "The network namespace holding --underlay-ip (default: the agent's own, i.e. the host's).")
+    String underlayNetns;
+
+    @Option(names = "--vxlan-port", defaultValue = "${env:GANTRY_VXLAN_PORT:-4789}",
+            description = "UDP port of this node's VXLAN devices (default ${DEFAULT-VALUE}; agents sharing one underlay address need distinct ports).")
+    int vxlanPort;
+
     @Option(names = "--trait", description = "A trait placement can require, KEY=VALUE (repeatable).")
     java.util.Map<String, String> traits = new java.util.HashMap<>();
 
@@ -66,7 +79,8 @@ final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path ca = meteringCa.path();
-        try (RuncZoneBackend backend = Node.open(root, overprovision.ratios())) {
+        Underlay underlay = new Underlay(underlayIp == null || underlayIp.isBlank() ? address : underlayIp, underlayNetns, vxlanPort);
+        try (RuncZoneBackend backend = Node.open(root, overprovision.ratios(), underlay)) {
             printSummary(backend);
             if (once) {
                 return ExitCodes.OK;

@@ -34,6 +34,11 @@ final class Node {
         return open(config(root).withOverprovision(ratios), HostProbe.run());
     }
 
+    /** As {@link #open(GantryCommand, OverprovisionRatios)}, with the node's tenant network traffic on {@code underlay}. */
+    static RuncZoneBackend open(GantryCommand root, OverprovisionRatios ratios, io.gantry.agent.net.Underlay underlay) {
+        return open(config(root).withOverprovision(ratios).withUnderlay(underlay), HostProbe.run());
+    }
+
     /** As {@link #open(GantryCommand)}, with the probe the caller has already run. */
     static RuncZoneBackend open(GantryCommand root, HostProbe.Report probe) {
         return open(config(root), probe);

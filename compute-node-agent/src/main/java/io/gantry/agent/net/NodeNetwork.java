@@ -120,12 +120,13 @@ public final class NodeNetwork {
      */
     public synchronized void attach(ZoneLayout zone, ZoneSpec spec) {
         Netns zns = new Netns(zone.netns());
-        if (zns.create()) {
+        boolean fresh = zns.create();
+        if (fresh) {
             installFirewall(zone.uuid(), zns.name(), spec.firewallEnabled());
         }
         List<Nic> nics = spec.nics();
         for (int i = 0; i < nics.size(); i++) {
-            attachNic(zns, zone, i, nics.get(i));
+            attachNic(zns, zone, i, nics.get(i), fresh);
         }
         routes(zns, nics);
     }
@@ -139,7 +140,7 @@ public final class NodeNetwork {
             }
         }
         for (int i = 0; i < wanted.size(); i++) {
-            attachNic(zns, zone, i, wanted.get(i));
+            attachNic(zns, zone, i, wanted.get(i), false);
         }
         routes(zns, wanted);
         removeUnused(current);
@@ -166,6 +167,7 @@ public final class NodeNetwork {
             new Netns(ns).delete();
         }
         nodeNs.delete();
+        underlayNs.tryIp("link", "del", underlayVeth()); // gone with the node namespace, but the kernel may take a while
         underlayNs.nft("delete table ip " + underlayTable() + "\n");
         readyFabrics.clear();
         programmed.clear();
@@ -183,7 +185,10 @@ public final class NodeNetwork {
         }
     }
 
-    /** The machines' firewalls as the views say; those of zones here are applied now where they changed. */
+    /**
+     * The machines' firewalls as the views say; those of zones here are applied now where they changed. A view names
+     * every placed machine of its tenant, so a zone it does not name keeps what it has.
+     */
     public synchronized void setFirewalls(Map<UUID, MachineFirewall> wanted) {
         firewalls = Map.copyOf(wanted);
         for (Map.Entry<UUID, MachineFirewall> e : wanted.entrySet()) {
@@ -205,13 +210,15 @@ public final class NodeNetwork {
         if (fw != null) {
             firewall.apply(zns, fw);
             appliedFirewalls.put(zone, fw);
-        } else {
-            firewall.applyDefault(zns, enabledBySpec);
+        } else if (enabledBySpec) {
+            firewall.applyDefault(zns, true);
             appliedFirewalls.remove(zone);
-        }
+        } // a new namespace has no table, which is what a disabled firewall is
+
     }
 
-    private void attachNic(Netns zns, ZoneLayout zone, int index, Nic nic) {
+    /** {@code fresh}: the zone's namespace was made just now, so none of its NIC's parts can be there yet. */
+    private void attachNic(Netns zns, ZoneLayout zone, int index, Nic nic, boolean fresh) {
         Netns bridgeNs;
         String bridge;
         if (nic.kind() == NetworkKind.FABRIC) {
@@ -222,11 +229,13 @@ public final class NodeNetwork {
             bridge = ensureExternal(nic);
         }
         String eth = "eth" + index;
-        if (zns.linkExists(eth)) {
+        if (!fresh && zns.linkExists(eth)) {
             return;
         }
         String port = hostVeth(nic);
-        bridgeNs.tryIp("link", "del", port); // a port left by a NIC removed half-way
+        if (!fresh) {
+            bridgeNs.tryIp("link", "del", port); // a port left by a NIC removed half-way
+        }
         zns.ip("link", "add", eth, "type", "veth", "peer", "name", port, "netns", bridgeNs.name());
         bridgeNs.ipBatch(List.of("link set " + port + " mtu " + nic.mtu() + " master " + bridge, "link set " + port + " up"), false);
         antiSpoof(bridgeNs, nic);
@@ -468,10 +477,9 @@ public final class NodeNetwork {
     private static void antiSpoof(Netns ns, Nic nic) {
         String chain = portChain(nic);
         String port = hostVeth(nic);
-        ns.nft("delete element bridge %1$s zone_ports { \"%2$s\" }\n".formatted(TABLE, port));
-        ns.nft("delete chain bridge %s %s\n".formatted(TABLE, chain));
         ns.nftOrThrow("""
                 add chain bridge %1$s %2$s
+                flush chain bridge %1$s %2$s
                 add rule bridge %1$s %2$s ether saddr != %3$s counter drop
                 add rule bridge %1$s %2$s ether type arp arp saddr ether != %3$s counter drop
                 add rule bridge %1$s %2$s ether type arp arp saddr ip != %4$s counter drop

@@ -10,28 +10,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's durable record of its zones (one zone.json per zone dir) and of its tenants'
- * numbers. Every write goes through {@link DurableFiles}, so a crash leaves the old record or the
+ * The agent's durable record of its zones (one zone.json per zone dir). Every write goes through {@link DurableFiles}, so a crash leaves the old record or the
  * new one, never half of one.
  */
 final class ZoneStore {
     private final Path zonesDir;
     private static final Logger LOG = LoggerFactory.getLogger(ZoneStore.class);
-    private final Path tenantsFile;
     private final String node;
 
     ZoneStore(Path stateDir, String node) {
         this.zonesDir = stateDir.resolve("zones");
-        this.tenantsFile = stateDir.resolve("tenants.json");
         this.node = node;
     }
 
@@ -88,21 +83,5 @@ final class ZoneStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    Map<String, Integer> tenantNumbers() {
-        if (!Files.isRegularFile(tenantsFile)) {
-            return new TreeMap<>();
-        }
-        try {
-            return new TreeMap<>(Json.mapper().readValue(Files.readString(tenantsFile), TreeMap.class));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    void saveTenantNumbers(Map<String, Integer> numbers) {
-        DurableFiles.write(tenantsFile, Json.writePretty(numbers));
     }
 }

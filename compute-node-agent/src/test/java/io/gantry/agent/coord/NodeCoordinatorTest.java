@@ -80,7 +80,8 @@ class NodeCoordinatorTest {
     }
 
     private static NodeTask create(UUID machine) {
-        ZoneSpec spec = new ZoneSpec(machine, null, "acme", IMAGE, Package.custom(64, 50, 32, 64));
+        ZoneSpec spec = new ZoneSpec(machine, null, "acme", IMAGE, Package.custom(64, 50, 32, 64),
+                List.of(io.gantry.agent.net.TestNics.fabric(true).nic(1)), false);
         return new NodeTask(UUID.randomUUID(), TaskKind.PROVISION, machine, spec, null, null, Instant.now());
     }
 

@@ -14,6 +14,7 @@ import io.gantry.common.coord.TaskResult;
 import io.gantry.common.coord.ZoneMove;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,17 @@ class TaskExecutorTest {
         assertThat(run(TaskKind.DELETE, null, null)).extracting(TaskResult::ok, TaskResult::state)
                 .containsExactly(true, ZoneState.DELETED);
         assertThat(backend.find(machine)).isEmpty();
+    }
+
+    @Test
+    void updateNicsGivesTheZoneTheSpecsNicsAndAnswersItsNewAddress() {
+        create(IMAGE);
+        var nic = io.gantry.agent.net.TestNics.fabric(true).nic(5);
+        TaskResult result = run(TaskKind.UPDATE_NICS, backend.get(machine).spec().withNics(List.of(nic)), null);
+        assertThat(result.ok()).as(result.error()).isTrue();
+        assertThat(result.ip()).isEqualTo(nic.ip());
+        assertThat(backend.get(machine).spec().nics()).containsExactly(nic);
+        assertThat(run(TaskKind.UPDATE_NICS, null, null).error()).contains("has no zone spec");
     }
 
     @Test

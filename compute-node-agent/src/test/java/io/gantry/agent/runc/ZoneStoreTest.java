@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,13 +32,5 @@ class ZoneStoreTest {
         assertThat(reopened.all()).containsExactly(zone);
         assertThat(reopened.zoneDirs()).containsExactlyInAnyOrder(zone.uuid(), stray);
         assertThat(state.resolve("zones").resolve(zone.uuid().toString()).resolve("zone.json.tmp")).doesNotExist();
-    }
-
-    @Test
-    void tenantNumbersArePersisted() {
-        ZoneStore store = new ZoneStore(state, "n1");
-        assertThat(store.tenantNumbers()).isEmpty();
-        store.saveTenantNumbers(Map.of("acme", 0, "beta", 1));
-        assertThat(new ZoneStore(state, "n1").tenantNumbers()).containsEntry("acme", 0).containsEntry("beta", 1);
     }
 }

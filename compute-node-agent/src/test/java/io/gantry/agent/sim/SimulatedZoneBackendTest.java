@@ -10,6 +10,8 @@ import io.gantry.common.ResourceUpdate;
 import io.gantry.common.Zone;
 import io.gantry.common.ZoneSpec;
 import io.gantry.common.ZoneState;
+import io.gantry.agent.net.TestNics;
+import io.gantry.common.net.Nic;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -55,13 +57,18 @@ class SimulatedZoneBackendTest {
     }
 
     @Test
-    void tenantsGetSeparateSubnets() {
-        Zone a1 = sim.create(spec("a"));
-        Zone a2 = sim.create(spec("a"));
-        Zone b1 = sim.create(spec("b"));
-        assertThat(a1.ip()).isEqualTo("10.200.0.2");
-        assertThat(a2.ip()).isEqualTo("10.200.0.3");
-        assertThat(b1.ip()).isEqualTo("10.200.1.2");
+    void aZonesAddressIsItsPrimaryNicsAndUpdateNicsRecordsTheNics() {
+        TestNics.Fabric net = TestNics.fabric(true);
+        Nic first = net.nic(1);
+        Zone none = sim.create(spec("a"));
+        assertThat(none.ip()).as("no NICs: no address").isNull();
+        Zone z = sim.create(spec("a").withNics(List.of(TestNics.secondary(net.nic(2)), first)));
+        assertThat(z.ip()).isEqualTo(first.ip());
+        Zone updated = sim.updateNics(z.spec().withNics(List.of(net.nic(3))));
+        assertThat(updated.spec().nics()).hasSize(1);
+        assertThat(updated.ip()).isEqualTo(net.nic(3).ip());
+        assertThatThrownBy(() -> sim.updateNics(updated.spec().withPackage(Package.custom(128, 50, 32, 64))))
+                .extracting(e -> ((GantryException) e).code()).isEqualTo(ErrorCode.InvalidArgument);
     }
 
     @Test

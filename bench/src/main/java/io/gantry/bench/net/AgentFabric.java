@@ -73,15 +73,29 @@ final class AgentFabric implements AutoCloseable {
         }
     }
 
-    /** A running zone on {@code node} with one fabric NIC, 192.168.128.{20+k}. */
+    /** A running zone on {@code node} with one fabric NIC, 192.168.128.{20+k}, its firewall off. */
     Zone addZone(int node) {
+        return addZone(node, false);
+    }
+
+    /** The agent's network of {@code node}, e.g. for its view watcher. */
+    io.gantry.agent.net.NodeNetwork network(int node) {
+        return backends.get(node).network();
+    }
+
+    String nodeName(int node) {
+        return backends.get(node).config().node();
+    }
+
+    /** A running zone on {@code node} with one fabric NIC, 192.168.128.{20+k}; {@code firewall}: firewall_enabled. */
+    Zone addZone(int node, boolean firewall) {
         int k = zones.size() + 1;
         byte[] mac = new byte[5];
         ThreadLocalRandom.current().nextBytes(mac);
         Nic nic = new Nic("02:" + java.util.HexFormat.ofDelimiter(":").formatHex(mac), "192.168.128." + (20 + k), network,
                 NetworkKind.FABRIC, "192.168.128.0/22", "192.168.128.1", vni, 1450, true, true);
         UUID uuid = UUID.randomUUID();
-        ZoneSpec spec = new ZoneSpec(uuid, "overlay" + k, tenant, imageIds.get(node), BenchPackage.PACKAGE, List.of(nic), false);
+        ZoneSpec spec = new ZoneSpec(uuid, "overlay" + k, tenant, imageIds.get(node), BenchPackage.PACKAGE, List.of(nic), firewall);
         io.gantry.common.Zone zone = backends.get(node).create(spec);
         if (zone.state() != ZoneState.RUNNING) {
             throw GantryException.internal("zone " + k + " is " + zone.state().wireName() + ": " + zone.reason());

@@ -47,6 +47,10 @@ public final class FirewallBench implements Callable<Integer> {
             description = "Also measure changes committed to PostgreSQL, through the view publisher and ZooKeeper (default ${DEFAULT-VALUE}).")
     boolean fromRecord;
 
+    @Option(names = "--agent", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "With --from-record: also through real Gantry zones and the agent's NetViewWatcher (needs runc; default ${DEFAULT-VALUE}).")
+    boolean agent;
+
     @Option(names = "--report", description = "Also write the results as Markdown to this file.")
     Path report;
 
@@ -107,6 +111,12 @@ public final class FirewallBench implements Callable<Integer> {
                 }
                 say(String.format(Locale.ROOT, "rule change → enforced p50 %.1f ms, p99 %.1f ms", enforced.p50(), enforced.p99()));
                 Samples fromRecordTimes = new Samples();
+                Samples throughAgentTimes = new Samples();
+                if (fromRecord && agent) {
+                    throughAgentTimes = throughTheAgent(lab);
+                    say(String.format(Locale.ROOT, "rule committed → enforced by the agent p50 %.1f ms, p99 %.1f ms",
+                            throughAgentTimes.p50(), throughAgentTimes.p99()));
+                }
                 if (fromRecord) {
                     zoneFirewall.apply(server.netns(), without);
                     fromRecordTimes = throughTheRecord(ruleSet, probeRule, serverId, server, client, probe);
@@ -127,7 +137,7 @@ public final class FirewallBench implements Callable<Integer> {
                     }
                 }
                 markdown = report(ruleSet.size(), with.rules().size(), probeRule, applyTimes, enforced, blockedAfter, servedAfter,
-                        fromRecordTimes, plain, walled);
+                        fromRecordTimes, throughAgentTimes, plain, walled);
             }
         }
         System.out.println();
@@ -180,6 +190,47 @@ public final class FirewallBench implements Callable<Integer> {
     }
 
     /**
+     * The whole chain with nothing of the bench's in it: two real zones made by the agent's backend (the server with
+     * firewall_enabled), the same rules for the server in PostgreSQL, the provisioner's publisher, and the agent's own
+     * {@code NetViewWatcher} applying the views to the node.
+     */
+    private Samples throughTheAgent(OverlayLab lab) throws Exception {
+        say("starting two Gantry zones, PostgreSQL, ZooKeeper, the view publisher and the agent's view watcher");
+        Samples times = new Samples();
+        try (AgentFabric agents = new AgentFabric(lab)) {
+            AgentFabric.Zone client = agents.addZone(0, false);
+            AgentFabric.Zone server = agents.addZone(0, true);
+            List<FirewallCompiler.Rule> ruleSet = ruleSet(server.uuid(), client.ip());
+            FirewallCompiler.Rule probeRule = ruleSet.get(ruleSet.size() - 1);
+            lab.listen(server.netns(), PROBE_PORT);
+            try (RecordedFirewall record = new RecordedFirewall();
+                 EnforcementProbe probe = new EnforcementProbe(client.netns(), server.ip(), PROBE_PORT)) {
+                if (probe.served()) {
+                    throw new IllegalStateException("a zone with firewall_enabled was reachable before any view named it");
+                }
+                record.populate(server.uuid(), server.ip(), client.uuid(), client.ip(), ruleSet);
+                try (io.gantry.agent.net.NetViewWatcher watcher = io.gantry.agent.net.NetViewWatcher.start(record.zk(),
+                        agents.nodeName(0), agents.network(0))) {
+                    probe.nanosUntil(true, System.nanoTime(), () -> { }, Duration.ofSeconds(30)); // the first view
+                    say("first view applied by the agent (" + watcher.applied() + " applies)");
+                    for (int i = 0; i < changes; i++) {
+                        boolean block = i % 2 == 0;
+                        long t0 = System.nanoTime();
+                        times.add(probe.nanosUntil(!block, t0, () -> {
+                            try {
+                                record.setEnabled(probeRule.id(), !block);
+                            } catch (java.sql.SQLException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }, Duration.ofSeconds(10)));
+                    }
+                }
+            }
+        }
+        return times;
+    }
+
+    /**
      * {@code rules - 2} rules of several forms from peers that are not the client, then the rule that lets iperf3 in,
      * then (last) the probe rule that is taken away and put back.
      */
@@ -210,7 +261,7 @@ public final class FirewallBench implements Callable<Integer> {
     }
 
     private String report(int ruleCount, int entries, FirewallCompiler.Rule probeRule, Samples apply, Samples enforced,
-                          Samples blockedAfter, Samples servedAfter, Samples fromRecordTimes, List<Double> plain,
+                          Samples blockedAfter, Samples servedAfter, Samples fromRecordTimes, Samples throughAgentTimes, List<Double> plain,
                           List<Double> walled) {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "%d rules on the node (%d nft entries in the server zone's table); %d changes of `%s`, "
@@ -228,6 +279,10 @@ public final class FirewallBench implements Callable<Integer> {
                     + "follower, ZoneFirewall)", fromRecordTimes);
             row(md, "… of which: commit → the new view reached the follower (trigger, publisher, ZooKeeper)", viewSeen);
             row(md, "… of which: commit → the follower's ZoneFirewall.apply returned", viewApplied);
+        }
+        if (throughAgentTimes.count() > 0) {
+            row(md, "**rule disabled/enabled in PostgreSQL (commit) → traffic observed, real Gantry zones and the agent's "
+                    + "NetViewWatcher** (trigger, publisher, ZooKeeper, watcher, NodeNetwork, ZoneFirewall)", throughAgentTimes);
         }
         double p = OverlayBench.median(plain);
         double w = OverlayBench.median(walled);

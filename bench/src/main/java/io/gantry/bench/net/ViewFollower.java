@@ -14,9 +14,10 @@ import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 
 /**
- * The bench's stand-in for the agent's view watcher (the data plane's own is not on this branch yet): follows one
- * account's {@link TenantNetView} in ZooKeeper with a Curator cache and applies one machine's firewall to its zone's
- * namespace with the agent's {@link ZoneFirewall}, skipping views no newer than the one applied, on one thread.
+ * A bench-side follower of one account's {@link TenantNetView} in ZooKeeper (a Curator cache) that applies one
+ * machine's firewall to its zone's namespace with the agent's {@link ZoneFirewall}, skipping views no newer than the
+ * one applied, on one thread, and notes when each view arrived and was applied: it splits the chain's time, which the
+ * agent's {@code NetViewWatcher} (measured as a chain of its own) does not expose.
  */
 final class ViewFollower implements AutoCloseable {
     private final CuratorCache cache;

@@ -3,6 +3,9 @@
 # node's zone capacity. Needs root. Installs runc & co. and docker.io when missing, builds, runs,
 # and writes the Markdown results to bench/results/. Arguments go to the harness (--help lists them).
 # The Docker engine is the harness's own, started and stopped by it inside its own network namespace.
+#   bench/run.sh overlay [...]    the overlay bench instead (OverlayBench: iperf3/ping across nodes vs one node)
+#   bench/run.sh firewall [...]   the firewall bench instead (FirewallBench: 1,000 rules, change → enforced, throughput)
+# Those two install iperf3 (Debian's) when missing; their network is namespaces of their own (OverlayLab).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ "$(id -u)" -ne 0 ]; then
@@ -10,6 +13,23 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 "$here/scripts/ensure-host-packages.sh"
+case "${1:-}" in
+  overlay|firewall)
+    bench="$1"; shift
+    if ! command -v iperf3 >/dev/null 2>&1; then
+      echo "bench/run.sh: installing iperf3..." >&2
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q iperf3 >/tmp/gantry-bench-apt.log 2>&1 \
+        || { apt-get update -q >>/tmp/gantry-bench-apt.log 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q iperf3 >>/tmp/gantry-bench-apt.log 2>&1; } \
+        || { echo "bench/run.sh: iperf3 did not install (see /tmp/gantry-bench-apt.log)" >&2; exit 1; }
+    fi
+    (cd "$here" && ./mvnw -q -B -pl bench -am package -DskipTests)
+    mkdir -p "$here/bench/results"
+    class=io.gantry.bench.net.OverlayBench
+    [ "$bench" = firewall ] && class=io.gantry.bench.net.FirewallBench
+    report="$here/bench/results/$bench-$(date -u +%Y%m%dT%H%M%SZ).md"
+    exec java -cp "$here/bench/target/classes:$here/bench/target/lib/*" "$class" --report "$report" "$@"
+    ;;
+esac
 if [ ! -x /usr/sbin/dockerd ] && [[ " $* " != *" --docker off "* ]]; then
   echo "bench/run.sh: installing docker.io (the engine is only started by the benchmark itself)..." >&2
   # Debian's package would start dockerd as a service; keep it from doing so where nothing forbids it yet.

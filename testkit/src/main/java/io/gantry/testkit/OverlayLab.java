@@ -125,6 +125,19 @@ public final class OverlayLab implements AutoCloseable {
         return List.copyOf(created);
     }
 
+    /**
+     * A new empty namespace of this lab (loopback up, IPv6 off) named {@code <lab>-<role>}, deleted with the lab:
+     * for a test's own stand-ins (a hand-made zone, a node's fabric namespace).
+     */
+    public String newNamespace(String role) {
+        if (role == null || !role.matches("[a-z0-9]{1,20}")) {
+            throw new IllegalArgumentException("a namespace role is 1 to 20 of a-z and 0-9, not " + role);
+        }
+        String ns = id + "-" + role;
+        addNamespace(ns);
+        return ns;
+    }
+
     /** Runs {@code command} in {@code netns}; fails with its stderr when it exits non-zero. */
     public NetnsShell.Result exec(String netns, String... command) {
         return NetnsShell.in(netns, STEP_TIMEOUT, command).orThrow();

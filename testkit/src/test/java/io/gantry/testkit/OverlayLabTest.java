@@ -55,6 +55,7 @@ class OverlayLabTest {
             assertThat(link).contains("inet " + lab.underlayIp(i) + "/24");
             assertThat(lab.exec(ns, "ip", "-o", "link", "show", OverlayLab.UNDERLAY_DEVICE).stdout()).contains("mtu 1500");
         }
+        assertThatThrownBy(() -> lab.newNamespace("Bad Name")).hasMessageContaining("namespace role");
         assertThat(lab.underlayIp(2)).isEqualTo("192.168.77.3");
         assertThat(lab.outsideIp()).isEqualTo("192.168.77.200");
         assertThat(lab.underlaySubnet()).isEqualTo("192.168.77.0/24");
@@ -89,6 +90,9 @@ class OverlayLabTest {
             assertThat(other.ping(other.underlayNetns(0), "10.77.9.200")).isTrue();
             assertThat(other.exec(other.underlayNetns(0), "ip", "-o", "link", "show", OverlayLab.UNDERLAY_DEVICE).stdout()).contains("mtu 1600");
             other.listen(other.outsideNetns(), 7000);
+            String extra = other.newNamespace("zone1");
+            assertThat(other.namespaces()).contains(extra);
+            namespaces = other.namespaces();
         } finally {
             other.close();
         }

@@ -42,7 +42,7 @@ public record AgentConfig(Path stateDir, String node, String runcBinary, Path in
             overprovision = OverprovisionRatios.NONE;
         }
         if (underlay == null) {
-            underlay = Underlay.LOOPBACK;
+            underlay = Underlay.loopback(node);
         }
     }
 

@@ -48,8 +48,10 @@ final class AgentCommand implements Callable<Integer> {
             description = "The network namespace holding --underlay-ip (default: the agent's own, i.e. the host's).")
     String underlayNetns;
 
-    @Option(names = "--vxlan-port", defaultValue = "${env:GANTRY_VXLAN_PORT:-4789}",
-            description = "UDP port of this node's VXLAN devices (default ${DEFAULT-VALUE}; agents sharing one underlay address need distinct ports).")
+    @Option(names = "--vxlan-port", defaultValue = "${env:GANTRY_VXLAN_PORT:-0}",
+            description = "UDP port of this node's VXLAN devices (default 4789; on a loopback underlay address, shared by "
+                    + "the nodes of one host, a port derived from the node's name, 4790-14789; agents sharing one underlay "
+                    + "address need distinct ports).")
     int vxlanPort;
 
     @Option(names = "--trait", description = "A trait placement can require, KEY=VALUE (repeatable).")
@@ -79,7 +81,8 @@ final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path ca = meteringCa.path();
-        Underlay underlay = new Underlay(underlayIp == null || underlayIp.isBlank() ? address : underlayIp, underlayNetns, vxlanPort);
+        Underlay underlay = Underlay.of(underlayIp == null || underlayIp.isBlank() ? address : underlayIp, underlayNetns, vxlanPort,
+                root.node);
         try (RuncZoneBackend backend = Node.open(root, overprovision.ratios(), underlay)) {
             printSummary(backend);
             if (once) {

@@ -126,7 +126,7 @@ final class ControlPlaneFixture implements AutoCloseable {
          * before anything can fail, so the caller's clean-up destroys its zones. Answers the node's busybox image id.
          */
         String startRuncAgent(Path work, String node, List<RuncZoneBackend> backends) throws InterruptedException {
-            return startRuncAgent(work, node, backends, Underlay.LOOPBACK);
+            return startRuncAgent(work, node, backends, Underlay.loopback(node));
         }
 
         /**

@@ -2,11 +2,11 @@ package io.gantry.bench.net;
 
 import io.gantry.agent.net.ZoneFirewall;
 import io.gantry.bench.BenchMain;
+import io.gantry.bench.BenchResults;
 import io.gantry.bench.Samples;
 import io.gantry.common.firewall.FirewallCompiler;
 import io.gantry.common.net.TenantNetView.MachineFirewall;
 import io.gantry.testkit.OverlayLab;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -140,16 +140,7 @@ public final class FirewallBench implements Callable<Integer> {
                         fromRecordTimes, throughAgentTimes, plain, walled);
             }
         }
-        System.out.println();
-        System.out.println(markdown);
-        if (report != null) {
-            Path parent = report.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(report, markdown);
-            say("results written to " + report);
-        }
+        BenchResults.publish(markdown, report, FirewallBench::say);
         return 0;
     }
 

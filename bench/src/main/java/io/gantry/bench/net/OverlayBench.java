@@ -1,9 +1,9 @@
 package io.gantry.bench.net;
 
 import io.gantry.bench.BenchMain;
+import io.gantry.bench.BenchResults;
 import io.gantry.bench.Samples;
 import io.gantry.testkit.OverlayLab;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -87,16 +87,7 @@ public final class OverlayBench implements Callable<Integer> {
             }
             markdown = measure(pairs);
         }
-        System.out.println();
-        System.out.println(markdown);
-        if (report != null) {
-            Path parent = report.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(report, markdown);
-            say("results written to " + report);
-        }
+        BenchResults.publish(markdown, report, OverlayBench::say);
         return 0;
     }
 

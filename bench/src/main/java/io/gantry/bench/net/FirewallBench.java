@@ -164,13 +164,7 @@ public final class FirewallBench implements Callable<Integer> {
                 for (int i = 0; i < changes; i++) {
                     boolean block = i % 2 == 0;
                     long t0 = System.nanoTime();
-                    times.add(probe.nanosUntil(!block, t0, () -> {
-                        try {
-                            record.setEnabled(probeRule.id(), !block);
-                        } catch (java.sql.SQLException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }, Duration.ofSeconds(10)));
+                    times.add(commitUntilEnforced(record, probeRule, block, probe, t0));
                     ViewFollower.Step step = follower.awaitStepAfter(t0, Duration.ofSeconds(5));
                     viewSeen.add(step.seenNanos() - t0);
                     viewApplied.add(step.appliedNanos() - t0);
@@ -206,19 +200,27 @@ public final class FirewallBench implements Callable<Integer> {
                     say("first view applied by the agent (" + watcher.applied() + " applies)");
                     for (int i = 0; i < changes; i++) {
                         boolean block = i % 2 == 0;
-                        long t0 = System.nanoTime();
-                        times.add(probe.nanosUntil(!block, t0, () -> {
-                            try {
-                                record.setEnabled(probeRule.id(), !block);
-                            } catch (java.sql.SQLException e) {
-                                throw new IllegalStateException(e);
-                            }
-                        }, Duration.ofSeconds(10)));
+                        times.add(commitUntilEnforced(record, probeRule, block, probe, System.nanoTime()));
                     }
                 }
             }
         }
         return times;
+    }
+
+    /**
+     * Disables ({@code block}) or enables the probe rule in PostgreSQL; the nanoseconds from {@code t0} until new connections
+     * are blocked or served accordingly.
+     */
+    private static long commitUntilEnforced(RecordedFirewall record, FirewallCompiler.Rule probeRule, boolean block,
+                                            EnforcementProbe probe, long t0) throws Exception {
+        return probe.nanosUntil(!block, t0, () -> {
+            try {
+                record.setEnabled(probeRule.id(), !block);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }, Duration.ofSeconds(10));
     }
 
     /**

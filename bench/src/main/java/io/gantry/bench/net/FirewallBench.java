@@ -60,11 +60,7 @@ public final class FirewallBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OverlayLab.whyUnavailable().ifPresent(why -> {
-            throw new IllegalStateException(why);
-        });
-        if (!Iperf3.installed()) {
-            System.err.println("firewall-bench: needs iperf3 (apt-get install iperf3; bench/run.sh overlay|firewall installs it)");
+        if (!IperfLab.ready("firewall-bench")) {
             return 1;
         }
         if (rules < 2 || changes < 2 || rounds < 1 || seconds < 1) {
@@ -277,11 +273,11 @@ public final class FirewallBench implements Callable<Integer> {
             row(md, "**rule disabled/enabled in PostgreSQL (commit) → traffic observed, real Gantry zones and the agent's "
                     + "NetViewWatcher** (trigger, publisher, ZooKeeper, watcher, NodeNetwork, ZoneFirewall)", throughAgentTimes);
         }
-        double p = OverlayBench.median(plain);
-        double w = OverlayBench.median(walled);
+        double p = Gbits.median(plain);
+        double w = Gbits.median(walled);
         md.append("\n| iperf3 into the zone, one TCP stream | Gbit/s per run | median Gbit/s |\n|---|---|---:|\n");
-        md.append(String.format(Locale.ROOT, "| no firewall (baseline) | %s | %.2f |%n", runs(plain), p));
-        md.append(String.format(Locale.ROOT, "| firewall of %d rules | %s | %.2f |%n", ruleCount, runs(walled), w));
+        md.append(String.format(Locale.ROOT, "| no firewall (baseline) | %s | %.2f |%n", Gbits.perRun(plain), p));
+        md.append(String.format(Locale.ROOT, "| firewall of %d rules | %s | %.2f |%n", ruleCount, Gbits.perRun(walled), w));
         md.append(String.format(Locale.ROOT, "%n| ratio | value |%n|---|---:|%n| firewalled / no firewall, median throughput | %.2f |%n", w / p));
         return md.toString();
     }
@@ -289,10 +285,6 @@ public final class FirewallBench implements Callable<Integer> {
     private static void row(StringBuilder md, String label, Samples s) {
         md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.1f |%n", label, s.count(), s.p50(), s.percentile(90),
                 s.p99(), s.percentile(100)));
-    }
-
-    private static String runs(List<Double> gbits) {
-        return String.join(" · ", gbits.stream().map(g -> String.format(Locale.ROOT, "%.2f", g)).toList());
     }
 
     private static void say(String line) {

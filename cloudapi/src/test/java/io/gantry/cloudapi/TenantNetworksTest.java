@@ -46,6 +46,11 @@ class TenantNetworksTest extends WithTestPlatform {
         assertThat(r.json().get("message").toString()).as(r.body()).contains(messagePart).doesNotContain("\n").doesNotContain("Exception");
     }
 
+    /** Alice's fabric network "a" of that subnet, range and gateway (null: none) is refused as InvalidArgument saying messagePart. */
+    private static void assertInvalidNetwork(String path, String subnet, String start, String end, String gateway, String messagePart) {
+        assertError(alice.post(path, net("a", subnet, start, end, gateway)), 409, "InvalidArgument", messagePart);
+    }
+
     private static Map<String, Object> ok(SignedClient.Reply r, int status) {
         assertThat(r.status()).as(r.body()).isEqualTo(status);
         return r.json();
@@ -155,24 +160,24 @@ class TenantNetworksTest extends WithTestPlatform {
         ok(alice.post("/my/fabrics/default/vlans", Map.of("vlan_id", 20, "name", "checks")), 201);
         String path = "/my/fabrics/default/vlans/20/networks";
         long before = platform.scalar("select count(*) from networks");
-        assertError(alice.post(path, net("a", "10.1.0.0", "10.1.0.5", "10.1.0.9", null)), 409, "InvalidArgument", "CIDR");
-        assertError(alice.post(path, net("a", "10.1.0.0/33", "10.1.0.5", "10.1.0.9", null)), 409, "InvalidArgument", "/33 is not 0-32");
-        assertError(alice.post(path, net("a", "10.1.300.0/24", "10.1.0.5", "10.1.0.9", null)), 409, "InvalidArgument", "not an IPv4 address");
-        assertError(alice.post(path, net("a", "10.1.0.1/24", "10.1.0.5", "10.1.0.9", null)), 409, "InvalidArgument", "not a network address");
-        assertError(alice.post(path, net("a", "10.0.0.0/7", "10.1.0.5", "10.1.0.9", null)), 409, "InvalidArgument", "/8 to /30");
-        assertError(alice.post(path, net("a", "10.1.0.0/31", "10.1.0.0", "10.1.0.1", null)), 409, "InvalidArgument", "/8 to /30");
-        assertError(alice.post(path, net("a", "8.8.8.0/24", "8.8.8.5", "8.8.8.9", null)), 409, "InvalidArgument", "not private");
-        assertError(alice.post(path, net("a", "172.32.0.0/24", "172.32.0.5", "172.32.0.9", null)), 409, "InvalidArgument", "not private");
-        assertError(alice.post(path, net("a", "10.1.0.0/24", "10.1.0.5", "10.1.0.9", "10.1.1.1")), 409, "InvalidArgument", "gateway 10.1.1.1 is outside");
-        assertError(alice.post(path, net("a", "10.1.0.0/24", "10.1.0.5", "10.1.0.9", "10.1.0.0")), 409, "InvalidArgument", "network address");
-        assertError(alice.post(path, net("a", "10.1.0.0/24", "10.1.0.5", "10.1.0.9", "10.1.0.255")), 409, "InvalidArgument", "broadcast address");
-        assertError(alice.post(path, net("a", "10.1.0.0/24", "10.1.0.5", "10.1.1.9", null)), 409, "InvalidArgument", "provision_end_ip 10.1.1.9 is outside");
-        assertError(alice.post(path, net("a", "10.1.0.0/24", "10.0.0.5", "10.1.0.9", null)), 409, "InvalidArgument", "provision_start_ip 10.0.0.5 is outside");
-        assertError(alice.post(path, net("a", "10.1.0.0/24", "10.1.0.9", "10.1.0.5", null)), 409, "InvalidArgument", "is after");
-        assertError(alice.post(path, net("a", "10.1.0.0/24", "10.1.0.9", "10.1.0.x", null)), 409, "InvalidArgument", "not an IPv4 address");
+        assertInvalidNetwork(path, "10.1.0.0", "10.1.0.5", "10.1.0.9", null, "CIDR");
+        assertInvalidNetwork(path, "10.1.0.0/33", "10.1.0.5", "10.1.0.9", null, "/33 is not 0-32");
+        assertInvalidNetwork(path, "10.1.300.0/24", "10.1.0.5", "10.1.0.9", null, "not an IPv4 address");
+        assertInvalidNetwork(path, "10.1.0.1/24", "10.1.0.5", "10.1.0.9", null, "not a network address");
+        assertInvalidNetwork(path, "10.0.0.0/7", "10.1.0.5", "10.1.0.9", null, "/8 to /30");
+        assertInvalidNetwork(path, "10.1.0.0/31", "10.1.0.0", "10.1.0.1", null, "/8 to /30");
+        assertInvalidNetwork(path, "8.8.8.0/24", "8.8.8.5", "8.8.8.9", null, "not private");
+        assertInvalidNetwork(path, "172.32.0.0/24", "172.32.0.5", "172.32.0.9", null, "not private");
+        assertInvalidNetwork(path, "10.1.0.0/24", "10.1.0.5", "10.1.0.9", "10.1.1.1", "gateway 10.1.1.1 is outside");
+        assertInvalidNetwork(path, "10.1.0.0/24", "10.1.0.5", "10.1.0.9", "10.1.0.0", "network address");
+        assertInvalidNetwork(path, "10.1.0.0/24", "10.1.0.5", "10.1.0.9", "10.1.0.255", "broadcast address");
+        assertInvalidNetwork(path, "10.1.0.0/24", "10.1.0.5", "10.1.1.9", null, "provision_end_ip 10.1.1.9 is outside");
+        assertInvalidNetwork(path, "10.1.0.0/24", "10.0.0.5", "10.1.0.9", null, "provision_start_ip 10.0.0.5 is outside");
+        assertInvalidNetwork(path, "10.1.0.0/24", "10.1.0.9", "10.1.0.5", null, "is after");
+        assertInvalidNetwork(path, "10.1.0.0/24", "10.1.0.9", "10.1.0.x", null, "not an IPv4 address");
         // the default network (VLAN 2) holds 192.168.128.0/22: overlap across VLANs of one account is refused
-        assertError(alice.post(path, net("a", "192.168.130.0/24", "192.168.130.5", "192.168.130.9", null)), 409, "InvalidArgument", "overlaps 192.168.128.0/22");
-        assertError(alice.post(path, net("a", "192.168.0.0/16", "192.168.0.5", "192.168.0.9", null)), 409, "InvalidArgument", "overlaps");
+        assertInvalidNetwork(path, "192.168.130.0/24", "192.168.130.5", "192.168.130.9", null, "overlaps 192.168.128.0/22");
+        assertInvalidNetwork(path, "192.168.0.0/16", "192.168.0.5", "192.168.0.9", null, "overlaps");
         assertError(alice.post(path, Map.of("name", "a", "subnet", "10.1.0.0/24")), 409, "MissingParameter", "provision_start_ip");
         assertError(alice.post(path, net("", "10.1.0.0/24", "10.1.0.5", "10.1.0.9", null)), 409, "MissingParameter", "name");
         assertError(alice.post("/my/fabrics/default/vlans/21/networks", net("a", "10.1.0.0/24", "10.1.0.5", "10.1.0.9", null)),

@@ -7,6 +7,7 @@ import io.gantry.platform.OperatorCommands.CloudApiTarget;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -81,51 +82,43 @@ final class CatalogCommands {
     }
 
     @Command(name = "list", description = "Every shared external network and how many NICs are on it.")
-    static final class ListNetworks implements Callable<Integer> {
-        @Mixin
-        CloudApiTarget target;
-
-        @Option(names = "--json", description = "Print the networks as JSON.")
-        boolean json;
-
-        @Override
-        public Integer call() {
-            target.printList("/ops/networks", json, "%-24s %-18s %-15s %-31s %-36s %s%n",
+    static final class ListNetworks extends ListEntries {
+        ListNetworks() {
+            super("/ops/networks", "%-24s %-18s %-15s %-31s %-36s %s%n",
                     new String[] {"NAME", "SUBNET", "GATEWAY", "RANGE", "ID", "NICS"},
                     n -> new Object[] {n.get("name"), n.get("subnet"), n.get("gateway"),
                             n.get("provision_start_ip") + "-" + n.get("provision_end_ip"), n.get("id"), n.get("nics")});
-            return ExitCodes.OK;
+        }
+    }
+
+    /** A command on one external network: its name or id. */
+    abstract static class OneNetwork extends OneEntry {
+        @Parameters(index = "0", description = "The network's name or id.")
+        String ref;
+
+        OneNetwork() {
+            super("/ops/networks/", "network");
+        }
+
+        @Override
+        String ref() {
+            return ref;
         }
     }
 
     @Command(name = "get", description = "One external network (name or id), as JSON.")
-    static final class GetNetwork implements Callable<Integer> {
-        @Mixin
-        CloudApiTarget target;
-
-        @Parameters(index = "0", description = "The network's name or id.")
-        String ref;
-
+    static final class GetNetwork extends OneNetwork {
         @Override
         public Integer call() {
-            target.sendAndPrint("GET", "/ops/networks/" + encode(ref), null);
-            return ExitCodes.OK;
+            return print();
         }
     }
 
     @Command(name = "remove", description = "Remove an external network no NIC is on.")
-    static final class RemoveNetwork implements Callable<Integer> {
-        @Mixin
-        CloudApiTarget target;
-
-        @Parameters(index = "0", description = "The network's name or id.")
-        String ref;
-
+    static final class RemoveNetwork extends OneNetwork {
         @Override
         public Integer call() {
-            target.send("DELETE", "/ops/networks/" + encode(ref), null);
-            System.out.println("network " + ref + " removed");
-            return ExitCodes.OK;
+            return remove();
         }
     }
 
@@ -197,33 +190,27 @@ final class CatalogCommands {
     }
 
     @Command(name = "list", description = "Every package, active or deprecated, and how many machines (not deleted) have it.")
-    static final class ListPackages implements Callable<Integer> {
-        @Mixin
-        CloudApiTarget target;
-
-        @Option(names = "--json", description = "Print the packages as JSON.")
-        boolean json;
-
-        @Override
-        public Integer call() {
-            target.printList("/ops/packages", json, "%-24s %-10s %-11s %8s %8s %5s %-36s %s%n",
+    static final class ListPackages extends ListEntries {
+        ListPackages() {
+            super("/ops/packages", "%-24s %-10s %-11s %8s %8s %5s %-36s %s%n",
                     new String[] {"NAME", "VERSION", "STATE", "MEMORY", "DISK", "VCPUS", "ID", "MACHINES"},
                     p -> new Object[] {p.get("name"), p.get("version"), Boolean.TRUE.equals(p.get("active")) ? "active" : "deprecated",
                             p.get("memory"), p.get("disk"), p.get("vcpus"), p.get("id"), p.get("machines")});
-            return ExitCodes.OK;
         }
     }
 
-    /** A command on one package: the cloud API to reach as an operator, and the package's name or id. */
-    abstract static class OnePackage implements Callable<Integer> {
-        @Mixin
-        CloudApiTarget target;
-
+    /** A command on one package: its name or id. */
+    abstract static class OnePackage extends OneEntry {
         @Parameters(index = "0", description = "The package's name or id.")
         String ref;
 
-        String path() {
-            return "/ops/packages/" + encode(ref);
+        OnePackage() {
+            super("/ops/packages/", "package");
+        }
+
+        @Override
+        String ref() {
+            return ref;
         }
     }
 
@@ -231,8 +218,7 @@ final class CatalogCommands {
     static final class GetPackage extends OnePackage {
         @Override
         public Integer call() {
-            target.sendAndPrint("GET", path(), null);
-            return ExitCodes.OK;
+            return print();
         }
     }
 
@@ -260,39 +246,31 @@ final class CatalogCommands {
     static final class RemovePackage extends OnePackage {
         @Override
         public Integer call() {
-            target.send("DELETE", path(), null);
-            System.out.println("package " + ref + " removed");
-            return ExitCodes.OK;
+            return remove();
         }
     }
 
     @Command(name = "list", description = "Every image of the cloud API, active or deprecated, and how many machines (not deleted) have it.")
-    static final class ListImages implements Callable<Integer> {
-        @Mixin
-        CloudApiTarget target;
-
-        @Option(names = "--json", description = "Print the images as JSON.")
-        boolean json;
-
-        @Override
-        public Integer call() {
-            target.printList("/ops/images", json, "%-24s %-10s %-11s %-8s %-36s %s%n",
+    static final class ListImages extends ListEntries {
+        ListImages() {
+            super("/ops/images", "%-24s %-10s %-11s %-8s %-36s %s%n",
                     new String[] {"NAME", "VERSION", "STATE", "OS", "ID", "MACHINES"},
                     i -> new Object[] {i.get("name"), i.get("version"), i.get("state"), i.get("os"), i.get("id"), i.get("machines")});
-            return ExitCodes.OK;
         }
     }
 
     /** A command on one image: its id, NAME@VERSION, or a name only one version has. */
-    abstract static class OneImage implements Callable<Integer> {
-        @Mixin
-        CloudApiTarget target;
-
+    abstract static class OneImage extends OneEntry {
         @Parameters(index = "0", description = "The image's id, NAME@VERSION, or a NAME only one version has.")
         String ref;
 
-        String path() {
-            return "/ops/images/" + encode(ref);
+        OneImage() {
+            super("/ops/images/", "image");
+        }
+
+        @Override
+        String ref() {
+            return ref;
         }
     }
 
@@ -300,8 +278,7 @@ final class CatalogCommands {
     static final class GetImage extends OneImage {
         @Override
         public Integer call() {
-            target.sendAndPrint("GET", path(), null);
-            return ExitCodes.OK;
+            return print();
         }
     }
 
@@ -329,8 +306,67 @@ final class CatalogCommands {
     static final class RemoveImage extends OneImage {
         @Override
         public Integer call() {
+            return remove();
+        }
+    }
+
+    /**
+     * {@code list} of one kind of catalogue entry: a table of the collection, or its JSON with {@code --json}. The option's
+     * description names the kind through the parent command ({@code package}, {@code image}, {@code network}).
+     */
+    abstract static class ListEntries implements Callable<Integer> {
+        @Mixin
+        CloudApiTarget target;
+
+        @Option(names = "--json", description = "Print the ${PARENT-COMMAND-NAME}s as JSON.")
+        boolean json;
+
+        private final String collection;
+        private final String format;
+        private final String[] headers;
+        private final Function<Map<?, ?>, Object[]> row;
+
+        ListEntries(String collection, String format, String[] headers, Function<Map<?, ?>, Object[]> row) {
+            this.collection = collection;
+            this.format = format;
+            this.headers = headers;
+            this.row = row;
+        }
+
+        @Override
+        public Integer call() {
+            target.printList(collection, json, format, headers, row);
+            return ExitCodes.OK;
+        }
+    }
+
+    /** A command on one catalogue entry: the cloud API to reach as an operator, and the entry's reference (declared per kind). */
+    abstract static class OneEntry implements Callable<Integer> {
+        @Mixin
+        CloudApiTarget target;
+
+        private final String collectionPath;
+        private final String kind;
+
+        OneEntry(String collectionPath, String kind) {
+            this.collectionPath = collectionPath;
+            this.kind = kind;
+        }
+
+        abstract String ref();
+
+        String path() {
+            return collectionPath + encode(ref());
+        }
+
+        int print() {
+            target.sendAndPrint("GET", path(), null);
+            return ExitCodes.OK;
+        }
+
+        int remove() {
             target.send("DELETE", path(), null);
-            System.out.println("image " + ref + " removed");
+            System.out.println(kind + " " + ref() + " removed");
             return ExitCodes.OK;
         }
     }

@@ -86,6 +86,10 @@ class CatalogCommandsTest extends WithOperatorCli {
         assertRefused(gantry("catalog", "image", "deprecate", "none-" + suffix()), 3, "not found [ResourceNotFound]");
         assertRefused(gantry("catalog", "image", "remove", UUID.randomUUID().toString()), 3, "not found [ResourceNotFound]");
         assertThat(gantry("catalog", "package", "add", "--help").out()).contains("--version=<version>").contains("--help");
+        assertThat(gantry("catalog", "package", "list", "--help").out()).contains("Print the packages as JSON.");
+        assertThat(gantry("catalog", "image", "list", "--help").out()).contains("Print the images as JSON.");
+        assertThat(gantry("catalog", "network", "list", "--help").out()).contains("Print the networks as JSON.");
+        assertThat(gantry("catalog", "network", "get", "--help").out()).contains("The network's name or id.");
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.gantry.provisioner.netview.NetViewPublisher;
 import io.gantry.testkit.FreshDatabase;
 import io.gantry.testkit.TestPostgres;
 import io.gantry.testkit.TestZooKeeper;
+import io.gantry.testkit.VethPair;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -63,14 +64,7 @@ class FirewallPropagationTest {
         assumeThat(Boolean.getBoolean("gantry.zones.skip")).as("skipped with -Dgantry.zones.skip=true").isFalse();
         assumeThat(HostProbe.isRoot() && Cmd.onPath("nft") && Cmd.onPath("ip")).as("needs root, nft and ip").isTrue();
         made = true;
-        Cmd.check("ip", "netns", "add", ZONE);
-        Cmd.check("ip", "netns", "add", PEER);
-        Cmd.check("ip", "-n", ZONE, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", PEER);
-        for (String[] side : new String[][] {{ZONE, ZONE_IP}, {PEER, PEER_IP}}) {
-            Cmd.check("ip", "-n", side[0], "addr", "add", side[1] + "/24", "dev", "eth0");
-            Cmd.check("ip", "-n", side[0], "link", "set", "eth0", "up");
-            Cmd.check("ip", "-n", side[0], "link", "set", "lo", "up");
-        }
+        VethPair.create(ZONE, ZONE_IP, PEER, PEER_IP);
         for (int port : new int[] {22, 80}) {
             listeners.add(new ProcessBuilder("ip", "netns", "exec", ZONE, "busybox", "nc", "-ll", "-p", Integer.toString(port),
                     "-e", "/bin/true").redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -132,8 +126,7 @@ class FirewallPropagationTest {
             p.destroyForcibly().waitFor();
         }
         if (made) {
-            Cmd.run("ip", "netns", "del", ZONE);
-            Cmd.run("ip", "netns", "del", PEER);
+            VethPair.delete(ZONE, PEER);
         }
     }
 

@@ -141,12 +141,7 @@ public final class LeaderLoop implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.interruptAndJoin(thread, Duration.ofSeconds(5));
         notifications.close();
         if (netViews != null) {
             netViews.close();

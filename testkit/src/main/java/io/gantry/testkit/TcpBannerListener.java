@@ -1,10 +1,6 @@
 package io.gantry.testkit;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A busybox {@code nc} server in a network namespace that answers every TCP connection on a port with
@@ -16,29 +12,20 @@ public final class TcpBannerListener implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(5);
     private final String netns;
     private final int port;
-    private final Process process;
+    private final NetnsServer server;
 
-    private TcpBannerListener(String netns, int port, Process process) {
+    private TcpBannerListener(String netns, int port, NetnsServer server) {
         this.netns = netns;
         this.port = port;
-        this.process = process;
+        this.server = server;
     }
 
     /** A listener on every address of {@code netns}, port {@code port}, returned once it accepts. */
     public static TcpBannerListener start(String netns, int port) {
-        Process p;
-        try {
-            // `ip netns exec` execs nc, so this Process is nc itself; -ll keeps serving after each client
-            p = new ProcessBuilder("ip", "netns", "exec", netns, "/bin/busybox", "nc", "-ll", "-p", Integer.toString(port),
-                    "-e", "/bin/busybox", "echo", BANNER)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start nc in " + netns, e);
-        }
-        TcpBannerListener listener = new TcpBannerListener(netns, port, p);
+        // -ll keeps serving after each client
+        NetnsServer server = NetnsServer.start(netns, "nc", "/bin/busybox", "nc", "-ll", "-p", Integer.toString(port),
+                "-e", "/bin/busybox", "echo", BANNER);
+        TcpBannerListener listener = new TcpBannerListener(netns, port, server);
         try {
             listener.awaitListening();
         } catch (RuntimeException e) {
@@ -57,40 +44,22 @@ public final class TcpBannerListener implements AutoCloseable {
     }
 
     public long pid() {
-        return process.pid();
+        return server.pid();
     }
 
     private void awaitListening() {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("nc in " + netns + " on port " + port + " exited " + process.exitValue()
-                        + " (port in use, or no such namespace?)");
-            }
-            // asks the kernel, not the port, so it works behind a zone's firewall too
-            NetnsShell.Result ss = NetnsShell.in(netns, Duration.ofSeconds(5), "ss", "-Hltn", "sport = :" + port);
-            if (ss.ok() && !ss.stdout().isBlank()) {
-                return;
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
+        if (server.awaitListening(port, READY_TIMEOUT)) {
+            return;
+        }
+        if (!server.isAlive()) {
+            throw new IllegalStateException("nc in " + netns + " on port " + port + " exited " + server.exitValue()
+                    + " (port in use, or no such namespace?)");
         }
         throw new IllegalStateException("nc in " + netns + " was not listening on port " + port + " within " + READY_TIMEOUT);
     }
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(2, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 }

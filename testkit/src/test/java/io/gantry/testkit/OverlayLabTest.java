@@ -62,6 +62,21 @@ class OverlayLabTest {
     }
 
     @Test
+    void aServerIsAwaitedUntilItListensButNotOnceItHasExited() {
+        try (NetnsServer server = NetnsServer.start(lab.outsideNetns(), "false", "/bin/busybox", "false")) {
+            long started = System.nanoTime();
+            assertThat(server.awaitListening(9, Duration.ofSeconds(5))).isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+            assertThat(server.isAlive()).isFalse();
+            assertThat(server.exitValue()).isEqualTo(1);
+        }
+        try (NetnsServer server = NetnsServer.start(lab.outsideNetns(), "nc", "/bin/busybox", "nc", "-l", "-p", "8091")) {
+            assertThat(server.awaitListening(8091, Duration.ofSeconds(5))).isTrue();
+            assertThat(server.isAlive()).isTrue();
+        }
+    }
+
+    @Test
     void tcpReachesOnlyAPortWithAListener() {
         int port = 8080; // the outside namespace is the lab's own: no port is taken there
         try (TcpBannerListener listener = lab.listen(lab.outsideNetns(), port)) {

@@ -1,6 +1,7 @@
 package io.gantry.bench.api;
 
 import io.gantry.bench.BenchMain;
+import io.gantry.bench.BenchResults;
 import io.gantry.cloudapi.CloudApi;
 import io.gantry.cloudapi.CloudApiConfig;
 import io.gantry.cloudapi.Seed;
@@ -16,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -139,12 +139,7 @@ public final class ApiBench implements Callable<Integer> {
             }
             pg.close();
         }
-        System.out.println();
-        System.out.println(markdown);
-        if (report != null) {
-            writeReport(report, markdown);
-            say("results written to " + report);
-        }
+        BenchResults.publish(markdown, report, ApiBench::say);
         return 0;
     }
 
@@ -260,11 +255,4 @@ public final class ApiBench implements Callable<Integer> {
     }
 
     /** Writes a benchmark's Markdown table, making the folder if need be. */
-    static void writeReport(Path report, String markdown) throws java.io.IOException {
-        Path parent = report.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Files.writeString(report, markdown);
-    }
 }

@@ -1,6 +1,7 @@
 package io.gantry.bench.api;
 
 import io.gantry.bench.BenchMain;
+import io.gantry.bench.BenchResults;
 import io.gantry.cloudapi.CloudApi;
 import io.gantry.cloudapi.CloudApiConfig;
 import io.gantry.cloudapi.Seed;
@@ -97,7 +98,7 @@ public final class FuzzBench implements Callable<Integer> {
         String markdown = markdown(result);
         System.out.println(markdown);
         if (report != null) {
-            ApiBench.writeReport(report, markdown);
+            BenchResults.write(report, markdown);
         }
         return result.violationCount() == 0 && result.uncovered().isEmpty() ? 0 : 1;
     }

@@ -2,11 +2,11 @@ package io.gantry.bench.net;
 
 import io.gantry.agent.net.ZoneFirewall;
 import io.gantry.bench.BenchMain;
+import io.gantry.bench.BenchResults;
 import io.gantry.bench.Samples;
 import io.gantry.common.firewall.FirewallCompiler;
 import io.gantry.common.net.TenantNetView.MachineFirewall;
 import io.gantry.testkit.OverlayLab;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,11 +60,7 @@ public final class FirewallBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OverlayLab.whyUnavailable().ifPresent(why -> {
-            throw new IllegalStateException(why);
-        });
-        if (!Iperf3.installed()) {
-            System.err.println("firewall-bench: needs iperf3 (apt-get install iperf3; bench/run.sh overlay|firewall installs it)");
+        if (!IperfLab.ready("firewall-bench")) {
             return 1;
         }
         if (rules < 2 || changes < 2 || rounds < 1 || seconds < 1) {
@@ -140,16 +136,7 @@ public final class FirewallBench implements Callable<Integer> {
                         fromRecordTimes, throughAgentTimes, plain, walled);
             }
         }
-        System.out.println();
-        System.out.println(markdown);
-        if (report != null) {
-            Path parent = report.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(report, markdown);
-            say("results written to " + report);
-        }
+        BenchResults.publish(markdown, report, FirewallBench::say);
         return 0;
     }
 
@@ -173,13 +160,7 @@ public final class FirewallBench implements Callable<Integer> {
                 for (int i = 0; i < changes; i++) {
                     boolean block = i % 2 == 0;
                     long t0 = System.nanoTime();
-                    times.add(probe.nanosUntil(!block, t0, () -> {
-                        try {
-                            record.setEnabled(probeRule.id(), !block);
-                        } catch (java.sql.SQLException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }, Duration.ofSeconds(10)));
+                    times.add(commitUntilEnforced(record, probeRule, block, probe, t0));
                     ViewFollower.Step step = follower.awaitStepAfter(t0, Duration.ofSeconds(5));
                     viewSeen.add(step.seenNanos() - t0);
                     viewApplied.add(step.appliedNanos() - t0);
@@ -215,19 +196,27 @@ public final class FirewallBench implements Callable<Integer> {
                     say("first view applied by the agent (" + watcher.applied() + " applies)");
                     for (int i = 0; i < changes; i++) {
                         boolean block = i % 2 == 0;
-                        long t0 = System.nanoTime();
-                        times.add(probe.nanosUntil(!block, t0, () -> {
-                            try {
-                                record.setEnabled(probeRule.id(), !block);
-                            } catch (java.sql.SQLException e) {
-                                throw new IllegalStateException(e);
-                            }
-                        }, Duration.ofSeconds(10)));
+                        times.add(commitUntilEnforced(record, probeRule, block, probe, System.nanoTime()));
                     }
                 }
             }
         }
         return times;
+    }
+
+    /**
+     * Disables ({@code block}) or enables the probe rule in PostgreSQL; the nanoseconds from {@code t0} until new connections
+     * are blocked or served accordingly.
+     */
+    private static long commitUntilEnforced(RecordedFirewall record, FirewallCompiler.Rule probeRule, boolean block,
+                                            EnforcementProbe probe, long t0) throws Exception {
+        return probe.nanosUntil(!block, t0, () -> {
+            try {
+                record.setEnabled(probeRule.id(), !block);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }, Duration.ofSeconds(10));
     }
 
     /**
@@ -284,11 +273,11 @@ public final class FirewallBench implements Callable<Integer> {
             row(md, "**rule disabled/enabled in PostgreSQL (commit) → traffic observed, real Gantry zones and the agent's "
                     + "NetViewWatcher** (trigger, publisher, ZooKeeper, watcher, NodeNetwork, ZoneFirewall)", throughAgentTimes);
         }
-        double p = OverlayBench.median(plain);
-        double w = OverlayBench.median(walled);
+        double p = Gbits.median(plain);
+        double w = Gbits.median(walled);
         md.append("\n| iperf3 into the zone, one TCP stream | Gbit/s per run | median Gbit/s |\n|---|---|---:|\n");
-        md.append(String.format(Locale.ROOT, "| no firewall (baseline) | %s | %.2f |%n", runs(plain), p));
-        md.append(String.format(Locale.ROOT, "| firewall of %d rules | %s | %.2f |%n", ruleCount, runs(walled), w));
+        md.append(String.format(Locale.ROOT, "| no firewall (baseline) | %s | %.2f |%n", Gbits.perRun(plain), p));
+        md.append(String.format(Locale.ROOT, "| firewall of %d rules | %s | %.2f |%n", ruleCount, Gbits.perRun(walled), w));
         md.append(String.format(Locale.ROOT, "%n| ratio | value |%n|---|---:|%n| firewalled / no firewall, median throughput | %.2f |%n", w / p));
         return md.toString();
     }
@@ -296,10 +285,6 @@ public final class FirewallBench implements Callable<Integer> {
     private static void row(StringBuilder md, String label, Samples s) {
         md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.1f |%n", label, s.count(), s.p50(), s.percentile(90),
                 s.p99(), s.percentile(100)));
-    }
-
-    private static String runs(List<Double> gbits) {
-        return String.join(" · ", gbits.stream().map(g -> String.format(Locale.ROOT, "%.2f", g)).toList());
     }
 
     private static void say(String line) {

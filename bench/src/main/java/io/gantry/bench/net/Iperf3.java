@@ -2,12 +2,12 @@ package io.gantry.bench.net;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gantry.testkit.NetnsServer;
 import io.gantry.testkit.NetnsShell;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One TCP throughput measurement with Debian's iperf3: a one-shot server in one network namespace, the client
@@ -27,17 +27,7 @@ public final class Iperf3 {
 
     /** Bits per second received by {@code serverIp} in {@code serverNetns} from {@code clientNetns}. */
     public static double bitsPerSecond(String clientNetns, String serverNetns, String serverIp, int seconds) {
-        Process server;
-        try {
-            server = new ProcessBuilder("ip", "netns", "exec", serverNetns, "iperf3", "-s", "-1", "-p", Integer.toString(PORT))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start iperf3 in " + serverNetns, e);
-        }
-        try {
+        try (NetnsServer server = NetnsServer.start(serverNetns, "iperf3", "iperf3", "-s", "-1", "-p", Integer.toString(PORT))) {
             awaitListening(serverNetns, server);
             NetnsShell.Result r = NetnsShell.in(clientNetns, Duration.ofSeconds(seconds + 20), "iperf3", "-c", serverIp,
                     "-p", Integer.toString(PORT), "-t", Integer.toString(seconds), "-J").orThrow();
@@ -48,34 +38,15 @@ public final class Iperf3 {
             return received.asDouble();
         } catch (IOException e) {
             throw new UncheckedIOException("iperf3's JSON could not be read", e);
-        } finally {
-            server.destroy();
-            try {
-                if (!server.waitFor(2, TimeUnit.SECONDS)) {
-                    server.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
-    private static void awaitListening(String netns, Process server) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) {
-                throw new IllegalStateException("iperf3 -s in " + netns + " exited " + server.exitValue());
-            }
-            NetnsShell.Result ss = NetnsShell.in(netns, Duration.ofSeconds(5), "ss", "-Hltn", "sport = :" + PORT);
-            if (ss.ok() && !ss.stdout().isBlank()) {
-                return;
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
+    private static void awaitListening(String netns, NetnsServer server) {
+        if (server.awaitListening(PORT, Duration.ofSeconds(5))) {
+            return;
+        }
+        if (!server.isAlive()) {
+            throw new IllegalStateException("iperf3 -s in " + netns + " exited " + server.exitValue());
         }
         throw new IllegalStateException("iperf3 -s in " + netns + " did not listen within 5 s");
     }

@@ -1,9 +1,9 @@
 package io.gantry.bench.net;
 
 import io.gantry.bench.BenchMain;
+import io.gantry.bench.BenchResults;
 import io.gantry.bench.Samples;
 import io.gantry.testkit.OverlayLab;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,11 +46,7 @@ public final class OverlayBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OverlayLab.whyUnavailable().ifPresent(why -> {
-            throw new IllegalStateException(why);
-        });
-        if (!Iperf3.installed()) {
-            System.err.println("overlay-bench: needs iperf3 (apt-get install iperf3; bench/run.sh overlay|firewall installs it)");
+        if (!IperfLab.ready("overlay-bench")) {
             return 1;
         }
         if (rounds < 1 || seconds < 1 || pings < 10) {
@@ -87,16 +83,7 @@ public final class OverlayBench implements Callable<Integer> {
             }
             markdown = measure(pairs);
         }
-        System.out.println();
-        System.out.println(markdown);
-        if (report != null) {
-            Path parent = report.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(report, markdown);
-            say("results written to " + report);
-        }
+        BenchResults.publish(markdown, report, OverlayBench::say);
         return 0;
     }
 
@@ -131,25 +118,17 @@ public final class OverlayBench implements Callable<Integer> {
         for (ZonePair p : pairs) {
             Samples rtt = rtts.get(p);
             md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.3f | %.3f | %.3f |%n", p.label(),
-                    String.join(" · ", gbits.get(p).stream().map(g -> String.format(Locale.ROOT, "%.2f", g)).toList()),
-                    median(gbits.get(p)), rtt.p50(), rtt.percentile(90), rtt.p99()));
+                    Gbits.perRun(gbits.get(p)), Gbits.median(gbits.get(p)), rtt.p50(), rtt.percentile(90), rtt.p99()));
         }
         md.append("\n| ratio | throughput (median) | RTT p50 | RTT p99 |\n|---|---:|---:|---:|\n");
         for (int i = 0; i + 1 < pairs.size(); i += 2) {
             ZonePair base = pairs.get(i);
             ZonePair other = pairs.get(i + 1);
             md.append(String.format(Locale.ROOT, "| %s / %s | %.2f | %.2f | %.2f |%n", other.label(), base.label(),
-                    median(gbits.get(other)) / median(gbits.get(base)),
+                    Gbits.median(gbits.get(other)) / Gbits.median(gbits.get(base)),
                     rtts.get(other).p50() / rtts.get(base).p50(), rtts.get(other).p99() / rtts.get(base).p99()));
         }
         return md.toString();
-    }
-
-    static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(null);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static void say(String line) {

@@ -1,6 +1,7 @@
 package io.gantry.bench.portal;
 
 import io.gantry.bench.BenchMain;
+import io.gantry.bench.BenchResults;
 import io.gantry.bench.Samples;
 import io.gantry.cloudapi.CloudApi;
 import io.gantry.cloudapi.CloudApiConfig;
@@ -228,16 +229,7 @@ public final class PortalBench implements Callable<Integer> {
             deleteTree(work);
         }
         String markdown = result.markdown();
-        System.out.println();
-        System.out.println(markdown);
-        if (report != null) {
-            Path parent = report.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(report, markdown);
-            say("results written to " + report);
-        }
+        BenchResults.publish(markdown, report, PortalBench::say);
         return 0;
     }
 

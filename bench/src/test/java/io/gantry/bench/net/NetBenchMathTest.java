@@ -27,7 +27,8 @@ class NetBenchMathTest {
 
     @Test
     void theMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
-        assertThat(OverlayBench.median(List.of(9.0, 1.0, 5.0))).isEqualTo(5.0);
-        assertThat(OverlayBench.median(List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
+        assertThat(Gbits.median(List.of(9.0, 1.0, 5.0))).isEqualTo(5.0);
+        assertThat(Gbits.median(List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
+        assertThat(Gbits.perRun(List.of(9.414, 1.0))).isEqualTo("9.41 · 1.00");
     }
 }

@@ -10,6 +10,7 @@ import io.gantry.common.net.TenantNetView.FirewallEntry;
 import io.gantry.common.net.TenantNetView.IcmpMatch;
 import io.gantry.common.net.TenantNetView.MachineFirewall;
 import io.gantry.common.net.TenantNetView.PortRange;
+import io.gantry.testkit.VethPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,14 +45,7 @@ class ZoneFirewallTest {
         assumeThat(Boolean.getBoolean("gantry.zones.skip")).as("skipped with -Dgantry.zones.skip=true").isFalse();
         assumeThat(HostProbe.isRoot() && Cmd.onPath("nft") && Cmd.onPath("ip")).as("needs root, nft and ip").isTrue();
         made = true;
-        Cmd.check("ip", "netns", "add", ZONE);
-        Cmd.check("ip", "netns", "add", PEER);
-        Cmd.check("ip", "-n", ZONE, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", PEER);
-        for (String[] side : new String[][] {{ZONE, ZONE_IP}, {PEER, PEER_IP}}) {
-            Cmd.check("ip", "-n", side[0], "addr", "add", side[1] + "/24", "dev", "eth0");
-            Cmd.check("ip", "-n", side[0], "link", "set", "eth0", "up");
-            Cmd.check("ip", "-n", side[0], "link", "set", "lo", "up");
-        }
+        VethPair.create(ZONE, ZONE_IP, PEER, PEER_IP);
         for (String ns : List.of(ZONE, PEER)) {
             Cmd.run(List.of("ip", "netns", "exec", ns, "nft", "-f", "-"), """
                     table inet probe {
@@ -79,8 +73,7 @@ class ZoneFirewallTest {
             p.destroyForcibly().waitFor();
         }
         if (made) {
-            Cmd.run("ip", "netns", "del", ZONE);
-            Cmd.run("ip", "netns", "del", PEER);
+            VethPair.delete(ZONE, PEER);
         }
     }
 

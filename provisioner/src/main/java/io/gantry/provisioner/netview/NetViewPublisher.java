@@ -2,6 +2,8 @@ package io.gantry.provisioner.netview;
 
 import io.gantry.common.GantryException;
 import io.gantry.common.net.TenantNetView;
+import io.gantry.provisioner.Sleep;
+import io.gantry.provisioner.Threads;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -93,7 +95,7 @@ public final class NetViewPublisher implements AutoCloseable {
                 if (running) {
                     LOG.warn("network views: {}; retrying in {} s", e.toString(), RETRY.toSeconds());
                     disconnect();
-                    sleep(RETRY);
+                    Sleep.quietly(RETRY);
                 }
             }
         }
@@ -186,23 +188,10 @@ public final class NetViewPublisher implements AutoCloseable {
         }
     }
 
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Stops publishing; returns once the thread has (or after at most five seconds). */
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.interruptAndJoin(thread, Duration.ofSeconds(5));
     }
 }

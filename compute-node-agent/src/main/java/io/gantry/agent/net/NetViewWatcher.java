@@ -3,6 +3,7 @@ package io.gantry.agent.net;
 import io.gantry.common.Json;
 import io.gantry.common.coord.NodeAdvert;
 import io.gantry.common.coord.ZkPaths;
+import io.gantry.common.net.NetViewCodec;
 import io.gantry.common.net.NodeUnderlay;
 import io.gantry.common.net.TenantNetView;
 import java.io.Closeable;
@@ -100,7 +101,7 @@ public final class NetViewWatcher implements Closeable {
             });
             Set<UUID> present = new HashSet<>();
             views.stream().filter(d -> d.getPath().startsWith(ZkPaths.NETVIEWS + "/") && d.getData() != null).forEach(d -> {
-                TenantNetView view = read(d, TenantNetView.class);
+                TenantNetView view = readView(d);
                 if (view != null && view.account() != null) {
                     present.add(view.account());
                     TenantNetView known = accepted.get(view.account());
@@ -129,6 +130,16 @@ public final class NetViewWatcher implements Closeable {
             applied.incrementAndGet();
         } catch (RuntimeException e) {
             LOG.error("node {}: cannot apply the network views: {}", node, e.toString());
+        }
+    }
+
+    /** A view's znode: its JSON, gzipped when large ({@link NetViewCodec}). */
+    private TenantNetView readView(ChildData data) {
+        try {
+            return NetViewCodec.decode(data.getData());
+        } catch (RuntimeException e) {
+            LOG.warn("node {}: ignoring {}: {}", node, data.getPath(), e.getMessage());
+            return null;
         }
     }
 

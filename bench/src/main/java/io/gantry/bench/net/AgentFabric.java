@@ -54,7 +54,15 @@ final class AgentFabric implements AutoCloseable {
     private final int vni = ThreadLocalRandom.current().nextInt(100_000, 16_000_000);
     private final String tenant = "bench-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
 
+    private final int mtu;
+
     AgentFabric(OverlayLab lab) throws IOException {
+        this(lab, HandFabric.MTU);
+    }
+
+    /** With the fabric network's MTU {@code mtu}, as the control plane would give it. */
+    AgentFabric(OverlayLab lab, int mtu) throws IOException {
+        this.mtu = mtu;
         this.lab = lab;
         this.workDir = Files.createTempDirectory("gantry-overlay-bench");
         try {
@@ -93,7 +101,7 @@ final class AgentFabric implements AutoCloseable {
         byte[] mac = new byte[5];
         ThreadLocalRandom.current().nextBytes(mac);
         Nic nic = new Nic("02:" + java.util.HexFormat.ofDelimiter(":").formatHex(mac), "192.168.128." + (20 + k), network,
-                NetworkKind.FABRIC, "192.168.128.0/22", "192.168.128.1", vni, 1450, true, true);
+                NetworkKind.FABRIC, "192.168.128.0/22", "192.168.128.1", vni, mtu, true, true);
         UUID uuid = UUID.randomUUID();
         ZoneSpec spec = new ZoneSpec(uuid, "overlay" + k, tenant, imageIds.get(node), BenchPackage.PACKAGE, List.of(nic), firewall);
         io.gantry.common.Zone zone = backends.get(node).create(spec);

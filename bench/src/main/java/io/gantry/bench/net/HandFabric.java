@@ -20,22 +20,29 @@ final class HandFabric {
 
     private final OverlayLab lab;
     private final int vni;
+    private final int mtu;
     private final List<String> fabricNetns = new ArrayList<>();
     private final List<Zone> zones = new ArrayList<>();
 
     HandFabric(OverlayLab lab, int vni) {
+        this(lab, vni, MTU);
+    }
+
+    /** With the zones' and the fabric's MTU {@code mtu} (the lab's underlay MTU less VXLAN's 50 bytes at most). */
+    HandFabric(OverlayLab lab, int vni, int mtu) {
+        this.mtu = mtu;
         this.lab = lab;
         this.vni = vni;
         for (int i = 0; i < lab.nodes(); i++) {
             String fab = lab.newNamespace("fab" + i);
             fabricNetns.add(fab);
             String ul = lab.underlayNetns(i);
-            lab.exec(fab, "ip", "link", "add", "br0", "mtu", Integer.toString(MTU), "type", "bridge");
+            lab.exec(fab, "ip", "link", "add", "br0", "mtu", Integer.toString(mtu), "type", "bridge");
             lab.exec(fab, "ip", "link", "set", "br0", "up");
             lab.exec(ul, "ip", "link", "add", "vx0", "type", "vxlan", "id", Integer.toString(vni), "local", lab.underlayIp(i),
                     "dstport", Integer.toString(VXLAN_PORT), "nolearning", "proxy");
             lab.exec(ul, "ip", "link", "set", "vx0", "netns", fab);
-            lab.exec(fab, "ip", "link", "set", "vx0", "mtu", Integer.toString(MTU), "master", "br0", "up");
+            lab.exec(fab, "ip", "link", "set", "vx0", "mtu", Integer.toString(mtu), "master", "br0", "up");
         }
     }
 
@@ -46,8 +53,8 @@ final class HandFabric {
         String fab = fabricNetns.get(node);
         String mac = String.format("02:00:00:00:%02x:%02x", node, k);
         String ip = "192.168.128." + (10 + k);
-        lab.exec(fab, "ip", "link", "add", "vz" + k, "mtu", Integer.toString(MTU), "type", "veth", "peer", "name", "eth0",
-                "mtu", Integer.toString(MTU), "netns", zns);
+        lab.exec(fab, "ip", "link", "add", "vz" + k, "mtu", Integer.toString(mtu), "type", "veth", "peer", "name", "eth0",
+                "mtu", Integer.toString(mtu), "netns", zns);
         lab.exec(fab, "ip", "link", "set", "vz" + k, "master", "br0", "up");
         lab.exec(zns, "ip", "link", "set", "eth0", "address", mac);
         lab.exec(zns, "ip", "addr", "add", ip + "/22", "dev", "eth0");

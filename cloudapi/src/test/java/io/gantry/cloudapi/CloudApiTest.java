@@ -473,4 +473,29 @@ class CloudApiTest extends WithTestPlatform {
         assertThat(tenant.get("/my/fwrules/" + rule).json()).as("unchanged").containsEntry("enabled", true)
                 .containsEntry("rule", "FROM any TO all vms ALLOW icmp TYPE 8");
     }
+
+    /** An operator makes a global rule through /ops/fwrules; a tenant may not; every account then lists it. */
+    @Test
+    void anOperatorMakesAGlobalRuleThroughTheOpsRoute() throws Exception {
+        SignedClient operator = platform.operator("fwops" + UUID.randomUUID().toString().substring(0, 6));
+        SignedClient tenant = platform.account("fwt" + UUID.randomUUID().toString().substring(0, 6));
+
+        var refused = tenant.post("/ops/fwrules", Map.of("rule", "FROM any TO all vms ALLOW tcp PORT 80", "enabled", true));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.json()).containsEntry("code", "NotAuthorized");
+        var bad = operator.post("/ops/fwrules", Map.of("rule", "FROM any TO all vms ALLOW tcp PORT 70000"));
+        assertThat(bad.status()).as(bad.body()).isEqualTo(409);
+        assertThat(bad.json()).containsEntry("code", "InvalidArgument");
+
+        var made = operator.post("/ops/fwrules", Map.of("rule", "FROM any TO all vms ALLOW tcp PORT 80", "enabled", true,
+                "description", "web everywhere"));
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        assertThat(made.json()).containsEntry("global", true).containsEntry("enabled", true);
+        String id = made.json().get("id").toString();
+        assertThat(tenant.get("/my/fwrules").list()).as("listed to a tenant").anySatisfy(r -> assertThat(r).containsEntry("id", id));
+        assertThat(tenant.delete("/my/fwrules/" + id).status()).as("not the tenant's to delete").isEqualTo(403);
+        assertThat(operator.post("/my/fwrules/" + id + "/disable", Map.of()).json()).as("its owner changes it").containsEntry("enabled", false);
+        assertThat(operator.delete("/my/fwrules/" + id).status()).isEqualTo(204);
+        assertThat(tenant.get("/my/fwrules/" + id).status()).isEqualTo(404);
+    }
 }

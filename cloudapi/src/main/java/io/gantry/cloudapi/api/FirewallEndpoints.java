@@ -33,6 +33,21 @@ final class FirewallEndpoints {
         r.get("/:login/fwrules/:id/machines").handler(this::machinesOf);
     }
 
+    /**
+     * The operator's route, mounted with the other /ops routes: {@code POST /ops/fwrules} makes a global rule, owned
+     * by the operator's account (who changes and deletes it through its own /my/fwrules/:id), audited.
+     */
+    void mountOps(Router r, OperatorEndpoints ops) {
+        r.post("/ops/fwrules").handler(ctx -> {
+            Map<String, Object> p = Params.of(ctx);
+            String rule = Params.string(p, "rule");
+            Boolean enabled = p.get("enabled") == null ? null : Params.bool(p, "enabled");
+            Reply.with(ctx, ops.audited(ctx, "fwrule-add-global", "fwrules", Map.of("rule", String.valueOf(rule)),
+                            () -> firewall.create(Authenticate.caller(ctx), rule, enabled, Params.string(p, "description"), true)),
+                    made -> Reply.json(ctx, 201, FirewallRuleView.of(made)));
+        });
+    }
+
     private static UUID id(RoutingContext ctx) {
         return Params.uuid(ctx.pathParam("id"), "firewall rule");
     }

@@ -131,6 +131,8 @@ public final class Routes {
                 new NodeService(db));
         new CatalogOpsEndpoints(new OperatorCatalogService(db), new ExternalNetworkService(db), ops).mount(r);
         new HealthEndpoints(new HealthService(db, vertx, config.zooKeeper())).mount(r);
+        var firewallEndpoints = new FirewallEndpoints(firewall, machines);
+        firewallEndpoints.mountOps(r, ops);
         ops.mount(r); // last of the /ops routes: it answers 404 for any other path under /ops
         new AccountEndpoints(accounts, machines, metering).mount(r);
         new UsageEndpoints(metering).mount(r);
@@ -138,7 +140,7 @@ public final class Routes {
         new NetworkEndpoints(new NetworkService(db)).mount(r);
         new MachineEndpoints(machines, firewall, metering).mount(r);
         new NicEndpoints(new NicService(db)).mount(r);
-        new FirewallEndpoints(firewall, machines).mount(r);
+        firewallEndpoints.mount(r);
         r.route().handler(ctx -> Reply.error(ctx, GantryException.notFound(ctx.request().method() + " " + ctx.request().path()
                 + " is not a resource of this API")));
         r.route().failureHandler(ctx -> Reply.error(ctx, failure(ctx)));

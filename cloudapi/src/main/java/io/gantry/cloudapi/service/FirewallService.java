@@ -37,6 +37,14 @@ public final class FirewallService {
     }
 
     public Future<FirewallRuleRecord> create(Caller caller, String rule, Boolean enabled, String description) {
+        return create(caller, rule, enabled, description, false);
+    }
+
+    /**
+     * A rule of the caller's; {@code global} (an operator's, through {@code /ops/fwrules}): one that protects every
+     * account's machines, listed to every account and changed only by the caller's account.
+     */
+    public Future<FirewallRuleRecord> create(Caller caller, String rule, Boolean enabled, String description, boolean global) {
         try {
             requireValid(rule);
         } catch (GantryException e) {
@@ -48,6 +56,7 @@ public final class FirewallService {
         r.rule = rule.trim();
         r.enabled = Boolean.TRUE.equals(enabled);
         r.description = description;
+        r.global = global;
         r.created = MachineService.now();
         r.updated = r.created;
         return Futures.of(sessions.withTransaction((s, tx) -> s.persist(r).thenApply(v -> r)));

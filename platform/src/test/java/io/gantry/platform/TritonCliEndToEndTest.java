@@ -8,6 +8,7 @@ import io.gantry.agent.host.Cmd;
 import io.gantry.agent.host.HostProbe;
 import io.gantry.agent.runc.ZoneLayout;
 import io.gantry.common.Json;
+import io.gantry.testkit.NetProbe;
 import io.gantry.testkit.TcpBannerListener;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -262,17 +263,17 @@ class TritonCliEndToEndTest {
         assertThat(List.of(webIp, dbIp)).as("addresses of the tenant's network").allMatch(ip -> ip.startsWith("10.42.0."));
         String webNs = ZoneLayout.netnsOf(UUID.fromString(web.path("id").asText()));
         String dbNs = ZoneLayout.netnsOf(UUID.fromString(db.path("id").asText()));
-        assertThat(ping(webNs, dbIp)).as("web -> db on the tenant's network").isTrue();
+        assertThat(NetProbe.ping(webNs, dbIp)).as("web -> db on the tenant's network").isTrue();
 
         try (TcpBannerListener listener = TcpBannerListener.start(dbNs, 5432)) {
-            assertThat(tcp(webNs, dbIp, 5432)).as("web -> db:5432, no firewall").isTrue();
+            assertThat(NetProbe.tcpReachable(webNs, dbIp, 5432)).as("web -> db:5432, no firewall").isTrue();
             triton("fwrule", "create", "FROM vm " + web.path("id").asText() + " TO vm " + db.path("id").asText() + " ALLOW tcp PORT 5432");
             triton("instance", "enable-firewall", "-w", "e2e-db");
-            Poll.until(Duration.ofSeconds(5), () -> assertThat(ping(webNs, dbIp)).as("web -> db ping, db firewalled").isFalse());
-            assertThat(tcp(webNs, dbIp, 5432)).as("web -> db:5432, allowed by the rule").isTrue();
+            Poll.until(Duration.ofSeconds(5), () -> assertThat(NetProbe.ping(webNs, dbIp)).as("web -> db ping, db firewalled").isFalse());
+            assertThat(NetProbe.tcpReachable(webNs, dbIp, 5432)).as("web -> db:5432, allowed by the rule").isTrue();
             assertThat(triton("instance", "fwrules", "e2e-db")).contains("PORT 5432");
             triton("instance", "disable-firewall", "-w", "e2e-db");
-            Poll.until(Duration.ofSeconds(5), () -> assertThat(ping(webNs, dbIp)).as("web -> db ping, firewall off").isTrue());
+            Poll.until(Duration.ofSeconds(5), () -> assertThat(NetProbe.ping(webNs, dbIp)).as("web -> db ping, firewall off").isTrue());
         }
 
         JsonNode nic = Json.read(triton("instance", "nic", "create", "-j", "-w", "e2e-web", "My-Fabric-Network"), JsonNode.class);
@@ -290,14 +291,5 @@ class TritonCliEndToEndTest {
         });
         triton("vlan", "delete", "42");
         assertThat(triton("vlan", "list")).doesNotContain("e2e-vlan");
-    }
-
-    private static boolean ping(String netns, String ip) {
-        return Cmd.run("ip", "netns", "exec", netns, "/bin/busybox", "ping", "-c", "1", "-W", "1", ip).ok();
-    }
-
-    private static boolean tcp(String netns, String ip, int port) {
-        return Cmd.run("ip", "netns", "exec", netns, "/bin/busybox", "nc", "-w", "1", ip, Integer.toString(port)).stdout()
-                .contains(TcpBannerListener.BANNER);
     }
 }

@@ -35,7 +35,6 @@ public final class OverlayLab implements AutoCloseable {
     private static final Pattern THREE_OCTETS = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){2}");
     private static final Path NETNS_DIR = Path.of("/run/netns");
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
     private final String id;
     private final String addressPrefix;
@@ -150,7 +149,7 @@ public final class OverlayLab implements AutoCloseable {
 
     /** One echo request from {@code netns} to {@code ip}, answered within a second. */
     public boolean ping(String netns, String ip) {
-        return NetnsShell.in(netns, PROBE_TIMEOUT, "/bin/busybox", "ping", "-c", "1", "-W", "1", ip).ok();
+        return NetProbe.ping(netns, ip);
     }
 
     /**
@@ -168,8 +167,7 @@ public final class OverlayLab implements AutoCloseable {
      * banner back within about a second: false for a refused, dropped or silent connection.
      */
     public boolean tcpReachable(String fromNetns, String ip, int port) {
-        NetnsShell.Result r = NetnsShell.in(fromNetns, PROBE_TIMEOUT, "/bin/busybox", "nc", "-w", "1", ip, Integer.toString(port));
-        return r.stdout().contains(TcpBannerListener.BANNER);
+        return NetProbe.tcpReachable(fromNetns, ip, port);
     }
 
     private OverlayLab build() {

@@ -25,7 +25,14 @@ public enum JobKind {
      */
     MIGRATE(TaskKind.EXPORT),
     /** A NIC added or removed by the tenant: the node makes the zone's NICs those the record now has. */
-    UPDATE_NICS(TaskKind.UPDATE_NICS);
+    UPDATE_NICS(TaskKind.UPDATE_NICS),
+    /** A tenant's snapshot of the machine's disk ({@code POST /:login/machines/:id/snapshots}). */
+    SNAPSHOT_CREATE(TaskKind.SNAPSHOT_CREATE),
+    SNAPSHOT_DELETE(TaskKind.SNAPSHOT_DELETE),
+    /** Triton's StartMachineFromSnapshot: the disk rolled back to the snapshot (machine stopped), then started. */
+    START_FROM_SNAPSHOT(TaskKind.SNAPSHOT_ROLLBACK),
+    /** Triton's CreateImageFromMachine: an image of a stopped machine's root, for the tenant's own machines. */
+    IMAGE_CREATE(TaskKind.IMAGE_CREATE);
 
     private final TaskKind task;
 

@@ -48,8 +48,15 @@ public final class MachineLifecycle {
                 requireSettled(action, state);
                 return new Decision.Queue(ZoneState.STOPPING);
             }
-            case REBOOT, RESIZE, UPDATE_NICS -> {
+            case REBOOT, RESIZE, UPDATE_NICS, SNAPSHOT_CREATE, SNAPSHOT_DELETE, START_FROM_SNAPSHOT -> {
                 requireSettled(action, state);
+                return new Decision.Queue(state);
+            }
+            case IMAGE_CREATE -> {
+                if (state != ZoneState.STOPPED) {
+                    throw GantryException.invalidState("cannot create an image from a machine that is " + state.wireName()
+                            + "; only a stopped machine's disk is made an image" + (state == ZoneState.RUNNING ? ": stop it first" : ""));
+                }
                 return new Decision.Queue(state);
             }
             case MIGRATE -> {
@@ -82,8 +89,8 @@ public final class MachineLifecycle {
             return switch (action) {
                 case DELETE -> ZoneState.DELETED;
                 case STOP -> ZoneState.STOPPED;
-                case PROVISION, START, REBOOT -> Optional.ofNullable(result.state()).orElse(ZoneState.RUNNING);
-                case RESIZE, THROTTLE, UPDATE_NICS -> Optional.ofNullable(result.state()).orElse(before);
+                case PROVISION, START, REBOOT, START_FROM_SNAPSHOT -> Optional.ofNullable(result.state()).orElse(ZoneState.RUNNING);
+                case RESIZE, THROTTLE, UPDATE_NICS, SNAPSHOT_CREATE, SNAPSHOT_DELETE, IMAGE_CREATE -> Optional.ofNullable(result.state()).orElse(before);
                 case MIGRATE -> before; // its steps settle the machine themselves (MigrateStep)
             };
         }

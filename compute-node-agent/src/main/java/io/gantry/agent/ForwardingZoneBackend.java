@@ -60,6 +60,26 @@ public abstract class ForwardingZoneBackend implements ZoneBackend {
     }
 
     @Override
+    public long createSnapshot(UUID uuid, String name) {
+        return inner.createSnapshot(uuid, name);
+    }
+
+    @Override
+    public void deleteSnapshot(UUID uuid, String name) {
+        inner.deleteSnapshot(uuid, name);
+    }
+
+    @Override
+    public Zone startFromSnapshot(UUID uuid, String name, Duration grace) {
+        return inner.startFromSnapshot(uuid, name, grace);
+    }
+
+    @Override
+    public void exportRoot(UUID uuid, java.nio.file.Path tarball) {
+        inner.exportRoot(uuid, tarball);
+    }
+
+    @Override
     public List<Zone> list() {
         return inner.list();
     }

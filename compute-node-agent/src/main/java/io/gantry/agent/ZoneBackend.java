@@ -43,6 +43,29 @@ public interface ZoneBackend extends AutoCloseable {
      */
     Zone updateNics(ZoneSpec spec);
 
+    /**
+     * Takes snapshot {@code name} of the zone's disk, running or stopped, and returns the bytes it takes on the zone's
+     * disk (snapshots count against it). A snapshot of that name already there is returned as it is (a retried task).
+     */
+    default long createSnapshot(UUID uuid, String name) {
+        throw GantryException.invalid("the " + name() + " zone backend has no snapshots");
+    }
+
+    /** Removes the zone's snapshot {@code name}; one that is not there is removed already. */
+    default void deleteSnapshot(UUID uuid, String name) {
+        throw GantryException.invalid("the " + name() + " zone backend has no snapshots");
+    }
+
+    /** Stops the zone if it runs (within {@code grace}), makes its disk exactly what it was at snapshot {@code name}, and starts it. */
+    default Zone startFromSnapshot(UUID uuid, String name, Duration grace) {
+        throw GantryException.invalid("the " + name() + " zone backend has no snapshots");
+    }
+
+    /** Writes the stopped zone's whole root filesystem (its image with its changes) to {@code tarball}, a tar file a zone can boot from. */
+    default void exportRoot(UUID uuid, java.nio.file.Path tarball) {
+        throw GantryException.invalid("the " + name() + " zone backend cannot make images");
+    }
+
     List<Zone> list();
 
     Optional<Zone> find(UUID uuid);

@@ -10,10 +10,17 @@ import java.util.UUID;
  * new leader resuming a job) is the same task; the agent remembers finished ids and answers a
  * redelivered task with the result it already had. {@code spec} is set for PROVISION, {@code update}
  * for RESIZE, {@code graceSeconds} for STOP and REBOOT, {@code move} for EXPORT and IMPORT (which also has
- * {@code spec}). The tasks of an evacuation are several for one job, so they are named by {@link #stepId}.
+ * {@code spec}), {@code snapshot} (the snapshot's name) for SNAPSHOT_CREATE, SNAPSHOT_DELETE and SNAPSHOT_ROLLBACK.
+ * IMAGE_CREATE has {@code spec} (the machine's) and no more: the agent answers with the image it made.
+ * The tasks of an evacuation are several for one job, so they are named by {@link #stepId}.
  */
 public record NodeTask(UUID id, TaskKind kind, UUID machine, ZoneSpec spec, ResourceUpdate update, Integer graceSeconds,
-                       Instant issued, ZoneMove move) {
+                       Instant issued, ZoneMove move, String snapshot) {
+
+    public NodeTask(UUID id, TaskKind kind, UUID machine, ZoneSpec spec, ResourceUpdate update, Integer graceSeconds,
+                    Instant issued, ZoneMove move) {
+        this(id, kind, machine, spec, update, graceSeconds, issued, move, null);
+    }
 
     public NodeTask(UUID id, TaskKind kind, UUID machine, ZoneSpec spec, ResourceUpdate update, Integer graceSeconds,
                     Instant issued) {

@@ -15,6 +15,11 @@ import java.util.UUID;
  * /gantry/provisioner/leader          the provisioners' leader latch
  * /gantry/metering/leader             the metering instances' leader latch (roll-up and budgets)
  * /gantry/services/metering/&lt;id&gt;     ephemeral: a metering instance's base URL, where agents send usage
+ * /gantry/netviews/&lt;account&gt;       persistent: the account's network view, written by the provisioner leader
+ * /gantry/metadata/&lt;machine&gt;        persistent: the machine's {@link ZoneMetadata}, written by the provisioner leader
+ * /gantry/metadata-puts/&lt;machine&gt;/put-&lt;seq&gt;  persistent sequential: a {@link MetadataPut} from inside the zone,
+ *                                     written by its agent, applied to PostgreSQL and removed by the provisioner leader
+ * /gantry/services/imagestore/&lt;id&gt;   ephemeral: an image store's base URL, where nodes fetch and upload image files
  * </pre>
  */
 public final class ZkPaths {
@@ -25,12 +30,26 @@ public final class ZkPaths {
     public static final String METERING_ENDPOINTS = ROOT + "/services/metering";
     /** Each tenant's network view ({@code io.gantry.common.net.TenantNetView}), one znode per account. */
     public static final String NETVIEWS = ROOT + "/netviews";
+    /** Each machine's metadata as its zone sees it ({@link ZoneMetadata}), one znode per machine. */
+    public static final String METADATA = ROOT + "/metadata";
+    /** Changes made inside zones ({@code mdata-put}, {@code mdata-delete}) on their way to PostgreSQL ({@link MetadataPut}). */
+    public static final String METADATA_PUTS = ROOT + "/metadata-puts";
+    /** Ephemeral: the image stores' base URLs (one child per store instance, its data the URL as UTF-8 text). */
+    public static final String IMAGE_STORES = ROOT + "/services/imagestore";
 
     private ZkPaths() {
     }
 
     public static String netview(java.util.UUID account) {
         return NETVIEWS + "/" + account;
+    }
+
+    public static String metadata(UUID machine) {
+        return METADATA + "/" + machine;
+    }
+
+    public static String metadataPuts(UUID machine) {
+        return METADATA_PUTS + "/" + machine;
     }
 
     public static String node(String node) {

@@ -73,6 +73,17 @@ public final class TaskExecutor {
                     yield outcome(task, machine, backend.get(machine));
                 }
                 case UPDATE_NICS -> outcome(task, machine, backend.updateNics(specOf(task, machine)));
+                case SNAPSHOT_CREATE -> {
+                    long bytes = backend.createSnapshot(machine, snapshotOf(task));
+                    Zone zone = backend.get(machine);
+                    yield new TaskResult(task.id(), machine, true, zone.state(), zone.ip(), null, clock.instant(), null, null, bytes);
+                }
+                case SNAPSHOT_DELETE -> {
+                    backend.deleteSnapshot(machine, snapshotOf(task));
+                    yield outcome(task, machine, backend.get(machine));
+                }
+                case SNAPSHOT_ROLLBACK -> outcome(task, machine, backend.startFromSnapshot(machine, snapshotOf(task), grace(task)));
+                case IMAGE_CREATE -> throw GantryException.invalid("this node cannot make images yet");
             };
         } catch (RuntimeException e) {
             if (!(e instanceof GantryException)) {
@@ -94,6 +105,13 @@ public final class TaskExecutor {
                     + " but its spec is for " + task.spec().uuid());
         }
         return task.spec();
+    }
+
+    private static String snapshotOf(NodeTask task) {
+        if (task.snapshot() == null || task.snapshot().isBlank()) {
+            throw GantryException.invalid(task.kind().name().toLowerCase() + " task " + task.id() + " names no snapshot");
+        }
+        return task.snapshot();
     }
 
     private static Duration grace(NodeTask task) {

@@ -74,7 +74,7 @@ public final class Seed implements AutoCloseable {
 
     /** The image, pointing at {@code nodeImage} (the sha256 id compute nodes know it by) even if it existed before. */
     public UUID image(String name, String version, String os, String nodeImage, String description) {
-        UUID id = upsert("select id from images where name = ? and version = '" + version.replace("'", "") + "'", name,
+        UUID id = upsert("select id from images where owner_account is null and name = ? and version = '" + version.replace("'", "") + "'", name,
                 "insert into images (id, name, version, os, type, state, public, published_at, description, node_image)"
                         + " values (?, ?, ?, ?, 'zone-dataset', 'active', true, ?, ?, ?)",
                 name, version, os, Timestamp.from(Instant.now()), description, nodeImage);

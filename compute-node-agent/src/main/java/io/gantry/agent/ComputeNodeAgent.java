@@ -1,6 +1,11 @@
 package io.gantry.agent;
 
+import io.gantry.agent.ZoneBackend;
 import io.gantry.agent.coord.NodeCoordinator;
+import io.gantry.agent.image.ImageMaker;
+import io.gantry.agent.image.ImageStoreAdverts;
+import io.gantry.agent.image.ImageUpload;
+import io.gantry.agent.image.ZoneImageMaker;
 import io.gantry.agent.move.DiskServer;
 import io.gantry.agent.move.RuncZoneMover;
 import io.gantry.agent.net.NetViewWatcher;
@@ -70,7 +75,7 @@ public final class ComputeNodeAgent implements AutoCloseable {
             push(started, NetViewWatcher.start(zk, config.node(), backend.network()));
             DiskServer disks = push(started, DiskServer.start(backend.config().stateDir(), config.address(), config.transferPort()));
             NodeCoordinator coordinator = push(started, NodeCoordinator.start(zk, usage.backend(), advert,
-                    backend.config().stateDir(), config.interval(), new RuncZoneMover(backend, disks)));
+                    backend.config().stateDir(), config.interval(), new RuncZoneMover(backend, disks), imageMaker(zk, usage.backend(), backend)));
             ZoneAgent reconcile = push(started, new ZoneAgent(backend));
             reconcile.start(config.interval());
             return new ComputeNodeAgent(started, coordinator);
@@ -78,6 +83,12 @@ public final class ComputeNodeAgent implements AutoCloseable {
             closeAll(started);
             throw e;
         }
+    }
+
+    /** Images of this node's zones: exported into the state directory, kept in its image store, uploaded to an advertised store. */
+    private static ImageMaker imageMaker(CuratorFramework zk, ZoneBackend zones, RuncZoneBackend backend) {
+        return new ZoneImageMaker(zones, backend.images(), backend.config().stateDir().resolve("image-work"),
+                new ImageUpload(new ImageStoreAdverts(zk)));
     }
 
     private static MeteringEndpoints endpoints(CuratorFramework zk, List<URI> fixed) {

@@ -43,7 +43,7 @@ final class CollectStep implements JobStep {
         }
         TaskResult result = answer.get();
         ZoneState after = MachineLifecycle.afterResult(job.action(), job.machine().state(), result);
-        leader.finisher().finish(job, after, result.ip(), result.ok() ? null : result.error());
+        leader.finisher().finish(job, after, result.ip(), result.ok() ? null : result.error(), result.image());
         leader.hook().after(job.id(), "finished");
         if (after == ZoneState.DELETED || after == ZoneState.FAILED) {
             leader.cluster().release(job.machine().id());

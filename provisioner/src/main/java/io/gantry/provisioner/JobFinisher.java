@@ -1,6 +1,7 @@
 package io.gantry.provisioner;
 
 import io.gantry.common.ZoneState;
+import io.gantry.common.coord.TaskResult;
 import java.sql.SQLException;
 
 /** Ends a job in the record and counts it. */
@@ -14,7 +15,12 @@ final class JobFinisher {
     }
 
     void finish(OpenJob job, ZoneState machineState, String ip, String error) throws SQLException {
-        records.finish(job, machineState, ip, error);
+        finish(job, machineState, ip, error, null);
+    }
+
+    /** As above, with the image the job's task made (IMAGE_CREATE). */
+    void finish(OpenJob job, ZoneState machineState, String ip, String error, TaskResult.MadeImage image) throws SQLException {
+        records.finish(job, machineState, ip, error, image);
         metrics.jobFinished(job.action().wireName(), error == null);
     }
 }

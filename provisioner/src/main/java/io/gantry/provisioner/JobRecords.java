@@ -1,6 +1,7 @@
 package io.gantry.provisioner;
 
 import io.gantry.common.ZoneState;
+import io.gantry.common.coord.TaskResult;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collection;
@@ -49,6 +50,11 @@ interface JobRecords extends AutoCloseable {
 
     /** Ends a job: the machine's new state (and address and error), the job's outcome and its audit entry. */
     void finish(OpenJob job, ZoneState machineState, String ip, String error) throws SQLException;
+
+    /** As above, with the image an IMAGE_CREATE task made (null for other jobs), which settles the job's image row. */
+    default void finish(OpenJob job, ZoneState machineState, String ip, String error, TaskResult.MadeImage image) throws SQLException {
+        finish(job, machineState, ip, error);
+    }
 
     /** The machine's recorded size. */
     Size sizeOf(UUID machine) throws SQLException;

@@ -5,6 +5,7 @@ import io.gantry.common.Json;
 import io.gantry.common.JobKind;
 import io.gantry.common.JobState;
 import io.gantry.common.ZoneState;
+import io.gantry.common.coord.TaskResult;
 import io.gantry.common.net.NetworkKind;
 import io.gantry.common.net.Nic;
 import io.gantry.record.JdbcSql;
@@ -183,8 +184,13 @@ final class JobStore implements JobRecords {
     /** Ends a job: the machine's new state (and address and error), the job's outcome, and its audit entry (success or not, at the time it ended). */
     @Override
     public void finish(OpenJob job, ZoneState machineState, String ip, String error) throws SQLException {
+        finish(job, machineState, ip, error, null);
+    }
+
+    @Override
+    public void finish(OpenJob job, ZoneState machineState, String ip, String error, TaskResult.MadeImage image) throws SQLException {
         var ended = new JobLedger.Job(job.id(), job.machine().id(), job.action(), job.params(), job.caller());
-        inTransaction(c -> JdbcSql.result(ledger(c).finish(ended, machineState, ip, error)));
+        inTransaction(c -> JdbcSql.result(ledger(c).finish(ended, machineState, ip, error, image)));
     }
 
     private static JobLedger ledger(Connection c) {

@@ -63,6 +63,17 @@ class CollectStepTest extends RigTest {
     }
 
     @Test
+    void theImageANodeMadeReachesTheRecordWithTheJobsEnd() throws Exception {
+        var made = new TaskResult.MadeImage("cd".repeat(32), 123_456);
+        rig.answer("cn1", job, new TaskResult(job, machine, true, ZoneState.STOPPED, null, null, Instant.now(), null, made, null));
+
+        rig.collect.advance(rig.records.job(job));
+
+        assertThat(rig.records.stateOf(job)).isEqualTo(JobState.SUCCEEDED);
+        assertThat(rig.records.madeImage(job)).isEqualTo(made);
+    }
+
+    @Test
     void withoutAnAnswerTheJobWaits() throws Exception {
 
         rig.collect.advance(rig.records.job(job));

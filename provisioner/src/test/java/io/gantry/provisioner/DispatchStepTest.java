@@ -89,4 +89,16 @@ class DispatchStepTest extends RigTest {
         assertThat(rig.task("cn1", change).kind()).isEqualTo(TaskKind.UPDATE_NICS);
         assertThat(rig.task("cn1", change).spec().nics()).containsExactly(nics.get(0));
     }
+
+    @Test
+    void anImageCreateCarriesTheStoppedMachinesSpecToItsNode() throws Exception {
+        UUID stopped = rig.records.machine("src", ZoneState.STOPPED, "cn1", 1024, List.of());
+        UUID job = placedJob(JobKind.IMAGE_CREATE, stopped);
+        rig.dispatch.advance(rig.records.job(job));
+        var task = rig.task("cn1", job);
+        assertThat(task.kind()).isEqualTo(TaskKind.IMAGE_CREATE);
+        assertThat(task.machine()).isEqualTo(stopped);
+        assertThat(task.spec().uuid()).isEqualTo(stopped);
+        assertThat(task.spec().imageId()).as("the image the zone runs from").isEqualTo("img-1");
+    }
 }

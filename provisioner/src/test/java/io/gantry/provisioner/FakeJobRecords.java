@@ -258,6 +258,22 @@ final class FakeJobRecords implements JobRecords {
         }
     }
 
+    /** The image each finished job's task made (IMAGE_CREATE), as finish was given it. */
+    private final Map<UUID, io.gantry.common.coord.TaskResult.MadeImage> madeImages = new HashMap<>();
+
+    synchronized io.gantry.common.coord.TaskResult.MadeImage madeImage(UUID job) {
+        return madeImages.get(job);
+    }
+
+    @Override
+    public synchronized void finish(OpenJob job, ZoneState machineState, String ip, String error,
+                                    io.gantry.common.coord.TaskResult.MadeImage image) throws SQLException {
+        finish(job, machineState, ip, error);
+        if (image != null) {
+            madeImages.put(job.id(), image);
+        }
+    }
+
     @Override
     public synchronized void finish(OpenJob job, ZoneState machineState, String ip, String error) throws SQLException {
         reachable();

@@ -7,6 +7,7 @@ import io.gantry.common.JobKind;
 import io.gantry.common.JobState;
 import io.gantry.common.Json;
 import io.gantry.common.ZoneState;
+import io.gantry.common.coord.TaskResult;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,6 +121,18 @@ public final class JobLedger {
             + " (select 1 from jobs j where j.machine_id = ?1 and j.action = '%s' and j.state in %s)"
             .formatted(JobKind.RESIZE.wireName(), JobState.OPEN_SQL);
 
+    /** The job's param naming the image an IMAGE_CREATE job makes (its row in {@code images}, state creating). */
+    public static final String MADE_IMAGE_PARAM = "made_image";
+
+    private static final String IMAGE_MADE = "update images set state = 'active', node_image = ?1, size_bytes = ?2, error = null,"
+            + " published_at = now() where id = ?3 and state = 'creating'";
+
+    private static final String IMAGE_FAILED = "update images set state = 'failed', error = ?1 where id = ?2 and state = 'creating'";
+
+    /** A machine given up: the images still being made from it will never be. */
+    private static final String ABANDON_IMAGES = "update images set state = 'failed', error = ?1 where origin_machine = ?2"
+            + " and state = 'creating'";
+
     private static final String OPEN_AMONG = """
             select distinct cast(j.machine_id as text) from jobs j
             where j.state in %s
@@ -225,6 +238,36 @@ public final class JobLedger {
      * that would end {@code running} ends {@code stopping} instead, with a stop job queued in this transaction.
      */
     public CompletionStage<Void> finish(Job job, ZoneState machineState, String ip, String error) {
+        return finish(job, machineState, ip, error, null);
+    }
+
+    /**
+     * As {@link #finish(Job, ZoneState, String, String)}, with the image an IMAGE_CREATE task made ({@code image}; null
+     * for other jobs): the job's image ({@link #MADE_IMAGE_PARAM}) becomes active with that file, or failed with the
+     * job's error, in the same transaction.
+     */
+    public CompletionStage<Void> finish(Job job, ZoneState machineState, String ip, String error, TaskResult.MadeImage image) {
+        if (job.kind() == JobKind.IMAGE_CREATE && error == null && image == null) {
+            error = "the node answered without the image it made";
+        }
+        String err = error;
+        CompletionStage<Void> finished = finishMachineAndJob(job, machineState, ip, err);
+        return job.kind() != JobKind.IMAGE_CREATE ? finished : finished.thenCompose(v -> settleImage(job, err, image));
+    }
+
+    private CompletionStage<Void> settleImage(Job job, String error, TaskResult.MadeImage image) {
+        Object made = job.params().get(MADE_IMAGE_PARAM);
+        if (made == null) {
+            return CompletableFuture.completedStage(null);
+        }
+        UUID id = UUID.fromString(made.toString());
+        CompletionStage<Integer> done = error != null
+                ? sql.update(IMAGE_FAILED, error, id)
+                : sql.update(IMAGE_MADE, image.digest(), image.sizeBytes(), id);
+        return done.thenApply(n -> null);
+    }
+
+    private CompletionStage<Void> finishMachineAndJob(Job job, ZoneState machineState, String ip, String error) {
         if (machineState != ZoneState.RUNNING) {
             return finishAs(job, machineState, ip, error);
         }
@@ -320,6 +363,7 @@ public final class JobLedger {
     public CompletionStage<Void> abandon(UUID machine, String action, String error, String caller) {
         return sql.update(ABANDON_JOBS, error, machine)
                 .thenCompose(n -> sql.update(ABANDON_MACHINE, error, machine))
+                .thenCompose(n -> sql.update(ABANDON_IMAGES, error, machine))
                 .thenCompose(n -> sql.update(AUDIT, machine, action, false, caller, Json.write(Map.of("error", error))))
                 .thenApply(n -> null);
     }

@@ -363,6 +363,52 @@ class JobLedgerTest {
                 .containsExactly(List.of("forget", false, "operator admin", "{\"error\":\"node gone1 was lost\"}"));
     }
 
+    private UUID creatingImage(UUID machine) throws Exception {
+        UUID image = UUID.randomUUID();
+        db.execute("insert into images (id, name, version, os, type, state, public, published_at, owner_account, origin_machine)"
+                + " values (?, ?, '1', 'other', 'zone-dataset', 'creating', false, now(), ?, ?)", image, "img-" + image, account, machine);
+        return image;
+    }
+
+    private static JobLedger.Job imageJob(UUID machine, UUID image) {
+        return JobLedger.Job.of(machine, JobKind.IMAGE_CREATE, Map.of("image", "e".repeat(64), JobLedger.MADE_IMAGE_PARAM, image.toString()),
+                "tenant erin");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void anImageCreatesEndMakesItsImageActiveWithTheFileOrFailedWithTheReason(Driver driver) throws Exception {
+        UUID machine = db.machine(account, small, "small", "stopped");
+        UUID made = creatingImage(machine);
+        var ok = imageJob(machine, made);
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(ok));
+        db.inTransaction(driver, sql -> new JobLedger(sql).finish(ok, ZoneState.STOPPED, null, null,
+                new io.gantry.common.coord.TaskResult.MadeImage("d".repeat(64), 5_000_000_000L)));
+        assertThat(db.row("select state, node_image, size_bytes, error from images where id = ?", made))
+                .containsExactly("active", "d".repeat(64), 5_000_000_000L, null);
+        assertThat(db.row("select state from machines where id = ?", machine)).containsExactly("stopped");
+
+        UUID broken = creatingImage(machine);
+        var failing = imageJob(machine, broken);
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(failing));
+        db.inTransaction(driver, sql -> new JobLedger(sql).finish(failing, ZoneState.STOPPED, null, "no image store is advertised"));
+        assertThat(db.row("select state, node_image, error from images where id = ?", broken))
+                .containsExactly("failed", null, "no image store is advertised");
+
+        UUID silent = creatingImage(machine);
+        var noImage = imageJob(machine, silent);
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(noImage));
+        db.inTransaction(driver, sql -> new JobLedger(sql).finish(noImage, ZoneState.STOPPED, null, null, null));
+        assertThat(db.row("select state, error from images where id = ?", silent))
+                .as("a success without an image is no image").containsExactly("failed", "the node answered without the image it made");
+        assertThat(stateOf(noImage.id())).isEqualTo(JobState.FAILED);
+
+        UUID orphan = creatingImage(machine);
+        db.inTransaction(driver, sql -> new JobLedger(sql).abandon(machine, "forget", "node gone2 was lost", "operator admin"));
+        assertThat(db.row("select state, error from images where id = ?", orphan)).containsExactly("failed", "node gone2 was lost");
+        assertThat(db.row("select state from images where id = ?", made)).as("a made image stays").containsExactly("active");
+    }
+
     private static JobLedger.Job resizeJob(UUID machine) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("from", small.toString());

@@ -7,6 +7,7 @@ import io.gantry.cloudapi.service.AccountService;
 import io.gantry.cloudapi.service.CatalogService;
 import io.gantry.cloudapi.service.FederatedAccounts;
 import io.gantry.cloudapi.service.FirewallService;
+import io.gantry.cloudapi.service.ImageService;
 import io.gantry.cloudapi.service.LimitService;
 import io.gantry.cloudapi.health.HealthService;
 import io.gantry.cloudapi.service.EvacuationService;
@@ -136,7 +137,7 @@ public final class Routes {
         ops.mount(r); // last of the /ops routes: it answers 404 for any other path under /ops
         new AccountEndpoints(accounts, machines, metering).mount(r);
         new UsageEndpoints(metering).mount(r);
-        new CatalogEndpoints(catalog, config.datacenter(), config.publicUrl()).mount(r);
+        new CatalogEndpoints(catalog, new ImageService(db), config.datacenter(), config.publicUrl()).mount(r);
         new NetworkEndpoints(new NetworkService(db)).mount(r);
         new MachineEndpoints(machines, firewall, metering).mount(r);
         new NicEndpoints(new NicService(db)).mount(r);

@@ -26,13 +26,16 @@ public final class CatalogService {
                 .recover(e -> Future.failedFuture(notFoundIfUnknown(e, "package " + ref + " not found")));
     }
 
-    public Future<List<ImageRecord>> images() {
-        return Futures.of(sessions.withSession(s -> s.createSelectionQuery("from ImageRecord order by name, publishedAt", ImageRecord.class)
+    /** The images {@code caller} sees: the public catalogue and the caller's own. */
+    public Future<List<ImageRecord>> images(Caller caller) {
+        return Futures.of(sessions.withSession(s -> s.createSelectionQuery("from ImageRecord where " + ImageStates.VISIBLE
+                        + " order by name, publishedAt", ImageRecord.class)
+                .setParameter("a", caller.account().id)
                 .getResultList()));
     }
 
-    public Future<ImageRecord> image(String ref) {
-        return Futures.of(sessions.withSession(s -> Lookups.image(s, ref)))
+    public Future<ImageRecord> image(Caller caller, String ref) {
+        return Futures.of(sessions.withSession(s -> Lookups.image(s, ref, caller.account().id)))
                 .recover(e -> Future.failedFuture(notFoundIfUnknown(e, "image " + ref + " not found")));
     }
 

@@ -25,12 +25,20 @@ final class Lookups {
         }
     }
 
-    static CompletionStage<ImageRecord> image(Stage.Session s, String ref) {
+    /** An image {@code account} sees (a public one or its own), by id or name; another account's private image does not exist. */
+    static CompletionStage<ImageRecord> image(Stage.Session s, String ref, UUID account) {
         if (ref == null || ref.isBlank()) {
             throw new GantryException(ErrorCode.MissingParameter, "image is required (an image id from ListImages)");
         }
-        return byIdOrName(s, ImageRecord.class, ref, "from ImageRecord where name = :n order by case when state = 'active' then 0 else 1 end, publishedAt desc")
-                .thenApply(found -> found.orElseThrow(() -> GantryException.invalid("image " + ref + " does not exist")));
+        Optional<UUID> id = uuid(ref);
+        CompletionStage<Optional<ImageRecord>> found = id.isPresent()
+                ? s.find(ImageRecord.class, id.get()).thenApply(Optional::ofNullable)
+                : s.createSelectionQuery("from ImageRecord where name = :n and " + ImageStates.VISIBLE
+                                + " order by case when state = 'active' then 0 else 1 end, publishedAt desc", ImageRecord.class)
+                        .setParameter("n", ref).setParameter("a", account).setMaxResults(1).getResultList()
+                        .thenApply(rows -> rows.stream().findFirst());
+        return found.thenApply(image -> image.filter(i -> ImageStates.visibleTo(i, account))
+                .orElseThrow(() -> GantryException.invalid("image " + ref + " does not exist")));
     }
 
     static CompletionStage<PackageRecord> pkg(Stage.Session s, String ref) {

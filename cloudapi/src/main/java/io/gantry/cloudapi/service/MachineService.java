@@ -73,7 +73,7 @@ public final class MachineService {
                         }
                         return CompletableFuture.completedFuture(existing);
                     }
-                    return Lookups.image(s, req.image()).thenCompose(image -> Lookups.pkg(s, req.pkg())
+                    return Lookups.image(s, req.image(), accountId).thenCompose(image -> Lookups.pkg(s, req.pkg())
                             .thenCompose(pkg -> Lookups.holdInCatalog(s, image, pkg)
                                     .thenCompose(held -> Lookups.networks(s, accountId, req.networks()))
                                     .thenCompose(networks -> admitAndInsert(s, caller, req, image, pkg, networks))));

@@ -8,7 +8,11 @@ import org.hibernate.annotations.ColumnTransformer;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** An image tenants can provision from; {@code nodeImage} is the name compute nodes know it by. */
+/**
+ * An image tenants can provision from; {@code nodeImage} is the name compute nodes know it by (null while an image made
+ * from a machine is still {@code creating}). {@code ownerAccount} is null for the operators' catalogue, else the
+ * account that made it from its machine {@code originMachine}: only that account sees it.
+ */
 @Entity
 @Table(name = "images")
 public class ImageRecord {
@@ -29,4 +33,19 @@ public class ImageRecord {
     /** The traits a node must have to take a machine of this image (JSON object; jsonb in the table, read and written as text). */
     @ColumnTransformer(read = "cast(traits as text)", write = "cast(cast(? as text) as jsonb)")
     public String traits;
+    @Column(name = "owner_account")
+    public UUID ownerAccount;
+    @Column(name = "origin_machine")
+    public UUID originMachine;
+    /** The image {@code originMachine} ran when this one was made from it (Triton's {@code origin}). */
+    @Column(name = "origin_image")
+    public UUID originImage;
+    public String homepage;
+    /** The image's tags (JSON object; jsonb in the table). */
+    @ColumnTransformer(read = "cast(tags as text)", write = "cast(cast(? as text) as jsonb)")
+    public String tags;
+    /** Why making it failed ({@code state} failed). */
+    public String error;
+    @Column(name = "size_bytes")
+    public Long sizeBytes;
 }

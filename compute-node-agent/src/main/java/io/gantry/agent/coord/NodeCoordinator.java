@@ -2,6 +2,7 @@ package io.gantry.agent.coord;
 
 import io.gantry.agent.ZoneBackend;
 import io.gantry.agent.host.HostLimits;
+import io.gantry.agent.image.ImageMaker;
 import io.gantry.agent.move.ZoneMover;
 import io.gantry.common.coord.NodeAdvert;
 import io.gantry.common.coord.NodeCapacity;
@@ -44,11 +45,17 @@ public final class NodeCoordinator implements AutoCloseable {
     /** As above, with {@code mover} carrying out this node's part of evacuations. */
     public static NodeCoordinator start(CuratorFramework client, ZoneBackend backend, NodeAdvert advert, Path stateDir,
                                         Duration reportInterval, ZoneMover mover) {
+        return start(client, backend, advert, stateDir, reportInterval, mover, ImageMaker.NONE);
+    }
+
+    /** As above, with {@code images} making the images of this node's zones (CreateImageFromMachine). */
+    public static NodeCoordinator start(CuratorFramework client, ZoneBackend backend, NodeAdvert advert, Path stateDir,
+                                        Duration reportInterval, ZoneMover mover, ImageMaker images) {
         Clock clock = Clock.systemUTC();
         String node = advert.node();
         FinishedTasks finished = new FinishedTasks(stateDir);
         NodeReporter reporter = new NodeReporter(client, node, backend, reportInterval, clock);
-        TaskIntake intake = new TaskIntake(client, node, new TaskExecutor(backend, mover, clock), finished, reporter::reportSoon, clock);
+        TaskIntake intake = new TaskIntake(client, node, new TaskExecutor(backend, mover, images, clock), finished, reporter::reportSoon, clock);
         NodeMembership membership = new NodeMembership(client, advert);
         NodeCoordinator coordinator = new NodeCoordinator(membership, intake, reporter);
         try {

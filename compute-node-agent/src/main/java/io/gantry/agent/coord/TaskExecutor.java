@@ -1,6 +1,7 @@
 package io.gantry.agent.coord;
 
 import io.gantry.agent.ZoneBackend;
+import io.gantry.agent.image.ImageMaker;
 import io.gantry.agent.move.ZoneMover;
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
@@ -27,6 +28,7 @@ public final class TaskExecutor {
 
     private final ZoneBackend backend;
     private final ZoneMover mover;
+    private final ImageMaker images;
     private final Clock clock;
 
     public TaskExecutor(ZoneBackend backend, Clock clock) {
@@ -35,8 +37,14 @@ public final class TaskExecutor {
 
     /** {@code mover} carries out the tasks of an evacuation (EXPORT, IMPORT, RELEASE). */
     public TaskExecutor(ZoneBackend backend, ZoneMover mover, Clock clock) {
+        this(backend, mover, ImageMaker.NONE, clock);
+    }
+
+    /** {@code images} makes the images of IMAGE_CREATE tasks. */
+    public TaskExecutor(ZoneBackend backend, ZoneMover mover, ImageMaker images, Clock clock) {
         this.backend = backend;
         this.mover = mover;
+        this.images = images;
         this.clock = clock;
     }
 
@@ -83,7 +91,11 @@ public final class TaskExecutor {
                     yield outcome(task, machine, backend.get(machine));
                 }
                 case SNAPSHOT_ROLLBACK -> outcome(task, machine, backend.startFromSnapshot(machine, snapshotOf(task), grace(task)));
-                case IMAGE_CREATE -> throw GantryException.invalid("this node cannot make images yet");
+                case IMAGE_CREATE -> {
+                    TaskResult.MadeImage made = images.make(machine);
+                    Zone zone = backend.get(machine);
+                    yield new TaskResult(task.id(), machine, true, zone.state(), zone.ip(), null, clock.instant(), null, made, null);
+                }
             };
         } catch (RuntimeException e) {
             if (!(e instanceof GantryException)) {

@@ -16,6 +16,11 @@ import java.util.Map;
  */
 public final class OciSpec {
     public static final String INIT_PATH = "/.gantry-init";
+    /**
+     * Files Gantry bind-mounts into every zone (runc leaves an empty file in the zone's root as each mount point):
+     * never part of an image made from a zone ({@code ZoneRootExport}). A helper adding a bind mount adds its path here.
+     */
+    public static final List<String> ZONE_MOUNTED_FILES = List.of(INIT_PATH);
     /** The zone's PATH: where its shell finds {@code sleep} and the rest. */
     public static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     /** Where runc mounts the kernel's file systems: each must be a real directory of the image, or absent. */

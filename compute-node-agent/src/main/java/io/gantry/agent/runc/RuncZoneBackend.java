@@ -261,6 +261,26 @@ public final class RuncZoneBackend implements ZoneBackend {
         }
     }
 
+    /**
+     * Tars the stopped zone's root ({@link ZoneRootExport}). The check and the mount are under the node's lock; the tar
+     * is not, so a long export holds up no other zone: the provisioner runs one job of a machine at a time, so nothing
+     * starts this zone meanwhile.
+     */
+    @Override
+    public void exportRoot(UUID uuid, Path tarball) {
+        ZoneLayout layout;
+        try (var held = lock.acquire()) {
+            Zone zone = get(uuid);
+            layout = store.layout(uuid);
+            if (zone.state() != ZoneState.STOPPED || isRunning(layout)) {
+                throw GantryException.invalidState("zone " + uuid + " is " + zone.state().wireName()
+                        + "; only a stopped zone's root is made an image");
+            }
+            ZoneDisk.mount(layout, images.rootfs(zone.spec().imageId())); // a stopped zone keeps it mounted; after an evacuation's export it may not be
+        }
+        ZoneRootExport.write(layout.rootfs(), tarball);
+    }
+
     @Override
     public Zone reboot(UUID uuid, Duration grace) {
         try (var held = lock.acquire()) {

@@ -135,4 +135,24 @@ class TaskExecutorTest {
         assertThat(r.error()).isEqualTo("this node's zones cannot be moved (its agent runs no disk transfer)");
         assertThat(r.state()).isEqualTo(ZoneState.STOPPED);
     }
+
+    @Test
+    void anImageCreateAnswersTheImageItsMakerMadeAndANodeWithoutOneRefuses() {
+        create(IMAGE);
+        run(TaskKind.STOP, null, null);
+        var made = new TaskResult.MadeImage("f".repeat(64), 4242);
+        TaskExecutor withMaker = new TaskExecutor(backend, io.gantry.agent.move.ZoneMover.NONE, zone -> {
+            assertThat(zone).isEqualTo(machine);
+            return made;
+        }, Clock.systemUTC());
+        TaskResult result = withMaker.execute(new NodeTask(UUID.randomUUID(), TaskKind.IMAGE_CREATE, machine, null, null, null, Instant.now()));
+        assertThat(result.ok()).as(result.error()).isTrue();
+        assertThat(result.image()).isEqualTo(made);
+        assertThat(result.state()).isEqualTo(ZoneState.STOPPED);
+
+        TaskResult refused = run(TaskKind.IMAGE_CREATE, null, null);
+        assertThat(refused.ok()).isFalse();
+        assertThat(refused.error()).contains("cannot make images");
+        assertThat(refused.image()).isNull();
+    }
 }

@@ -36,6 +36,11 @@ public final class OciSpec {
         return build(zone.rootfs(), false, hostname, pkg, initBinary, zone.cgroupsPath(), "/run/netns/" + zone.netns());
     }
 
+    /** A zone's document with the metadata socket, the mdata tools and the user-script at boot ({@link ZoneMdata}). */
+    static Map<String, Object> build(ZoneLayout zone, String hostname, Package pkg, Path initBinary, Path mdataTool) {
+        return ZoneMdata.addTo(build(zone, hostname, pkg, initBinary), zone.metadataDir(), mdataTool);
+    }
+
     /**
      * The same document for any root and network namespace; {@code netnsPath} null gives the
      * container a new empty one. The benchmark's floor uses this with a shared read-only root.
@@ -88,7 +93,7 @@ public final class OciSpec {
         return spec;
     }
 
-    private static Map<String, Object> mount(String destination, String type, String source, List<String> options) {
+    static Map<String, Object> mount(String destination, String type, String source, List<String> options) {
         return Map.of("destination", destination, "type", type, "source", source, "options", options);
     }
 

@@ -252,6 +252,31 @@ class ZoneMetadataTest {
     }
 
     @Test
+    void aZoneAskingBeforeItsMetadataIsPublishedWaitsForIt() throws Exception {
+        UUID uuid = UUID.randomUUID();
+        machines.add(uuid);
+        Zone zone = backend.create(new ZoneSpec(uuid, "early", "tenant1", imageId, SMALL, List.of(fabric.nic(++hosts)), false));
+        assertThat(zone.state()).isEqualTo(ZoneState.RUNNING);
+        long t0 = System.nanoTime();
+        assertThat(sh(zone, "mdata-get sdc:uuid").stdout().strip()).as("the node's own keys never wait").isEqualTo(uuid.toString());
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2000);
+        var later = java.util.concurrent.CompletableFuture.supplyAsync(() -> sh(zone, "mdata-get foo"));
+        Thread.sleep(1000);
+        publish(uuid, 1, "early", Map.of("foo", "arrived"));
+        ExecResult got = later.get(15, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(got.exitCode()).as(got.stderr()).isZero();
+        assertThat(got.stdout()).isEqualTo("arrived\n");
+    }
+
+    @Test
+    void aNicUpdateMayCarryANewAlias() throws Exception {
+        Zone zone = zone("nics-alias", Map.of());
+        ZoneSpec renamed = new ZoneSpec(zone.uuid(), "nics-renamed", "tenant1", imageId, SMALL, zone.spec().nics(), true);
+        assertThat(backend.updateNics(renamed).spec().alias()).isEqualTo("nics-renamed");
+        assertThat(sh(zone, "hostname").stdout().strip()).isEqualTo("nics-renamed");
+    }
+
+    @Test
     void aRestartedServiceServesTheZonesAgain() throws Exception {
         Zone zone = zone("restarted", Map.of("still", "here"));
         service.close();

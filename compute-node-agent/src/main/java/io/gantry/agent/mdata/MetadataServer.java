@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MetadataServer implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(MetadataServer.class);
-    /** The longest line read (a PUT of a 768 KiB value fits). */
+    /** The longest line read: a PUT's value is base64-encoded twice, so values up to about 580 KiB can be put. */
     public static final int MAX_LINE = 1 << 20;
     public static final int MAX_CONNECTIONS_PER_ZONE = 64;
 
@@ -164,6 +164,9 @@ public final class MetadataServer implements Closeable {
     private <T> T onLoop(Supplier<T> task) {
         if (!running) {
             throw new IllegalStateException("the metadata server is closed");
+        }
+        if (Thread.currentThread() == loop) {
+            return task.get();
         }
         CompletableFuture<T> done = new CompletableFuture<>();
         tasks.add(() -> {

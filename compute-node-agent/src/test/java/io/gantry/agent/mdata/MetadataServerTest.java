@@ -107,6 +107,19 @@ class MetadataServerTest {
     }
 
     @Test
+    void largeValuesUpToTheLineCap() {
+        UUID zone = UUID.randomUUID();
+        Path socket = serve(zone);
+        String big = "0123456789abcdef\n".repeat(500 * 1024 / 17);
+        assertThat(tool(socket, "mdata-put", big, "big").exitCode()).isZero();
+        assertThat(tool(socket, "mdata-get", null, "big").stdout()).isEqualTo(big + "\n");
+        Cmd.Result tooBig = tool(socket, "mdata-put", big.repeat(2), "bigger");
+        assertThat(tooBig.exitCode()).isEqualTo(2);
+        assertThat(data.get(zone)).doesNotContainKey("bigger");
+        assertThat(tool(socket, "mdata-get", null, "big").exitCode()).as("still served").isZero();
+    }
+
+    @Test
     void eachSocketIsOneZone() {
         UUID a = UUID.randomUUID();
         UUID b = UUID.randomUUID();

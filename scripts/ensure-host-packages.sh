@@ -5,6 +5,8 @@ set -euo pipefail
 need=()
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 command -v curl >/dev/null 2>&1 || command -v wget >/dev/null 2>&1 || need+=(curl)
+command -v gcc >/dev/null 2>&1 || need+=(gcc)                    # the agent's static in-zone mdata tools
+compgen -G "/usr/lib/*/libc.a" >/dev/null || need+=(libc6-dev)    # its static C library
 if [ "${1:-}" != "--build-only" ]; then
   command -v runc >/dev/null 2>&1 || need+=(runc)
   command -v ip >/dev/null 2>&1 || need+=(iproute2)

@@ -6,6 +6,7 @@ import io.gantry.agent.image.ImageMaker;
 import io.gantry.agent.image.ImageStoreAdverts;
 import io.gantry.agent.image.ImageUpload;
 import io.gantry.agent.image.ZoneImageMaker;
+import io.gantry.agent.mdata.MetadataService;
 import io.gantry.agent.move.DiskServer;
 import io.gantry.agent.move.RuncZoneMover;
 import io.gantry.agent.net.NetViewWatcher;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The compute-node agent of a cluster, started as one piece: usage metering of every zone, this
- * node's advert and task intake in ZooKeeper, the tenants' network views (overlay and firewalls), the server of disks leaving the node (evacuations), and the reconcile loop. Closing stops them in reverse
+ * node's advert and task intake in ZooKeeper, the tenants' network views (overlay and firewalls), each zone's SmartOS
+ * metadata socket, the server of disks leaving the node (evacuations), and the reconcile loop. Closing stops them in reverse
  * order (the reconcile loop first, metering last); zones keep running and are adopted at the next start.
  */
 public final class ComputeNodeAgent implements AutoCloseable {
@@ -73,6 +75,7 @@ public final class ComputeNodeAgent implements AutoCloseable {
             var advert = NodeCoordinator.advertFor(config.node(), config.address(), backend.name(), config.traits(),
                     backend.config().stateDir()).withUnderlay(backend.network().underlay().advertised());
             push(started, NetViewWatcher.start(zk, config.node(), backend.network()));
+            push(started, MetadataService.start(zk, backend)); // before tasks: a zone started by one has its socket
             DiskServer disks = push(started, DiskServer.start(backend.config().stateDir(), config.address(), config.transferPort()));
             NodeCoordinator coordinator = push(started, NodeCoordinator.start(zk, usage.backend(), advert,
                     backend.config().stateDir(), config.interval(), new RuncZoneMover(backend, disks), imageMaker(zk, usage.backend(), backend)));

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.gantry.agent.host.Cmd;
 import io.gantry.agent.host.HostProbe;
+import io.gantry.agent.image.BusyboxImage;
+import io.gantry.common.Package;
+import io.gantry.common.Zone;
+import io.gantry.common.ZoneSpec;
+import java.util.UUID;
 import io.gantry.agent.runc.RuncZoneBackend;
 import io.gantry.agent.usage.UsageConfig;
 import io.gantry.common.Json;
@@ -59,5 +64,38 @@ class ComputeNodeAgentTest {
             backend.destroyNode();
             Cmd.check("rm", "-rf", "--one-file-system", stateDir.toString());
         }
+    }
+
+    @Test
+    void servesTheMetadataOfZonesItFindsAndOfZonesItStarts() throws Exception {
+        HostProbe.whyNoRealZones().ifPresent(why -> assumeTrue(false, why));
+        String node = "k" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+        Path stateDir = Files.createTempDirectory("gantry-agent-mdata-");
+        RuncZoneBackend backend = RuncZoneBackend.open(AgentConfig.of(stateDir, node));
+        try (TestZooKeeper zk = TestZooKeeper.start(tmp.resolve("zk"));
+             CuratorFramework client = zk.newClient()) {
+            String image = backend.images().importTarball(BusyboxImage.build(BusyboxImage.DEFAULT_BUSYBOX, stateDir.resolve("busybox.tar")),
+                    BusyboxImage.NAME).id();
+            Zone before = backend.create(new ZoneSpec(UUID.randomUUID(), "before", "t1", image, Package.custom(32, 100, 32, 32)));
+            var config = new ComputeNodeAgent.Config(node, "127.0.0.1", Map.of(), UsageConfig.defaults(stateDir),
+                    List.of(URI.create("http://127.0.0.1:9")), Duration.ofMillis(200));
+            try (ComputeNodeAgent agent = ComputeNodeAgent.start(client, backend, config, registry())) {
+                Zone after = backend.create(new ZoneSpec(UUID.randomUUID(), "after", "t1", image, Package.custom(32, 100, 32, 32)));
+                for (Zone zone : List.of(before, after)) {
+                    var got = backend.exec(zone.uuid(), List.of("mdata-get", "sdc:uuid"), Duration.ofSeconds(20));
+                    assertThat(got.stdout().strip()).as(got.stderr()).isEqualTo(zone.uuid().toString());
+                }
+                backend.delete(after.uuid());
+                assertThat(backend.layout(after.uuid()).metadataSocket()).as("a deleted zone's socket").doesNotExist();
+            }
+            assertThat(backend.layout(before.uuid()).metadataSocket()).as("a closed agent's sockets").doesNotExist();
+        } finally {
+            backend.destroyNode();
+            Cmd.check("rm", "-rf", "--one-file-system", stateDir.toString());
+        }
+    }
+
+    private static SimpleMeterRegistry registry() {
+        return new SimpleMeterRegistry();
     }
 }

@@ -18,9 +18,11 @@ public final class OciSpec {
     public static final String INIT_PATH = "/.gantry-init";
     /**
      * Files Gantry bind-mounts into every zone (runc leaves an empty file in the zone's root as each mount point):
-     * never part of an image made from a zone ({@code ZoneRootExport}). A helper adding a bind mount adds its path here.
+     * never part of an image made from a zone ({@code ZoneRootExport}). Whoever adds a bind mount adds its path here.
      */
-    public static final List<String> ZONE_MOUNTED_FILES = List.of(INIT_PATH);
+    public static final List<String> ZONE_MOUNTED_FILES = java.util.stream.Stream.concat(
+            java.util.stream.Stream.of(INIT_PATH, ZoneMdata.CONTROL_DIR),
+            ZoneMdata.TOOLS.stream().map(tool -> "/usr/sbin/" + tool)).toList();
     /** The zone's PATH: where its shell finds {@code sleep} and the rest. */
     public static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     /** Where runc mounts the kernel's file systems: each must be a real directory of the image, or absent. */
@@ -39,6 +41,11 @@ public final class OciSpec {
 
     static Map<String, Object> build(ZoneLayout zone, String hostname, Package pkg, Path initBinary) {
         return build(zone.rootfs(), false, hostname, pkg, initBinary, zone.cgroupsPath(), "/run/netns/" + zone.netns());
+    }
+
+    /** A zone's document with the metadata socket, the mdata tools and the user-script at boot ({@link ZoneMdata}). */
+    static Map<String, Object> build(ZoneLayout zone, String hostname, Package pkg, Path initBinary, Path mdataTool) {
+        return ZoneMdata.addTo(build(zone, hostname, pkg, initBinary), zone.metadataDir(), mdataTool);
     }
 
     /**
@@ -93,7 +100,7 @@ public final class OciSpec {
         return spec;
     }
 
-    private static Map<String, Object> mount(String destination, String type, String source, List<String> options) {
+    static Map<String, Object> mount(String destination, String type, String source, List<String> options) {
         return Map.of("destination", destination, "type", type, "source", source, "options", options);
     }
 

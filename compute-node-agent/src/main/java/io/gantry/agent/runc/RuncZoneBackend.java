@@ -70,6 +70,8 @@ public final class RuncZoneBackend implements ZoneBackend {
     private final CreateObserver observer;
     private final RuncStateCache runcStates;
     private final Clock clock = Clock.systemUTC();
+    private final Path mdataTool;
+    private volatile ZoneHooks hooks = ZoneHooks.NONE;
 
     private RuncZoneBackend(AgentConfig config, CreateObserver observer) {
         this.config = config;
@@ -81,6 +83,12 @@ public final class RuncZoneBackend implements ZoneBackend {
         this.lock = new StateLock(config.stateDir());
         this.observer = observer;
         this.runcStates = new RuncStateCache(config.runcRoot());
+        this.mdataTool = MdataTool.install(config.stateDir());
+    }
+
+    /** Who hears of zones starting, changing and going (the metadata service); {@link ZoneHooks#NONE} by default. */
+    public void hooks(ZoneHooks newHooks) {
+        this.hooks = newHooks == null ? ZoneHooks.NONE : newHooks;
     }
 
     /** Opens the backend and reconciles it with what the host really runs. */
@@ -305,17 +313,56 @@ public final class RuncZoneBackend implements ZoneBackend {
             Zone zone = get(spec.uuid());
             ZoneAction.UPDATE.check(zone);
             ZoneSpec current = zone.spec();
-            if (!new ZoneSpec(spec.uuid(), spec.alias(), spec.tenant(), spec.imageId(), spec.pkg(), current.nics(),
+            // the alias may differ: a rename reaches the node through the machine's metadata, maybe before this task
+            if (!new ZoneSpec(spec.uuid(), current.alias(), spec.tenant(), spec.imageId(), spec.pkg(), current.nics(),
                     current.firewallEnabled()).equals(current)) {
                 throw GantryException.invalid("an UPDATE_NICS task for zone " + spec.uuid()
-                        + " may change only its NICs and firewall switch, not its alias, tenant, image or package");
+                        + " may change only its NICs, firewall switch and alias, not its tenant, image or package");
             }
             ZoneLayout layout = store.layout(spec.uuid());
             if (NodeNetwork.netnsExists(layout.netns())) {
                 network.updateNics(layout, current.nics(), spec.nics());
             }
-            return save(new Zone(spec, zone.state(), addressOf(spec), zone.createdAt(), clock.instant(), zone.reason()));
+            if (!spec.alias().equals(current.alias())) {
+                setHostname(layout, spec.alias());
+            }
+            Zone updated = save(new Zone(spec, zone.state(), addressOf(spec), zone.createdAt(), clock.instant(), zone.reason()));
+            hooks.respecified(spec);
+            return updated;
         }
+    }
+
+    /**
+     * A renamed machine: records the alias in the zone's spec, so its next boot has it as hostname, and sets the
+     * hostname of the running zone at once (in its UTS namespace). The same alias again changes nothing.
+     */
+    public Zone rename(UUID uuid, String alias) {
+        try (var held = lock.acquire()) {
+            Zone zone = get(uuid);
+            if (zone.spec().alias().equals(alias)) {
+                return zone;
+            }
+            ZoneSpec spec = new ZoneSpec(uuid, alias, zone.spec().tenant(), zone.spec().imageId(), zone.spec().pkg(),
+                    zone.spec().nics(), zone.spec().firewallEnabled());
+            ZoneLayout layout = store.layout(uuid);
+            Zone renamed = save(zone.withSpec(spec, clock.instant()));
+            if (Files.exists(layout.config())) {
+                writeConfig(layout, spec);
+            }
+            setHostname(layout, alias);
+            hooks.respecified(spec);
+            return renamed;
+        }
+    }
+
+    /** Sets the running zone's hostname; nothing when it does not run (its next start takes the spec's alias). */
+    private void setHostname(ZoneLayout layout, String hostname) {
+        runningInit(layout).ifPresent(init -> {
+            var result = io.gantry.agent.host.Cmd.run("nsenter", "--uts", "--target", Long.toString(init.pid()), "hostname", hostname);
+            if (result.exitCode() != 0) {
+                LOG.warn("zone {}: cannot set its hostname to {}: {}", layout.uuid(), hostname, result.stderr().strip());
+            }
+        });
     }
 
     @Override
@@ -523,6 +570,7 @@ public final class RuncZoneBackend implements ZoneBackend {
             network.destroy();
             cgroups.removeIfEmpty("/gantry-" + config.node());
             try {
+                Files.deleteIfExists(config.runcRoot().resolveSibling("mdata"));
                 Files.deleteIfExists(config.runcRoot());
                 Files.deleteIfExists(config.runcRoot().getParent());
             } catch (IOException e) {
@@ -575,6 +623,12 @@ public final class RuncZoneBackend implements ZoneBackend {
         steps.reached("network");
         writeConfig(layout, zone.spec());
         steps.reached("config");
+        try {
+            Files.createDirectories(layout.metadataDir()); // the source of a bind mount: it must exist
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        hooks.starting(layout, zone.spec());
         runc.runDetached(layout.containerId(), layout.dir(), layout.log());
         requireRunning(layout);
         steps.reached("started");
@@ -584,7 +638,7 @@ public final class RuncZoneBackend implements ZoneBackend {
         if (!Files.isExecutable(config.initBinary())) {
             throw GantryException.internal("the zone init " + config.initBinary() + " is missing: install Debian's tini (apt-get install tini)");
         }
-        DurableFiles.write(layout.config(), Json.writePretty(OciSpec.build(layout, spec.alias(), spec.pkg(), config.initBinary())));
+        DurableFiles.write(layout.config(), Json.writePretty(OciSpec.build(layout, spec.alias(), spec.pkg(), config.initBinary(), mdataTool)));
     }
 
     private boolean isRunning(ZoneLayout layout) {
@@ -608,8 +662,9 @@ public final class RuncZoneBackend implements ZoneBackend {
     private void removeEverything(ZoneLayout layout, List<Nic> nics) {
         releaseResources(layout, nics);
         runcStates.forget(layout.containerId());
-        io.gantry.agent.host.Cmd.check("rm", "-rf", "--one-file-system", layout.dir().toString());
+        io.gantry.agent.host.Cmd.check("rm", "-rf", "--one-file-system", layout.dir().toString(), layout.metadataDir().toString());
         cgroups.removeIfEmpty("/" + layout.cgroupParent());
+        hooks.removed(layout.uuid());
     }
 
     private static void writeGuard(ZoneLayout layout) {

@@ -50,6 +50,19 @@ public record ZoneLayout(Path dir, UUID uuid, String node) {
         return dir.resolve("zone.log");
     }
 
+    /**
+     * The directory of the zone's metadata socket, bind-mounted into the zone at {@code /native/.zonecontrol} (the
+     * directory, so a restarted agent can make the socket again). On the node's tmpfs under {@code /run} rather than
+     * in {@link #dir()}: a UNIX socket's path must fit in 108 bytes, which a state directory deep in /tmp does not.
+     */
+    public Path metadataDir() {
+        return Path.of("/run/gantry", node, "mdata", uuid.toString());
+    }
+
+    public Path metadataSocket() {
+        return metadataDir().resolve("metadata.sock");
+    }
+
     public String containerId() {
         return uuid.toString();
     }

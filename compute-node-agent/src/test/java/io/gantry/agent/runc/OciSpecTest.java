@@ -71,4 +71,24 @@ class OciSpecTest {
     void uncappedCpuIsQuotaMinusOne() {
         assertThat(spec(Package.custom(64, 0, 32, 64)).path("linux").path("resources").path("cpu").path("quota").asLong()).isEqualTo(-1);
     }
+
+    @Test
+    void aZoneGetsItsMetadataSocketTheToolsAndItsUserScriptAtBoot() {
+        JsonNode spec = Json.mapper().valueToTree(OciSpec.build(zone, "web1", Package.custom(64, 0, 32, 64),
+                Path.of("/usr/bin/tini-static"), Path.of("/var/lib/gantry/n1/mdata/mdata")));
+        List<String> mounts = new ArrayList<>();
+        spec.path("mounts").forEach(m -> mounts.add(m.path("destination").asText() + " <- " + m.path("source").asText()
+                + (m.path("options").toString().contains("\"ro\"") ? " ro" : "")));
+        assertThat(mounts).contains(
+                "/native/.zonecontrol <- /run/gantry/n1/mdata/11111111-2222-3333-4444-555555555555 ro",
+                "/usr/sbin/mdata-get <- /var/lib/gantry/n1/mdata/mdata ro",
+                "/usr/sbin/mdata-put <- /var/lib/gantry/n1/mdata/mdata ro",
+                "/usr/sbin/mdata-delete <- /var/lib/gantry/n1/mdata/mdata ro",
+                "/usr/sbin/mdata-list <- /var/lib/gantry/n1/mdata/mdata ro");
+        JsonNode args = spec.path("process").path("args");
+        assertThat(args.get(0).asText()).isEqualTo(OciSpec.INIT_PATH);
+        String shell = args.get(args.size() - 1).asText();
+        assertThat(shell).startsWith("trap 'exit 0' TERM; ").contains("mdata-get user-script").contains(ZoneMdata.LOG)
+                .endsWith("while :; do sleep 3600 & wait $!; done");
+    }
 }

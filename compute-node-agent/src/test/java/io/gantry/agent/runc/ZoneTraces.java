@@ -41,6 +41,9 @@ final class ZoneTraces {
         if (Files.exists(zone.dir())) {
             found.add("dir " + zone.dir());
         }
+        if (Files.exists(zone.metadataDir())) {
+            found.add("metadata socket dir " + zone.metadataDir());
+        }
         return found;
     }
 }

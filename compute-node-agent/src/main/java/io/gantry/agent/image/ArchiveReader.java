@@ -279,9 +279,9 @@ final class ArchiveReader implements AutoCloseable {
         }
         DigestInputStream blob;
         DigestInputStream plain;
-        try (InputStream raw = tar.getInputStream(blobEntry)) {
-            blob = new DigestInputStream(raw, sha256());
-            plain = new DigestInputStream(Decompressed.of(blob), sha256());
+        try (InputStream raw = tar.getInputStream(blobEntry);
+             InputStream decompressed = Decompressed.of(blob = new DigestInputStream(raw, sha256()))) {
+            plain = new DigestInputStream(decompressed, sha256());
             TarArchiveInputStream layer = new TarArchiveInputStream(new BufferedInputStream(plain, 1 << 16));
             for (TarArchiveEntry e = layer.getNextEntry(); e != null; e = layer.getNextEntry()) {
                 tree.entry(e);
@@ -315,8 +315,9 @@ final class ArchiveReader implements AutoCloseable {
                     .start();
             DigestInputStream plain = null;
             IOException feed = null;
-            try (InputStream raw = tar.getInputStream(entry(ref.path())); OutputStream stdin = tarProcess.getOutputStream()) {
-                plain = new DigestInputStream(Decompressed.of(raw), sha256());
+            try (InputStream raw = tar.getInputStream(entry(ref.path())); InputStream decompressed = Decompressed.of(raw);
+                 OutputStream stdin = tarProcess.getOutputStream()) {
+                plain = new DigestInputStream(decompressed, sha256());
                 plain.transferTo(stdin);
             } catch (IOException e) {
                 feed = e; // tar stopped reading (its stderr says why) or the blob cannot be read

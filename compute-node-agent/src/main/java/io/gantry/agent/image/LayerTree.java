@@ -106,7 +106,16 @@ final class LayerTree {
             removeLower(name, false);
         }
         for (int slash = name.indexOf('/'); slash > 0; slash = name.indexOf('/', slash + 1)) {
-            tree.putIfAbsent(name.substring(0, slash), Kind.DIR); // tar makes missing parents
+            String parent = name.substring(0, slash);
+            if (tree.get(parent) == Kind.OTHER && written.contains(parent)) {
+                throw refused("entry '" + raw + "' is below '" + parent + "', which the archive made a file");
+            }
+            if (tree.get(parent) == Kind.OTHER) {
+                removeLower(parent, false); // a lower file where this layer has a directory: the directory replaces it
+            }
+            if (tree.putIfAbsent(parent, Kind.DIR) == null) {
+                written.add(parent); // tar makes missing parents
+            }
         }
         tree.put(name, kind);
         written.add(name);

@@ -234,6 +234,48 @@ class LayeredImageTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestImage.Packing.class)
+    void anUpperLayerReplacesALowerOneOfAnotherKind(TestImage.Packing packing) throws IOException {
+        Path file = new TestImage()
+                .layer(TestTarball.zoneRoot().file("etc/thing", "file\n", 0644).file("etc/motd", "file\n", 0644)
+                        .dir("srv").dir("srv/www").file("srv/www/index.html", "x", 0644).symlink("etc/link", "/srv"), packing)
+                .layer(new TestTarball().file("etc/thing/inner", "inner\n", 0644).dir("etc/motd").file("srv", "now a file\n", 0644)
+                        .dir("etc/link").file("etc/link/own", "own\n", 0644), packing)
+                .writeOci(dir.resolve("kinds.tar"));
+        Path rootfs = Files.createDirectory(dir.resolve("rootfs"));
+        RootfsBuilder.unpack(file, rootfs);
+        assertThat(rootfs.resolve("etc/thing/inner")).as("a lower file under the upper layer's implied directory").hasContent("inner");
+        assertThat(rootfs.resolve("etc/motd")).isDirectory();
+        assertThat(rootfs.resolve("srv")).isRegularFile().hasContent("now a file");
+        assertThat(rootfs.resolve("etc/link")).as("a lower link the upper layer makes a directory").isDirectory();
+        assertThat(Files.isSymbolicLink(rootfs.resolve("etc/link"))).isFalse();
+        assertThat(rootfs.resolve("etc/link/own")).hasContent("own");
+
+        Path sameLayer = new TestImage().layer(TestTarball.zoneRoot().file("etc/f", "x", 0644).file("etc/f/g", "y", 0644))
+                .writeOci(dir.resolve("same.tar"));
+        assertThat(catchThrowableOfType(GantryException.class, () -> ImageArchive.inspect(sameLayer)).getMessage())
+                .contains("entry 'etc/f/g' is below 'etc/f', which the archive made a file");
+    }
+
+    @Test
+    void aLayerRefusedHalfWayLeavesNoDecompressorRunning() {
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; i < 20000; i++) {
+            big.append("line ").append(i).append('\n');
+        }
+        TestTarball upper = new TestTarball().file("etc/../../escape", "x", 0644);
+        for (int i = 0; i < 50; i++) {
+            upper.file("etc/f" + i, big.toString(), 0644);
+        }
+        Path file = new TestImage().layer(TestTarball.zoneRoot(), TestImage.Packing.ZSTD).layer(upper, TestImage.Packing.ZSTD)
+                .writeOci(dir.resolve("zstd.tar"));
+        assertThat(catchThrowableOfType(GantryException.class, () -> ImageArchive.inspect(file)).getMessage()).contains("contains '..'");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(ProcessHandle.current().children().filter(p -> p.info().command().orElse("").endsWith("zstd")))
+                        .as("zstd processes of this JVM").isEmpty());
+    }
+
     @Test
     void whiteoutsNeverFollowLinksOnDisk() throws IOException {
         Path outside = Files.createDirectory(dir.resolve("outside"));

@@ -277,6 +277,42 @@ class LayeredImageTest {
     }
 
     @Test
+    void aDockerSaveLayerStoredAsALinkToAnEarlierOneIsFollowed() throws IOException {
+        // docker save writes a layer that appears twice once, and the second <id>/layer.tar as a link to the first
+        byte[] same = new TestTarball().file("etc/again", "again\n", 0644).bytes(); // once: entries carry the time they are made
+        Path saved = new TestImage().layer(TestTarball.zoneRoot()).layer(same, TestImage.Packing.PLAIN)
+                .layer(new TestTarball().file("etc/.wh.again", "", 0644)).layer(same, TestImage.Packing.PLAIN)
+                .writeDockerSave(dir.resolve("saved.tar"));
+        Path linked = dir.resolve("linked.tar");
+        try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(Files.newInputStream(saved));
+             var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(Files.newOutputStream(linked))) {
+            String first = null;
+            for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                byte[] content = in.readAllBytes();
+                if (e.getName().endsWith("/layer.tar") && java.util.Arrays.equals(content, same)) {
+                    if (first == null) {
+                        first = e.getName();
+                    } else {
+                        var link = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(e.getName(),
+                                org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK);
+                        link.setLinkName("../" + first);
+                        out.putArchiveEntry(link);
+                        out.closeArchiveEntry();
+                        continue;
+                    }
+                }
+                out.putArchiveEntry(e);
+                out.write(content);
+                out.closeArchiveEntry();
+            }
+            assertThat(first).as("the repeated layer").isNotNull();
+        }
+        Path rootfs = Files.createDirectory(dir.resolve("rootfs"));
+        assertThat(RootfsBuilder.unpack(linked, rootfs).layers()).hasSize(4);
+        assertThat(rootfs.resolve("etc/again")).hasContent("again");
+    }
+
+    @Test
     void whiteoutsNeverFollowLinksOnDisk() throws IOException {
         Path outside = Files.createDirectory(dir.resolve("outside"));
         Files.writeString(outside.resolve("precious"), "keep");

@@ -183,11 +183,13 @@ final class ArchiveReader implements AutoCloseable {
         private final ImageArchive archive;
         private final List<LayerRef> refs;
         private final List<List<LayerTree.Removal>> removals;
+        private final List<Boolean> empty;
 
-        private Checked(ImageArchive archive, List<LayerRef> refs, List<List<LayerTree.Removal>> removals) {
+        private Checked(ImageArchive archive, List<LayerRef> refs, List<List<LayerTree.Removal>> removals, List<Boolean> empty) {
             this.archive = archive;
             this.refs = refs;
             this.removals = removals;
+            this.empty = empty;
         }
 
         ImageArchive archive() {
@@ -202,7 +204,9 @@ final class ArchiveReader implements AutoCloseable {
                 for (LayerTree.Removal removal : removals.get(i)) {
                     remove(rootfs, removal);
                 }
-                untarLayer(refs.get(i), layerName(i, refs.size(), layer.digest()), rootfs);
+                if (!empty.get(i)) { // an empty layer (a RUN that changed nothing) may be no bytes at all, which tar refuses
+                    untarLayer(refs.get(i), layerName(i, refs.size(), layer.digest()), rootfs);
+                }
             }
         }
     }
@@ -211,7 +215,7 @@ final class ArchiveReader implements AutoCloseable {
     Checked check(Consumer<String> progress) {
         if (format == ImageArchive.Format.ROOTFS_TARBALL) {
             TarballCheck.requireSafe(archive, shownAs);
-            return new Checked(new ImageArchive(format, null, null, List.of()), List.of(), List.of());
+            return new Checked(new ImageArchive(format, null, null, List.of()), List.of(), List.of(), List.of());
         }
         JsonNode config;
         List<LayerRef> refs;
@@ -258,6 +262,7 @@ final class ArchiveReader implements AutoCloseable {
         LayerTree tree = new LayerTree(shownAs, true);
         List<ImageArchive.Layer> layers = new ArrayList<>();
         List<List<LayerTree.Removal>> removals = new ArrayList<>();
+        List<Boolean> empty = new ArrayList<>();
         long total = withIds.stream().mapToLong(r -> entry(r.path()).getSize()).sum();
         progress.accept("checking " + withIds.size() + " layers, " + mib(total) + " (" + format.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")");
         for (int i = 0; i < withIds.size(); i++) {
@@ -267,9 +272,10 @@ final class ArchiveReader implements AutoCloseable {
             tree.beginLayer(name);
             String blobHex = checkLayer(ref, blob, name, tree);
             removals.add(tree.endLayer());
+            empty.add(tree.entriesInLayer() == 0);
             layers.add(new ImageArchive.Layer("sha256:" + blobHex, "sha256:" + ref.diffIdHex(), blob.getSize()));
         }
-        return new Checked(new ImageArchive(format, os, arch, layers), withIds, removals);
+        return new Checked(new ImageArchive(format, os, arch, layers), withIds, removals, empty);
     }
 
     /** Reads one layer through the tree; returns its blob's sha256. */

@@ -42,6 +42,7 @@ final class LayerTree {
     private Set<String> written = new HashSet<>();
     private List<Removal> removals = new ArrayList<>();
     private String layer = "";
+    private int entries;
 
     LayerTree(String shownAs, boolean whiteouts) {
         this.shownAs = shownAs;
@@ -54,6 +55,12 @@ final class LayerTree {
         layer = name.isEmpty() ? "" : name + ": ";
         written = new HashSet<>();
         removals = new ArrayList<>();
+        entries = 0;
+    }
+
+    /** How many entries the layer being read has had so far. */
+    int entriesInLayer() {
+        return entries;
     }
 
     /** What of the lower layers the layer just read removes, in the order of its entries. */
@@ -62,6 +69,7 @@ final class LayerTree {
     }
 
     void entry(TarArchiveEntry e) {
+        entries++;
         String raw = e.getName();
         String name = relativeName(raw, "entry");
         String base = name.substring(name.lastIndexOf('/') + 1);

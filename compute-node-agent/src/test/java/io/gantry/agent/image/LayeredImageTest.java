@@ -312,6 +312,16 @@ class LayeredImageTest {
         assertThat(rootfs.resolve("etc/again")).hasContent("again");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Layout.class)
+    void emptyLayersAreFine(Layout layout) throws IOException {
+        Path file = layout.write(new TestImage().layer(TestTarball.zoneRoot()).layer(new byte[0], TestImage.Packing.PLAIN)
+                .layer(new byte[1024], TestImage.Packing.PLAIN).layer(new TestTarball().file("etc/last", "last\n", 0644)), dir.resolve("e.tar"));
+        Path rootfs = Files.createDirectory(dir.resolve("rootfs"));
+        assertThat(RootfsBuilder.unpack(file, rootfs).layers()).hasSize(4);
+        assertThat(rootfs.resolve("etc/last")).hasContent("last");
+    }
+
     @Test
     void whiteoutsNeverFollowLinksOnDisk() throws IOException {
         Path outside = Files.createDirectory(dir.resolve("outside"));

@@ -5,6 +5,8 @@
 # The Docker engine is the harness's own, started and stopped by it inside its own network namespace.
 #   bench/run.sh overlay [...]    the overlay bench instead (OverlayBench: iperf3/ping across nodes vs one node)
 #   bench/run.sh firewall [...]   the firewall bench instead (FirewallBench: 1,000 rules, change → enforced, throughput)
+#   bench/run.sh oci-import [...] the image import bench instead (OciImportBench: a generated 100 MiB 4-layer OCI image
+#                                 through ImageStore vs tar -x of its layers)
 # Those two install iperf3 (Debian's) when missing; their network is namespaces of their own (OverlayLab).
 #   bench/run.sh mdata [...]      the metadata bench instead (MdataBench: mdata-get inside a zone with 200 zones on the node)
 set -euo pipefail
@@ -21,6 +23,13 @@ case "${1:-}" in
     mkdir -p "$here/bench/results"
     report="$here/bench/results/mdata-$(date -u +%Y%m%dT%H%M%SZ).md"
     exec java -cp "$here/bench/target/classes:$here/bench/target/lib/*" io.gantry.bench.mdata.MdataBench --report "$report" "$@"
+    ;;
+  oci-import)
+    shift
+    (cd "$here" && ./mvnw -q -B -pl bench -am package -DskipTests)
+    mkdir -p "$here/bench/results"
+    report="$here/bench/results/oci-import-$(date -u +%Y%m%dT%H%M%SZ).md"
+    exec java -cp "$here/bench/target/classes:$here/bench/target/lib/*" io.gantry.bench.image.OciImportBench --report "$report" "$@"
     ;;
   overlay|firewall)
     bench="$1"; shift

@@ -15,6 +15,17 @@ class ImageTest {
     }
 
     @Test
+    void imageJsonWrittenBeforeOsAndArchitectureStillReads() {
+        String id = "0123456789ab" + "c".repeat(52);
+        Image old = Json.read("{\"id\":\"" + id + "\",\"name\":\"busybox\",\"sizeBytes\":10,\"importedAt\":\"1970-01-01T00:00:00Z\"}", Image.class);
+        assertThat(old).isEqualTo(new Image(id, "busybox", 10, Instant.EPOCH));
+        assertThat(old.os()).isNull();
+        Image layered = new Image(id, "alpine", 10, Instant.EPOCH, "linux", "amd64");
+        assertThat(Json.read(Json.write(layered), Image.class)).isEqualTo(layered);
+        assertThat(Json.write(old)).doesNotContain("os").doesNotContain("architecture");
+    }
+
+    @Test
     void namesAreRestricted() {
         assertThat(Image.requireValidName("debian-12.minbase")).isEqualTo("debian-12.minbase");
         assertThatThrownBy(() -> Image.requireValidName("../etc")).hasMessageContaining("image name must be");

@@ -21,12 +21,13 @@ final class ImageCommand {
         return new ImageStore(Node.config(root).imagesDir());
     }
 
-    @Command(name = "import", description = "Import a root filesystem tarball (tar, tar.gz, tar.xz or tar.zst); prints its id.")
+    @Command(name = "import", description = "Import a root filesystem tarball (tar, tar.gz, tar.xz, tar.zst or tar.bz2), "
+            + "a docker save archive or an OCI image layout as a tar; prints its id. Progress goes to stderr.")
     static final class Import implements Callable<Integer> {
         @ParentCommand
         ImageCommand parent;
 
-        @Parameters(paramLabel = "FILE", description = "The tarball.")
+        @Parameters(paramLabel = "FILE", description = "The image file; its format is told from its content.")
         Path file;
 
         @Option(names = "--name", required = true, description = "A name for the image.")
@@ -34,7 +35,7 @@ final class ImageCommand {
 
         @Override
         public Integer call() {
-            Image image = parent.store().importTarball(file, name);
+            Image image = parent.store().importTarball(file, name, line -> System.err.println("gantry image import: " + line));
             System.out.println(image.id());
             return ExitCodes.OK;
         }

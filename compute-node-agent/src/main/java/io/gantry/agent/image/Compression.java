@@ -29,10 +29,13 @@ enum Compression {
     }
 
     static Compression of(Path file) throws IOException {
-        byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(6);
+            return of(in.readNBytes(6));
         }
+    }
+
+    /** Told from the first (up to 6) bytes of the data. */
+    static Compression of(byte[] head) {
         for (Compression c : values()) {
             if (c != NONE && head.length >= c.magic.length && Arrays.equals(head, 0, c.magic.length, c.magic, 0, c.magic.length)) {
                 return c;

@@ -15,35 +15,40 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Root filesystem images, addressed by the sha256 of their tarball (plain, gzip, xz, zstd or bzip2) and
- * unpacked once into {@code <root>/<sha256>/rootfs}, which every zone shares read-only as the
- * lower layer of its overlay.
+ * Root filesystem images, addressed by the sha256 of the file they came from — a root filesystem
+ * tarball (plain, gzip, xz, zstd or bzip2), a {@code docker save} archive or an OCI image layout as a
+ * tar ({@link ImageArchive}) — and unpacked once into {@code <root>/<sha256>/rootfs}, which every
+ * zone shares read-only as the lower layer of its overlay.
  */
 public final class ImageStore {
-    private static final Duration UNPACK_TIMEOUT = Duration.ofMinutes(10);
     private final Path root;
 
     public ImageStore(Path root) {
         this.root = root;
     }
 
-    /**
-     * Imports a tarball; importing the same bytes again returns the existing image (renamed if a new
-     * name is given). The tarball is copied into the store first, so what is checked and unpacked is
-     * exactly what the id names; a tarball that is not a tar archive, would write outside the image,
-     * or cannot be a zone's root is refused (InvalidArgument) with nothing left in the store.
-     */
     public Image importTarball(Path tarball, String name) {
+        return importTarball(tarball, name, line -> { });
+    }
+
+    /**
+     * Imports an image file (its format told from its content); importing the same bytes again
+     * returns the existing image (renamed if a new name is given). The file is copied into the
+     * store first, so what is checked and unpacked is exactly what the id names; a file that is no
+     * image, would write outside the image, fails a digest, or cannot be a zone's root is refused
+     * (InvalidArgument) with nothing left in the store. {@code progress} gets a line per layer.
+     */
+    public Image importTarball(Path tarball, String name, Consumer<String> progress) {
         Image.requireValidName(name);
         if (!Files.isRegularFile(tarball)) {
             throw GantryException.invalid("no image file at " + tarball);
@@ -59,17 +64,22 @@ public final class ImageStore {
         findByName(name).filter(other -> !other.id().equals(id)).ifPresent(other -> {
             throw GantryException.invalid("an image named '" + name + "' already exists (" + other.shortId() + ")");
         });
-        Image image = new Image(id, name, sizeOf(tarball), existing.map(Image::importedAt).orElse(Instant.now()));
         Path firstMade = Files.exists(root) ? null : root; // the outermost directory this import makes, to remove if it fails
         while (firstMade != null && firstMade.getParent() != null && !Files.exists(firstMade.getParent())) {
             firstMade = firstMade.getParent();
         }
         try {
             Files.createDirectories(root);
-            if (!Files.isDirectory(dir.resolve("rootfs"))) {
-                unpack(tarball, id, dir);
+            Image image;
+            if (Files.isDirectory(dir.resolve("rootfs"))) { // imported before (its image.json lost only if a crash came between)
+                image = new Image(id, name, sizeOf(tarball), existing.map(Image::importedAt).orElse(Instant.now()),
+                        existing.map(Image::os).orElse(null), existing.map(Image::architecture).orElse(null));
+            } else {
+                ImageArchive archive = unpack(tarball, id, dir, progress);
+                image = new Image(id, name, sizeOf(tarball), Instant.now(), archive.os(), archive.architecture());
             }
             DurableFiles.write(dir.resolve("image.json"), Json.writePretty(image));
+            return image;
         } catch (IOException e) {
             throw GantryException.internal("cannot import image " + name + ": " + e.getMessage());
         } finally {
@@ -79,10 +89,9 @@ public final class ImageStore {
                 }
             }
         }
-        return image;
     }
 
-    private void unpack(Path tarball, String id, Path dir) throws IOException {
+    private ImageArchive unpack(Path tarball, String id, Path dir, Consumer<String> progress) throws IOException {
         Path staging = Files.createTempDirectory(root, ".import-");
         try {
             Path copy = staging.resolve("image.tar");
@@ -90,20 +99,11 @@ public final class ImageStore {
             if (!sha256(copy).equals(id)) {
                 throw GantryException.invalid(tarball + " changed while it was being imported");
             }
-            TarballCheck.requireSafe(copy, tarball.toString());
             Path rootfs = Files.createDirectory(staging.resolve("rootfs"));
-            Cmd.Result tar = Cmd.run(List.of("tar", "-x", "--numeric-owner", "-f", copy.toString(), "-C", rootfs.toString()),
-                    null, UNPACK_TIMEOUT);
-            if (!tar.ok()) {
-                throw GantryException.internal("tar cannot unpack " + tarball + ": " + tar.stderr().strip().lines().findFirst().orElse("exit " + tar.exitCode()));
-            }
-            // names the check could not see as they are (commons-compress strips a leading '/' of PAX and GNU long names)
-            tar.stderr().lines().filter(line -> line.contains("Removing leading")).findFirst().ifPresent(line -> {
-                throw GantryException.invalid("refusing " + tarball + ": it has entries with an absolute path (" + line.strip() + ")");
-            });
-            ZoneRootCheck.requireUsable(rootfs, tarball.toString());
+            ImageArchive archive = RootfsBuilder.unpack(copy, rootfs, tarball.toString(), progress);
             Files.createDirectories(dir);
             Files.move(rootfs, dir.resolve("rootfs"), StandardCopyOption.ATOMIC_MOVE);
+            return archive;
         } finally {
             deleteTree(staging);
         }

@@ -209,7 +209,7 @@ class ImageStoreTest {
     }
 
     /** Every path below {@code root} with its kind and size, so that any change shows. */
-    private static List<String> snapshot(Path root) throws IOException {
+    static List<String> snapshot(Path root) throws IOException {
         try (Stream<Path> all = Files.walk(root)) {
             return all.map(p -> root.relativize(p) + " " + (Files.isSymbolicLink(p) ? "link"
                             : Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "dir" : "file " + p.toFile().length()))

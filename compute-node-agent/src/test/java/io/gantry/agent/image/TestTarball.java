@@ -16,38 +16,38 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * Writes tar archives entry by entry, hostile ones included (absolute names, '..', links out of
  * the root), which GNU tar will not create from a directory tree.
  */
-final class TestTarball {
+public final class TestTarball {
     private final List<Consumer<TarArchiveOutputStream>> entries = new ArrayList<>();
 
     /** The least a zone's root needs: the kernel's mount points, /bin/sh and sleep. */
-    static TestTarball zoneRoot() {
+    public static TestTarball zoneRoot() {
         return new TestTarball().dir(".").dir("bin").dir("dev").dir("proc").dir("sys").dir("etc")
                 .file("bin/sh", "#!fake shell\n", 0755).file("bin/sleep", "#!fake sleep\n", 0755);
     }
 
-    TestTarball dir(String name) {
+    public TestTarball dir(String name) {
         return add(new TarArchiveEntry(name.endsWith("/") ? name : name + "/", true), null);
     }
 
-    TestTarball file(String name, String content, int mode) {
+    public TestTarball file(String name, String content, int mode) {
         TarArchiveEntry e = new TarArchiveEntry(name, true);
         e.setMode(mode);
         return add(e, content.getBytes(StandardCharsets.UTF_8));
     }
 
-    TestTarball symlink(String name, String target) {
+    public TestTarball symlink(String name, String target) {
         TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_SYMLINK, true);
         e.setLinkName(target);
         return add(e, null);
     }
 
-    TestTarball hardlink(String name, String target) {
+    public TestTarball hardlink(String name, String target) {
         TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_LINK, true);
         e.setLinkName(target);
         return add(e, null);
     }
 
-    TestTarball entry(String name, byte type) {
+    public TestTarball entry(String name, byte type) {
         return add(new TarArchiveEntry(name, type, true), null);
     }
 
@@ -69,11 +69,23 @@ final class TestTarball {
         return this;
     }
 
-    Path write(Path file) throws IOException {
+    public Path write(Path file) throws IOException {
         try (OutputStream os = Files.newOutputStream(file); TarArchiveOutputStream out = new TarArchiveOutputStream(os)) {
             out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             entries.forEach(e -> e.accept(out));
         }
         return file;
+    }
+
+    /** The archive's bytes. */
+    public byte[] bytes() {
+        java.io.ByteArrayOutputStream os = new java.io.ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(os)) {
+            out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            entries.forEach(e -> e.accept(out));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return os.toByteArray();
     }
 }

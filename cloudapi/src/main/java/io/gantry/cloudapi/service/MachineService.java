@@ -1,6 +1,7 @@
 package io.gantry.cloudapi.service;
 
 import io.gantry.cloudapi.admission.Admission;
+import io.gantry.common.coord.MetadataLimits;
 import io.gantry.common.limits.Footprint;
 import io.gantry.common.limits.ProvisionLimit;
 import io.gantry.cloudapi.store.AccountRecord;
@@ -60,6 +61,7 @@ public final class MachineService {
         }
         try {
             AffinityRule.parseAll(req.affinity()); // the provisioner's own reading: a rule it could not place by is refused now
+            requireMetadataWithinLimits(req.metadata());
         } catch (GantryException e) {
             return Future.failedFuture(e);
         }
@@ -196,7 +198,7 @@ public final class MachineService {
     public Future<MachineRecord> rename(Caller caller, UUID id, String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             return Future.failedFuture(GantryException.invalid("name '" + name
-                    + "' is not valid: 1-63 letters, digits and '-', not starting or ending with '-'"));
+                    + "' is not a valid hostname: 1-63 letters, digits and '-', not starting or ending with '-'"));
         }
         return change(caller, id, (s, m) -> active(s, m.accountId).thenCompose(machines -> {
             if (machines.stream().anyMatch(o -> o.name.equals(name) && !o.id.equals(m.id))) {
@@ -226,6 +228,7 @@ public final class MachineService {
             Map<String, Object> values = JsonText.object(metadata ? m.metadata : m.tags);
             edit.accept(values);
             if (metadata) {
+                requireMetadataWithinLimits(values);
                 m.metadata = JsonText.write(values);
             } else {
                 m.tags = JsonText.write(values);
@@ -338,6 +341,13 @@ public final class MachineService {
                 .setParameter("a", accountId)
                 .getResultList()
                 .thenApply(rows -> rows.stream().map(MachineService::toLimit).toList());
+    }
+
+    /** The limits {@code mdata-put} from inside the zone is held to as well ({@link MetadataLimits}). */
+    private static void requireMetadataWithinLimits(Map<String, Object> metadata) {
+        MetadataLimits.problem(metadata).ifPresent(problem -> {
+            throw GantryException.invalid(problem);
+        });
     }
 
     static ProvisionLimit toLimit(LimitRecord r) {

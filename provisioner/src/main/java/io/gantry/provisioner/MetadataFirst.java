@@ -2,6 +2,8 @@ package io.gantry.provisioner;
 
 import io.gantry.provisioner.metadata.MetadataWriter;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes a machine's metadata before a task that boots its zone reaches the node (a PROVISION, an evacuation's
@@ -10,6 +12,7 @@ import java.util.UUID;
  * its job, which fails on its own.
  */
 final class MetadataFirst {
+    private static final Logger LOG = LoggerFactory.getLogger(MetadataFirst.class);
     private final LeaderParts leader;
     private final MetadataWriter writer;
 
@@ -19,9 +22,14 @@ final class MetadataFirst {
     }
 
     void publish(UUID machine) throws Exception {
-        var metadata = leader.records().zoneMetadata(machine);
-        if (metadata.isPresent()) {
-            writer.write(metadata.get());
+        try {
+            var metadata = leader.records().zoneMetadata(machine);
+            if (metadata.isPresent()) {
+                writer.write(metadata.get());
+            }
+        } catch (IllegalStateException unpublishable) {
+            // corrupt or oversized: the zone boots without it rather than never; the publisher logs it at every change
+            LOG.error("machine {} is dispatched without its metadata: {}", machine, unpublishable.getMessage());
         }
     }
 }

@@ -14,15 +14,27 @@ import org.apache.curator.framework.CuratorFramework;
  * ({@link GenerationCas}), and removes it once the machine is deleted.
  */
 public final class MetadataWriter {
+    /** Under ZooKeeper's default {@code jute.maxbuffer} (1 MiB), with room for the request around it. */
+    static final int MAX_BYTES = 1_000_000;
+
     private final GenerationCas cas;
 
     public MetadataWriter(CuratorFramework zk) {
         this.cas = new GenerationCas(zk, MetadataWriter::generationOf);
     }
 
+    /**
+     * Writes {@code metadata} unless ZooKeeper has a newer generation. Metadata too large for a znode (only escaping
+     * of unusual characters can take {@link io.gantry.common.coord.MetadataLimits}' 512 KiB that far) is refused with
+     * an {@link IllegalStateException}: ZooKeeper would drop the connection rather than answer.
+     */
     public GenerationCas.Outcome write(ZoneMetadata metadata) throws Exception {
-        return cas.write(ZkPaths.metadata(metadata.machine()), metadata.generation(),
-                Json.write(metadata).getBytes(StandardCharsets.UTF_8));
+        byte[] data = Json.write(metadata).getBytes(StandardCharsets.UTF_8);
+        if (data.length > MAX_BYTES) {
+            throw new IllegalStateException("the metadata of machine " + metadata.machine() + " is " + data.length
+                    + " bytes as JSON, more than a znode takes (" + MAX_BYTES + ")");
+        }
+        return cas.write(ZkPaths.metadata(metadata.machine()), metadata.generation(), data);
     }
 
     /** The generation now in ZooKeeper, if there is one. */

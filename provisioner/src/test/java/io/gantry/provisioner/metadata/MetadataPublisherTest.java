@@ -127,6 +127,19 @@ class MetadataPublisherTest {
     }
 
     @Test
+    void metadataTooLargeForAZnodeIsRefusedAndTheOldOneKept() throws Exception {
+        Rows rows = new Rows(db);
+        UUID m = rows.machine(rows.account(), "huge", "{}", "{}");
+        await().atMost(WITHIN).until(() -> view(m) != null);
+        // 400 KiB of control characters: within MetadataLimits, but six bytes each once escaped in JSON
+        ZoneMetadata huge = new ZoneMetadata(m, 2_000_000, "huge", null, null, Map.of("k", "\u0001".repeat(400 * 1024)), Map.of(),
+                List.of(), List.of());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MetadataWriter(zk).write(huge))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("more than a znode takes");
+        assertThat(view(m).generation()).isLessThan(2_000_000);
+    }
+
+    @Test
     void aNewLeadersSweepPublishesWhatChangedWhileNoOneListenedAndRemovesWhatIsGone() throws Exception {
         Rows rows = new Rows(db);
         UUID account = rows.account();

@@ -1,6 +1,7 @@
 package io.gantry.cloudapi.service;
 
 import io.gantry.cloudapi.admission.Admission;
+import io.gantry.common.ZoneSpec;
 import io.gantry.common.coord.MetadataLimits;
 import io.gantry.common.limits.Footprint;
 import io.gantry.common.limits.ProvisionLimit;
@@ -34,7 +35,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import org.hibernate.LockMode;
 import org.hibernate.reactive.stage.Stage;
 
@@ -44,7 +44,6 @@ import org.hibernate.reactive.stage.Stage;
  * another tenant's machine is simply not found.
  */
 public final class MachineService {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
     /** States that hold capacity and count against limits. */
     private static final List<String> GONE = List.of(ZoneState.DELETED.wireName(), ZoneState.FAILED.wireName());
 
@@ -55,7 +54,7 @@ public final class MachineService {
     }
 
     public Future<MachineRecord> create(Caller caller, CreateMachine req) {
-        if (req.name() != null && !NAME.matcher(req.name()).matches()) {
+        if (req.name() != null && !ZoneSpec.isHostname(req.name())) {
             return Future.failedFuture(GantryException.invalid("name '" + req.name()
                     + "' is not valid: 1-63 letters, digits and '-', not starting or ending with '-' (it becomes the hostname)"));
         }
@@ -196,7 +195,7 @@ public final class MachineService {
     }
 
     public Future<MachineRecord> rename(Caller caller, UUID id, String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (!ZoneSpec.isHostname(name)) {
             return Future.failedFuture(GantryException.invalid("name '" + name
                     + "' is not a valid hostname: 1-63 letters, digits and '-', not starting or ending with '-'"));
         }

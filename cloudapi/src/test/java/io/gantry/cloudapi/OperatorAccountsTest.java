@@ -123,6 +123,39 @@ class OperatorAccountsTest extends WithTestPlatform {
     }
 
     @Test
+    void disablingWritesBackNoMetadataAZoneChangedMeanwhile() throws Exception {
+        Tenant t = create("put" + suffix());
+        var m = t.client().post("/my/machines", Map.of("name", "web", "image", platform.image.toString(), "package",
+                platform.smallPackage.toString(), "metadata", Map.of("from", "api")));
+        assertThat(m.status()).as(m.body()).isEqualTo(201);
+        UUID machine = UUID.fromString(m.json().get("id").toString());
+        platform.markRunning(t.login());
+        try (var put = java.sql.DriverManager.getConnection(platform.db.jdbcUrl(), platform.db.user(), platform.db.password());
+             var watch = java.sql.DriverManager.getConnection(platform.db.jdbcUrl(), platform.db.user(), platform.db.password())) {
+            // the provisioner applying a zone's mdata-put: the machine's row locked and changed, not yet committed
+            put.setAutoCommit(false);
+            try (var st = put.prepareStatement("update machines set metadata = '{\"from\":\"zone\"}' where id = ?")) {
+                st.setObject(1, machine);
+                st.executeUpdate();
+            }
+            var disable = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> admin.post("/ops/accounts/" + t.login() + "?action=disable", Map.of()));
+            // the disable has read the machine (without the change) and waits for the row to write its state
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+                try (var st = watch.prepareStatement("select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
+                        + " and datname = current_database()"); var rs = st.executeQuery()) {
+                    return rs.next() && rs.getLong(1) > 0;
+                }
+            });
+            put.commit();
+            var d = disable.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(d.status()).as(d.body()).isEqualTo(200);
+        }
+        assertThat(platform.query("select metadata, state from machines where id = ?", machine))
+                .as("the zone's put survives; the disable set the state").containsExactly(List.of("{\"from\":\"zone\"}", "stopping"));
+    }
+
+    @Test
     void disablingRefusesTheAccountsCallsAndStopsItsMachinesEnablingLiftsTheRefusal() throws Exception {
         Tenant t = create("dis" + suffix());
         var m = t.client().post("/my/machines", Map.of("name", "web", "image", platform.image.toString(), "package",

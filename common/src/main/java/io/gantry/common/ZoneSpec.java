@@ -18,6 +18,11 @@ public record ZoneSpec(UUID uuid, String alias, String tenant, String imageId, P
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
+    /** Whether {@code name} may be a zone's alias, which is its hostname: the cloud API holds machine names to it. */
+    public static boolean isHostname(String name) {
+        return name != null && HOSTNAME.matcher(name).matches();
+    }
+
     @JsonCreator
     public ZoneSpec {
         nics = nics == null ? List.of() : List.copyOf(nics);

@@ -29,6 +29,18 @@ class ZoneSpecTest {
     }
 
     @Test
+    void theHostnameRuleTheCloudApiHoldsNamesTo() {
+        assertThat(ZoneSpec.isHostname("web-2")).isTrue();
+        assertThat(ZoneSpec.isHostname("a".repeat(63))).isTrue();
+        assertThat(ZoneSpec.isHostname("a".repeat(64))).isFalse();
+        assertThat(ZoneSpec.isHostname("-x")).isFalse();
+        assertThat(ZoneSpec.isHostname("x-")).isFalse();
+        assertThat(ZoneSpec.isHostname("not_a_hostname")).isFalse();
+        assertThat(ZoneSpec.isHostname("")).isFalse();
+        assertThat(ZoneSpec.isHostname(null)).isFalse();
+    }
+
+    @Test
     void tenantNamesAreRestricted() {
         assertThatThrownBy(() -> new ZoneSpec(UUID.randomUUID(), "a", "Acme Corp", IMAGE, Package.custom(64, 0, 32, 64)))
                 .hasMessageContaining("tenant must be");

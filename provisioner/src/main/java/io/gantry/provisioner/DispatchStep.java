@@ -1,5 +1,6 @@
 package io.gantry.provisioner;
 
+import io.gantry.common.JobKind;
 import io.gantry.common.JobState;
 import io.gantry.common.Json;
 import io.gantry.common.Package;
@@ -12,15 +13,18 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 
 /**
- * placed → dispatched: writes the job's task under its node's {@code tasks}. Repeated, it writes no
+ * placed → dispatched: writes the job's task under its node's {@code tasks} (a PROVISION only once the machine's
+ * metadata is in ZooKeeper, {@link MetadataFirst}). Repeated, it writes no
  * second task: the task is named by the job, and a job the node already answered is only marked
  * dispatched (its answer is collected next).
  */
 final class DispatchStep implements JobStep {
     private final LeaderParts leader;
+    private final MetadataFirst metadata;
 
     DispatchStep(LeaderParts leader) {
         this.leader = leader;
+        this.metadata = new MetadataFirst(leader);
     }
 
     @Override
@@ -39,6 +43,9 @@ final class DispatchStep implements JobStep {
         if (leader.zk().checkExists().forPath(ZkPaths.result(node, job.id().toString())) != null) {
             leader.records().markDispatched(job.id()); // the node already answered (before a leader change): just collect it
             return;
+        }
+        if (job.action() == JobKind.PROVISION) {
+            metadata.publish(job.machine().id()); // the zone's first boot runs its user-script
         }
         try {
             leader.zk().create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT)

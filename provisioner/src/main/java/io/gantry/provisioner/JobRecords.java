@@ -2,11 +2,13 @@ package io.gantry.provisioner;
 
 import io.gantry.common.ZoneState;
 import io.gantry.common.coord.TaskResult;
+import io.gantry.common.coord.ZoneMetadata;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -62,6 +64,9 @@ interface JobRecords extends AutoCloseable {
     /** A machine's size as placement books it. */
     record Size(long memoryMiB, long diskMiB, int vcpus) {
     }
+
+    /** The machine's metadata as its zone reads it, or empty when it is deleted or unknown. */
+    Optional<ZoneMetadata> zoneMetadata(UUID machine) throws SQLException;
 
     /** Machines on a lost node show {@code unknown}; returns how many. */
     int markNodeUnknown(String node) throws SQLException;

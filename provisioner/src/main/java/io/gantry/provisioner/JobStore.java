@@ -10,6 +10,8 @@ import io.gantry.common.net.NetworkKind;
 import io.gantry.common.net.Nic;
 import io.gantry.record.JdbcSql;
 import io.gantry.record.JobLedger;
+import io.gantry.common.coord.ZoneMetadata;
+import io.gantry.provisioner.metadata.MetadataReader;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -21,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.postgresql.PGConnection;
 
@@ -35,6 +38,7 @@ final class JobStore implements JobRecords {
     private final String password;
     private Connection db;
     private Connection listener;
+    private final MetadataReader metadata = new MetadataReader();
 
     JobStore(String url, String user, String password) {
         this.url = url;
@@ -195,6 +199,11 @@ final class JobStore implements JobRecords {
 
     private static JobLedger ledger(Connection c) {
         return new JobLedger(new JdbcSql(c));
+    }
+
+    @Override
+    public Optional<ZoneMetadata> zoneMetadata(UUID machine) throws SQLException {
+        return inTransaction(c -> metadata.read(c, machine));
     }
 
     /** The machine's recorded memory and disk in MiB. */

@@ -5,6 +5,8 @@ import io.gantry.provisioner.placement.ClusterState;
 import io.gantry.provisioner.placement.NodeInfo;
 import io.gantry.provisioner.placement.PlacedMachine;
 import io.gantry.provisioner.placement.PlacementEngine;
+import io.gantry.provisioner.metadata.MetadataPublisher;
+import io.gantry.provisioner.metadata.MetadataPutConsumer;
 import io.gantry.provisioner.netview.NetViewPublisher;
 import java.time.Duration;
 import java.util.List;
@@ -51,6 +53,8 @@ public final class LeaderLoop implements AutoCloseable {
     private final NodeRecorder nodeRecords;
     private final JobRunner jobs;
     private final NetViewPublisher netViews;
+    private final MetadataPublisher metadata;
+    private final MetadataPutConsumer metadataPuts;
     private volatile boolean running = true;
     private final Thread thread;
 
@@ -69,9 +73,13 @@ public final class LeaderLoop implements AutoCloseable {
         DispatchStep dispatch = new DispatchStep(leader);
         List<JobStep> steps = List.of(new PlaceStep(leader, engine, dispatch), dispatch, new CollectStep(leader, dispatch));
         this.jobs = new JobRunner(leader, steps, List.of(new MigrateStep(leader, engine)), () -> running);
-        // tests that run the leader on an in-memory record have no database to publish network views from
+        // tests that run the leader on an in-memory record have no database to publish network views and metadata from
         this.netViews = config.jdbcUrl() == null ? null
                 : new NetViewPublisher(zk, config.jdbcUrl(), config.dbUser(), config.dbPassword());
+        this.metadata = config.jdbcUrl() == null ? null
+                : new MetadataPublisher(zk, config.jdbcUrl(), config.dbUser(), config.dbPassword());
+        this.metadataPuts = config.jdbcUrl() == null ? null
+                : new MetadataPutConsumer(zk, config.jdbcUrl(), config.dbUser(), config.dbPassword());
         this.thread = new Thread(this::run, "gantry-provisioner-leader");
         this.thread.setDaemon(true);
     }
@@ -82,6 +90,8 @@ public final class LeaderLoop implements AutoCloseable {
         notifications.start();
         if (netViews != null) {
             netViews.start();
+            metadata.start();
+            metadataPuts.start();
         }
     }
 
@@ -145,6 +155,8 @@ public final class LeaderLoop implements AutoCloseable {
         notifications.close();
         if (netViews != null) {
             netViews.close();
+            metadata.close();
+            metadataPuts.close();
         }
         watcher.close();
         records.close();

@@ -57,10 +57,12 @@ final class MigrateStep implements KindStep {
 
     private final LeaderParts leader;
     private final PlacementEngine engine;
+    private final MetadataFirst metadata;
 
     MigrateStep(LeaderParts leader, PlacementEngine engine) {
         this.leader = leader;
         this.engine = engine;
+        this.metadata = new MetadataFirst(leader);
     }
 
     @Override
@@ -160,6 +162,7 @@ final class MigrateStep implements KindStep {
         leader.hook().after(job.id(), "exported");
         removeAnswer(source(job), EXPORT, job);
         OpenJob next = job.after(job.state(), job.node(), added);
+        metadata.publish(job.machine().id()); // the imported zone boots on its new node with its metadata there
         write(next, target(next), IMPORT, () -> importTask(next));
     }
 

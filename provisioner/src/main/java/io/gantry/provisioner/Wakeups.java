@@ -9,17 +9,17 @@ import java.util.concurrent.TimeUnit;
  * looks again now rather than at its next poll. Wake-ups that come while the leader is busy are not
  * lost, and any number of them make one more pass, not one each.
  */
-final class Wakeups {
+public final class Wakeups {
     private final Semaphore permits = new Semaphore(0);
 
-    void wake() {
+    public void wake() {
         if (permits.availablePermits() == 0) {
             permits.release(); // two threads racing here leave two permits: await drains them
         }
     }
 
     /** Waits until woken or {@code timeout} passes; true if woken. Every wake-up until now is used up. */
-    boolean await(Duration timeout) throws InterruptedException {
+    public boolean await(Duration timeout) throws InterruptedException {
         boolean woken = permits.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS);
         permits.drainPermits();
         return woken;

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gantry.common.JobKind;
 import io.gantry.common.JobState;
+import io.gantry.common.Json;
 import io.gantry.common.ZoneState;
 import io.gantry.common.coord.TaskKind;
+import io.gantry.common.coord.ZkPaths;
+import io.gantry.common.coord.ZoneMetadata;
 import io.gantry.common.net.NetworkKind;
 import io.gantry.common.net.Nic;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,6 +35,25 @@ class DispatchStepTest extends RigTest {
         assertThat(rig.task("cn1", job).kind()).isEqualTo(TaskKind.REBOOT);
         assertThat(rig.task("cn1", job).machine()).isEqualTo(machine);
         assertThat(rig.steps).containsExactly(job + " task-written", job + " dispatched");
+    }
+
+    @Test
+    void aProvisionsTaskIsWrittenOnlyOnceTheMachinesMetadataIsInZooKeeper() throws Exception {
+        UUID machine = rig.records.newMachine("web", 1024, List.of());
+        UUID job = placedJob(JobKind.PROVISION, machine);
+        var metadataWhenTaskAppeared = new java.util.concurrent.CompletableFuture<Boolean>();
+        rig.zk.checkExists().usingWatcher((org.apache.curator.framework.api.CuratorWatcher) event -> metadataWhenTaskAppeared
+                        .complete(rig.zk.checkExists().forPath(ZkPaths.metadata(machine)) != null))
+                .forPath(ZkPaths.task("cn1", job.toString()));
+
+        rig.dispatch.advance(rig.records.job(job));
+
+        assertThat(metadataWhenTaskAppeared.get(5, java.util.concurrent.TimeUnit.SECONDS))
+                .as("the metadata znode exists when the PROVISION task appears").isTrue();
+        ZoneMetadata published = Json.read(new String(rig.zk.getData().forPath(ZkPaths.metadata(machine)), StandardCharsets.UTF_8),
+                ZoneMetadata.class);
+        assertThat(published.machine()).isEqualTo(machine);
+        assertThat(published.alias()).isEqualTo("web");
     }
 
     @Test

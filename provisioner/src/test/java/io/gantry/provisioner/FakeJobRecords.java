@@ -3,6 +3,7 @@ package io.gantry.provisioner;
 import io.gantry.common.JobKind;
 import io.gantry.common.JobState;
 import io.gantry.common.ZoneState;
+import io.gantry.common.coord.ZoneMetadata;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -296,6 +298,16 @@ final class FakeJobRecords implements JobRecords {
         reachable();
         MachineRow m = machines.get(machine);
         return new Size(m.memoryMiB, m.diskMiB, 1);
+    }
+
+    @Override
+    public synchronized Optional<ZoneMetadata> zoneMetadata(UUID machine) throws SQLException {
+        reachable();
+        MachineRow m = machines.get(machine);
+        if (m == null || m.state == ZoneState.DELETED) {
+            return Optional.empty();
+        }
+        return Optional.of(new ZoneMetadata(m.id, 1, m.name, m.account, "tenant", Map.of(), Map.of(), List.of(), List.of()));
     }
 
     @Override

@@ -109,6 +109,25 @@ class MigrateStepTest extends RigTest {
         assertNoTasksOrAnswersLeft();
     }
 
+    @Test
+    void theImportIsWrittenOnlyOnceTheMachinesMetadataIsInZooKeeper() throws Exception {
+        UUID job = evacuate(Map.of());
+        Map<String, Boolean> metadataThere = new HashMap<>();
+        MigrateStep step = step((j, s) -> {
+            try {
+                metadataThere.put(s, rig.zk.checkExists().forPath(ZkPaths.metadata(machine)) != null);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        step.advance(rig.records.job(job));
+        answerAll();
+        step.advance(rig.records.job(job));
+        assertThat(only("cn2").kind()).isEqualTo(TaskKind.IMPORT);
+        assertThat(metadataThere).as("not yet when the export is answered, there when the import is written")
+                .containsEntry("exported", false).containsEntry("import-written", true);
+    }
+
     /** The leader dies right after each of these steps is committed; the next one carries on to the same end. */
     @ParameterizedTest
     @ValueSource(strings = {"placed", "export-written", "dispatched", "exported", "import-written", "moved", "delete-written",

@@ -1,6 +1,8 @@
 package io.gantry.cloudapi.service;
 
 import io.gantry.cloudapi.admission.Admission;
+import io.gantry.common.ZoneSpec;
+import io.gantry.common.coord.MetadataLimits;
 import io.gantry.common.limits.Footprint;
 import io.gantry.common.limits.ProvisionLimit;
 import io.gantry.cloudapi.store.AccountRecord;
@@ -33,7 +35,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import org.hibernate.LockMode;
 import org.hibernate.reactive.stage.Stage;
 
@@ -43,7 +44,6 @@ import org.hibernate.reactive.stage.Stage;
  * another tenant's machine is simply not found.
  */
 public final class MachineService {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
     /** States that hold capacity and count against limits. */
     private static final List<String> GONE = List.of(ZoneState.DELETED.wireName(), ZoneState.FAILED.wireName());
 
@@ -54,12 +54,13 @@ public final class MachineService {
     }
 
     public Future<MachineRecord> create(Caller caller, CreateMachine req) {
-        if (req.name() != null && !NAME.matcher(req.name()).matches()) {
+        if (req.name() != null && !ZoneSpec.isHostname(req.name())) {
             return Future.failedFuture(GantryException.invalid("name '" + req.name()
                     + "' is not valid: 1-63 letters, digits and '-', not starting or ending with '-' (it becomes the hostname)"));
         }
         try {
             AffinityRule.parseAll(req.affinity()); // the provisioner's own reading: a rule it could not place by is refused now
+            requireMetadataWithinLimits(req.metadata());
         } catch (GantryException e) {
             return Future.failedFuture(e);
         }
@@ -194,9 +195,9 @@ public final class MachineService {
     }
 
     public Future<MachineRecord> rename(Caller caller, UUID id, String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (!ZoneSpec.isHostname(name)) {
             return Future.failedFuture(GantryException.invalid("name '" + name
-                    + "' is not valid: 1-63 letters, digits and '-', not starting or ending with '-'"));
+                    + "' is not a valid hostname: 1-63 letters, digits and '-', not starting or ending with '-'"));
         }
         return change(caller, id, (s, m) -> active(s, m.accountId).thenCompose(machines -> {
             if (machines.stream().anyMatch(o -> o.name.equals(name) && !o.id.equals(m.id))) {
@@ -226,6 +227,7 @@ public final class MachineService {
             Map<String, Object> values = JsonText.object(metadata ? m.metadata : m.tags);
             edit.accept(values);
             if (metadata) {
+                requireMetadataWithinLimits(values);
                 m.metadata = JsonText.write(values);
             } else {
                 m.tags = JsonText.write(values);
@@ -338,6 +340,13 @@ public final class MachineService {
                 .setParameter("a", accountId)
                 .getResultList()
                 .thenApply(rows -> rows.stream().map(MachineService::toLimit).toList());
+    }
+
+    /** The limits {@code mdata-put} from inside the zone is held to as well ({@link MetadataLimits}). */
+    private static void requireMetadataWithinLimits(Map<String, Object> metadata) {
+        MetadataLimits.problem(metadata).ifPresent(problem -> {
+            throw GantryException.invalid(problem);
+        });
     }
 
     static ProvisionLimit toLimit(LimitRecord r) {

@@ -5,6 +5,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import org.hibernate.annotations.ColumnTransformer;
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.Formula;
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -13,9 +14,14 @@ import java.util.UUID;
  * A tenant's machine: what was asked for (package sizes, tags, metadata, affinity) and what was last
  * observed (state, compute node, address). Tags, metadata, networks and affinity are JSON text here; in the
  * table tags are jsonb (list filters query them), the others text.
+ *
+ * <p>An update writes only the columns it changed: a flow that loaded machines without their row lock (an operator's
+ * disable or drain, which only set the state) must not write back a {@code metadata} that the provisioner changed
+ * meanwhile (a zone's {@code mdata-put}), nor any other column someone else owns.
  */
 @Entity
 @Table(name = "machines")
+@DynamicUpdate
 public class MachineRecord {
     @Id
     public UUID id;

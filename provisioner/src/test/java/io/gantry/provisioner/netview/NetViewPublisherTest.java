@@ -9,6 +9,7 @@ import io.gantry.common.net.TenantNetView;
 import io.gantry.common.net.TenantNetView.Direction;
 import io.gantry.common.net.TenantNetView.FirewallEntry;
 import io.gantry.common.net.TenantNetView.MachineFirewall;
+import io.gantry.provisioner.publish.GenerationCas;
 import io.gantry.testkit.FreshDatabase;
 import io.gantry.testkit.TestPostgres;
 import io.gantry.testkit.TestZooKeeper;
@@ -128,10 +129,10 @@ class NetViewPublisherTest {
         await().atMost(WITHIN).until(() -> view(account) != null);
         NetViewWriter writer = new NetViewWriter(zk);
         TenantNetView newer = new TenantNetView(account, 1_000_000, List.of(), List.of(), Instant.now());
-        assertThat(writer.write(newer)).isEqualTo(NetViewWriter.Outcome.WRITTEN);
+        assertThat(writer.write(newer)).isEqualTo(GenerationCas.Outcome.WRITTEN);
         TenantNetView stale = new TenantNetView(account, 999_999, List.of(), List.of(), Instant.now());
-        assertThat(writer.write(stale)).isEqualTo(NetViewWriter.Outcome.NOT_NEWER);
-        assertThat(writer.write(newer)).as("an equal generation is not newer").isEqualTo(NetViewWriter.Outcome.NOT_NEWER);
+        assertThat(writer.write(stale)).isEqualTo(GenerationCas.Outcome.NOT_NEWER);
+        assertThat(writer.write(newer)).as("an equal generation is not newer").isEqualTo(GenerationCas.Outcome.NOT_NEWER);
         long before = generation(account);
         sql("update accounts set email = 'x@example.com' where id = ?", account);
         assertThat(generation(account)).as("a change the view does not show gives no new generation").isEqualTo(before);
@@ -139,7 +140,7 @@ class NetViewPublisherTest {
         try (Connection c = db.connect()) {
             TenantNetView fromRecord = new NetViewReader(Clock.systemUTC()).read(c, account).orElseThrow();
             assertThat(fromRecord.generation()).isGreaterThan(before).isLessThan(1_000_000);
-            assertThat(writer.write(fromRecord)).isEqualTo(NetViewWriter.Outcome.NOT_NEWER);
+            assertThat(writer.write(fromRecord)).isEqualTo(GenerationCas.Outcome.NOT_NEWER);
         }
         assertThat(view(account).generation()).as("the record's older view did not replace it").isEqualTo(1_000_000);
     }

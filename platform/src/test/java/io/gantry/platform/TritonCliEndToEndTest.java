@@ -331,6 +331,46 @@ class TritonCliEndToEndTest {
         }
     }
 
+    /**
+     * What a tenant configures a machine with reaches the real zone: {@code --script} runs at every boot (a file written
+     * at the first boot and again after a reboot), metadata set with the CLI is read inside with {@code mdata-get}
+     * within a second, {@code mdata-put} inside comes back through the CLI, a failing script leaves the machine running
+     * and its log says so, and a rename is the zone's hostname.
+     */
+    @Test
+    void tritonCliScriptMetadataAndRenameReachTheZone() throws Exception {
+        Path script = work.resolve("boot.sh");
+        Files.writeString(script, "#!/bin/sh\necho \"boot $(mdata-get greeting)\" >> /root/boots\nexit 3\n");
+        triton("instance", "create", "-w", "-n", "e2e-md", "--script", script.toString(), "-m", "greeting=hello",
+                "busybox", "gantry-128M");
+        String id = Json.read(triton("instance", "get", "-j", "e2e-md"), JsonNode.class).path("id").asText();
+        Poll.until(Duration.ofSeconds(15), () -> assertThat(inZone(id, "cat /root/boots").stdout()).isEqualTo("boot hello\n"));
+        Poll.until(Duration.ofSeconds(15), () -> assertThat(inZone(id, "cat /var/svc/log/mdata-user-script.log").stdout())
+                .as("the failing script is logged, the machine runs on").contains("FAILED with exit status 3"));
+        assertThat(Json.read(triton("instance", "get", "-j", "e2e-md"), JsonNode.class).path("state").asText()).isEqualTo("running");
+
+        triton("instance", "metadata", "set", "-q", "e2e-md", "color=blue");
+        long set = System.nanoTime();
+        Poll.until(Duration.ofSeconds(5), () -> assertThat(inZone(id, "mdata-get color").stdout().strip()).isEqualTo("blue"));
+        System.out.printf("metadata set by the CLI read inside the zone after %d ms%n", (System.nanoTime() - set) / 1_000_000);
+        assertThat(inZone(id, "mdata-get sdc:uuid").stdout().strip()).isEqualTo(id);
+        assertThat(inZone(id, "mdata-get nothing-here").exitCode()).as("mdata-get of an absent key").isEqualTo(1);
+
+        assertThat(inZone(id, "mdata-put from-inside 'made in the zone'").ok()).isTrue();
+        Poll.until(Duration.ofSeconds(10), () -> assertThat(triton("instance", "metadata", "get", "e2e-md", "from-inside").strip())
+                .isEqualTo("made in the zone"));
+
+        triton("instance", "reboot", "-w", "e2e-md");
+        Poll.until(Duration.ofSeconds(15), () -> assertThat(inZone(id, "cat /root/boots").stdout())
+                .as("the script ran again at the reboot").isEqualTo("boot hello\nboot hello\n"));
+
+        triton("instance", "rename", "e2e-md", "e2e-renamed");
+        Poll.until(Duration.ofSeconds(5), () -> assertThat(inZone(id, "hostname").stdout().strip()).isEqualTo("e2e-renamed"));
+        assertThat(inZone(id, "mdata-get sdc:hostname").stdout().strip()).isEqualTo("e2e-renamed");
+
+        triton("instance", "delete", "-f", "-w", "e2e-renamed");
+    }
+
     private Cmd.Result inZone(String id, String script) {
         return Cmd.run("runc", "--root", "/run/gantry/" + node + "/runc", "exec", id, "sh", "-c", script);
     }

@@ -1,6 +1,8 @@
 package io.gantry.agent;
 
 import io.gantry.agent.coord.NodeCoordinator;
+import io.gantry.agent.image.ImageFetcher;
+import io.gantry.agent.image.ZkImageStores;
 import io.gantry.agent.move.DiskServer;
 import io.gantry.agent.move.RuncZoneMover;
 import io.gantry.agent.net.NetViewWatcher;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The compute-node agent of a cluster, started as one piece: usage metering of every zone, this
- * node's advert and task intake in ZooKeeper, the tenants' network views (overlay and firewalls), the server of disks leaving the node (evacuations), and the reconcile loop. Closing stops them in reverse
+ * node's advert and task intake in ZooKeeper, the tenants' network views (overlay and firewalls), the server of disks leaving the node (evacuations), the fetching of images
+ * the node lacks from the control plane's image stores, and the reconcile loop. Closing stops them in reverse
  * order (the reconcile loop first, metering last); zones keep running and are adopted at the next start.
  */
 public final class ComputeNodeAgent implements AutoCloseable {
@@ -68,6 +71,9 @@ public final class ComputeNodeAgent implements AutoCloseable {
             var advert = NodeCoordinator.advertFor(config.node(), config.address(), backend.name(), config.traits(),
                     backend.config().stateDir()).withUnderlay(backend.network().underlay().advertised());
             push(started, NetViewWatcher.start(zk, config.node(), backend.network()));
+            ZkImageStores imageStores = push(started, ZkImageStores.start(zk));
+            backend.fetchImagesWith(new ImageFetcher(backend.images(), backend.config().imagesDir(), imageStores));
+            push(started, () -> backend.fetchImagesWith(ImageFetcher.NONE));
             DiskServer disks = push(started, DiskServer.start(backend.config().stateDir(), config.address(), config.transferPort()));
             NodeCoordinator coordinator = push(started, NodeCoordinator.start(zk, usage.backend(), advert,
                     backend.config().stateDir(), config.interval(), new RuncZoneMover(backend, disks)));

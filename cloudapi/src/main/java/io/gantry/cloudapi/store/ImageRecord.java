@@ -29,4 +29,12 @@ public class ImageRecord {
     /** The traits a node must have to take a machine of this image (JSON object; jsonb in the table, read and written as text). */
     @ColumnTransformer(read = "cast(traits as text)", write = "cast(cast(? as text) as jsonb)")
     public String traits;
+    /** Triton IMGAPI's requirements: {@code min_memory}, {@code max_memory} in MiB (JSON object; jsonb in the table). */
+    @ColumnTransformer(read = "cast(requirements as text)", write = "cast(cast(? as text) as jsonb)")
+    public String requirements;
+    /** The image file's size in the image store (null: no file recorded, e.g. an image seeded by hand). */
+    @Column(name = "size_bytes")
+    public Long sizeBytes;
+    /** The image file's compression: none, gzip, bzip2, xz or zstd (null with sizeBytes). */
+    public String compression;
 }

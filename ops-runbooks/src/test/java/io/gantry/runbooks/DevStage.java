@@ -69,7 +69,7 @@ final class DevStage implements RunbookStage {
         ProcessBuilder pb = new ProcessBuilder(Repo.java().toString(), "-jar", Repo.jar().toString(), "--node", node, "--state-dir",
                 state.toString(), "dev", "--key-dir", keys.toString(), "--api-port", Integer.toString(api), "--zk-port",
                 Integer.toString(zk), "--db-port", Integer.toString(db), "--metering-port", Integer.toString(metering),
-                "--portal-port", Integer.toString(portal), "--no-keycloak")
+                "--portal-port", Integer.toString(portal), "--image-store-port", Integer.toString(LoopbackPort.free()), "--no-keycloak")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().keySet().removeIf(k -> k.startsWith("GANTRY_") || k.startsWith("TRITON_"));
         pb.environment().put("HOME", home.toString());

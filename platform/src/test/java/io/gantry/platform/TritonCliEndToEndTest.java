@@ -68,7 +68,8 @@ class TritonCliEndToEndTest {
                 "io.gantry.platform.GantryCommand", "--node", node, "--state-dir", stateDir.toString(), "dev",
                 "--api-port", Integer.toString(api), "--zk-port", Integer.toString(LoopbackPorts.free()), "--db-port", Integer.toString(LoopbackPorts.free()),
                 "--metering-port", Integer.toString(LoopbackPorts.free()), "--key-dir", work.resolve("home/.ssh").toString(), "--tls",
-                "--portal-port", Integer.toString(LoopbackPorts.free()), "--no-keycloak");
+                "--portal-port", Integer.toString(LoopbackPorts.free()), "--no-keycloak",
+                "--image-store-port", Integer.toString(LoopbackPorts.free()));
         dev = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(dev.getInputStream(), StandardCharsets.UTF_8))) {

@@ -5,6 +5,8 @@
 # The Docker engine is the harness's own, started and stopped by it inside its own network namespace.
 #   bench/run.sh overlay [...]    the overlay bench instead (OverlayBench: iperf3/ping across nodes vs one node)
 #   bench/run.sh firewall [...]   the firewall bench instead (FirewallBench: 1,000 rules, change → enforced, throughput)
+#   bench/run.sh image-fetch [...] the image store bench instead (ImageFetchBench: a ~100 MiB image imported once, time
+#                                 until a second node runs it, against tar -x of it plus a zone start on a node that has it)
 # Those two install iperf3 (Debian's) when missing; their network is namespaces of their own (OverlayLab).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,6 +16,14 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 "$here/scripts/ensure-host-packages.sh"
 case "${1:-}" in
+  image-fetch)
+    shift
+    (cd "$here" && ./mvnw -q -B -pl bench -am package -DskipTests)
+    mkdir -p "$here/bench/results"
+    report="$here/bench/results/image-fetch-$(date -u +%Y%m%dT%H%M%SZ).md"
+    java -cp "$here/bench/target/classes:$here/bench/target/lib/*" io.gantry.bench.images.ImageFetchBench "$@" | tee "$report"
+    exit "${PIPESTATUS[0]}"
+    ;;
   overlay|firewall)
     bench="$1"; shift
     if ! command -v iperf3 >/dev/null 2>&1; then

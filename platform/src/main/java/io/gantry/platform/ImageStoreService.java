@@ -17,7 +17,7 @@ import org.apache.zookeeper.CreateMode;
  * files under {@code dir}, advertised while it runs as an ephemeral znode under {@link ZkPaths#IMAGE_STORES} (its data the
  * base URL), where nodes find it. The port has no authentication: it belongs on the operators' admin network.
  */
-final class ImageStoreService implements AutoCloseable {
+public final class ImageStoreService implements AutoCloseable {
     private final ImageStoreServer server;
     private final PersistentNode advert;
 
@@ -27,12 +27,12 @@ final class ImageStoreService implements AutoCloseable {
     }
 
     /** The settings the cloud API imports with: the same directory, uploads checked the node's way in its scratch space. */
-    static ImageStoreSettings settings(Path dir) {
+    public static ImageStoreSettings settings(Path dir) {
         return new ImageStoreSettings(dir, new NodeArchiveCheck(dir.resolve("tmp")));
     }
 
     /** Serves {@code dir} on {@code host:port} and, with a client ({@code zk} not null), advertises it as {@code instance}. */
-    static ImageStoreService start(Vertx vertx, Path dir, String host, int port, String advertisedHost, CuratorFramework zk,
+    public static ImageStoreService start(Vertx vertx, Path dir, String host, int port, String advertisedHost, CuratorFramework zk,
                                    String instance) throws InterruptedException {
         ImageStoreServer server = ImageStoreServer.start(vertx, BlobStore.open(dir), host, port, advertisedHost);
         if (zk == null) {
@@ -54,11 +54,11 @@ final class ImageStoreService implements AutoCloseable {
         return new ImageStoreService(server, advert);
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return server.baseUrl();
     }
 
-    ImageStoreServer server() {
+    public ImageStoreServer server() {
         return server;
     }
 

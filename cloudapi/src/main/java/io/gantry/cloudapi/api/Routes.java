@@ -123,7 +123,11 @@ public final class Routes {
             if (ImageImportEndpoints.streamed(ctx)) {
                 ctx.request().pause(); // read by its route, after authentication, straight into the image store
                 // answered without reading it (refused): the rest of the body is drained and dropped
-                ctx.response().endHandler(v -> ctx.request().resume());
+                ctx.response().endHandler(v -> {
+                    if (!ctx.request().isEnded()) {
+                        ctx.request().resume();
+                    }
+                });
                 ctx.next();
             } else {
                 bodies.handle(ctx);

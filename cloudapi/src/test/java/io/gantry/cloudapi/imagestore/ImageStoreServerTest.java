@@ -113,6 +113,32 @@ class ImageStoreServerTest {
         }
     }
 
+    @Test
+    void anUploadBrokenOffMidwayLeavesNothing() throws Exception {
+        byte[] file = bytes(1024 * 1024, 5);
+        String hex = sha256(file);
+        URI uri = blobUri(hex);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            var out = socket.getOutputStream();
+            out.write(("PUT " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nContent-Length: " + file.length
+                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(file, 0, 100_000);
+            out.flush();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+                try (var temps = Files.list(dir.resolve("tmp"))) {
+                    return temps.findAny().isPresent();
+                }
+            });
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            try (var temps = Files.list(dir.resolve("tmp"))) {
+                assertThat(temps).as("the broken upload's temporary file").isEmpty();
+            }
+        });
+        assertThat(Files.exists(dir.resolve("blobs/sha256/" + hex))).isFalse();
+        assertThat(get(hex, null).statusCode()).isEqualTo(404);
+    }
+
     private URI blobUri(String hex) {
         return URI.create(server.baseUrl() + "/blobs/sha256/" + hex);
     }

@@ -42,8 +42,8 @@ public final class BlobStore {
             Instant stale = Instant.now().minus(STALE_TEMP);
             try (Stream<Path> temps = Files.list(store.tmp())) {
                 for (Path t : temps.toList()) {
-                    if (Files.isRegularFile(t) && Files.getLastModifiedTime(t).toInstant().isBefore(stale)) {
-                        Files.deleteIfExists(t);
+                    if (Files.getLastModifiedTime(t).toInstant().isBefore(stale)) {
+                        deleteTree(t); // an upload's file, or the scratch space of a check a crash interrupted
                     }
                 }
             }
@@ -126,6 +126,14 @@ public final class BlobStore {
             Files.deleteIfExists(temp);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + temp + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteTree(Path path) throws IOException {
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

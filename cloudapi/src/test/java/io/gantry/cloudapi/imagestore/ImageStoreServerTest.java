@@ -139,6 +139,23 @@ class ImageStoreServerTest {
         assertThat(get(hex, null).statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void openingTheStoreRemovesWhatACrashLeftInItsTemporaryDirectoryLongAgo() throws Exception {
+        Path root = dir.resolve("other");
+        BlobStore.open(root);
+        Path oldFile = Files.writeString(root.resolve("tmp/old.part"), "half an upload");
+        Path oldScratch = Files.createDirectories(root.resolve("tmp/check-1/images/x"));
+        Files.writeString(oldScratch.resolve("f"), "unpacked");
+        Path fresh = Files.writeString(root.resolve("tmp/fresh.part"), "an upload under way");
+        java.nio.file.attribute.FileTime longAgo = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofDays(2)));
+        Files.setLastModifiedTime(oldFile, longAgo);
+        Files.setLastModifiedTime(root.resolve("tmp/check-1"), longAgo);
+        BlobStore.open(root);
+        assertThat(oldFile).doesNotExist();
+        assertThat(root.resolve("tmp/check-1")).doesNotExist();
+        assertThat(fresh).exists();
+    }
+
     private URI blobUri(String hex) {
         return URI.create(server.baseUrl() + "/blobs/sha256/" + hex);
     }

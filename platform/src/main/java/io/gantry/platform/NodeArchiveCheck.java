@@ -3,6 +3,7 @@ package io.gantry.platform;
 import io.gantry.agent.host.Cmd;
 import io.gantry.agent.image.ImageStore;
 import io.gantry.cloudapi.imagestore.ArchiveCheck;
+import io.gantry.common.GantryException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,6 +32,9 @@ final class NodeArchiveCheck implements ArchiveCheck {
         }
         try {
             new ImageStore(dir.resolve("images")).importTarball(archive, "upload");
+        } catch (GantryException e) {
+            // the node's reason names the file it was given: here a temporary file of the store, not the operator's
+            throw new GantryException(e.code(), e.getMessage().replace(archive.toString(), "the uploaded file"));
         } finally {
             Cmd.run("rm", "-rf", "--one-file-system", dir.toString());
         }

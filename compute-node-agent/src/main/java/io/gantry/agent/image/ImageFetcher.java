@@ -167,6 +167,10 @@ public final class ImageFetcher {
                 throw new IOException("HTTP " + status + (why.isEmpty() ? "" : " " + why));
             }
             long from = status == 206 ? have : 0;
+            String range = response.headers().firstValue("Content-Range").orElse("");
+            if (status == 206 && !range.startsWith("bytes " + have + "-")) {
+                throw new IOException("asked for the bytes from " + have + ", the store sent '" + range + "'");
+            }
             long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
             long total = length < 0 ? -1 : from + length;
             if (from > 0) {

@@ -7,6 +7,8 @@
 #   bench/run.sh firewall [...]   the firewall bench instead (FirewallBench: 1,000 rules, change → enforced, throughput)
 #   bench/run.sh oci-import [...] the image import bench instead (OciImportBench: a generated 100 MiB 4-layer OCI image
 #                                 through ImageStore vs tar -x of its layers)
+#   bench/run.sh image-fetch [...] the image store bench instead (ImageFetchBench: a ~100 MiB image imported once, time
+#                                 until a second node runs it, against tar -x of it plus a zone start on a node that has it)
 # Those two install iperf3 (Debian's) when missing; their network is namespaces of their own (OverlayLab).
 #   bench/run.sh mdata [...]      the metadata bench instead (MdataBench: mdata-get inside a zone with 200 zones on the node)
 set -euo pipefail
@@ -30,6 +32,14 @@ case "${1:-}" in
     mkdir -p "$here/bench/results"
     report="$here/bench/results/oci-import-$(date -u +%Y%m%dT%H%M%SZ).md"
     exec java -cp "$here/bench/target/classes:$here/bench/target/lib/*" io.gantry.bench.image.OciImportBench --report "$report" "$@"
+    ;;
+  image-fetch)
+    shift
+    (cd "$here" && ./mvnw -q -B -pl bench -am package -DskipTests)
+    mkdir -p "$here/bench/results"
+    report="$here/bench/results/image-fetch-$(date -u +%Y%m%dT%H%M%SZ).md"
+    java -cp "$here/bench/target/classes:$here/bench/target/lib/*" io.gantry.bench.images.ImageFetchBench "$@" | tee "$report"
+    exit "${PIPESTATUS[0]}"
     ;;
   overlay|firewall)
     bench="$1"; shift

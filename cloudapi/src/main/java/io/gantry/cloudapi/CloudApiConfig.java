@@ -1,5 +1,6 @@
 package io.gantry.cloudapi;
 
+import io.gantry.cloudapi.imagestore.ImageStoreSettings;
 import io.gantry.cloudapi.store.DatabaseConfig;
 import io.gantry.tls.TlsFiles;
 import java.nio.file.Path;
@@ -13,11 +14,17 @@ import java.time.Duration;
  * certificate and key it serves HTTPS with (null: plain HTTP), the PEM file of the CA that signed
  * metering's HTTPS certificate (null: the JDK's trusted CAs), and the ZooKeeper connect string whose
  * members the operators' health report asks about (null: the report says ZooKeeper is not configured), and the
- * OpenID Connect issuer whose bearer tokens it accepts besides signed requests (null: signed requests only).
+ * OpenID Connect issuer whose bearer tokens it accepts besides signed requests (null: signed requests only), and the image
+ * store operators import images into (null: none, and imports answer 503).
  */
 public record CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database,
                              Duration maxClockSkew, String meteringUrl, int eventLoops, TlsFiles tls, Path meteringCa,
-                             String zooKeeper, OidcSettings oidc) {
+                             String zooKeeper, OidcSettings oidc, ImageStoreSettings imageStore) {
+
+    public CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database, Duration maxClockSkew,
+                          String meteringUrl, int eventLoops, TlsFiles tls, Path meteringCa, String zooKeeper, OidcSettings oidc) {
+        this(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, meteringCa, zooKeeper, oidc, null);
+    }
 
     public CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database, Duration maxClockSkew,
                           String meteringUrl, int eventLoops, TlsFiles tls) {
@@ -41,7 +48,7 @@ public record CloudApiConfig(String host, int port, String publicUrl, String dat
     /** This config, with metering's HTTPS certificate checked against the CA(s) in {@code pem} (null: the JDK's). */
     public CloudApiConfig withMeteringCa(Path pem) {
         return new CloudApiConfig(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, pem, zooKeeper,
-                oidc);
+                oidc, imageStore);
     }
 
     public CloudApiConfig {
@@ -68,12 +75,18 @@ public record CloudApiConfig(String host, int port, String publicUrl, String dat
     /** These settings with the health report asking the ZooKeeper members of {@code connectString}. */
     public CloudApiConfig withZooKeeper(String connectString) {
         return new CloudApiConfig(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, meteringCa,
-                connectString, oidc);
+                connectString, oidc, imageStore);
     }
 
     /** These settings, also accepting the bearer tokens {@code settings} describe (null: signed requests only). */
     public CloudApiConfig withOidc(OidcSettings settings) {
         return new CloudApiConfig(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, meteringCa,
-                zooKeeper, settings);
+                zooKeeper, settings, imageStore);
+    }
+
+    /** These settings, with operators' image imports going into the image store {@code settings} describe. */
+    public CloudApiConfig withImageStore(ImageStoreSettings settings) {
+        return new CloudApiConfig(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, meteringCa,
+                zooKeeper, oidc, settings);
     }
 }

@@ -3,10 +3,11 @@ package io.gantry.agent;
 import io.gantry.agent.ZoneBackend;
 import io.gantry.agent.coord.NodeCoordinator;
 import io.gantry.agent.image.ImageMaker;
-import io.gantry.agent.image.ImageStoreAdverts;
 import io.gantry.agent.image.ImageUpload;
 import io.gantry.agent.image.ZoneImageMaker;
 import io.gantry.agent.mdata.MetadataService;
+import io.gantry.agent.image.ImageFetcher;
+import io.gantry.agent.image.ZkImageStores;
 import io.gantry.agent.move.DiskServer;
 import io.gantry.agent.move.RuncZoneMover;
 import io.gantry.agent.net.NetViewWatcher;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The compute-node agent of a cluster, started as one piece: usage metering of every zone, this
  * node's advert and task intake in ZooKeeper, the tenants' network views (overlay and firewalls), each zone's SmartOS
- * metadata socket, the server of disks leaving the node (evacuations), and the reconcile loop. Closing stops them in reverse
+ * metadata socket, the server of disks leaving the node (evacuations), the fetching of images the node lacks from the
+ * control plane's image stores, and the reconcile loop. Closing stops them in reverse
  * order (the reconcile loop first, metering last); zones keep running and are adopted at the next start.
  */
 public final class ComputeNodeAgent implements AutoCloseable {
@@ -75,10 +77,13 @@ public final class ComputeNodeAgent implements AutoCloseable {
             var advert = NodeCoordinator.advertFor(config.node(), config.address(), backend.name(), config.traits(),
                     backend.config().stateDir()).withUnderlay(backend.network().underlay().advertised());
             push(started, NetViewWatcher.start(zk, config.node(), backend.network()));
+            ZkImageStores imageStores = push(started, ZkImageStores.start(zk));
+            backend.fetchImagesWith(new ImageFetcher(backend.images(), backend.config().imagesDir(), imageStores));
+            push(started, () -> backend.fetchImagesWith(ImageFetcher.NONE));
             push(started, MetadataService.start(zk, backend)); // before tasks: a zone started by one has its socket
             DiskServer disks = push(started, DiskServer.start(backend.config().stateDir(), config.address(), config.transferPort()));
             NodeCoordinator coordinator = push(started, NodeCoordinator.start(zk, usage.backend(), advert,
-                    backend.config().stateDir(), config.interval(), new RuncZoneMover(backend, disks), imageMaker(zk, usage.backend(), backend)));
+                    backend.config().stateDir(), config.interval(), new RuncZoneMover(backend, disks), imageMaker(imageStores, usage.backend(), backend)));
             ZoneAgent reconcile = push(started, new ZoneAgent(backend));
             reconcile.start(config.interval());
             return new ComputeNodeAgent(started, coordinator);
@@ -89,9 +94,9 @@ public final class ComputeNodeAgent implements AutoCloseable {
     }
 
     /** Images of this node's zones: exported into the state directory, kept in its image store, uploaded to an advertised store. */
-    private static ImageMaker imageMaker(CuratorFramework zk, ZoneBackend zones, RuncZoneBackend backend) {
+    private static ImageMaker imageMaker(ZkImageStores stores, ZoneBackend zones, RuncZoneBackend backend) {
         return new ZoneImageMaker(zones, backend.images(), backend.config().stateDir().resolve("image-work"),
-                new ImageUpload(new ImageStoreAdverts(zk)));
+                new ImageUpload(stores::current));
     }
 
     private static MeteringEndpoints endpoints(CuratorFramework zk, List<URI> fixed) {

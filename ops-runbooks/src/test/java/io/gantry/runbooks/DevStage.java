@@ -65,11 +65,12 @@ final class DevStage implements RunbookStage {
         int db = LoopbackPort.free();
         int metering = LoopbackPort.free();
         int portal = LoopbackPort.free();
+        int imageStore = LoopbackPort.free();
         // no runbook signs in through the portal: no Keycloak (half a minute and half a GiB each)
         ProcessBuilder pb = new ProcessBuilder(Repo.java().toString(), "-jar", Repo.jar().toString(), "--node", node, "--state-dir",
                 state.toString(), "dev", "--key-dir", keys.toString(), "--api-port", Integer.toString(api), "--zk-port",
                 Integer.toString(zk), "--db-port", Integer.toString(db), "--metering-port", Integer.toString(metering),
-                "--portal-port", Integer.toString(portal), "--no-keycloak")
+                "--portal-port", Integer.toString(portal), "--image-store-port", Integer.toString(imageStore), "--no-keycloak")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().keySet().removeIf(k -> k.startsWith("GANTRY_") || k.startsWith("TRITON_"));
         pb.environment().put("HOME", home.toString());
@@ -106,6 +107,7 @@ final class DevStage implements RunbookStage {
         env.put("GANTRY_DB_PORT", Integer.toString(db));
         env.put("GANTRY_METERING_PORT", Integer.toString(metering));
         env.put("GANTRY_PORTAL_PORT", Integer.toString(portal));
+        env.put("GANTRY_IMAGE_STORE_PORT", Integer.toString(imageStore));
         env.put("GANTRY_NO_KEYCLOAK", "true");
         env.put("GANTRY_DEV_PID", Long.toString(dev.pid()));
         env.put("GANTRY_DEV_LOG", log.toString());

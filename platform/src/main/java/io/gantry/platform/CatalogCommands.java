@@ -34,9 +34,55 @@ final class CatalogCommands {
     static final class Packages {
     }
 
-    @Command(name = "image", description = "List, show, deprecate, activate and remove the cloud API's images (not the node's: see gantry image).",
-            subcommands = {ListImages.class, GetImage.class, DeprecateImage.class, ActivateImage.class, RemoveImage.class})
+    @Command(name = "image", description = "Import, list, show, deprecate, activate and remove the cloud API's images (not the node's:"
+            + " see gantry image).",
+            subcommands = {ImportImage.class, ListImages.class, GetImage.class, DeprecateImage.class, ActivateImage.class, RemoveImage.class})
     static final class Images {
+    }
+
+    @Command(name = "import", description = "Upload an image file (a tarball, docker save archive or OCI layout) into the image store"
+            + " and add it to the catalogue; nodes fetch it on first use. Progress on stderr; prints the image as JSON.")
+    static final class ImportImage implements Callable<Integer> {
+        @Mixin
+        CloudApiTarget target;
+
+        @Parameters(index = "0", description = "The image file.")
+        java.nio.file.Path file;
+
+        @Option(names = "--name", required = true, description = "The image's name: 1-64 letters, digits, '.', '_' or '-'.")
+        String name;
+
+        @Option(names = "--version", required = true, description = "Its version; a name and version name one file for good.")
+        String version;
+
+        @Option(names = "--os", defaultValue = "linux", description = "linux, smartos, illumos, bsd, windows or other (default ${DEFAULT-VALUE}).")
+        String os;
+
+        @Option(names = "--min-memory", description = "Least memory (MiB) a machine of it must have (requirements.min_memory).")
+        Long minMemory;
+
+        @Option(names = "--max-memory", description = "Most memory (MiB) a machine of it may have (requirements.max_memory).")
+        Long maxMemory;
+
+        @Option(names = "--description", description = "One line that describes it.")
+        String description;
+
+        @Override
+        public Integer call() {
+            StringBuilder q = new StringBuilder("/ops/images?name=").append(encode(name)).append("&version=").append(encode(version))
+                    .append("&os=").append(encode(os));
+            if (minMemory != null) {
+                q.append("&min_memory=").append(minMemory);
+            }
+            if (maxMemory != null) {
+                q.append("&max_memory=").append(maxMemory);
+            }
+            if (description != null) {
+                q.append("&description=").append(encode(description));
+            }
+            System.out.println(io.gantry.common.Json.writePretty(io.gantry.common.Json.read(target.upload(q.toString(), file), Object.class)));
+            return ExitCodes.OK;
+        }
     }
 
     @Command(name = "network", description = "Add, list, show and remove the shared external networks every account may use.",

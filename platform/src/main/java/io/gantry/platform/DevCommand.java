@@ -33,6 +33,11 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--metering-port", defaultValue = "${env:GANTRY_METERING_PORT:-7090}", description = "Metering port (default ${DEFAULT-VALUE}).")
     int meteringPort;
 
+    @Option(names = "--image-store-port", defaultValue = "${env:GANTRY_IMAGE_STORE_PORT:-7091}",
+            description = "Port of the image store nodes fetch image files from (default ${DEFAULT-VALUE}; no authentication:"
+                    + " in a deployment it belongs on the operators' admin network).")
+    int imageStorePort;
+
     @Option(names = "--portal-port", defaultValue = "${env:GANTRY_PORTAL_PORT:-7070}", description = "Portal port (default ${DEFAULT-VALUE}).")
     int portalPort;
 
@@ -75,7 +80,7 @@ final class DevCommand implements Callable<Integer> {
             // --once only checks the set-up: Keycloak takes half a minute to start, and would be stopped right away
             DevPlatform.SignIn signIn = noKeycloak ? DevPlatform.SignIn.NONE : once ? DevPlatform.SignIn.CONFIGURED : DevPlatform.SignIn.KEYCLOAK;
             var settings = new DevPlatform.Settings(root.node, backend.config().stateDir(), apiPort, zkPort, dbPort, meteringPort, keyDir, tls,
-                    portalPort, keycloakPort, signIn, externalSubnet);
+                    portalPort, keycloakPort, signIn, externalSubnet, imageStorePort);
             try (DevPlatform platform = DevPlatform.start(settings, backend, image)) {
                 printUsage(platform);
                 if (once) {
@@ -119,6 +124,8 @@ final class DevCommand implements Callable<Integer> {
             System.out.println("  export GANTRY_METERING_URL=" + p.meteringUrl + " GANTRY_METERING_CA=" + p.caFile);
         }
         System.out.println("Budgets, through metering: ./gantry budget set demo cpu --metric cpu_hours --limit 1 --period day --policy throttle");
+        System.out.println("Images: ./gantry catalog image import FILE --name NAME --version 1.0.0 (stored in the image store on "
+                + p.imageStoreUrl + ", fetched by nodes on first use)");
         System.out.println("The node operator's tools still work: ./gantry zone list");
         System.out.println("Portal: " + p.portalUrl + (p.issuer == null ? "   (sign-in not configured: --no-keycloak)"
                 : once ? "   (--once: Keycloak not started)" : "   (Keycloak starts in the background; a line says when sign-in is ready)"));

@@ -55,9 +55,16 @@ final class DevPlatform implements AutoCloseable {
      * dir; the cloud API and the agent trust that CA when they call metering.
      */
     record Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, int meteringPort, Path keyDir, boolean tls,
-                    int portalPort, int keycloakPort, SignIn signIn, String externalSubnet) {
+                    int portalPort, int keycloakPort, SignIn signIn, String externalSubnet, int imageStorePort) {
         /** The shared external network gantry dev seeds unless told another subnet: TEST-NET-2, which no real network uses. */
         static final String DEFAULT_EXTERNAL_SUBNET = "198.51.100.0/24";
+        static final int DEFAULT_IMAGE_STORE_PORT = 7091;
+
+        Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, int meteringPort, Path keyDir, boolean tls,
+                 int portalPort, int keycloakPort, SignIn signIn, String externalSubnet) {
+            this(node, nodeStateDir, apiPort, zkPort, dbPort, meteringPort, keyDir, tls, portalPort, keycloakPort, signIn, externalSubnet,
+                    DEFAULT_IMAGE_STORE_PORT);
+        }
 
         Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, int meteringPort, Path keyDir, boolean tls,
                  int portalPort, int keycloakPort, SignIn signIn) {
@@ -83,6 +90,8 @@ final class DevPlatform implements AutoCloseable {
     String apiUrl;
     String meteringUrl;
     String portalUrl;
+    /** Where nodes fetch image files (plain HTTP on loopback: the image store's port belongs on the admin network). */
+    String imageStoreUrl;
     /** The issuer the API and the portal trust; null without sign-in. */
     String issuer;
     String keyFingerprint;
@@ -119,6 +128,7 @@ final class DevPlatform implements AutoCloseable {
         LoopbackPorts.requireFree(s.apiPort(), "the cloud API", "--api-port");
         LoopbackPorts.requireFree(s.meteringPort(), "metering", "--metering-port");
         LoopbackPorts.requireFree(s.portalPort(), "the portal", "--portal-port");
+        LoopbackPorts.requireFree(s.imageStorePort(), "the image store", "--image-store-port");
         if (s.signIn() == SignIn.KEYCLOAK) {
             LoopbackPorts.requireFree(s.keycloakPort(), "Keycloak", "--keycloak-port");
         }
@@ -137,9 +147,15 @@ final class DevPlatform implements AutoCloseable {
         portalUrl = (tls == null ? "http" : "https") + "://127.0.0.1:" + s.portalPort();
         issuer = s.signIn() == SignIn.NONE ? null : DevSignIn.issuer(s.keycloakPort());
         step("cloud API on " + apiUrl + " (migrating the schema" + (issuer == null ? "" : "; bearer tokens of " + issuer) + ")");
+        Path imageStoreDir = dev.resolve("imagestore");
         started.add(CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", s.apiPort(), apiUrl, "dev-1", db.config(), null, meteringUrl, 0,
-                tls, caFile, zk.connectString(), issuer == null ? null : OidcSettings.of(issuer)), registry));
+                tls, caFile, zk.connectString(), issuer == null ? null : OidcSettings.of(issuer))
+                .withImageStore(ImageStoreService.settings(imageStoreDir)), registry));
         started.add(heartbeat(db, "cloudapi", RoleCommands.hostName() + ":" + s.apiPort(), apiUrl, () -> false));
+        step("image store on 127.0.0.1:" + s.imageStorePort() + " (files under " + imageStoreDir + ", advertised in ZooKeeper)");
+        CuratorFramework imageStoreZk = started.add(Coordination.connect(zk.connectString()));
+        imageStoreUrl = started.add(ImageStoreService.start(vertx, imageStoreDir, "127.0.0.1", s.imageStorePort(), null, imageStoreZk,
+                "dev-" + s.node())).baseUrl();
         System.out.println("  seeding account '" + ACCOUNT + "', operator '" + OPERATOR + "', packages, the busybox image and the external network "
                 + s.externalSubnet());
         SshKeyPair key = SshKeyPair.generate(s.keyDir(), "gantry-dev-id_rsa");

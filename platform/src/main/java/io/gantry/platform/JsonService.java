@@ -96,7 +96,8 @@ interface JsonService {
         return response.body();
     }
 
-    private static GantryException errorOf(HttpResponse<String> response) {
+    /** The CloudAPI error a refusal carries, as an exception (its code from the body when it has one). */
+    static GantryException errorOf(HttpResponse<String> response) {
         ErrorCode code = response.statusCode() == 404 ? ErrorCode.ResourceNotFound
                 : response.statusCode() < 500 ? ErrorCode.InvalidArgument : ErrorCode.InternalError;
         String message = response.body();

@@ -60,6 +60,16 @@ final class OperatorCommands {
             signer.headers(method, target, ZonedDateTime.now(ZoneOffset.UTC)).forEach(request::header);
             return JsonService.exchange(request, method, body, "the cloud API at " + url, HINT);
         }
+
+        /** POSTs {@code file} as the body to {@code pathAndQuery}, upload progress on stderr; the answer's body. */
+        String upload(String pathAndQuery, Path file) {
+            URI uri = URI.create(JsonService.base(url, "cloud API", HINT) + pathAndQuery);
+            RequestSigner signer = RequestSigner.load(operator, keyFile());
+            String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+            signer.headers("POST", target, ZonedDateTime.now(ZoneOffset.UTC)).forEach(request::header);
+            return FileUpload.send(request, file, "the cloud API at " + url, HINT, System.err);
+        }
     }
 
     private static String limits(String account) {

@@ -111,6 +111,20 @@ final class RoleCommands {
                 description = "Realm role (realm_access.roles) that makes a token's holder an operator (default ${DEFAULT-VALUE}).")
         String oidcOperatorRole;
 
+        @Option(names = "--image-store-dir", defaultValue = "${env:GANTRY_IMAGE_STORE_DIR:-}",
+                description = "Directory of the image store: image files by sha256, which operators import (POST /ops/images) and nodes"
+                        + " fetch (default: none; imports are refused).")
+        java.nio.file.Path imageStoreDir;
+
+        @Option(names = "--image-store-host", defaultValue = "${env:GANTRY_IMAGE_STORE_HOST:-}",
+                description = "Listen address of the image store (default: --host). It has no authentication: put it on the operators'"
+                        + " admin network, which nodes reach and tenants do not.")
+        String imageStoreHost;
+
+        @Option(names = "--image-store-port", defaultValue = "${env:GANTRY_IMAGE_STORE_PORT:-8081}",
+                description = "Port of the image store (default ${DEFAULT-VALUE}); advertised in ZooKeeper (--zk) for the nodes.")
+        int imageStorePort;
+
         @Spec
         CommandSpec spec;
 
@@ -122,6 +136,11 @@ final class RoleCommands {
 
         @Mixin
         MeteringCaOption meteringCa;
+
+        /** The image store's directory, or null without --image-store-dir. */
+        java.nio.file.Path imageStoreDir() {
+            return imageStoreDir == null || imageStoreDir.toString().isBlank() ? null : imageStoreDir.toAbsolutePath();
+        }
 
         /** The bearer-token settings the options give, or null without --oidc-issuer. */
         OidcSettings oidc() {
@@ -136,7 +155,7 @@ final class RoleCommands {
         }
 
         @Override
-        public Integer call() throws InterruptedException {
+        public Integer call() throws Exception {
             if (eventLoops < 0) {
                 throw new ParameterException(spec.commandLine(),
                         "Invalid value for option '--event-loops': " + eventLoops + " (at least 1, or 0 for one per core)");
@@ -145,11 +164,14 @@ final class RoleCommands {
             TlsFiles tlsFiles = tls.files();
             String url = publicUrl.isBlank() ? tls.scheme() + "://" + host + ":" + port : publicUrl;
             Vertx vertx = Vertx.vertx();
+            java.nio.file.Path storeDir = imageStoreDir();
+            CloudApiConfig config = new CloudApiConfig(host, port, url, datacenter, db.config(), Duration.ofSeconds(skew),
+                    meteringUrl.isBlank() ? null : meteringUrl, eventLoops, tlsFiles, meteringCa.path(), zk, oidc);
             try (MetricsEndpoint metrics = MetricsEndpoint.start(host, metricsPort);
-                 CloudApi api = CloudApi.start(vertx, new CloudApiConfig(host, port, url, datacenter, db.config(), Duration.ofSeconds(skew),
-                         meteringUrl.isBlank() ? null : meteringUrl, eventLoops, tlsFiles, meteringCa.path(), zk, oidc),
+                 CloudApi api = CloudApi.start(vertx, storeDir == null ? config : config.withImageStore(ImageStoreService.settings(storeDir)),
                          metrics.registry());
-                 RoleHeartbeat beat = heartbeat(db, "cloudapi", hostName() + ":" + api.port(), url, () -> false)) {
+                 RoleHeartbeat beat = heartbeat(db, "cloudapi", hostName() + ":" + api.port(), url, () -> false);
+                 StartedResources store = imageStore(vertx, storeDir)) {
                 System.out.println("cloud API on " + url + " (database " + db.config().jdbcUrl() + ", "
                         + api.eventLoops() + " event loops)");
                 if (oidc != null) {
@@ -159,6 +181,25 @@ final class RoleCommands {
                 return runUntilStopped("cloud API");
             } finally {
                 vertx.close();
+            }
+        }
+        /** The image store's server and advert (nothing without --image-store-dir), closed with the role. */
+        private StartedResources imageStore(Vertx vertx, java.nio.file.Path dir) throws Exception {
+            StartedResources started = new StartedResources("image store");
+            if (dir == null) {
+                return started;
+            }
+            try {
+                String listen = imageStoreHost == null || imageStoreHost.isBlank() ? host : imageStoreHost;
+                org.apache.curator.framework.CuratorFramework client = zk == null || zk.isBlank() ? null : started.add(Coordination.connect(zk));
+                ImageStoreService service = started.add(ImageStoreService.start(vertx, dir, listen, imageStorePort,
+                        "0.0.0.0".equals(listen) ? hostName() : null, client, instanceId("")));
+                System.out.println("image store on " + service.baseUrl() + " (files under " + dir + "; "
+                        + (client == null ? "not advertised: no --zk, so nodes do not find it" : "advertised in ZooKeeper") + ")");
+                return started;
+            } catch (Exception e) {
+                started.close();
+                throw e;
             }
         }
     }

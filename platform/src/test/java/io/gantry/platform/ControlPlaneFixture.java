@@ -2,6 +2,8 @@ package io.gantry.platform;
 
 import io.gantry.agent.AgentConfig;
 import io.gantry.agent.image.BusyboxImage;
+import io.gantry.agent.image.ImageFetcher;
+import io.gantry.agent.image.ZkImageStores;
 import io.gantry.agent.net.NetViewWatcher;
 import io.gantry.agent.net.Underlay;
 import io.gantry.agent.runc.RuncZoneBackend;
@@ -81,7 +83,15 @@ final class ControlPlaneFixture implements AutoCloseable {
 
     /** As {@link #plane()}, with the cloud API asking the metering service at {@code meteringUrl} for usage and budgets. */
     Plane plane(String meteringUrl) throws Exception {
-        return new Plane("plane" + planes.incrementAndGet(), TestPostgres.shared().freshDatabase("plane"), meteringUrl);
+        return new Plane("plane" + planes.incrementAndGet(), TestPostgres.shared().freshDatabase("plane"), meteringUrl, null);
+    }
+
+    /**
+     * As {@link #plane()}, with an image store: its files under {@code imageStoreDir}, the cloud API importing into it, its
+     * server on a free loopback port advertised in the plane's ZooKeeper namespace ({@link Plane#imageStore}).
+     */
+    Plane planeWithImageStore(Path imageStoreDir) throws Exception {
+        return new Plane("plane" + planes.incrementAndGet(), TestPostgres.shared().freshDatabase("plane"), null, imageStoreDir);
     }
 
     /**
@@ -101,14 +111,19 @@ final class ControlPlaneFixture implements AutoCloseable {
         final UUID image;
         final String smallPackage = "small-128M";
         private final StartedResources started = new StartedResources("control plane test");
+        /** The plane's image store, or null when it has none. */
+        final ImageStoreService imageStore;
 
-        private Plane(String namespace, FreshDatabase database, String meteringUrl) {
+        private Plane(String namespace, FreshDatabase database, String meteringUrl, Path imageStoreDir) throws InterruptedException {
             this.namespace = namespace;
             this.database = database;
             this.db = new DatabaseConfig(database.host(), database.port(), database.name(), database.user(), database.password(), 10);
-            this.api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "test-1", db, null, meteringUrl)
-                    .withZooKeeper(zkConnectString()));
+            CloudApiConfig config = new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "test-1", db, null, meteringUrl)
+                    .withZooKeeper(zkConnectString());
+            this.api = CloudApi.start(vertx, imageStoreDir == null ? config : config.withImageStore(ImageStoreService.settings(imageStoreDir)));
             started.add(api);
+            this.imageStore = imageStoreDir == null ? null
+                    : started.add(ImageStoreService.start(vertx, imageStoreDir, "127.0.0.1", 0, null, client(), "store-" + namespace));
             try (Seed seed = new Seed(db)) {
                 seed.pkg(smallPackage, 128, 1024, 1, 100, 256, "128 MiB", true);
                 image = seed.image("busybox", "1.0.0", "other", NODE_IMAGE, "what the simulated nodes know as " + NODE_IMAGE);
@@ -134,10 +149,23 @@ final class ControlPlaneFixture implements AutoCloseable {
          * OverlayLab), with the agent's watcher of the tenants' network views, as {@code gantry agent} runs it.
          */
         String startRuncAgent(Path work, String node, List<RuncZoneBackend> backends, Underlay underlay) throws InterruptedException {
+            return startRuncAgent(work, node, backends, underlay, true);
+        }
+
+        /**
+         * As {@link #startRuncAgent(Path, String, List, Underlay)}; without {@code busybox} the node starts with no image (and
+         * answers null). Either way it fetches an image it lacks from the plane's image stores, as {@code gantry agent} does.
+         */
+        String startRuncAgent(Path work, String node, List<RuncZoneBackend> backends, Underlay underlay, boolean busybox)
+                throws InterruptedException {
             RuncZoneBackend backend = RuncZoneBackend.open(AgentConfig.of(work.resolve(node), node).withUnderlay(underlay));
             backends.add(backend);
-            Path tarball = BusyboxImage.build(BusyboxImage.DEFAULT_BUSYBOX, work.resolve(node + "-busybox.tar"));
-            String imageId = backend.images().importTarball(tarball, BusyboxImage.NAME).id();
+            String imageId = null;
+            if (busybox) {
+                Path tarball = BusyboxImage.build(BusyboxImage.DEFAULT_BUSYBOX, work.resolve(node + "-busybox.tar"));
+                imageId = backend.images().importTarball(tarball, BusyboxImage.NAME).id();
+            }
+            backend.fetchImagesWith(new ImageFetcher(backend.images(), backend.config().imagesDir(), closeLater(ZkImageStores.start(client()))));
             var advert = new NodeAdvert(node, "127.0.0.1", "runc", new NodeCapacity(4096, 100_000, 2), Map.of(), Instant.now())
                     .withUnderlay(underlay.advertised());
             CuratorFramework client = client();

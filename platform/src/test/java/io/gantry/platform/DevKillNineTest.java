@@ -59,7 +59,8 @@ class DevKillNineTest {
         String[] devArgs = {"--node", node, "--state-dir", state.toString(), "dev",
                 "--api-port", Integer.toString(apiPort), "--zk-port", Integer.toString(zkPort),
                 "--db-port", Integer.toString(LoopbackPorts.free()), "--metering-port", Integer.toString(LoopbackPorts.free()),
-                "--key-dir", work.resolve("ssh").toString(), "--portal-port", Integer.toString(LoopbackPorts.free()), "--no-keycloak"};
+                "--key-dir", work.resolve("ssh").toString(), "--portal-port", Integer.toString(LoopbackPorts.free()), "--no-keycloak",
+                "--image-store-port", Integer.toString(LoopbackPorts.free())};
         SignedClient demo = new SignedClient("http://127.0.0.1:" + apiPort, "demo", pub.md5Fingerprint(), key);
         Set<UUID> accepted = ConcurrentHashMap.newKeySet();
         ChildRoles roles = new ChildRoles();

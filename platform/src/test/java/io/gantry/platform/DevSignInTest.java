@@ -152,7 +152,8 @@ class DevSignInTest {
             java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--node", node, "--state-dir", state.toString(), "dev",
                     "--api-port", Integer.toString(apiPort), "--zk-port", Integer.toString(LoopbackPorts.free()),
                     "--db-port", Integer.toString(LoopbackPorts.free()), "--metering-port", Integer.toString(LoopbackPorts.free()),
-                    "--portal-port", Integer.toString(portalPort), "--key-dir", work.resolve("ssh").toString()));
+                    "--portal-port", Integer.toString(portalPort), "--key-dir", work.resolve("ssh").toString(),
+                    "--image-store-port", Integer.toString(LoopbackPorts.free())));
             args.addAll(java.util.List.of(more));
             return roles.start(log, Map.of(), args.toArray(String[]::new));
         }

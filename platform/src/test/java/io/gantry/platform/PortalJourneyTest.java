@@ -79,6 +79,7 @@ class PortalJourneyTest {
                     "--api-port", Integer.toString(apiPort), "--zk-port", Integer.toString(LoopbackPorts.free()),
                     "--db-port", Integer.toString(LoopbackPorts.free()), "--metering-port", Integer.toString(meteringPort),
                     "--portal-port", Integer.toString(portalPort), "--keycloak-port", Integer.toString(keycloakPort),
+                    "--image-store-port", Integer.toString(LoopbackPorts.free()),
                     "--key-dir", work.resolve("ssh").toString());
             awaitLine(dev, log, "sign-in ready");
             browser = Chromium.start(1280, 1000);

@@ -3,6 +3,11 @@ package io.gantry.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.gantry.agent.image.BusyboxImage;
+import io.gantry.cloudapi.auth.RequestSigner;
+import io.gantry.tls.CaTrust;
+import java.net.URI;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.agent.host.Cmd;
 import io.gantry.agent.host.HostProbe;
@@ -70,7 +75,8 @@ class TritonCliEndToEndTest {
                 "io.gantry.platform.GantryCommand", "--node", node, "--state-dir", stateDir.toString(), "dev",
                 "--api-port", Integer.toString(api), "--zk-port", Integer.toString(zkPort), "--db-port", Integer.toString(LoopbackPorts.free()),
                 "--metering-port", Integer.toString(LoopbackPorts.free()), "--key-dir", work.resolve("home/.ssh").toString(), "--tls",
-                "--portal-port", Integer.toString(LoopbackPorts.free()), "--no-keycloak");
+                "--portal-port", Integer.toString(LoopbackPorts.free()), "--no-keycloak",
+                "--image-store-port", Integer.toString(LoopbackPorts.free()));
         dev = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(dev.getInputStream(), StandardCharsets.UTF_8))) {
@@ -244,6 +250,54 @@ class TritonCliEndToEndTest {
         assertThat(triton("instance", "list")).doesNotContain("e2e1");
         JsonNode zones = gantryJson("zone", "list", "--json");
         assertThat(zones.findValuesAsText("uuid")).as("the zone is gone from the node").doesNotContain(id);
+    }
+
+    /**
+     * An image the operator imports through {@code POST /ops/images} (the busybox tarball, gzipped: bytes the node has
+     * never seen) with a memory requirement: {@code triton image get} shows the requirement and the file, a package below
+     * it is refused, and a machine of a package that fits runs, the node having fetched the image from gantry dev's
+     * image store.
+     */
+    @Test
+    void tritonCliSeesAnImportedImageWithItsRequirementsAndRunsIt() throws Exception {
+        Path tarball = BusyboxImage.build(BusyboxImage.DEFAULT_BUSYBOX, work.resolve("e2e-image.tar"));
+        Path gzipped = work.resolve("e2e-image.tar.gz");
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gzipped))) {
+            Files.copy(tarball, out);
+        }
+        String target = "/ops/images?name=e2e-image&version=1.0.0&os=linux&min_memory=256";
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(URI.create(env.get("TRITON_URL") + target))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofFile(gzipped));
+        RequestSigner.load("admin", work.resolve("home/.ssh/" + DevPlatform.OPERATOR_KEY_FILE))
+                .headers("POST", target, java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)).forEach(request::header);
+        CaTrust trust = CaTrust.of(Path.of(env.get("NODE_EXTRA_CA_CERTS")));
+        var imported = java.net.http.HttpClient.newBuilder().sslContext(trust.context()).sslParameters(CaTrust.parameters()).build()
+                .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(201);
+
+        assertThat(triton("image", "list")).contains("e2e-image");
+        JsonNode image = Json.read(triton("image", "get", "-j", "e2e-image@1.0.0"), JsonNode.class);
+        assertThat(image.path("requirements").path("min_memory").asLong()).isEqualTo(256);
+        assertThat(image.path("files").get(0).path("compression").asText()).isEqualTo("gzip");
+        assertThat(image.path("files").get(0).path("size").asLong()).isEqualTo(Files.size(gzipped));
+
+        ProcessBuilder refused = new ProcessBuilder(triton.toString(), "instance", "create", "-n", "e2e-small", "e2e-image@1.0.0",
+                "gantry-128M").redirectErrorStream(true);
+        refused.environment().remove("TRITON_TLS_INSECURE");
+        refused.environment().putAll(env);
+        Process p = refused.start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(said).isNotZero();
+        assertThat(said).contains("needs at least 256 MiB").contains("gantry-128M");
+
+        assertThat(triton("instance", "create", "-w", "-n", "e2e-fetched", "e2e-image@1.0.0", "gantry-256M"))
+                .contains("Created instance e2e-fetched");
+        JsonNode machine = Json.read(triton("instance", "get", "-j", "e2e-fetched"), JsonNode.class);
+        assertThat(machine.path("state").asText()).isEqualTo("running");
+        assertThat(gantryText("image", "list")).as("the node fetched the image").contains(image.path("files").get(0).path("sha256").asText()
+                .substring(0, 12));
+        triton("instance", "delete", "-f", "-w", "e2e-fetched");
     }
 
     /**

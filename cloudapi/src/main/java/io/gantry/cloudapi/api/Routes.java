@@ -8,6 +8,8 @@ import io.gantry.cloudapi.service.CatalogService;
 import io.gantry.cloudapi.service.FederatedAccounts;
 import io.gantry.cloudapi.service.FirewallService;
 import io.gantry.cloudapi.service.ImageService;
+import io.gantry.cloudapi.service.ImageImportService;
+import io.gantry.cloudapi.imagestore.ImageUpload;
 import io.gantry.cloudapi.service.LimitService;
 import io.gantry.cloudapi.health.HealthService;
 import io.gantry.cloudapi.service.EvacuationService;
@@ -117,8 +119,21 @@ public final class Routes {
         });
         r.route().handler(new RequestMetrics(registry));
         // only methods that carry a body: Vert.x refuses to decode a form body of a GET (an exception, not an answer)
-        r.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE)
-                .handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
+        BodyHandler bodies = BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false);
+        r.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE).handler(ctx -> {
+            if (ImageImportEndpoints.streamed(ctx)) {
+                ctx.request().pause(); // read by its route, after authentication, straight into the image store
+                // answered without reading it (refused): the rest of the body is drained and dropped
+                ctx.response().endHandler(v -> {
+                    if (!ctx.request().isEnded()) {
+                        ctx.request().resume();
+                    }
+                });
+                ctx.next();
+            } else {
+                bodies.handle(ctx);
+            }
+        });
         r.get("/--ping").handler(ctx -> Reply.json(ctx, 200, Map.of("ping", "pong", "cloudapi", Map.of("versions", List.of(API_VERSION)))));
         // one verifier per router, so per event loop: its key fetches answer on the loop that then opens the sessions
         var tokens = config.oidc() == null ? null : new BearerTokenVerifier(vertx, config.oidc(), clock);
@@ -130,6 +145,8 @@ public final class Routes {
         var metering = new MeteringClient(vertx, config.meteringUrl(), config.meteringCa());
         var ops = new OperatorEndpoints(new LimitService(db), new OperatorAccountService(db), new OpsAuditService(db), new EvacuationService(db),
                 new NodeService(db));
+        new ImageImportEndpoints(new ImageImportService(db, config.imageStore() == null ? null : new ImageUpload(vertx, config.imageStore())),
+                ops).mount(r);
         new CatalogOpsEndpoints(new OperatorCatalogService(db), new ExternalNetworkService(db), ops).mount(r);
         new HealthEndpoints(new HealthService(db, vertx, config.zooKeeper())).mount(r);
         var firewallEndpoints = new FirewallEndpoints(firewall, machines);

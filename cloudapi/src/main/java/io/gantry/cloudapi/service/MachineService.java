@@ -87,6 +87,7 @@ public final class MachineService {
         pkg.toPackage(); // a package out of its sizes' range is refused before anything is booked
         CatalogState.requireUsable(image);
         CatalogState.requireUsable(pkg);
+        ImageRequirements.of(image).requireFits(image, pkg);
         return limits(s, accountId).thenCompose(limits -> active(s, accountId).thenCompose(machines -> {
             String name = req.name() != null ? req.name() : req.id().toString().substring(0, 8);
             if (machines.stream().anyMatch(m -> m.name.equals(name))) {

@@ -48,4 +48,9 @@ public class ImageRecord {
     public String error;
     @Column(name = "size_bytes")
     public Long sizeBytes;
+    /** Triton IMGAPI's requirements: {@code min_memory}, {@code max_memory} in MiB (JSON object; jsonb in the table). */
+    @ColumnTransformer(read = "cast(requirements as text)", write = "cast(cast(? as text) as jsonb)")
+    public String requirements;
+    /** The image file's compression: none, gzip, bzip2, xz or zstd (null with sizeBytes). */
+    public String compression;
 }

@@ -101,14 +101,22 @@ class ViewsGoldenTest {
         assertThat(json(ImageView.of(i))).isEqualTo("""
                 {"id":"3f1c0e3a-9c1e-4c55-a0b5-1f0c7e1d2a10","name":"base-64","version":"23.4.0","os":"smartos",\
                 "type":"zone-dataset","state":"active","public":true,"published_at":"2026-03-01T12:05:06.789Z",\
-                "description":"base image","requirements":{},"tags":{}}""");
+                "description":"base image","requirements":{},"files":[],"tags":{}}""");
         i.version = null;
         i.isPublic = false;
         i.publishedAt = null;
         i.description = null;
         assertThat(json(ImageView.of(i))).isEqualTo("""
                 {"id":"3f1c0e3a-9c1e-4c55-a0b5-1f0c7e1d2a10","name":"base-64","os":"smartos","type":"zone-dataset",\
-                "state":"active","public":false,"requirements":{},"tags":{}}""");
+                "state":"active","public":false,"requirements":{},"files":[],"tags":{}}""");
+        i.nodeImage = "ab".repeat(32);
+        i.requirements = "{\"min_memory\": 512, \"max_memory\": 4096}";
+        i.sizeBytes = 104857600L;
+        i.compression = "gzip";
+        assertThat(json(ImageView.of(i))).isEqualTo("""
+                {"id":"3f1c0e3a-9c1e-4c55-a0b5-1f0c7e1d2a10","name":"base-64","os":"smartos","type":"zone-dataset",\
+                "state":"active","public":false,"requirements":{"min_memory":512,"max_memory":4096},\
+                "files":[{"compression":"gzip","sha256":"%s","size":104857600}],"tags":{}}""".formatted("ab".repeat(32)));
     }
 
     @Test

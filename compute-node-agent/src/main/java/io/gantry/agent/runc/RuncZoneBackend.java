@@ -9,6 +9,7 @@ import io.gantry.agent.cgroup.CgroupStats;
 import io.gantry.agent.cgroup.Cgroups;
 import io.gantry.agent.host.DurableFiles;
 import io.gantry.agent.host.HostLimits;
+import io.gantry.agent.image.ImageFetcher;
 import io.gantry.agent.image.ImageStore;
 import io.gantry.agent.net.NodeNetwork;
 import io.gantry.common.GantryException;
@@ -72,6 +73,7 @@ public final class RuncZoneBackend implements ZoneBackend {
     private final Clock clock = Clock.systemUTC();
     private final Path mdataTool;
     private volatile ZoneHooks hooks = ZoneHooks.NONE;
+    private volatile ImageFetcher fetcher = ImageFetcher.NONE;
 
     private RuncZoneBackend(AgentConfig config, CreateObserver observer) {
         this.config = config;
@@ -113,6 +115,11 @@ public final class RuncZoneBackend implements ZoneBackend {
 
     public ImageStore images() {
         return images;
+    }
+
+    /** From now on an image a zone needs and the node lacks is fetched by {@code imageFetcher} first (NONE: never). */
+    public void fetchImagesWith(ImageFetcher imageFetcher) {
+        this.fetcher = imageFetcher;
     }
 
     public NodeNetwork network() {
@@ -189,6 +196,7 @@ public final class RuncZoneBackend implements ZoneBackend {
 
     @Override
     public Zone create(ZoneSpec spec) {
+        fetcher.ensure(spec.imageId()); // outside the lock: a long download does not hold up the node's other zones
         try (var held = lock.acquire()) {
             ZoneLayout layout = store.layout(spec.uuid());
             Optional<Zone> existing = store.find(spec.uuid());
@@ -422,6 +430,7 @@ public final class RuncZoneBackend implements ZoneBackend {
      * failure is thrown; the caller still holds {@code disk}.
      */
     public Zone adopt(ZoneSpec spec, Path disk) {
+        fetcher.ensure(spec.imageId());
         try (var held = lock.acquire()) {
             ZoneLayout layout = store.layout(spec.uuid());
             Optional<Zone> existing = store.find(spec.uuid());

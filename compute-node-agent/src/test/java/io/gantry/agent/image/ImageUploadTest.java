@@ -88,10 +88,10 @@ class ImageUploadTest {
 
     @Test
     void onlyAbsoluteWebAddressesAreTakenFromTheAdverts() {
-        assertThat(ImageStoreAdverts.parse(" http://10.0.0.1:8080/images\n")).contains(URI.create("http://10.0.0.1:8080/images"));
-        assertThat(ImageStoreAdverts.parse("https://store.example:443")).isPresent();
-        assertThat(ImageStoreAdverts.parse("file:///etc/passwd")).isEmpty();
-        assertThat(ImageStoreAdverts.parse("not a url")).isEmpty();
-        assertThat(ImageStoreAdverts.parse("")).isEmpty();
+        assertThat(ZkImageStores.parseUrl(" http://10.0.0.1:8080/images\n")).contains(URI.create("http://10.0.0.1:8080/images"));
+        assertThat(ZkImageStores.parseUrl("https://store.example:443")).isPresent();
+        assertThat(ZkImageStores.parseUrl("file:///etc/passwd")).isEmpty();
+        assertThat(ZkImageStores.parseUrl("not a url")).isEmpty();
+        assertThat(ZkImageStores.parseUrl("")).isEmpty();
     }
 }

@@ -154,6 +154,7 @@ final class MachineEndpoints {
         UUID id = Params.uuid(ctx.pathParam("id"), "machine");
         Map<String, Object> given = Params.of(ctx);
         given.remove("action");
+        given.forEach((key, value) -> CreateMachine.scalar(value, metadata ? "metadata" : "tag", key));
         Reply.with(ctx, machines.editTags(Authenticate.caller(ctx), id, metadata, values -> {
             if (replace) {
                 values.clear();

@@ -28,9 +28,9 @@ public record CreateMachine(UUID id, String name, String image, String pkg, List
         putAll(metadata, p.get("metadata"), "metadata");
         p.forEach((k, v) -> {
             if (k.startsWith("tag.")) {
-                tags.put(key(k.substring(4), "tag"), v);
+                tags.put(key(k.substring(4), "tag"), scalar(v, "tag", k.substring(4)));
             } else if (k.startsWith("metadata.")) {
-                metadata.put(key(k.substring(9), "metadata"), v);
+                metadata.put(key(k.substring(9), "metadata"), scalar(v, "metadata", k.substring(9)));
             }
         });
         String uuid = string(p, "uuid");
@@ -47,7 +47,18 @@ public record CreateMachine(UUID id, String name, String image, String pkg, List
         if (!(value instanceof Map<?, ?> map)) {
             throw GantryException.invalid(name + " must be an object");
         }
-        map.forEach((k, v) -> into.put(key(String.valueOf(k), name), v));
+        map.forEach((k, v) -> into.put(key(String.valueOf(k), name), scalar(v, name, String.valueOf(k))));
+    }
+
+    /**
+     * A tag's or a metadata key's value as Triton keeps them: a string, a number or a boolean. An object or a list is
+     * refused (InvalidArgument), so nothing nested, however deep, is stored.
+     */
+    public static Object scalar(Object value, String what, String key) {
+        if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
+            return value;
+        }
+        throw GantryException.invalid("the value of " + what + " '" + key + "' must be a string, a number or a boolean");
     }
 
     private static String key(String key, String what) {

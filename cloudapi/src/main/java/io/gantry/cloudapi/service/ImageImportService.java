@@ -61,7 +61,7 @@ public final class ImageImportService {
     }
 
     private static CompletionStage<ImageRecord> existing(Stage.Session s, NewImage image) {
-        return s.createSelectionQuery("from ImageRecord where name = :n and version = :v", ImageRecord.class)
+        return s.createSelectionQuery("from ImageRecord where name = :n and version = :v and ownerAccount is null", ImageRecord.class)
                 .setParameter("n", image.name()).setParameter("v", image.version())
                 .getResultList().thenApply(rows -> rows.isEmpty() ? null : rows.get(0));
     }

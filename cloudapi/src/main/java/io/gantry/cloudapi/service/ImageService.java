@@ -74,6 +74,7 @@ public final class ImageService {
         i.homepage = req.homepage();
         i.tags = JsonText.write(req.tags());
         i.traits = origin.traits; // made from a zone of the origin image: it needs what that image needs of a node
+        i.requirements = origin.requirements == null ? "{}" : origin.requirements; // and the memory it needs
         i.ownerAccount = caller.account().id;
         i.originMachine = m.id;
         i.originImage = origin.id;

@@ -43,14 +43,14 @@ public class ImageRecord {
     public String homepage;
     /** The image's tags (JSON object; jsonb in the table). */
     @ColumnTransformer(read = "cast(tags as text)", write = "cast(cast(? as text) as jsonb)")
-    public String tags;
+    public String tags = "{}";
     /** Why making it failed ({@code state} failed). */
     public String error;
     @Column(name = "size_bytes")
     public Long sizeBytes;
     /** Triton IMGAPI's requirements: {@code min_memory}, {@code max_memory} in MiB (JSON object; jsonb in the table). */
     @ColumnTransformer(read = "cast(requirements as text)", write = "cast(cast(? as text) as jsonb)")
-    public String requirements;
+    public String requirements = "{}";
     /** The image file's compression: none, gzip, bzip2, xz or zstd (null with sizeBytes). */
     public String compression;
 }

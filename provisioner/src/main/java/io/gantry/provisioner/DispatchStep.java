@@ -70,6 +70,11 @@ final class DispatchStep implements JobStep {
             case THROTTLE -> new NodeTask(job.id(), job.action().task(), m.id(), null,
                     new ResourceUpdate(null, null, null, pkg.cpuCap(), null, null, null), null, Instant.now());
             case START, STOP, REBOOT, DELETE -> new NodeTask(job.id(), job.action().task(), m.id(), null, null, 10, Instant.now());
+            // the snapshot's name; a rollback stops a running zone first, with the grace a stop has
+            case SNAPSHOT_CREATE, SNAPSHOT_DELETE, START_FROM_SNAPSHOT -> new NodeTask(job.id(), job.action().task(), m.id(), null, null,
+                    10, Instant.now(), null, String.valueOf(job.params().get("name")));
+            // placeholder until custom images (CreateImageFromMachine) are dispatched
+            case IMAGE_CREATE -> throw new IllegalStateException("this provisioner cannot dispatch image creation yet");
             case MIGRATE -> throw new IllegalStateException("an evacuation has several tasks: MigrateStep writes them");
         };
     }

@@ -55,9 +55,15 @@ final class DevPlatform implements AutoCloseable {
      * dir; the cloud API and the agent trust that CA when they call metering.
      */
     record Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, int meteringPort, Path keyDir, boolean tls,
-                    int portalPort, int keycloakPort, SignIn signIn, String externalSubnet) {
+                    int portalPort, int keycloakPort, SignIn signIn, String externalSubnet, int snapshotLimit) {
         /** The shared external network gantry dev seeds unless told another subnet: TEST-NET-2, which no real network uses. */
         static final String DEFAULT_EXTERNAL_SUBNET = "198.51.100.0/24";
+
+        Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, int meteringPort, Path keyDir, boolean tls,
+                 int portalPort, int keycloakPort, SignIn signIn, String externalSubnet) {
+            this(node, nodeStateDir, apiPort, zkPort, dbPort, meteringPort, keyDir, tls, portalPort, keycloakPort, signIn, externalSubnet,
+                    CloudApiConfig.DEFAULT_SNAPSHOT_LIMIT);
+        }
 
         Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, int meteringPort, Path keyDir, boolean tls,
                  int portalPort, int keycloakPort, SignIn signIn) {
@@ -138,7 +144,7 @@ final class DevPlatform implements AutoCloseable {
         issuer = s.signIn() == SignIn.NONE ? null : DevSignIn.issuer(s.keycloakPort());
         step("cloud API on " + apiUrl + " (migrating the schema" + (issuer == null ? "" : "; bearer tokens of " + issuer) + ")");
         started.add(CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", s.apiPort(), apiUrl, "dev-1", db.config(), null, meteringUrl, 0,
-                tls, caFile, zk.connectString(), issuer == null ? null : OidcSettings.of(issuer)), registry));
+                tls, caFile, zk.connectString(), issuer == null ? null : OidcSettings.of(issuer)).withSnapshotLimit(s.snapshotLimit()), registry));
         started.add(heartbeat(db, "cloudapi", RoleCommands.hostName() + ":" + s.apiPort(), apiUrl, () -> false));
         System.out.println("  seeding account '" + ACCOUNT + "', operator '" + OPERATOR + "', packages, the busybox image and the external network "
                 + s.externalSubnet());

@@ -162,6 +162,49 @@ class TritonCliEndToEndTest {
         return Json.read(state.stdout(), JsonNode.class).path("pid").asLong();
     }
 
+    /** Runs a shell script inside the zone, as runc on the node runs it. */
+    private String inZone(String id, String script) {
+        Cmd.Result r = Cmd.run("runc", "--root", "/run/gantry/" + node + "/runc", "exec", id, "sh", "-c", script);
+        assertThat(r.ok()).as("in zone %s: %s: %s", id, script, r.stderr()).isTrue();
+        return r.stdout();
+    }
+
+    private static final String SMARTDC_VERSION = "9.0.1";
+
+    /** node-smartdc's sdc-* commands from $TRITON_NODE_MODULES (CI installs them beside the triton CLI), else installed with npm. */
+    private Path smartdcBin() {
+        String preinstalled = System.getenv("TRITON_NODE_MODULES");
+        if (preinstalled != null && Files.isExecutable(Path.of(preinstalled, "smartdc", "bin", "sdc-listmachines"))) {
+            return Path.of(preinstalled, "smartdc", "bin");
+        }
+        Path prefix = work.resolve("smartdc");
+        Path bin = prefix.resolve("node_modules/smartdc/bin");
+        if (!Files.exists(bin)) {
+            Cmd.Result r = Cmd.run("npm", "install", "--prefix", prefix.toString(), "--no-audit", "--no-fund", "--loglevel=error",
+                    "smartdc@" + SMARTDC_VERSION);
+            assertThat(r.ok()).as("npm install smartdc@" + SMARTDC_VERSION + ": " + r.stderr()).isTrue();
+        }
+        return bin;
+    }
+
+    /** A node-smartdc command signing as the demo account with its key, over HTTPS trusting gantry dev's CA (no SDC_TESTING). */
+    private String sdc(String command, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(smartdcBin().resolve(command).toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().remove("SDC_TESTING");
+        pb.environment().put("HOME", env.get("HOME"));
+        pb.environment().put("NODE_EXTRA_CA_CERTS", env.get("NODE_EXTRA_CA_CERTS"));
+        pb.environment().put("SDC_URL", env.get("TRITON_URL"));
+        pb.environment().put("SDC_ACCOUNT", env.get("TRITON_ACCOUNT"));
+        pb.environment().put("SDC_KEY_ID", env.get("TRITON_KEY_ID"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(command + " finished").isTrue();
+        assertThat(p.exitValue()).as(command + " " + String.join(" ", args) + ":\n" + out + "\ngantry dev said:\n" + log()).isZero();
+        return out;
+    }
+
     private JsonNode gantryJson(String... args) {
         return Json.read(gantryText(args), JsonNode.class);
     }
@@ -242,6 +285,63 @@ class TritonCliEndToEndTest {
         assertThat(triton("instance", "list")).doesNotContain("e2e1");
         JsonNode zones = gantryJson("zone", "list", "--json");
         assertThat(zones.findValuesAsText("uuid")).as("the zone is gone from the node").doesNotContain(id);
+    }
+
+    /** A snapshot taken, a file changed in the zone, the instance started from the snapshot: the file as it was. */
+    @Test
+    void tritonCliTakesASnapshotAndStartsTheInstanceFromIt() throws Exception {
+        triton("instance", "create", "-w", "-n", "e2e-snap", "busybox", "gantry-128M");
+        String id = Json.read(triton("instance", "get", "-j", "e2e-snap"), JsonNode.class).path("id").asText();
+        inZone(id, "echo before > /kept.txt");
+
+        assertThat(triton("instance", "snapshot", "create", "-w", "-n", "first", "e2e-snap")).contains("Created snapshot \"first\"");
+        assertThat(triton("instance", "snapshot", "list", "e2e-snap")).contains("first").contains("created");
+        JsonNode snap = Json.read(triton("instance", "snapshot", "get", "-j", "e2e-snap", "first"), JsonNode.class);
+        assertThat(snap.path("state").asText()).isEqualTo("created");
+        assertThat(snap.path("size").asLong()).as("bytes on the zone's disk").isPositive();
+
+        inZone(id, "echo after > /kept.txt && echo extra > /new.txt");
+        assertThat(inZone(id, "cat /kept.txt")).isEqualTo("after\n");
+        triton("instance", "stop", "-w", "e2e-snap");
+        assertThat(triton("instance", "start", "-w", "--snapshot", "first", "e2e-snap")).contains("Start instance");
+        assertThat(Json.read(triton("instance", "get", "-j", "e2e-snap"), JsonNode.class).path("state").asText()).isEqualTo("running");
+        assertThat(inZone(id, "cat /kept.txt; ls /new.txt 2>/dev/null || echo no-new")).isEqualTo("before\nno-new\n");
+
+        // a running instance too: start --snapshot stops it, rolls back and starts it; -w waits for all of it
+        inZone(id, "echo again > /kept.txt");
+        triton("instance", "start", "-w", "--snapshot", "first", "e2e-snap");
+        assertThat(inZone(id, "cat /kept.txt")).isEqualTo("before\n");
+
+        assertThat(triton("instance", "snapshot", "delete", "-f", "-w", "e2e-snap", "first")).contains("Deleted snapshot \"first\"");
+        assertThat(triton("instance", "snapshot", "list", "e2e-snap")).doesNotContain("first");
+        triton("instance", "delete", "-f", "-w", "e2e-snap");
+    }
+
+    /** node-smartdc's five snapshot commands, unmodified, against gantry dev over HTTPS. */
+    @Test
+    void nodeSmartdcSnapshotCommandsWork() throws Exception {
+        triton("instance", "create", "-w", "-n", "e2e-sdc", "busybox", "gantry-128M");
+        String id = Json.read(triton("instance", "get", "-j", "e2e-sdc"), JsonNode.class).path("id").asText();
+        inZone(id, "echo original > /f");
+
+        JsonNode made = Json.read(sdc("sdc-createmachinesnapshot", "--name", "sdc1", id), JsonNode.class);
+        assertThat(made.path("name").asText()).isEqualTo("sdc1");
+        assertThat(made.path("state").asText()).isEqualTo("queued");
+        Poll.until(Duration.ofSeconds(60), () -> assertThat(Json.read(sdc("sdc-getmachinesnapshot", "--snapshot", "sdc1", id), JsonNode.class)
+                .path("state").asText()).isEqualTo("created"));
+        JsonNode list = Json.read(sdc("sdc-listmachinesnapshots", id), JsonNode.class);
+        assertThat(list.findValuesAsText("name")).containsExactly("sdc1");
+
+        inZone(id, "echo changed > /f");
+        sdc("sdc-startmachinefromsnapshot", "--snapshot", "sdc1", id);
+        Poll.until(Duration.ofSeconds(60), () -> {
+            assertThat(Json.read(triton("instance", "get", "-j", "e2e-sdc"), JsonNode.class).path("state").asText()).isEqualTo("running");
+            assertThat(inZone(id, "cat /f")).isEqualTo("original\n");
+        });
+
+        sdc("sdc-deletemachinesnapshot", "--snapshot", "sdc1", id);
+        Poll.until(Duration.ofSeconds(60), () -> assertThat(Json.read(sdc("sdc-listmachinesnapshots", id), JsonNode.class)).isEmpty());
+        triton("instance", "delete", "-f", "-w", "e2e-sdc");
     }
 
     /**

@@ -6,6 +6,7 @@
 #   bench/run.sh overlay [...]    the overlay bench instead (OverlayBench: iperf3/ping across nodes vs one node)
 #   bench/run.sh firewall [...]   the firewall bench instead (FirewallBench: 1,000 rules, change → enforced, throughput)
 # Those two install iperf3 (Debian's) when missing; their network is namespaces of their own (OverlayLab).
+#   bench/run.sh snapshot [...]   the snapshot bench instead (SnapshotBench: a zone's snapshot and rollback vs cp -a)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ "$(id -u)" -ne 0 ]; then
@@ -14,6 +15,13 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 "$here/scripts/ensure-host-packages.sh"
 case "${1:-}" in
+  snapshot)
+    shift
+    (cd "$here" && ./mvnw -q -B -pl bench -am package -DskipTests)
+    mkdir -p "$here/bench/results"
+    report="$here/bench/results/snapshot-$(date -u +%Y%m%dT%H%M%SZ).md"
+    exec java -cp "$here/bench/target/classes:$here/bench/target/lib/*" io.gantry.bench.snapshot.SnapshotBench --report "$report" "$@"
+    ;;
   overlay|firewall)
     bench="$1"; shift
     if ! command -v iperf3 >/dev/null 2>&1; then

@@ -122,24 +122,16 @@ public final class SnapshotBench implements Callable<Integer> {
         long dataBytes = Long.parseLong(Cmd.check("du", "-s", "-x", "-B1", layout.upper().toString()).stdout().split("\\s+")[0]);
         for (int round = 0; round < rounds; round++) {
             String name = "round-" + round;
-            long used = used(backend, zone);
+            // in turns which goes first: the second copy of a round lands on a disk the first has just written to
+            if (round % 2 == 0) {
+                snapshotExtra = timeSnapshot(backend, zone, name, snapshot);
+                copyExtra = timeCopy(backend, zone, layout, copy, plainCopy);
+            } else {
+                copyExtra = timeCopy(backend, zone, layout, copy, plainCopy);
+                snapshotExtra = timeSnapshot(backend, zone, name, snapshot);
+            }
             settle();
             long t0 = System.nanoTime();
-            backend.createSnapshot(zone, name);
-            snapshot.add(System.nanoTime() - t0);
-            snapshotExtra = used(backend, zone) - used;
-
-            used = used(backend, zone);
-            settle();
-            t0 = System.nanoTime();
-            Cmd.run(List.of("cp", "-a", "--no-target-directory", layout.upper().toString(), copy.toString()), null, Duration.ofMinutes(30)).orThrow();
-            Cmd.check("sync", "-f", copy.toString()); // the snapshot syncs its copy too
-            plainCopy.add(System.nanoTime() - t0);
-            copyExtra = used(backend, zone) - used;
-            Cmd.check("rm", "-rf", "--one-file-system", copy.toString());
-
-            settle();
-            t0 = System.nanoTime();
             Zone rolled = backend.startFromSnapshot(zone, name, Duration.ofSeconds(5));
             rollback.add(System.nanoTime() - t0);
             if (rolled.state() != ZoneState.RUNNING) {
@@ -149,6 +141,29 @@ public final class SnapshotBench implements Callable<Integer> {
             say("round " + (round + 1) + "/" + rounds + " done");
         }
         return report(dataBytes, snapshot, plainCopy, rollback, snapshotExtra, copyExtra);
+    }
+
+    /** Times a snapshot; answers the disk it added. */
+    private long timeSnapshot(RuncZoneBackend backend, UUID zone, String name, Samples times) {
+        long used = used(backend, zone);
+        settle();
+        long t0 = System.nanoTime();
+        backend.createSnapshot(zone, name);
+        times.add(System.nanoTime() - t0);
+        return used(backend, zone) - used;
+    }
+
+    /** Times a plain {@code cp -a} of the zone's files to {@code copy} on the same disk (synced, as a snapshot is); answers the disk it added, then removes it. */
+    private long timeCopy(RuncZoneBackend backend, UUID zone, ZoneLayout layout, Path copy, Samples times) {
+        long used = used(backend, zone);
+        settle();
+        long t0 = System.nanoTime();
+        Cmd.run(List.of("cp", "-a", "--no-target-directory", layout.upper().toString(), copy.toString()), null, Duration.ofMinutes(30)).orThrow();
+        Cmd.check("sync", "-f", copy.toString());
+        times.add(System.nanoTime() - t0);
+        long added = used(backend, zone) - used;
+        Cmd.check("rm", "-rf", "--one-file-system", copy.toString());
+        return added;
     }
 
     private static long used(RuncZoneBackend backend, UUID zone) {

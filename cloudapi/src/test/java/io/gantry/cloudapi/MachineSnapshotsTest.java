@@ -132,6 +132,21 @@ class MachineSnapshotsTest {
     }
 
     @Test
+    void aSnapshotDeletedBeforeItWasMadeStaysDeletingUntilItIsGone() throws Exception {
+        String id = runningMachine(alice, "hasty");
+        String base = "/my/machines/" + id + "/snapshots";
+        assertThat(alice.post(base, Map.of("name", "brief")).status()).isEqualTo(201);
+        assertThat(alice.delete(base + "/brief").status()).isEqualTo(204);
+        assertThat(alice.get(base + "/brief").json()).containsEntry("state", "deleting");
+        assertThat(alice.delete(base + "/brief").status()).as("deleting again is done already").isEqualTo(204);
+        assertThat(platform.jobCount(UUID.fromString(id))).as("provision, create, one delete").isEqualTo(3);
+        // the create's end (first in line) does not bring it back; the delete's end removes it
+        assertThat(finishJobs(id, ZoneState.RUNNING, null, Map.of(JobLedger.SNAPSHOT_BYTES_PARAM, 99)))
+                .containsExactly("snapshot_create", "snapshot_delete");
+        assertError(alice.get(base + "/brief"), 404, "ResourceNotFound", "brief");
+    }
+
+    @Test
     void anotherTenantsMachineAndSnapshotsAreNotFound() throws Exception {
         String id = runningMachine(alice, "private");
         assertThat(alice.post("/my/machines/" + id + "/snapshots", Map.of("name", "mine")).status()).isEqualTo(201);

@@ -310,9 +310,9 @@ public final class JobLedger {
     /** A deleted machine's snapshots go with it (their disk went with the zone). */
     private static final String DELETE_SNAPSHOTS = "delete from machine_snapshots where machine_id = ?1";
 
-    /** ?1 the snapshot's new state, ?2 the disk it takes (null: unknown, kept). */
-    private static final String SNAPSHOT_MADE = "update machine_snapshots set state = ?1, size_bytes = coalesce(cast(?2 as bigint), size_bytes),"
-            + " updated = now() where machine_id = ?3 and name = ?4";
+    /** ?1 the snapshot's new state, ?2 the disk it takes (null: unknown, kept); one the tenant is already deleting stays so. */
+    private static final String SNAPSHOT_MADE = "update machine_snapshots set state = case when state = 'deleting' then state else ?1 end,"
+            + " size_bytes = coalesce(cast(?2 as bigint), size_bytes), updated = now() where machine_id = ?3 and name = ?4";
 
     private static final String SNAPSHOT_DELETED = "delete from machine_snapshots where machine_id = ?1 and name = ?2";
 

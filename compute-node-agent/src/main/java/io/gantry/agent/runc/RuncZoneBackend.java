@@ -154,6 +154,12 @@ public final class RuncZoneBackend implements ZoneBackend {
                 known.add(layout.containerId());
                 Zone zone = recorded.get();
                 Runc.State container = containers.get(layout.containerId());
+                if (container != null && "paused".equals(container.status())) {
+                    // frozen for a snapshot when the agent stopped: the copy was cut short (its partial goes at the next mount)
+                    LOG.warn("zone {} was left paused (a snapshot interrupted): resuming it", uuid);
+                    runc.resume(layout.containerId());
+                    container = new Runc.State("running", container.pid());
+                }
                 boolean running = container != null && container.running();
                 if (running || NodeNetwork.netnsExists(layout.netns())) {
                     rewire(layout, zone);

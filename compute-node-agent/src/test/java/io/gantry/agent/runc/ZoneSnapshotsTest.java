@@ -110,6 +110,16 @@ class ZoneSnapshotsTest extends RealZonesTest {
     }
 
     @Test
+    void aZoneLeftPausedByAnInterruptedSnapshotIsResumedByRecovery() {
+        Zone zone = create("acme", "frozen");
+        io.gantry.agent.host.Cmd.check("runc", "--root", config.runcRoot().toString(), "pause", zone.uuid().toString());
+        backend.recover();
+        assertThat(backend.get(zone.uuid()).state()).isEqualTo(ZoneState.RUNNING);
+        assertThat(sh(zone, "echo thawed").stdout()).isEqualTo("thawed\n");
+        backend.delete(zone.uuid());
+    }
+
+    @Test
     void leftoversOfACrashAreRemovedAndAHalfDoneRollbackIsFinished() throws IOException {
         Zone zone = create("acme", "crashy");
         assertThat(sh(zone, "echo snap > /f").ok()).isTrue();

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Crash safety: a snapshot is copied to {@code .partial-<name>} and renamed into place, and removed by renaming it
  * to {@code .gone-<name>} first, so a snapshot is whole or absent; a rollback copies the snapshot to
- * {@code rollback.partial} and swaps it in with two renames. {@link #finishInterrupted} (run whenever the disk is
+ * {@code rollback.partial} and swaps it in with two renames (where the disk has no room for that copy, the current
+ * files are removed first and the snapshot copied in their place, under a marker naming it). {@link #finishInterrupted} (run whenever the disk is
  * mounted, before the overlay is) removes what an interrupted step left and finishes a swap half done. Names start with
  * a letter or digit (the cloud API checks), so no snapshot is ever named like a leftover.
  */
@@ -128,7 +129,8 @@ final class ZoneSnapshots {
 
     /**
      * Makes the upper dir (the disk mounted, the overlay not) a copy of snapshot {@code name}, with a fresh work dir; the
-     * snapshot stays. If the copy does not fit, the zone's disk is as it was and the refusal says so.
+     * snapshot stays. The copy is staged beside the current files and swapped in; where the disk has no room for it,
+     * the current files are removed first and the snapshot copied in their place (it fitted on this disk once).
      */
     static void rollBack(ZoneLayout zone, String name) {
         Path snapshot = of(zone, name);
@@ -140,11 +142,15 @@ final class ZoneSnapshots {
         Cmd.Result copy = copyTree(snapshot, staged);
         if (!copy.ok()) {
             removeTree(staged);
-            if (copy.stderr().contains("No space left")) {
-                throw GantryException.invalid("zone " + zone.uuid() + " cannot roll back to '" + name + "': its disk has no room for"
-                        + " a second copy of the snapshot while the current files are replaced; delete files or snapshots first");
+            if (!copy.stderr().contains("No space left")) {
+                copy.orThrow();
             }
-            copy.orThrow();
+            // no room for the copy beside the current files: those go first, and a crash from here on is finished by
+            // finishInterrupted from the marker (the snapshot itself is untouched, so the copy can always be made again)
+            LOG.info("zone {}: no room to stage snapshot '{}' beside the current files; replacing them in place", zone.uuid(), name);
+            markInPlace(zone, name);
+            rollBackInPlace(zone, name);
+            return;
         }
         try {
             Files.move(zone.upper(), oldUpper(zone), StandardCopyOption.ATOMIC_MOVE);
@@ -153,13 +159,53 @@ final class ZoneSnapshots {
             throw new UncheckedIOException(e);
         }
         removeTree(oldUpper(zone));
+        freshWork(zone);
+        Cmd.run("sync", "-f", zone.upper().toString());
+    }
+
+    private static final String IN_PLACE = "rollback.in-place-";
+
+    /** An empty file whose name says which snapshot a rollback in place copies back: made on a full disk too (no data block). */
+    private static Path inPlaceMarker(ZoneLayout zone, String name) {
+        return zone.diskMount().resolve(IN_PLACE + name);
+    }
+
+    private static void markInPlace(ZoneLayout zone, String name) {
+        try {
+            Files.createFile(inPlaceMarker(zone, name));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // a retry
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Cmd.run("sync", "-f", zone.diskMount().toString());
+    }
+
+    /** Removes the current files, then copies the snapshot in their place; the marker goes once the copy is whole. */
+    private static void rollBackInPlace(ZoneLayout zone, String name) {
+        removeTree(zone.upper());
+        Cmd.Result copy = copyTree(of(zone, name), zone.upper());
+        if (!copy.ok()) {
+            // the snapshot fitted on this disk once; if it no longer does, the marker stays and the next mount tries again
+            throw GantryException.internal("zone " + zone.uuid() + " could not copy snapshot '" + name + "' back: "
+                    + copy.stderr().strip());
+        }
+        freshWork(zone);
+        Cmd.run("sync", "-f", zone.upper().toString());
+        try {
+            Files.delete(inPlaceMarker(zone, name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void freshWork(ZoneLayout zone) {
         removeTree(zone.work()); // overlay's scratch space belongs to the upper dir it was mounted with
         try {
             Files.createDirectories(zone.work());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Cmd.run("sync", "-f", zone.upper().toString());
     }
 
     /**
@@ -169,6 +215,15 @@ final class ZoneSnapshots {
     static void finishInterrupted(ZoneLayout zone) {
         Path staged = rollbackPartial(zone);
         Path old = oldUpper(zone);
+        try (Stream<Path> all = Files.list(zone.diskMount())) {
+            for (Path marker : all.filter(p -> p.getFileName().toString().startsWith(IN_PLACE)).toList()) {
+                String name = marker.getFileName().toString().substring(IN_PLACE.length());
+                LOG.warn("zone {}: finishing a rollback in place to '{}' interrupted by a crash", zone.uuid(), name);
+                rollBackInPlace(zone, name);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         try {
             if (!Files.exists(zone.upper()) && Files.isDirectory(old)) {
                 // crashed between the two renames: the staged copy is whole (it was renamed only after the copy)

@@ -110,6 +110,36 @@ class ZoneSnapshotsTest extends RealZonesTest {
     }
 
     @Test
+    void aRollbackOnADiskWithNoRoomForASecondCopyReplacesTheFilesInPlace() throws IOException {
+        Zone zone = create("acme", "cramped", Package.custom(64, 100, 64, 100));
+        var filled = sh(zone, "head -c 40000000 /dev/urandom > /big && sha256sum /big > /big.sum && echo one > /small", Duration.ofSeconds(60));
+        assertThat(filled.ok()).as(filled.stderr()).isTrue();
+        backend.createSnapshot(zone.uuid(), "s");
+        long free = backend.counters(zone.uuid()).diskTotalBytes() - backend.counters(zone.uuid()).diskUsedBytes();
+        assertThat(free).as("less room than the snapshot takes: the staged copy cannot fit").isLessThan(40_000_000);
+        assertThat(sh(zone, "echo two > /small && echo more > /new").ok()).isTrue();
+
+        assertThat(backend.startFromSnapshot(zone.uuid(), "s", Duration.ofSeconds(5)).state()).isEqualTo(ZoneState.RUNNING);
+        assertThat(sh(zone, "cat /small; sha256sum -c /big.sum; ls /new 2>/dev/null || echo no-new").stdout())
+                .isEqualTo("one\n/big: OK\nno-new\n");
+        ZoneLayout layout = backend.layout(zone.uuid());
+        try (Stream<Path> top = Files.list(layout.diskMount())) {
+            assertThat(top.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("rollback")).toList()).as("no marker left").isEmpty();
+        }
+
+        // a crash after the current files went: the next start copies the snapshot back from the marker
+        assertThat(sh(zone, "echo three > /small").ok()).isTrue();
+        backend.stop(zone.uuid(), Duration.ofSeconds(5));
+        ZoneDisk.unmountOverlay(layout);
+        Files.createFile(layout.diskMount().resolve("rollback.in-place-s"));
+        io.gantry.agent.host.Cmd.check("rm", "-rf", layout.upper().toString());
+        backend.start(zone.uuid());
+        assertThat(sh(zone, "cat /small; sha256sum -c /big.sum").stdout()).isEqualTo("one\n/big: OK\n");
+        assertThat(Files.exists(layout.diskMount().resolve("rollback.in-place-s"))).isFalse();
+        backend.delete(zone.uuid());
+    }
+
+    @Test
     void aZoneLeftPausedByAnInterruptedSnapshotIsResumedByRecovery() {
         Zone zone = create("acme", "frozen");
         io.gantry.agent.host.Cmd.check("runc", "--root", config.runcRoot().toString(), "pause", zone.uuid().toString());

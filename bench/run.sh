@@ -11,6 +11,7 @@
 #                                 until a second node runs it, against tar -x of it plus a zone start on a node that has it)
 # Those two install iperf3 (Debian's) when missing; their network is namespaces of their own (OverlayLab).
 #   bench/run.sh mdata [...]      the metadata bench instead (MdataBench: mdata-get inside a zone with 200 zones on the node)
+#   bench/run.sh snapshot [...]   the snapshot bench instead (SnapshotBench: a zone's snapshot and rollback vs cp -a)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ "$(id -u)" -ne 0 ]; then
@@ -40,6 +41,13 @@ case "${1:-}" in
     report="$here/bench/results/image-fetch-$(date -u +%Y%m%dT%H%M%SZ).md"
     java -cp "$here/bench/target/classes:$here/bench/target/lib/*" io.gantry.bench.images.ImageFetchBench "$@" | tee "$report"
     exit "${PIPESTATUS[0]}"
+    ;;
+  snapshot)
+    shift
+    (cd "$here" && ./mvnw -q -B -pl bench -am package -DskipTests)
+    mkdir -p "$here/bench/results"
+    report="$here/bench/results/snapshot-$(date -u +%Y%m%dT%H%M%SZ).md"
+    exec java -cp "$here/bench/target/classes:$here/bench/target/lib/*" io.gantry.bench.snapshot.SnapshotBench --report "$report" "$@"
     ;;
   overlay|firewall)
     bench="$1"; shift

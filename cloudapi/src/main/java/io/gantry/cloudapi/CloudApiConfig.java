@@ -14,16 +14,20 @@ import java.time.Duration;
  * certificate and key it serves HTTPS with (null: plain HTTP), the PEM file of the CA that signed
  * metering's HTTPS certificate (null: the JDK's trusted CAs), and the ZooKeeper connect string whose
  * members the operators' health report asks about (null: the report says ZooKeeper is not configured), and the
- * OpenID Connect issuer whose bearer tokens it accepts besides signed requests (null: signed requests only), and the image
- * store operators import images into (null: none, and imports answer 503).
+ * OpenID Connect issuer whose bearer tokens it accepts besides signed requests (null: signed requests only), the image
+ * store operators import images into (null: none, and imports answer 409), and how many snapshots a machine may hold
+ * ({@link #DEFAULT_SNAPSHOT_LIMIT} unless set).
  */
 public record CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database,
                              Duration maxClockSkew, String meteringUrl, int eventLoops, TlsFiles tls, Path meteringCa,
-                             String zooKeeper, OidcSettings oidc, ImageStoreSettings imageStore) {
+                             String zooKeeper, OidcSettings oidc, ImageStoreSettings imageStore, int snapshotLimit) {
+    /** How many snapshots a machine may hold unless the operator sets it ({@code --snapshot-limit}). */
+    public static final int DEFAULT_SNAPSHOT_LIMIT = 10;
 
     public CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database, Duration maxClockSkew,
                           String meteringUrl, int eventLoops, TlsFiles tls, Path meteringCa, String zooKeeper, OidcSettings oidc) {
-        this(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, meteringCa, zooKeeper, oidc, null);
+        this(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, meteringCa, zooKeeper, oidc, null,
+                DEFAULT_SNAPSHOT_LIMIT);
     }
 
     public CloudApiConfig(String host, int port, String publicUrl, String datacenter, DatabaseConfig database, Duration maxClockSkew,
@@ -48,7 +52,7 @@ public record CloudApiConfig(String host, int port, String publicUrl, String dat
     /** This config, with metering's HTTPS certificate checked against the CA(s) in {@code pem} (null: the JDK's). */
     public CloudApiConfig withMeteringCa(Path pem) {
         return new CloudApiConfig(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, pem, zooKeeper,
-                oidc, imageStore);
+                oidc, imageStore, snapshotLimit);
     }
 
     public CloudApiConfig {
@@ -64,6 +68,9 @@ public record CloudApiConfig(String host, int port, String publicUrl, String dat
         if (eventLoops < 0) {
             throw new IllegalArgumentException("the cloud API's event loops must be at least 1 (or 0: one per core), not " + eventLoops);
         }
+        if (snapshotLimit < 1) {
+            throw new IllegalArgumentException("a machine's snapshot limit must be at least 1, not " + snapshotLimit);
+        }
         if (zooKeeper != null && zooKeeper.isBlank()) {
             zooKeeper = null;
         }
@@ -75,18 +82,24 @@ public record CloudApiConfig(String host, int port, String publicUrl, String dat
     /** These settings with the health report asking the ZooKeeper members of {@code connectString}. */
     public CloudApiConfig withZooKeeper(String connectString) {
         return new CloudApiConfig(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, meteringCa,
-                connectString, oidc, imageStore);
+                connectString, oidc, imageStore, snapshotLimit);
     }
 
     /** These settings, also accepting the bearer tokens {@code settings} describe (null: signed requests only). */
     public CloudApiConfig withOidc(OidcSettings settings) {
         return new CloudApiConfig(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, meteringCa,
-                zooKeeper, settings, imageStore);
+                zooKeeper, settings, imageStore, snapshotLimit);
     }
 
     /** These settings, with operators' image imports going into the image store {@code settings} describe. */
     public CloudApiConfig withImageStore(ImageStoreSettings settings) {
         return new CloudApiConfig(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, meteringCa,
-                zooKeeper, oidc, settings);
+                zooKeeper, oidc, settings, snapshotLimit);
+    }
+
+    /** These settings with a machine holding at most {@code limit} snapshots. */
+    public CloudApiConfig withSnapshotLimit(int limit) {
+        return new CloudApiConfig(host, port, publicUrl, datacenter, database, maxClockSkew, meteringUrl, eventLoops, tls, meteringCa,
+                zooKeeper, oidc, imageStore, limit);
     }
 }

@@ -6,8 +6,11 @@ import io.gantry.common.Image;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * Everything on one machine with embedded defaults: ZooKeeper, PostgreSQL, the cloud API, the
@@ -64,8 +67,18 @@ final class DevCommand implements Callable<Integer> {
                     + " networks=[\"external\"] or `triton instance nic create INST external`.")
     String externalSubnet;
 
+    @Option(names = "--snapshot-limit", defaultValue = "${env:GANTRY_SNAPSHOT_LIMIT:-10}",
+            description = "Snapshots a machine may hold (default ${DEFAULT-VALUE}, env GANTRY_SNAPSHOT_LIMIT); one more is refused (409).")
+    int snapshotLimit;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        if (snapshotLimit < 1) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--snapshot-limit': " + snapshotLimit + " (at least 1)");
+        }
         HostProbe.Report probe = HostProbe.run();
         System.out.println("gantry dev: checking the host");
         for (HostProbe.Check c : probe.checks()) {
@@ -80,7 +93,7 @@ final class DevCommand implements Callable<Integer> {
             // --once only checks the set-up: Keycloak takes half a minute to start, and would be stopped right away
             DevPlatform.SignIn signIn = noKeycloak ? DevPlatform.SignIn.NONE : once ? DevPlatform.SignIn.CONFIGURED : DevPlatform.SignIn.KEYCLOAK;
             var settings = new DevPlatform.Settings(root.node, backend.config().stateDir(), apiPort, zkPort, dbPort, meteringPort, keyDir, tls,
-                    portalPort, keycloakPort, signIn, externalSubnet, imageStorePort);
+                    portalPort, keycloakPort, signIn, externalSubnet, imageStorePort, snapshotLimit);
             try (DevPlatform platform = DevPlatform.start(settings, backend, image)) {
                 printUsage(platform);
                 if (once) {

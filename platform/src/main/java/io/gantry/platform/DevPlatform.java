@@ -55,7 +55,7 @@ final class DevPlatform implements AutoCloseable {
      * dir; the cloud API and the agent trust that CA when they call metering.
      */
     record Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, int meteringPort, Path keyDir, boolean tls,
-                    int portalPort, int keycloakPort, SignIn signIn, String externalSubnet, int imageStorePort) {
+                    int portalPort, int keycloakPort, SignIn signIn, String externalSubnet, int imageStorePort, int snapshotLimit) {
         /** The shared external network gantry dev seeds unless told another subnet: TEST-NET-2, which no real network uses. */
         static final String DEFAULT_EXTERNAL_SUBNET = "198.51.100.0/24";
         static final int DEFAULT_IMAGE_STORE_PORT = 7091;
@@ -63,7 +63,7 @@ final class DevPlatform implements AutoCloseable {
         Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, int meteringPort, Path keyDir, boolean tls,
                  int portalPort, int keycloakPort, SignIn signIn, String externalSubnet) {
             this(node, nodeStateDir, apiPort, zkPort, dbPort, meteringPort, keyDir, tls, portalPort, keycloakPort, signIn, externalSubnet,
-                    DEFAULT_IMAGE_STORE_PORT);
+                    DEFAULT_IMAGE_STORE_PORT, CloudApiConfig.DEFAULT_SNAPSHOT_LIMIT);
         }
 
         Settings(String node, Path nodeStateDir, int apiPort, int zkPort, int dbPort, int meteringPort, Path keyDir, boolean tls,
@@ -150,7 +150,7 @@ final class DevPlatform implements AutoCloseable {
         Path imageStoreDir = dev.resolve("imagestore");
         started.add(CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", s.apiPort(), apiUrl, "dev-1", db.config(), null, meteringUrl, 0,
                 tls, caFile, zk.connectString(), issuer == null ? null : OidcSettings.of(issuer))
-                .withImageStore(ImageStoreService.settings(imageStoreDir)), registry));
+                .withImageStore(ImageStoreService.settings(imageStoreDir)).withSnapshotLimit(s.snapshotLimit()), registry));
         started.add(heartbeat(db, "cloudapi", RoleCommands.hostName() + ":" + s.apiPort(), apiUrl, () -> false));
         step("image store on 127.0.0.1:" + s.imageStorePort() + " (files under " + imageStoreDir + ", advertised in ZooKeeper)");
         CuratorFramework imageStoreZk = started.add(Coordination.connect(zk.connectString()));

@@ -89,6 +89,10 @@ final class RoleCommands {
                 description = "Event loops serving requests, one server instance each (default 0: one per core).")
         int eventLoops;
 
+        @Option(names = "--snapshot-limit", defaultValue = "${env:GANTRY_SNAPSHOT_LIMIT:-10}",
+                description = "Snapshots a machine may hold (default ${DEFAULT-VALUE}); one more is refused (409).")
+        int snapshotLimit;
+
         @Option(names = "--zk", defaultValue = "${env:GANTRY_ZK:-}",
                 description = "ZooKeeper connect string whose members the operators' health report asks (srvr); default: none, and the report"
                         + " says ZooKeeper is not configured.")
@@ -160,13 +164,17 @@ final class RoleCommands {
                 throw new ParameterException(spec.commandLine(),
                         "Invalid value for option '--event-loops': " + eventLoops + " (at least 1, or 0 for one per core)");
             }
+            if (snapshotLimit < 1) {
+                throw new ParameterException(spec.commandLine(), "Invalid value for option '--snapshot-limit': " + snapshotLimit + " (at least 1)");
+            }
             OidcSettings oidc = oidc();
             TlsFiles tlsFiles = tls.files();
             String url = publicUrl.isBlank() ? tls.scheme() + "://" + host + ":" + port : publicUrl;
             Vertx vertx = Vertx.vertx();
             java.nio.file.Path storeDir = imageStoreDir();
             CloudApiConfig config = new CloudApiConfig(host, port, url, datacenter, db.config(), Duration.ofSeconds(skew),
-                    meteringUrl.isBlank() ? null : meteringUrl, eventLoops, tlsFiles, meteringCa.path(), zk, oidc);
+                    meteringUrl.isBlank() ? null : meteringUrl, eventLoops, tlsFiles, meteringCa.path(), zk, oidc)
+                    .withSnapshotLimit(snapshotLimit);
             try (MetricsEndpoint metrics = MetricsEndpoint.start(host, metricsPort);
                  CloudApi api = CloudApi.start(vertx, storeDir == null ? config : config.withImageStore(ImageStoreService.settings(storeDir)),
                          metrics.registry());

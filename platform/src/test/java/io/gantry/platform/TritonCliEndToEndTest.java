@@ -175,6 +175,49 @@ class TritonCliEndToEndTest {
         return Json.read(state.stdout(), JsonNode.class).path("pid").asLong();
     }
 
+    /** Runs a shell script inside the zone, as runc on the node runs it. */
+    private String inZone(String id, String script) {
+        Cmd.Result r = Cmd.run("runc", "--root", "/run/gantry/" + node + "/runc", "exec", id, "sh", "-c", script);
+        assertThat(r.ok()).as("in zone %s: %s: %s", id, script, r.stderr()).isTrue();
+        return r.stdout();
+    }
+
+    private static final String SMARTDC_VERSION = "9.0.1";
+
+    /** node-smartdc's sdc-* commands from $TRITON_NODE_MODULES (CI installs them beside the triton CLI), else installed with npm. */
+    private Path smartdcBin() {
+        String preinstalled = System.getenv("TRITON_NODE_MODULES");
+        if (preinstalled != null && Files.isExecutable(Path.of(preinstalled, "smartdc", "bin", "sdc-listmachines"))) {
+            return Path.of(preinstalled, "smartdc", "bin");
+        }
+        Path prefix = work.resolve("smartdc");
+        Path bin = prefix.resolve("node_modules/smartdc/bin");
+        if (!Files.exists(bin)) {
+            Cmd.Result r = Cmd.run("npm", "install", "--prefix", prefix.toString(), "--no-audit", "--no-fund", "--loglevel=error",
+                    "smartdc@" + SMARTDC_VERSION);
+            assertThat(r.ok()).as("npm install smartdc@" + SMARTDC_VERSION + ": " + r.stderr()).isTrue();
+        }
+        return bin;
+    }
+
+    /** A node-smartdc command signing as the demo account with its key, over HTTPS trusting gantry dev's CA (no SDC_TESTING). */
+    private String sdc(String command, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(smartdcBin().resolve(command).toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().remove("SDC_TESTING");
+        pb.environment().put("HOME", env.get("HOME"));
+        pb.environment().put("NODE_EXTRA_CA_CERTS", env.get("NODE_EXTRA_CA_CERTS"));
+        pb.environment().put("SDC_URL", env.get("TRITON_URL"));
+        pb.environment().put("SDC_ACCOUNT", env.get("TRITON_ACCOUNT"));
+        pb.environment().put("SDC_KEY_ID", env.get("TRITON_KEY_ID"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(command + " finished").isTrue();
+        assertThat(p.exitValue()).as(command + " " + String.join(" ", args) + ":\n" + out + "\ngantry dev said:\n" + log()).isZero();
+        return out;
+    }
+
     private JsonNode gantryJson(String... args) {
         return Json.read(gantryText(args), JsonNode.class);
     }
@@ -255,6 +298,63 @@ class TritonCliEndToEndTest {
         assertThat(triton("instance", "list")).doesNotContain("e2e1");
         JsonNode zones = gantryJson("zone", "list", "--json");
         assertThat(zones.findValuesAsText("uuid")).as("the zone is gone from the node").doesNotContain(id);
+    }
+
+    /** A snapshot taken, a file changed in the zone, the instance started from the snapshot: the file as it was. */
+    @Test
+    void tritonCliTakesASnapshotAndStartsTheInstanceFromIt() throws Exception {
+        triton("instance", "create", "-w", "-n", "e2e-snap", "busybox", "gantry-128M");
+        String id = Json.read(triton("instance", "get", "-j", "e2e-snap"), JsonNode.class).path("id").asText();
+        inZone(id, "echo before > /kept.txt");
+
+        assertThat(triton("instance", "snapshot", "create", "-w", "-n", "first", "e2e-snap")).contains("Created snapshot \"first\"");
+        assertThat(triton("instance", "snapshot", "list", "e2e-snap")).contains("first").contains("created");
+        JsonNode snap = Json.read(triton("instance", "snapshot", "get", "-j", "e2e-snap", "first"), JsonNode.class);
+        assertThat(snap.path("state").asText()).isEqualTo("created");
+        assertThat(snap.path("size").asLong()).as("bytes on the zone's disk").isPositive();
+
+        inZone(id, "echo after > /kept.txt && echo extra > /new.txt");
+        assertThat(inZone(id, "cat /kept.txt")).isEqualTo("after\n");
+        triton("instance", "stop", "-w", "e2e-snap");
+        assertThat(triton("instance", "start", "-w", "--snapshot", "first", "e2e-snap")).contains("Start instance");
+        assertThat(Json.read(triton("instance", "get", "-j", "e2e-snap"), JsonNode.class).path("state").asText()).isEqualTo("running");
+        assertThat(inZone(id, "cat /kept.txt; ls /new.txt 2>/dev/null || echo no-new")).isEqualTo("before\nno-new\n");
+
+        // a running instance too: start --snapshot stops it, rolls back and starts it; -w waits for all of it
+        inZone(id, "echo again > /kept.txt");
+        triton("instance", "start", "-w", "--snapshot", "first", "e2e-snap");
+        assertThat(inZone(id, "cat /kept.txt")).isEqualTo("before\n");
+
+        assertThat(triton("instance", "snapshot", "delete", "-f", "-w", "e2e-snap", "first")).contains("Deleted snapshot \"first\"");
+        assertThat(triton("instance", "snapshot", "list", "e2e-snap")).doesNotContain("first");
+        triton("instance", "delete", "-f", "-w", "e2e-snap");
+    }
+
+    /** node-smartdc's five snapshot commands, unmodified, against gantry dev over HTTPS. */
+    @Test
+    void nodeSmartdcSnapshotCommandsWork() throws Exception {
+        triton("instance", "create", "-w", "-n", "e2e-sdc", "busybox", "gantry-128M");
+        String id = Json.read(triton("instance", "get", "-j", "e2e-sdc"), JsonNode.class).path("id").asText();
+        inZone(id, "echo original > /f");
+
+        JsonNode made = Json.read(sdc("sdc-createmachinesnapshot", "--name", "sdc1", id), JsonNode.class);
+        assertThat(made.path("name").asText()).isEqualTo("sdc1");
+        assertThat(made.path("state").asText()).isEqualTo("queued");
+        Poll.until(Duration.ofSeconds(60), () -> assertThat(Json.read(sdc("sdc-getmachinesnapshot", "--snapshot", "sdc1", id), JsonNode.class)
+                .path("state").asText()).isEqualTo("created"));
+        JsonNode list = Json.read(sdc("sdc-listmachinesnapshots", id), JsonNode.class);
+        assertThat(list.findValuesAsText("name")).containsExactly("sdc1");
+
+        inZone(id, "echo changed > /f");
+        sdc("sdc-startmachinefromsnapshot", "--snapshot", "sdc1", id);
+        Poll.until(Duration.ofSeconds(60), () -> {
+            assertThat(Json.read(triton("instance", "get", "-j", "e2e-sdc"), JsonNode.class).path("state").asText()).isEqualTo("running");
+            assertThat(inZone(id, "cat /f")).isEqualTo("original\n");
+        });
+
+        sdc("sdc-deletemachinesnapshot", "--snapshot", "sdc1", id);
+        Poll.until(Duration.ofSeconds(60), () -> assertThat(Json.read(sdc("sdc-listmachinesnapshots", id), JsonNode.class)).isEmpty());
+        triton("instance", "delete", "-f", "-w", "e2e-sdc");
     }
 
     /**
@@ -363,7 +463,7 @@ class TritonCliEndToEndTest {
     void tritonCliMakesAnImageOfAStoppedInstanceAndAnInstanceFromIt() throws Exception {
         triton("instance", "create", "-w", "-n", "e2e-src", "busybox", "gantry-128M");
         String src = Json.read(triton("instance", "get", "-j", "e2e-src"), JsonNode.class).path("id").asText();
-        assertThat(inZone(src, "echo made-in-e2e > /root/made && rm /etc/os-release").ok()).isTrue();
+        assertThat(runInZone(src, "echo made-in-e2e > /root/made && rm /etc/os-release").ok()).isTrue();
         triton("instance", "stop", "-w", "e2e-src");
 
         assertThat(triton("image", "create", "-w", "e2e-src", "e2e-img", "1.0.0")).contains("Created image");
@@ -381,8 +481,8 @@ class TritonCliEndToEndTest {
 
         triton("instance", "create", "-w", "-n", "e2e-copy", "e2e-img@1.0.0", "gantry-128M");
         String copy = Json.read(triton("instance", "get", "-j", "e2e-copy"), JsonNode.class).path("id").asText();
-        assertThat(inZone(copy, "cat /root/made").stdout().strip()).isEqualTo("made-in-e2e");
-        assertThat(inZone(copy, "test -e /etc/os-release").exitCode()).as("deleted before the image was made").isNotZero();
+        assertThat(runInZone(copy, "cat /root/made").stdout().strip()).isEqualTo("made-in-e2e");
+        assertThat(runInZone(copy, "test -e /etc/os-release").exitCode()).as("deleted before the image was made").isNotZero();
 
         triton("instance", "delete", "-f", "-w", "e2e-copy", "e2e-src");
         triton("image", "delete", "-f", "e2e-img@1.0.0");
@@ -402,34 +502,35 @@ class TritonCliEndToEndTest {
         triton("instance", "create", "-w", "-n", "e2e-md", "--script", script.toString(), "-m", "greeting=hello",
                 "busybox", "gantry-128M");
         String id = Json.read(triton("instance", "get", "-j", "e2e-md"), JsonNode.class).path("id").asText();
-        Poll.until(Duration.ofSeconds(15), () -> assertThat(inZone(id, "cat /root/boots").stdout()).isEqualTo("boot hello\n"));
-        Poll.until(Duration.ofSeconds(15), () -> assertThat(inZone(id, "cat /var/svc/log/mdata-user-script.log").stdout())
+        Poll.until(Duration.ofSeconds(15), () -> assertThat(runInZone(id, "cat /root/boots").stdout()).isEqualTo("boot hello\n"));
+        Poll.until(Duration.ofSeconds(15), () -> assertThat(runInZone(id, "cat /var/svc/log/mdata-user-script.log").stdout())
                 .as("the failing script is logged, the machine runs on").contains("FAILED with exit status 3"));
         assertThat(Json.read(triton("instance", "get", "-j", "e2e-md"), JsonNode.class).path("state").asText()).isEqualTo("running");
 
         triton("instance", "metadata", "set", "-q", "e2e-md", "color=blue");
         long set = System.nanoTime();
-        Poll.until(Duration.ofSeconds(5), () -> assertThat(inZone(id, "mdata-get color").stdout().strip()).isEqualTo("blue"));
+        Poll.until(Duration.ofSeconds(5), () -> assertThat(runInZone(id, "mdata-get color").stdout().strip()).isEqualTo("blue"));
         System.out.printf("metadata set by the CLI read inside the zone after %d ms%n", (System.nanoTime() - set) / 1_000_000);
-        assertThat(inZone(id, "mdata-get sdc:uuid").stdout().strip()).isEqualTo(id);
-        assertThat(inZone(id, "mdata-get nothing-here").exitCode()).as("mdata-get of an absent key").isEqualTo(1);
+        assertThat(runInZone(id, "mdata-get sdc:uuid").stdout().strip()).isEqualTo(id);
+        assertThat(runInZone(id, "mdata-get nothing-here").exitCode()).as("mdata-get of an absent key").isEqualTo(1);
 
-        assertThat(inZone(id, "mdata-put from-inside 'made in the zone'").ok()).isTrue();
+        assertThat(runInZone(id, "mdata-put from-inside 'made in the zone'").ok()).isTrue();
         Poll.until(Duration.ofSeconds(10), () -> assertThat(triton("instance", "metadata", "get", "e2e-md", "from-inside").strip())
                 .isEqualTo("made in the zone"));
 
         triton("instance", "reboot", "-w", "e2e-md");
-        Poll.until(Duration.ofSeconds(15), () -> assertThat(inZone(id, "cat /root/boots").stdout())
+        Poll.until(Duration.ofSeconds(15), () -> assertThat(runInZone(id, "cat /root/boots").stdout())
                 .as("the script ran again at the reboot").isEqualTo("boot hello\nboot hello\n"));
 
         triton("instance", "rename", "e2e-md", "e2e-renamed");
-        Poll.until(Duration.ofSeconds(5), () -> assertThat(inZone(id, "hostname").stdout().strip()).isEqualTo("e2e-renamed"));
-        assertThat(inZone(id, "mdata-get sdc:hostname").stdout().strip()).isEqualTo("e2e-renamed");
+        Poll.until(Duration.ofSeconds(5), () -> assertThat(runInZone(id, "hostname").stdout().strip()).isEqualTo("e2e-renamed"));
+        assertThat(runInZone(id, "mdata-get sdc:hostname").stdout().strip()).isEqualTo("e2e-renamed");
 
         triton("instance", "delete", "-f", "-w", "e2e-renamed");
     }
 
-    private Cmd.Result inZone(String id, String script) {
+    /** Runs a shell script inside the zone and answers how it ended, failed or not. */
+    private Cmd.Result runInZone(String id, String script) {
         return Cmd.run("runc", "--root", "/run/gantry/" + node + "/runc", "exec", id, "sh", "-c", script);
     }
 }

@@ -6,6 +6,8 @@ import io.gantry.common.MachineLifecycle;
 import io.gantry.common.ZoneState;
 import io.gantry.common.coord.TaskResult;
 import io.gantry.common.coord.ZkPaths;
+import io.gantry.record.JobLedger;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.zookeeper.KeeperException;
 
@@ -42,6 +44,12 @@ final class CollectStep implements JobStep {
             return;
         }
         TaskResult result = answer.get();
+        if (result.snapshotBytes() != null) {
+            // the snapshot's size joins the job, for its audit entry and for the ledger to record on the snapshot
+            Map<String, Object> size = Map.of(JobLedger.SNAPSHOT_BYTES_PARAM, result.snapshotBytes());
+            leader.records().advance(job.id(), size);
+            job = job.after(job.state(), job.node(), size);
+        }
         ZoneState after = MachineLifecycle.afterResult(job.action(), job.machine().state(), result);
         leader.finisher().finish(job, after, result.ip(), result.ok() ? null : result.error(), result.image());
         leader.hook().after(job.id(), "finished");

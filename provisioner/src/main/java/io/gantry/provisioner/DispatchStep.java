@@ -77,12 +77,13 @@ final class DispatchStep implements JobStep {
             case THROTTLE -> new NodeTask(job.id(), job.action().task(), m.id(), null,
                     new ResourceUpdate(null, null, null, pkg.cpuCap(), null, null, null), null, Instant.now());
             case START, STOP, REBOOT, DELETE -> new NodeTask(job.id(), job.action().task(), m.id(), null, null, 10, Instant.now());
+            // the snapshot's name; a rollback stops a running zone first, with the grace a stop has
+            case SNAPSHOT_CREATE, SNAPSHOT_DELETE, START_FROM_SNAPSHOT -> new NodeTask(job.id(), job.action().task(), m.id(), null, null,
+                    10, Instant.now(), null, String.valueOf(job.params().get("name")));
             case MIGRATE -> throw new IllegalStateException("an evacuation has several tasks: MigrateStep writes them");
             // the machine's spec (its image is the one the node already runs it from): the node exports the stopped zone's root
             case IMAGE_CREATE -> new NodeTask(job.id(), job.action().task(), m.id(), m.zoneSpec(String.valueOf(job.params().get("image"))),
                     null, null, Instant.now());
-            case SNAPSHOT_CREATE, SNAPSHOT_DELETE, START_FROM_SNAPSHOT -> throw new IllegalStateException(
-                    "no snapshot tasks here yet (the snapshots helper's branch writes them)");
         };
     }
 }

@@ -321,6 +321,7 @@ public final class JobLedger {
                     return sql.update(AUDIT, job.machine(), job.kind().wireName(), !failed, job.caller(), Json.write(audited));
                 });
         done = done.thenCompose(n -> settleNics(job, machineState, failed));
+        done = done.thenCompose(n -> settleSnapshots(job, machineState, failed));
         if (job.kind() == JobKind.RESIZE) {
             Object from = job.params().get("from");
             if (failed && from != null) {
@@ -347,6 +348,47 @@ public final class JobLedger {
             return settled.thenCompose(n -> sql.update(NETWORKS_FROM_NICS, job.machine()));
         }
         return CompletableFuture.completedStage(0);
+    }
+
+    /** A deleted machine's snapshots go with it (their disk went with the zone). */
+    private static final String DELETE_SNAPSHOTS = "delete from machine_snapshots where machine_id = ?1";
+
+    /** ?1 the snapshot's new state, ?2 the disk it takes (null: unknown, kept); one the tenant is already deleting stays so. */
+    private static final String SNAPSHOT_MADE = "update machine_snapshots set state = case when state = 'deleting' then state else ?1 end,"
+            + " size_bytes = coalesce(cast(?2 as bigint), size_bytes), updated = now() where machine_id = ?3 and name = ?4";
+
+    private static final String SNAPSHOT_DELETED = "delete from machine_snapshots where machine_id = ?1 and name = ?2";
+
+    /** A delete that failed leaves the snapshot as it was before (failed ones stay failed: they hold no disk). */
+    private static final String SNAPSHOT_NOT_DELETED = "update machine_snapshots set state = case when size_bytes is null then 'failed'"
+            + " else 'created' end, updated = now() where machine_id = ?1 and name = ?2 and state = 'deleting'";
+
+    /** The job param a SNAPSHOT_CREATE's collector joins from its node's answer: the bytes the snapshot takes. */
+    public static final String SNAPSHOT_BYTES_PARAM = "size_bytes";
+
+    /**
+     * What a job's end means for the machine's snapshots (the job's {@code name} param): made or failed with a
+     * SNAPSHOT_CREATE, gone with a SNAPSHOT_DELETE, all gone with the machine.
+     */
+    private CompletionStage<Integer> settleSnapshots(Job job, ZoneState machineState, boolean failed) {
+        if (machineState == ZoneState.DELETED) {
+            return sql.update(DELETE_SNAPSHOTS, job.machine());
+        }
+        Object name = job.params().get("name");
+        if (name == null) {
+            return CompletableFuture.completedStage(0);
+        }
+        return switch (job.kind()) {
+            case SNAPSHOT_CREATE -> {
+                Object bytes = job.params().get(SNAPSHOT_BYTES_PARAM);
+                yield sql.update(SNAPSHOT_MADE, failed ? "failed" : "created",
+                        failed || bytes == null ? null : ((Number) bytes).longValue(), job.machine(), name.toString());
+            }
+            case SNAPSHOT_DELETE -> failed
+                    ? sql.update(SNAPSHOT_NOT_DELETED, job.machine(), name.toString())
+                    : sql.update(SNAPSHOT_DELETED, job.machine(), name.toString());
+            default -> CompletableFuture.completedStage(0);
+        };
     }
 
     private static final String ABANDON_JOBS = "update jobs set state = '%s', error = ?1, updated = now() where machine_id = ?2 and state in %s"

@@ -21,6 +21,7 @@ import io.gantry.cloudapi.service.OpsAuditService;
 import io.gantry.cloudapi.service.MachineService;
 import io.gantry.cloudapi.service.NetworkService;
 import io.gantry.cloudapi.service.NicService;
+import io.gantry.cloudapi.service.SnapshotService;
 import io.gantry.cloudapi.service.MeteringClient;
 import io.gantry.cloudapi.store.Database;
 import io.gantry.common.ErrorCode;
@@ -158,6 +159,7 @@ public final class Routes {
         new NetworkEndpoints(new NetworkService(db)).mount(r);
         new MachineEndpoints(machines, firewall, metering).mount(r);
         new NicEndpoints(new NicService(db)).mount(r);
+        new SnapshotEndpoints(new SnapshotService(db, config.snapshotLimit())).mount(r);
         firewallEndpoints.mount(r);
         r.route().handler(ctx -> Reply.error(ctx, GantryException.notFound(ctx.request().method() + " " + ctx.request().path()
                 + " is not a resource of this API")));

@@ -30,7 +30,7 @@ public final class Database implements AutoCloseable {
         return new Database(ReactiveSessions.open(vertx, config.jdbcUrl(), config.user(), config.password(), config.poolSize(),
                 AccountRecord.class, KeyRecord.class, PackageRecord.class, ImageRecord.class, NetworkRecord.class, LimitRecord.class,
                 MachineRecord.class, AuditRecord.class, FirewallRuleRecord.class, OpsAuditRecord.class, ComputeNodeRecord.class,
-                NicRecord.class, FabricVlanRecord.class));
+                NicRecord.class, FabricVlanRecord.class, SnapshotRecord.class));
     }
 
     public Stage.SessionFactory sessions() {

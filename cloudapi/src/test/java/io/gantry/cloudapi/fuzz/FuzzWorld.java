@@ -43,7 +43,9 @@ public final class FuzzWorld implements AutoCloseable {
             "select string_agg(t::text, '|' order by t::text) from provision_limits t where account_id = ?",
             "select string_agg(t::text, '|' order by t::text) from networks t where owner_account = ?",
             "select string_agg(t::text, '|' order by t::text) from fabric_vlans t where account_id = ?",
-            "select string_agg(t::text, '|' order by t::text) from nics t where account_id = ?"};
+            "select string_agg(t::text, '|' order by t::text) from nics t where account_id = ?",
+            "select string_agg(t::text, '|' order by t::text) from machine_snapshots t where machine_id in"
+                    + " (select id from machines where account_id = ?)"};
     /** Machines an account may hold at once, so that a long run's creates do not grow every list without end. */
     static final int MACHINE_LIMIT = 12;
 

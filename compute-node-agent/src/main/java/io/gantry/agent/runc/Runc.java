@@ -79,6 +79,15 @@ public final class Runc {
         return Optional.of(new State(json.path("status").asText(), json.path("pid").asLong()));
     }
 
+    /** Freezes every process of the container (cgroup freezer): nothing it runs can write until {@link #resume}. */
+    public void pause(String id) {
+        Cmd.run(base("pause", id)).orThrow();
+    }
+
+    public void resume(String id) {
+        Cmd.run(base("resume", id)).orThrow();
+    }
+
     public void kill(String id, String signal) {
         Cmd.run(base("kill", id, signal));
     }

@@ -169,6 +169,12 @@ public final class RuncZoneBackend implements ZoneBackend {
                 known.add(layout.containerId());
                 Zone zone = recorded.get();
                 Runc.State container = containers.get(layout.containerId());
+                if (container != null && "paused".equals(container.status())) {
+                    // frozen for a snapshot when the agent stopped: the copy was cut short (its partial goes at the next mount)
+                    LOG.warn("zone {} was left paused (a snapshot interrupted): resuming it", uuid);
+                    runc.resume(layout.containerId());
+                    container = new Runc.State("running", container.pid());
+                }
                 boolean running = container != null && container.running();
                 if (running || NodeNetwork.netnsExists(layout.netns())) {
                     rewire(layout, zone);
@@ -371,6 +377,73 @@ public final class RuncZoneBackend implements ZoneBackend {
                 LOG.warn("zone {}: cannot set its hostname to {}: {}", layout.uuid(), hostname, result.stderr().strip());
             }
         });
+    }
+
+    /** A running zone is paused for the copy (ZoneSnapshots): the snapshot is of one moment. */
+    @Override
+    public long createSnapshot(UUID uuid, String name) {
+        try (var held = lock.acquire()) {
+            Zone zone = get(uuid);
+            ZoneAction.UPDATE.check(zone);
+            ZoneLayout layout = mountedDisk(zone);
+            String id = layout.containerId();
+            boolean running = isRunning(layout);
+            return ZoneSnapshots.create(layout, name, () -> {
+                if (running) {
+                    runc.pause(id);
+                }
+            }, () -> {
+                if (running) {
+                    runc.resume(id);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void deleteSnapshot(UUID uuid, String name) {
+        try (var held = lock.acquire()) {
+            Zone zone = get(uuid);
+            ZoneAction.UPDATE.check(zone);
+            ZoneSnapshots.delete(mountedDisk(zone), name);
+        }
+    }
+
+    /** Stops the zone, swaps its upper dir for a copy of the snapshot with the overlay unmounted, starts it (also when the swap failed). */
+    @Override
+    public Zone startFromSnapshot(UUID uuid, String name, Duration grace) {
+        try (var held = lock.acquire()) {
+            Zone zone = get(uuid);
+            ZoneAction.UPDATE.check(zone);
+            ZoneLayout layout = mountedDisk(zone);
+            if (!ZoneSnapshots.names(layout).contains(name)) {
+                throw GantryException.notFound("zone " + uuid + " has no snapshot '" + name + "'");
+            }
+            stop(uuid, grace);
+            try {
+                ZoneDisk.unmountOverlay(layout);
+                ZoneSnapshots.rollBack(layout, name);
+            } finally {
+                start(uuid);
+            }
+            return get(uuid);
+        }
+    }
+
+    /** The zone's layout with its loop disk mounted (a stopped zone's may not be, after a restart of its node). */
+    private ZoneLayout mountedDisk(Zone zone) {
+        ZoneLayout layout = store.layout(zone.uuid());
+        if (!io.gantry.agent.host.Mounts.isMounted(layout.diskMount())) {
+            ZoneDisk.mount(layout, images.rootfs(zone.spec().imageId()));
+        }
+        return layout;
+    }
+
+    /** The names of the zone's snapshots on its disk. */
+    public List<String> snapshots(UUID uuid) {
+        try (var held = lock.acquire()) {
+            return ZoneSnapshots.names(mountedDisk(get(uuid)));
+        }
     }
 
     @Override

@@ -39,6 +39,9 @@ final class ZoneDisk {
             if (!Mounts.isMounted(zone.diskMount())) {
                 Cmd.check("mount", "-o", "loop,discard", zone.diskImage().toString(), zone.diskMount().toString());
             }
+            if (!Mounts.isMounted(zone.rootfs())) {
+                ZoneSnapshots.finishInterrupted(zone); // a snapshot or rollback a crash cut short, before upper is used
+            }
             Files.createDirectories(zone.upper());
             Files.createDirectories(zone.work());
             if (!Mounts.isMounted(zone.rootfs())) {
@@ -48,6 +51,13 @@ final class ZoneDisk {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Unmounts the overlay only: the loop disk (with the upper dir and the snapshots) stays mounted. */
+    static void unmountOverlay(ZoneLayout zone) {
+        if (Mounts.isMounted(zone.rootfs())) {
+            Cmd.check("umount", zone.rootfs().toString());
         }
     }
 

@@ -34,6 +34,8 @@ public final class SimulatedZoneBackend implements ZoneBackend {
     private final Map<UUID, Zone> zones = new ConcurrentHashMap<>();
     private final Map<UUID, Long> startedAtNanos = new ConcurrentHashMap<>();
     private final Map<UUID, Long> startedAtMillis = new ConcurrentHashMap<>();
+    /** Each zone's snapshots by name: names only, as there are no files to copy (each takes 0 bytes). */
+    private final Map<UUID, Set<String>> snapshots = new ConcurrentHashMap<>();
     private final Set<String> images;
     private final Clock clock;
 
@@ -128,9 +130,35 @@ public final class SimulatedZoneBackend implements ZoneBackend {
         return start(uuid);
     }
 
+    /** SIMULATED: the snapshot is a name in memory, taking no bytes; nothing is copied. */
+    @Override
+    public synchronized long createSnapshot(UUID uuid, String name) {
+        ZoneAction.UPDATE.check(get(uuid));
+        snapshots.computeIfAbsent(uuid, u -> new HashSet<>()).add(name);
+        return 0;
+    }
+
+    @Override
+    public synchronized void deleteSnapshot(UUID uuid, String name) {
+        ZoneAction.UPDATE.check(get(uuid));
+        snapshots.getOrDefault(uuid, new HashSet<>()).remove(name);
+    }
+
+    /** SIMULATED: stops and starts the zone; there is no disk to roll back. */
+    @Override
+    public synchronized Zone startFromSnapshot(UUID uuid, String name, Duration grace) {
+        ZoneAction.UPDATE.check(get(uuid));
+        if (!snapshots.getOrDefault(uuid, Set.of()).contains(name)) {
+            throw GantryException.notFound("zone " + uuid + " has no snapshot '" + name + "'");
+        }
+        stop(uuid, grace);
+        return start(uuid);
+    }
+
     @Override
     public synchronized void delete(UUID uuid) {
         ZoneAction.DELETE.check(get(uuid));
+        snapshots.remove(uuid);
         zones.remove(uuid);
         startedAtNanos.remove(uuid);
         startedAtMillis.remove(uuid);

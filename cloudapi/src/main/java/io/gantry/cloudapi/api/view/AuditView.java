@@ -10,7 +10,16 @@ import java.util.Map;
 public record AuditView(String action, Map<String, Object> parameters, String success, Caller caller, String time) {
 
     public static AuditView of(AuditRecord a) {
-        return new AuditView(a.action, JsonText.object(a.params), a.success ? "yes" : "no", Caller.of(a.caller), WireTime.of(a.time));
+        return new AuditView(tritonAction(a.action), JsonText.object(a.params), a.success ? "yes" : "no", Caller.of(a.caller), WireTime.of(a.time));
+    }
+
+    /** Triton's names for the snapshot jobs' entries (the triton CLI's {@code snapshot delete -w} waits for {@code delete_snapshot}). */
+    private static String tritonAction(String action) {
+        return switch (action) {
+            case "snapshot_create" -> "create_snapshot";
+            case "snapshot_delete" -> "delete_snapshot";
+            default -> action;
+        };
     }
 
     /** A tenant's request names its key ({@code keyId}); a platform service (metering enforcing a budget) names itself. */

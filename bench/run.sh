@@ -5,11 +5,11 @@
 # The Docker engine is the harness's own, started and stopped by it inside its own network namespace.
 #   bench/run.sh overlay [...]    the overlay bench instead (OverlayBench: iperf3/ping across nodes vs one node)
 #   bench/run.sh firewall [...]   the firewall bench instead (FirewallBench: 1,000 rules, change → enforced, throughput)
+# Those two install iperf3 (Debian's) when missing; their network is namespaces of their own (OverlayLab).
 #   bench/run.sh oci-import [...] the image import bench instead (OciImportBench: a generated 100 MiB 4-layer OCI image
 #                                 through ImageStore vs tar -x of its layers)
 #   bench/run.sh image-fetch [...] the image store bench instead (ImageFetchBench: a ~100 MiB image imported once, time
 #                                 until a second node runs it, against tar -x of it plus a zone start on a node that has it)
-# Those two install iperf3 (Debian's) when missing; their network is namespaces of their own (OverlayLab).
 #   bench/run.sh mdata [...]      the metadata bench instead (MdataBench: mdata-get inside a zone with 200 zones on the node)
 #   bench/run.sh snapshot [...]   the snapshot bench instead (SnapshotBench: a zone's snapshot and rollback vs cp -a)
 set -euo pipefail
@@ -19,21 +19,19 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 "$here/scripts/ensure-host-packages.sh"
+# One harness of bench/ with its Markdown report in bench/results/<name>-<time>.md: run_harness NAME CLASS [ARGS...]
+run_harness() {
+  local name="$1" class="$2"
+  shift 2
+  (cd "$here" && ./mvnw -q -B -pl bench -am package -DskipTests)
+  mkdir -p "$here/bench/results"
+  exec java -cp "$here/bench/target/classes:$here/bench/target/lib/*" "$class" \
+    --report "$here/bench/results/$name-$(date -u +%Y%m%dT%H%M%SZ).md" "$@"
+}
 case "${1:-}" in
-  mdata)
-    shift
-    (cd "$here" && ./mvnw -q -B -pl bench -am package -DskipTests)
-    mkdir -p "$here/bench/results"
-    report="$here/bench/results/mdata-$(date -u +%Y%m%dT%H%M%SZ).md"
-    exec java -cp "$here/bench/target/classes:$here/bench/target/lib/*" io.gantry.bench.mdata.MdataBench --report "$report" "$@"
-    ;;
-  oci-import)
-    shift
-    (cd "$here" && ./mvnw -q -B -pl bench -am package -DskipTests)
-    mkdir -p "$here/bench/results"
-    report="$here/bench/results/oci-import-$(date -u +%Y%m%dT%H%M%SZ).md"
-    exec java -cp "$here/bench/target/classes:$here/bench/target/lib/*" io.gantry.bench.image.OciImportBench --report "$report" "$@"
-    ;;
+  mdata) shift; run_harness mdata io.gantry.bench.mdata.MdataBench "$@" ;;
+  oci-import) shift; run_harness oci-import io.gantry.bench.image.OciImportBench "$@" ;;
+  snapshot) shift; run_harness snapshot io.gantry.bench.snapshot.SnapshotBench "$@" ;;
   image-fetch)
     shift
     (cd "$here" && ./mvnw -q -B -pl bench -am package -DskipTests)
@@ -41,13 +39,6 @@ case "${1:-}" in
     report="$here/bench/results/image-fetch-$(date -u +%Y%m%dT%H%M%SZ).md"
     java -cp "$here/bench/target/classes:$here/bench/target/lib/*" io.gantry.bench.images.ImageFetchBench "$@" | tee "$report"
     exit "${PIPESTATUS[0]}"
-    ;;
-  snapshot)
-    shift
-    (cd "$here" && ./mvnw -q -B -pl bench -am package -DskipTests)
-    mkdir -p "$here/bench/results"
-    report="$here/bench/results/snapshot-$(date -u +%Y%m%dT%H%M%SZ).md"
-    exec java -cp "$here/bench/target/classes:$here/bench/target/lib/*" io.gantry.bench.snapshot.SnapshotBench --report "$report" "$@"
     ;;
   overlay|firewall)
     bench="$1"; shift
@@ -57,12 +48,9 @@ case "${1:-}" in
         || { apt-get update -q >>/tmp/gantry-bench-apt.log 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q iperf3 >>/tmp/gantry-bench-apt.log 2>&1; } \
         || { echo "bench/run.sh: iperf3 did not install (see /tmp/gantry-bench-apt.log)" >&2; exit 1; }
     fi
-    (cd "$here" && ./mvnw -q -B -pl bench -am package -DskipTests)
-    mkdir -p "$here/bench/results"
     class=io.gantry.bench.net.OverlayBench
     [ "$bench" = firewall ] && class=io.gantry.bench.net.FirewallBench
-    report="$here/bench/results/$bench-$(date -u +%Y%m%dT%H%M%SZ).md"
-    exec java -cp "$here/bench/target/classes:$here/bench/target/lib/*" "$class" --report "$report" "$@"
+    run_harness "$bench" "$class" "$@"
     ;;
 esac
 if [ ! -x /usr/sbin/dockerd ] && [[ " $* " != *" --docker off "* ]]; then

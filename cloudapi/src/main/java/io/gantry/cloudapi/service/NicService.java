@@ -1,6 +1,5 @@
 package io.gantry.cloudapi.service;
 
-import io.gantry.cloudapi.store.AccountRecord;
 import io.gantry.cloudapi.store.Database;
 import io.gantry.cloudapi.store.MachineRecord;
 import io.gantry.cloudapi.store.NetworkRecord;
@@ -8,8 +7,6 @@ import io.gantry.cloudapi.store.NicRecord;
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
 import io.gantry.common.JobKind;
-import io.gantry.common.MachineLifecycle;
-import io.gantry.common.ZoneState;
 import io.gantry.record.HibernateSql;
 import io.gantry.record.JobLedger;
 import io.vertx.core.Future;
@@ -42,7 +39,7 @@ public final class NicService {
     }
 
     public Future<List<Nic>> list(Caller caller, UUID machine) {
-        return Futures.of(sessions.withSession(s -> owned(s, caller, machine, LockMode.NONE).thenCompose(m -> nicsOf(s, machine))));
+        return Futures.of(sessions.withSession(s -> CallerMachines.owned(s, caller, machine, LockMode.NONE).thenCompose(m -> nicsOf(s, machine))));
     }
 
     public Future<Nic> get(Caller caller, UUID machine, String mac) {
@@ -57,7 +54,7 @@ public final class NicService {
                     "network is required (a network id or name from ListNetworks)"));
         }
         UUID account = caller.account().id;
-        return Futures.of(sessions.withTransaction((s, tx) -> changing(s, caller, machine).thenCompose(m ->
+        return Futures.of(sessions.withTransaction((s, tx) -> CallerMachines.changing(s, caller, machine, JobKind.UPDATE_NICS).thenCompose(m ->
                 Lookups.networks(s, account, List.of(choice)).thenCompose(wanted -> nicsOf(s, machine)
                         .thenCompose(existing -> IpAllocator.allocate(s, account, machine, wanted,
                                 existing.stream().noneMatch(n -> !NicRecord.REMOVING.equals(n.nic().state)), NicRecord.PROVISIONING,
@@ -68,7 +65,7 @@ public final class NicService {
 
     public Future<Void> remove(Caller caller, UUID machine, String mac) {
         String wanted = normalMac(mac);
-        return Futures.of(sessions.withTransaction((s, tx) -> changing(s, caller, machine).thenCompose(m -> nicsOf(s, machine)
+        return Futures.of(sessions.withTransaction((s, tx) -> CallerMachines.changing(s, caller, machine, JobKind.UPDATE_NICS).thenCompose(m -> nicsOf(s, machine)
                 .thenCompose(all -> {
                     Nic nic = all.stream().filter(n -> n.nic().mac.equals(wanted)).findFirst()
                             .orElseThrow(() -> GantryException.notFound("NIC " + mac + " not found on machine " + machine));
@@ -98,24 +95,7 @@ public final class NicService {
                 });
     }
 
-    /** The caller's machine, locked with its account, in a state where its NICs may change. */
-    private static CompletionStage<MachineRecord> changing(Stage.Session s, Caller caller, UUID machine) {
-        return s.find(AccountRecord.class, caller.account().id, LockMode.PESSIMISTIC_WRITE)
-                .thenCompose(a -> owned(s, caller, machine, LockMode.PESSIMISTIC_WRITE))
-                .thenApply(m -> {
-                    MachineLifecycle.request(JobKind.UPDATE_NICS, ZoneState.fromWire(m.state), m.deletionProtection);
-                    return m;
-                });
-    }
 
-    private static CompletionStage<MachineRecord> owned(Stage.Session s, Caller caller, UUID id, LockMode lock) {
-        return s.find(MachineRecord.class, id, lock).thenApply(m -> {
-            if (m == null || !m.accountId.equals(caller.account().id) || ZoneState.DELETED.wireName().equals(m.state)) {
-                throw GantryException.notFound("machine " + id + " not found");
-            }
-            return m;
-        });
-    }
 
     private static CompletionStage<List<Nic>> nicsOf(Stage.Session s, UUID machine) {
         return s.createSelectionQuery("from NicRecord where machineId = :m order by primaryNic desc, created, mac", NicRecord.class)

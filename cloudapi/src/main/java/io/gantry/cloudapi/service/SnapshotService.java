@@ -1,12 +1,10 @@
 package io.gantry.cloudapi.service;
 
-import io.gantry.cloudapi.store.AccountRecord;
 import io.gantry.cloudapi.store.Database;
 import io.gantry.cloudapi.store.MachineRecord;
 import io.gantry.cloudapi.store.SnapshotRecord;
 import io.gantry.common.GantryException;
 import io.gantry.common.JobKind;
-import io.gantry.common.MachineLifecycle;
 import io.gantry.common.ZoneState;
 import io.gantry.record.HibernateSql;
 import io.gantry.record.JobLedger;
@@ -46,11 +44,11 @@ public final class SnapshotService {
     }
 
     public Future<List<SnapshotRecord>> list(Caller caller, UUID machine) {
-        return Futures.of(sessions.withSession(s -> owned(s, caller, machine, LockMode.NONE).thenCompose(m -> snapshotsOf(s, machine))));
+        return Futures.of(sessions.withSession(s -> CallerMachines.owned(s, caller, machine, LockMode.NONE).thenCompose(m -> snapshotsOf(s, machine))));
     }
 
     public Future<SnapshotRecord> get(Caller caller, UUID machine, String name) {
-        return Futures.of(sessions.withSession(s -> owned(s, caller, machine, LockMode.NONE).thenCompose(m -> named(s, machine, name))));
+        return Futures.of(sessions.withSession(s -> CallerMachines.owned(s, caller, machine, LockMode.NONE).thenCompose(m -> named(s, machine, name))));
     }
 
     /** A new snapshot, {@code queued}, and its job; {@code name} null or blank: named after the time. */
@@ -61,7 +59,7 @@ public final class SnapshotService {
             return Future.failedFuture(GantryException.invalid("snapshot name '" + name + "' is not valid: 1-64 letters, digits and"
                     + " '.', '_', ':', '-', starting with a letter or digit"));
         }
-        return Futures.of(sessions.withTransaction((s, tx) -> changing(s, caller, machine, JobKind.SNAPSHOT_CREATE)
+        return Futures.of(sessions.withTransaction((s, tx) -> CallerMachines.changing(s, caller, machine, JobKind.SNAPSHOT_CREATE)
                 .thenCompose(m -> snapshotsOf(s, machine).thenCompose(existing -> {
                     if (existing.stream().anyMatch(x -> x.name.equals(wanted))) {
                         throw GantryException.invalid("machine " + machine + " already has a snapshot named '" + wanted + "'");
@@ -84,7 +82,7 @@ public final class SnapshotService {
 
     /** Marks the snapshot {@code deleting} and queues its removal; the row goes when the node has removed it. */
     public Future<Void> delete(Caller caller, UUID machine, String name) {
-        return Futures.of(sessions.withTransaction((s, tx) -> changing(s, caller, machine, JobKind.SNAPSHOT_DELETE)
+        return Futures.of(sessions.withTransaction((s, tx) -> CallerMachines.changing(s, caller, machine, JobKind.SNAPSHOT_DELETE)
                 .thenCompose(m -> named(s, machine, name).thenCompose(snap -> {
                     if (SnapshotRecord.DELETING.equals(snap.state)) {
                         return java.util.concurrent.CompletableFuture.<Void>completedFuture(null); // already on its way out
@@ -102,7 +100,7 @@ public final class SnapshotService {
      * for {@code running} waits for the rollback.
      */
     public Future<MachineRecord> startFrom(Caller caller, UUID machine, String name) {
-        return Futures.of(sessions.withTransaction((s, tx) -> changing(s, caller, machine, JobKind.START_FROM_SNAPSHOT)
+        return Futures.of(sessions.withTransaction((s, tx) -> CallerMachines.changing(s, caller, machine, JobKind.START_FROM_SNAPSHOT)
                 .thenCompose(m -> named(s, machine, name).thenCompose(snap -> {
                     if (!SnapshotRecord.CREATED.equals(snap.state)) {
                         throw GantryException.invalidState("snapshot '" + snap.name + "' is " + snap.state
@@ -120,24 +118,7 @@ public final class SnapshotService {
         return new JobLedger(HibernateSql.of(s)).queue(JobLedger.Job.of(m.id, kind, Map.of("name", name), caller.describe()));
     }
 
-    /** The caller's machine, locked with its account, in a state where {@code kind} may be asked of it. */
-    private static CompletionStage<MachineRecord> changing(Stage.Session s, Caller caller, UUID machine, JobKind kind) {
-        return s.find(AccountRecord.class, caller.account().id, LockMode.PESSIMISTIC_WRITE)
-                .thenCompose(a -> owned(s, caller, machine, LockMode.PESSIMISTIC_WRITE))
-                .thenApply(m -> {
-                    MachineLifecycle.request(kind, ZoneState.fromWire(m.state), m.deletionProtection);
-                    return m;
-                });
-    }
 
-    private static CompletionStage<MachineRecord> owned(Stage.Session s, Caller caller, UUID id, LockMode lock) {
-        return s.find(MachineRecord.class, id, lock).thenApply(m -> {
-            if (m == null || !m.accountId.equals(caller.account().id) || ZoneState.DELETED.wireName().equals(m.state)) {
-                throw GantryException.notFound("machine " + id + " not found");
-            }
-            return m;
-        });
-    }
 
     private static CompletionStage<List<SnapshotRecord>> snapshotsOf(Stage.Session s, UUID machine) {
         return s.createSelectionQuery("from SnapshotRecord where machineId = :m order by created, name", SnapshotRecord.class)

@@ -17,7 +17,9 @@ import java.util.function.BooleanSupplier;
  * One instance of a control-plane role saying it is alive: its row of {@code role_heartbeats} (role, instance,
  * address, version, when it started, whether it leads) rewritten every {@code interval} on a thread of its own,
  * over plain JDBC. The operators' health report reads the rows; a row not rewritten lately is a stale instance.
- * A clean close deletes the row. A beat that cannot reach the database is logged once and retried at the next one.
+ * A clean close deletes the row, and so does a SIGTERM at any moment after the start (a shutdown hook closes it: the
+ * role's own closing may not finish before the JVM halts, or may not have begun, when the signal comes during its
+ * start). A beat that cannot reach the database is logged once and retried at the next one.
  */
 public final class RoleHeartbeat implements AutoCloseable {
     public static final Duration INTERVAL = Duration.ofSeconds(3);
@@ -31,6 +33,9 @@ public final class RoleHeartbeat implements AutoCloseable {
     private final BooleanSupplier leader;
     private final Timestamp started = Timestamp.from(Instant.now());
     private final ScheduledExecutorService timer;
+    private final Thread closeAtShutdown = new Thread(this::close, "heartbeat-close");
+    private final Object closing = new Object();
+    private boolean closed;
     private Connection connection;
     private boolean failing;
 
@@ -54,6 +59,7 @@ public final class RoleHeartbeat implements AutoCloseable {
     public static RoleHeartbeat start(String jdbcUrl, String user, String password, String role, String instance, String address,
                                       BooleanSupplier leader, Duration interval) {
         RoleHeartbeat h = new RoleHeartbeat(jdbcUrl, user, password, role, instance, address, leader);
+        Runtime.getRuntime().addShutdownHook(h.closeAtShutdown);
         h.timer.scheduleWithFixedDelay(h::beat, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         return h;
     }
@@ -99,8 +105,24 @@ public final class RoleHeartbeat implements AutoCloseable {
         connection = null;
     }
 
+    /** Stops beating and deletes the row; called by the role and by the shutdown hook, whichever comes first does it. */
     @Override
     public void close() {
+        synchronized (closing) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                Runtime.getRuntime().removeShutdownHook(closeAtShutdown);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: this is the hook, or the hook waits for this call to finish
+            }
+            stopAndRemoveRow();
+        }
+    }
+
+    private void stopAndRemoveRow() {
         timer.shutdownNow();
         try {
             timer.awaitTermination(5, TimeUnit.SECONDS);

@@ -10,12 +10,23 @@ import java.util.function.Consumer;
 
 /** Creates Gantry zones until one fails or the ceiling is reached, then deletes them all. */
 final class Capacity {
+    /** Zones at each end of the run compared: creates and stop+deletes on an almost empty node against a full one. */
+    static final int WINDOW = 50;
+
     /**
-     * {@code firstFailure} is null when the ceiling was reached first. The create times of the
-     * first and the last 50 zones show how create time grows with the number of zones.
+     * {@code firstFailure} is null when the ceiling was reached first. The create times of the first and the last
+     * {@link #WINDOW} zones show how create time grows with the number of zones; zones are deleted in the order they were
+     * made, so the first {@link #WINDOW} stop+deletes run on a full node and the last ones on an almost empty node.
      */
     record Result(int zones, int ceiling, String firstFailure, Samples firstCreates, Samples lastCreates,
-                  long memAvailableDropMiB) {
+                  Samples deletesWhenFull, Samples deletesWhenEmpty, long memAvailableDropMiB) {
+        double createRatio() {
+            return lastCreates.p50() / firstCreates.p50();
+        }
+
+        double deleteRatio() {
+            return deletesWhenFull.p50() / deletesWhenEmpty.p50();
+        }
     }
 
     private Capacity() {
@@ -26,6 +37,7 @@ final class Capacity {
         long memBefore = memAvailableMiB();
         List<String> handles = new ArrayList<>();
         List<Long> createNanos = new ArrayList<>();
+        List<Long> deleteNanos = new ArrayList<>();
         String failure = null;
         long memAtPeak = memBefore;
         try {
@@ -45,12 +57,16 @@ final class Capacity {
             memAtPeak = memAvailableMiB();
             say.accept("capacity: " + handles.size() + " zones ran at once; deleting them");
             for (int i = 0; i < handles.size(); i++) {
+                long t0 = System.nanoTime();
                 gantry.stopAndDelete(handles.get(i));
+                deleteNanos.add(System.nanoTime() - t0);
                 ZoneLifecycleBench.progress("capacity: deleted", i + 1, handles.size());
             }
         }
-        return new Result(handles.size(), ceiling, failure, window(createNanos, 0, 50),
-                window(createNanos, Math.max(0, createNanos.size() - 50), createNanos.size()), memBefore - memAtPeak);
+        return new Result(handles.size(), ceiling, failure, window(createNanos, 0, WINDOW),
+                window(createNanos, Math.max(0, createNanos.size() - WINDOW), createNanos.size()),
+                window(deleteNanos, 0, WINDOW), window(deleteNanos, Math.max(0, deleteNanos.size() - WINDOW), deleteNanos.size()),
+                memBefore - memAtPeak);
     }
 
     private static Samples window(List<Long> nanos, int from, int to) {

@@ -10,7 +10,9 @@ import io.gantry.common.ZoneState;
 import io.gantry.common.net.NetworkKind;
 import io.gantry.common.net.Nic;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -22,9 +24,11 @@ final class GantryVariant implements ZoneVariant {
     private final String imageId;
     private final Path imageTarball;
     private boolean closed;
+    private final Map<String, Samples> steps = new LinkedHashMap<>();
+    private long stepStarted;
 
     GantryVariant(Path workDir, String node) {
-        this.backend = RuncZoneBackend.open(AgentConfig.of(workDir.resolve("gantry-" + node), node));
+        this.backend = RuncZoneBackend.open(AgentConfig.of(workDir.resolve("gantry-" + node), node), this::reached);
         this.imageTarball = BusyboxImage.build(BusyboxImage.DEFAULT_BUSYBOX, workDir.resolve("busybox.tar"));
         this.imageId = backend.images().importTarball(imageTarball, BusyboxImage.NAME).id();
     }
@@ -59,11 +63,24 @@ final class GantryVariant implements ZoneVariant {
                 "192.168.128.0/22", "192.168.128.1", VNI_BASE + tenant, 1450, false, true);
         ZoneSpec spec = new ZoneSpec(UUID.randomUUID(), "bench" + index, "bench-t" + tenant, imageId,
                 BenchPackage.PACKAGE, List.of(nic), false);
+        stepStarted = System.nanoTime();
         Zone zone = backend.create(spec);
         if (zone.state() != ZoneState.RUNNING) {
             throw GantryException.internal("zone " + index + " is " + zone.state().wireName() + ": " + zone.reason());
         }
         return zone.uuid().toString();
+    }
+
+    /** The time since the previous step of the create running now (the first: since the call). */
+    private void reached(String step) {
+        long now = System.nanoTime();
+        steps.computeIfAbsent(step, s -> new Samples()).add(now - stepStarted);
+        stepStarted = now;
+    }
+
+    /** Time per step of every create so far, in step order. */
+    Map<String, Samples> steps() {
+        return steps;
     }
 
     @Override

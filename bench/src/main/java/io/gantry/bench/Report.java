@@ -21,6 +21,8 @@ final class Report {
     String dockerSkipped;
     Samples dockerCli;
     Capacity.Result capacity;
+    /** Per step of a Gantry create, in the order the steps come (from the backend's create observer). */
+    Map<String, Samples> steps = Map.of();
 
     Report(Instant started, int zones) {
         this.started = started;
@@ -66,11 +68,47 @@ final class Report {
                     capacity.firstFailure() == null
                             ? "no failure up to the ceiling of " + capacity.ceiling()
                             : "the next one failed: " + capacity.firstFailure()));
-            md.append(String.format("Create p50 was %.0f ms for the first 50 zones and %.0f ms for the last 50; "
-                            + "MemAvailable fell by %d MiB.%n",
-                    capacity.firstCreates().p50(), capacity.lastCreates().p50(), capacity.memAvailableDropMiB()));
+            md.append(String.format("MemAvailable fell by %d MiB.%n", capacity.memAvailableDropMiB()));
+            int n = capacity.zones();
+            int w = Capacity.WINDOW;
+            md.append(String.format("%n| occupancy (zones on the node) | create p50 | create p99 | stop+delete p50 | stop+delete p99 |%n"));
+            md.append("| --- | ---: | ---: | ---: | ---: |\n");
+            md.append(String.format("| low: creates 1–%d, deletes %d–1 | %.0f ms | %.0f ms | %.0f ms | %.0f ms |%n", Math.min(w, n),
+                    Math.min(w, n), capacity.firstCreates().p50(), capacity.firstCreates().p99(),
+                    capacity.deletesWhenEmpty().p50(), capacity.deletesWhenEmpty().p99()));
+            md.append(String.format("| high: creates %d–%d, deletes %d–%d | %.0f ms | %.0f ms | %.0f ms | %.0f ms |%n",
+                    Math.max(1, n - w + 1), n, n, Math.max(1, n - w + 1), capacity.lastCreates().p50(), capacity.lastCreates().p99(),
+                    capacity.deletesWhenFull().p50(), capacity.deletesWhenFull().p99()));
+            md.append(String.format("| **occupancy ratio high / low** | **%.2f** | %.2f | **%.2f** | %.2f |%n", capacity.createRatio(),
+                    capacity.lastCreates().p99() / capacity.firstCreates().p99(), capacity.deleteRatio(),
+                    capacity.deletesWhenFull().p99() / capacity.deletesWhenEmpty().p99()));
+        }
+        goals(md);
+        if (!steps.isEmpty()) {
+            md.append("\nWhere a Gantry create's time goes (every create of the run, capacity part included), per step:\n\n");
+            md.append("| step | p50 | p99 |\n| --- | ---: | ---: |\n");
+            steps.forEach((step, samples) -> md.append(String.format("| %s | %.1f ms | %.1f ms |%n", step, samples.p50(), samples.p99())));
         }
         return md.toString();
+    }
+
+    /** Issue 16's goals, judged on this run: create and stop+delete near the runc floor, flat with occupancy. */
+    private void goals(StringBuilder md) {
+        Timings gantry = timings.get(GANTRY);
+        Timings raw = timings.get(RAW);
+        md.append("\n| issue 16 goal | this run | met |\n| --- | ---: | --- |\n");
+        if (gantry != null && raw != null) {
+            double c = gantry.create().p50() / raw.create().p50();
+            double d = gantry.delete().p50() / raw.delete().p50();
+            md.append(String.format("| create p50 ≤ 2.5 × raw runc run -d | %.2f × | %s |%n", c, c <= 2.5 ? "yes" : "NO"));
+            md.append(String.format("| stop+delete p50 ≤ 2.5 × raw stop+delete | %.2f × | %s |%n", d, d <= 2.5 ? "yes" : "NO"));
+        }
+        if (capacity != null) {
+            md.append(String.format("| create p50 at %d zones ≤ 1.3 × the first %d | %.2f × | %s |%n", capacity.zones(), Capacity.WINDOW,
+                    capacity.createRatio(), capacity.createRatio() <= 1.3 ? "yes" : "NO"));
+            md.append(String.format("| stop+delete p50 at %d zones ≤ 1.3 × the last %d | %.2f × | %s |%n", capacity.zones(),
+                    Capacity.WINDOW, capacity.deleteRatio(), capacity.deleteRatio() <= 1.3 ? "yes" : "NO"));
+        }
     }
 
     private void ratioRow(StringBuilder md, String a, String b) {

@@ -93,6 +93,7 @@ public final class ZoneLifecycleBench implements Callable<Integer> {
             if (capacityMax > 0) {
                 results.capacity = Capacity.probe(gantry, capacityMax, ZoneLifecycleBench::say);
             }
+            results.steps = gantry.steps();
         } finally {
             closeAll();
             Runtime.getRuntime().removeShutdownHook(cleanup);

@@ -66,12 +66,14 @@ public final class Cmd {
             } else {
                 pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
             }
+            long traceStart = System.nanoTime();
             Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 throw GantryException.internal("'" + String.join(" ", command) + "' did not finish within " + timeout.toSeconds() + " s");
             }
+            Trace.cmd(command, System.nanoTime() - traceStart);
             return new Result(command, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
         } catch (IOException e) {

@@ -20,6 +20,20 @@ public final class DurableFiles {
         write(target, content.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Replaces {@code target} by rename, so a reader sees the old content or the new, but without the fsyncs: for a
+     * file that is made again from a durable record before it is used (after a crash it may be the old one).
+     */
+    public static void replace(Path target, String content) {
+        try {
+            Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** As {@link #write(Path, String)}, for binary content. */
     public static void write(Path target, byte[] content) {
         try {

@@ -43,7 +43,9 @@ public final class HostLimits {
     public static long freeDiskMiB(Path dir) {
         try {
             Files.createDirectories(dir);
-            return Files.getFileStore(dir).getUsableSpace() / MiB;
+            // one statvfs: Files.getFileStore would first read the whole mount table (a few lines per zone) to find
+            // the filesystem's entry
+            return dir.toFile().getUsableSpace() / MiB;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot measure the free space of " + dir, e);
         }

@@ -12,6 +12,9 @@ import java.util.List;
 /**
  * Commands in one network namespace: a name under /run/netns, or null for the agent's own (the host). Batches go
  * through one {@code ip -batch} or {@code nft -f} process, as each process costs milliseconds on a zone's create path.
+ * Commands enter the namespace with {@code nsenter --net} alone: {@code ip -n} and {@code ip netns exec} also make a
+ * private copy of the whole mount table (to remount /sys), and a node holds a few mounts per zone, so that copy grew
+ * with every zone on the node; nothing run here needs the namespace's /sys.
  */
 record Netns(String name) {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -31,9 +34,14 @@ record Netns(String name) {
         if (exists()) {
             return false;
         }
-        Cmd.check("ip", "netns", "add", name);
+        add();
         ip("link", "set", "lo", "up");
         return true;
+    }
+
+    /** Makes the namespace, with nothing in it up yet (the caller brings up its loopback). */
+    void add() {
+        Cmd.check("ip", "netns", "add", name);
     }
 
     void delete() {
@@ -43,13 +51,7 @@ record Netns(String name) {
     }
 
     private List<String> prefix(String tool) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(tool);
-        if (name != null) {
-            cmd.add("-n");
-            cmd.add(name);
-        }
-        return cmd;
+        return new ArrayList<>(inside(tool));
     }
 
     Cmd.Result ip(String... args) {
@@ -67,6 +69,13 @@ record Netns(String name) {
     /** Runs {@code ip} commands, one a line; every line is tried, and the first failure is thrown unless {@code force}. */
     void ipBatch(List<String> lines, boolean force) {
         batch("ip", lines, force);
+    }
+
+    /** Runs every line as {@code ip -force -batch} does; false if any failed. */
+    boolean tryIpBatch(List<String> lines) {
+        List<String> cmd = prefix("ip");
+        cmd.addAll(List.of("-force", "-batch", "-"));
+        return Cmd.run(cmd, String.join("\n", lines) + "\n", TIMEOUT).ok();
     }
 
     void bridgeBatch(List<String> lines, boolean force) {
@@ -157,10 +166,15 @@ record Netns(String name) {
         Cmd.run(inside("sh", "-c", script.toString()), null, TIMEOUT).orThrow();
     }
 
+    /** The prefix that runs a command in network namespace {@code name} (its net namespace only). */
+    static List<String> enter(String name) {
+        return List.of("nsenter", "--net=/run/netns/" + name);
+    }
+
     List<String> inside(String... command) {
         List<String> cmd = new ArrayList<>();
         if (name != null) {
-            cmd.addAll(List.of("ip", "netns", "exec", name));
+            cmd.addAll(enter(name));
         }
         cmd.addAll(List.of(command));
         return cmd;

@@ -69,6 +69,12 @@ public final class NodeNetwork {
     private final Map<Integer, Set<RemoteNic>> programmed = new HashMap<>();
     private Map<UUID, MachineFirewall> firewalls = Map.of();
     private final Map<UUID, MachineFirewall> appliedFirewalls = new HashMap<>();
+    /**
+     * The zone ports this process made or found on each bridge (by {@link #bridgeKey}), so that removing a zone
+     * lists a bridge's ports only when it may have been the last one: listing them cost a process and grew with the
+     * zones on the network.
+     */
+    private final Map<String, Set<String>> ports = new HashMap<>();
 
     public NodeNetwork(String node, Underlay underlay) {
         this.node = node;
@@ -98,6 +104,7 @@ public final class NodeNetwork {
     public synchronized void ensure() {
         readyFabrics.clear();
         programmed.clear();
+        ports.clear();
         nodeNs.create();
         nodeNs.sysctl("net/ipv4/ip_forward", "1");
         bridgeBase(nodeNs);
@@ -123,15 +130,50 @@ public final class NodeNetwork {
      */
     public synchronized void attach(ZoneLayout zone, ZoneSpec spec) {
         Netns zns = new Netns(zone.netns());
-        boolean fresh = zns.create();
-        if (fresh) {
-            installFirewall(zone.uuid(), zns.name(), spec.firewallEnabled());
+        if (!zns.exists()) {
+            attachFresh(zone, zns, spec);
+            return;
         }
         List<Nic> nics = spec.nics();
         for (int i = 0; i < nics.size(); i++) {
-            attachNic(zns, zone, i, nics.get(i), fresh);
+            attachNic(zns, zone, i, nics.get(i), false);
         }
         routes(zns, nics);
+    }
+
+    /**
+     * A new zone namespace, wired in few processes: its firewall first, then per NIC the port's anti-spoof chain and
+     * one {@code ip link add} that makes the veth pair with the port on its bridge and the zone's end in the namespace;
+     * then one batch in the namespace (loopback, addresses, links up) and one for its routes. Nothing is listed.
+     */
+    private void attachFresh(ZoneLayout zone, Netns zns, ZoneSpec spec) {
+        zns.add();
+        installFirewall(zone.uuid(), zns.name(), spec.firewallEnabled());
+        List<Nic> nics = spec.nics();
+        List<String> inside = new ArrayList<>(List.of("link set lo up"));
+        for (int i = 0; i < nics.size(); i++) {
+            Nic nic = nics.get(i);
+            String eth = "eth" + i;
+            Netns bridgeNs = nic.kind() == NetworkKind.FABRIC ? ensureFabric(nic) : nodeNs;
+            String bridge = nic.kind() == NetworkKind.FABRIC ? FABRIC_BRIDGE : ensureExternal(nic);
+            String port = hostVeth(nic);
+            antiSpoof(bridgeNs, nic); // before the port exists: no frame of it passes unchecked
+            bridgeNs.ipBatch(List.of("link add " + port + " mtu " + nic.mtu() + " master " + bridge + " up type veth peer name "
+                    + eth + " netns " + zns.name() + " address " + nic.mac() + " mtu " + nic.mtu()), false);
+            ports.computeIfAbsent(bridgeKey(nic), k -> new HashSet<>()).add(port);
+            inside.add("addr replace " + nic.ip() + "/" + nic.prefixLength() + " dev " + eth);
+            inside.add("link set " + eth + " up");
+            if (nic.kind() == NetworkKind.EXTERNAL) {
+                externalRoutes(nic, bridge);
+            }
+        }
+        // one process for the interfaces and the routes; the routes' lines may fail (as they may in routes()), the
+        // interfaces' may not: only when the batch reports a failure are the latter run again, alone, to tell
+        List<String> all = new ArrayList<>(inside);
+        all.addAll(routeLines(nics, true));
+        if (!zns.tryIpBatch(all)) {
+            zns.ipBatch(inside, false);
+        }
     }
 
     /** Makes the zone's NICs those of {@code wanted}: a NIC that changed (or moved in the order) is made anew. */
@@ -174,6 +216,7 @@ public final class NodeNetwork {
         underlayNs.nft("delete table ip " + underlayTable() + "\n");
         readyFabrics.clear();
         programmed.clear();
+        ports.clear();
     }
 
     /** The forwarding entries each fabric network should have; applied at once to the networks this node has. */
@@ -240,6 +283,7 @@ public final class NodeNetwork {
             bridge = ensureExternal(nic);
         }
         String eth = "eth" + index;
+        ports.computeIfAbsent(bridgeKey(nic), k -> new HashSet<>()).add(hostVeth(nic));
         if (!fresh && zns.linkExists(eth)) {
             return;
         }
@@ -255,19 +299,34 @@ public final class NodeNetwork {
                 "addr replace " + nic.ip() + "/" + nic.prefixLength() + " dev " + eth,
                 "link set " + eth + " up"), false);
         if (nic.kind() == NetworkKind.EXTERNAL) {
-            nodeNs.ip("route", "replace", nic.ip() + "/32", "dev", bridge);
-            underlayNs.ip("route", "replace", nic.ip() + "/32", "via", hostAddress(nodeUplinkBase() + 2), "dev", underlayVeth());
+            externalRoutes(nic, bridge);
         }
+    }
+
+    /** The node's and the underlay's routes to an external NIC's address. */
+    private void externalRoutes(Nic nic, String bridge) {
+        nodeNs.ip("route", "replace", nic.ip() + "/32", "dev", bridge);
+        underlayNs.ip("route", "replace", nic.ip() + "/32", "via", hostAddress(nodeUplinkBase() + 2), "dev", underlayVeth());
     }
 
     /** The primary NIC's gateway is the default route; another NIC's gateway serves what leaves from its address. */
     private void routes(Netns zns, List<Nic> nics) {
+        zns.ipBatch(routeLines(nics, false), true);
+    }
+
+    /**
+     * {@link #routes}' lines, each tried whatever the others do (a rule to delete may not be there); in a namespace made
+     * just now ({@code fresh}) there is no rule nor default route to delete.
+     */
+    private static List<String> routeLines(List<Nic> nics, boolean fresh) {
         List<String> lines = new ArrayList<>();
         boolean defaultRoute = false;
         for (int i = 0; i < nics.size(); i++) {
             Nic nic = nics.get(i);
             int table = 100 + i;
-            lines.add("rule del priority " + table);
+            if (!fresh) {
+                lines.add("rule del priority " + table);
+            }
             if (nic.gateway() == null) {
                 continue;
             }
@@ -279,10 +338,10 @@ public final class NodeNetwork {
                 lines.add("rule add from " + nic.ip() + " lookup " + table + " priority " + table);
             }
         }
-        if (!defaultRoute) {
+        if (!defaultRoute && !fresh) {
             lines.add("route del default");
         }
-        zns.ipBatch(lines, true);
+        return lines;
     }
 
     private void removeNic(Nic nic) {
@@ -291,8 +350,16 @@ public final class NodeNetwork {
             return;
         }
         bridgeNs.tryIp("link", "del", hostVeth(nic));
-        bridgeNs.nft("delete element bridge %1$s zone_ports { \"%2$s\" }\n".formatted(TABLE, hostVeth(nic)));
-        bridgeNs.nft("delete chain bridge %s %s\n".formatted(TABLE, portChain(nic)));
+        Set<String> left = ports.get(bridgeKey(nic));
+        if (left != null) {
+            left.remove(hostVeth(nic));
+        }
+        String element = "delete element bridge %1$s zone_ports { \"%2$s\" }\n".formatted(TABLE, hostVeth(nic));
+        String chain = "delete chain bridge %s %s\n".formatted(TABLE, portChain(nic));
+        if (!bridgeNs.nft(element + chain).ok()) { // one transaction; if a part was gone already, each on its own
+            bridgeNs.nft(element);
+            bridgeNs.nft(chain);
+        }
         if (nic.kind() == NetworkKind.EXTERNAL) {
             nodeNs.tryIp("route", "del", nic.ip() + "/32");
             underlayNs.tryIp("route", "del", nic.ip() + "/32", "dev", underlayVeth());
@@ -301,6 +368,9 @@ public final class NodeNetwork {
 
     private void removeUnused(List<Nic> nics) {
         for (Nic nic : nics) {
+            if (!ports.getOrDefault(bridgeKey(nic), Set.of()).isEmpty()) {
+                continue; // a zone of this process still has a port there; only an empty count is checked on the host
+            }
             if (nic.kind() == NetworkKind.FABRIC) {
                 Netns ns = new Netns(fabricNetns(nic.vni()));
                 if (ns.exists() && ns.bridgePorts(FABRIC_BRIDGE).stream().noneMatch(p -> p.startsWith("vz"))) {
@@ -316,6 +386,10 @@ public final class NodeNetwork {
                 }
             }
         }
+    }
+
+    private static String bridgeKey(Nic nic) {
+        return nic.kind() == NetworkKind.FABRIC ? "f" + nic.vni() : externalBridge(nic.network());
     }
 
     private Netns bridgeNs(Nic nic) {

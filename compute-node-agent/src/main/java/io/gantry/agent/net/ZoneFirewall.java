@@ -31,17 +31,22 @@ public final class ZoneFirewall {
 
     /** The table as nft lists it, or empty when there is none (for diagnosis and tests). */
     public String list(String zoneNetns) {
-        Cmd.Result r = Cmd.run(List.of("ip", "netns", "exec", checked(zoneNetns), "nft", "list", "table", "inet",
-                ZoneFirewallScript.TABLE), null, TIMEOUT);
+        Cmd.Result r = Cmd.run(command(zoneNetns, "nft", "list", "table", "inet", ZoneFirewallScript.TABLE), null, TIMEOUT);
         return r.ok() ? r.stdout() : "";
     }
 
     private static void run(String zoneNetns, String script) {
-        Cmd.Result r = Cmd.run(List.of("ip", "netns", "exec", checked(zoneNetns), "nft", "-f", "-"), script, TIMEOUT);
+        Cmd.Result r = Cmd.run(command(zoneNetns, "nft", "-f", "-"), script, TIMEOUT);
         if (!r.ok()) {
             throw GantryException.internal("cannot apply the firewall in network namespace " + zoneNetns + ": "
                     + (r.stderr().isBlank() ? r.stdout().strip() : r.stderr().strip()).lines().findFirst().orElse(""));
         }
+    }
+
+    private static List<String> command(String zoneNetns, String... args) {
+        List<String> cmd = new java.util.ArrayList<>(Netns.enter(checked(zoneNetns)));
+        cmd.addAll(List.of(args));
+        return cmd;
     }
 
     private static String checked(String netns) {

@@ -36,6 +36,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +76,13 @@ public final class RuncZoneBackend implements ZoneBackend {
     private final RuncStateCache runcStates;
     private final Clock clock = Clock.systemUTC();
     private final Path mdataTool;
+    private final DiskTemplates diskTemplates;
+    /** Wires a zone's network while the calling thread makes its disk. */
+    private final ExecutorService wirer = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "zone-wiring");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile ZoneHooks hooks = ZoneHooks.NONE;
     private volatile ImageFetcher fetcher = ImageFetcher.NONE;
 
@@ -86,6 +97,7 @@ public final class RuncZoneBackend implements ZoneBackend {
         this.observer = observer;
         this.runcStates = new RuncStateCache(config.runcRoot());
         this.mdataTool = MdataTool.install(config.stateDir());
+        this.diskTemplates = new DiskTemplates(config.stateDir().resolve("disk-templates"));
     }
 
     /** Who hears of zones starting, changing and going (the metadata service); {@link ZoneHooks#NONE} by default. */
@@ -231,11 +243,11 @@ public final class RuncZoneBackend implements ZoneBackend {
             store.save(zone);
             observer.reached("record");
             try {
-                ZoneDisk.create(layout, spec.pkg().diskMiB());
-                bringUp(layout, zone, observer);
+                bringUp(layout, zone, observer, true);
                 zone = zone.moveTo(ZoneState.RUNNING, clock.instant());
                 store.save(zone);
                 Files.delete(layout.guard());
+                observer.reached("done");
                 return zone;
             } catch (RuntimeException | IOException e) {
                 String why = e.getMessage();
@@ -259,7 +271,7 @@ public final class RuncZoneBackend implements ZoneBackend {
                 return zone;
             }
             runc.delete(layout.containerId()); // the stopped container of an earlier run, if any
-            bringUp(layout, zone, CreateObserver.NONE);
+            bringUp(layout, zone, CreateObserver.NONE, false);
             return save(zone.moveTo(ZoneState.RUNNING, clock.instant()));
         }
     }
@@ -433,7 +445,7 @@ public final class RuncZoneBackend implements ZoneBackend {
     /** The zone's layout with its loop disk mounted (a stopped zone's may not be, after a restart of its node). */
     private ZoneLayout mountedDisk(Zone zone) {
         ZoneLayout layout = store.layout(zone.uuid());
-        if (!io.gantry.agent.host.Mounts.isMounted(layout.diskMount())) {
+        if (!io.gantry.agent.host.Mounts.isMountPoint(layout.diskMount())) {
             ZoneDisk.mount(layout, images.rootfs(zone.spec().imageId()));
         }
         return layout;
@@ -650,6 +662,7 @@ public final class RuncZoneBackend implements ZoneBackend {
                 removeEverything(store.layout(uuid), recordedNics(uuid));
             }
             network.destroy();
+            diskTemplates.removeAll();
             cgroups.removeIfEmpty("/gantry-" + config.node());
             try {
                 Files.deleteIfExists(config.runcRoot().resolveSibling("mdata"));
@@ -695,13 +708,24 @@ public final class RuncZoneBackend implements ZoneBackend {
     }
 
     /**
-     * Mounts the disk and overlay, wires the network, writes config.json and runs the container;
-     * every step is safe to repeat. Create and start share it; create's observer hears each step.
+     * Makes the disk ({@code newDisk}) and mounts it with the overlay while another thread wires the network (the two
+     * share nothing), then writes config.json and runs the container; every step is safe to repeat. Create and start
+     * share it; create's observer hears each step.
      */
-    private void bringUp(ZoneLayout layout, Zone zone, CreateObserver steps) {
-        ZoneDisk.mount(layout, images.rootfs(zone.spec().imageId()));
+    private void bringUp(ZoneLayout layout, Zone zone, CreateObserver steps, boolean newDisk) {
+        Future<?> wiring = wirer.submit(() -> network.attach(layout, zone.spec()));
+        try {
+            if (newDisk) {
+                ZoneDisk.create(layout, zone.pkg().diskMiB(), diskTemplates);
+                steps.reached("disk-image");
+            }
+            ZoneDisk.mount(layout, images.rootfs(zone.spec().imageId()));
+        } catch (RuntimeException e) {
+            awaitQuietly(wiring); // its parts are released with the disk's by the caller
+            throw e;
+        }
         steps.reached("disk");
-        network.attach(layout, zone.spec());
+        await(wiring);
         steps.reached("network");
         writeConfig(layout, zone.spec());
         steps.reached("config");
@@ -712,23 +736,48 @@ public final class RuncZoneBackend implements ZoneBackend {
         }
         hooks.starting(layout, zone.spec());
         runc.runDetached(layout.containerId(), layout.dir(), layout.log());
+        steps.reached("runc");
         requireRunning(layout);
         steps.reached("started");
+    }
+
+    private static void await(Future<?> task) {
+        try {
+            task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw GantryException.internal(String.valueOf(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw GantryException.internal("interrupted while wiring a zone's network");
+        }
+    }
+
+    private static void awaitQuietly(Future<?> task) {
+        try {
+            await(task);
+        } catch (RuntimeException ignored) {
+            // the first failure is the one reported
+        }
     }
 
     private void writeConfig(ZoneLayout layout, ZoneSpec spec) {
         if (!Files.isExecutable(config.initBinary())) {
             throw GantryException.internal("the zone init " + config.initBinary() + " is missing: install Debian's tini (apt-get install tini)");
         }
-        DurableFiles.write(layout.config(), Json.writePretty(OciSpec.build(layout, spec.alias(), spec.pkg(), config.initBinary(), mdataTool)));
+        // written again before every run from the zone's record, so a crash may lose it: whole, but not flushed
+        DurableFiles.replace(layout.config(), Json.writePretty(OciSpec.build(layout, spec.alias(), spec.pkg(), config.initBinary(), mdataTool)));
     }
 
     private boolean isRunning(ZoneLayout layout) {
         return runc.state(layout.containerId()).map(Runc.State::running).orElse(false);
     }
 
+    /** From runc's state file and the init's /proc entry, as runc itself decides it (no {@code runc state} process). */
     private void requireRunning(ZoneLayout layout) {
-        if (!isRunning(layout)) {
+        if (runningInit(layout).isEmpty()) {
             throw GantryException.internal("zone " + layout.uuid() + " exited right after it started; see " + layout.log());
         }
     }
@@ -736,8 +785,14 @@ public final class RuncZoneBackend implements ZoneBackend {
     /** Frees what the kernel holds for the zone (container, mounts, loop, namespace, veth, cgroup), keeping its record. */
     private void releaseResources(ZoneLayout layout, List<Nic> nics) {
         runc.delete(layout.containerId());
-        ZoneDisk.unmount(layout);
-        network.detach(layout, nics);
+        Future<?> unwiring = wirer.submit(() -> network.detach(layout, nics)); // the disk's teardown meanwhile
+        try {
+            ZoneDisk.unmount(layout);
+        } catch (RuntimeException e) {
+            awaitQuietly(unwiring);
+            throw e;
+        }
+        await(unwiring);
         cgroups.removeIfEmpty(layout.cgroupsPath());
     }
 

@@ -2,7 +2,11 @@ package io.gantry.agent.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MountsTest {
 
@@ -15,5 +19,16 @@ class MountsTest {
         assertThat(Mounts.unescape("\\+12")).isEqualTo("\\+12");
         assertThat(Mounts.unescape("\\-12")).isEqualTo("\\-12");
         assertThat(Mounts.unescape("a\\04")).isEqualTo("a\\04");
+    }
+
+    @Test
+    void aMountPointIsToldByItsDeviceAsTheMountTableTellsIt(@TempDir Path dir) throws IOException {
+        Path plain = Files.createDirectory(dir.resolve("plain"));
+        for (Path p : new Path[] {Path.of("/proc"), Path.of("/sys"), plain, dir}) {
+            assertThat(Mounts.isMountPoint(p)).as(p.toString()).isEqualTo(Mounts.isMounted(p));
+        }
+        assertThat(Mounts.isMountPoint(Path.of("/proc"))).isTrue();
+        assertThat(Mounts.isMountPoint(plain)).isFalse();
+        assertThat(Mounts.isMountPoint(dir.resolve("missing"))).isFalse();
     }
 }

@@ -64,7 +64,7 @@ class AgentRestartTest extends RealZonesTest {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(config.stateDir().resolve("crash.log").toFile()))
                 .start();
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(child.exitValue()).as("the child halted at %s; see %s", step, config.stateDir().resolve("crash.log"))
+        assertThat(child.exitValue()).as("the child halted at %s; it wrote: %s", step, Files.readString(config.stateDir().resolve("crash.log")))
                 .isEqualTo(CrashingCreate.HALTED);
         assertThat(traces(uuid)).as("the crash left a half-made zone").isNotEmpty();
         assertThat(Files.exists(backend.layout(uuid).guard())).isTrue();
@@ -119,8 +119,9 @@ class AgentRestartTest extends RealZonesTest {
                             Runtime.getRuntime().halt(HALTED);
                         }
                     });
-            backend.create(new io.gantry.common.ZoneSpec(UUID.fromString(args[3]), null, "acme", args[2],
+            Zone zone = backend.create(new io.gantry.common.ZoneSpec(UUID.fromString(args[3]), null, "acme", args[2],
                     io.gantry.common.Package.custom(64, 100, 64, 64)));
+            System.out.println("the create ended before the step: " + zone.state() + " " + zone.reason());
             System.exit(1); // the create finished: the step was never reached
         }
     }

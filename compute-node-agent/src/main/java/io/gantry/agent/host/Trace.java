@@ -1,0 +1,35 @@
+package io.gantry.agent.host;
+
+import java.util.List;
+
+/**
+ * With {@code -Dgantry.trace} set, each host command the agent runs is written to standard error with its duration
+ * ({@code TRACE <epoch ms> <ms> <command, paths and ids shortened>}), to see where a zone's create or delete spends
+ * its time (bench/README.md, "Zone lifecycle"). Off by default: then nothing is written.
+ */
+public final class Trace {
+    private static final boolean ON = System.getProperty("gantry.trace") != null;
+
+    private Trace() {
+    }
+
+    public static void cmd(List<String> command, long nanos) {
+        if (!ON) {
+            return;
+        }
+        StringBuilder name = new StringBuilder();
+        for (int i = 0; i < Math.min(command.size(), 6); i++) {
+            String a = command.get(i);
+            if (a.startsWith("/")) {
+                a = a.substring(a.lastIndexOf('/') + 1); // a path: its last part
+            } else if (a.startsWith("gz-") || a.startsWith("gantry-") || a.startsWith("--net=")) {
+                a = "NS";
+            }
+            if (a.length() > 36) {
+                a = "ID"; // a UUID or a script
+            }
+            name.append(a).append('_');
+        }
+        System.err.printf("TRACE %d %.2f %s%n", System.currentTimeMillis(), nanos / 1e6, name);
+    }
+}

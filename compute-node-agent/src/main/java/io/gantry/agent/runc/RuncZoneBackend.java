@@ -9,6 +9,7 @@ import io.gantry.agent.cgroup.CgroupStats;
 import io.gantry.agent.cgroup.Cgroups;
 import io.gantry.agent.host.DurableFiles;
 import io.gantry.agent.host.HostLimits;
+import io.gantry.agent.host.Trees;
 import io.gantry.agent.image.ImageFetcher;
 import io.gantry.agent.image.ImageStore;
 import io.gantry.agent.net.NodeNetwork;
@@ -285,7 +286,8 @@ public final class RuncZoneBackend implements ZoneBackend {
                 return zone;
             }
             ZoneLayout layout = store.layout(uuid);
-            zone = save(zone.moveTo(ZoneState.STOPPING, clock.instant()));
+            zone = zone.moveTo(ZoneState.STOPPING, clock.instant());
+            store.saveTransient(zone); // no fsync: recover() finds a RUNNING zone whose init is gone as it finds a STOPPING one
             String id = layout.containerId();
             if (!runc.stop(id, grace)) {
                 LOG.info("zone {} did not stop within {} s of SIGTERM: it was sent SIGKILL", uuid, grace.toSeconds());
@@ -799,7 +801,8 @@ public final class RuncZoneBackend implements ZoneBackend {
     private void removeEverything(ZoneLayout layout, List<Nic> nics) {
         releaseResources(layout, nics);
         runcStates.forget(layout.containerId());
-        io.gantry.agent.host.Cmd.check("rm", "-rf", "--one-file-system", layout.dir().toString(), layout.metadataDir().toString());
+        Trees.deleteOnOneFilesystem(layout.dir());
+        Trees.deleteOnOneFilesystem(layout.metadataDir());
         cgroups.removeIfEmpty("/" + layout.cgroupParent());
         hooks.removed(layout.uuid());
     }

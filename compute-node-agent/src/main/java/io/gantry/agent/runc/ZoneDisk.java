@@ -19,6 +19,8 @@ import java.util.Optional;
  * with 1,500 zones as on an empty one.
  */
 final class ZoneDisk {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ZoneDisk.class);
+    private static final int ATTACH_ATTEMPTS = 3;
     private static final long MiB = 1024 * 1024;
 
     private ZoneDisk() {
@@ -73,9 +75,21 @@ final class ZoneDisk {
             detachLeftovers(zone);
         }
         Files.writeString(marker, "");
-        Cmd.check("sh", "-c", "d=$(losetup --find --show -- \"$1\") || exit 1; "
-                + "mount -o discard \"$d\" \"$2\" || { s=$?; losetup -d \"$d\"; exit $s; }",
-                "zone-disk", zone.diskImage().toString(), zone.diskMount().toString());
+        for (int attempt = 1; ; attempt++) {
+            Cmd.Result r = Cmd.run("sh", "-c", "d=$(losetup --find --show -- \"$1\") || exit 1; "
+                    + "mount -o discard \"$d\" \"$2\" || { s=$?; losetup -d \"$d\"; exit $s; }",
+                    "zone-disk", zone.diskImage().toString(), zone.diskMount().toString());
+            if (r.ok()) {
+                break;
+            }
+            // Until it is mounted, a device can be taken away by another process that detaches by name what it
+            // listed a moment before (losetup -j, then losetup -d): the mount then finds no filesystem. Seen with
+            // several agents' tests on one host; a fresh device is tried, a real failure fails each time.
+            if (attempt == ATTACH_ATTEMPTS || Mounts.isMountPoint(zone.diskMount())) {
+                r.orThrow();
+            }
+            LOG.warn("zone {}: attaching its disk failed ({}); trying again", zone.uuid(), r.stderr().strip());
+        }
         Files.delete(marker);
     }
 
@@ -99,12 +113,14 @@ final class ZoneDisk {
             points.add(zone.diskMount().toString());
         }
         if (!points.isEmpty()) {
-            List<String> umount = new ArrayList<>(List.of("umount"));
+            List<String> umount = new ArrayList<>(List.of("sh", "-c", "umount \"$@\"", "zone-disk"));
             umount.addAll(points); // in this order: the overlay first
+            // a disk mounted with mount -o loop (before losetup was used) has autoclear: the kernel detaches it
+            loop.filter(l -> !l.autoclear()).ifPresent(l -> {
+                umount.set(2, "umount \"$@\" && losetup -d " + l.device());
+            });
             Cmd.check(umount.toArray(String[]::new));
         }
-        // a disk mounted with mount -o loop (before losetup was used) has autoclear: the kernel detached it already
-        loop.filter(l -> !l.autoclear()).ifPresent(l -> Cmd.run("losetup", "-d", l.device()));
         if (!diskMounted || Files.exists(attaching(zone))) {
             detachLeftovers(zone);
         }
@@ -116,8 +132,8 @@ final class ZoneDisk {
             String attached = Cmd.run("losetup", "-j", zone.diskImage().toString()).stdout();
             for (String line : attached.split("\n")) {
                 int colon = line.indexOf(':');
-                if (colon > 0) {
-                    Cmd.run("losetup", "-d", line.substring(0, colon));
+                if (colon > 0 && backs(line.substring(0, colon), zone.diskImage())) {
+                    Cmd.run("losetup", "-d", line.substring(0, colon)); // still ours: checked just before, by name
                 }
             }
         }
@@ -125,6 +141,16 @@ final class ZoneDisk {
             Files.deleteIfExists(attaching(zone));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether loop device {@code device} (/dev/loopN) is attached to {@code image} now. */
+    private static boolean backs(String device, Path image) {
+        try {
+            Path file = Path.of("/sys/block", Path.of(device).getFileName().toString(), "loop", "backing_file");
+            return Files.readString(file).strip().equals(image.toAbsolutePath().normalize().toString());
+        } catch (IOException e) {
+            return false; // detached meanwhile
         }
     }
 

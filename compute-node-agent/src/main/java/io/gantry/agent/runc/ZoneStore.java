@@ -48,6 +48,14 @@ final class ZoneStore {
         }
     }
 
+    /**
+     * Saves a state a crash may lose (the record keeps the one before): for one that {@link RuncZoneBackend#recover()}
+     * treats as the one before anyway, such as STOPPING, which a restarted agent handles as RUNNING. Readers see it.
+     */
+    void saveTransient(Zone zone) {
+        DurableFiles.replace(layout(zone.uuid()).record(), Json.writePretty(zone));
+    }
+
     void save(Zone zone) {
         DurableFiles.write(layout(zone.uuid()).record(), Json.writePretty(zone));
     }

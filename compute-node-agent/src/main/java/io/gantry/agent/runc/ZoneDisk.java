@@ -2,6 +2,7 @@ package io.gantry.agent.runc;
 
 import io.gantry.agent.host.Cmd;
 import io.gantry.agent.host.Mounts;
+import io.gantry.common.GantryException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -21,6 +22,7 @@ import java.util.Optional;
 final class ZoneDisk {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ZoneDisk.class);
     private static final int ATTACH_ATTEMPTS = 3;
+    private static final java.time.Duration RELEASE_TIMEOUT = java.time.Duration.ofSeconds(30);
     private static final long MiB = 1024 * 1024;
 
     private ZoneDisk() {
@@ -121,8 +123,31 @@ final class ZoneDisk {
             });
             Cmd.check(umount.toArray(String[]::new));
         }
+        loop.ifPresent(l -> awaitReleased(l, zone.diskImage()));
         if (!diskMounted || Files.exists(attaching(zone))) {
             detachLeftovers(zone);
+        }
+    }
+
+    /**
+     * Waits until the kernel has let go of the disk: a process that copied the host's mount table a moment before (a
+     * container's init, an {@code ip netns exec}) keeps the filesystem mounted in its own namespace, and the device
+     * attached, until it ends; an e2fsck, a resize or a move of the file must not start before.
+     */
+    private static void awaitReleased(LoopDevice loop, Path image) {
+        long deadline = System.nanoTime() + RELEASE_TIMEOUT.toNanos();
+        while (backs(loop.device(), image)) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("the disk {} is still held on {} {} s after its unmount; the kernel detaches it when it is let go",
+                        image, loop.device(), RELEASE_TIMEOUT.toSeconds());
+                return;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw GantryException.internal("interrupted while unmounting " + image);
+            }
         }
     }
 

@@ -44,7 +44,9 @@ import picocli.CommandLine.Option;
  * from PostgreSQL) against an unauthenticated {@code GET /--ping} on the same server, both at one
  * fixed request rate (open loop: latency counts from each request's scheduled send time, so a slow
  * server is not hidden by a client that waits for it). The real cloud API on an embedded PostgreSQL,
- * in this JVM. A harness, not a test.
+ * in this JVM; the load generator in this JVM too (java.net.http, each request signed anew), or with
+ * {@code --load-process} in a JVM of its own ({@link ApiLoad}: fixed rates, then a saturation search).
+ * A harness, not a test.
  */
 @Command(name = "api-bench", mixinStandardHelpOptions = true,
         description = "Measures signed GET /my/machines/:id latency against GET /--ping at a fixed request rate.")

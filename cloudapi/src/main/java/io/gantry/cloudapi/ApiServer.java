@@ -1,6 +1,8 @@
 package io.gantry.cloudapi;
 
 import io.gantry.cloudapi.api.InvalidRequests;
+import io.gantry.cloudapi.auth.AuthBarrier;
+import io.gantry.cloudapi.auth.KeyCache;
 import io.gantry.cloudapi.api.Routes;
 import io.gantry.cloudapi.store.Database;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,6 +11,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 
 /**
@@ -22,11 +25,18 @@ final class ApiServer extends AbstractVerticle {
     private final Database db;
     private final CloudApiConfig config;
     private final MeterRegistry registry;
+    private final KeyCache keys;
+    private final AuthBarrier changes;
+    private final Pool reads;
     private volatile Router router;
     private volatile HttpServer server;
 
-    ApiServer(HttpServerOptions options, Database db, CloudApiConfig config, MeterRegistry registry) {
+    ApiServer(HttpServerOptions options, Database db, CloudApiConfig config, MeterRegistry registry, KeyCache keys, AuthBarrier changes,
+              Pool reads) {
         this.options = options;
+        this.keys = keys;
+        this.changes = changes;
+        this.reads = reads;
         this.db = db;
         this.config = config;
         this.registry = registry;
@@ -34,7 +44,7 @@ final class ApiServer extends AbstractVerticle {
 
     @Override
     public void start(Promise<Void> started) {
-        router = Routes.build(vertx, db, config, Clock.systemUTC(), registry);
+        router = Routes.build(vertx, db, config, Clock.systemUTC(), registry, keys, changes, reads);
         vertx.createHttpServer(options)
                 .requestHandler(router)
                 .invalidRequestHandler(new InvalidRequests())

@@ -23,7 +23,9 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -42,7 +44,9 @@ import picocli.CommandLine.Option;
  * from PostgreSQL) against an unauthenticated {@code GET /--ping} on the same server, both at one
  * fixed request rate (open loop: latency counts from each request's scheduled send time, so a slow
  * server is not hidden by a client that waits for it). The real cloud API on an embedded PostgreSQL,
- * in this JVM. A harness, not a test.
+ * in this JVM; the load generator in this JVM too (java.net.http, each request signed anew), or with
+ * {@code --load-process} in a JVM of its own ({@link ApiLoad}: fixed rates, then a saturation search).
+ * A harness, not a test.
  */
 @Command(name = "api-bench", mixinStandardHelpOptions = true,
         description = "Measures signed GET /my/machines/:id latency against GET /--ping at a fixed request rate.")
@@ -58,6 +62,27 @@ public final class ApiBench implements Callable<Integer> {
 
     @Option(names = "--report", description = "Also write the results as Markdown to this file.")
     Path report;
+
+    @Option(names = "--load-process", description = "Run the load generator (ApiLoad) in a JVM of its own: fixed rates "
+            + "(--rates), then a saturation search, for ping and the signed GET.")
+    boolean loadProcess;
+
+    @Option(names = "--rates", split = ",", defaultValue = "200,1000",
+            description = "With --load-process: the fixed open-loop rates (default ${DEFAULT-VALUE}).")
+    List<Integer> rates;
+
+    @Option(names = "--saturate", defaultValue = "true", negatable = true, fallbackValue = "true",
+            description = "With --load-process: search each endpoint's highest sustained rate after the fixed rates (default ${DEFAULT-VALUE}).")
+    boolean saturate;
+
+    @Option(names = "--saturate-from", defaultValue = "1000", description = "With --load-process: the search's first rate (default ${DEFAULT-VALUE}).")
+    int saturateFrom;
+
+    @Option(names = "--saturate-seconds", defaultValue = "8", description = "With --load-process: measured seconds per search step (default ${DEFAULT-VALUE}).")
+    int saturateSeconds;
+
+    @Option(names = "--load-event-loops", defaultValue = "1", description = "With --load-process: the generator's event loops (default ${DEFAULT-VALUE}).")
+    int loadEventLoops;
 
     public static void main(String[] args) {
         BenchMain.run(ApiBench::new, "warn", args);
@@ -117,6 +142,9 @@ public final class ApiBench implements Callable<Integer> {
                 return 1;
             }
 
+            if (loadProcess) {
+                markdown = inOtherProcess(base, path, pair, key.md5Fingerprint(), api);
+            } else {
             Supplier<HttpRequest> ping = () -> HttpRequest.newBuilder(URI.create(base + "/--ping"))
                     .timeout(Duration.ofSeconds(10)).header("Accept", "application/json").GET().build();
             Supplier<HttpRequest> signed = () -> signer.request("GET", path, null);
@@ -125,6 +153,7 @@ public final class ApiBench implements Callable<Integer> {
             Result signedResult = run(http, "signed GET /my/machines/:id", signed);
 
             markdown = markdown(pingResult, signedResult);
+            }
         } finally {
             say("shutting down");
             if (api != null) {
@@ -141,6 +170,102 @@ public final class ApiBench implements Callable<Integer> {
         }
         BenchResults.publish(markdown, report, ApiBench::say);
         return 0;
+    }
+
+    /**
+     * Runs {@link ApiLoad} as a child JVM on this one's class path against the server in this JVM, echoes its progress,
+     * and makes the Markdown of its results. The private key goes over in a file only the owner reads, removed after.
+     */
+    private String inOtherProcess(String base, String path, KeyPair pair, String fingerprint, CloudApi api) throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("api-bench");
+        Path keyFile = dir.resolve("key");
+        try {
+            java.nio.file.Files.writeString(keyFile, java.util.Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()));
+            java.nio.file.Files.setPosixFilePermissions(keyFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), ApiLoad.class.getName(),
+                    "--base", base, "--path", path, "--login", "bench", "--fingerprint", fingerprint, "--key", keyFile.toString(),
+                    "--rates", rates.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")),
+                    "--seconds", String.valueOf(seconds), "--warmup", String.valueOf(warmup),
+                    "--saturate-from", String.valueOf(saturateFrom), "--saturate-seconds", String.valueOf(saturateSeconds),
+                    "--event-loops", String.valueOf(loadEventLoops), saturate ? "--saturate" : "--no-saturate"));
+            say("load generator in its own JVM: " + ApiLoad.class.getSimpleName() + " --rates " + rates + (saturate ? ", then a saturation search" : ""));
+            Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            List<Map<String, Object>> results = new ArrayList<>();
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (line.startsWith(ApiLoad.RESULT)) {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> r = Json.read(line.substring(ApiLoad.RESULT.length()), Map.class);
+                        results.add(r);
+                        say("result " + r);
+                    } else {
+                        System.out.println(line);
+                    }
+                }
+            } finally {
+                if (!child.waitFor(30, TimeUnit.SECONDS)) {
+                    child.destroyForcibly();
+                }
+            }
+            if (child.exitValue() != 0) {
+                throw new IllegalStateException("the load generator exited with " + child.exitValue());
+            }
+            return separateMarkdown(results);
+        } finally {
+            java.nio.file.Files.deleteIfExists(keyFile);
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+    }
+
+    private String separateMarkdown(List<Map<String, Object>> results) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "API latency, load generator in its own JVM, %d s per fixed rate after %d s warm-up, %s%n%n",
+                seconds, warmup, ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE)));
+        sb.append("| endpoint | phase | offered req/s | requests | p50 ms | p90 ms | p99 ms | max ms | achieved req/s | errors | p50 / ping p50 | p99 / ping p99 |\n");
+        sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        Map<String, Map<String, Object>> pings = new java.util.HashMap<>();
+        for (Map<String, Object> r : results) {
+            if ("ping".equals(r.get("endpoint")) && r.containsKey("p50")) {
+                pings.put(r.get("phase") + " " + r.get("rate"), r);
+            }
+        }
+        Map<String, Object> saturated = new java.util.LinkedHashMap<>();
+        for (Map<String, Object> r : results) {
+            if ("saturated".equals(r.get("phase"))) {
+                saturated.put(String.valueOf(r.get("endpoint")), r.get("rate"));
+                continue;
+            }
+            Map<String, Object> ping = pings.get(r.get("phase") + " " + r.get("rate"));
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                    "ping".equals(r.get("endpoint")) ? "`GET /--ping`" : "signed `GET /my/machines/:id`", r.get("phase"), r.get("rate"),
+                    r.get("sent"), r.get("p50"), r.get("p90"), r.get("p99"), r.get("max"), r.get("achieved"), r.get("errors"),
+                    ratio(r, ping, "p50"), ratio(r, ping, "p99")));
+        }
+        if (!saturated.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%nHighest sustained rate (achieved ≥ 95%% of offered, p99 ≤ 1 s, < 1%% errors; steps ×1.25 from %d): %s%n",
+                    saturateFrom, saturated.entrySet().stream().map(e -> e.getKey() + " " + e.getValue() + " req/s")
+                            .collect(java.util.stream.Collectors.joining(", "))));
+        }
+        long memGiB = Math.round(((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getTotalMemorySize() / (1024.0 * 1024 * 1024));
+        sb.append(String.format(Locale.ROOT, "%nMachine: %s %s, %d cores, %d GiB, Java %s, load average at the end %.2f. The cloud API (Vert.x) "
+                        + "in one JVM, the load generator (`ApiLoad`, Vert.x HTTP client, keep-alive, signatures made once per second "
+                        + "and path) in another, PostgreSQL in its own processes, all on this machine. Open loop: latency counts "
+                        + "from each request's scheduled send time.%n",
+                System.getProperty("os.name"), System.getProperty("os.version"), Runtime.getRuntime().availableProcessors(),
+                memGiB, System.getProperty("java.version"),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        return sb.toString();
+    }
+
+    private static String ratio(Map<String, Object> r, Map<String, Object> ping, String key) {
+        if (ping == null || !(r.get(key) instanceof Number a) || !(ping.get(key) instanceof Number b) || b.doubleValue() <= 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "%.2f", a.doubleValue() / b.doubleValue());
     }
 
     record Result(String name, long[] latenciesNanos, int errors, int sent, double achievedRate) {

@@ -1,6 +1,8 @@
 package io.gantry.cloudapi.api;
 
 import io.gantry.cloudapi.auth.BearerTokenVerifier;
+import io.gantry.cloudapi.auth.Fingerprints;
+import io.gantry.cloudapi.auth.KeyCache;
 import io.gantry.cloudapi.auth.SignatureHeader;
 import io.gantry.cloudapi.auth.SignatureVerifier;
 import io.gantry.cloudapi.auth.SshPublicKey;
@@ -25,13 +27,21 @@ final class Authenticate implements Handler<RoutingContext> {
     static final String BEARER_ACCEPTED = "gantry.bearer-accepted";
     private static final String BEARER = "Bearer ";
     private final AccountService accounts;
+    private final KeyCache keys;
     private final SignatureVerifier verifier;
     private final BearerTokenVerifier tokens;
     private final FederatedAccounts federated;
 
     /** Signed requests, and bearer tokens that {@code tokens} verifies (both null: signed requests only). */
     Authenticate(AccountService accounts, SignatureVerifier verifier, BearerTokenVerifier tokens, FederatedAccounts federated) {
+        this(accounts, new KeyCache(), verifier, tokens, federated);
+    }
+
+    /** As above, the keys found kept in {@code keys} (shared by the instance's event loops) while it is live. */
+    Authenticate(AccountService accounts, KeyCache keys, SignatureVerifier verifier, BearerTokenVerifier tokens,
+                 FederatedAccounts federated) {
         this.accounts = accounts;
+        this.keys = keys;
         this.verifier = verifier;
         this.tokens = tokens;
         this.federated = federated;
@@ -114,12 +124,30 @@ final class Authenticate implements Handler<RoutingContext> {
         if (header.keyId().user() != null) {
             return Future.failedFuture(new GantryException(ErrorCode.InvalidCredentials, "sub-users are not supported; sign as the account"));
         }
-        return accounts.findKey(header.keyId().account(), header.keyId().fingerprint()).map(found -> {
+        String login = header.keyId().account();
+        String fingerprint = Fingerprints.lookupForm(header.keyId().fingerprint());
+        KeyCache.Entry cached = keys.get(login, fingerprint);
+        if (cached != null) {
+            try {
+                return Future.succeededFuture(caller(ctx, cached, header, signed));
+            } catch (GantryException e) {
+                return Future.failedFuture(e);
+            }
+        }
+        long epoch = keys.epoch(); // before the read: a change heard after it keeps what was read out of the cache
+        return accounts.findKey(login, header.keyId().fingerprint()).map(found -> {
             var auth = found.orElseThrow(() -> new GantryException(ErrorCode.InvalidCredentials,
                     "no key " + header.keyId().fingerprint() + " is registered for account " + header.keyId().account()));
-            verifier.verify(header, signed, SshPublicKey.parse(auth.key().keyText));
-            return new Caller(auth.account(), auth.key().fingerprint, ctx.request().remoteAddress().hostAddress());
+            var entry = new KeyCache.Entry(auth.account(), auth.key(), SshPublicKey.parse(auth.key().keyText));
+            Caller caller = caller(ctx, entry, header, signed);
+            keys.put(login, fingerprint, entry, epoch);
+            return caller;
         });
+    }
+
+    private Caller caller(RoutingContext ctx, KeyCache.Entry key, SignatureHeader header, String signed) {
+        key.verify(verifier, header, signed);
+        return new Caller(key.account(), key.key().fingerprint, ctx.request().remoteAddress().hostAddress());
     }
 
     private Future<Caller> bearer(RoutingContext ctx, String token) {

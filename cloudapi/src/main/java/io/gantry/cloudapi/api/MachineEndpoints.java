@@ -7,6 +7,7 @@ import io.gantry.cloudapi.service.CreateMachine;
 import io.gantry.cloudapi.service.FirewallService;
 import io.gantry.cloudapi.service.JsonText;
 import io.gantry.cloudapi.service.MachineFilter;
+import io.gantry.cloudapi.service.MachineReads;
 import io.gantry.cloudapi.service.MachineService;
 import io.gantry.cloudapi.service.MeteringClient;
 import io.gantry.cloudapi.store.MachineRecord;
@@ -24,11 +25,13 @@ import java.util.UUID;
 final class MachineEndpoints {
     private static final int MAX_LIMIT = 1000;
     private final MachineService machines;
+    private final MachineReads reads;
     private final FirewallService firewall;
     private final MeteringClient metering;
 
-    MachineEndpoints(MachineService machines, FirewallService firewall, MeteringClient metering) {
+    MachineEndpoints(MachineService machines, MachineReads reads, FirewallService firewall, MeteringClient metering) {
         this.machines = machines;
+        this.reads = reads;
         this.firewall = firewall;
         this.metering = metering;
     }
@@ -78,7 +81,7 @@ final class MachineEndpoints {
 
     private void get(RoutingContext ctx) {
         UUID id = Params.uuid(ctx.pathParam("id"), "machine");
-        Reply.with(ctx, machines.get(Authenticate.caller(ctx), id), m ->
+        Reply.with(ctx, reads.get(Authenticate.caller(ctx), id), m ->
                 Reply.json(ctx, ZoneState.DELETED.wireName().equals(m.state) ? 410 : 200, MachineView.of(m)));
     }
 
@@ -135,13 +138,13 @@ final class MachineEndpoints {
 
     private void getTags(RoutingContext ctx, boolean metadata) {
         UUID id = Params.uuid(ctx.pathParam("id"), "machine");
-        Reply.with(ctx, machines.get(Authenticate.caller(ctx), id), m -> Reply.json(ctx, 200, JsonText.object(metadata ? m.metadata : m.tags)));
+        Reply.with(ctx, reads.get(Authenticate.caller(ctx), id), m -> Reply.json(ctx, 200, JsonText.object(metadata ? m.metadata : m.tags)));
     }
 
     private void getTag(RoutingContext ctx, boolean metadata) {
         UUID id = Params.uuid(ctx.pathParam("id"), "machine");
         String key = ctx.pathParam("key");
-        Reply.with(ctx, machines.get(Authenticate.caller(ctx), id), m -> {
+        Reply.with(ctx, reads.get(Authenticate.caller(ctx), id), m -> {
             Map<String, Object> values = JsonText.object(metadata ? m.metadata : m.tags);
             if (!values.containsKey(key)) {
                 throw GantryException.notFound((metadata ? "metadata key " : "tag ") + key + " not found");

@@ -1,7 +1,9 @@
 package io.gantry.cloudapi.api;
 
 import io.gantry.cloudapi.CloudApiConfig;
+import io.gantry.cloudapi.auth.AuthBarrier;
 import io.gantry.cloudapi.auth.BearerTokenVerifier;
+import io.gantry.cloudapi.auth.KeyCache;
 import io.gantry.cloudapi.auth.SignatureVerifier;
 import io.gantry.cloudapi.service.AccountService;
 import io.gantry.cloudapi.service.CatalogService;
@@ -18,6 +20,7 @@ import io.gantry.cloudapi.service.OperatorAccountService;
 import io.gantry.cloudapi.service.OperatorCatalogService;
 import io.gantry.cloudapi.service.NodeService;
 import io.gantry.cloudapi.service.OpsAuditService;
+import io.gantry.cloudapi.service.MachineReads;
 import io.gantry.cloudapi.service.MachineService;
 import io.gantry.cloudapi.service.NetworkService;
 import io.gantry.cloudapi.service.NicService;
@@ -30,6 +33,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.sqlclient.Pool;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
@@ -99,8 +103,13 @@ public final class Routes {
         return failure != null ? failure : GantryException.internal("the request failed (HTTP " + status + ")");
     }
 
-    public static Router build(Vertx vertx, Database db, CloudApiConfig config, Clock clock, MeterRegistry registry) {
-        var accounts = new AccountService(db);
+    /**
+     * The routes of one event loop. {@code keys} is the instance's key cache (shared by its event loops), kept right by
+     * {@code changes}, which account and key changes wait for; {@code reads} the Vert.x PostgreSQL pool of the hot reads.
+     */
+    public static Router build(Vertx vertx, Database db, CloudApiConfig config, Clock clock, MeterRegistry registry,
+                               KeyCache keys, AuthBarrier changes, Pool reads) {
+        var accounts = new AccountService(db, changes);
         var machines = new MachineService(db);
         var catalog = new CatalogService(db);
         var firewall = new FirewallService(db);
@@ -138,13 +147,13 @@ public final class Routes {
         r.get("/--ping").handler(ctx -> Reply.json(ctx, 200, Map.of("ping", "pong", "cloudapi", Map.of("versions", List.of(API_VERSION)))));
         // one verifier per router, so per event loop: its key fetches answer on the loop that then opens the sessions
         var tokens = config.oidc() == null ? null : new BearerTokenVerifier(vertx, config.oidc(), clock);
-        var auth = new Authenticate(accounts, new SignatureVerifier(clock, config.maxClockSkew()), tokens,
+        var auth = new Authenticate(accounts, keys, new SignatureVerifier(clock, config.maxClockSkew()), tokens,
                 config.oidc() == null ? null : new FederatedAccounts(db, config.oidc()));
         // every request but ping, whatever its path: a path pattern such as /:login/* does not match a
         // path holding a line terminator (U+0085 from a raw 0x85 byte), and its request would pass unauthenticated
         r.route().handler(auth);
         var metering = new MeteringClient(vertx, config.meteringUrl(), config.meteringCa());
-        var ops = new OperatorEndpoints(new LimitService(db), new OperatorAccountService(db), new OpsAuditService(db), new EvacuationService(db),
+        var ops = new OperatorEndpoints(new LimitService(db), new OperatorAccountService(db, changes), new OpsAuditService(db), new EvacuationService(db),
                 new NodeService(db));
         new ImageImportEndpoints(new ImageImportService(db, config.imageStore() == null ? null : new ImageUpload(vertx, config.imageStore())),
                 ops).mount(r);
@@ -157,7 +166,7 @@ public final class Routes {
         new UsageEndpoints(metering).mount(r);
         new CatalogEndpoints(catalog, new ImageService(db), config.datacenter(), config.publicUrl()).mount(r);
         new NetworkEndpoints(new NetworkService(db)).mount(r);
-        new MachineEndpoints(machines, firewall, metering).mount(r);
+        new MachineEndpoints(machines, new MachineReads(reads), firewall, metering).mount(r);
         new NicEndpoints(new NicService(db)).mount(r);
         new SnapshotEndpoints(new SnapshotService(db, config.snapshotLimit())).mount(r);
         firewallEndpoints.mount(r);

@@ -1,5 +1,6 @@
 package io.gantry.cloudapi.service;
 
+import io.gantry.cloudapi.auth.AuthBarrier;
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.AccountRecord;
 import io.gantry.cloudapi.store.Database;
@@ -18,9 +19,16 @@ import org.hibernate.reactive.stage.Stage;
 public final class AccountService {
     private static final Pattern KEY_NAME = Pattern.compile("[A-Za-z0-9._@:-]{1,128}");
     private final Stage.SessionFactory sessions;
+    private final AuthBarrier changed;
 
     public AccountService(Database db) {
+        this(db, AuthBarrier.NONE);
+    }
+
+    /** Changes to the account or its keys answer once {@code changed} settled (every instance's key cache heard of them). */
+    public AccountService(Database db, AuthBarrier changed) {
         this.sessions = db.sessions();
+        this.changed = changed;
     }
 
     public record Authenticated(AccountRecord account, KeyRecord key) {
@@ -62,7 +70,7 @@ public final class AccountService {
             }
             a.updated = MachineService.now();
             return a;
-        })));
+        }))).compose(a -> changed.settle().map(a));
     }
 
     public Future<List<KeyRecord>> keys(Caller caller) {
@@ -129,6 +137,6 @@ public final class AccountService {
                         .setParameter("id", k.id)
                         .setParameter("a", caller.account().id)
                         .executeUpdate()
-                        .thenApply(n -> (Void) null))));
+                        .thenApply(n -> (Void) null)))).compose(v -> changed.settle());
     }
 }

@@ -1,5 +1,6 @@
 package io.gantry.cloudapi.service;
 
+import io.gantry.cloudapi.auth.AuthBarrier;
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.AccountRecord;
 import io.gantry.cloudapi.store.Database;
@@ -33,9 +34,16 @@ public final class OperatorAccountService {
     private static final List<String> RESERVED = List.of("ops", "my");
 
     private final Stage.SessionFactory sessions;
+    private final AuthBarrier changed;
 
     public OperatorAccountService(Database db) {
+        this(db, AuthBarrier.NONE);
+    }
+
+    /** Disabling, enabling and deleting an account answer once {@code changed} settled (every instance's key cache heard). */
+    public OperatorAccountService(Database db, AuthBarrier changed) {
         this.sessions = db.sessions();
+        this.changed = changed;
     }
 
     /** The new account with its first key and {@link DefaultLimits}; refuses bad input before anything is written. */
@@ -123,7 +131,7 @@ public final class OperatorAccountService {
                         })
                         .thenApply(v -> a);
             });
-        }));
+        })).compose(a -> changed.settle().map(a));
     }
 
     /** Lifts the refusal; the machines stay as they are (stopped), for the tenant to start. */
@@ -137,7 +145,7 @@ public final class OperatorAccountService {
                 }
                 return a;
             });
-        }));
+        })).compose(a -> changed.settle().map(a));
     }
 
     /** Deletes an account that has no machines but deleted or failed ones: its keys and limits go, its row stays marked. */
@@ -164,7 +172,7 @@ public final class OperatorAccountService {
                         a.updated = a.deletedAt;
                         return null;
                     }));
-        }));
+        })).compose(v -> changed.settle());
     }
 
     /** Triton's login rules, as account creation checks them (MissingParameter or InvalidArgument). */

@@ -21,10 +21,13 @@ final class CpuMeter {
 
     private static final long TICK_NANOS = 10_000_000L; // USER_HZ = 100 on Linux
 
-    static Reading read() {
+    static Reading read(int postgresPort) {
         long jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-        long pg = ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false))
+        // pg_ctl starts the server detached (its parent is init, not this JVM): find it by the port it was given
+        String port = "-p " + postgresPort;
+        long pg = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("postgres") && c.contains(port)).orElse(false))
+                .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
                 .mapToLong(p -> ticks(p.pid()))
                 .sum();
         return new Reading(jvm, pg * TICK_NANOS);

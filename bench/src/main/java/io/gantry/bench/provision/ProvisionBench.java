@@ -328,7 +328,7 @@ public final class ProvisionBench implements Callable<Integer> {
             try (StateWatcher watcher = new StateWatcher(db.jdbcUrl(), db.user(), db.password(),
                     s -> s.equals(target) || s.equals("failed"), Duration.ofMillis(25))) {
                 long t0 = System.nanoTime();
-                CpuMeter.Reading cpu0 = CpuMeter.read();
+                CpuMeter.Reading cpu0 = CpuMeter.read(db.port());
                 PacedRequests.run(http, rate, count, (i, scheduled) -> {
                     scheduledAt[i] = scheduled;
                     watcher.await(idOf.apply(i), scheduled);
@@ -350,7 +350,7 @@ public final class ProvisionBench implements Callable<Integer> {
                 while (watcher.stillAwaited() > 0 && System.nanoTime() < until) {
                     Thread.sleep(50);
                 }
-                CpuMeter.Reading cpu = CpuMeter.read().minus(cpu0);
+                CpuMeter.Reading cpu = CpuMeter.read(db.port()).minus(cpu0);
                 if (watcher.failure() != null) {
                     say("state watcher: " + watcher.failure().getMessage());
                 }

@@ -26,11 +26,13 @@ class JobLanesTest extends RigTest {
 
     @Test
     void manyProvisionsInSeveralLanesAreEachPlacedOnceAndGetOneTask() throws Exception {
-        for (String node : List.of("cn1", "cn2", "cn3")) {
-            rig.advertise(node, 1_000_000);
+        List<String> nodes = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            nodes.add("cn" + i);
+            rig.advertise("cn" + i, 1_000_000); // 4 CPUs each: room for 16 machines of one vCPU
         }
         Map<UUID, UUID> jobOf = new HashMap<>();
-        for (int i = 0; i < 300; i++) {
+        for (int i = 0; i < 150; i++) {
             UUID machine = rig.records.newMachine("m" + i, 256, List.of());
             jobOf.put(machine, rig.records.queueProvision(machine));
         }
@@ -39,15 +41,18 @@ class JobLanesTest extends RigTest {
             lanes.runOnce(); // a second pass over dispatched jobs without answers writes nothing again
         }
 
-        int tasks = rig.tasks("cn1").size() + rig.tasks("cn2").size() + rig.tasks("cn3").size();
-        assertThat(tasks).as("one task per job, on one node").isEqualTo(300);
+        int tasks = 0;
+        for (String node : nodes) {
+            tasks += rig.tasks(node).size();
+        }
+        assertThat(tasks).as("one task per job, on one node").isEqualTo(150);
         jobOf.forEach((machine, job) -> {
             assertThat(rig.records.stateOf(job)).isEqualTo(JobState.DISPATCHED);
             assertThat(rig.cluster.nodeOf(machine)).isPresent();
             assertThat(rig.steps.stream().filter(s -> s.equals(job + " placed")).count()).as("placed once").isEqualTo(1);
         });
-        long booked = List.of("cn1", "cn2", "cn3").stream().mapToLong(n -> rig.cluster.machinesOn(n).size()).sum();
-        assertThat(booked).as("each machine booked once").isEqualTo(300);
+        long booked = nodes.stream().mapToLong(n -> rig.cluster.machinesOn(n).size()).sum();
+        assertThat(booked).as("each machine booked once").isEqualTo(150);
     }
 
     @Test

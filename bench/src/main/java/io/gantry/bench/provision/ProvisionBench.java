@@ -205,8 +205,8 @@ public final class ProvisionBench implements Callable<Integer> {
     }
 
     /** One phase's figures: end to end from the scheduled send, the API's answer time, errors, achieved rate. */
-    record Phase(int sent, int acked, int errors, int failed, int unfinished, double[] endToEndMs, double[] apiMs, double sendSeconds,
-                 double achievedPerSecond, String firstError, CpuMeter.Reading cpu) {
+    record Phase(int sent, int acked, int errors, int failed, int unfinished, double[] endToEndMs, double[] apiMs, double[] afterAckMs,
+                 double sendSeconds, double achievedPerSecond, String firstError, CpuMeter.Reading cpu) {
         /** CPU milliseconds of the JVM and of PostgreSQL per machine that reached its state. */
         double jvmCpuMsPerMachine() {
             return cpu.jvmNanos() / 1e6 / Math.max(1, endToEndMs.length);
@@ -280,7 +280,7 @@ public final class ProvisionBench implements Callable<Integer> {
         void delete(HttpClient http, List<PresignedTenant> tenants, FreshDatabase db, SimulatedNodes fleet) throws Exception {
             List<UUID> targets = List.copyOf(acked);
             if (targets.isEmpty()) {
-                deletes = new Phase(0, 0, 0, 0, 0, new double[0], new double[0], 0, 0, null, new CpuMeter.Reading(0, 0));
+                deletes = new Phase(0, 0, 0, 0, 0, new double[0], new double[0], new double[0], 0, 0, null, new CpuMeter.Reading(0, 0));
                 return;
             }
             int count = targets.size();
@@ -303,11 +303,11 @@ public final class ProvisionBench implements Callable<Integer> {
 
         private void report(String what, Phase p) {
             say(String.format(Locale.ROOT, "%d/s %s: %d sent, %d acknowledged, %d errors, %d failed, %d unfinished; "
-                            + "request→recorded p50 %.0f ms p90 %.0f ms p99 %.0f ms; API answer p50 %.1f ms p99 %.1f ms; achieved %.1f/s; "
+                            + "request→recorded p50 %.0f ms p90 %.0f ms p99 %.0f ms; API answer p50 %.1f ms p99 %.1f ms; answer→recorded p50 %.0f ms p99 %.0f ms; achieved %.1f/s; "
                             + "CPU per machine: JVM %.2f ms, PostgreSQL %.2f ms (two-core ceiling %.0f/s)",
                     rate, what, p.sent(), p.acked(), p.errors(), p.failed(), p.unfinished(), p.pct(p.endToEndMs(), 50),
                     p.pct(p.endToEndMs(), 90), p.pct(p.endToEndMs(), 99), p.pct(p.apiMs(), 50), p.pct(p.apiMs(), 99),
-                    p.achievedPerSecond(), p.jvmCpuMsPerMachine(), p.postgresCpuMsPerMachine(), p.twoCoreCeiling()));
+                    p.pct(p.afterAckMs(), 50), p.pct(p.afterAckMs(), 99), p.achievedPerSecond(), p.jvmCpuMsPerMachine(), p.postgresCpuMsPerMachine(), p.twoCoreCeiling()));
             if (p.firstError() != null) {
                 say("first error: " + p.firstError());
             }
@@ -323,6 +323,7 @@ public final class ProvisionBench implements Callable<Integer> {
             double[] api = new double[count];
             boolean[] ok = new boolean[count];
             Instant[] scheduledAt = new Instant[count];
+            Instant[] answeredAt = new Instant[count];
             AtomicInteger errors = new AtomicInteger();
             String[] firstError = new String[1];
             try (StateWatcher watcher = new StateWatcher(db.jdbcUrl(), db.user(), db.password(),
@@ -335,6 +336,7 @@ public final class ProvisionBench implements Callable<Integer> {
                     return request.build(i, scheduled);
                 }, (i, scheduled, apiNanos, status, body, error) -> {
                     api[i] = apiNanos / 1e6;
+                    answeredAt[i] = Instant.now();
                     boolean good = error == null && okStatus.test(status);
                     ok[i] = good;
                     if (!good) {
@@ -356,6 +358,7 @@ public final class ProvisionBench implements Callable<Integer> {
                 }
                 Map<UUID, StateWatcher.Seen> seen = watcher.seen();
                 List<Double> e2e = new ArrayList<>();
+                List<Double> afterAck = new ArrayList<>();
                 int failed = 0;
                 Instant first = null;
                 Instant last = null;
@@ -372,6 +375,7 @@ public final class ProvisionBench implements Callable<Integer> {
                         continue;
                     }
                     e2e.add(Duration.between(scheduledAt[i], s.recorded()).toNanos() / 1e6);
+                    afterAck.add(Duration.between(answeredAt[i], s.recorded()).toNanos() / 1e6);
                     first = first == null || scheduledAt[i].isBefore(first) ? scheduledAt[i] : first;
                     last = last == null || s.recorded().isAfter(last) ? s.recorded() : last;
                 }
@@ -382,7 +386,8 @@ public final class ProvisionBench implements Callable<Integer> {
                 double[] sortedE2e = e2e.stream().mapToDouble(Double::doubleValue).sorted().toArray();
                 double[] sortedApi = Arrays.stream(api).sorted().toArray();
                 double span = first == null ? Double.NaN : Duration.between(first, last).toNanos() / 1e9;
-                return new Phase(count, acked, errors.get(), failed, watcher.stillAwaited(), sortedE2e, sortedApi, sendSeconds,
+                double[] sortedAfterAck = afterAck.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                return new Phase(count, acked, errors.get(), failed, watcher.stillAwaited(), sortedE2e, sortedApi, sortedAfterAck, sendSeconds,
                         e2e.size() / span, firstError[0], cpu);
             }
         }
@@ -453,15 +458,15 @@ public final class ProvisionBench implements Callable<Integer> {
                         + "writes per machine, create + delete, done directly)%n%n", baselineThreads, floor.machinesPerSecond(),
                 BareWrites.COMMITS, BareWrites.ZK_WRITES_PER_MACHINE));
         sb.append("| rate /s | phase | sent | acked | errors | failed | unfinished | achieved /s | p50 ms | p90 ms | p99 ms | max ms "
-                + "| API p50 ms | API p99 ms | floor / achieved | JVM CPU ms/machine | PostgreSQL CPU ms/machine | two-core ceiling /s |\n");
-        sb.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                + "| API p50 ms | API p99 ms | answer→recorded p50 ms | answer→recorded p99 ms | floor / achieved | JVM CPU ms/machine | PostgreSQL CPU ms/machine | two-core ceiling /s |\n");
+        sb.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Round r : rounds) {
             for (Phase p : new Phase[] {r.creates, r.deletes}) {
-                sb.append(String.format(Locale.ROOT, "| %d | %s | %d | %d | %d | %d | %d | %.1f | %.0f | %.0f | %.0f | %.0f | %.1f | %.1f | %.1f | %.2f | %.2f | %.0f |%n",
+                sb.append(String.format(Locale.ROOT, "| %d | %s | %d | %d | %d | %d | %d | %.1f | %.0f | %.0f | %.0f | %.0f | %.1f | %.1f | %.0f | %.0f | %.1f | %.2f | %.2f | %.0f |%n",
                         r.rate, p == r.creates ? "create → running" : "delete → deleted", p.sent(), p.acked(), p.errors(), p.failed(),
                         p.unfinished(), p.achievedPerSecond(), p.pct(p.endToEndMs(), 50), p.pct(p.endToEndMs(), 90),
                         p.pct(p.endToEndMs(), 99), p.pct(p.endToEndMs(), 100), p.pct(p.apiMs(), 50), p.pct(p.apiMs(), 99),
-                        floor.machinesPerSecond() / p.achievedPerSecond(), p.jvmCpuMsPerMachine(), p.postgresCpuMsPerMachine(),
+                        p.pct(p.afterAckMs(), 50), p.pct(p.afterAckMs(), 99), floor.machinesPerSecond() / p.achievedPerSecond(), p.jvmCpuMsPerMachine(), p.postgresCpuMsPerMachine(),
                         p.twoCoreCeiling()));
             }
         }
@@ -478,7 +483,7 @@ public final class ProvisionBench implements Callable<Integer> {
                         + "share %d ZooKeeper clients. A create is {uuid, name, image, package}; the API gives it one NIC on its "
                         + "tenant's default fabric network. End to end counts from each request's scheduled send to the "
                         + "machine row's `updated` (the recording transaction's time); achieved is recorded machines over first send "
-                        + "to last recorded. CPU per machine: the JVM's (everything above but PostgreSQL, including the load generator and "
+                        + "to last recorded; answer→recorded is the part after the API answered (provisioner, ZooKeeper, agents). CPU per machine: the JVM's (everything above but PostgreSQL, including the load generator and "
                         + "the idle fleet's reports) and PostgreSQL's processes' CPU time over the phase, per machine that reached its state; "
                         + "the two-core ceiling is 2,000 ms/s over their sum. Placement: %s. Machine: %d cores, Java %s.%n", tenants, reportInterval, fleet.size(),
                 fleet.clients(), strategy, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version")));

@@ -91,6 +91,9 @@ public final class ProvisionBench implements Callable<Integer> {
     @Option(names = "--report", description = "Also write the results as Markdown to this file.")
     Path report;
 
+    private double idleJvmMsPerSecond;
+    private double idlePostgresMsPerSecond;
+
     private static final long MEMORY_MIB = 128;
     private static final long DISK_MIB = 1024;
 
@@ -167,6 +170,14 @@ public final class ProvisionBench implements Callable<Integer> {
             BareWrites.Result floor = BareWrites.run(fresh.jdbcUrl(), fresh.user(), fresh.password(), provisionerZk, baselineMachines,
                     baselineThreads);
             say(String.format(Locale.ROOT, "floor: %.0f machines/s (create + delete writes)", floor.machinesPerSecond()));
+
+            say("idle: the fleet, the provisioner and the API with no requests, 10 s");
+            CpuMeter.Reading idle0 = CpuMeter.read(fresh.port());
+            Thread.sleep(10_000);
+            CpuMeter.Reading idle = CpuMeter.read(fresh.port()).minus(idle0);
+            idleJvmMsPerSecond = idle.jvmNanos() / 1e6 / 10;
+            idlePostgresMsPerSecond = idle.postgresNanos() / 1e6 / 10;
+            say(String.format(Locale.ROOT, "idle: JVM %.0f ms CPU/s, PostgreSQL %.0f ms CPU/s", idleJvmMsPerSecond, idlePostgresMsPerSecond));
 
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
             List<Round> rounds = new ArrayList<>();
@@ -467,6 +478,8 @@ public final class ProvisionBench implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, "Floor (bare writes, concurrency %d): %.0f machines/s (%d PostgreSQL commits and %d ZooKeeper "
                         + "writes per machine, create + delete, done directly)%n%n", baselineThreads, floor.machinesPerSecond(),
                 BareWrites.COMMITS, BareWrites.ZK_WRITES_PER_MACHINE));
+        sb.append(String.format(Locale.ROOT, "Idle (%d nodes reporting every %d s, provisioner leading, no requests): JVM %.0f ms CPU/s, "
+                + "PostgreSQL %.0f ms CPU/s%n%n", fleet.size(), reportInterval, idleJvmMsPerSecond, idlePostgresMsPerSecond));
         sb.append("| rate /s | phase | sent | acked | errors | failed | unfinished | achieved /s | p50 ms | p90 ms | p99 ms | max ms "
                 + "| API p50 ms | API p99 ms | answer→recorded p50 ms | answer→recorded p99 ms | floor / achieved | JVM CPU ms/machine | PostgreSQL CPU ms/machine | two-core ceiling /s |\n");
         sb.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");

@@ -37,8 +37,10 @@ final class CollectStep implements JobStep {
         String task = ZkPaths.task(job.node(), job.id().toString());
         Optional<TaskResult> answer = leader.watcher().result(job.node(), job.id());
         if (answer.isEmpty()) {
-            // the cache may lag behind an answer just written; dispatch looks in ZooKeeper itself before writing
-            if (leader.zk().checkExists().forPath(task) == null) {
+            // the cache may lag behind an answer just written; dispatch looks in ZooKeeper itself before writing.
+            // A task the cache still holds is on its node or was taken with its answer written in the same
+            // transaction (which the cache shows next): only a task the cache lacks is looked for in ZooKeeper.
+            if (!leader.watcher().taskCached(job.node(), job.id()) && leader.zk().checkExists().forPath(task) == null) {
                 dispatch.dispatch(job, job.node());
             }
             return;

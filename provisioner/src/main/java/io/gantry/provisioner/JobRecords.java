@@ -74,6 +74,24 @@ interface JobRecords extends AutoCloseable {
     /** The node's machines with no job in flight, and their recorded states. */
     Map<UUID, ZoneState> settledMachinesOn(String node) throws SQLException;
 
+    /** As {@link #settledMachinesOn(String)} for each of {@code nodes} (a node with none maps to an empty map), read at once. */
+    default Map<String, Map<UUID, ZoneState>> settledMachinesOn(Collection<String> nodes) throws SQLException {
+        Map<String, Map<UUID, ZoneState>> out = new java.util.HashMap<>();
+        for (String node : nodes) {
+            out.put(node, settledMachinesOn(node));
+        }
+        return out;
+    }
+
+    /**
+     * Another handle on the same record for another thread of the same leader (one database connection each): the
+     * leader moves jobs of different machines on in parallel. An in-memory record that is thread-safe is its own.
+     * The caller closes what it got.
+     */
+    default JobRecords another() {
+        return this;
+    }
+
     void setState(UUID machine, ZoneState state, String ip) throws SQLException;
 
     /** Writes what the leader saw of these nodes into the record's {@code compute_nodes} (never the operators' columns). */

@@ -51,8 +51,18 @@ final class JobRunner {
     }
 
     void runOnce() throws SQLException {
+        advance(due(leader));
+    }
+
+    /** The jobs a pass moves on: each machine's oldest open job, oldest first. */
+    static List<OpenJob> due(LeaderParts leader) throws SQLException {
+        return firstJobPerMachine(leader.records().openJobs());
+    }
+
+    /** Moves each of {@code jobs} on by one step (or several, as its steps do), in order, on this thread. */
+    void advance(List<OpenJob> jobs) throws SQLException {
         boolean anyNodeAlive = leader.watcher().anyNodeAlive();
-        for (OpenJob job : firstJobPerMachine(leader.records().openJobs())) {
+        for (OpenJob job : jobs) {
             if (!running.getAsBoolean()) {
                 return;
             }

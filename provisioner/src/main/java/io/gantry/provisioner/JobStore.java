@@ -249,6 +249,34 @@ final class JobStore implements JobRecords {
     }
 
     @Override
+    public Map<String, Map<UUID, ZoneState>> settledMachinesOn(java.util.Collection<String> nodes) throws SQLException {
+        if (nodes.isEmpty()) {
+            return Map.of();
+        }
+        return inTransaction(c -> {
+            Map<String, Map<UUID, ZoneState>> out = new HashMap<>();
+            nodes.forEach(n -> out.put(n, new HashMap<>()));
+            try (PreparedStatement st = c.prepareStatement("select m.compute_node, m.id, m.state from machines m"
+                    + " where m.compute_node = any(?) and m.state <> 'deleted' and not exists (select 1 from jobs j"
+                    + " where j.machine_id = m.id and j.state in " + JobState.OPEN_SQL + ")")) {
+                st.setArray(1, c.createArrayOf("text", nodes.toArray()));
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.get(rs.getString(1)).put(rs.getObject(2, UUID.class), ZoneState.fromWire(rs.getString(3)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** A second connection to the same database, for another of the leader's threads. */
+    @Override
+    public JobRecords another() {
+        return new JobStore(url, user, password);
+    }
+
+    @Override
     public void setState(UUID machine, ZoneState state, String ip) throws SQLException {
         inTransaction(c -> JdbcSql.result(ledger(c).observed(machine, state, ip)));
     }

@@ -51,7 +51,8 @@ public final class LeaderLoop implements AutoCloseable {
     private final LostNodeReconciler lostNodes;
     private final ReportReconciler reports;
     private final NodeRecorder nodeRecords;
-    private final JobRunner jobs;
+    private final JobLanes jobs;
+    private final List<JobRecords> laneRecords = new java.util.ArrayList<>();
     private final NetViewPublisher netViews;
     private final MetadataPublisher metadata;
     private final MetadataPutConsumer metadataPuts;
@@ -70,9 +71,19 @@ public final class LeaderLoop implements AutoCloseable {
         this.reports = new ReportReconciler(leader);
         this.nodeRecords = new NodeRecorder(leader, java.time.Clock.systemUTC());
         PlacementEngine engine = new PlacementEngine(cluster, config.placement(), RandomGenerator.getDefault());
-        DispatchStep dispatch = new DispatchStep(leader);
-        List<JobStep> steps = List.of(new PlaceStep(leader, engine, dispatch), dispatch, new CollectStep(leader, dispatch));
-        this.jobs = new JobRunner(leader, steps, List.of(new MigrateStep(leader, engine)), () -> running);
+        List<JobRunner> lanes = new java.util.ArrayList<>();
+        for (int i = 0; i < config.jobLanes(); i++) {
+            LeaderParts lane = leader;
+            if (i > 0) {
+                JobRecords own = records.another();
+                if (own != records) {
+                    laneRecords.add(own);
+                }
+                lane = new LeaderParts(zk, own, cluster, watcher, metrics, hook);
+            }
+            lanes.add(laneRunner(lane, engine));
+        }
+        this.jobs = new JobLanes(leader, lanes);
         // tests that run the leader on an in-memory record have no database to publish network views and metadata from
         this.netViews = config.jdbcUrl() == null ? null
                 : new NetViewPublisher(zk, config.jdbcUrl(), config.dbUser(), config.dbPassword());
@@ -82,6 +93,13 @@ public final class LeaderLoop implements AutoCloseable {
                 : new MetadataPutConsumer(zk, config.jdbcUrl(), config.dbUser(), config.dbPassword());
         this.thread = new Thread(this::run, "gantry-provisioner-leader");
         this.thread.setDaemon(true);
+    }
+
+    /** One lane's runner: the steps of every job kind, on {@code lane}'s record handle. */
+    private JobRunner laneRunner(LeaderParts lane, PlacementEngine engine) {
+        DispatchStep dispatch = new DispatchStep(lane);
+        List<JobStep> steps = List.of(new PlaceStep(lane, engine, dispatch), dispatch, new CollectStep(lane, dispatch));
+        return new JobRunner(lane, steps, List.of(new MigrateStep(lane, engine)), () -> running);
     }
 
     void start() {
@@ -152,6 +170,7 @@ public final class LeaderLoop implements AutoCloseable {
     public void close() {
         running = false;
         Threads.interruptAndJoin(thread, Duration.ofSeconds(5));
+        jobs.close(); // no lane writes anything once this term's records are closed
         notifications.close();
         if (netViews != null) {
             netViews.close();
@@ -159,6 +178,7 @@ public final class LeaderLoop implements AutoCloseable {
             metadataPuts.close();
         }
         watcher.close();
+        laneRecords.forEach(JobRecords::close);
         records.close();
     }
 }

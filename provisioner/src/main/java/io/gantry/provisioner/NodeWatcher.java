@@ -155,6 +155,11 @@ final class NodeWatcher implements AutoCloseable {
         return cache.get(ZkPaths.result(node, job.toString())).map(d -> Json.read(text(d), TaskResult.class));
     }
 
+    /** True if the cache holds the job's task on the node (it may lag behind ZooKeeper either way). */
+    boolean taskCached(String node, UUID job) {
+        return cache.get(ZkPaths.task(node, job.toString())).isPresent();
+    }
+
     /** Every answer in the cache named by a job, by job, with its path. */
     Map<UUID, String> resultsByJob() {
         Map<UUID, String> out = new HashMap<>();

@@ -3,12 +3,27 @@ package io.gantry.provisioner;
 import io.gantry.provisioner.placement.PlacementPolicy;
 import java.time.Duration;
 
-/** One provisioner's settings: its id among its peers, the database, how it places, how often it looks. */
+/**
+ * One provisioner's settings: its id among its peers, the database, how it places, how often it looks, and in how many
+ * lanes its leader moves jobs on at once ({@link JobLanes}; each lane holds one database connection).
+ */
 public record ProvisionerConfig(String id, String jdbcUrl, String dbUser, String dbPassword, PlacementPolicy placement,
-                                Duration pollInterval) {
+                                Duration pollInterval, int jobLanes) {
+    /** Enough lanes that PostgreSQL's and ZooKeeper's round trips overlap, few enough to stay a small share of connections. */
+    public static final int DEFAULT_JOB_LANES = 8;
+
     public ProvisionerConfig {
         if (pollInterval == null) {
             pollInterval = Duration.ofMillis(500);
         }
+        if (jobLanes < 1) {
+            throw new IllegalArgumentException("jobLanes must be at least 1, not " + jobLanes);
+        }
+    }
+
+    /** With {@link #DEFAULT_JOB_LANES} lanes. */
+    public ProvisionerConfig(String id, String jdbcUrl, String dbUser, String dbPassword, PlacementPolicy placement,
+                             Duration pollInterval) {
+        this(id, jdbcUrl, dbUser, dbPassword, placement, pollInterval, DEFAULT_JOB_LANES);
     }
 }

@@ -9,6 +9,7 @@ import io.gantry.record.DefaultFabric;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.hibernate.reactive.stage.Stage;
 
@@ -80,10 +81,10 @@ final class Lookups {
      * fabric is made first if it has none. Another account's network does not exist here.
      */
     static CompletionStage<List<IpAllocator.Wanted>> networks(Stage.Session s, UUID account, List<NetworkChoice> refs) {
-        return NetworkService.ensureDefault(s, account)
-                .thenCompose(v -> s.createSelectionQuery(NetworkService.VISIBLE + " order by name", NetworkRecord.class)
-                        .setParameter("a", account)
-                        .getResultList())
+        // the default fabric is made once per account: a create whose account has it (nearly all) writes nothing for it
+        return visibleNetworks(s, account)
+                .thenCompose(found -> hasDefault(found, account) ? CompletableFuture.completedFuture(found)
+                        : NetworkService.ensureDefault(s, account).thenCompose(v -> visibleNetworks(s, account)))
                 .thenApply(all -> {
                     if (refs.isEmpty()) {
                         return all.stream().filter(n -> account.equals(n.ownerAccount) && DefaultFabric.NETWORK_NAME.equals(n.name))
@@ -95,6 +96,16 @@ final class Lookups {
                                     .orElseThrow(() -> GantryException.invalid("network " + ref.network() + " does not exist")), ref.ip()))
                             .toList();
                 });
+    }
+
+    private static CompletionStage<List<NetworkRecord>> visibleNetworks(Stage.Session s, UUID account) {
+        return s.createSelectionQuery(NetworkService.VISIBLE + " order by name", NetworkRecord.class)
+                .setParameter("a", account)
+                .getResultList();
+    }
+
+    private static boolean hasDefault(List<NetworkRecord> networks, UUID account) {
+        return networks.stream().anyMatch(n -> account.equals(n.ownerAccount) && DefaultFabric.NETWORK_NAME.equals(n.name));
     }
 
     private static <T> CompletionStage<Optional<T>> byIdOrName(Stage.Session s, Class<T> type, String ref, String byName) {

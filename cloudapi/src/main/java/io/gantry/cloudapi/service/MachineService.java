@@ -88,13 +88,13 @@ public final class MachineService {
         CatalogState.requireUsable(image);
         CatalogState.requireUsable(pkg);
         ImageRequirements.of(image).requireFits(image, pkg);
-        return limits(s, accountId).thenCompose(limits -> active(s, accountId).thenCompose(machines -> {
+        return limits(s, accountId).thenCompose(limits -> activeFootprints(s, accountId).thenCompose(machines -> {
             String name = req.name() != null ? req.name() : req.id().toString().substring(0, 8);
-            if (machines.stream().anyMatch(m -> m.name.equals(name))) {
+            if (machines.names().contains(name)) {
                 throw GantryException.invalid("this account already has a machine named '" + name + "'");
             }
             Footprint adding = new Footprint(pkg.memory, pkg.disk, pkg.vcpus, image.name, "joyent", image.os);
-            Admission.check(limits, footprints(machines, null), adding);
+            Admission.check(limits, machines.footprints(), adding);
             OffsetDateTime now = now();
             MachineRecord m = new MachineRecord();
             m.id = req.id();
@@ -360,6 +360,32 @@ public final class MachineService {
                 .setParameter("a", accountId)
                 .setParameter("gone", GONE)
                 .getResultList();
+    }
+
+    /**
+     * The account's machines as a create's admission counts them (all but deleted and failed), by name: read as plain
+     * rows, not as entities, which the session would otherwise keep and dirty-check at every flush of the create's
+     * transaction (a cost that grew with the account's machines).
+     */
+    private record ActiveMachines(java.util.Set<String> names, List<Footprint> footprints) {
+    }
+
+    private static CompletionStage<ActiveMachines> activeFootprints(Stage.Session s, UUID accountId) {
+        return s.createSelectionQuery("select m.name, m.memory, m.disk, m.vcpus, m.imageName, m.brand, m.os from MachineRecord m"
+                        + " where m.accountId = :a and m.state not in (:gone)", Object[].class)
+                .setParameter("a", accountId)
+                .setParameter("gone", GONE)
+                .getResultList()
+                .thenApply(rows -> {
+                    java.util.Set<String> names = new java.util.HashSet<>();
+                    List<Footprint> footprints = new ArrayList<>();
+                    for (Object[] r : rows) {
+                        names.add((String) r[0]);
+                        footprints.add(new Footprint(((Number) r[1]).longValue(), ((Number) r[2]).longValue(),
+                                ((Number) r[3]).intValue(), (String) r[4], (String) r[5], (String) r[6]));
+                    }
+                    return new ActiveMachines(names, footprints);
+                });
     }
 
     private static List<Footprint> footprints(List<MachineRecord> machines, UUID except) {

@@ -21,6 +21,17 @@ final class Reply {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Json.write(body));
     }
 
+    /** As {@link #json}, written as UTF-8 bytes at once (no String between): for large bodies such as a page of 1,000 machines. */
+    static void jsonBytes(RoutingContext ctx, int status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = Json.mapper().writeValueAsBytes(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + body.getClass().getSimpleName() + " as JSON", e);
+        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(bytes));
+    }
+
     static void empty(RoutingContext ctx, int status) {
         ctx.response().setStatusCode(status).end();
     }

@@ -26,11 +26,9 @@ import io.vertx.core.Future;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -251,30 +249,22 @@ public final class MachineService {
 
     /**
      * One page of the caller's machines that pass {@code filter}, oldest first: filter, order and paging all
-     * run in SQL, so a page holds {@code limit} machines unless it is the last.
+     * run in SQL, so a page holds {@code limit} machines unless it is the last. One query ({@link MachinePage}): the
+     * page's ids from the index on (account, created, id), then their rows with their NICs aggregated; the
+     * records are read, not managed (no session keeps them).
      */
     public Future<List<MachineRecord>> list(Caller caller, MachineFilter filter, int limit, int offset) {
         if (limit == 0) {
             return Future.succeededFuture(List.of());
         }
-        return Futures.of(sessions.withSession(s -> {
-            var ids = s.createNativeQuery("select m.id from machines m where m.account_id = :account and m.state <> 'deleted'"
-                    + filter.sql() + " order by m.created, m.id", UUID.class)
-                    .setParameter("account", caller.account().id);
-            filter.parameters().forEach(ids::setParameter);
-            return ids.setFirstResult(offset).setMaxResults(limit).getResultList().thenCompose(page -> page.isEmpty()
-                    ? CompletableFuture.completedFuture(List.of())
-                    : s.createSelectionQuery("from MachineRecord where id in :ids", MachineRecord.class)
-                            .setParameter("ids", page)
-                            .getResultList()
-                            .thenApply(rows -> inOrder(page, rows)));
+        return Futures.of(sessions.withStatelessSession(s -> {
+            Stage.SelectionQuery<Object[]> q = s.createNativeQuery(MachinePage.sql(filter.sql()), Object[].class)
+                    .setParameter("account", caller.account().id)
+                    .setParameter("limit", limit)
+                    .setParameter("offset", offset);
+            filter.parameters().forEach(q::setParameter);
+            return q.getResultList().thenApply(rows -> rows.stream().map(MachinePage::record).toList());
         }));
-    }
-
-    private static List<MachineRecord> inOrder(List<UUID> ids, List<MachineRecord> rows) {
-        Map<UUID, MachineRecord> byId = new HashMap<>();
-        rows.forEach(m -> byId.put(m.id, m));
-        return ids.stream().map(byId::get).filter(Objects::nonNull).toList();
     }
 
     public Future<List<AuditRecord>> audit(Caller caller, UUID id) {

@@ -92,6 +92,9 @@ final class Reply {
             if (t instanceof org.hibernate.exception.DataException) {
                 return true;
             }
+            if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+                return true; // the same refusal on a plain Vert.x connection (Database.reads)
+            }
         }
         return false;
     }

@@ -1,11 +1,7 @@
 package io.gantry.cloudapi.service;
 
 import io.gantry.cloudapi.store.MachineRecord;
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.UUID;
+import io.vertx.sqlclient.Row;
 
 /**
  * The SQL of one page of {@code GET /:login/machines} and the records its rows make. The page's ids come first, from the
@@ -25,60 +21,48 @@ final class MachinePage {
     private MachinePage() {
     }
 
-    /** Parameters {@code :account}, {@code :limit}, {@code :offset} and the filter's; {@code filterSql} on {@code machines m}. */
+    /** Parameters $1 the account, $2 the limit, $3 the offset, then the filter's; {@code filterSql} on {@code machines m}. */
     static String sql(String filterSql) {
-        return "select " + COLUMNS + " from (select m.id, m.created from machines m where m.account_id = :account"
-                + " and m.state <> 'deleted'" + filterSql + " order by m.created, m.id limit :limit offset :offset) page"
+        return "select " + COLUMNS + " from (select m.id, m.created from machines m where m.account_id = $1"
+                + " and m.state <> 'deleted'" + filterSql + " order by m.created, m.id limit $2 offset $3) page"
                 + " join machines m on m.id = page.id left join lateral (" + NICS + ") n on true order by page.created, page.id";
     }
 
-    static MachineRecord record(Object[] row) {
+    /** The machine as a row of {@link #sql} holds it: every column {@link MachineRecord} maps, read, not managed. */
+    static MachineRecord record(Row row) {
         MachineRecord m = new MachineRecord();
         int i = 0;
-        m.id = (UUID) row[i++];
-        m.accountId = (UUID) row[i++];
-        m.name = (String) row[i++];
-        m.state = (String) row[i++];
-        m.brand = (String) row[i++];
-        m.imageId = (UUID) row[i++];
-        m.imageName = (String) row[i++];
-        m.os = (String) row[i++];
-        m.packageId = (UUID) row[i++];
-        m.packageName = (String) row[i++];
-        m.resizingFrom = (String) row[i++];
-        m.memory = ((Number) row[i++]).longValue();
-        m.swap = ((Number) row[i++]).longValue();
-        m.disk = ((Number) row[i++]).longValue();
-        m.vcpus = ((Number) row[i++]).intValue();
-        m.cpuCap = ((Number) row[i++]).intValue();
-        m.lwps = ((Number) row[i++]).intValue();
-        m.computeNode = (String) row[i++];
-        m.ip = (String) row[i++];
-        m.error = (String) row[i++];
-        m.networks = (String) row[i++];
-        m.tags = (String) row[i++];
-        m.metadata = (String) row[i++];
-        m.affinity = (String) row[i++];
-        m.traits = (String) row[i++];
-        m.nicIps = (String) row[i++];
-        m.nicNetworks = (String) row[i++];
-        m.firewallEnabled = (Boolean) row[i++];
-        m.deletionProtection = (Boolean) row[i++];
-        m.created = time(row[i++]);
-        m.updated = time(row[i]);
+        m.id = row.getUUID(i++);
+        m.accountId = row.getUUID(i++);
+        m.name = row.getString(i++);
+        m.state = row.getString(i++);
+        m.brand = row.getString(i++);
+        m.imageId = row.getUUID(i++);
+        m.imageName = row.getString(i++);
+        m.os = row.getString(i++);
+        m.packageId = row.getUUID(i++);
+        m.packageName = row.getString(i++);
+        m.resizingFrom = row.getString(i++);
+        m.memory = row.getLong(i++);
+        m.swap = row.getLong(i++);
+        m.disk = row.getLong(i++);
+        m.vcpus = row.getInteger(i++);
+        m.cpuCap = row.getInteger(i++);
+        m.lwps = row.getInteger(i++);
+        m.computeNode = row.getString(i++);
+        m.ip = row.getString(i++);
+        m.error = row.getString(i++);
+        m.networks = row.getString(i++);
+        m.tags = row.getString(i++);
+        m.metadata = row.getString(i++);
+        m.affinity = row.getString(i++);
+        m.traits = row.getString(i++);
+        m.nicIps = row.getString(i++);
+        m.nicNetworks = row.getString(i++);
+        m.firewallEnabled = row.getBoolean(i++);
+        m.deletionProtection = row.getBoolean(i++);
+        m.created = row.getOffsetDateTime(i++);
+        m.updated = row.getOffsetDateTime(i);
         return m;
-    }
-
-    private static OffsetDateTime time(Object value) {
-        if (value == null || value instanceof OffsetDateTime) {
-            return (OffsetDateTime) value;
-        }
-        if (value instanceof Instant instant) {
-            return instant.atOffset(ZoneOffset.UTC);
-        }
-        if (value instanceof Timestamp ts) {
-            return ts.toInstant().atOffset(ZoneOffset.UTC);
-        }
-        throw new IllegalStateException("a timestamptz read as " + value.getClass().getName());
     }
 }

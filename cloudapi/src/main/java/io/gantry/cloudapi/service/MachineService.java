@@ -23,6 +23,8 @@ import io.gantry.common.ZoneState;
 import io.gantry.record.HibernateSql;
 import io.gantry.record.JobLedger;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -46,9 +48,11 @@ public final class MachineService {
     private static final List<String> GONE = List.of(ZoneState.DELETED.wireName(), ZoneState.FAILED.wireName());
 
     private final Stage.SessionFactory sessions;
+    private final Pool reads;
 
     public MachineService(Database db) {
         this.sessions = db.sessions();
+        this.reads = db.reads();
     }
 
     public Future<MachineRecord> create(Caller caller, CreateMachine req) {
@@ -250,21 +254,23 @@ public final class MachineService {
     /**
      * One page of the caller's machines that pass {@code filter}, oldest first: filter, order and paging all
      * run in SQL, so a page holds {@code limit} machines unless it is the last. One query ({@link MachinePage}): the
-     * page's ids from the index on (account, created, id), then their rows with their NICs aggregated; the
-     * records are read, not managed (no session keeps them).
+     * page's ids from the index on (account, created, id), then their rows with their NICs aggregated, on a plain
+     * Vert.x connection ({@link Database#reads()}): the records are read, not managed (no session keeps them).
      */
     public Future<List<MachineRecord>> list(Caller caller, MachineFilter filter, int limit, int offset) {
         if (limit == 0) {
             return Future.succeededFuture(List.of());
         }
-        return Futures.of(sessions.withStatelessSession(s -> {
-            Stage.SelectionQuery<Object[]> q = s.createNativeQuery(MachinePage.sql(filter.sql()), Object[].class)
-                    .setParameter("account", caller.account().id)
-                    .setParameter("limit", limit)
-                    .setParameter("offset", offset);
-            filter.parameters().forEach(q::setParameter);
-            return q.getResultList().thenApply(rows -> rows.stream().map(MachinePage::record).toList());
-        }));
+        List<Object> params = new ArrayList<>(List.of(caller.account().id, (long) limit, (long) offset));
+        String sql = MachinePage.sql(filter.sql(params.size() + 1));
+        params.addAll(filter.values());
+        return reads.preparedQuery(sql)
+                .execute(Tuple.wrap(params))
+                .map(rows -> {
+                    List<MachineRecord> page = new ArrayList<>(rows.size());
+                    rows.forEach(row -> page.add(MachinePage.record(row)));
+                    return page;
+                });
     }
 
     public Future<List<AuditRecord>> audit(Caller caller, UUID id) {

@@ -124,8 +124,9 @@ public final class ListBench implements Callable<Integer> {
                 floor.round(machines, true);
             }
             Samples ping = pings(http, base, list.pages.count());
+            String plan = floor.plan((machines - 1) / CLI_LIMIT * CLI_LIMIT);
             String loadAfter = loadAverage();
-            markdown = markdown(list, floor, ping, fleet, loadBefore, loadAfter);
+            markdown = markdown(list, floor, ping, fleet, loadBefore, loadAfter) + plan;
         } finally {
             say("shutting down");
             if (api != null) {
@@ -289,6 +290,28 @@ public final class ListBench implements Callable<Integer> {
         FloorRun(DatabaseConfig config, UUID account) throws Exception {
             this.db = DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
             this.account = account;
+        }
+
+        /** PostgreSQL's plan and timing of the floor's query for the page at {@code offset}, as Markdown. */
+        String plan(int offset) throws Exception {
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%nPostgreSQL's plan of the page at offset %d"
+                    + " (EXPLAIN ANALYZE, last of 3 runs):%n%n```%n", offset));
+            List<String> lines = new ArrayList<>();
+            for (int run = 0; run < 3; run++) {
+                lines.clear();
+                try (PreparedStatement q = db.prepareStatement("explain (analyze, buffers) " + PAGE)) {
+                    q.setObject(1, account);
+                    q.setInt(2, CLI_LIMIT);
+                    q.setInt(3, offset);
+                    try (ResultSet rs = q.executeQuery()) {
+                        while (rs.next()) {
+                            lines.add(rs.getString(1));
+                        }
+                    }
+                }
+            }
+            lines.forEach(l -> sb.append(l).append('\n'));
+            return sb.append("```\n").toString();
         }
 
         void round(int machines, boolean measured) throws Exception {

@@ -63,7 +63,7 @@ final class MachineEndpoints {
             // what this page holds: the triton CLI stops paging when it is below the limit
             ctx.response().putHeader("x-resource-count", Integer.toString(page.size()));
             ctx.response().putHeader("x-query-limit", Integer.toString(limit));
-            Reply.jsonBytes(ctx, 200, page);
+            Reply.jsonStreamed(ctx, 200, page, page.size() * 2048);
         });
     }
 

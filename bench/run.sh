@@ -12,6 +12,8 @@
 #                                 until a second node runs it, against tar -x of it plus a zone start on a node that has it)
 #   bench/run.sh mdata [...]      the metadata bench instead (MdataBench: mdata-get inside a zone with 200 zones on the node)
 #   bench/run.sh snapshot [...]   the snapshot bench instead (SnapshotBench: a zone's snapshot and rollback vs cp -a)
+#   bench/run.sh list [...]       the machine list bench instead (ListBench: GET /my/machines of 10,000 machines paged as the
+#                                 triton CLI pages, against a plain JDBC floor and /--ping; no root needed for it)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ "$(id -u)" -ne 0 ]; then
@@ -32,6 +34,7 @@ case "${1:-}" in
   mdata) shift; run_harness mdata io.gantry.bench.mdata.MdataBench "$@" ;;
   oci-import) shift; run_harness oci-import io.gantry.bench.image.OciImportBench "$@" ;;
   snapshot) shift; run_harness snapshot io.gantry.bench.snapshot.SnapshotBench "$@" ;;
+  list) shift; run_harness list io.gantry.bench.api.ListBench "$@" ;;
   image-fetch)
     shift
     (cd "$here" && ./mvnw -q -B -pl bench -am package -DskipTests)

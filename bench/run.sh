@@ -14,6 +14,8 @@
 #   bench/run.sh snapshot [...]   the snapshot bench instead (SnapshotBench: a zone's snapshot and rollback vs cp -a)
 #   bench/run.sh provision [...]  the provisioning throughput bench instead (ProvisionBench: creates and deletes through the
 #                                 cloud API, provisioner and ZooKeeper on 1,000 SIMULATED nodes, against the bare writes)
+#   bench/run.sh list [...]       the machine list bench instead (ListBench: GET /my/machines of 10,000 machines paged as the
+#                                 triton CLI pages, against a plain JDBC floor and /--ping; no root needed for it)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ "$(id -u)" -ne 0 ]; then
@@ -35,6 +37,7 @@ case "${1:-}" in
   oci-import) shift; run_harness oci-import io.gantry.bench.image.OciImportBench "$@" ;;
   snapshot) shift; run_harness snapshot io.gantry.bench.snapshot.SnapshotBench "$@" ;;
   provision) shift; run_harness provision io.gantry.bench.provision.ProvisionBench "$@" ;;
+  list) shift; run_harness list io.gantry.bench.api.ListBench "$@" ;;
   image-fetch)
     shift
     (cd "$here" && ./mvnw -q -B -pl bench -am package -DskipTests)

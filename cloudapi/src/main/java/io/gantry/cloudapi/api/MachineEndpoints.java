@@ -62,11 +62,11 @@ final class MachineEndpoints {
         int limit = Math.min(Params.nonNegative(Params.string(q, "limit"), MAX_LIMIT, "limit"), MAX_LIMIT);
         int offset = Params.nonNegative(Params.string(q, "offset"), 0, "offset");
         Reply.with(ctx, machines.list(Authenticate.caller(ctx), MachineFilter.of(q), limit, offset), rows -> {
-            List<MachineView> page = rows.stream().map(MachineView::of).toList();
+            List<MachineView> page = rows.stream().map(MachineView::listed).toList();
             // what this page holds: the triton CLI stops paging when it is below the limit
             ctx.response().putHeader("x-resource-count", Integer.toString(page.size()));
             ctx.response().putHeader("x-query-limit", Integer.toString(limit));
-            Reply.json(ctx, 200, page);
+            Reply.jsonStreamed(ctx, 200, page, page.size() * 2048);
         });
     }
 

@@ -3,7 +3,11 @@ package io.gantry.cloudapi.api;
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
 import io.gantry.common.Json;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.CompletionException;
@@ -19,6 +23,20 @@ final class Reply {
 
     static void json(RoutingContext ctx, int status, Object body) {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Json.write(body));
+    }
+
+    /**
+     * As {@link #json}, for large bodies such as a page of 1,000 machines: Jackson writes UTF-8 straight into the buffer
+     * the response sends, with no String and no byte array between.
+     */
+    static void jsonStreamed(RoutingContext ctx, int status, Object body, int sizeHint) {
+        ByteBuf out = Unpooled.buffer(Math.max(256, sizeHint));
+        try (ByteBufOutputStream stream = new ByteBufOutputStream(out)) {
+            Json.mapper().writeValue((java.io.OutputStream) stream, body);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot write " + body.getClass().getSimpleName() + " as JSON", e);
+        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(out));
     }
 
     static void empty(RoutingContext ctx, int status) {
@@ -80,6 +98,9 @@ final class Reply {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof org.hibernate.exception.DataException) {
                 return true;
+            }
+            if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+                return true; // the same refusal on a plain Vert.x connection (Database.reads)
             }
         }
         return false;

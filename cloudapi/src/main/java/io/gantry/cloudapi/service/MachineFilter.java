@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The filters of {@code GET /:login/machines} as SQL conditions on {@code machines m}: name, state, image,
@@ -12,6 +13,7 @@ import java.util.Map;
  * {@code null}. Other parameters are not filters and are ignored.
  */
 public final class MachineFilter {
+    private static final Pattern PLACEHOLDER = Pattern.compile(":f(\\d+)");
     private final List<String> conditions = new ArrayList<>();
     private final Map<String, Object> parameters = new LinkedHashMap<>();
 
@@ -94,5 +96,15 @@ public final class MachineFilter {
 
     Map<String, Object> parameters() {
         return parameters;
+    }
+
+    /** As {@link #sql()}, its parameters numbered {@code $first, $first+1, …} in the order of {@link #values()}. */
+    String sql(int first) {
+        return PLACEHOLDER.matcher(sql()).replaceAll(m -> "\\$" + (first + Integer.parseInt(m.group(1))));
+    }
+
+    /** The parameters' values, in their numbering's order. */
+    List<Object> values() {
+        return List.copyOf(parameters.values());
     }
 }

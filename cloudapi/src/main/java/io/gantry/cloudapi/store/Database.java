@@ -2,19 +2,29 @@ package io.gantry.cloudapi.store;
 
 import io.gantry.record.ReactiveSessions;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import org.flywaydb.core.Flyway;
 import org.hibernate.reactive.stage.Stage;
 
 /**
  * The cloud API's connection to the record: migrations first (gantry-record's {@code db/migration},
  * by Flyway over JDBC, once at start), then a Hibernate Reactive session factory that runs on the
- * application's own Vert.x instance.
+ * application's own Vert.x instance; beside it a small pool of plain Vert.x connections for reads of many rows, where
+ * Hibernate's per-row result handling would cost more than the query (a page of 1,000 machines).
  */
 public final class Database implements AutoCloseable {
-    private final Stage.SessionFactory sessions;
+    /** Connections of the {@link #reads()} pool: a page read holds one for a few milliseconds. */
+    private static final int READ_CONNECTIONS = 4;
 
-    private Database(Stage.SessionFactory sessions) {
+    private final Stage.SessionFactory sessions;
+    private final Pool reads;
+
+    private Database(Stage.SessionFactory sessions, Pool reads) {
         this.sessions = sessions;
+        this.reads = reads;
     }
 
     /** Applies pending migrations. Blocking: call it before serving, not on an event loop. */
@@ -27,18 +37,30 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(Vertx vertx, DatabaseConfig config) {
+        Pool reads = PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(READ_CONNECTIONS))
+                .connectingTo(new PgConnectOptions().setHost(config.host()).setPort(config.port()).setDatabase(config.database())
+                        .setUser(config.user()).setPassword(config.password()))
+                .using(vertx)
+                .build();
         return new Database(ReactiveSessions.open(vertx, config.jdbcUrl(), config.user(), config.password(), config.poolSize(),
                 AccountRecord.class, KeyRecord.class, PackageRecord.class, ImageRecord.class, NetworkRecord.class, LimitRecord.class,
                 MachineRecord.class, AuditRecord.class, FirewallRuleRecord.class, OpsAuditRecord.class, ComputeNodeRecord.class,
-                NicRecord.class, FabricVlanRecord.class, SnapshotRecord.class));
+                NicRecord.class, FabricVlanRecord.class, SnapshotRecord.class), reads);
     }
 
     public Stage.SessionFactory sessions() {
         return sessions;
     }
 
+    /** Plain Vert.x connections (no transaction, no session) for read-only queries of many rows; {@code $1, $2, …} parameters. */
+    public Pool reads() {
+        return reads;
+    }
+
     @Override
     public void close() {
+        reads.close();
         sessions.close();
     }
 }

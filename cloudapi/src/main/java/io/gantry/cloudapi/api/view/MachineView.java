@@ -23,12 +23,21 @@ public record MachineView(String id, String name, String type, String brand, Str
 
     /** {@code ips} and {@code networks} are the machine's NICs' (primary first); a machine made before NICs shows its recorded ones. */
     public static MachineView of(MachineRecord m) {
+        return of(m, JsonText.object(m.metadata), JsonText.object(m.tags));
+    }
+
+    /** As {@link #of}, its tags and metadata written straight from their stored text: the same JSON, for pages of many. */
+    public static MachineView listed(MachineRecord m) {
+        return of(m, StoredJsonObject.of(m.metadata), StoredJsonObject.of(m.tags));
+    }
+
+    private static MachineView of(MachineRecord m, Map<String, Object> metadata, Map<String, Object> tags) {
         List<String> ips = m.nicIps != null && !m.nicIps.isEmpty() ? List.of(m.nicIps.split(","))
                 : m.ip == null ? List.of() : List.of(m.ip);
         List<String> networks = m.nicNetworks != null && !m.nicNetworks.isEmpty() ? List.of(m.nicNetworks.split(","))
                 : JsonText.list(m.networks);
         return new MachineView(m.id.toString(), m.name, "smartmachine", m.brand, m.state, m.imageId.toString(),
-                ips, m.memory, m.disk, JsonText.object(m.metadata), JsonText.object(m.tags),
+                ips, m.memory, m.disk, metadata, tags,
                 WireTime.of(m.created), WireTime.of(m.updated), false, networks, m.ip, m.firewallEnabled,
                 m.deletionProtection, m.computeNode, m.resizingFrom != null ? m.resizingFrom : m.packageName, List.of(), m.error);
     }

@@ -3,7 +3,6 @@ package io.gantry.cloudapi;
 import io.gantry.cloudapi.auth.AuthChanges;
 import io.gantry.cloudapi.auth.KeyCache;
 import io.gantry.cloudapi.store.Database;
-import io.gantry.cloudapi.store.DatabaseConfig;
 import io.gantry.tls.LiveKeyManager;
 import io.gantry.tls.TlsReloader;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,10 +11,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,15 +37,13 @@ public final class CloudApi implements AutoCloseable {
     private final ApiServer first;
     private final int eventLoops;
     private final TlsReloader tlsReloader;
-    private final Pool reads;
     private final KeyCache keys;
     private final AuthChanges authChanges;
 
-    private CloudApi(Vertx vertx, Database db, String deployment, ApiServer first, int eventLoops, TlsReloader tlsReloader, Pool reads,
+    private CloudApi(Vertx vertx, Database db, String deployment, ApiServer first, int eventLoops, TlsReloader tlsReloader,
                      KeyCache keys, AuthChanges authChanges) {
         this.vertx = vertx;
         this.db = db;
-        this.reads = reads;
         this.keys = keys;
         this.authChanges = authChanges;
         this.deployment = deployment;
@@ -67,14 +61,11 @@ public final class CloudApi implements AutoCloseable {
     public static CloudApi start(Vertx vertx, CloudApiConfig config, MeterRegistry registry) {
         Database.migrate(config.database());
         Database db = Database.open(vertx, config.database());
-        Pool reads = null;
+        Pool reads = db.reads();
         AuthChanges changes = null;
         try {
-            PgConnectOptions connect = connectOptions(config.database());
-            reads = PgBuilder.pool().with(new PoolOptions().setMaxSize(Math.max(2, Math.min(config.database().poolSize(), 8))))
-                    .connectingTo(connect).using(vertx).build();
             KeyCache keys = new KeyCache();
-            changes = AuthChanges.start(vertx, connect, reads, keys);
+            changes = AuthChanges.start(vertx, Database.connectOptions(config.database()), reads, keys);
             AuthChanges barrier = changes;
             Pool pool = reads;
             int port = config.port() == 0 ? -SHARED_RANDOM_PORTS.incrementAndGet() : config.port();
@@ -89,22 +80,14 @@ public final class CloudApi implements AutoCloseable {
             TlsReloader reloader = config.tls() == null ? null
                     : TlsReloader.start(vertx, config.tls(), served, "cloud API",
                             TlsReloader.DEFAULT_INTERVAL);
-            return new CloudApi(vertx, db, deployment, servers.get(0), servers.size(), reloader, reads, keys, changes);
+            return new CloudApi(vertx, db, deployment, servers.get(0), servers.size(), reloader, keys, changes);
         } catch (RuntimeException | Error e) {
             if (changes != null) {
                 changes.close();
             }
-            if (reads != null) {
-                reads.close();
-            }
             db.close();
             throw e;
         }
-    }
-
-    private static PgConnectOptions connectOptions(DatabaseConfig db) {
-        return new PgConnectOptions().setHost(db.host()).setPort(db.port()).setDatabase(db.database()).setUser(db.user())
-                .setPassword(db.password()).setCachePreparedStatements(true);
     }
 
     /** The instance's cache of verified keys (for tests and benchmarks that look at it). */
@@ -160,7 +143,6 @@ public final class CloudApi implements AutoCloseable {
                 await(authChanges.deregister().recover(e -> io.vertx.core.Future.succeededFuture()), "stop");
             } finally {
                 authChanges.close();
-                reads.close();
                 db.close();
             }
         }

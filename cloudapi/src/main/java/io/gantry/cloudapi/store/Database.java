@@ -16,8 +16,8 @@ import org.hibernate.reactive.stage.Stage;
  * Hibernate's per-row result handling would cost more than the query (a page of 1,000 machines).
  */
 public final class Database implements AutoCloseable {
-    /** Connections of the {@link #reads()} pool: a page read holds one for a few milliseconds. */
-    private static final int READ_CONNECTIONS = 4;
+    /** Most connections of the {@link #reads()} pool: a page read holds one for a few milliseconds, a machine read less. */
+    private static final int READ_CONNECTIONS = 8;
 
     private final Stage.SessionFactory sessions;
     private final Pool reads;
@@ -38,9 +38,8 @@ public final class Database implements AutoCloseable {
 
     public static Database open(Vertx vertx, DatabaseConfig config) {
         Pool reads = PgBuilder.pool()
-                .with(new PoolOptions().setMaxSize(READ_CONNECTIONS))
-                .connectingTo(new PgConnectOptions().setHost(config.host()).setPort(config.port()).setDatabase(config.database())
-                        .setUser(config.user()).setPassword(config.password()))
+                .with(new PoolOptions().setMaxSize(Math.max(2, Math.min(config.poolSize(), READ_CONNECTIONS))))
+                .connectingTo(connectOptions(config))
                 .using(vertx)
                 .build();
         return new Database(ReactiveSessions.open(vertx, config.jdbcUrl(), config.user(), config.password(), config.poolSize(),
@@ -49,11 +48,17 @@ public final class Database implements AutoCloseable {
                 NicRecord.class, FabricVlanRecord.class, SnapshotRecord.class), reads);
     }
 
+    /** Where the plain connections go, prepared statements cached per connection. */
+    public static PgConnectOptions connectOptions(DatabaseConfig config) {
+        return new PgConnectOptions().setHost(config.host()).setPort(config.port()).setDatabase(config.database())
+                .setUser(config.user()).setPassword(config.password()).setCachePreparedStatements(true);
+    }
+
     public Stage.SessionFactory sessions() {
         return sessions;
     }
 
-    /** Plain Vert.x connections (no transaction, no session) for read-only queries of many rows; {@code $1, $2, …} parameters. */
+    /** Plain Vert.x connections (no transaction, no session) for hot read-only queries (a machine, a page of machines) and the key cache's acknowledgements; {@code $1, $2, …} parameters. */
     public Pool reads() {
         return reads;
     }

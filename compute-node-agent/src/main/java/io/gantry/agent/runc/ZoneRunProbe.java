@@ -144,7 +144,7 @@ final class ZoneRunProbe implements Closeable {
      * @throws RunEnded when the run ended (a file went, the init died or is a zombie)
      * @throws CounterFile.NotACounterException when a file does not hold what the kernel writes there
      */
-    ZoneRun read() throws RunEnded, CounterFile.NotACounterException {
+    synchronized ZoneRun read() throws RunEnded, CounterFile.NotACounterException {
         long cpuNanos;
         long memoryBytes;
         long peak;
@@ -195,7 +195,7 @@ final class ZoneRunProbe implements Closeable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         closeAll(List.of(stat, cpu, memory, netDev));
         List<CounterFile> maybe = new ArrayList<>(3);
         for (CounterFile f : new CounterFile[] {memoryPeak, oom, forks}) {

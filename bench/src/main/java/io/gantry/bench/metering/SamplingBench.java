@@ -70,7 +70,7 @@ public final class SamplingBench implements Callable<Integer> {
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         String loadBefore = loadAverage();
         Path work = Files.createTempDirectory("gantry-sampling-bench-");
-        String node = "sb" + ProcessHandle.current().pid() % 1000;
+        String node = freeNodeName();
         RuncZoneBackend backend = RuncZoneBackend.open(AgentConfig.of(work.resolve(node), node));
         try {
             String image = backend.images().importTarball(BusyboxImage.build(BusyboxImage.DEFAULT_BUSYBOX, work.resolve("busybox.tar")),
@@ -172,6 +172,19 @@ public final class SamplingBench implements Callable<Integer> {
         } finally {
             backend.destroyNode();
             Cmd.run("rm", "-rf", "--one-file-system", work.toString());
+        }
+    }
+
+    /**
+     * A node name no other node on this host uses: opening a node adopts or removes whatever runs
+     * under its runc root ({@code /run/gantry/<node>}), so two benches on one name ruin each other.
+     */
+    private static String freeNodeName() {
+        while (true) {
+            String node = "sb" + java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt()).substring(0, 5);
+            if (!Files.exists(Path.of("/run/gantry", node)) && !Files.exists(Path.of("/sys/fs/cgroup/cpuacct/gantry-" + node))) {
+                return node;
+            }
         }
     }
 

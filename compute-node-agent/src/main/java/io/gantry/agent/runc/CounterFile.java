@@ -39,21 +39,17 @@ final class CounterFile implements Closeable {
         return path;
     }
 
-    /** Reads the whole file again; returns its length. */
+    /**
+     * Reads the whole file again; returns its length. One pread: the kernel's seq files fill the
+     * buffer up to the end of what they generate, so a read shorter than the buffer is the whole file;
+     * a full buffer may not be, so it grows and the file is read again.
+     */
     int read() throws IOException {
         while (true) {
             buffer.clear();
-            int total = 0;
-            int n;
-            // one pread fills a buffer larger than the file; a full buffer means there may be more: grow and read again
-            while ((n = channel.read(buffer, total)) > 0) {
-                total += n;
-                if (!buffer.hasRemaining()) {
-                    break;
-                }
-            }
-            if (buffer.hasRemaining()) {
-                length = total;
+            int n = channel.read(buffer, 0);
+            if (n < bytes.length) {
+                length = Math.max(0, n);
                 return length;
             }
             bytes = new byte[bytes.length * 2];

@@ -50,10 +50,12 @@ public final class MeteredZoneBackend extends ForwardingZoneBackend {
     @Override
     public void delete(UUID uuid) {
         sampler.sampleBeforeDelete(uuid);
+        boolean deleted = false;
         try {
             inner.delete(uuid);
+            deleted = true;
         } finally {
-            sampler.deleteDone(uuid);
+            sampler.deleteDone(uuid, deleted);
         }
     }
 

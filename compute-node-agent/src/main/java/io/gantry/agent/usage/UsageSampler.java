@@ -184,7 +184,7 @@ public final class UsageSampler implements AutoCloseable {
         }
     }
 
-    /** Samples the zone one last time before its delete; it leaves the roster until {@link #deleteDone}. */
+    /** Samples the zone one last time before its delete; it leaves the roster until {@link #deleteDone} says how the delete went. */
     void sampleBeforeDelete(UUID uuid) {
         synchronized (lock) {
             sampleZone(uuid);
@@ -192,16 +192,25 @@ public final class UsageSampler implements AutoCloseable {
         }
     }
 
-    /** The delete is over: the final record if the zone is gone, else it is metered again. Never throws. */
-    void deleteDone(UUID uuid) {
-        Zone stillThere = null;
-        try {
-            stillThere = backend.find(uuid).orElse(null);
-        } catch (RuntimeException e) {
-            // cannot tell: the next full list decides
+    /**
+     * The delete is over: done, the zone's final record; failed, the zone is metered again if it is
+     * still there, or gets its final record if it went all the same. Never throws.
+     */
+    void deleteDone(UUID uuid, boolean deleted) {
+        if (deleted) {
+            roster.left(uuid, null);
+            endZone(uuid);
+            return;
         }
-        roster.left(uuid, stillThere);
-        if (stillThere == null) {
+        Optional<Zone> stillThere;
+        try {
+            stillThere = backend.find(uuid);
+        } catch (RuntimeException e) {
+            roster.left(uuid, null); // cannot tell: the next full list decides
+            return;
+        }
+        roster.left(uuid, stillThere.orElse(null));
+        if (stillThere.isEmpty()) {
             endZone(uuid);
         }
     }

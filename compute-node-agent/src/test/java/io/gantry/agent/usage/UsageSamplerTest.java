@@ -283,6 +283,25 @@ class UsageSamplerTest {
     }
 
     @Test
+    void aDeleteThatFailsAfterTheZoneWentStillGetsItsFinalRecordAtOnce() {
+        Zone z = create("acme");
+        ZoneBackend failingLate = new ForwardingZoneBackend(sim) {
+            @Override
+            public void delete(UUID uuid) {
+                inner.delete(uuid);
+                throw GantryException.invalid("the zone went, the cleanup after it failed");
+            }
+        };
+        try (UsageSampler s = new UsageSampler(failingLate, meter, journal, Clock.systemUTC(), Duration.ofSeconds(1))) {
+            MeteredZoneBackend m = new MeteredZoneBackend(failingLate, s);
+            assertThat(s.sampleAll()).isEqualTo(1);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.delete(z.uuid())).hasMessageContaining("cleanup");
+            assertThat(records(z.uuid())).extracting(UsageRecord::last).containsExactly(false, false, true);
+            assertThat(s.sampleAll()).isZero();
+        }
+    }
+
+    @Test
     void aThousandZonesMadeAndDeletedLeaveNothingBehindInTheRosterOrTheMeter() {
         for (int i = 0; i < 1000; i++) {
             Zone z = create("acme");

@@ -82,7 +82,8 @@ public interface ZoneBackend extends AutoCloseable {
 
     /**
      * For usage metering, once a second per zone: the zone's current run and its counters, read from
-     * files only (no process is started), or empty while the zone does not run. Throws
+     * files only (no process is started), or empty while the zone does not run. The counters are
+     * those the meter uses; a backend may leave the limits and lwps out (-1). Throws
      * {@link GantryException} with {@code ResourceNotFound} if the zone does not exist (also when it
      * vanished or restarted while it was being read: a caller then simply reads it again later).
      *

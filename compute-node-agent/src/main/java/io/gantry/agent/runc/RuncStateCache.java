@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * runc's {@code state.json} per container, parsed again only when runc has replaced the file. The
- * file holds the container's whole config (kilobytes) and the sampler looks at it twice a second per
- * zone, while it changes only when the container is created or restarted: a stat tells. runc writes
+ * file holds the container's whole config (kilobytes) and is looked at on every {@code initPid} and
+ * whenever metering looks up a zone's run (a stopped zone: every tick), while it changes only when
+ * the container is created or restarted: a stat tells. runc writes
  * it by rename, so a new version has a new inode and a new modification time.
  */
 final class RuncStateCache {

@@ -75,6 +75,7 @@ public final class RuncZoneBackend implements ZoneBackend {
     private final StateLock lock;
     private final CreateObserver observer;
     private final RuncStateCache runcStates;
+    private final ZoneRunProbes runProbes;
     private final Clock clock = Clock.systemUTC();
     private final Path mdataTool;
     private final DiskTemplates diskTemplates;
@@ -97,6 +98,9 @@ public final class RuncZoneBackend implements ZoneBackend {
         this.lock = new StateLock(config.stateDir());
         this.observer = observer;
         this.runcStates = new RuncStateCache(config.runcRoot());
+        boolean v2 = cgroups.version().equals("v2");
+        this.runProbes = new ZoneRunProbes(runcStates,
+                layout -> ZoneRunProbe.CgroupFiles.of(Path.of("/sys/fs/cgroup"), v2, layout.cgroupsPath()), Path.of("/proc"));
         this.mdataTool = MdataTool.install(config.stateDir());
         this.diskTemplates = new DiskTemplates(config.stateDir().resolve("disk-templates"));
     }
@@ -124,6 +128,12 @@ public final class RuncZoneBackend implements ZoneBackend {
     @Override
     public String name() {
         return "runc";
+    }
+
+    /** Lets go of the files metering keeps open (see {@link #currentRun}); the zones run on. */
+    @Override
+    public void close() {
+        runProbes.close();
     }
 
     public ImageStore images() {
@@ -592,32 +602,13 @@ public final class RuncZoneBackend implements ZoneBackend {
     }
 
     /**
-     * The zone's run and counters from files only: runc's state.json, the init's /proc entries,
-     * the cgroup files and a statvfs of the zone's disk. No process is started.
+     * The zone's run and counters from files only, opened once per run and read again with one
+     * positional read per file (see {@link ZoneRunProbes}): the cgroup's counters, the init's /proc
+     * entries and a statvfs of the zone's disk. No process is started. Limits and lwps are not read (-1).
      */
     @Override
     public Optional<ZoneRun> currentRun(UUID uuid) {
-        ZoneLayout layout = store.layout(uuid);
-        if (!Files.isDirectory(layout.dir())) {
-            throw GantryException.notFound("zone " + uuid + " does not exist on this node");
-        }
-        Optional<RuncStateFile.Init> before = runningInit(layout);
-        if (before.isEmpty()) {
-            return Optional.empty();
-        }
-        RuncStateFile.Init init = before.get();
-        long[] net;
-        try {
-            net = readEth0(init.pid());
-        } catch (IOException e) {
-            throw GantryException.notFound("zone " + uuid + " stopped while it was read");
-        }
-        ZoneCounters counters = readCounters(layout, net);
-        // the cgroup path is the same for every run of a zone: make sure these counters are this run's
-        if (!runningInit(layout).equals(before)) {
-            throw GantryException.notFound("zone " + uuid + " stopped or restarted while it was read");
-        }
-        return Optional.of(new ZoneRun(init.incarnation(), init.createdMillis(), counters));
+        return runProbes.currentRun(store.layout(uuid));
     }
 
     /** The host PID of the zone's init, if it runs (read from runc's state file; no process is started). */
@@ -799,6 +790,7 @@ public final class RuncZoneBackend implements ZoneBackend {
     }
 
     private void removeEverything(ZoneLayout layout, List<Nic> nics) {
+        runProbes.close(layout.uuid()); // metering's open files of the zone: let go before its namespace is removed
         releaseResources(layout, nics);
         runcStates.forget(layout.containerId());
         Trees.deleteOnOneFilesystem(layout.dir());

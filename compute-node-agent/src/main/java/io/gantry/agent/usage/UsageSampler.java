@@ -20,14 +20,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes usage samples into the journal: every {@code interval} (a tick) it lists the backend's
- * zones, reads each one's run and counters (files only, no process per sample: see
+ * Takes usage samples into the journal: every {@code interval} (a tick) it reads the run and
+ * counters of each zone of its roster (files only, no process per sample: see
  * {@link ZoneBackend#currentRun}), feeds the readings to the meter and appends the tick's entries
  * to the journal as one batch (one fsync). The meter takes an entry only once it is journaled.
  *
+ * <p>The roster ({@link ZoneRoster}) is the backend's list taken at the first tick, then kept from
+ * what {@link MeteredZoneBackend} does (creates, updates, deletes), and replaced by a full list
+ * again every {@link #RELIST} (zones made or changed on the node by other means: moved in, made by
+ * hand). Listing every tick would read and parse every zone's record on a runc node. A zone picked
+ * up late loses nothing: its first record counts from the start of its run.
+ *
  * <p>A zone that vanishes while it is read is skipped quietly; a zone whose read fails is logged
- * (once until it recovers) and the others go on. A zone the meter follows that the backend no
- * longer has was deleted behind the meter's back: its final record is made.
+ * (once until it recovers) and the others go on. A zone that is found gone (its read says it does
+ * not exist and the backend no longer has it), or that the meter follows and a full list no longer
+ * holds, was deleted behind the meter's back: its final record is made.
  *
  * <p>{@link #sampleZone} and {@link #endZone} are for {@link MeteredZoneBackend}: a sample right
  * before a stop, reboot, delete or update, so the tail of a run is not lost, and the final record
@@ -35,12 +42,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class UsageSampler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UsageSampler.class);
+    /** How often the roster is replaced by a full list of the backend's zones. */
+    static final Duration RELIST = Duration.ofSeconds(30);
 
     private final ZoneBackend backend;
     private final UsageMeter meter;
     private final UsageJournal journal;
     private final Clock clock;
     private final Duration interval;
+    private final long relistTicks;
+    private final ZoneRoster roster = new ZoneRoster();
+    private boolean listed;
+    private long ticksSinceList;
     private final Set<UUID> failing = new HashSet<>();
     private final AtomicLong samples = new AtomicLong();
     private final AtomicLong journaled = new AtomicLong();
@@ -52,6 +65,11 @@ public final class UsageSampler implements AutoCloseable {
     private Thread thread;
 
     public UsageSampler(ZoneBackend backend, UsageMeter meter, UsageJournal journal, Clock clock, Duration interval) {
+        this(backend, meter, journal, clock, interval, RELIST);
+    }
+
+    /** As above, with the roster replaced by a full list every {@code relist} (rounded to whole ticks, at least one). */
+    UsageSampler(ZoneBackend backend, UsageMeter meter, UsageJournal journal, Clock clock, Duration interval, Duration relist) {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("the sample interval must be positive");
         }
@@ -60,6 +78,7 @@ public final class UsageSampler implements AutoCloseable {
         this.journal = journal;
         this.clock = clock;
         this.interval = interval;
+        this.relistTicks = Math.max(1, relist.toNanos() / interval.toNanos());
     }
 
     /** Starts the loop on its own daemon thread: a tick every interval, the first one at once. */
@@ -100,34 +119,105 @@ public final class UsageSampler implements AutoCloseable {
     /** One tick: every zone once; returns the number of entries journaled. */
     public int sampleAll() {
         synchronized (lock) {
-            List<Zone> zones;
-            try {
-                zones = backend.list();
-                if (listFailing) {
-                    listFailing = false;
-                    LOG.info("usage sampling: the zone list reads again");
+            boolean fullList = !listed || ++ticksSinceList >= relistTicks;
+            if (fullList && !relist()) {
+                if (!listed) {
+                    return 0; // no roster yet: nothing to sample
                 }
-            } catch (RuntimeException e) {
-                if (!listFailing) {
-                    listFailing = true;
-                    LOG.warn("usage sampling: cannot list zones ({}); this tick is skipped", e.toString());
+                fullList = false; // go on with the roster as it is; the next tick lists again
+            }
+            List<UsageEntry> entries = new ArrayList<>(roster.size());
+            List<UUID> vanished = new ArrayList<>(0);
+            for (Zone zone : roster.zones()) {
+                read(zone, vanished).flatMap(meter::measure).ifPresent(entries::add);
+            }
+            for (UUID uuid : vanished) {
+                if (isGone(uuid)) {
+                    roster.remove(uuid);
+                    endBehindTheBack(uuid, entries);
                 }
-                return 0;
             }
-            List<UsageEntry> entries = new ArrayList<>();
-            Set<UUID> listed = new HashSet<>();
-            for (Zone zone : zones) {
-                listed.add(zone.uuid());
-                read(zone).flatMap(meter::measure).ifPresent(entries::add);
-            }
-            for (UUID gone : meter.liveZones()) {
-                if (!listed.contains(gone) && isGone(gone)) {
-                    LOG.info("zone {} is gone without a delete through the metered backend: making its final record", gone);
-                    meter.measureFinal(gone, clock.millis()).ifPresent(entries::add);
+            if (fullList) {
+                for (UUID gone : meter.liveZones()) {
+                    if (!roster.contains(gone) && isGone(gone)) {
+                        endBehindTheBack(gone, entries);
+                    }
                 }
             }
             return journal(entries);
         }
+    }
+
+    /** Replaces the roster with the backend's list; false if the backend cannot list its zones now. */
+    private boolean relist() {
+        List<Zone> zones;
+        try {
+            zones = backend.list();
+        } catch (RuntimeException e) {
+            if (!listFailing) {
+                listFailing = true;
+                LOG.warn("usage sampling: cannot list zones ({}); {}", e.toString(),
+                        listed ? "the zones known are sampled meanwhile" : "nothing is sampled until it lists");
+            }
+            return false;
+        }
+        if (listFailing) {
+            listFailing = false;
+            LOG.info("usage sampling: the zone list reads again");
+        }
+        roster.replace(zones);
+        listed = true;
+        ticksSinceList = 0;
+        return true;
+    }
+
+    private void endBehindTheBack(UUID zone, List<UsageEntry> entries) {
+        LOG.info("zone {} is gone without a delete through the metered backend: making its final record", zone);
+        meter.measureFinal(zone, clock.millis()).ifPresent(entries::add);
+        failing.remove(zone);
+    }
+
+    /** A zone made, started or changed through the metered backend: metered from the next tick on, under this record. */
+    void zoneChanged(Zone zone) {
+        if (zone != null) {
+            roster.put(zone);
+        }
+    }
+
+    /** Samples the zone one last time before its delete; it leaves the roster until {@link #deleteDone} says how the delete went. */
+    void sampleBeforeDelete(UUID uuid) {
+        synchronized (lock) {
+            sampleZone(uuid);
+            roster.leave(uuid);
+        }
+    }
+
+    /**
+     * The delete is over: done, the zone's final record; failed, the zone is metered again if it is
+     * still there, or gets its final record if it went all the same. Never throws.
+     */
+    void deleteDone(UUID uuid, boolean deleted) {
+        if (deleted) {
+            roster.left(uuid, null);
+            endZone(uuid);
+            return;
+        }
+        Optional<Zone> stillThere;
+        try {
+            stillThere = backend.find(uuid);
+        } catch (RuntimeException e) {
+            roster.left(uuid, null); // cannot tell: the next full list decides
+            return;
+        }
+        roster.left(uuid, stillThere.orElse(null));
+        if (stillThere.isEmpty()) {
+            endZone(uuid);
+        }
+    }
+
+    /** Zones in the roster now. */
+    int rosterSize() {
+        return roster.size();
     }
 
     private boolean isGone(UUID uuid) {
@@ -146,7 +236,8 @@ public final class UsageSampler implements AutoCloseable {
                 if (zone.isEmpty()) {
                     return;
                 }
-                read(zone.get()).flatMap(meter::measure).ifPresent(e -> journal(List.of(e)));
+                roster.put(zone.get());
+                read(zone.get(), new ArrayList<>(0)).flatMap(meter::measure).ifPresent(e -> journal(List.of(e)));
             } catch (RuntimeException e) {
                 LOG.warn("zone {}: the sample before a change failed: {}", uuid, e.toString());
             }
@@ -165,7 +256,8 @@ public final class UsageSampler implements AutoCloseable {
         }
     }
 
-    private Optional<ZoneReading> read(Zone zone) {
+    /** The zone's reading now; a zone that does not exist (now) reads empty and is added to {@code vanished}. */
+    private Optional<ZoneReading> read(Zone zone, List<UUID> vanished) {
         UUID uuid = zone.uuid();
         try {
             Optional<ZoneRun> run = backend.currentRun(uuid);
@@ -179,7 +271,8 @@ public final class UsageSampler implements AutoCloseable {
             return Optional.of(new ZoneReading(uuid, zone.tenant(), zone.pkg().name(), clock.millis(), run.orElse(null)));
         } catch (GantryException e) {
             if (e.code() == ErrorCode.ResourceNotFound) {
-                return Optional.empty(); // vanished (deleted, or restarted) while read: next tick
+                vanished.add(uuid); // deleted, or stopped or restarted while read: the caller asks which
+                return Optional.empty();
             }
             return failed(uuid, e);
         } catch (UnsupportedOperationException e) {

@@ -199,4 +199,117 @@ class UsageSamplerTest {
         long n = sampler.recordsJournaled();
         assertThat(journal.readAll()).hasSize((int) n);
     }
+
+    /** Counts the backend's full lists. */
+    private static final class CountingLists extends ForwardingZoneBackend {
+        final java.util.concurrent.atomic.AtomicInteger lists = new java.util.concurrent.atomic.AtomicInteger();
+
+        CountingLists(ZoneBackend inner) {
+            super(inner);
+        }
+
+        @Override
+        public List<Zone> list() {
+            lists.incrementAndGet();
+            return inner.list();
+        }
+    }
+
+    @Test
+    void theZoneListIsTakenAtTheFirstTickAndThenOnlyEveryRelistPeriod() {
+        CountingLists counting = new CountingLists(sim);
+        try (UsageSampler s = new UsageSampler(counting, meter, journal, Clock.systemUTC(), Duration.ofSeconds(1))) {
+            MeteredZoneBackend m = new MeteredZoneBackend(counting, s);
+            m.create(new ZoneSpec(UUID.randomUUID(), null, "acme", "img", Package.custom(64, 50, 64, 64)));
+            for (int i = 0; i < 30; i++) {
+                assertThat(s.sampleAll()).isEqualTo(1);
+            }
+            assertThat(counting.lists).as("30 ticks at 1 s: one list, at the first").hasValue(1);
+            s.sampleAll();
+            assertThat(counting.lists).as("30 ticks after it, it lists again").hasValue(2);
+        }
+    }
+
+    @Test
+    void aZoneMadeBetweenTwoTicksIsSampledFromTheNextAndOneDeletedBetweenTwoTicksEndsThere() throws Exception {
+        Zone early = create("acme");
+        assertThat(sampler.sampleAll()).isEqualTo(1);
+        Zone added = create("acme");
+        Thread.sleep(40);
+        assertThat(sampler.sampleAll()).isEqualTo(2);
+        List<UsageRecord> first = records(added.uuid());
+        assertThat(first).extracting(UsageRecord::seq).containsExactly(1L);
+        assertThat(first.get(0).runningMillis()).as("its first record counts from the start of its run")
+                .isBetween(40L, first.get(0).timeMillis() - added.createdAt().toEpochMilli() + 1);
+        metered.delete(added.uuid());
+        assertThat(records(added.uuid())).extracting(UsageRecord::last).containsExactly(false, false, true);
+        assertThat(sampler.sampleAll()).as("only the zone left").isEqualTo(1);
+        assertThat(records(added.uuid())).hasSize(3);
+        assertThat(records(early.uuid())).extracting(UsageRecord::seq).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void aZoneMadeBehindTheSamplersBackIsPickedUpAtTheNextFullListWithNothingLost() throws Exception {
+        try (UsageSampler s = new UsageSampler(sim, meter, journal, Clock.systemUTC(), Duration.ofMillis(100), Duration.ofMillis(300))) {
+            assertThat(s.sampleAll()).isZero();
+            Zone moved = sim.create(new ZoneSpec(UUID.randomUUID(), null, "acme", "img", Package.custom(64, 50, 64, 64)));
+            Thread.sleep(50);
+            s.sampleAll();
+            s.sampleAll();
+            assertThat(s.sampleAll()).as("the third tick lists again").isEqualTo(1);
+            UsageRecord r = records(moved.uuid()).get(0);
+            assertThat(r.seq()).isEqualTo(1);
+            assertThat(r.runningMillis()).as("counted from the start of its run").isGreaterThanOrEqualTo(50);
+            assertThat(r.cpuNanos()).isPositive();
+        }
+    }
+
+    @Test
+    void aDeleteThatFailsLeavesTheZoneMeteredAndWithoutAFinalRecord() {
+        Zone z = create("acme");
+        ZoneBackend refusing = new ForwardingZoneBackend(sim) {
+            @Override
+            public void delete(UUID uuid) {
+                throw GantryException.invalid("refused");
+            }
+        };
+        try (UsageSampler s = new UsageSampler(refusing, meter, journal, Clock.systemUTC(), Duration.ofSeconds(1))) {
+            MeteredZoneBackend m = new MeteredZoneBackend(refusing, s);
+            assertThat(s.sampleAll()).isEqualTo(1);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.delete(z.uuid())).hasMessageContaining("refused");
+            assertThat(s.sampleAll()).isEqualTo(1);
+            assertThat(records(z.uuid())).extracting(UsageRecord::last).containsOnly(false).hasSize(3);
+        }
+    }
+
+    @Test
+    void aDeleteThatFailsAfterTheZoneWentStillGetsItsFinalRecordAtOnce() {
+        Zone z = create("acme");
+        ZoneBackend failingLate = new ForwardingZoneBackend(sim) {
+            @Override
+            public void delete(UUID uuid) {
+                inner.delete(uuid);
+                throw GantryException.invalid("the zone went, the cleanup after it failed");
+            }
+        };
+        try (UsageSampler s = new UsageSampler(failingLate, meter, journal, Clock.systemUTC(), Duration.ofSeconds(1))) {
+            MeteredZoneBackend m = new MeteredZoneBackend(failingLate, s);
+            assertThat(s.sampleAll()).isEqualTo(1);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.delete(z.uuid())).hasMessageContaining("cleanup");
+            assertThat(records(z.uuid())).extracting(UsageRecord::last).containsExactly(false, false, true);
+            assertThat(s.sampleAll()).isZero();
+        }
+    }
+
+    @Test
+    void aThousandZonesMadeAndDeletedLeaveNothingBehindInTheRosterOrTheMeter() {
+        for (int i = 0; i < 1000; i++) {
+            Zone z = create("acme");
+            assertThat(sampler.sampleAll()).isEqualTo(1);
+            metered.delete(z.uuid());
+        }
+        assertThat(sampler.rosterSize()).isZero();
+        assertThat(meter.liveZones()).isEmpty();
+        assertThat(sampler.sampleAll()).isZero();
+    }
 }

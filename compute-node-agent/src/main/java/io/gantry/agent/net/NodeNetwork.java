@@ -209,7 +209,9 @@ public final class NodeNetwork {
     /** Removes every namespace of this node, its uplink with the underlay's routes to it, and its underlay rules. */
     public synchronized void destroy() {
         for (String ns : fabricNamespaces()) {
-            new Netns(ns).delete();
+            Netns fabric = new Netns(ns);
+            fabric.tryIp("link", "del", VXLAN); // at once, as in removeUnused: the namespace's devices go later
+            fabric.delete();
         }
         nodeNs.delete();
         underlayNs.tryIp("link", "del", underlayVeth()); // gone with the node namespace, but the kernel may take a while
@@ -375,6 +377,9 @@ public final class NodeNetwork {
                 Netns ns = new Netns(fabricNetns(nic.vni()));
                 if (ns.exists() && ns.bridgePorts(FABRIC_BRIDGE).stream().noneMatch(p -> p.startsWith("vz"))) {
                     nodeNs.tryIp("link", "del", fabricUplink(nic.vni()));
+                    // the VXLAN device first, at once: a deleted namespace's devices go in the kernel's own time, and
+                    // until then the VNI on the underlay's port is taken, so the network's next zone could not make it
+                    ns.tryIp("link", "del", VXLAN);
                     ns.delete();
                     readyFabrics.remove(nic.vni());
                     programmed.remove(nic.vni());

@@ -780,7 +780,7 @@ public final class RuncZoneBackend implements ZoneBackend {
         runc.delete(layout.containerId());
         Future<?> unwiring = wirer.submit(() -> network.detach(layout, nics)); // the disk's teardown meanwhile
         try {
-            ZoneDisk.unmount(layout);
+            ZoneDisk.unmount(layout, false);
         } catch (RuntimeException e) {
             awaitQuietly(unwiring);
             throw e;

@@ -102,8 +102,20 @@ final class ZoneDisk {
         }
     }
 
-    /** Unmounts the overlay and the loop disk and frees the loop device; safe to call on a half-made zone. */
+    /**
+     * Unmounts the overlay and the loop disk and frees the loop device, and waits until the kernel has let go of the
+     * disk file (a grow or a move works on it next); safe to call on a half-made zone.
+     */
     static void unmount(ZoneLayout zone) {
+        unmount(zone, true);
+    }
+
+    /**
+     * As {@link #unmount(ZoneLayout)}; with {@code awaitRelease} false (a delete: nothing works on the file again) the
+     * loop device another namespace's copy of the mount still holds is left to the kernel, which detaches it when that
+     * copy goes, instead of waiting for it.
+     */
+    static void unmount(ZoneLayout zone, boolean awaitRelease) {
         List<String> points = new ArrayList<>();
         if (Mounts.isMountPoint(zone.rootfs())) {
             points.add(zone.rootfs().toString());
@@ -123,7 +135,9 @@ final class ZoneDisk {
             });
             Cmd.check(umount.toArray(String[]::new));
         }
-        loop.ifPresent(l -> awaitReleased(l, zone.diskImage()));
+        if (awaitRelease) {
+            loop.ifPresent(l -> awaitReleased(l, zone.diskImage()));
+        }
         if (!diskMounted || Files.exists(attaching(zone))) {
             detachLeftovers(zone);
         }

@@ -3,16 +3,12 @@ package io.gantry.bench.api;
 import io.gantry.bench.BenchMain;
 import io.gantry.bench.BenchResults;
 import io.gantry.cloudapi.CloudApi;
-import io.gantry.cloudapi.CloudApiConfig;
 import io.gantry.cloudapi.Seed;
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.DatabaseConfig;
 import io.gantry.common.Json;
-import io.gantry.testkit.FreshDatabase;
 import io.gantry.testkit.SignedClient;
 import io.gantry.testkit.TestKeys;
-import io.gantry.testkit.TestPostgres;
-import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -94,18 +90,11 @@ public final class ApiBench implements Callable<Integer> {
             System.err.println("api-bench: --rate and --seconds must be at least 1, --warmup not negative");
             return 2;
         }
-        say("starting embedded PostgreSQL");
-        TestPostgres pg = TestPostgres.start(Map.of());
-        Vertx vertx = null;
-        CloudApi api = null;
         String markdown;
-        try {
-            FreshDatabase fresh = pg.freshDatabase("bench");
-            DatabaseConfig db = new DatabaseConfig(fresh.host(), fresh.port(), fresh.name(), fresh.user(), fresh.password(), 10);
-            vertx = Vertx.vertx();
-            say("starting the cloud API (migrations, then bind) in this JVM");
-            api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "bench-1", db, null));
-            String base = "http://127.0.0.1:" + api.port();
+        try (BenchCloudApi server = BenchCloudApi.start(ApiBench::say)) {
+            DatabaseConfig db = server.db();
+            CloudApi api = server.api();
+            String base = server.base();
 
             KeyPair pair = TestKeys.rsa();
             SshPublicKey key = SshPublicKey.parse(TestKeys.openSsh(pair, "bench"));
@@ -154,19 +143,6 @@ public final class ApiBench implements Callable<Integer> {
 
             markdown = markdown(pingResult, signedResult);
             }
-        } finally {
-            say("shutting down");
-            if (api != null) {
-                try {
-                    api.close();
-                } catch (Exception e) {
-                    System.err.println("cleanup: " + e.getMessage());
-                }
-            }
-            if (vertx != null) {
-                vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            }
-            pg.close();
         }
         BenchResults.publish(markdown, report, ApiBench::say);
         return 0;

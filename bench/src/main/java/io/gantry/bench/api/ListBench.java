@@ -4,18 +4,13 @@ import io.gantry.bench.BenchMain;
 import io.gantry.bench.BenchResults;
 import io.gantry.bench.Samples;
 import io.gantry.cloudapi.BulkMachines;
-import io.gantry.cloudapi.CloudApi;
-import io.gantry.cloudapi.CloudApiConfig;
 import io.gantry.cloudapi.Seed;
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.DatabaseConfig;
 import io.gantry.common.Json;
 import io.gantry.common.ZoneState;
-import io.gantry.testkit.FreshDatabase;
 import io.gantry.testkit.SignedClient;
 import io.gantry.testkit.TestKeys;
-import io.gantry.testkit.TestPostgres;
-import io.vertx.core.Vertx;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,7 +36,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -83,18 +77,10 @@ public final class ListBench implements Callable<Integer> {
             System.err.println("list-bench: --machines and --rounds must be at least 1, --warmup not negative");
             return 2;
         }
-        say("starting embedded PostgreSQL");
-        TestPostgres pg = TestPostgres.start(Map.of());
-        Vertx vertx = null;
-        CloudApi api = null;
         String markdown;
-        try {
-            FreshDatabase fresh = pg.freshDatabase("bench");
-            DatabaseConfig db = new DatabaseConfig(fresh.host(), fresh.port(), fresh.name(), fresh.user(), fresh.password(), 10);
-            vertx = Vertx.vertx();
-            say("starting the cloud API (migrations, then bind) in this JVM");
-            api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", 0, "http://127.0.0.1", "bench-1", db, null));
-            String base = "http://127.0.0.1:" + api.port();
+        try (BenchCloudApi server = BenchCloudApi.start(ListBench::say)) {
+            DatabaseConfig db = server.db();
+            String base = server.base();
             KeyPair pair = TestKeys.rsa();
             SshPublicKey key = SshPublicKey.parse(TestKeys.openSsh(pair, "bench"));
             UUID pkg;
@@ -127,19 +113,6 @@ public final class ListBench implements Callable<Integer> {
             String plan = floor.plan((machines - 1) / CLI_LIMIT * CLI_LIMIT);
             String loadAfter = loadAverage();
             markdown = markdown(list, floor, ping, fleet, loadBefore, loadAfter) + plan;
-        } finally {
-            say("shutting down");
-            if (api != null) {
-                try {
-                    api.close();
-                } catch (Exception e) {
-                    System.err.println("cleanup: " + e.getMessage());
-                }
-            }
-            if (vertx != null) {
-                vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            }
-            pg.close();
         }
         BenchResults.publish(markdown, report, ListBench::say);
         return 0;

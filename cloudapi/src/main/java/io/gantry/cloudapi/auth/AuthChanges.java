@@ -119,6 +119,8 @@ public final class AuthChanges implements AuthBarrier, AutoCloseable {
                 listener = conn;
                 // "my cache is empty and I hear every change from now on": settles every barrier whose sync came before
                 pool.preparedQuery("select pg_notify($1, $2)").execute(Tuple.of(ACKS, "* " + instance));
+                // instances that ended without deregistering (killed, or a restored backup's) leave rows no barrier waits for
+                pool.query("delete from auth_listeners where heartbeat_at < now() - interval '1 minute'").execute();
                 heartbeat();
             }).onFailure(e -> {
                 LOG.warn("auth change listener: LISTEN failed ({}); the key cache stays off until it works", e.getMessage());

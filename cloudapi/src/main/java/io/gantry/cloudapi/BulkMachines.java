@@ -27,8 +27,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Blocking (JDBC): never on an event loop.
  */
 public final class BulkMachines implements AutoCloseable {
-    private static final Set<String> MACHINE_OWN = Set.of("id", "name", "ip", "created");
-    private static final Set<String> NIC_OWN = Set.of("mac", "machine_id", "ip", "created");
+    /** The copied columns that hold ids (sent as text, stored as uuid). */
+    private static final Set<String> UUID_COLUMNS = Set.of("id", "machine_id");
 
     private final Connection db;
 
@@ -104,34 +104,8 @@ public final class BulkMachines implements AutoCloseable {
                 newMacs.add(mac);
                 offsets.add(i);
             }
-            List<String> machineColumns = columns("machines", MACHINE_OWN);
-            String machineSql = "insert into machines (id, name, ip, created, " + String.join(", ", machineColumns) + ")"
-                    + " select cast(c.id as uuid), c.name, c.ip, t.created + c.n * interval '1 microsecond', "
-                    + prefixed("t.", machineColumns) + " from machines t,"
-                    + " unnest(cast(? as text[]), cast(? as text[]), cast(? as text[]), cast(? as int[])) as c(id, name, ip, n)"
-                    + " where t.id = ?";
-            try (PreparedStatement st = db.prepareStatement(machineSql)) {
-                st.setArray(1, db.createArrayOf("text", ids.toArray()));
-                st.setArray(2, db.createArrayOf("text", names.toArray()));
-                st.setArray(3, db.createArrayOf("text", ips.toArray()));
-                st.setArray(4, db.createArrayOf("int4", offsets.toArray()));
-                st.setObject(5, template);
-                st.executeUpdate();
-            }
-            List<String> nicColumns = columns("nics", NIC_OWN);
-            String nicSql = "insert into nics (mac, machine_id, ip, created, " + String.join(", ", nicColumns) + ")"
-                    + " select c.mac, cast(c.id as uuid), c.ip, t.created + c.n * interval '1 microsecond', "
-                    + prefixed("t.", nicColumns) + " from nics t,"
-                    + " unnest(cast(? as text[]), cast(? as text[]), cast(? as text[]), cast(? as int[])) as c(mac, id, ip, n)"
-                    + " where t.machine_id = ?";
-            try (PreparedStatement st = db.prepareStatement(nicSql)) {
-                st.setArray(1, db.createArrayOf("text", newMacs.toArray()));
-                st.setArray(2, db.createArrayOf("text", ids.toArray()));
-                st.setArray(3, db.createArrayOf("text", ips.toArray()));
-                st.setArray(4, db.createArrayOf("int4", offsets.toArray()));
-                st.setObject(5, template);
-                st.executeUpdate();
-            }
+            copyRows("machines", "id", List.of("id", "name", "ip"), List.of(ids, names, ips), offsets, template);
+            copyRows("nics", "machine_id", List.of("mac", "machine_id", "ip"), List.of(newMacs, ids, ips), offsets, template);
             db.commit();
             return ids.stream().map(UUID::fromString).toList();
         } catch (SQLException | RuntimeException e) {
@@ -154,6 +128,39 @@ public final class BulkMachines implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Copies {@code table}'s rows whose {@code templateKey} is {@code template}, once per copy: the columns
+     * {@code ownColumns} take each copy's values from {@code values}, {@code created} is the template's plus the copy's
+     * offset in microseconds, every other column the template's.
+     */
+    private void copyRows(String table, String templateKey, List<String> ownColumns, List<List<String>> values,
+            List<Integer> offsets, UUID template) throws SQLException {
+        Set<String> own = new HashSet<>(ownColumns);
+        own.add("created");
+        List<String> columns = columns(table, own);
+        List<String> picked = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < ownColumns.size(); i++) {
+            String column = ownColumns.get(i);
+            names.add("c" + i);
+            picked.add(UUID_COLUMNS.contains(column) ? "cast(c.c" + i + " as uuid)" : "c.c" + i);
+        }
+        String sql = "insert into " + table + " (" + String.join(", ", ownColumns) + ", created, " + String.join(", ", columns) + ")"
+                + " select " + String.join(", ", picked) + ", t.created + c.n * interval '1 microsecond', "
+                + prefixed("t.", columns) + " from " + table + " t,"
+                + " unnest(" + "cast(? as text[]), ".repeat(ownColumns.size()) + "cast(? as int[])) as c("
+                + String.join(", ", names) + ", n) where t." + templateKey + " = ?";
+        try (PreparedStatement st = db.prepareStatement(sql)) {
+            int i = 1;
+            for (List<String> column : values) {
+                st.setArray(i++, db.createArrayOf("text", column.toArray()));
+            }
+            st.setArray(i++, db.createArrayOf("int4", offsets.toArray()));
+            st.setObject(i, template);
+            st.executeUpdate();
+        }
     }
 
     private static String prefixed(String prefix, List<String> columns) {

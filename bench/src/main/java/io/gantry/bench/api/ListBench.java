@@ -250,12 +250,13 @@ public final class ListBench implements Callable<Integer> {
      */
     static final class FloorRun {
         private static final String PAGE = "with page as (select id, created from machines where account_id = ? and state <> 'deleted'"
-                + " order by created, id limit ? offset ?), nic as (select n.machine_id, string_agg(n.ip, ',' order by n.primary_nic"
-                + " desc, n.created, n.mac) as ips, string_agg(cast(n.network_id as text), ',' order by n.primary_nic desc, n.created,"
-                + " n.mac) as networks from nics n join page on page.id = n.machine_id group by n.machine_id)"
+                + " order by created, id limit ? offset ?)"
                 + " select m.id, m.name, m.brand, m.state, m.image_id, m.memory, m.disk, m.metadata, cast(m.tags as text), m.created,"
-                + " m.updated, m.ip, m.firewall_enabled, m.deletion_protection, m.compute_node, m.package_name, n.ips, n.networks"
-                + " from page join machines m on m.id = page.id left join nic n on n.machine_id = m.id order by page.created, page.id";
+                + " m.updated, m.ip, m.firewall_enabled, m.deletion_protection, m.compute_node, m.package_name,"
+                + " string_agg(n.ip, ',' order by n.primary_nic desc, n.created, n.mac),"
+                + " string_agg(cast(n.network_id as text), ',' order by n.primary_nic desc, n.created, n.mac)"
+                + " from page join machines m on m.id = page.id left join nics n on n.machine_id = page.id"
+                + " group by page.created, page.id, m.id order by page.created, page.id";
         final Samples pages = new Samples();
         private final Connection db;
         private final UUID account;

@@ -51,8 +51,8 @@ public final class ClusterExtension implements BeforeAllCallback, ParameterResol
     }
 
     /** Closed by JUnit after the last test class: the cluster, then the report, then our dockerd. */
-    @SuppressWarnings("deprecation") // CloseableResource: JUnit 5.13 still closes it, and AutoCloseable values need a setting
-    private static final class Resource implements ExtensionContext.Store.CloseableResource {
+    @SuppressWarnings("deprecation") // CloseableResource too: JUnit 5.13 closes either
+    private static final class Resource implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         private final LocalDocker docker;
         private final ClusterRun run;
 

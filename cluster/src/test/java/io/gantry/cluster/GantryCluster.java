@@ -245,8 +245,9 @@ public final class GantryCluster implements AutoCloseable {
                 if (!n.running()) {
                     docker.docker("start", n.containerName());
                 }
-                // the agent (tini's child) is stopped so it does not act on what the destroy removes
-                n.exec(Duration.ofSeconds(10), "sh", "-c", "kill -STOP $(cat /proc/1/task/1/children)");
+                // the agent ends first (it holds the node's state lock while it works); node.sh keeps the host up
+                n.exec(Duration.ofSeconds(60), "sh", "-c", "touch /run/gantry-agent.stopped; a=$(cat /run/gantry-agent.pid);"
+                        + " kill -TERM $a; while kill -0 $a 2>/dev/null; do sleep 0.2; done");
                 return gantry(n.name(), Duration.ofMinutes(3), "--node", n.name(), "--state-dir", "/var/lib/gantry/state", "node", "destroy", "--yes");
             }));
         }

@@ -34,7 +34,7 @@ public final class TenantMachines {
     /** The machine's state as the tenant sees it ({@code running}, {@code unknown}…), or {@code status:<n>}. */
     public String state(UUID id) {
         SignedClient.Reply r = run.tenant().client().get("/my/machines/" + id);
-        return r.status() == 200 ? r.state() : "status:" + r.status();
+        return r.status() == 200 || r.status() == 410 ? r.state() : "status:" + r.status(); // 410: deleted, with its body
     }
 
     public String node(UUID id) {

@@ -73,10 +73,11 @@ class ClusterApiFailoverTest {
         int lost = (int) ids.stream().filter(id -> !acked.contains(id) || zones.getOrDefault(id.toString(), 0) != 1).count();
         ReliabilityReport.record(new Finding("cloud API instance api1 killed during " + CREATES + " creates from 6 clients",
                 "each create retried with its `uuid` until answered: one machine per create, running, one zone",
-                window, running, lost, doubled,
+                -1, window, lost, doubled,
                 failures.get() + " tries failed (" + retried.size() + " creates retried; the clients saw failures for "
-                        + String.format(java.util.Locale.ROOT, "%.1f s", window / 1000.0) + " after the kill), " + records
-                        + " records for " + CREATES + " creates"));
+                        + String.format(java.util.Locale.ROOT, "%.1f s", window / 1000.0) + " after the kill, until the balancer"
+                        + " dropped api1), " + records + " records for " + CREATES + " creates, all running "
+                        + String.format(java.util.Locale.ROOT, "%.1f s", running / 1000.0) + " after the last answer"));
 
         run.cluster().host("api1").restart(Duration.ofMinutes(2));
         assertThat(acked).hasSize(CREATES);

@@ -32,11 +32,15 @@ final class ReliabilityIntro {
             through the operator routes; requests are signed with the account's key (testkit's `SignedClient`).
 
             ## How the figures are measured
-            - *detected after*: from the fault (the `docker` command returning) until the tenant's `GET /:login/machines/:id`
-              (and the operator's `GET /ops/nodes/:node`) shows it, polled every 100 ms through the load balancer.
-            - *recovered after*: from the repair (the host started, unpaused or reconnected) until every machine of the
-              test is `running` again through the API; for a provisioner, from the kill until every create the API
-              acknowledged is `running`.
+            - *detected after*: for a node, from the fault (the `docker` command returning) until the tenant's
+              `GET /:login/machines/:id` shows one of its machines `unknown`, polled every 100 ms through the load
+              balancer (the operator's `GET /ops/nodes/:node` is in the last column); for a provisioner, from the kill
+              until a machine becomes `running` again (which only a leader records); for a ZooKeeper member, until the
+              remaining members have a leader (`srvr`).
+            - *recovered after*: for a node, from the repair (the host started, unpaused or reconnected) until every
+              machine of the test is `running` again; for a provisioner or a ZooKeeper member, from the kill until every
+              create made meanwhile is `running`; for a cloud API instance, how long after the kill clients still saw
+              failed tries (until the balancer dropped it).
             - *lost*: an acknowledged create (`201`) that never became one running machine; *duplicated*: a machine id
               with more than one zone across the nodes (`gantry zone list` on each), or more than one machine for one
               caller-chosen `uuid`.

@@ -46,12 +46,13 @@ class ClusterProvisionerFailoverTest {
             Pause.millis(20);
         }
         long runningBefore = running(record, prefix);
+        long progressBefore = progress(record, prefix);
         long t0 = System.nanoTime();
         run.cluster().host(leader).kill();
         long election = Leaders.elapsedUntilNewProvisioner(record, leader, t0, Duration.ofSeconds(60));
         long acts = -1;
         while (acts < 0 && System.nanoTime() - t0 < Duration.ofSeconds(90).toNanos()) {
-            if (running(record, prefix) > runningBefore) {
+            if (progress(record, prefix) > progressBefore) {
                 acts = (System.nanoTime() - t0) / 1_000_000;
             }
             Pause.millis(100);
@@ -61,7 +62,8 @@ class ClusterProvisionerFailoverTest {
         }
         clients.shutdown();
         long all = -1;
-        while (all < 0 && System.nanoTime() - t0 < Duration.ofMinutes(5).toNanos()) {
+        // 100 real zones on three nodes of a two-core machine take minutes: the limit is for the slowest machine seen
+        while (all < 0 && System.nanoTime() - t0 < Duration.ofMinutes(10).toNanos()) {
             if (running(record, prefix) == CREATES) {
                 all = (System.nanoTime() - t0) / 1_000_000;
             }
@@ -70,21 +72,32 @@ class ClusterProvisionerFailoverTest {
 
         Map<String, Integer> zones = machines.zonesOnNodes();
         long records = record.scalar("select count(*) from machines where name like ?", prefix + "%");
-        int lost = (int) ids.stream().filter(id -> !acked.contains(id) || zones.getOrDefault(id.toString(), 0) == 0).count();
+        long pending = record.scalar("select count(*) from machines where name like ? and state = 'provisioning'", prefix + "%");
+        // lost: acknowledged, yet no record, or a record that failed, or running without a zone (still provisioning is not lost)
+        int lost = (int) Math.max(0, CREATES - records) + (int) record.scalar("select count(*) from machines where name like ?"
+                + " and state not in ('running', 'provisioning')", prefix + "%")
+                + (int) ids.stream().filter(id -> "running".equals(machines.state(id)) && zones.getOrDefault(id.toString(), 0) == 0).count();
         int doubled = TenantMachines.doubled(zones).size() + (int) Math.max(0, records - CREATES);
-        ReliabilityReport.record(new Finding("leading provisioner (" + leader + ") killed during " + CREATES + " concurrent creates",
-                "a new leader; every acknowledged create one running machine with one zone",
+        ReliabilityReport.record(new Finding("leading provisioner killed during " + CREATES + " concurrent creates",
+                "a new leader that acts (places or starts a machine); every acknowledged create one running machine with one zone",
                 acts, all, lost, doubled,
-                "new leader in the record after " + seconds(election) + " (heartbeats every 3 s), first machine it made running "
+                "the leader " + leader + " killed; a new leader in the record after " + seconds(election) + " (heartbeats every 3 s), its first placement or start "
                         + seconds(acts) + " after the kill (running before the kill: " + runningBefore + "), all " + CREATES
-                        + " running after " + seconds(all) + "; " + acked.size() + " acknowledged, " + records + " records"));
+                        + " running after " + seconds(all) + "; " + acked.size() + " acknowledged, " + records + " records"
+                        + (pending > 0 ? ", " + pending + " still provisioning at the limit" : "")));
 
         run.cluster().host(leader).restart(Duration.ofMinutes(2));
         assertThat(acked).as("acknowledged creates").hasSize(CREATES);
         assertThat(all).as("every machine running").isNotNegative();
         assertThat(lost).isZero();
         assertThat(doubled).isZero();
-        assertThat(machines.deleteAll(ids, Duration.ofMinutes(4))).isTrue();
+        assertThat(machines.deleteAll(ids, Duration.ofMinutes(6))).isTrue();
+    }
+
+    /** Machines placed on a node plus machines running: it grows only when a leader acts. */
+    private static long progress(JdbcAccess record, String prefix) {
+        return record.scalar("select count(*) from machines where name like ? and compute_node is not null", prefix + "%")
+                + running(record, prefix);
     }
 
     private static long running(JdbcAccess record, String prefix) {

@@ -23,9 +23,9 @@ class ClusterZooKeeperFaultsTest {
     void aFollowerThenTheLeaderKilledCostsNoRequestMoreThanARetry(ClusterRun run) {
         List<ClusterHost> members = run.cluster().zookeepers();
         ClusterHost follower = members.stream().filter(m -> mode(m).equals("follower")).findFirst().orElseThrow();
-        survive(run, follower, "a follower (" + follower.name() + ")");
+        survive(run, follower, "a follower");
         ClusterHost leader = members.stream().filter(m -> mode(m).equals("leader")).findFirst().orElseThrow();
-        survive(run, leader, "the leader (" + leader.name() + ")");
+        survive(run, leader, "the leader");
     }
 
     private static void survive(ClusterRun run, ClusterHost member, String which) {
@@ -57,7 +57,7 @@ class ClusterZooKeeperFaultsTest {
         ReliabilityReport.record(new Finding("ZooKeeper: " + which + " killed, 6 creates meanwhile",
                 "each create answered within a retry; every machine running, one zone",
                 quorum, recovered, lost, TenantMachines.doubled(zones).size(),
-                failures.get() + " tries failed (at most " + worst + " for one create); the remaining members had a leader " + (quorum < 0 ? "(not seen)" : "within "
+                member.name() + " killed; " + failures.get() + " tries failed (at most " + worst + " for one create); the remaining members had a leader " + (quorum < 0 ? "(not seen)" : "within "
                         + String.format(java.util.Locale.ROOT, "%.1f s", quorum / 1000.0)) + " of the kill"));
         assertThat(worst).as("failed tries of one create (one retry allowed)").isLessThanOrEqualTo(1);
         assertThat(lost).isZero();

@@ -41,30 +41,53 @@ public final class ReliabilityReport {
         }
         Path file = Release.repo().resolve("docs/reliability.md");
         try {
-            Files.writeString(file, render());
+            String before = Files.exists(file) ? Files.readString(file) : "";
+            Files.writeString(file, render(before));
             System.out.println("reliability: wrote " + file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    static synchronized String render() {
+    /**
+     * The report: this run's rows, then the rows of the faults this run did not measure as an earlier run left them
+     * in {@code before} (each row says when it was measured), so running one test class updates its rows only.
+     */
+    static synchronized String render(String before) {
+        String today = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
         StringBuilder md = new StringBuilder();
         md.append(ReliabilityIntro.TEXT);
         md.append("\n## The last run\n\n");
-        md.append("- date: ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))).append('\n');
+        md.append("- date: ").append(today).append('\n');
         md.append("- machine: ").append(machine()).append('\n');
         md.append("- images (base cached, the others answered from Docker's layer cache where unchanged): ").append(seconds(imagesMillis)).append('\n');
         md.append("- cluster start (15 containers, until the load balancer served): ").append(seconds(clusterMillis)).append("\n\n");
-        md.append("| fault | checked | detected after | recovered after | lost | duplicated | seen |\n");
-        md.append("|---|---|---|---|---|---|---|\n");
+        md.append(HEADER);
+        md.append("|---|---|---|---|---|---|---|---|\n");
+        List<String> faults = new ArrayList<>();
         for (Finding f : FINDINGS) {
+            faults.add(f.fault());
             md.append("| ").append(f.fault()).append(" | ").append(f.checked()).append(" | ").append(seconds(f.detectedMs()))
                     .append(" | ").append(seconds(f.recoveredMs())).append(" | ").append(f.lost()).append(" | ").append(f.duplicated())
-                    .append(" | ").append(f.outcome()).append(" |\n");
+                    .append(" | ").append(f.outcome()).append(" | ").append(today).append(" |\n");
         }
+        earlierRows(before).stream().filter(l -> faults.stream().noneMatch(f -> l.startsWith("| " + f + " |")))
+                .forEach(l -> md.append(l).append('\n'));
         return md.toString();
     }
+
+    /** The fault rows of an earlier report, each ending with when it was measured (a report without that column: its date). */
+    private static List<String> earlierRows(String before) {
+        int table = before.indexOf("| fault | checked |");
+        if (table < 0) {
+            return List.of();
+        }
+        String date = before.lines().filter(l -> l.startsWith("- date: ")).map(l -> l.substring(8).strip()).findFirst().orElse("?");
+        return before.substring(table).lines().skip(2).takeWhile(l -> l.startsWith("| "))
+                .map(l -> l.split(" \\| ", -1).length >= 8 ? l : l + " " + date + " |").toList();
+    }
+
+    private static final String HEADER = "| fault | checked | detected after | recovered after | lost | duplicated | seen | measured |\n";
 
     private static String seconds(long millis) {
         return millis < 0 ? "—" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);

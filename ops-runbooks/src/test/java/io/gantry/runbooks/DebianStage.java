@@ -1,5 +1,9 @@
 package io.gantry.runbooks;
 
+import io.gantry.testkit.docker.Capabilities;
+import io.gantry.testkit.docker.DebianMirror;
+import io.gantry.testkit.docker.HostCommand;
+import io.gantry.testkit.docker.LocalDocker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -92,7 +96,7 @@ public final class DebianStage implements RunbookStage {
         started = true;
         Path repo = Repository.root().orElseThrow(() -> new IllegalStateException("platform/target/gantry.jar is not built"));
         try {
-            docker = LocalDocker.start();
+            docker = LocalDocker.hostOrOwn("runbooks");
             String image = DebianImage.ensure(docker);
             Files.createDirectories(APT_CACHE);
             Files.createDirectories(work);

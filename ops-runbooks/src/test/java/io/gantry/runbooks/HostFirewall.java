@@ -1,5 +1,7 @@
 package io.gantry.runbooks;
 
+import io.gantry.testkit.docker.DebianMirror;
+import io.gantry.testkit.docker.HostCommand;
 import java.util.ArrayList;
 import java.util.List;
 

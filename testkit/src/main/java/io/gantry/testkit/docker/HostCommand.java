@@ -1,4 +1,4 @@
-package io.gantry.runbooks;
+package io.gantry.testkit.docker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** One command on the test's host, its output (stdout and stderr together) and exit status; killed past its time. */
-record HostCommand(int exit, String output) {
-    static HostCommand run(Duration limit, List<String> command) {
+public record HostCommand(int exit, String output) {
+    public static HostCommand run(Duration limit, List<String> command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
@@ -34,16 +34,16 @@ record HostCommand(int exit, String output) {
         }
     }
 
-    static HostCommand run(String... command) {
+    public static HostCommand run(String... command) {
         return run(Duration.ofMinutes(5), List.of(command));
     }
 
-    boolean ok() {
+    public boolean ok() {
         return exit == 0;
     }
 
     /** The output, or an IllegalStateException naming the command and its output when it failed. */
-    String check(String what) {
+    public String check(String what) {
         if (!ok()) {
             throw new IllegalStateException(what + " failed (exit " + exit + "): " + output.strip());
         }

@@ -1,4 +1,4 @@
-package io.gantry.runbooks;
+package io.gantry.testkit.docker;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The capabilities (Docker's names) missing from this process's bounding set: a container cannot be given them. */
-final class Capabilities {
+public final class Capabilities {
     // linux/capability.h order: bit n is NAMES[n]
     private static final String[] NAMES = {"CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID",
             "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER", "SYS_MODULE",
@@ -19,7 +19,7 @@ final class Capabilities {
     private Capabilities() {
     }
 
-    static List<String> missingOnHost() {
+    public static List<String> missingOnHost() {
         BigInteger bounding;
         try {
             String line = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("CapBnd:"))

@@ -1,4 +1,4 @@
-package io.gantry.runbooks;
+package io.gantry.testkit.docker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,16 +11,14 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Docker engine for the debian stage: the host's own if one answers on the usual socket, else a dockerd
- * of ours (Debian's docker.io, installed with apt-get when missing) with its data under
- * {@link #DATA} (kept between runs, so the stage's image is built once) and its own socket; ours is
- * stopped by its PID in {@link #close()}. It runs in the host's network namespace, with Docker's default
- * bridge and NAT: the stage's container must reach the Debian mirror.
+ * A Docker engine for tests: a dockerd of ours (Debian's docker.io, installed with apt-get when missing) named
+ * for its user ({@code gantry-<name>}), with its data under {@code /var/lib/gantry-<name>/docker} (kept between
+ * runs, so images are built once), its own socket {@code /run/gantry-<name>-docker.sock} and pid file. Ours is
+ * stopped by its PID in {@link #close()}; one that another run of the same user left answering is used and left
+ * running. {@link #hostOrOwn} prefers the host's own engine when one answers on the usual socket.
  */
-final class LocalDocker implements AutoCloseable {
-    static final Path DATA = Path.of("/var/lib/gantry-runbooks/docker");
+public final class LocalDocker implements AutoCloseable {
     private static final String HOST_SOCKET = "/var/run/docker.sock";
-    private static final Path OWN_SOCKET = Path.of("/run/gantry-runbooks-docker.sock");
     private static final Path DOCKERD = Path.of("/usr/sbin/dockerd");
     private static final Path CLIENT = Path.of("/usr/bin/docker");
 
@@ -35,7 +33,7 @@ final class LocalDocker implements AutoCloseable {
     }
 
     /** Why no engine can be had here: docker.io neither installed nor installable. */
-    static Optional<String> unavailable() {
+    public static Optional<String> unavailable() {
         if (Files.isExecutable(DOCKERD) || answers(HOST_SOCKET)) {
             return Optional.empty();
         }
@@ -43,38 +41,59 @@ final class LocalDocker implements AutoCloseable {
                 : Optional.of("no dockerd and no apt-get to install docker.io");
     }
 
-    static LocalDocker start() {
-        if (answers(HOST_SOCKET)) {
-            return new LocalDocker(HOST_SOCKET, null, null);
-        }
-        if (answers(OWN_SOCKET.toString())) {
-            return new LocalDocker(OWN_SOCKET.toString(), null, null); // another run's engine: used, not stopped
+    /** The data directory of the engine named {@code name}: {@code /var/lib/gantry-<name>/docker}. */
+    public static Path dataOf(String name) {
+        return Path.of("/var/lib/gantry-" + name, "docker");
+    }
+
+    /** The socket of the engine named {@code name}, as a DOCKER_HOST value. */
+    public static String dockerHostOf(String name) {
+        return "unix://" + socketOf(name);
+    }
+
+    /** The host's engine if one answers, else ours with Docker's default bridge and NAT. */
+    public static LocalDocker hostOrOwn(String name) {
+        return answers(HOST_SOCKET) ? new LocalDocker(HOST_SOCKET, null, null) : own(name, List.of());
+    }
+
+    /** Our engine named {@code name}, started with these extra dockerd options unless it already answers. */
+    public static LocalDocker own(String name, List<String> options) {
+        String socket = socketOf(name).toString();
+        if (answers(socket)) {
+            return new LocalDocker(socket, null, null); // another run's engine: used, not stopped
         }
         installIfMissing();
+        Path data = dataOf(name);
         String ipForward = read(Path.of("/proc/sys/net/ipv4/ip_forward"));
         Process p;
         try {
-            Files.createDirectories(DATA);
-            p = new ProcessBuilder(DOCKERD.toString(), "--data-root", DATA.resolve("data").toString(),
-                    "--exec-root", "/run/gantry-runbooks-docker", "--pidfile", "/run/gantry-runbooks-docker.pid",
-                    "--host", "unix://" + OWN_SOCKET)
+            Files.createDirectories(data);
+            List<String> cmd = new ArrayList<>(List.of(DOCKERD.toString(), "--data-root", data.resolve("data").toString(),
+                    "--exec-root", "/run/gantry-" + name + "-docker", "--pidfile", "/run/gantry-" + name + "-docker.pid",
+                    "--host", "unix://" + socket));
+            cmd.addAll(options);
+            p = new ProcessBuilder(cmd)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectErrorStream(true)
-                    .redirectOutput(DATA.resolve("dockerd.log").toFile())
+                    .redirectOutput(data.resolve("dockerd.log").toFile())
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start dockerd: " + e.getMessage(), e);
         }
-        LocalDocker engine = new LocalDocker(OWN_SOCKET.toString(), p, ipForward);
+        LocalDocker engine = new LocalDocker(socket, p, ipForward);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!answers(OWN_SOCKET.toString())) {
+        while (!answers(socket)) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
                 engine.close();
-                throw new IllegalStateException("dockerd did not come up; see " + DATA.resolve("dockerd.log"));
+                throw new IllegalStateException("dockerd did not come up; see " + data.resolve("dockerd.log"));
             }
             sleep(200);
         }
         return engine;
+    }
+
+    private static Path socketOf(String name) {
+        return Path.of("/run/gantry-" + name + "-docker.sock");
     }
 
     private static void installIfMissing() {
@@ -109,19 +128,24 @@ final class LocalDocker implements AutoCloseable {
     }
 
     /** Runs the docker client against this engine. */
-    HostCommand docker(Duration limit, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(CLIENT.toString(), "--host", "unix://" + socket));
+    public HostCommand docker(Duration limit, String... args) {
+        List<String> cmd = new ArrayList<>(client());
         cmd.addAll(List.of(args));
         return HostCommand.run(limit, cmd);
     }
 
-    HostCommand docker(String... args) {
+    public HostCommand docker(String... args) {
         return docker(Duration.ofMinutes(2), args);
     }
 
-    /** The client command line, for the runner to run blocks with. */
-    List<String> client() {
+    /** The client command line, for running it in a pipeline or from another runner. */
+    public List<String> client() {
         return List.of(CLIENT.toString(), "--host", "unix://" + socket);
+    }
+
+    /** This engine's socket as a DOCKER_HOST value. */
+    public String dockerHost() {
+        return "unix://" + socket;
     }
 
     @Override

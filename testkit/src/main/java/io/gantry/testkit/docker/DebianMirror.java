@@ -1,4 +1,4 @@
-package io.gantry.runbooks;
+package io.gantry.testkit.docker;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,15 +12,15 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The host's Debian mirror (the first URIs of apt's debian.sources), the one place the debian stage's machine may reach. */
-final class DebianMirror {
+/** The host's Debian mirror (the first URIs of apt's debian.sources): where debootstrap and image builds get Debian from. */
+public final class DebianMirror {
     private static final Path SOURCES = Path.of("/etc/apt/sources.list.d/debian.sources");
     private static final Pattern URIS = Pattern.compile("(?m)^URIs:\\s*(\\S+)");
 
     private DebianMirror() {
     }
 
-    static String url() {
+    public static String url() {
         try {
             Matcher m = URIS.matcher(Files.readString(SOURCES));
             return m.find() ? m.group(1) : "http://deb.debian.org/debian";
@@ -30,7 +30,7 @@ final class DebianMirror {
     }
 
     /** Every mirror host name of apt's sources (the security archive may be another host). */
-    static List<String> hosts() {
+    public static List<String> hosts() {
         try {
             Matcher m = URIS.matcher(Files.readString(SOURCES));
             return m.results().map(r -> URI.create(r.group(1)).getHost()).distinct().toList();
@@ -39,8 +39,8 @@ final class DebianMirror {
         }
     }
 
-    /** Why the mirror cannot be reached from here (the stage is then skipped), or empty. */
-    static Optional<String> unreachable() {
+    /** Why the mirror cannot be reached from here (what needs it is then skipped), or empty. */
+    public static Optional<String> unreachable() {
         URI mirror = URI.create(url());
         int port = mirror.getPort() > 0 ? mirror.getPort() : ("https".equals(mirror.getScheme()) ? 443 : 80);
         try (Socket s = new Socket()) {
@@ -51,8 +51,8 @@ final class DebianMirror {
         }
     }
 
-    /** The IPv4 address of a host name as this machine resolves it, pinned into the stage's machine (which has no DNS). */
-    static String address(String host) {
+    /** The IPv4 address of a host name as this machine resolves it, for a container that has no DNS. */
+    public static String address(String host) {
         try {
             for (InetAddress a : InetAddress.getAllByName(host)) {
                 if (a instanceof java.net.Inet4Address) {

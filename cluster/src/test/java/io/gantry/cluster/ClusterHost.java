@@ -1,0 +1,113 @@
+package io.gantry.cluster;
+
+import io.gantry.testkit.docker.HostCommand;
+import io.gantry.testkit.docker.LocalDocker;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import org.testcontainers.containers.GenericContainer;
+
+/**
+ * One host of the cluster: a container on the cluster's network under its short name ({@code cn1}, {@code api2},
+ * {@code zk3}…), and the faults a test can do to it with the engine's client: kill, pause, cut off the network,
+ * and bring it back. {@link #ready} is the line the host prints when it serves, so a restarted host is awaited
+ * by counting that line in its log.
+ */
+public final class ClusterHost {
+    private final String name;
+    private final GenericContainer<?> container;
+    private final Pattern ready;
+    private final LocalDocker docker;
+    private final String network;
+    private String address;
+
+    ClusterHost(String name, GenericContainer<?> container, String ready, LocalDocker docker, String network) {
+        this.name = name;
+        this.container = container;
+        this.ready = Pattern.compile(ready);
+        this.docker = docker;
+        this.network = network;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The Docker container's name. */
+    public String containerName() {
+        return container.getContainerName().replaceFirst("^/", "");
+    }
+
+    GenericContainer<?> container() {
+        return container;
+    }
+
+    /** SIGKILL to the container's init: the host and everything on it (its zones too) die at once. */
+    public void kill() {
+        docker.docker("kill", containerName()).check("docker kill " + name);
+    }
+
+    /** Freezes every process of the host (docker pause): alive, but silent. */
+    public void pause() {
+        docker.docker("pause", containerName()).check("docker pause " + name);
+    }
+
+    public void unpause() {
+        docker.docker("unpause", containerName()).check("docker unpause " + name);
+    }
+
+    /** Takes the host off the cluster's network: it runs on, reaching no one. */
+    public void disconnect() {
+        address = address();
+        docker.docker("network", "disconnect", network, containerName()).check("docker network disconnect " + name);
+    }
+
+    /** Puts it back with its address and name. */
+    public void reconnect() {
+        docker.docker("network", "connect", "--ip", address, "--alias", name, network, containerName())
+                .check("docker network connect " + name);
+    }
+
+    /** Starts a killed host again (same file system; /run and /tmp are empty as after a reboot) and waits until it serves. */
+    public void restart(Duration limit) {
+        int before = readyLines();
+        docker.docker("start", containerName()).check("docker start " + name);
+        awaitReady(before + 1, limit);
+    }
+
+    public boolean running() {
+        return docker.docker("inspect", "-f", "{{.State.Running}}", containerName()).output().strip().equals("true");
+    }
+
+    /** Runs a command on the host (docker exec), within the limit; its output and status. */
+    public HostCommand exec(Duration limit, String... command) {
+        String[] args = new String[command.length + 2];
+        args[0] = "exec";
+        args[1] = containerName();
+        System.arraycopy(command, 0, args, 2, command.length);
+        return docker.docker(limit, args);
+    }
+
+    /** The host's log so far (stdout and stderr). */
+    public String log() {
+        return docker.docker("logs", containerName()).output();
+    }
+
+    String address() {
+        return docker.docker("inspect", "-f", "{{(index .NetworkSettings.Networks \"" + network + "\").IPAddress}}", containerName())
+                .check("docker inspect " + name).strip();
+    }
+
+    private int readyLines() {
+        return (int) log().lines().filter(l -> ready.matcher(l).find()).count();
+    }
+
+    private void awaitReady(int lines, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (readyLines() < lines) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " did not print /" + ready + "/ within " + limit.toSeconds() + " s");
+            }
+            Pause.millis(250);
+        }
+    }
+}

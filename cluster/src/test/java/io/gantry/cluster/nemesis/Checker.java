@@ -107,18 +107,30 @@ public final class Checker {
             }
         }
 
-        /** After a delete is acknowledged, nothing may show the machine alive: no later read, no final record, no zone. */
+        /**
+         * A delete is asynchronous (204: accepted; the machine shows deleted once its node removed the zone), so a read
+         * right after the acknowledgement may still show it alive. What must not happen: once a read begun after the
+         * acknowledgement has shown it deleted (or absent), a read begun after that one ended shows it alive; and at the
+         * end it is deleted and no node has its zone.
+         */
         private void checkDeleteStays(UUID id) {
             Op deleted = ops(id).stream().filter(op -> op.action() == Op.Action.DELETE && op.ok()).findFirst().orElse(null);
             if (deleted == null) {
                 return;
             }
-            for (Op later : laterAcknowledged(deleted)) {
-                String seen = SeenStates.read(later.answer()).get(id);
-                boolean alive = seen != null && !DELETED.equals(seen) && !SeenStates.ABSENT.equals(seen);
-                if (alive || later.action() == Op.Action.RESIZE) {
-                    violation(Rule.DELETE_CAME_BACK, id, "entry #" + later.index() + " (invoked after delete #" + deleted.index()
-                            + " was acknowledged) shows the machine " + (alive ? seen : "resized"));
+            Op gone = null;
+            for (Op read : readsInvokedAfter(deleted)) {
+                String seen = SeenStates.read(read.answer()).get(id);
+                if (seen == null) {
+                    continue;
+                }
+                boolean alive = !DELETED.equals(seen) && !SeenStates.ABSENT.equals(seen);
+                if (gone == null && !alive) {
+                    gone = read;
+                } else if (gone != null && alive && invokedAfter(read, gone)) {
+                    violation(Rule.DELETE_CAME_BACK, id, "entry #" + read.index() + " shows the machine " + seen + " after entry #"
+                            + gone.index() + " had shown it " + SeenStates.read(gone.answer()).get(id) + " (delete acknowledged at #"
+                            + deleted.index() + ")");
                 }
             }
             records.getOrDefault(id, List.of()).stream().filter(r -> !DELETED.equals(r.state())).findFirst().ifPresent(r ->
@@ -192,26 +204,32 @@ public final class Checker {
             return pkgs;
         }
 
-        /**
-         * The acknowledged reads and resizes of the machine (or lists) whose invoke came after {@code after}: operations
-         * that began once the delete was acknowledged, so they must see it.
-         */
-        private List<Op> laterAcknowledged(Op after) {
-            Map<String, Op> openInvokes = new HashMap<>();
+        /** The acknowledged reads (gets and lists) whose invoke came after {@code after}, in the order they completed. */
+        private List<Op> readsInvokedAfter(Op after) {
             List<Op> out = new ArrayList<>();
             for (Op op : history) {
-                if (op.type() == Op.Type.INVOKE) {
-                    openInvokes.put(op.process(), op);
-                    continue;
-                }
-                Op invoked = openInvokes.remove(op.process());
-                boolean concerns = after.machine().equals(op.machine()) || op.action() == Op.Action.LIST;
-                boolean readOrResize = op.action() == Op.Action.GET || op.action() == Op.Action.LIST || op.action() == Op.Action.RESIZE;
-                if (op.ok() && concerns && readOrResize && invoked != null && invoked.index() > after.index()) {
+                boolean read = op.action() == Op.Action.GET || op.action() == Op.Action.LIST;
+                if (read && op.ok() && invokedAfter(op, after)) {
                     out.add(op);
                 }
             }
             return out;
+        }
+
+        /** True when the completion {@code op} belongs to an invoke made after the entry {@code after}. */
+        private boolean invokedAfter(Op op, Op after) {
+            return invokeOf(op) > after.index();
+        }
+
+        /** The index of the invoke a completion answers: its process's latest invoke before it (a process waits for each). */
+        private long invokeOf(Op completion) {
+            for (int i = (int) completion.index() - 1; i >= 0; i--) {
+                Op op = history.get(i);
+                if (op.process().equals(completion.process()) && op.type() == Op.Type.INVOKE) {
+                    return op.index();
+                }
+            }
+            return -1;
         }
 
         private void violation(Rule rule, UUID id, String detail) {

@@ -13,4 +13,30 @@ public interface Fault {
     void inject() throws Exception;
 
     void heal() throws Exception;
+
+    /** A step of a fault: a start, a kill, a stop. */
+    @FunctionalInterface
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /** A fault made of two steps. */
+    static Fault of(String name, Step inject, Step heal) {
+        return new Fault() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void inject() throws Exception {
+                inject.run();
+            }
+
+            @Override
+            public void heal() throws Exception {
+                heal.run();
+            }
+        };
+    }
 }

@@ -61,9 +61,9 @@ public final class Nemesis {
         }
     }
 
-    /** Heals every fault of the list, in effect or not. */
+    /** Heals the fault in effect, then every fault of the list, in effect or not (each heal makes sure). */
     public void healAll() {
-        active = null;
+        healActive();
         faults.forEach(f -> apply(Op.Action.HEAL, f));
     }
 

@@ -15,7 +15,7 @@ public record Violation(Rule rule, UUID machine, String detail, List<Op> evidenc
         ACKNOWLEDGED_CREATE,
         /** A create the system refused, or never asked for, left a machine. */
         UNASKED_MACHINE,
-        /** A machine whose delete was acknowledged was answered or found alive afterwards. */
+        /** A machine whose delete was acknowledged was read alive after a read had shown it deleted, or ended alive or with a zone. */
         DELETE_CAME_BACK,
         /** A zone on a node has no record that wants it there. */
         ORPHAN_ZONE,

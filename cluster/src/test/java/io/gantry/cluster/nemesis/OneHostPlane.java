@@ -108,7 +108,10 @@ final class OneHostPlane implements AutoCloseable {
     private void startNode(String name) throws Exception {
         CuratorFramework client = zk.newClient();
         SimulatedZoneBackend backend = new SimulatedZoneBackend(Set.of(NODE_IMAGE), Clock.systemUTC());
-        NodeAdvert advert = new NodeAdvert(name, "127.0.0.1", "simulated", new NodeCapacity(4096, 100_000, 4), Map.of(), Instant.now());
+        // room for far more than the workload keeps: a machine whose delete is acknowledged keeps its booking until its
+        // node removed it, and after an outage hundreds wait; a create that fails for want of room is not what this checks
+        NodeAdvert advert = new NodeAdvert(name, "127.0.0.1", "simulated", new NodeCapacity(32_768, 100_000, 64), Map.of(),
+                Instant.now());
         NodeCoordinator coordinator = NodeCoordinator.start(client, backend, advert, work.resolve("nodes").resolve(name),
                 Duration.ofMillis(500), new SimulatedZoneMover(backend, name));
         nodes.put(name, new SimulatedNode(backend, coordinator, client));

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gantry.cluster.nemesis.FinalState.MeteredUsage;
 import io.gantry.cluster.nemesis.Op.Type;
 import io.gantry.cluster.nemesis.Violation.Rule;
+import io.gantry.common.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CheckerTest {
     private final SyntheticRun run = new SyntheticRun();
@@ -157,6 +161,21 @@ class CheckerTest {
         List<Violation> found = run.check();
         assertThat(found).extracting(Violation::machine).containsExactly(b);
         assertThat(found.get(0).describe()).contains("USAGE_MISMATCH").contains("0.2000 %");
+    }
+
+    @Test
+    void aRunIsCheckedAgainFromTheFilesItLeft(@TempDir Path dir) throws Exception {
+        run.create("c0", a, "small", Type.OK);
+        run.recorded(a, "provisioning", null, "small").zone("cn1", b);
+        Path history = dir.resolve("history.jsonl");
+        try (History written = History.toFile(history)) {
+            run.history.ops().forEach(op -> written.append(op.process(), op.type(), op.action(), op.machine(), op.argument(), op.answer()));
+        }
+        Path end = dir.resolve("end.json");
+        Files.writeString(end, Json.write(new FinalState(run.records, run.zones, run.usage)));
+
+        List<Violation> again = Checker.check(History.read(history), Json.read(Files.readString(end), FinalState.class));
+        assertThat(rules(again)).containsExactlyInAnyOrder(Rule.ACKNOWLEDGED_CREATE, Rule.ORPHAN_ZONE);
     }
 
     private static List<Rule> rules(List<Violation> violations) {

@@ -49,7 +49,7 @@ class NemesisTest {
         Nemesis nemesis = new Nemesis(history, List.copyOf(faults), 7, Duration.ofMillis(20), Duration.ofMillis(40));
         nemesis.runFor(Duration.ofMillis(800));
 
-        assertThat(nemesis.injected()).isGreaterThanOrEqualTo(10);
+        assertThat(nemesis.injected()).as("about 26 expected; fewer on a loaded machine").isGreaterThanOrEqualTo(5);
         assertThat(faults).allSatisfy(f -> assertThat(f.inEffect).as(f.name() + " healed").isFalse());
         List<Op> ops = history.ops();
         assertThat(ops).allSatisfy(op -> assertThat(op.process()).isEqualTo(Op.NEMESIS));
@@ -73,14 +73,14 @@ class NemesisTest {
 
     @Test
     void theSameSeedGivesTheSameSchedule() throws Exception {
-        assertThat(schedule(42)).isEqualTo(schedule(42)).isNotEqualTo(schedule(43));
+        assertThat(schedule(42)).hasSize(8).isEqualTo(schedule(42)).isNotEqualTo(schedule(43));
     }
 
     private static List<String> schedule(long seed) throws InterruptedException {
         History history = History.inMemory();
         List<Fault> faults = List.of(new Recorded("a", false), new Recorded("b", false), new Recorded("c", false));
-        // a gap of exactly 10 ms and a run of 205 ms: twenty faults, whatever the scheduler's jitter
-        new Nemesis(history, faults, seed, Duration.ofMillis(10), Duration.ofMillis(10)).runFor(Duration.ofMillis(205));
+        // gaps of 10 ms for 2 s: the first eight faults come in time even when a loaded machine oversleeps each gap
+        new Nemesis(history, faults, seed, Duration.ofMillis(10), Duration.ofMillis(10)).runFor(Duration.ofSeconds(2));
         return history.ops().stream().filter(op -> op.action() == Op.Action.FAULT && op.type() == Op.Type.INVOKE)
                 .map(Op::argument).limit(8).toList();
     }

@@ -29,6 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
@@ -160,8 +164,29 @@ final class OneHostPlane implements AutoCloseable {
     }
 
     private void provisionersRunning() throws Exception {
-        for (RoleProcess p : provisioners) {
-            p.ensureRunning();
+        startTogether(provisioners);
+    }
+
+    /** Starts the roles side by side: a JVM takes 10-40 s to start on a loaded 2-core machine, and a heal should not add them up. */
+    private static void startTogether(List<RoleProcess> roles) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(roles.size());
+        try {
+            List<Future<Object>> starts = new ArrayList<>();
+            for (RoleProcess role : roles) {
+                starts.add(pool.submit(() -> {
+                    role.ensureRunning();
+                    return null;
+                }));
+            }
+            for (Future<Object> start : starts) {
+                try {
+                    start.get();
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
@@ -182,8 +207,9 @@ final class OneHostPlane implements AutoCloseable {
     private void startControlPlane() throws Exception {
         zk.startServer();
         startPostgres();
-        provisionersRunning();
-        cloudApi.ensureRunning();
+        List<RoleProcess> roles = new ArrayList<>(provisioners);
+        roles.add(cloudApi);
+        startTogether(roles);
     }
 
     private synchronized void startPostgres() throws Exception {

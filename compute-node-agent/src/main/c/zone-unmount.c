@@ -5,7 +5,8 @@
  *     umount PATH      umount2(PATH, 0)
  *     shutdown PATH    shut the ext4 filesystem mounted at PATH down without flushing its journal or its dirty
  *                      data (EXT4_IOC_SHUTDOWN, NOLOGFLUSH): only for a disk that is being thrown away, so that its
- *                      unmount does not write it back through the loop device into the image file
+ *                      unmount does not write it back through the loop device into the image file; a filesystem
+ *                      that cannot be shut down (not ext4) is left as it is, and its unmount writes it back
  *     detach DEV       detach loop device DEV from its file (LOOP_CLR_FD)
  *
  * util-linux's umount reads the whole mount table first (a few lines per zone on a node), and losetup is one more
@@ -31,6 +32,9 @@ static int shutdown_fs(const char *path) {
     }
     uint32_t flags = EXT4_GOING_FLAGS_NOLOGFLUSH;
     int r = ioctl(fd, EXT4_IOC_SHUTDOWN, &flags);
+    if (r != 0 && (errno == ENOTTY || errno == EOPNOTSUPP)) {
+        r = 0; /* only slower: the unmount writes it back */
+    }
     int saved = errno;
     close(fd);
     errno = saved;

@@ -13,6 +13,15 @@ public final class Trace {
     private Trace() {
     }
 
+    /** A step done in-process (no command), under {@code name}; answers now, to time the next step from. */
+    public static long step(String name, long startNanos) {
+        long now = System.nanoTime();
+        if (ON) {
+            System.err.printf("TRACE %d %.2f @%s%n", System.currentTimeMillis(), (now - startNanos) / 1e6, name);
+        }
+        return now;
+    }
+
     public static void cmd(List<String> command, long nanos) {
         if (!ON) {
             return;

@@ -21,6 +21,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -75,6 +78,15 @@ public final class NodeNetwork {
      * zones on the network.
      */
     private final Map<String, Set<String>> ports = new HashMap<>();
+    /**
+     * Runs the teardown's host commands that need nothing of each other side by side (a process costs tens of
+     * milliseconds on a busy node, and a delete waits for all of them).
+     */
+    private final ExecutorService beside = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "net-teardown");
+        t.setDaemon(true);
+        return t;
+    });
 
     public NodeNetwork(String node, Underlay underlay) {
         this.node = node;
@@ -193,10 +205,15 @@ public final class NodeNetwork {
 
     /** Removes the zone's namespace, ports and rules, and each network's namespace or bridge no zone here uses now. */
     public synchronized void detach(ZoneLayout zone, List<Nic> nics) {
-        for (Nic nic : nics) {
-            removeNic(nic);
+        // the zone's namespace holds only the other ends of its veths: it goes beside the ports' removal
+        CompletableFuture<Void> namespace = CompletableFuture.runAsync(() -> new Netns(zone.netns()).delete(), beside);
+        try {
+            for (Nic nic : nics) {
+                removeNic(nic);
+            }
+        } finally {
+            join(namespace);
         }
-        new Netns(zone.netns()).delete();
         appliedFirewalls.remove(zone.uuid());
         removeUnused(nics);
     }
@@ -351,20 +368,39 @@ public final class NodeNetwork {
         if (!bridgeNs.exists()) {
             return;
         }
-        bridgeNs.tryIp("link", "del", hostVeth(nic));
+        String element = "delete element bridge %1$s zone_ports { \"%2$s\" }\n".formatted(TABLE, hostVeth(nic));
+        String chain = "delete chain bridge %s %s\n".formatted(TABLE, portChain(nic));
+        // the port's chain is matched by the port's name, not its device: it goes beside the veth
+        CompletableFuture<Void> rules = CompletableFuture.runAsync(() -> {
+            if (!bridgeNs.nft(element + chain).ok()) { // one transaction; if a part was gone already, each on its own
+                bridgeNs.nft(element);
+                bridgeNs.nft(chain);
+            }
+        }, beside);
+        try {
+            bridgeNs.tryIp("link", "del", hostVeth(nic));
+        } finally {
+            join(rules);
+        }
         Set<String> left = ports.get(bridgeKey(nic));
         if (left != null) {
             left.remove(hostVeth(nic));
         }
-        String element = "delete element bridge %1$s zone_ports { \"%2$s\" }\n".formatted(TABLE, hostVeth(nic));
-        String chain = "delete chain bridge %s %s\n".formatted(TABLE, portChain(nic));
-        if (!bridgeNs.nft(element + chain).ok()) { // one transaction; if a part was gone already, each on its own
-            bridgeNs.nft(element);
-            bridgeNs.nft(chain);
-        }
         if (nic.kind() == NetworkKind.EXTERNAL) {
             nodeNs.tryIp("route", "del", nic.ip() + "/32");
             underlayNs.tryIp("route", "del", nic.ip() + "/32", "dev", underlayVeth());
+        }
+    }
+
+    /** Waits for a command run beside; its failure is this thread's. */
+    private static void join(CompletableFuture<Void> work) {
+        try {
+            work.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 

@@ -9,6 +9,7 @@ import io.gantry.agent.cgroup.CgroupStats;
 import io.gantry.agent.cgroup.Cgroups;
 import io.gantry.agent.host.DurableFiles;
 import io.gantry.agent.host.HostLimits;
+import io.gantry.agent.host.Trace;
 import io.gantry.agent.host.Trees;
 import io.gantry.agent.image.ImageFetcher;
 import io.gantry.agent.image.ImageStore;
@@ -78,6 +79,7 @@ public final class RuncZoneBackend implements ZoneBackend {
     private final ZoneRunProbes runProbes;
     private final Clock clock = Clock.systemUTC();
     private final Path mdataTool;
+    private final UnmountTool unmountTool;
     private final DiskTemplates diskTemplates;
     /** Wires a zone's network while the calling thread makes its disk. */
     private final ExecutorService wirer = Executors.newCachedThreadPool(r -> {
@@ -102,6 +104,7 @@ public final class RuncZoneBackend implements ZoneBackend {
         this.runProbes = new ZoneRunProbes(runcStates,
                 layout -> ZoneRunProbe.CgroupFiles.of(Path.of("/sys/fs/cgroup"), v2, layout.cgroupsPath()), Path.of("/proc"));
         this.mdataTool = MdataTool.install(config.stateDir());
+        this.unmountTool = UnmountTool.install(config.stateDir());
         this.diskTemplates = new DiskTemplates(config.stateDir().resolve("disk-templates"));
     }
 
@@ -149,6 +152,10 @@ public final class RuncZoneBackend implements ZoneBackend {
         return network;
     }
 
+    UnmountTool unmountTool() {
+        return unmountTool;
+    }
+
     public AgentConfig config() {
         return config;
     }
@@ -184,7 +191,7 @@ public final class RuncZoneBackend implements ZoneBackend {
                     continue;
                 }
                 if (Files.exists(layout.guard()) || recorded.isEmpty()) {
-                    LOG.warn("zone {} was left half-made (the agent stopped during its creation): removing it", uuid);
+                    LOG.warn("zone {} was left half-made or half-removed (the agent stopped during its creation or removal): removing it", uuid);
                     removeEverything(layout, recorded.map(z -> z.spec().nics()).orElse(List.of()));
                     cleaned.add(uuid);
                     continue;
@@ -263,7 +270,7 @@ public final class RuncZoneBackend implements ZoneBackend {
             } catch (RuntimeException | IOException e) {
                 String why = e.getMessage();
                 LOG.error("zone {} failed to provision: {}", spec.uuid(), why);
-                releaseResources(layout, spec.nics());
+                releaseResources(layout, spec.nics(), false);
                 zone = zone.failed(why, clock.instant());
                 store.save(zone);
                 deleteGuard(layout);
@@ -303,7 +310,10 @@ public final class RuncZoneBackend implements ZoneBackend {
                 LOG.info("zone {} did not stop within {} s of SIGTERM: it was sent SIGKILL", uuid, grace.toSeconds());
             }
             runc.delete(id);
-            return save(zone.moveTo(ZoneState.STOPPED, clock.instant()));
+            long t = System.nanoTime();
+            Zone stopped = save(zone.moveTo(ZoneState.STOPPED, clock.instant()));
+            Trace.step("stop:record", t);
+            return stopped;
         }
     }
 
@@ -445,7 +455,7 @@ public final class RuncZoneBackend implements ZoneBackend {
             }
             stop(uuid, grace);
             try {
-                ZoneDisk.unmountOverlay(layout);
+                ZoneDisk.unmountOverlay(layout, unmountTool);
                 ZoneSnapshots.rollBack(layout, name);
             } finally {
                 start(uuid);
@@ -487,7 +497,7 @@ public final class RuncZoneBackend implements ZoneBackend {
                     throw GantryException.invalidState("zone " + uuid + " is " + zone.state()
                             + ": its disk grows only while it is stopped (the kernel here cannot grow a mounted ext4)");
                 }
-                ZoneDisk.unmount(layout);
+                ZoneDisk.unmount(layout, unmountTool);
                 ZoneDisk.grow(layout, wanted.diskMiB());
             }
             if (zone.state() == ZoneState.RUNNING) {
@@ -511,7 +521,7 @@ public final class RuncZoneBackend implements ZoneBackend {
                 throw GantryException.invalidState("zone " + uuid + " is " + zone.state() + "; only a stopped zone's disk can leave its node");
             }
             ZoneLayout layout = store.layout(uuid);
-            ZoneDisk.unmount(layout);
+            ZoneDisk.unmount(layout, unmountTool);
             network.detach(layout, zone.spec().nics());
             if (!Files.isRegularFile(layout.diskImage())) {
                 throw GantryException.internal("zone " + uuid + " has no disk file at " + layout.diskImage());
@@ -775,32 +785,64 @@ public final class RuncZoneBackend implements ZoneBackend {
         }
     }
 
-    /** Frees what the kernel holds for the zone (container, mounts, loop, namespace, veth, cgroup), keeping its record. */
-    private void releaseResources(ZoneLayout layout, List<Nic> nics) {
+    /**
+     * Frees what the kernel holds for the zone (container, mounts, loop, namespace, veth, cgroup), keeping its record;
+     * with {@code removeDiskFile} (a removal) the disk file goes too. Its disk is discarded, not written back: this comes
+     * before a removal or leaves a failed zone, which is only deleted.
+     */
+    private void releaseResources(ZoneLayout layout, List<Nic> nics, boolean removeDiskFile) {
         runc.delete(layout.containerId());
         Future<?> unwiring = wirer.submit(() -> network.detach(layout, nics)); // the disk's teardown meanwhile
         try {
-            ZoneDisk.unmount(layout, false);
-        } catch (RuntimeException e) {
+            ZoneDisk.discard(layout, unmountTool);
+            if (removeDiskFile) {
+                // beside the network's teardown too: freeing the file's blocks is most of the removal of the zone's
+                // files; the rest (record, guard) goes only once the namespace and ports are gone, so that an agent
+                // killed before still finds the zone to finish it
+                Files.deleteIfExists(layout.diskImage());
+            }
+        } catch (RuntimeException | IOException e) {
             awaitQuietly(unwiring);
-            throw e;
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
         await(unwiring);
         cgroups.removeIfEmpty(layout.cgroupsPath());
     }
 
     private void removeEverything(ZoneLayout layout, List<Nic> nics) {
+        long t = System.nanoTime();
         runProbes.close(layout.uuid()); // metering's open files of the zone: let go before its namespace is removed
-        releaseResources(layout, nics);
+        markRemoving(layout);
+        t = Trace.step("remove:mark", t);
+        releaseResources(layout, nics, true);
+        t = Trace.step("remove:release", t);
         runcStates.forget(layout.containerId());
         Trees.deleteOnOneFilesystem(layout.dir());
         Trees.deleteOnOneFilesystem(layout.metadataDir());
+        t = Trace.step("remove:files", t);
         cgroups.removeIfEmpty("/" + layout.cgroupParent());
         hooks.removed(layout.uuid());
+        Trace.step("remove:cgroup", t);
     }
 
     private static void writeGuard(ZoneLayout layout) {
         DurableFiles.write(layout.guard(), "creating\n");
+    }
+
+    /**
+     * The guard file again, before the zone's disk is discarded (its filesystem shut down unflushed): an agent killed
+     * from here on finds the zone half-made at its restart and finishes the removal, so the zone never runs again on
+     * that dead filesystem. Not flushed: after a host crash the shutdown is gone with the mount and the image is as
+     * after a power cut, which ext4 recovers from.
+     */
+    private static void markRemoving(ZoneLayout layout) {
+        if (Files.isDirectory(layout.dir())) {
+            try {
+                Files.writeString(layout.guard(), "removing\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     private static void deleteGuard(ZoneLayout layout) {

@@ -76,6 +76,27 @@ class AgentRestartTest extends RealZonesTest {
     }
 
     /**
+     * A delete shuts the zone's filesystem down unflushed before it unmounts it (the data is thrown away); an agent
+     * killed right after that leaves a zone whose record is still there. The restarted agent must finish the removal,
+     * not find the zone stopped on a dead disk.
+     */
+    @Test
+    void aDeleteCutShortAfterItsDiskWasDiscardedIsFinishedAtRestart() throws Exception {
+        Zone zone = create("acme", "doomed");
+        assertThat(sh(zone, "echo data > /kept").ok()).isTrue();
+        backend.stop(zone.uuid(), java.time.Duration.ofSeconds(5));
+        ZoneLayout layout = backend.layout(zone.uuid());
+        // what the delete did before the kill: its mark, then the discard of the disk
+        Files.writeString(layout.guard(), "removing\n");
+        Cmd.check(backend.unmountTool().binary().toString(), "shutdown", layout.diskMount().toString());
+        assertThat(Files.exists(layout.record())).isTrue();
+
+        RuncZoneBackend restarted = RuncZoneBackend.open(config);
+        assertThat(restarted.find(zone.uuid())).isEmpty();
+        assertThat(traces(zone.uuid())).as("left after the restart").isEmpty();
+    }
+
+    /**
      * An agent killed during a create leaves its `runc run` running; should that finish after the next
      * agent's recovery looked, a container holds the zone's id with no zone behind it. The redelivered
      * create must still make the zone, not fail on the id.

@@ -46,12 +46,34 @@ class ZoneDiskTest extends RealZonesTest {
             assertThat(LoopDevice.of(Mounts.deviceOf(layout.diskMount()))).get()
                     .satisfies(l -> assertThat(loopsOn(layout.diskImage())).startsWith(l.device() + ":"));
         } finally {
-            ZoneDisk.unmount(layout);
+            ZoneDisk.unmount(layout, backend.unmountTool());
         }
         assertThat(Mounts.isMountPoint(layout.diskMount())).isFalse();
         assertThat(Mounts.isMountPoint(layout.rootfs())).isFalse();
         assertThat(loopsOn(layout.diskImage())).as("the loop device is detached").isEmpty();
         Cmd.check("rm", "-rf", "--one-file-system", dir.toString());
+    }
+
+    @Test
+    void aDiscardedDiskWritesNothingBackAndLeavesNoLoopDevice() throws IOException {
+        Path dir = Files.createTempDirectory(config.stateDir(), "disk-");
+        ZoneLayout layout = ZoneLayout.of(dir, UUID.randomUUID(), config.node());
+        ZoneDisk.create(layout, 64, new DiskTemplates(dir.resolve("templates")));
+        try {
+            ZoneDisk.mount(layout, backend.images().rootfs(imageId));
+            long before = allocatedBytes(layout.diskImage());
+            Cmd.check("dd", "if=/dev/urandom", "of=" + layout.rootfs().resolve("thrown-away"), "bs=1M", "count=8", "status=none");
+
+            ZoneDisk.discard(layout, backend.unmountTool());
+            assertThat(allocatedBytes(layout.diskImage()) - before).as("the 8 MiB never reached the image file")
+                    .isLessThan(1024L * 1024);
+            assertThat(Mounts.isMountPoint(layout.rootfs())).isFalse();
+            assertThat(Mounts.isMountPoint(layout.diskMount())).isFalse();
+            assertThat(loopsOn(layout.diskImage())).as("the loop device is detached").isEmpty();
+        } finally {
+            ZoneDisk.unmount(layout, backend.unmountTool());
+            Cmd.check("rm", "-rf", "--one-file-system", dir.toString());
+        }
     }
 
     @Test
@@ -68,7 +90,7 @@ class ZoneDiskTest extends RealZonesTest {
             assertThat(loopsOn(layout.diskImage()).lines()).as("only the mounted one").hasSize(1);
             assertThat(layout.dir().resolve("disk.attaching")).doesNotExist();
         } finally {
-            ZoneDisk.unmount(layout);
+            ZoneDisk.unmount(layout, backend.unmountTool());
             assertThat(loopsOn(layout.diskImage())).isEmpty();
             Cmd.check("rm", "-rf", "--one-file-system", dir.toString());
         }

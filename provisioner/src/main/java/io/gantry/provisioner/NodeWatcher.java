@@ -6,6 +6,7 @@ import io.gantry.common.coord.NodeReport;
 import io.gantry.common.coord.TaskResult;
 import io.gantry.common.coord.ZkPaths;
 import io.gantry.common.coord.ZkPaths.NodePath;
+import io.gantry.provisioner.liveness.NodeBeats;
 import io.gantry.provisioner.placement.ClusterState;
 import io.gantry.provisioner.placement.NodeInfo;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,9 @@ import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 /**
  * The leader's eyes on the nodes' subtree of ZooKeeper, one {@link CuratorCache} of it: a node's
  * advert puts it (alive) into the {@link ClusterState}, the advert's deletion marks it lost, and a new
- * advert or report notes that the node's report should be applied. Every change that may let a job
+ * advert or report notes that the node's report should be applied. A node is alive while its advert is there and
+ * its beats are not silent ({@link SilenceWatch}); silence marks it lost as the advert's deletion does, and its
+ * beats coming back make it alive again with its report applied anew. Every change that may let a job
  * move on wakes the leader. The cache holds every report and result, so nobody reads them from
  * ZooKeeper again.
  */
@@ -36,7 +39,10 @@ final class NodeWatcher implements AutoCloseable {
     private final ClusterState cluster;
     private final Wakeups wakeups;
     private final CuratorCache cache;
-    private final Map<String, Boolean> alive = new ConcurrentHashMap<>();
+    private final NodeBeats beats;
+    // advert there or not, by node
+    private final Map<String, Boolean> advertised = new ConcurrentHashMap<>();
+    private final Set<String> silent = ConcurrentHashMap.newKeySet();
     private final Set<String> freshReports = ConcurrentHashMap.newKeySet();
     private final Set<String> lost = ConcurrentHashMap.newKeySet();
     private final CountDownLatch initialized = new CountDownLatch(1);
@@ -45,7 +51,13 @@ final class NodeWatcher implements AutoCloseable {
     private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
     private final Map<String, Integer> reportedZones = new ConcurrentHashMap<>();
 
+    /** A watcher that hears no beats: nodes are judged by their adverts alone. */
     NodeWatcher(CuratorFramework zk, ClusterState cluster, Wakeups wakeups) {
+        this(zk, cluster, wakeups, new NodeBeats());
+    }
+
+    NodeWatcher(CuratorFramework zk, ClusterState cluster, Wakeups wakeups, NodeBeats beats) {
+        this.beats = beats;
         this.cluster = cluster;
         this.wakeups = wakeups;
         this.cache = CuratorCache.build(zk, ZkPaths.NODES);
@@ -65,7 +77,7 @@ final class NodeWatcher implements AutoCloseable {
         return initialized.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void onData(ChildData data) {
+    private synchronized void onData(ChildData data) {
         Optional<NodePath> path = ZkPaths.parseNodePath(data.getPath());
         if (path.isEmpty()) {
             return;
@@ -74,9 +86,14 @@ final class NodeWatcher implements AutoCloseable {
         switch (path.get().kind()) {
             case ALIVE -> {
                 NodeAdvert advert = Json.read(text(data), NodeAdvert.class);
-                cluster.upsertNode(new NodeInfo(node, advert.capacity(), advert.traits(), true));
-                alive.put(node, true);
-                lost.remove(node);
+                if (initialized.getCount() == 0) {
+                    beats.sign(node, System.nanoTime()); // a new advert is a sign of life; one read at start is not
+                }
+                advertised.put(node, true);
+                cluster.upsertNode(new NodeInfo(node, advert.capacity(), advert.traits(), isAlive(node)));
+                if (isAlive(node)) {
+                    lost.remove(node);
+                }
                 freshReports.add(node);
                 adverts.put(node, advert);
                 seen(node, Instant.now());
@@ -98,15 +115,36 @@ final class NodeWatcher implements AutoCloseable {
         wakeups.wake();
     }
 
-    private void onDeleted(ChildData data) {
+    private synchronized void onDeleted(ChildData data) {
         ZkPaths.parseNodePath(data.getPath())
                 .filter(path -> path.kind() == NodePath.Kind.ALIVE)
                 .ifPresent(path -> {
                     cluster.setAlive(path.node(), false);
-                    alive.put(path.node(), false);
+                    advertised.put(path.node(), false);
                     lost.add(path.node());
                     wakeups.wake();
                 });
+    }
+
+    /** The node's beats fell silent: lost, as if its advert had gone (its advert may still come back alive with it). */
+    synchronized void silenced(String node) {
+        silent.add(node);
+        if (Boolean.TRUE.equals(advertised.get(node))) {
+            cluster.setAlive(node, false);
+            lost.add(node);
+            wakeups.wake();
+        }
+    }
+
+    /** The node beats again: alive if its advert is there, and its report is applied again (its machines were unknown). */
+    synchronized void heard(String node) {
+        silent.remove(node);
+        if (isAlive(node)) {
+            cluster.setAlive(node, true);
+            seen(node, Instant.now());
+            freshReports.add(node);
+            wakeups.wake();
+        }
     }
 
     private void seen(String node, Instant at) {
@@ -122,11 +160,11 @@ final class NodeWatcher implements AutoCloseable {
     }
 
     boolean anyNodeAlive() {
-        return alive.containsValue(true);
+        return advertised.keySet().stream().anyMatch(this::isAlive);
     }
 
     boolean isAlive(String node) {
-        return Boolean.TRUE.equals(alive.get(node));
+        return Boolean.TRUE.equals(advertised.get(node)) && !silent.contains(node);
     }
 
     /** Nodes whose advert went away and whose loss has not been handled yet ({@link #lossHandled}). */

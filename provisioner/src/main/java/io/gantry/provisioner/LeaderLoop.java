@@ -1,7 +1,7 @@
 package io.gantry.provisioner;
 
 import io.gantry.common.coord.NodeCapacity;
-import io.gantry.provisioner.liveness.NodeBeats;
+import io.gantry.provisioner.liveness.BeatListener;
 import io.gantry.provisioner.placement.ClusterState;
 import io.gantry.provisioner.placement.NodeInfo;
 import io.gantry.provisioner.placement.PlacedMachine;
@@ -62,11 +62,11 @@ public final class LeaderLoop implements AutoCloseable {
     private final Thread thread;
 
     LeaderLoop(CuratorFramework zk, ProvisionerConfig config, StepHook hook, ProvisionerMetrics metrics, JobRecords records,
-               NodeBeats beats) {
+               BeatListener beats) {
         this.config = config;
         this.metrics = metrics;
         this.records = records;
-        this.watcher = new NodeWatcher(zk, cluster, wakeups, beats);
+        this.watcher = new NodeWatcher(zk, cluster, wakeups, beats.beats());
         this.silence = new SilenceWatch(beats, watcher, config.liveness().silence());
         this.notifications = new JobNotifications(records, wakeups);
         LeaderParts leader = new LeaderParts(zk, records, cluster, watcher, metrics, hook);

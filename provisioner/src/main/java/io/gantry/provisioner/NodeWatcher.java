@@ -126,25 +126,42 @@ final class NodeWatcher implements AutoCloseable {
                 });
     }
 
-    /** The node's beats fell silent: lost, as if its advert had gone (its advert may still come back alive with it). */
-    synchronized void silenced(String node) {
+    /**
+     * The node's beats fell silent: lost, as if its advert had gone (it is alive again when it beats, its advert still
+     * there). True if that made an alive node lost.
+     */
+    synchronized boolean silenced(String node) {
+        boolean wasAlive = isAlive(node);
         silent.add(node);
-        if (Boolean.TRUE.equals(advertised.get(node))) {
+        if (wasAlive) {
             cluster.setAlive(node, false);
             lost.add(node);
             wakeups.wake();
         }
+        return wasAlive;
     }
 
-    /** The node beats again: alive if its advert is there, and its report is applied again (its machines were unknown). */
-    synchronized void heard(String node) {
+    /** The node beats again: alive if its advert is there, and its report is applied again (its machines were unknown). True if alive again. */
+    synchronized boolean heard(String node) {
+        boolean wasAlive = isAlive(node);
         silent.remove(node);
-        if (isAlive(node)) {
+        if (!wasAlive && isAlive(node)) {
             cluster.setAlive(node, true);
             seen(node, Instant.now());
             freshReports.add(node);
             wakeups.wake();
+            return true;
         }
+        return false;
+    }
+
+    boolean isAdvertised(String node) {
+        return Boolean.TRUE.equals(advertised.get(node));
+    }
+
+    /** True once the cache holds every node ZooKeeper knew at start. */
+    boolean initialized() {
+        return initialized.getCount() == 0;
     }
 
     private void seen(String node, Instant at) {
@@ -164,7 +181,7 @@ final class NodeWatcher implements AutoCloseable {
     }
 
     boolean isAlive(String node) {
-        return Boolean.TRUE.equals(advertised.get(node)) && !silent.contains(node);
+        return isAdvertised(node) && !silent.contains(node);
     }
 
     /** Nodes whose advert went away and whose loss has not been handled yet ({@link #lossHandled}). */

@@ -94,7 +94,7 @@ public final class Provisioner implements AutoCloseable {
 
     private synchronized void lead() {
         LOG.info("provisioner {} leads", config.id());
-        LeaderLoop loop = new LeaderLoop(zk, config, hook, metrics, records.get(), beats.beats());
+        LeaderLoop loop = new LeaderLoop(zk, config, hook, metrics, records.get(), beats);
         leading.set(loop);
         metrics.leading(true);
         loop.start();

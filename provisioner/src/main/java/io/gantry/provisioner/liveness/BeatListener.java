@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.curator.framework.CuratorFramework;
@@ -19,7 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One provisioner's ear for the nodes' beats, leader or not: a UDP socket whose address it registers under
  * {@link ZkPaths#LIVENESS} (ephemeral, gone with its session), and a thread that notes every beat in
- * {@link NodeBeats}. Followers listen too, so a new leader judges nodes from the moment it leads.
+ * {@link NodeBeats}. Followers listen too, so a new leader judges nodes from the moment it leads. The leader's judge
+ * ({@link #lookWith}) runs on the same thread every {@link NodeLiveness#LOOK_EVERY}, always after every datagram
+ * already queued on the socket has been read: a listener that fell behind (its process stopped or starved) catches
+ * up on the beats before anyone is judged silent.
  */
 public final class BeatListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BeatListener.class);
@@ -29,6 +35,8 @@ public final class BeatListener implements AutoCloseable {
     private final NodeBeats beats = new NodeBeats();
     private final Thread thread;
     private final String address;
+    private volatile Runnable look = () -> {
+    };
 
     private BeatListener(DatagramChannel channel, PersistentNode registration, String address) {
         this.channel = channel;
@@ -44,6 +52,7 @@ public final class BeatListener implements AutoCloseable {
         try {
             channel = DatagramChannel.open();
             channel.bind(new InetSocketAddress(liveness.host(), liveness.port()));
+            channel.configureBlocking(false);
             int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
             String host = liveness.advertisedHost().contains(":") ? "[" + liveness.advertisedHost() + "]" : liveness.advertisedHost();
             String address = host + ":" + port;
@@ -62,19 +71,59 @@ public final class BeatListener implements AutoCloseable {
 
     private void run() {
         ByteBuffer buffer = ByteBuffer.allocate(NodeBeat.MAX_BYTES);
-        while (channel.isOpen()) {
-            try {
-                buffer.clear();
-                channel.receive(buffer);
-                long at = System.nanoTime();
-                Optional<NodeBeat> beat = NodeBeat.decode(buffer.array(), buffer.position());
-                beat.ifPresent(b -> beats.beat(b.node(), at));
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                LOG.warn("node beats: {}", e.toString());
+        long lookEvery = NodeLiveness.LOOK_EVERY.toNanos();
+        long lastLook = System.nanoTime();
+        try (Selector selector = Selector.open()) {
+            channel.register(selector, SelectionKey.OP_READ);
+            while (channel.isOpen()) {
+                selector.select(NodeLiveness.LOOK_EVERY.toMillis());
+                selector.selectedKeys().clear();
+                drain(buffer);
+                long now = System.nanoTime();
+                if (now - lastLook >= lookEvery) {
+                    lastLook = now;
+                    lookNow();
+                }
+            }
+        } catch (ClosedChannelException | ClosedSelectorException e) {
+            // closed: done
+        } catch (IOException e) {
+            if (channel.isOpen()) {
+                LOG.error("node beats: the listener stops: {}", e.toString());
             }
         }
+    }
+
+    /** Reads every datagram waiting on the socket. */
+    private void drain(ByteBuffer buffer) throws IOException {
+        while (true) {
+            buffer.clear();
+            if (channel.receive(buffer) == null) {
+                return;
+            }
+            long at = System.nanoTime();
+            Optional<NodeBeat> beat = NodeBeat.decode(buffer.array(), buffer.position());
+            beat.ifPresent(b -> beats.beat(b.node(), at));
+        }
+    }
+
+    private void lookNow() {
+        try {
+            look.run();
+        } catch (RuntimeException e) {
+            LOG.warn("node beats: judging them failed: {}", e.toString());
+        }
+    }
+
+    /** From now on {@code judge} runs on the listener's thread after each catch-up, about every {@link NodeLiveness#LOOK_EVERY}. */
+    public void lookWith(Runnable judge) {
+        this.look = judge;
+    }
+
+    /** No judge runs any more (once a look in progress has ended, if the caller holds what that look locks). */
+    public void stopLooking() {
+        this.look = () -> {
+        };
     }
 
     public NodeBeats beats() {

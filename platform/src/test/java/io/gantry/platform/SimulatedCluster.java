@@ -140,7 +140,19 @@ final class SimulatedCluster implements AutoCloseable {
             roles.close();
         } finally {
             zk.close();
+            keepLogs();
             io.gantry.agent.host.Cmd.run("rm", "-rf", "--one-file-system", work.toString());
+        }
+    }
+
+    /** Every role's log, copied to target/simulated-cluster-logs/ for whoever reads a failure. */
+    private void keepLogs() throws java.io.IOException {
+        Path kept = Path.of("target", "simulated-cluster-logs");
+        Files.createDirectories(kept);
+        try (var logs = Files.newDirectoryStream(work, "*.log")) {
+            for (Path log : logs) {
+                Files.copy(log, kept.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 }

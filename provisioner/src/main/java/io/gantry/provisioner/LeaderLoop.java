@@ -62,11 +62,11 @@ public final class LeaderLoop implements AutoCloseable {
     private final Thread thread;
 
     LeaderLoop(CuratorFramework zk, ProvisionerConfig config, StepHook hook, ProvisionerMetrics metrics, JobRecords records,
-               BeatListener beats) {
+               BeatListener beats, NodesCache nodes) {
         this.config = config;
         this.metrics = metrics;
         this.records = records;
-        this.watcher = new NodeWatcher(zk, cluster, wakeups, beats.beats());
+        this.watcher = new NodeWatcher(nodes, cluster, wakeups, beats.beats());
         this.silence = new SilenceWatch(beats, watcher, config.liveness().silence());
         this.notifications = new JobNotifications(records, wakeups);
         LeaderParts leader = new LeaderParts(zk, records, cluster, watcher, metrics, hook);

@@ -38,7 +38,10 @@ import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 final class NodeWatcher implements AutoCloseable {
     private final ClusterState cluster;
     private final Wakeups wakeups;
+    private final NodesCache nodes;
+    private final boolean owned;
     private final CuratorCache cache;
+    private final CuratorCacheListener listener;
     private final NodeBeats beats;
     // advert there or not, by node
     private final Map<String, Boolean> advertised = new ConcurrentHashMap<>();
@@ -56,25 +59,55 @@ final class NodeWatcher implements AutoCloseable {
         this(zk, cluster, wakeups, new NodeBeats());
     }
 
+    /** A watcher on a cache of its own, started and closed with it. */
     NodeWatcher(CuratorFramework zk, ClusterState cluster, Wakeups wakeups, NodeBeats beats) {
+        this(new NodesCache(zk), true, cluster, wakeups, beats);
+    }
+
+    /** A watcher on the provisioner's cache, which stays open after this term. */
+    NodeWatcher(NodesCache nodes, ClusterState cluster, Wakeups wakeups, NodeBeats beats) {
+        this(nodes, false, cluster, wakeups, beats);
+    }
+
+    private NodeWatcher(NodesCache nodes, boolean owned, ClusterState cluster, Wakeups wakeups, NodeBeats beats) {
+        this.nodes = nodes;
+        this.owned = owned;
         this.beats = beats;
         this.cluster = cluster;
         this.wakeups = wakeups;
-        this.cache = CuratorCache.build(zk, ZkPaths.NODES);
+        this.cache = nodes.cache();
+        this.listener = CuratorCacheListener.builder()
+                .forCreatesAndChanges((before, after) -> onData(after))
+                .forDeletes(this::onDeleted)
+                .build();
     }
 
     void start() {
-        cache.listenable().addListener(CuratorCacheListener.builder()
-                .forCreatesAndChanges((before, after) -> onData(after))
-                .forDeletes(this::onDeleted)
-                .forInitialized(initialized::countDown)
-                .build());
-        cache.start();
+        cache.listenable().addListener(listener);
+        if (owned) {
+            nodes.start();
+        }
     }
 
-    /** Waits until the cache holds every node ZooKeeper knows; true once it does. */
+    /**
+     * Waits until the cache holds every node ZooKeeper knows, then takes in everything it holds (adverts first); true
+     * once it has. Changes seen meanwhile by the listener are taken in too: each is applied as often as it comes.
+     */
     boolean awaitInitialized(Duration timeout) throws InterruptedException {
-        return initialized.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (initialized()) {
+            return true;
+        }
+        if (!nodes.awaitLoaded(timeout)) {
+            return false;
+        }
+        synchronized (this) {
+            List<ChildData> all = cache.stream()
+                    .sorted(java.util.Comparator.comparing((ChildData d) -> !d.getPath().endsWith("/alive")))
+                    .toList();
+            all.forEach(this::onData);
+            initialized.countDown();
+        }
+        return true;
     }
 
     private synchronized void onData(ChildData data) {
@@ -231,6 +264,9 @@ final class NodeWatcher implements AutoCloseable {
 
     @Override
     public void close() {
-        cache.close();
+        cache.listenable().removeListener(listener);
+        if (owned) {
+            nodes.close();
+        }
     }
 }

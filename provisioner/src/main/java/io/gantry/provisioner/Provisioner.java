@@ -27,6 +27,7 @@ public final class Provisioner implements AutoCloseable {
     private final ProvisionerMetrics metrics;
     private final Supplier<JobRecords> records;
     private final BeatListener beats;
+    private final NodesCache nodes;
 
     private Provisioner(CuratorFramework zk, ProvisionerConfig config, LeaderLoop.StepHook hook, ProvisionerMetrics metrics,
                         Supplier<JobRecords> records) {
@@ -37,6 +38,8 @@ public final class Provisioner implements AutoCloseable {
         this.hook = hook;
         this.latch = new LeaderLatch(zk, ZkPaths.PROVISIONER_LEADER, config.id());
         this.beats = BeatListener.start(zk, config.id(), config.liveness());
+        this.nodes = new NodesCache(zk);
+        nodes.start();
     }
 
     public static Provisioner start(CuratorFramework zk, ProvisionerConfig config) {
@@ -78,6 +81,7 @@ public final class Provisioner implements AutoCloseable {
         try {
             p.latch.start();
         } catch (Exception e) {
+            p.nodes.close();
             p.beats.close();
             throw new IllegalStateException("provisioner " + config.id() + " cannot join the leader election: " + e.getMessage(), e);
         }
@@ -94,7 +98,7 @@ public final class Provisioner implements AutoCloseable {
 
     private synchronized void lead() {
         LOG.info("provisioner {} leads", config.id());
-        LeaderLoop loop = new LeaderLoop(zk, config, hook, metrics, records.get(), beats);
+        LeaderLoop loop = new LeaderLoop(zk, config, hook, metrics, records.get(), beats, nodes);
         leading.set(loop);
         metrics.leading(true);
         loop.start();
@@ -117,6 +121,7 @@ public final class Provisioner implements AutoCloseable {
         } catch (IOException | IllegalStateException e) {
             LOG.debug("leader latch close: {}", e.getMessage());
         }
+        nodes.close();
         beats.close();
     }
 

@@ -36,7 +36,7 @@ public final class SimulatedAgent {
         }
         String node = args[1];
         SimulatedZoneBackend zones = new SimulatedZoneBackend(Set.of(args[4]), Clock.systemUTC());
-        NodeAdvert advert = new NodeAdvert(node, "127.0.0.1", "simulated", new NodeCapacity(Long.parseLong(args[3]), 100_000, 4),
+        NodeAdvert advert = new NodeAdvert(node, "127.0.0.1", "simulated", new NodeCapacity(Long.parseLong(args[3]), 100_000, 32),
                 Map.of(), Instant.now());
         try (CuratorFramework zk = Coordination.connect(args[0]);
              NodeCoordinator coordinator = NodeCoordinator.start(zk, new PrintedCreates(zones), advert, Path.of(args[2]),

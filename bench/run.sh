@@ -14,6 +14,8 @@
 #   bench/run.sh snapshot [...]   the snapshot bench instead (SnapshotBench: a zone's snapshot and rollback vs cp -a)
 #   bench/run.sh provision [...]  the provisioning throughput bench instead (ProvisionBench: creates and deletes through the
 #                                 cloud API, provisioner and ZooKeeper on 1,000 SIMULATED nodes, against the bare writes)
+#   bench/run.sh liveness [...]   the liveness bench instead (LivenessBench: kill -9 / SIGSTOP of SIMULATED nodes' agents, 1 s
+#                                 pauses under full CPU load, kill -9 of the leading provisioner; roles as separate processes)
 #   bench/run.sh list [...]       the machine list bench instead (ListBench: GET /my/machines of 10,000 machines paged as the
 #                                 triton CLI pages, against a plain JDBC floor and /--ping; no root needed for it)
 set -euo pipefail
@@ -38,6 +40,7 @@ case "${1:-}" in
   snapshot) shift; run_harness snapshot io.gantry.bench.snapshot.SnapshotBench "$@" ;;
   provision) shift; run_harness provision io.gantry.bench.provision.ProvisionBench "$@" ;;
   list) shift; run_harness list io.gantry.bench.api.ListBench "$@" ;;
+  liveness) shift; run_harness liveness io.gantry.bench.liveness.LivenessBench "$@" ;;
   image-fetch)
     shift
     (cd "$here" && ./mvnw -q -B -pl bench -am package -DskipTests)

@@ -40,11 +40,13 @@ public final class ComputeNodeAgent implements AutoCloseable {
     /**
      * How the agent runs. {@code meteringUrls} empty: usage goes to the metering instances registered
      * in ZooKeeper; otherwise to these, the next tried when one fails. {@code interval} is both the
-     * reconcile interval and how often the node reports its zones.
+     * reconcile interval and how often the node reports its zones. {@code beatInterval}: how often the node beats to the
+     * provisioners ({@link io.gantry.agent.coord.BeatSender}).
      */
     public record Config(String node, String address, Map<String, String> traits, UsageConfig usage, List<URI> meteringUrls,
-                         Duration interval, int transferPort) {
+                         Duration interval, int transferPort, Duration beatInterval) {
         public Config {
+            beatInterval = beatInterval == null ? io.gantry.agent.coord.BeatSender.DEFAULT_INTERVAL : beatInterval;
             traits = Map.copyOf(traits);
             meteringUrls = List.copyOf(meteringUrls);
             if (transferPort < 0 || transferPort > 65535) {
@@ -56,6 +58,12 @@ public final class ComputeNodeAgent implements AutoCloseable {
         public Config(String node, String address, Map<String, String> traits, UsageConfig usage, List<URI> meteringUrls,
                       Duration interval) {
             this(node, address, traits, usage, meteringUrls, interval, 0);
+        }
+
+        /** Beating every {@link io.gantry.agent.coord.BeatSender#DEFAULT_INTERVAL}. */
+        public Config(String node, String address, Map<String, String> traits, UsageConfig usage, List<URI> meteringUrls,
+                      Duration interval, int transferPort) {
+            this(node, address, traits, usage, meteringUrls, interval, transferPort, null);
         }
     }
 
@@ -83,7 +91,8 @@ public final class ComputeNodeAgent implements AutoCloseable {
             push(started, MetadataService.start(zk, backend)); // before tasks: a zone started by one has its socket
             DiskServer disks = push(started, DiskServer.start(backend.config().stateDir(), config.address(), config.transferPort()));
             NodeCoordinator coordinator = push(started, NodeCoordinator.start(zk, usage.backend(), advert,
-                    backend.config().stateDir(), config.interval(), new RuncZoneMover(backend, disks), imageMaker(imageStores, usage.backend(), backend)));
+                    backend.config().stateDir(), config.interval(), new RuncZoneMover(backend, disks), imageMaker(imageStores, usage.backend(), backend),
+                    config.beatInterval()));
             ZoneAgent reconcile = push(started, new ZoneAgent(backend));
             reconcile.start(config.interval());
             return new ComputeNodeAgent(started, coordinator);

@@ -78,6 +78,15 @@ final class AgentCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     OverprovisionOptions overprovision;
 
+    @Option(names = "--beat-interval-ms", defaultValue = "${env:GANTRY_BEAT_INTERVAL_MS:-100}",
+            description = "Milliseconds between this node's UDP beats to the provisioners (default ${DEFAULT-VALUE}; env GANTRY_BEAT_INTERVAL_MS).")
+    long beatIntervalMs;
+
+    @Option(names = "--zk-session-ms", defaultValue = "${env:GANTRY_AGENT_ZK_SESSION_MS:-5000}",
+            description = "This agent's ZooKeeper session: its advert goes this long after it was last heard, the backstop "
+                    + "behind the beats (default ${DEFAULT-VALUE}; env GANTRY_AGENT_ZK_SESSION_MS).")
+    int zkSessionMs;
+
     @Override
     public Integer call() throws Exception {
         Path ca = meteringCa.path();
@@ -96,7 +105,7 @@ final class AgentCommand implements Callable<Integer> {
             }
             Node.ensureBusyboxImage(backend.config(), backend.images());
             try (var metrics = MetricsEndpoint.start(metricsHost, metricsPort);
-                 var client = Coordination.connect(zk);
+                 var client = Coordination.connect(zk, Duration.ofMillis(zkSessionMs));
                  var agent = ComputeNodeAgent.start(client, backend, config(backend, ca), metrics.registry())) {
                 System.out.println("node " + root.node + " registered at " + zk + "; taking tasks; metering usage every "
                         + sampleIntervalMs + " ms");
@@ -110,7 +119,7 @@ final class AgentCommand implements Callable<Integer> {
         UsageConfig usage = UsageConfig.defaults(backend.config().stateDir()).withSampleInterval(Duration.ofMillis(sampleIntervalMs))
                 .withMeteringCa(meteringCa);
         return new ComputeNodeAgent.Config(root.node, address, traits, usage, meteringUrls(), Duration.ofSeconds(interval),
-                transferPort);
+                transferPort, Duration.ofMillis(beatIntervalMs));
     }
 
     /** The --metering-url list; empty means the instances registered in ZooKeeper. */

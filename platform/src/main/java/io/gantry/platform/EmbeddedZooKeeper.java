@@ -18,12 +18,12 @@ import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
  * ZooKeeper's own embedded server on loopback, for `gantry dev` and tests: one member, data kept under
  * {@code dataDir}. It runs inside the launcher, so a SIGKILL ends it with the launcher; what it leaves
  * is its data (kept: tasks in flight are there) with the dead clients' sessions, which the next start
- * restores and expires after their timeout (5 s for Gantry's clients), taking their ephemeral znodes
- * (node adverts, leader latches) with them.
+ * restores and expires after their timeout (5 s for most of Gantry's clients, 1.5 s for provisioners), taking their
+ * ephemeral znodes (node adverts, leader latches) with them.
  */
 public final class EmbeddedZooKeeper implements AutoCloseable {
-    /** Sessions are checked once per tick; dev's 5 s sessions need no finer tick. */
-    static final int DEV_TICK_MS = 1000;
+    /** Sessions end within a tick of their timeout; the provisioners' 1.5 s sessions need a short one. */
+    static final int DEV_TICK_MS = ZooKeeperTiming.DEFAULT_TICK_MS;
     private final ZooKeeperServerEmbedded server;
     private final int port;
 
@@ -43,8 +43,10 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         p.setProperty("clientPort", Integer.toString(port));
         p.setProperty("clientPortAddress", "127.0.0.1");
         p.setProperty("dataDir", dataDir.toAbsolutePath().toString());
-        p.setProperty("tickTime", Integer.toString(tickMillis));
-        p.setProperty("minSessionTimeout", Integer.toString(2 * tickMillis));
+        ZooKeeperTiming timing = ZooKeeperTiming.of(tickMillis);
+        p.setProperty("tickTime", Integer.toString(timing.tickMs()));
+        p.setProperty("minSessionTimeout", Integer.toString(timing.minSessionMs()));
+        p.setProperty("maxSessionTimeout", Integer.toString(timing.maxSessionMs()));
         p.setProperty("maxCnxns", "1000");
         p.setProperty("admin.enableServer", "false");
         // srvr: the cloud API's health report asks each member for its mode, version and zxid

@@ -9,6 +9,8 @@ import io.gantry.metering.MeteringConfig;
 import io.gantry.metering.MeteringService;
 import io.gantry.provisioner.Provisioner;
 import io.gantry.provisioner.ProvisionerConfig;
+import io.gantry.provisioner.liveness.NodeLiveness;
+import io.gantry.common.GantryException;
 import io.gantry.record.RoleHeartbeat;
 import io.gantry.provisioner.placement.PlacementPolicy;
 import io.gantry.provisioner.placement.Strategy;
@@ -239,23 +241,57 @@ final class RoleCommands {
                 description = "Port of GET /metrics for Prometheus (default ${DEFAULT-VALUE}; -1 for none).")
         int metricsPort;
 
+        @Option(names = "--zk-session-ms", defaultValue = "${env:GANTRY_PROVISIONER_ZK_SESSION_MS:-1500}",
+                description = "ZooKeeper session of this provisioner: a standby leads this long (plus a tick) after the leader dies "
+                        + "(default ${DEFAULT-VALUE}; env GANTRY_PROVISIONER_ZK_SESSION_MS).")
+        int zkSessionMs;
+
+        @Option(names = "--beat-host", defaultValue = "${env:GANTRY_BEAT_HOST:-127.0.0.1}",
+                description = "Address where this provisioner hears the nodes' UDP beats (default ${DEFAULT-VALUE}; env GANTRY_BEAT_HOST).")
+        String beatHost;
+
+        @Option(names = "--beat-port", defaultValue = "${env:GANTRY_BEAT_PORT:-0}",
+                description = "UDP port for the nodes' beats, registered in ZooKeeper for the agents (default ${DEFAULT-VALUE}: any free port).")
+        int beatPort;
+
+        @Option(names = "--beat-advertised-host", defaultValue = "${env:GANTRY_BEAT_ADVERTISED_HOST:-}",
+                description = "Address the agents send beats to (default: --beat-host, or this host's name when that is 0.0.0.0).")
+        String beatAdvertisedHost;
+
+        @Option(names = "--node-silence-ms", defaultValue = "${env:GANTRY_NODE_SILENCE_MS:-1400}",
+                description = "A node whose beats stop this long is lost: its machines show unknown (default ${DEFAULT-VALUE}; "
+                        + "env GANTRY_NODE_SILENCE_MS).")
+        int nodeSilenceMs;
+
         @Mixin
         DatabaseOptions db;
 
         @Mixin
         TlsOptions tls;
 
+        private NodeLiveness liveness() {
+            String advertised = beatAdvertisedHost.isBlank() && "0.0.0.0".equals(beatHost) ? hostName() : beatAdvertisedHost;
+            try {
+                return new NodeLiveness(Duration.ofMillis(nodeSilenceMs), beatHost, beatPort, advertised);
+            } catch (IllegalArgumentException e) {
+                throw GantryException.invalid(e.getMessage());
+            }
+        }
+
         @Override
         public Integer call() throws Exception {
             TlsFiles tlsFiles = tls.files();
             String me = instanceId(id);
+            NodeLiveness liveness = liveness();
             try (MetricsEndpoint metrics = MetricsEndpoint.start(metricsHost, metricsPort);
-                 var client = Coordination.connect(zk);
+                 var client = Coordination.connect(zk, Duration.ofMillis(zkSessionMs));
                  var p = Provisioner.start(client, new ProvisionerConfig(me, db.config().jdbcUrl(), db.user, db.password,
-                         new PlacementPolicy(new OverprovisionRatios(overprovision.memory, overprovision.disk, overprovisionCpu), strategy, 0), Duration.ofMillis(500)),
+                         new PlacementPolicy(new OverprovisionRatios(overprovision.memory, overprovision.disk, overprovisionCpu), strategy, 0), Duration.ofMillis(500))
+                                 .withLiveness(liveness),
                          metrics.registry());
                  RoleHeartbeat beat = heartbeat(db, "provisioner", p.id(), hostName(), p::isLeader)) {
-                System.out.println("provisioner " + p.id() + " joined the election at " + zk);
+                System.out.println("provisioner " + p.id() + " joined the election at " + zk + " (session " + zkSessionMs
+                        + " ms); hears node beats on " + p.beatAddress() + " (lost after " + liveness.silence().toMillis() + " ms of silence)");
                 printMetrics(metrics);
                 return runUntilStopped("provisioner");
             }

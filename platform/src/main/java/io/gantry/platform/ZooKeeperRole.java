@@ -43,8 +43,9 @@ final class ZooKeeperRole implements Callable<Integer> {
             description = "An ensemble member, this one included (repeatable, or comma-separated; none: standalone).")
     List<String> servers = new ArrayList<>();
 
-    @Option(names = "--tick-ms", defaultValue = "${env:GANTRY_ZK_TICK_MS:-1000}",
-            description = "ZooKeeper's tick; sessions may be 2 to 20 ticks long, and Gantry's are 5 s (default ${DEFAULT-VALUE}).")
+    @Option(names = "--tick-ms", defaultValue = "${env:GANTRY_ZK_TICK_MS:-" + ZooKeeperTiming.DEFAULT_TICK_MS + "}",
+            description = "ZooKeeper's tick: a session ends within one tick after its timeout, and the shortest session is two "
+                    + "ticks (the provisioners' 1.5 s sessions need at most 750; default ${DEFAULT-VALUE}).")
     int tickMs;
 
     @Override
@@ -53,10 +54,8 @@ final class ZooKeeperRole implements Callable<Integer> {
         if (!members.isEmpty() && !members.containsKey(id)) {
             throw GantryException.invalid("--id " + id + " is not one of the --server members " + members.keySet());
         }
-        if (tickMs < 100 || tickMs > 2500) {
-            throw GantryException.invalid("--tick-ms must be 100 to 2500 (Gantry's 5 s sessions need at most 2 ticks); got " + tickMs);
-        }
-        Path config = writeConfiguration(members);
+        ZooKeeperTiming timing = ZooKeeperTiming.of(tickMs);
+        Path config = writeConfiguration(members, timing);
         System.out.println((members.isEmpty() ? "zookeeper standalone" : "zookeeper member " + id + " of " + members.size())
                 + " on " + host + ":" + port + ", data in " + dataDir.toAbsolutePath() + " (" + config + ")");
         // ZooKeeper's own main: it runs until the JVM is stopped and exits with its own code on a fatal error
@@ -81,18 +80,18 @@ final class ZooKeeperRole implements Callable<Integer> {
         return members;
     }
 
-    private Path writeConfiguration(TreeMap<Integer, String> members) {
+    private Path writeConfiguration(TreeMap<Integer, String> members, ZooKeeperTiming timing) {
         Path dir = dataDir.toAbsolutePath();
         List<String> lines = new ArrayList<>(List.of(
                 "# written by gantry zookeeper at every start; change the options instead",
                 "dataDir=" + dir,
                 "clientPort=" + port,
                 "clientPortAddress=" + host,
-                "tickTime=" + tickMs,
-                "initLimit=20",
-                "syncLimit=10",
-                "minSessionTimeout=" + 2 * tickMs,
-                "maxSessionTimeout=" + 20 * tickMs,
+                "tickTime=" + timing.tickMs(),
+                "initLimit=" + timing.initLimitTicks(),
+                "syncLimit=" + timing.syncLimitTicks(),
+                "minSessionTimeout=" + timing.minSessionMs(),
+                "maxSessionTimeout=" + timing.maxSessionMs(),
                 "admin.enableServer=false",
                 "4lw.commands.whitelist=ruok,srvr,stat,mntr",
                 "autopurge.snapRetainCount=5",

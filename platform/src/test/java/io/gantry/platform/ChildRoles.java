@@ -21,8 +21,17 @@ final class ChildRoles implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
 
     Process start(Path log, Map<String, String> env, String... args) throws Exception {
+        return start(log, env, "io.gantry.platform.GantryCommand", args);
+    }
+
+    /** Another main class of the test's class path as a child (e.g. {@link SimulatedAgent}). */
+    Process startMain(Path log, String mainClass, String... args) throws Exception {
+        return start(log, Map.of(), mainClass, args);
+    }
+
+    private Process start(Path log, Map<String, String> env, String mainClass, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "io.gantry.platform.GantryCommand"));
+                System.getProperty("java.class.path"), mainClass));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);

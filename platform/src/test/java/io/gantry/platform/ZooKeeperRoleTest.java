@@ -50,7 +50,8 @@ class ZooKeeperRoleTest {
         try {
             Poll.until(Duration.ofSeconds(60), () -> assertThat(fourLetters(port, "srvr")).contains("Mode: standalone"));
             assertThat(fourLetters(port, "srvr")).contains("Zookeeper version: 3.9.5");
-            assertThat(Files.readString(data.resolve("zoo.cfg"))).contains("clientPort=" + port, "clientPortAddress=127.0.0.1", "tickTime=1000");
+            assertThat(Files.readString(data.resolve("zoo.cfg"))).contains("clientPort=" + port, "clientPortAddress=127.0.0.1", "tickTime=100",
+                    "minSessionTimeout=200", "maxSessionTimeout=60000", "initLimit=200", "syncLimit=100");
             assertThat(Files.readString(dir.resolve("zk.log"))).contains("zookeeper standalone on 127.0.0.1:" + port);
         } finally {
             zk.destroy();

@@ -1,6 +1,7 @@
 package io.gantry.provisioner;
 
 import io.gantry.common.coord.NodeCapacity;
+import io.gantry.provisioner.liveness.BeatListener;
 import io.gantry.provisioner.placement.ClusterState;
 import io.gantry.provisioner.placement.NodeInfo;
 import io.gantry.provisioner.placement.PlacedMachine;
@@ -46,6 +47,7 @@ public final class LeaderLoop implements AutoCloseable {
     private final ClusterState cluster = new ClusterState();
     private final Wakeups wakeups = new Wakeups();
     private final NodeWatcher watcher;
+    private final SilenceWatch silence;
     private final JobNotifications notifications;
     private final AnswerSweeper sweeper;
     private final LostNodeReconciler lostNodes;
@@ -59,11 +61,13 @@ public final class LeaderLoop implements AutoCloseable {
     private volatile boolean running = true;
     private final Thread thread;
 
-    LeaderLoop(CuratorFramework zk, ProvisionerConfig config, StepHook hook, ProvisionerMetrics metrics, JobRecords records) {
+    LeaderLoop(CuratorFramework zk, ProvisionerConfig config, StepHook hook, ProvisionerMetrics metrics, JobRecords records,
+               BeatListener beats, NodesCache nodes) {
         this.config = config;
         this.metrics = metrics;
         this.records = records;
-        this.watcher = new NodeWatcher(zk, cluster, wakeups);
+        this.watcher = new NodeWatcher(nodes, cluster, wakeups, beats.beats());
+        this.silence = new SilenceWatch(beats, watcher, config.liveness().silence());
         this.notifications = new JobNotifications(records, wakeups);
         LeaderParts leader = new LeaderParts(zk, records, cluster, watcher, metrics, hook);
         this.sweeper = new AnswerSweeper(leader);
@@ -104,6 +108,7 @@ public final class LeaderLoop implements AutoCloseable {
 
     void start() {
         watcher.start();
+        silence.start();
         thread.start();
         notifications.start();
         if (netViews != null) {
@@ -177,6 +182,7 @@ public final class LeaderLoop implements AutoCloseable {
             metadata.close();
             metadataPuts.close();
         }
+        silence.close();
         watcher.close();
         laneRecords.forEach(JobRecords::close);
         records.close();

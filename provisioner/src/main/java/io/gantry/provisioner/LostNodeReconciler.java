@@ -5,7 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node whose advert went away (its agent's ZooKeeper session ended) cannot say what runs there:
+ * A node that is lost (its beats fell silent, or its advert went away with its agent's ZooKeeper session) cannot say
+ * what runs there:
  * its machines show {@code unknown} until its report says otherwise ({@link ReportReconciler}). A node
  * back before this runs is left alone.
  */
@@ -23,7 +24,7 @@ final class LostNodeReconciler {
         for (String node : leader.watcher().lostNodes()) {
             if (!leader.watcher().isAlive(node)) {
                 int n = leader.records().markNodeUnknown(node);
-                LOG.warn("node {} lost its ZooKeeper session; {} machines marked unknown", node, n);
+                LOG.warn("node {} lost (silent, or its ZooKeeper session ended); {} machines marked unknown", node, n);
             }
             leader.watcher().lossHandled(node);
         }

@@ -6,6 +6,7 @@ import io.gantry.common.coord.NodeReport;
 import io.gantry.common.coord.TaskResult;
 import io.gantry.common.coord.ZkPaths;
 import io.gantry.common.coord.ZkPaths.NodePath;
+import io.gantry.provisioner.liveness.NodeBeats;
 import io.gantry.provisioner.placement.ClusterState;
 import io.gantry.provisioner.placement.NodeInfo;
 import java.nio.charset.StandardCharsets;
@@ -28,15 +29,23 @@ import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 /**
  * The leader's eyes on the nodes' subtree of ZooKeeper, one {@link CuratorCache} of it: a node's
  * advert puts it (alive) into the {@link ClusterState}, the advert's deletion marks it lost, and a new
- * advert or report notes that the node's report should be applied. Every change that may let a job
+ * advert or report notes that the node's report should be applied. A node is alive while its advert is there and
+ * its beats are not silent ({@link SilenceWatch}); silence marks it lost as the advert's deletion does, and its
+ * beats coming back make it alive again with its report applied anew. Every change that may let a job
  * move on wakes the leader. The cache holds every report and result, so nobody reads them from
  * ZooKeeper again.
  */
 final class NodeWatcher implements AutoCloseable {
     private final ClusterState cluster;
     private final Wakeups wakeups;
+    private final NodesCache nodes;
+    private final boolean owned;
     private final CuratorCache cache;
-    private final Map<String, Boolean> alive = new ConcurrentHashMap<>();
+    private final CuratorCacheListener listener;
+    private final NodeBeats beats;
+    // advert there or not, by node
+    private final Map<String, Boolean> advertised = new ConcurrentHashMap<>();
+    private final Set<String> silent = ConcurrentHashMap.newKeySet();
     private final Set<String> freshReports = ConcurrentHashMap.newKeySet();
     private final Set<String> lost = ConcurrentHashMap.newKeySet();
     private final CountDownLatch initialized = new CountDownLatch(1);
@@ -45,27 +54,63 @@ final class NodeWatcher implements AutoCloseable {
     private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
     private final Map<String, Integer> reportedZones = new ConcurrentHashMap<>();
 
+    /** A watcher that hears no beats: nodes are judged by their adverts alone. */
     NodeWatcher(CuratorFramework zk, ClusterState cluster, Wakeups wakeups) {
+        this(zk, cluster, wakeups, new NodeBeats());
+    }
+
+    /** A watcher on a cache of its own, started and closed with it. */
+    NodeWatcher(CuratorFramework zk, ClusterState cluster, Wakeups wakeups, NodeBeats beats) {
+        this(new NodesCache(zk), true, cluster, wakeups, beats);
+    }
+
+    /** A watcher on the provisioner's cache, which stays open after this term. */
+    NodeWatcher(NodesCache nodes, ClusterState cluster, Wakeups wakeups, NodeBeats beats) {
+        this(nodes, false, cluster, wakeups, beats);
+    }
+
+    private NodeWatcher(NodesCache nodes, boolean owned, ClusterState cluster, Wakeups wakeups, NodeBeats beats) {
+        this.nodes = nodes;
+        this.owned = owned;
+        this.beats = beats;
         this.cluster = cluster;
         this.wakeups = wakeups;
-        this.cache = CuratorCache.build(zk, ZkPaths.NODES);
+        this.cache = nodes.cache();
+        this.listener = CuratorCacheListener.builder()
+                .forCreatesAndChanges((before, after) -> onData(after))
+                .forDeletes(this::onDeleted)
+                .build();
     }
 
     void start() {
-        cache.listenable().addListener(CuratorCacheListener.builder()
-                .forCreatesAndChanges((before, after) -> onData(after))
-                .forDeletes(this::onDeleted)
-                .forInitialized(initialized::countDown)
-                .build());
-        cache.start();
+        cache.listenable().addListener(listener);
+        if (owned) {
+            nodes.start();
+        }
     }
 
-    /** Waits until the cache holds every node ZooKeeper knows; true once it does. */
+    /**
+     * Waits until the cache holds every node ZooKeeper knows, then takes in everything it holds (adverts first); true
+     * once it has. Changes seen meanwhile by the listener are taken in too: each is applied as often as it comes.
+     */
     boolean awaitInitialized(Duration timeout) throws InterruptedException {
-        return initialized.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (initialized()) {
+            return true;
+        }
+        if (!nodes.awaitLoaded(timeout)) {
+            return false;
+        }
+        synchronized (this) {
+            List<ChildData> all = cache.stream()
+                    .sorted(java.util.Comparator.comparing((ChildData d) -> !d.getPath().endsWith("/alive")))
+                    .toList();
+            all.forEach(this::onData);
+            initialized.countDown();
+        }
+        return true;
     }
 
-    private void onData(ChildData data) {
+    private synchronized void onData(ChildData data) {
         Optional<NodePath> path = ZkPaths.parseNodePath(data.getPath());
         if (path.isEmpty()) {
             return;
@@ -74,9 +119,14 @@ final class NodeWatcher implements AutoCloseable {
         switch (path.get().kind()) {
             case ALIVE -> {
                 NodeAdvert advert = Json.read(text(data), NodeAdvert.class);
-                cluster.upsertNode(new NodeInfo(node, advert.capacity(), advert.traits(), true));
-                alive.put(node, true);
-                lost.remove(node);
+                if (initialized.getCount() == 0) {
+                    beats.sign(node, System.nanoTime()); // a new advert is a sign of life; one read at start is not
+                }
+                advertised.put(node, true);
+                cluster.upsertNode(new NodeInfo(node, advert.capacity(), advert.traits(), isAlive(node)));
+                if (isAlive(node)) {
+                    lost.remove(node);
+                }
                 freshReports.add(node);
                 adverts.put(node, advert);
                 seen(node, Instant.now());
@@ -98,15 +148,53 @@ final class NodeWatcher implements AutoCloseable {
         wakeups.wake();
     }
 
-    private void onDeleted(ChildData data) {
+    private synchronized void onDeleted(ChildData data) {
         ZkPaths.parseNodePath(data.getPath())
                 .filter(path -> path.kind() == NodePath.Kind.ALIVE)
                 .ifPresent(path -> {
                     cluster.setAlive(path.node(), false);
-                    alive.put(path.node(), false);
+                    advertised.put(path.node(), false);
                     lost.add(path.node());
                     wakeups.wake();
                 });
+    }
+
+    /**
+     * The node's beats fell silent: lost, as if its advert had gone (it is alive again when it beats, its advert still
+     * there). True if that made an alive node lost.
+     */
+    synchronized boolean silenced(String node) {
+        boolean wasAlive = isAlive(node);
+        silent.add(node);
+        if (wasAlive) {
+            cluster.setAlive(node, false);
+            lost.add(node);
+            wakeups.wake();
+        }
+        return wasAlive;
+    }
+
+    /** The node beats again: alive if its advert is there, and its report is applied again (its machines were unknown). True if alive again. */
+    synchronized boolean heard(String node) {
+        boolean wasAlive = isAlive(node);
+        silent.remove(node);
+        if (!wasAlive && isAlive(node)) {
+            cluster.setAlive(node, true);
+            seen(node, Instant.now());
+            freshReports.add(node);
+            wakeups.wake();
+            return true;
+        }
+        return false;
+    }
+
+    boolean isAdvertised(String node) {
+        return Boolean.TRUE.equals(advertised.get(node));
+    }
+
+    /** True once the cache holds every node ZooKeeper knew at start. */
+    boolean initialized() {
+        return initialized.getCount() == 0;
     }
 
     private void seen(String node, Instant at) {
@@ -122,11 +210,11 @@ final class NodeWatcher implements AutoCloseable {
     }
 
     boolean anyNodeAlive() {
-        return alive.containsValue(true);
+        return advertised.keySet().stream().anyMatch(this::isAlive);
     }
 
     boolean isAlive(String node) {
-        return Boolean.TRUE.equals(alive.get(node));
+        return isAdvertised(node) && !silent.contains(node);
     }
 
     /** Nodes whose advert went away and whose loss has not been handled yet ({@link #lossHandled}). */
@@ -176,6 +264,9 @@ final class NodeWatcher implements AutoCloseable {
 
     @Override
     public void close() {
-        cache.close();
+        cache.listenable().removeListener(listener);
+        if (owned) {
+            nodes.close();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.gantry.provisioner;
 
 import io.gantry.common.coord.ZkPaths;
+import io.gantry.provisioner.liveness.BeatListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,6 +26,8 @@ public final class Provisioner implements AutoCloseable {
     private final LeaderLoop.StepHook hook;
     private final ProvisionerMetrics metrics;
     private final Supplier<JobRecords> records;
+    private final BeatListener beats;
+    private final NodesCache nodes;
 
     private Provisioner(CuratorFramework zk, ProvisionerConfig config, LeaderLoop.StepHook hook, ProvisionerMetrics metrics,
                         Supplier<JobRecords> records) {
@@ -34,6 +37,9 @@ public final class Provisioner implements AutoCloseable {
         this.config = config;
         this.hook = hook;
         this.latch = new LeaderLatch(zk, ZkPaths.PROVISIONER_LEADER, config.id());
+        this.beats = BeatListener.start(zk, config.id(), config.liveness());
+        this.nodes = new NodesCache(zk);
+        nodes.start();
     }
 
     public static Provisioner start(CuratorFramework zk, ProvisionerConfig config) {
@@ -75,6 +81,8 @@ public final class Provisioner implements AutoCloseable {
         try {
             p.latch.start();
         } catch (Exception e) {
+            p.nodes.close();
+            p.beats.close();
             throw new IllegalStateException("provisioner " + config.id() + " cannot join the leader election: " + e.getMessage(), e);
         }
         return p;
@@ -90,7 +98,7 @@ public final class Provisioner implements AutoCloseable {
 
     private synchronized void lead() {
         LOG.info("provisioner {} leads", config.id());
-        LeaderLoop loop = new LeaderLoop(zk, config, hook, metrics, records.get());
+        LeaderLoop loop = new LeaderLoop(zk, config, hook, metrics, records.get(), beats, nodes);
         leading.set(loop);
         metrics.leading(true);
         loop.start();
@@ -113,5 +121,12 @@ public final class Provisioner implements AutoCloseable {
         } catch (IOException | IllegalStateException e) {
             LOG.debug("leader latch close: {}", e.getMessage());
         }
+        nodes.close();
+        beats.close();
+    }
+
+    /** Where this provisioner hears node beats, as registered for the agents. */
+    public String beatAddress() {
+        return beats.address();
     }
 }

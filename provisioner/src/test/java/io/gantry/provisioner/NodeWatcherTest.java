@@ -74,6 +74,40 @@ class NodeWatcherTest extends RigTest {
     }
 
     @Test
+    void aSilentNodeIsLostWhileItsAdvertStaysAndAliveWithItsReportAgainWhenItBeats() throws Exception {
+        rig.advertise("cn1", 4096);
+        rig.watcher.takeFreshReports();
+        rig.wakeups.await(Duration.ZERO);
+
+        rig.watcher.silenced("cn1");
+
+        assertThat(rig.wakeups.await(Duration.ZERO)).isTrue();
+        assertThat(rig.watcher.isAlive("cn1")).isFalse();
+        assertThat(rig.cluster.node("cn1").orElseThrow().alive()).as("out of placement").isFalse();
+        assertThat(rig.watcher.lostNodes()).containsExactly("cn1");
+        assertThat(rig.watcher.anyNodeAlive()).isFalse();
+        assertThat(rig.watcher.sightings()).singleElement().extracting(NodeSighting::alive).isEqualTo(false);
+
+        rig.watcher.heard("cn1");
+
+        assertThat(rig.watcher.isAlive("cn1")).isTrue();
+        assertThat(rig.cluster.node("cn1").orElseThrow().alive()).isTrue();
+        assertThat(rig.watcher.takeFreshReports()).as("its machines, unknown meanwhile, are settled by its report again").containsExactly("cn1");
+    }
+
+    @Test
+    void aSilentNodeWhoseAdvertIsGoneStaysLostWhenHeard() throws Exception {
+        rig.advertise("cn1", 4096);
+        rig.loseNode("cn1");
+        rig.watcher.silenced("cn1");
+
+        rig.watcher.heard("cn1");
+
+        assertThat(rig.watcher.isAlive("cn1")).as("a beat alone is no membership").isFalse();
+        assertThat(rig.cluster.node("cn1").orElseThrow().alive()).isFalse();
+    }
+
+    @Test
     void theWatcherKnowsTheNodesThatWereThereBeforeItStarted() throws Exception {
         rig.advertise("cn1", 2048);
         try (NodeWatcher late = new NodeWatcher(rig.zk, new io.gantry.provisioner.placement.ClusterState(), new Wakeups())) {

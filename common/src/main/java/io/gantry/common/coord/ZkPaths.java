@@ -20,6 +20,7 @@ import java.util.UUID;
  * /gantry/metadata-puts/&lt;machine&gt;/put-&lt;seq&gt;  persistent sequential: a {@link MetadataPut} from inside the zone,
  *                                     written by its agent, applied to PostgreSQL and removed by the provisioner leader
  * /gantry/services/imagestore/&lt;id&gt;   ephemeral: an image store's base URL, where nodes fetch and upload image files
+ * /gantry/services/liveness/&lt;id&gt;     ephemeral: a provisioner's UDP {@code host:port}, where agents send their {@link NodeBeat}s
  * </pre>
  */
 public final class ZkPaths {
@@ -36,6 +37,8 @@ public final class ZkPaths {
     public static final String METADATA_PUTS = ROOT + "/metadata-puts";
     /** Ephemeral: the image stores' base URLs (one child per store instance, its data the URL as UTF-8 text). */
     public static final String IMAGE_STORES = ROOT + "/services/imagestore";
+    /** Ephemeral: every provisioner's beat address ({@code host:port} as UTF-8 text), one child per provisioner. */
+    public static final String LIVENESS = ROOT + "/services/liveness";
 
     private ZkPaths() {
     }

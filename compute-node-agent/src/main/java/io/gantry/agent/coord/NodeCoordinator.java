@@ -25,6 +25,7 @@ public final class NodeCoordinator implements AutoCloseable {
     private final NodeMembership membership;
     private final TaskIntake intake;
     private final NodeReporter reporter;
+    private BeatSender beats;
 
     private NodeCoordinator(NodeMembership membership, TaskIntake intake, NodeReporter reporter) {
         this.membership = membership;
@@ -51,6 +52,12 @@ public final class NodeCoordinator implements AutoCloseable {
     /** As above, with {@code images} making the images of this node's zones (CreateImageFromMachine). */
     public static NodeCoordinator start(CuratorFramework client, ZoneBackend backend, NodeAdvert advert, Path stateDir,
                                         Duration reportInterval, ZoneMover mover, ImageMaker images) {
+        return start(client, backend, advert, stateDir, reportInterval, mover, images, BeatSender.DEFAULT_INTERVAL);
+    }
+
+    /** As above, beating to the provisioners every {@code beatInterval}. */
+    public static NodeCoordinator start(CuratorFramework client, ZoneBackend backend, NodeAdvert advert, Path stateDir,
+                                        Duration reportInterval, ZoneMover mover, ImageMaker images, Duration beatInterval) {
         Clock clock = Clock.systemUTC();
         String node = advert.node();
         FinishedTasks finished = new FinishedTasks(stateDir);
@@ -62,6 +69,7 @@ public final class NodeCoordinator implements AutoCloseable {
             reporter.start();
             intake.start();
             membership.start();
+            coordinator.beats = BeatSender.start(client, node, beatInterval);
         } catch (RuntimeException e) {
             coordinator.close();
             throw e;
@@ -81,6 +89,9 @@ public final class NodeCoordinator implements AutoCloseable {
     /** Stops advertising first, so no new work is sent, then lets the current task finish. */
     @Override
     public void close() {
+        if (beats != null) {
+            beats.close();
+        }
         try {
             membership.close();
         } catch (IOException | RuntimeException e) {

@@ -1,0 +1,65 @@
+package io.gantry.bench.liveness;
+
+import io.gantry.common.coord.ZkPaths;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+
+/**
+ * When ZooKeeper removed what a session held, as this JVM is told (System.nanoTime): each node's advert
+ * ({@code /gantry/nodes/<node>/alive}) and each provisioner's leader latch member (whose data is its id). The
+ * session-expiry baseline the beats and the failover are compared with.
+ */
+final class ZkDeletions implements AutoCloseable {
+    private final CuratorCache cache;
+    private final Map<String, Long> advertGone = new ConcurrentHashMap<>();
+    private final Map<String, Long> latchGone = new ConcurrentHashMap<>();
+
+    ZkDeletions(CuratorFramework zk) {
+        this.cache = CuratorCache.build(zk, ZkPaths.ROOT);
+        cache.listenable().addListener(CuratorCacheListener.builder().forDeletes(this::deleted).build());
+        cache.start();
+    }
+
+    private void deleted(ChildData data) {
+        long at = System.nanoTime();
+        String path = data.getPath();
+        if (path.startsWith(ZkPaths.NODES + "/") && path.endsWith("/alive")) {
+            advertGone.put(path.substring(ZkPaths.NODES.length() + 1, path.length() - "/alive".length()), at);
+        } else if (path.startsWith(ZkPaths.PROVISIONER_LEADER + "/") && data.getData() != null) {
+            latchGone.put(new String(data.getData(), StandardCharsets.UTF_8), at);
+        }
+    }
+
+    Long advertGone(String node) {
+        return advertGone.get(node);
+    }
+
+    Long latchGone(String provisioner) {
+        return latchGone.get(provisioner);
+    }
+
+    /** The provisioner whose latch member is first in line (the leader), if any. */
+    String leader(CuratorFramework zk) throws Exception {
+        String first = null;
+        for (String child : zk.getChildren().forPath(ZkPaths.PROVISIONER_LEADER)) {
+            if (first == null || sequence(child) < sequence(first)) {
+                first = child;
+            }
+        }
+        return first == null ? null : new String(zk.getData().forPath(ZkPaths.PROVISIONER_LEADER + "/" + first), StandardCharsets.UTF_8);
+    }
+
+    private static long sequence(String latchChild) {
+        return Long.parseLong(latchChild.substring(latchChild.lastIndexOf('-') + 1));
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+    }
+}

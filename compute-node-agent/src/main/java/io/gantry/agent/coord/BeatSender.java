@@ -1,0 +1,144 @@
+package io.gantry.agent.coord;
+
+import io.gantry.common.coord.NodeBeat;
+import io.gantry.common.coord.ZkPaths;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.utils.ZKPaths;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's heartbeat: every {@code interval} one {@link NodeBeat} datagram to each provisioner that registered its
+ * beat address under {@link ZkPaths#LIVENESS}. The provisioners judge a node lost when its beats stop for longer than
+ * their silence window, much sooner than its ZooKeeper session would expire (docs/architecture.md, node liveness). A
+ * beat says only "this agent's process runs and reaches you"; the ZooKeeper advert stays the node's membership.
+ */
+public final class BeatSender implements AutoCloseable {
+    /** Ten beats a second: a silence window of 1.4 s spans 14 of them, so one lost datagram changes nothing. */
+    public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(100);
+    private static final Logger LOG = LoggerFactory.getLogger(BeatSender.class);
+
+    private final String node;
+    private final Duration interval;
+    private final CuratorCache provisioners;
+    private final DatagramChannel channel;
+    private final Thread thread;
+    private volatile boolean running = true;
+    // resolved when the registrations change, not at every beat
+    private volatile List<InetSocketAddress> targets = List.of();
+    private long seq;
+
+    private BeatSender(String node, Duration interval, CuratorCache provisioners, DatagramChannel channel) {
+        this.node = node;
+        this.interval = interval;
+        this.provisioners = provisioners;
+        this.channel = channel;
+        this.thread = new Thread(this::run, "gantry-beat-" + node);
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts beating with an already started client (which stays the caller's). */
+    public static BeatSender start(CuratorFramework client, String node, Duration interval) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("the beat interval must be positive, not " + interval);
+        }
+        CuratorCache cache = CuratorCache.build(client, ZkPaths.LIVENESS);
+        try {
+            BeatSender sender = new BeatSender(node, interval, cache, DatagramChannel.open());
+            cache.listenable().addListener((type, before, after) -> sender.targets = sender.addresses());
+            cache.start();
+            sender.thread.start();
+            return sender;
+        } catch (IOException e) {
+            cache.close();
+            throw new IllegalStateException("node " + node + ": cannot open a UDP socket for heartbeats: " + e.getMessage(), e);
+        }
+    }
+
+    private void run() {
+        long intervalNanos = interval.toNanos();
+        long next = System.nanoTime();
+        while (running) {
+            beatOnce();
+            next += intervalNanos;
+            long now = System.nanoTime();
+            if (next < now) {
+                next = now; // after a pause, beat at once and keep the rhythm from here instead of catching up
+            }
+            try {
+                Thread.sleep(Math.max(1, (next - now) / 1_000_000));
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void beatOnce() {
+        ByteBuffer beat = ByteBuffer.wrap(new NodeBeat(node, ++seq).encode());
+        for (InetSocketAddress to : targets) {
+            try {
+                channel.send(beat.rewind(), to);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("node {}: beat to {} not sent: {}", node, to, e.toString());
+            }
+        }
+    }
+
+    /** Where beats go: every registered provisioner's address. */
+    List<InetSocketAddress> addresses() {
+        return provisioners.stream().map(BeatSender::address).flatMap(Optional::stream).toList();
+    }
+
+    private static Optional<InetSocketAddress> address(ChildData child) {
+        if (!ZkPaths.LIVENESS.equals(ZKPaths.getPathAndNode(child.getPath()).getPath()) || child.getData() == null) {
+            return Optional.empty(); // the parent itself, or a deeper node
+        }
+        return parseHostPort(new String(child.getData(), StandardCharsets.UTF_8));
+    }
+
+    /** {@code host:port} (an IPv6 host in brackets) as an address; empty when it is not one. */
+    static Optional<InetSocketAddress> parseHostPort(String text) {
+        String s = text.strip();
+        int colon = s.lastIndexOf(':');
+        if (colon <= 0 || colon == s.length() - 1) {
+            return Optional.empty();
+        }
+        String host = s.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try {
+            int port = Integer.parseInt(s.substring(colon + 1));
+            return port > 0 && port < 65536 ? Optional.of(new InetSocketAddress(host, port)) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        provisioners.close();
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("node {}: closing the beat socket: {}", node, e.toString());
+        }
+    }
+}

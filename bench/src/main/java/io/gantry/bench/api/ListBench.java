@@ -263,6 +263,9 @@ public final class ListBench implements Callable<Integer> {
 
         FloorRun(DatabaseConfig config, UUID account) throws Exception {
             this.db = DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+            try (java.sql.Statement s = db.createStatement()) {
+                s.execute("set random_page_cost = " + io.gantry.cloudapi.store.Database.READS_RANDOM_PAGE_COST); // as the API's reads
+            }
             this.account = account;
         }
 

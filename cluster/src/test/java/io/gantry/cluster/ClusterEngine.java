@@ -2,7 +2,6 @@ package io.gantry.cluster;
 
 import io.gantry.testkit.docker.DebianMirror;
 import io.gantry.testkit.docker.LocalDocker;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +27,7 @@ final class ClusterEngine {
         if (Boolean.getBoolean("gantry.zones.skip")) {
             return Optional.of("cluster suite skipped: it runs real zones in privileged containers (-Dgantry.zones.skip=true)");
         }
-        if (!isRoot()) {
+        if (!io.gantry.agent.host.HostProbe.isRoot()) {
             return Optional.of("cluster suite skipped: it needs root (its own dockerd, privileged compute nodes)");
         }
         if (!Files.isExecutable(Path.of("/usr/sbin/debootstrap"))) {
@@ -43,14 +42,5 @@ final class ClusterEngine {
 
     static LocalDocker start() {
         return LocalDocker.own(NAME, OPTIONS);
-    }
-
-    private static boolean isRoot() {
-        try {
-            return Files.readAllLines(Path.of("/proc/self/status")).stream()
-                    .filter(l -> l.startsWith("Uid:")).anyMatch(l -> l.split("\\s+")[2].equals("0"));
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

@@ -96,7 +96,7 @@ public final class GantryCluster implements AutoCloseable {
             second.add(host("api" + i, images.gantry(), "cloud API on ", "cloudapi", "--host=0.0.0.0", "--port=8080", DB, DB_PASSWORD,
                     "--zk=" + ZK, "--datacenter=cluster-1", "--metering-url=http://metering" + i + ":7090", "--metrics-port=-1"));
             third.add(host("prov" + i, images.gantry(), "joined the election", "provisioner", "--id=prov" + i, "--zk=" + ZK, DB, DB_PASSWORD,
-                    "--overprovision-cpu=64", "--metrics-port=-1"));
+                    "--overprovision-cpu=64", "--metrics-port=-1", "--beat-host=0.0.0.0", "--beat-advertised-host=prov" + i));
             third.add(host("metering" + i, images.gantry(), "joined the election", "metering", "--id=metering" + i, "--zk=" + ZK,
                     "--host=0.0.0.0", "--port=7090", "--advertised-url=http://metering" + i + ":7090", DB, DB_PASSWORD));
         }

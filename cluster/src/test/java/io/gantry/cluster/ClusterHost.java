@@ -18,6 +18,7 @@ public final class ClusterHost {
     private final Pattern ready;
     private final LocalDocker docker;
     private final String network;
+    private java.nio.file.Path disks;
     private String address;
 
     ClusterHost(String name, GenericContainer<?> container, String ready, LocalDocker docker, String network) {
@@ -43,7 +44,14 @@ public final class ClusterHost {
 
     /** SIGKILL to the container's init: the host and everything on it (its zones too) die at once. */
     public void kill() {
+        java.util.Set<String> attachable = disks == null ? java.util.Set.of() : LoopDevices.inodesUnder(disks);
         docker.docker("kill", containerName()).check("docker kill " + name);
+        LoopDevices.detachAttachedTo(attachable);
+    }
+
+    /** A compute node: the host directory behind its zones' disks, whose loop devices a kill leaves attached. */
+    void keepsDisksIn(java.nio.file.Path dir) {
+        this.disks = dir;
     }
 
     /** Freezes every process of the host (docker pause): alive, but silent. */

@@ -135,6 +135,7 @@ public final class GantryCluster implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         ClusterHost h = host(name, images.gantry(), "taking tasks");
+        h.keepsDisksIn(disk);
         List<String> missing = Capabilities.missingOnHost();
         Capability[] drop = java.util.Arrays.stream(Capability.values()).filter(c -> missing.contains(c.name())).toArray(Capability[]::new);
         h.container().withEnv("GANTRY_NODE", name).withEnv("GANTRY_ZK", ZK)
@@ -230,35 +231,8 @@ public final class GantryCluster implements AutoCloseable {
             h.container().stop();
         }
         network.close();
-        detachLoopDevicesOf(NODE_DISKS);
+        LoopDevices.detachAttachedTo(LoopDevices.inodesUnder(NODE_DISKS));
         HostCommand.run("rm", "-rf", "--one-file-system", NODE_DISKS.toString());
-    }
-
-    /**
-     * Loop devices still attached to files under {@code dir}: a node killed with its zones' disks attached leaves them
-     * (loop devices belong to the kernel, not the container; a real host's reboot would have freed them), and its
-     * restarted agent attaches new ones. Matched by the backing file's inode, so no one else's device is touched.
-     */
-    private static void detachLoopDevicesOf(Path dir) {
-        java.util.Set<String> inodes = new java.util.HashSet<>();
-        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-            files.filter(Files::isRegularFile).forEach(f -> {
-                try {
-                    inodes.add(String.valueOf(Files.getAttribute(f, "unix:ino")));
-                } catch (IOException e) {
-                    // gone meanwhile
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            return;
-        }
-        HostCommand loops = HostCommand.run("losetup", "--list", "--noheadings", "--raw", "--output", "NAME,BACK-INO");
-        for (String line : loops.output().split("\n")) {
-            String[] device = line.trim().split("\\s+");
-            if (device.length == 2 && inodes.contains(device[1])) {
-                HostCommand.run("losetup", "--detach", device[0]);
-            }
-        }
     }
 
     /** Each node removes its zones, their loop devices, cgroups and network namespaces (a killed node is started first). */

@@ -1,0 +1,55 @@
+package io.gantry.cluster;
+
+import io.gantry.testkit.docker.HostCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The host's loop devices attached to a node's files. A node killed with its zones' disks attached leaves them
+ * (loop devices belong to the kernel, not the container; a real host's reboot would free them), and its restarted
+ * agent attaches new ones and may remove the old files. So the files' inodes are taken before a kill and the devices
+ * matching them detached after it: no one else's device is touched.
+ */
+final class LoopDevices {
+    private LoopDevices() {
+    }
+
+    /** The inodes of the regular files under {@code dir} (none if it is gone). */
+    static Set<String> inodesUnder(Path dir) {
+        Set<String> inodes = new HashSet<>();
+        if (!Files.isDirectory(dir)) {
+            return inodes;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.filter(Files::isRegularFile).forEach(f -> {
+                try {
+                    inodes.add(String.valueOf(Files.getAttribute(f, "unix:ino")));
+                } catch (IOException e) {
+                    // removed meanwhile
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // the walk met a file removed meanwhile: what was read is enough
+        }
+        return inodes;
+    }
+
+    /** Detaches every loop device whose backing file has one of {@code inodes}. */
+    static void detachAttachedTo(Set<String> inodes) {
+        if (inodes.isEmpty()) {
+            return;
+        }
+        HostCommand loops = HostCommand.run("losetup", "--list", "--noheadings", "--raw", "--output", "NAME,BACK-INO");
+        for (String line : loops.output().split("\n")) {
+            String[] device = line.trim().split("\\s+");
+            if (device.length == 2 && inodes.contains(device[1])) {
+                HostCommand.run("losetup", "--detach", device[0]);
+            }
+        }
+    }
+}

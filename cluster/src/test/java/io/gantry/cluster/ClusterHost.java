@@ -95,6 +95,16 @@ public final class ClusterHost {
         return docker.docker(limit, args);
     }
 
+    /**
+     * The port on 127.0.0.1 that Docker publishes the host's {@code port} on, as it is now: a restarted container
+     * gets a new one, which the container's start-time description would not say.
+     */
+    public int publishedPort(int port) {
+        String out = docker.docker("port", containerName(), port + "/tcp").check("docker port " + name).strip();
+        String first = out.lines().findFirst().orElseThrow(() -> new IllegalStateException(name + " publishes no port " + port));
+        return Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
+    }
+
     /** The host's log so far (stdout and stderr). */
     public String log() {
         return docker.docker("logs", containerName()).output();

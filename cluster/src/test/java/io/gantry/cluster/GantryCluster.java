@@ -172,13 +172,12 @@ public final class GantryCluster implements AutoCloseable {
 
     /** The load balancer's address as the test reaches it: {@code http://localhost:<published port>}. */
     public String apiUrl() {
-        return "http://localhost:" + hosts.get("lb").container().getMappedPort(8080);
+        return "http://localhost:" + host("lb").publishedPort(8080);
     }
 
-    /** The record (PostgreSQL) over its published port, as the cloud API's user. */
+    /** The record (PostgreSQL) over its published port (looked up at each connection: a restart changes it), as the cloud API's user. */
     public JdbcAccess record() {
-        String url = "jdbc:postgresql://localhost:" + hosts.get("pg").container().getMappedPort(5432) + "/gantry";
-        return () -> DriverManager.getConnection(url, "gantry", "gantry");
+        return () -> DriverManager.getConnection("jdbc:postgresql://localhost:" + host("pg").publishedPort(5432) + "/gantry", "gantry", "gantry");
     }
 
     public ClusterHost host(String name) {

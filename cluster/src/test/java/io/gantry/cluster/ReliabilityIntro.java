@@ -40,10 +40,14 @@ final class ReliabilityIntro {
             - *recovered after*: for a node, from the repair (the host started, unpaused or reconnected) until every
               machine of the test is `running` again; for a provisioner or a ZooKeeper member, from the kill until every
               create made meanwhile is `running`; for a cloud API instance, how long after the kill clients still saw
-              failed tries (until the balancer dropped it).
+              failed tries (until the balancer dropped it); for PostgreSQL, from its restart until every create made
+              meanwhile is `running`; for the whole control plane, from the first host's restart until the burning
+              zone's usage in the record equals what its node's kernel counted (the cgroup's CPU time, the zone's eth0)
+              within 0.1%.
             - *lost*: an acknowledged create (`201`) that never became one running machine; *duplicated*: a machine id
               with more than one zone across the nodes (`gantry zone list` on each), or more than one machine for one
-              caller-chosen `uuid`.
+              caller-chosen `uuid`. For the whole control plane down, *lost* counts zones restarted meanwhile (their
+              init's start time changed).
             """;
 
     private ReliabilityIntro() {

@@ -82,9 +82,8 @@ class ClusterControlPlaneFaultsTest {
         CompletableFuture<String> burn = CompletableFuture.supplyAsync(() -> usage.inZone(PLANE_DOWN.plusMinutes(2),
                 "sh", "-c", "sleep 3; timeout " + burnSeconds + " sh -c 'while :; do :; done'; true"));
 
-        List<ClusterHost> plane = controlPlane(cluster);
         long downAt = System.nanoTime();
-        inParallel(plane, ClusterHost::kill);
+        GantryCluster.inParallel(cluster.controlPlane(), ClusterHost::kill);
         int checks = 0;
         int zoneAnswered = 0;
         while (System.nanoTime() - downAt < PLANE_DOWN.toNanos()) {
@@ -97,13 +96,7 @@ class ClusterControlPlaneFaultsTest {
         burn.join(); // done during the outage: what the kernel counted stops moving while metering is away
 
         long backAt = System.nanoTime();
-        inParallel(cluster.zookeepers(), h -> h.restart(Duration.ofMinutes(3)));
-        cluster.host("pg").restart(Duration.ofMinutes(3));
-        List<ClusterHost> roles = new ArrayList<>(cluster.apis());
-        roles.addAll(cluster.provisioners());
-        roles.add(cluster.host("metering1"));
-        roles.add(cluster.host("metering2"));
-        inParallel(roles, h -> h.restart(Duration.ofMinutes(3)));
+        cluster.startControlPlane(Duration.ofMinutes(3));
         long servingMs = (System.nanoTime() - backAt) / 1_000_000;
         long agreed = usage.awaitAgreement(Duration.ofMinutes(3));
         long whole = agreed < 0 ? -1 : (System.nanoTime() - backAt) / 1_000_000;
@@ -132,22 +125,6 @@ class ClusterControlPlaneFaultsTest {
                 Duration.ofMinutes(1))).as("create " + name).isPresent();
         assertThat(machines.await(List.of(id), "running"::equals, Duration.ofMinutes(2))).as(name + " running").isNotNegative();
         return id;
-    }
-
-    /** Every host of the control plane; the load balancer stays (it is a network device, and answers 503 meanwhile). */
-    private static List<ClusterHost> controlPlane(GantryCluster cluster) {
-        List<ClusterHost> plane = new ArrayList<>(cluster.zookeepers());
-        plane.add(cluster.host("pg"));
-        plane.addAll(cluster.apis());
-        plane.addAll(cluster.provisioners());
-        plane.add(cluster.host("metering1"));
-        plane.add(cluster.host("metering2"));
-        return plane;
-    }
-
-    private static void inParallel(List<ClusterHost> hosts, java.util.function.Consumer<ClusterHost> action) {
-        CompletableFuture.allOf(hosts.stream().map(h -> CompletableFuture.runAsync(() -> action.accept(h)))
-                .toArray(CompletableFuture[]::new)).join();
     }
 
     private static String seconds(long millis) {

@@ -82,6 +82,24 @@ public final class ClusterHost {
         awaitReady(before + 1, limit);
     }
 
+    /** {@link #restart} if the host is not running (a heal that may find nothing to do). */
+    public void startIfStopped(Duration limit) {
+        if (!running()) {
+            restart(limit);
+        }
+    }
+
+    /** Whether {@link #pause} froze it and nothing thawed it yet. */
+    public boolean paused() {
+        return docker.docker("inspect", "-f", "{{.State.Paused}}", containerName()).output().strip().equals("true");
+    }
+
+    /** Whether {@link #disconnect} took it off the network and it is not back. */
+    public boolean disconnected() {
+        return address != null && !docker.docker("inspect", "-f", "{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}",
+                containerName()).output().contains(network);
+    }
+
     public boolean running() {
         return docker.docker("inspect", "-f", "{{.State.Running}}", containerName()).output().strip().equals("true");
     }

@@ -204,6 +204,37 @@ public final class GantryCluster implements AutoCloseable {
         return List.of(host("zk1"), host("zk2"), host("zk3"));
     }
 
+    /** Every host of the control plane: ZooKeeper, PostgreSQL, the cloud APIs, provisioners and metering (not the balancer, a network device). */
+    public List<ClusterHost> controlPlane() {
+        List<ClusterHost> plane = new ArrayList<>(zookeepers());
+        plane.add(host("pg"));
+        plane.addAll(apis());
+        plane.addAll(provisioners());
+        plane.add(host("metering1"));
+        plane.add(host("metering2"));
+        return plane;
+    }
+
+    /**
+     * Starts every control-plane host that is not running, in the order they need each other (the ZooKeeper members
+     * side by side, PostgreSQL, then the roles side by side), and waits until each serves.
+     */
+    public void startControlPlane(Duration limit) {
+        List<ClusterHost> roles = controlPlane();
+        List<ClusterHost> zookeepers = zookeepers();
+        roles.removeAll(zookeepers);
+        roles.remove(host("pg"));
+        inParallel(zookeepers, h -> h.startIfStopped(limit));
+        host("pg").startIfStopped(limit);
+        inParallel(roles, h -> h.startIfStopped(limit));
+    }
+
+    /** Does {@code action} to each host at once; returns when all are done. */
+    public static void inParallel(List<ClusterHost> hosts, java.util.function.Consumer<ClusterHost> action) {
+        CompletableFuture.allOf(hosts.stream().map(h -> CompletableFuture.runAsync(() -> action.accept(h)))
+                .toArray(CompletableFuture[]::new)).join();
+    }
+
     /** How long {@link #start} took, from the first container created until the load balancer served. */
     public long startMillis() {
         return startMillis;

@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Set;
 
 /** Who leads, as the roles' heartbeats in the record say (each role writes its row every 3 s). */
-final class Leaders {
+public final class Leaders {
     private Leaders() {
     }
 
     /** The provisioner that leads (its --id, which is its host's name), other than those excluded. */
-    static String provisioner(JdbcAccess record, Set<String> excluded, Duration limit) {
+    public static String provisioner(JdbcAccess record, Set<String> excluded, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             List<List<Object>> rows = record.query("select instance from role_heartbeats where role = 'provisioner' and leader"

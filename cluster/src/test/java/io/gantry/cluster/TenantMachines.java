@@ -1,6 +1,5 @@
 package io.gantry.cluster;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gantry.testkit.SignedClient;
 import java.io.IOException;
@@ -64,16 +63,22 @@ public final class TenantMachines {
     public Map<String, Integer> zonesOnNodes() {
         Map<String, Integer> count = new HashMap<>();
         for (ClusterHost node : run.cluster().nodes()) {
-            String out = run.cluster().gantry(node.name(), Duration.ofMinutes(1), "--node", node.name(), "--state-dir",
-                    "/var/lib/gantry/state", "zone", "list", "--json").check("gantry zone list on " + node.name());
-            try {
-                JsonNode zones = JSON.readTree(out.substring(out.indexOf('[')));
-                zones.forEach(z -> count.merge(z.get("uuid").asText(), 1, Integer::sum));
-            } catch (IOException e) {
-                throw new UncheckedIOException("zone list on " + node.name() + ": " + out, e);
-            }
+            zonesOn(node).forEach(uuid -> count.merge(uuid, 1, Integer::sum));
         }
         return count;
+    }
+
+    /** The machine ids of the zones a node holds, as the node itself lists them (gantry zone list there). */
+    public List<String> zonesOn(ClusterHost node) {
+        String out = run.cluster().gantry(node.name(), Duration.ofMinutes(1), "--node", node.name(), "--state-dir",
+                "/var/lib/gantry/state", "zone", "list", "--json").check("gantry zone list on " + node.name());
+        try {
+            List<String> ids = new java.util.ArrayList<>();
+            JSON.readTree(out.substring(out.indexOf('['))).forEach(z -> ids.add(z.get("uuid").asText()));
+            return ids;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("zone list on " + node.name() + ": " + out, e);
+        }
     }
 
     /** Machine ids with more than one zone. */

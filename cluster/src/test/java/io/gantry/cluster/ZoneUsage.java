@@ -14,11 +14,11 @@ import java.util.UUID;
  * cgroup tree the nodes share, and the zone's own eth0) and what metering stored (the zone's minute roll-ups in the
  * record). Metering is exact when, with the zone idle, the two agree within 0.1%.
  */
-final class ZoneUsage {
+public final class ZoneUsage {
     static final double TOLERANCE = 0.001;
 
     /** CPU nanoseconds, bytes received and sent. */
-    record Totals(long cpuNs, long rxBytes, long txBytes) {
+    public record Totals(long cpuNs, long rxBytes, long txBytes) {
         boolean within(Totals truth) {
             return close(cpuNs, truth.cpuNs) && close(rxBytes, truth.rxBytes) && close(txBytes, truth.txBytes);
         }
@@ -39,7 +39,7 @@ final class ZoneUsage {
     private Totals lastKernel;
     private Totals lastMetered;
 
-    ZoneUsage(GantryCluster cluster, String node, UUID zone) {
+    public ZoneUsage(GantryCluster cluster, String node, UUID zone) {
         this.cluster = cluster;
         this.node = node;
         this.zone = zone;
@@ -54,7 +54,7 @@ final class ZoneUsage {
         return new Totals(cgroupCpuNs(), eth0[0], eth0[1]);
     }
 
-    Totals metered() {
+    public Totals metered() {
         var row = cluster.record().query("select coalesce(sum(cpu_ns), 0), coalesce(sum(net_rx), 0), coalesce(sum(net_tx), 0)"
                 + " from metering.usage_minute where zone = ?", zone).get(0);
         return new Totals(((Number) row.get(0)).longValue(), ((Number) row.get(1)).longValue(), ((Number) row.get(2)).longValue());
@@ -103,7 +103,8 @@ final class ZoneUsage {
         return cluster.gantry(node, limit, args.toArray(String[]::new)).check("gantry zone exec on " + node);
     }
 
-    private long cgroupCpuNs() {
+    /** The zone cgroup's CPU time in nanoseconds, as the kernel counts it (read on this host, whose cgroup tree the nodes share). */
+    public long cgroupCpuNs() {
         Path v1 = Path.of("/sys/fs/cgroup/cpuacct/gantry-" + node, zone.toString(), "cpuacct.usage");
         Path v2 = Path.of("/sys/fs/cgroup/gantry-" + node, zone.toString(), "cpu.stat");
         try {

@@ -3,6 +3,7 @@ package io.gantry.agent.runc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gantry.agent.ExecResult;
 import io.gantry.agent.coord.TaskExecutor;
 import io.gantry.agent.host.HostLimits;
 import io.gantry.common.ErrorCode;
@@ -76,7 +77,8 @@ class ZoneBoundsTest extends RealZonesTest {
     void theSmallestPackageRunsSoTheMinimumsAreSizesRuncAndMkfsAccept() {
         Zone zone = create("acme", "tiny", new Package("tiny", Package.MIN_MEMORY_MiB, Package.MIN_MEMORY_MiB, 0, 0, Package.MIN_LWPS,
                 Package.MIN_DISK_MiB));
-        assertThat(sh(zone, "echo ok").stdout().strip()).isEqualTo("ok");
+        ExecResult echo = sh(zone, "echo ok");
+        assertThat(echo.stdout().strip()).as("a command in the smallest zone: %s", echo).isEqualTo("ok");
         backend.delete(zone.uuid());
         assertThat(traces(zone.uuid())).isEmpty();
     }

@@ -80,6 +80,7 @@ class ZoneMeteringTest extends RealZonesTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> usage.meter().last(zone.uuid()).isPresent());
             long before = last(usage, zone.uuid()).cpuNanos();
             long t0 = System.nanoTime();
+            HostIdle host = HostIdle.start();
             CompletableFuture<ExecResult> burning = CompletableFuture.supplyAsync(() -> burn(zone, 3));
             Thread.sleep(1500);
             // mid-burn, the counter moves about 0.5 ms per ms: a sample must fall between two reads around it
@@ -105,7 +106,7 @@ class ZoneMeteringTest extends RealZonesTest {
 
             double share = (metered - before) / 1e9 / seconds;
             System.out.printf("metering cpu: %.3f CPUs over the %.2f s burn under a 50%% cap%n", share, seconds);
-            assertThat(share).as("a spinning loop under cpu_cap 50").isBetween(0.5 * 0.85, 0.5 * 1.15);
+            host.assertShare(share, 0.5, "a spinning loop under cpu_cap 50");
 
             long s0 = System.nanoTime();
             for (int i = 0; i < 20; i++) {
@@ -204,6 +205,7 @@ class ZoneMeteringTest extends RealZonesTest {
         Path log = config.stateDir().resolve("metering-child.log");
         List<Process> children = new ArrayList<>();
         try {
+            HostIdle host = HostIdle.start();
             CompletableFuture<ExecResult> burning = CompletableFuture.supplyAsync(() -> burn(zone, 5));
             Process first = child(base, log);
             children.add(first);
@@ -236,7 +238,8 @@ class ZoneMeteringTest extends RealZonesTest {
                         + "deviation %.5f%%, torn bytes cut at recovery: %d%n", entries.size(), metered, truth,
                         deviation(metered, truth) * 100, journal.recovery().truncatedBytes());
                 assertThat(deviation(metered, truth)).isLessThan(TOLERANCE);
-                assertThat(truth).as("the zone burned about 2.5 s of CPU").isGreaterThan(2_000_000_000L);
+                // 5 s under a 50% cap; a host with no idle CPU meanwhile gives it less, but never nothing
+                assertThat(truth).as("the zone burned about 2.5 s of CPU").isGreaterThan(host.contended() ? 500_000_000L : 2_000_000_000L);
             }
         } finally {
             for (Process p : children) {

@@ -165,6 +165,7 @@ class ZoneRunProbesTest {
             probes.close(uuid); // as the backend does before it removes a zone
         }
         assertThat(probes.open()).isZero();
-        assertThat(openFds()).as("open file handles after 1,000 zones came and went").isEqualTo(before);
+        // a leak only adds handles; others of this JVM (earlier tests' process pipes) may close meanwhile
+        assertThat(openFds()).as("open file handles after 1,000 zones came and went").isLessThanOrEqualTo(before);
     }
 }

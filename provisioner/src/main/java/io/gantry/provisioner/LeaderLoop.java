@@ -60,9 +60,16 @@ public final class LeaderLoop implements AutoCloseable {
     private final MetadataPutConsumer metadataPuts;
     private volatile boolean running = true;
     private final Thread thread;
+    private final TermClock clock;
 
     LeaderLoop(CuratorFramework zk, ProvisionerConfig config, StepHook hook, ProvisionerMetrics metrics, JobRecords records,
-               BeatListener beats, NodesCache nodes) {
+               BeatListener beats, NodesCache nodes, TermClock clock) {
+        this.clock = clock;
+        StepHook given = hook;
+        hook = (job, step) -> {
+            clock.stepped(job, step);
+            given.after(job, step);
+        };
         this.config = config;
         this.metrics = metrics;
         this.records = records;
@@ -97,6 +104,7 @@ public final class LeaderLoop implements AutoCloseable {
                 : new MetadataPutConsumer(zk, config.jdbcUrl(), config.dbUser(), config.dbPassword());
         this.thread = new Thread(this::run, "gantry-provisioner-leader");
         this.thread.setDaemon(true);
+        clock.mark("term built");
     }
 
     /** One lane's runner: the steps of every job kind, on {@code lane}'s record handle. */
@@ -116,6 +124,7 @@ public final class LeaderLoop implements AutoCloseable {
             metadata.start();
             metadataPuts.start();
         }
+        clock.mark("threads started");
     }
 
     private void run() {
@@ -126,6 +135,7 @@ public final class LeaderLoop implements AutoCloseable {
         } catch (InterruptedException e) {
             return;
         }
+        clock.mark("nodes read");
         // placing without every booking would double-book: no placement until the record has been read
         while (running) {
             try {
@@ -136,18 +146,31 @@ public final class LeaderLoop implements AutoCloseable {
                 Sleep.quietly(RETRY);
             }
         }
+        clock.mark("bookings read");
         try {
             sweeper.sweep();
         } catch (Exception e) {
             LOG.warn("leader cannot remove the answers of finished jobs: {}; the next leader tries again", e.toString());
         }
+        clock.mark("answers swept");
+        boolean firstPass = true;
         while (running) {
             try {
                 lostNodes.reconcile();
                 reports.reconcile();
+                if (firstPass) {
+                    clock.mark("lost nodes and reports");
+                }
                 nodeRecords.record();
                 nodeRecords.applyClosures(); // before placing: a node an operator just closed takes nothing new
+                if (firstPass) {
+                    clock.mark("node rows and closures");
+                }
                 jobs.runOnce();
+                if (firstPass) {
+                    clock.mark("the first pass over the jobs");
+                    firstPass = false;
+                }
                 metrics.nodes(cluster);
                 wakeups.await(config.pollInterval());
             } catch (InterruptedException e) {

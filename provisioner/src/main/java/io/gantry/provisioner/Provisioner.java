@@ -97,8 +97,9 @@ public final class Provisioner implements AutoCloseable {
     }
 
     private synchronized void lead() {
+        TermClock clock = new TermClock();
         LOG.info("provisioner {} leads", config.id());
-        LeaderLoop loop = new LeaderLoop(zk, config, hook, metrics, records.get(), beats, nodes);
+        LeaderLoop loop = new LeaderLoop(zk, config, hook, metrics, records.get(), beats, nodes, clock);
         leading.set(loop);
         metrics.leading(true);
         loop.start();

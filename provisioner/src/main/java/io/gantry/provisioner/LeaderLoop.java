@@ -6,9 +6,6 @@ import io.gantry.provisioner.placement.ClusterState;
 import io.gantry.provisioner.placement.NodeInfo;
 import io.gantry.provisioner.placement.PlacedMachine;
 import io.gantry.provisioner.placement.PlacementEngine;
-import io.gantry.provisioner.metadata.MetadataPublisher;
-import io.gantry.provisioner.metadata.MetadataPutConsumer;
-import io.gantry.provisioner.netview.NetViewPublisher;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -55,16 +52,17 @@ public final class LeaderLoop implements AutoCloseable {
     private final NodeRecorder nodeRecords;
     private final JobLanes jobs;
     private final List<JobRecords> laneRecords = new java.util.ArrayList<>();
-    private final NetViewPublisher netViews;
-    private final MetadataPublisher metadata;
-    private final MetadataPutConsumer metadataPuts;
+    private final Publishers publishers;
+    private final StandbyWarmer standby;
     private volatile boolean running = true;
     private final Thread thread;
-    private final TermClock clock;
+    private volatile TermClock clock;
+    private boolean prepared;
+    private volatile boolean started;
 
+    /** A term, not yet started: {@link #prepare} readies it while the provisioner follows, {@link #start} begins it. */
     LeaderLoop(CuratorFramework zk, ProvisionerConfig config, StepHook hook, ProvisionerMetrics metrics, JobRecords records,
-               BeatListener beats, NodesCache nodes, TermClock clock) {
-        this.clock = clock;
+               BeatListener beats, NodesCache nodes) {
         StepHook given = hook;
         hook = (job, step) -> {
             clock.stepped(job, step);
@@ -95,16 +93,10 @@ public final class LeaderLoop implements AutoCloseable {
             lanes.add(laneRunner(lane, engine));
         }
         this.jobs = new JobLanes(leader, lanes);
-        // tests that run the leader on an in-memory record have no database to publish network views and metadata from
-        this.netViews = config.jdbcUrl() == null ? null
-                : new NetViewPublisher(zk, config.jdbcUrl(), config.dbUser(), config.dbPassword());
-        this.metadata = config.jdbcUrl() == null ? null
-                : new MetadataPublisher(zk, config.jdbcUrl(), config.dbUser(), config.dbPassword());
-        this.metadataPuts = config.jdbcUrl() == null ? null
-                : new MetadataPutConsumer(zk, config.jdbcUrl(), config.dbUser(), config.dbPassword());
+        this.publishers = new Publishers(zk, config);
+        this.standby = new StandbyWarmer(watcher, records, laneRecords);
         this.thread = new Thread(this::run, "gantry-provisioner-leader");
         this.thread.setDaemon(true);
-        clock.mark("term built");
     }
 
     /** One lane's runner: the steps of every job kind, on {@code lane}'s record handle. */
@@ -114,17 +106,28 @@ public final class LeaderLoop implements AutoCloseable {
         return new JobRunner(lane, steps, List.of(new MigrateStep(lane, engine)), () -> running);
     }
 
-    void start() {
-        watcher.start();
+    /**
+     * Readies the term while the provisioner follows ({@link StandbyWarmer}): the watcher takes in the nodes and keeps
+     * up with them, the record's connections are opened and kept warm. Nothing is written.
+     */
+    synchronized void prepare() {
+        if (!prepared) {
+            prepared = true;
+            watcher.start();
+            standby.start();
+        }
+    }
+
+    /** The lead is won: the term begins, timed by {@code termClock}; prepared beforehand or not. */
+    void start(TermClock termClock) {
+        this.clock = termClock;
+        prepare();
+        standby.stop();
+        started = true;
+        clock.mark("standby handed over");
         silence.start();
         thread.start();
         notifications.start();
-        if (netViews != null) {
-            netViews.start();
-            metadata.start();
-            metadataPuts.start();
-        }
-        clock.mark("threads started");
     }
 
     private void run() {
@@ -170,6 +173,7 @@ public final class LeaderLoop implements AutoCloseable {
                 if (firstPass) {
                     clock.mark("the first pass over the jobs");
                     firstPass = false;
+                    publishers.start();
                 }
                 metrics.nodes(cluster);
                 wakeups.await(config.pollInterval());
@@ -200,12 +204,11 @@ public final class LeaderLoop implements AutoCloseable {
         Threads.interruptAndJoin(thread, Duration.ofSeconds(5));
         jobs.close(); // no lane writes anything once this term's records are closed
         notifications.close();
-        if (netViews != null) {
-            netViews.close();
-            metadata.close();
-            metadataPuts.close();
+        publishers.close();
+        standby.stop();
+        if (started) {
+            silence.close(); // a term that never started must not stop the running term's judge
         }
-        silence.close();
         watcher.close();
         laneRecords.forEach(JobRecords::close);
         records.close();

@@ -1,0 +1,97 @@
+package io.gantry.provisioner;
+
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the next term ready while the provisioner follows, on its own thread: the term's {@link NodeWatcher} takes in
+ * every node from the cache (its bookable nodes are current when the lead comes), and the term's record handles hold
+ * open, checked connections on which the leader's reads have run (the open jobs, the bookings, the closures, so the
+ * driver, the JSON readers and the server's plans are warm), again every {@link #EVERY}, which also drains the
+ * notifications the job listener hears meanwhile (a new leader's first pass reads every open job anyway). Only reads:
+ * nothing here needs the lead. {@link #stop} hands the handles over, never while one is in use.
+ */
+final class StandbyWarmer {
+    private static final Logger LOG = LoggerFactory.getLogger(StandbyWarmer.class);
+    static final Duration EVERY = Duration.ofSeconds(5);
+
+    private final NodeWatcher watcher;
+    private final JobRecords records;
+    private final List<JobRecords> lanes;
+    private final Thread thread;
+    private final Object inUse = new Object();
+    private volatile boolean stopped;
+
+    /** {@code records} reads and listens; each of {@code lanes} only holds its connection. */
+    StandbyWarmer(NodeWatcher watcher, JobRecords records, List<JobRecords> lanes) {
+        this.watcher = watcher;
+        this.records = records;
+        this.lanes = List.copyOf(lanes);
+        this.thread = new Thread(this::run, "gantry-provisioner-standby");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            while (!stopped && !watcher.awaitInitialized(EVERY)) {
+                LOG.debug("standby waits for ZooKeeper's list of nodes");
+            }
+            boolean first = true;
+            while (!stopped) {
+                synchronized (inUse) {
+                    if (stopped) {
+                        return;
+                    }
+                    if (warm(first)) {
+                        first = false;
+                    }
+                }
+                Thread.sleep(EVERY.toMillis());
+            }
+        } catch (InterruptedException e) {
+            // stopped: the term starts
+        }
+    }
+
+    /** One round of reads; true if it went through. */
+    private boolean warm(boolean first) {
+        try {
+            records.warm();
+            records.openJobs();
+            records.closedNodes();
+            if (first) {
+                records.bookings();
+            }
+            records.awaitJobs(Duration.ofMillis(1));
+            for (JobRecords lane : lanes) {
+                lane.warm();
+            }
+            return true;
+        } catch (Exception e) {
+            LOG.debug("standby cannot warm the record's connections: {}; again in {} s", e.toString(), EVERY.toSeconds());
+            return false;
+        }
+    }
+
+    /** Stops warming; returns once no handle is in use (a round of reads under way is let finish). */
+    void stop() {
+        if (stopped) {
+            return;
+        }
+        synchronized (inUse) {
+            stopped = true;
+            thread.interrupt(); // it is asleep or waiting for the nodes, not reading: it holds no handle
+        }
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -16,10 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the leader does, on its own thread, until it steps down: it waits until the {@link NodeWatcher}
- * knows every node, books every placed machine from the record, sweeps answers an earlier leader left,
- * then passes over the work again whenever {@link Wakeups woken} (or every poll interval): lost nodes,
- * nodes' reports, then the open jobs ({@link JobRunner}). A job moves queued → placed → dispatched →
+ * One term as leader. Built and {@link #prepare prepared} while the provisioner follows (its {@link NodeWatcher} has
+ * taken in every node, its record connections are open: {@link StandbyWarmer}), it does on its own thread, once
+ * {@link #start started} and until it steps down: books every placed machine from the record, moves the open jobs on
+ * (its first write), starts the publishers, sweeps answers an earlier leader left, then passes over the work again
+ * whenever {@link Wakeups woken} (or every poll interval): lost nodes, nodes' reports, then the open jobs ({@link JobRunner}). A job moves queued → placed → dispatched →
  * succeeded/failed through one {@link JobStep} per state; each step is committed before the next and
  * is safe to repeat, so a new leader simply carries on from what the record says.
  */
@@ -151,30 +152,25 @@ public final class LeaderLoop implements AutoCloseable {
         }
         clock.mark("bookings read");
         try {
+            firstPassOverJobs();
+        } catch (InterruptedException e) {
+            return;
+        } catch (Exception e) {
+            LOG.warn("leader's first pass over the jobs: {}; the loop tries again", e.toString());
+        }
+        publishers.start();
+        try {
             sweeper.sweep();
         } catch (Exception e) {
             LOG.warn("leader cannot remove the answers of finished jobs: {}; the next leader tries again", e.toString());
         }
-        clock.mark("answers swept");
-        boolean firstPass = true;
         while (running) {
             try {
                 lostNodes.reconcile();
                 reports.reconcile();
-                if (firstPass) {
-                    clock.mark("lost nodes and reports");
-                }
                 nodeRecords.record();
                 nodeRecords.applyClosures(); // before placing: a node an operator just closed takes nothing new
-                if (firstPass) {
-                    clock.mark("node rows and closures");
-                }
                 jobs.runOnce();
-                if (firstPass) {
-                    clock.mark("the first pass over the jobs");
-                    firstPass = false;
-                    publishers.start();
-                }
                 metrics.nodes(cluster);
                 wakeups.await(config.pollInterval());
             } catch (InterruptedException e) {
@@ -186,6 +182,18 @@ public final class LeaderLoop implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * A term's first write is a job's guarded step: before it, only what placement needs (the operators' closures). The
+     * reconcilers, the node rows, the answer sweep and the publishers follow; placement judges nodes by the watcher,
+     * not by the record's rows, so none of them changes where a job goes.
+     */
+    private void firstPassOverJobs() throws Exception {
+        nodeRecords.applyClosures();
+        clock.mark("closures read");
+        jobs.runOnce();
+        clock.mark("the first pass over the jobs");
     }
 
     private void rebuildBookings() throws Exception {

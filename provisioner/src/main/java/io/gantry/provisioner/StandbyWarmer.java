@@ -8,9 +8,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the next term ready while the provisioner follows, on its own thread: the term's {@link NodeWatcher} takes in
  * every node from the cache (its bookable nodes are current when the lead comes), and the term's record handles hold
- * open, checked connections on which the leader's reads have run (the open jobs, the bookings, the closures, so the
- * driver, the JSON readers and the server's plans are warm), again every {@link #EVERY}, which also drains the
- * notifications the job listener hears meanwhile (a new leader's first pass reads every open job anyway). Only reads:
+ * open connections on which the leader's reads have run once (the open jobs, the closures, the bookings: the driver and
+ * the JSON readers are loaded and warm), checked every {@link #EVERY}, which also drains the notifications the job
+ * listener hears meanwhile (a new leader's first pass reads every open job anyway). Only reads:
  * nothing here needs the lead. {@link #stop} hands the handles over, never while one is in use.
  */
 final class StandbyWarmer {
@@ -39,17 +39,22 @@ final class StandbyWarmer {
 
     private void run() {
         try {
+            long since = System.nanoTime();
             while (!stopped && !watcher.awaitInitialized(EVERY)) {
                 LOG.debug("standby waits for ZooKeeper's list of nodes");
             }
-            boolean first = true;
+            boolean ready = false;
             while (!stopped) {
                 synchronized (inUse) {
                     if (stopped) {
                         return;
                     }
-                    if (warm(first)) {
-                        first = false;
+                    if (!ready && warm(true)) {
+                        ready = true;
+                        LOG.info("standby ready: nodes taken in, {} record connections open and warm, after {} ms", lanes.size() + 2,
+                                (System.nanoTime() - since) / 1_000_000);
+                    } else if (ready) {
+                        warm(false);
                     }
                 }
                 Thread.sleep(EVERY.toMillis());
@@ -59,13 +64,16 @@ final class StandbyWarmer {
         }
     }
 
-    /** One round of reads; true if it went through. */
-    private boolean warm(boolean first) {
+    /**
+     * One round; true if it went through. The first runs the leader's reads once; later ones only check the connections
+     * (reconnecting a broken one) and drain the job listener, so a round rarely holds up a term's start.
+     */
+    private boolean warm(boolean reads) {
         try {
             records.warm();
-            records.openJobs();
-            records.closedNodes();
-            if (first) {
+            if (reads) {
+                records.openJobs();
+                records.closedNodes();
                 records.bookings();
             }
             records.awaitJobs(Duration.ofMillis(1));

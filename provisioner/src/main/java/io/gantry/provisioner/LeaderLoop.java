@@ -95,7 +95,7 @@ public final class LeaderLoop implements AutoCloseable {
         }
         this.jobs = new JobLanes(leader, lanes);
         this.publishers = new Publishers(zk, config);
-        this.standby = new StandbyWarmer(watcher, records, laneRecords);
+        this.standby = new StandbyWarmer(watcher, records, laneRecords, config.placement());
         this.thread = new Thread(this::run, "gantry-provisioner-leader");
         this.thread.setDaemon(true);
     }

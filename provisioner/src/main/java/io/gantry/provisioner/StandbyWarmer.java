@@ -1,5 +1,6 @@
 package io.gantry.provisioner;
 
+import io.gantry.provisioner.placement.PlacementPolicy;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
@@ -9,7 +10,8 @@ import org.slf4j.LoggerFactory;
  * Keeps the next term ready while the provisioner follows, on its own thread: the term's {@link NodeWatcher} takes in
  * every node from the cache (its bookable nodes are current when the lead comes), and the term's record handles hold
  * open connections on which the leader's reads have run once (the open jobs, the closures, the bookings: the driver and
- * the JSON readers are loaded and warm), checked every {@link #EVERY}, which also drains the notifications the job
+ * the JSON readers are loaded and warm) and a placement and guarded writes have been rehearsed ({@link TermRehearsal}),
+ * checked every {@link #EVERY}, which also drains the notifications the job
  * listener hears meanwhile (a new leader's first pass reads every open job anyway). Only reads:
  * nothing here needs the lead. {@link #stop} hands the handles over, never while one is in use.
  */
@@ -20,13 +22,15 @@ final class StandbyWarmer {
     private final NodeWatcher watcher;
     private final JobRecords records;
     private final List<JobRecords> lanes;
+    private final PlacementPolicy policy;
     private final Thread thread;
     private final Object inUse = new Object();
     private volatile boolean stopped;
 
-    /** {@code records} reads and listens; each of {@code lanes} only holds its connection. */
-    StandbyWarmer(NodeWatcher watcher, JobRecords records, List<JobRecords> lanes) {
+    /** {@code records} reads and listens; each of {@code lanes} only holds its connection; placement is rehearsed by {@code policy}. */
+    StandbyWarmer(NodeWatcher watcher, JobRecords records, List<JobRecords> lanes, PlacementPolicy policy) {
         this.watcher = watcher;
+        this.policy = policy;
         this.records = records;
         this.lanes = List.copyOf(lanes);
         this.thread = new Thread(this::run, "gantry-provisioner-standby");
@@ -75,6 +79,7 @@ final class StandbyWarmer {
                 records.openJobs();
                 records.closedNodes();
                 records.bookings();
+                TermRehearsal.rehearse(records, policy);
             }
             records.awaitJobs(Duration.ofMillis(1));
             for (JobRecords lane : lanes) {

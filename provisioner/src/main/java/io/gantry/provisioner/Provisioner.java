@@ -102,6 +102,9 @@ public final class Provisioner implements AutoCloseable {
     }
 
     private synchronized void lead() {
+        if (closed) {
+            return; // the latch told us while it was being closed
+        }
         TermClock clock = new TermClock();
         LOG.info("provisioner {} leads", config.id());
         LeaderLoop loop = next != null ? next : newTerm();

@@ -10,10 +10,10 @@ import org.slf4j.LoggerFactory;
  * Keeps the next term ready while the provisioner follows, on its own thread: the term's {@link NodeWatcher} takes in
  * every node from the cache (its bookable nodes are current when the lead comes), and the term's record handles hold
  * open connections on which the leader's reads have run once (the open jobs, the closures, the bookings: the driver and
- * the JSON readers are loaded and warm) and a placement and guarded writes have been rehearsed ({@link TermRehearsal}),
- * checked every {@link #EVERY}, which also drains the notifications the job
- * listener hears meanwhile (a new leader's first pass reads every open job anyway). Only reads:
- * nothing here needs the lead. {@link #stop} hands the handles over, never while one is in use.
+ * the JSON readers are loaded) and a placement and guarded writes have been rehearsed ({@link TermRehearsal}). Then
+ * the connections are checked every {@link #EVERY}, which also drains the notifications the job listener hears
+ * meanwhile (a new leader's first pass reads every open job anyway). Nothing here needs the lead or changes the
+ * record. {@link #stop} hands the handles over, never while one is in use.
  */
 final class StandbyWarmer {
     private static final Logger LOG = LoggerFactory.getLogger(StandbyWarmer.class);

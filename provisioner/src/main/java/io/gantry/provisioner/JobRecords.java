@@ -22,6 +22,13 @@ interface JobRecords extends AutoCloseable {
     /** Waits up to {@code timeout} for word that a job was queued; true if some came. Called on its own thread. */
     boolean awaitJobs(Duration timeout) throws SQLException;
 
+    /**
+     * Opens (or checks, and if broken opens again) this handle's connection, so the first use after a leader change
+     * waits for none. Called while the provisioner follows; a record without connections has nothing to do.
+     */
+    default void warm() throws SQLException {
+    }
+
     /** Every job not finished, oldest first. */
     List<OpenJob> openJobs() throws SQLException;
 

@@ -54,6 +54,11 @@ final class JobStore implements JobRecords {
         return db;
     }
 
+    @Override
+    public void warm() throws SQLException {
+        db();
+    }
+
     /**
      * Waits up to {@code timeout} for the cloud API's NOTIFY that a job was queued; true if one came.
      * Uses its own connection, so one thread may wait here while another runs the other methods.

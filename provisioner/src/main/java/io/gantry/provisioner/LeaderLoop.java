@@ -6,9 +6,6 @@ import io.gantry.provisioner.placement.ClusterState;
 import io.gantry.provisioner.placement.NodeInfo;
 import io.gantry.provisioner.placement.PlacedMachine;
 import io.gantry.provisioner.placement.PlacementEngine;
-import io.gantry.provisioner.metadata.MetadataPublisher;
-import io.gantry.provisioner.metadata.MetadataPutConsumer;
-import io.gantry.provisioner.netview.NetViewPublisher;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the leader does, on its own thread, until it steps down: it waits until the {@link NodeWatcher}
- * knows every node, books every placed machine from the record, sweeps answers an earlier leader left,
- * then passes over the work again whenever {@link Wakeups woken} (or every poll interval): lost nodes,
- * nodes' reports, then the open jobs ({@link JobRunner}). A job moves queued → placed → dispatched →
+ * One term as leader. Built and {@link #prepare prepared} while the provisioner follows (its {@link NodeWatcher} has
+ * taken in every node, its record connections are open: {@link StandbyWarmer}), it does on its own thread, once
+ * {@link #start started} and until it steps down: books every placed machine from the record, moves the open jobs on
+ * (its first write), starts the publishers, sweeps answers an earlier leader left, then passes over the work again
+ * whenever {@link Wakeups woken} (or every poll interval): lost nodes, nodes' reports, then the open jobs ({@link JobRunner}). A job moves queued → placed → dispatched →
  * succeeded/failed through one {@link JobStep} per state; each step is committed before the next and
  * is safe to repeat, so a new leader simply carries on from what the record says.
  */
@@ -55,14 +53,22 @@ public final class LeaderLoop implements AutoCloseable {
     private final NodeRecorder nodeRecords;
     private final JobLanes jobs;
     private final List<JobRecords> laneRecords = new java.util.ArrayList<>();
-    private final NetViewPublisher netViews;
-    private final MetadataPublisher metadata;
-    private final MetadataPutConsumer metadataPuts;
+    private final Publishers publishers;
+    private final StandbyWarmer standby;
     private volatile boolean running = true;
     private final Thread thread;
+    private volatile TermClock clock;
+    private boolean prepared;
+    private volatile boolean started;
 
+    /** A term, not yet started: {@link #prepare} readies it while the provisioner follows, {@link #start} begins it. */
     LeaderLoop(CuratorFramework zk, ProvisionerConfig config, StepHook hook, ProvisionerMetrics metrics, JobRecords records,
                BeatListener beats, NodesCache nodes) {
+        StepHook given = hook;
+        hook = (job, step) -> {
+            clock.stepped(job, step);
+            given.after(job, step);
+        };
         this.config = config;
         this.metrics = metrics;
         this.records = records;
@@ -88,13 +94,8 @@ public final class LeaderLoop implements AutoCloseable {
             lanes.add(laneRunner(lane, engine));
         }
         this.jobs = new JobLanes(leader, lanes);
-        // tests that run the leader on an in-memory record have no database to publish network views and metadata from
-        this.netViews = config.jdbcUrl() == null ? null
-                : new NetViewPublisher(zk, config.jdbcUrl(), config.dbUser(), config.dbPassword());
-        this.metadata = config.jdbcUrl() == null ? null
-                : new MetadataPublisher(zk, config.jdbcUrl(), config.dbUser(), config.dbPassword());
-        this.metadataPuts = config.jdbcUrl() == null ? null
-                : new MetadataPutConsumer(zk, config.jdbcUrl(), config.dbUser(), config.dbPassword());
+        this.publishers = new Publishers(zk, config);
+        this.standby = new StandbyWarmer(watcher, records, laneRecords, config.placement());
         this.thread = new Thread(this::run, "gantry-provisioner-leader");
         this.thread.setDaemon(true);
     }
@@ -106,16 +107,28 @@ public final class LeaderLoop implements AutoCloseable {
         return new JobRunner(lane, steps, List.of(new MigrateStep(lane, engine)), () -> running);
     }
 
-    void start() {
-        watcher.start();
+    /**
+     * Readies the term while the provisioner follows ({@link StandbyWarmer}): the watcher takes in the nodes and keeps
+     * up with them, the record's connections are opened and kept warm. Nothing is written.
+     */
+    synchronized void prepare() {
+        if (!prepared) {
+            prepared = true;
+            watcher.start();
+            standby.start();
+        }
+    }
+
+    /** The lead is won: the term begins, timed by {@code termClock}; prepared beforehand or not. */
+    void start(TermClock termClock) {
+        this.clock = termClock;
+        prepare();
+        standby.stop();
+        started = true;
+        clock.mark("standby handed over");
         silence.start();
         thread.start();
         notifications.start();
-        if (netViews != null) {
-            netViews.start();
-            metadata.start();
-            metadataPuts.start();
-        }
     }
 
     private void run() {
@@ -126,6 +139,7 @@ public final class LeaderLoop implements AutoCloseable {
         } catch (InterruptedException e) {
             return;
         }
+        clock.mark("nodes read");
         // placing without every booking would double-book: no placement until the record has been read
         while (running) {
             try {
@@ -136,6 +150,15 @@ public final class LeaderLoop implements AutoCloseable {
                 Sleep.quietly(RETRY);
             }
         }
+        clock.mark("bookings read");
+        try {
+            firstPassOverJobs();
+        } catch (InterruptedException e) {
+            return;
+        } catch (Exception e) {
+            LOG.warn("leader's first pass over the jobs: {}; the loop tries again", e.toString());
+        }
+        publishers.start();
         try {
             sweeper.sweep();
         } catch (Exception e) {
@@ -161,6 +184,18 @@ public final class LeaderLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * A term's first write is a job's guarded step: before it, only what placement needs (the operators' closures). The
+     * reconcilers, the node rows, the answer sweep and the publishers follow; placement judges nodes by the watcher,
+     * not by the record's rows, so none of them changes where a job goes.
+     */
+    private void firstPassOverJobs() throws Exception {
+        nodeRecords.applyClosures();
+        clock.mark("closures read");
+        jobs.runOnce();
+        clock.mark("the first pass over the jobs");
+    }
+
     private void rebuildBookings() throws Exception {
         for (JobStore.Booked b : records.bookings()) {
             if (cluster.node(b.node()).isEmpty()) {
@@ -177,12 +212,11 @@ public final class LeaderLoop implements AutoCloseable {
         Threads.interruptAndJoin(thread, Duration.ofSeconds(5));
         jobs.close(); // no lane writes anything once this term's records are closed
         notifications.close();
-        if (netViews != null) {
-            netViews.close();
-            metadata.close();
-            metadataPuts.close();
+        publishers.close();
+        standby.stop();
+        if (started) {
+            silence.close(); // a term that never started must not stop the running term's judge
         }
-        silence.close();
         watcher.close();
         laneRecords.forEach(JobRecords::close);
         records.close();

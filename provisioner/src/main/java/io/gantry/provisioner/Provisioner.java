@@ -23,6 +23,9 @@ public final class Provisioner implements AutoCloseable {
     private final ProvisionerConfig config;
     private final LeaderLatch latch;
     private final AtomicReference<LeaderLoop> leading = new AtomicReference<>();
+    // the next term, readied while this provisioner follows (null once closed)
+    private LeaderLoop next;
+    private boolean closed;
     private final LeaderLoop.StepHook hook;
     private final ProvisionerMetrics metrics;
     private final Supplier<JobRecords> records;
@@ -67,6 +70,7 @@ public final class Provisioner implements AutoCloseable {
     static Provisioner start(CuratorFramework zk, ProvisionerConfig config, LeaderLoop.StepHook hook, ProvisionerMetrics metrics,
                              Supplier<JobRecords> records) {
         Provisioner p = new Provisioner(zk, config, hook, metrics, records);
+        p.prepareNext();
         p.latch.addListener(new LeaderLatchListener() {
             @Override
             public void isLeader() {
@@ -81,6 +85,7 @@ public final class Provisioner implements AutoCloseable {
         try {
             p.latch.start();
         } catch (Exception e) {
+            p.closeNext();
             p.nodes.close();
             p.beats.close();
             throw new IllegalStateException("provisioner " + config.id() + " cannot join the leader election: " + e.getMessage(), e);
@@ -97,11 +102,35 @@ public final class Provisioner implements AutoCloseable {
     }
 
     private synchronized void lead() {
+        if (closed) {
+            return; // the latch told us while it was being closed
+        }
+        TermClock clock = new TermClock();
         LOG.info("provisioner {} leads", config.id());
-        LeaderLoop loop = new LeaderLoop(zk, config, hook, metrics, records.get(), beats, nodes);
+        LeaderLoop loop = next != null ? next : newTerm();
+        next = null;
         leading.set(loop);
         metrics.leading(true);
-        loop.start();
+        loop.start(clock);
+    }
+
+    private LeaderLoop newTerm() {
+        return new LeaderLoop(zk, config, hook, metrics, records.get(), beats, nodes);
+    }
+
+    /** While following, the next term is kept ready: its nodes taken in, its connections open ({@link StandbyWarmer}). */
+    private synchronized void prepareNext() {
+        if (!closed && next == null) {
+            next = newTerm();
+            next.prepare();
+        }
+    }
+
+    private synchronized void closeNext() {
+        if (next != null) {
+            next.close();
+            next = null;
+        }
     }
 
     private synchronized void stepDown() {
@@ -111,11 +140,16 @@ public final class Provisioner implements AutoCloseable {
             loop.close();
             metrics.leading(false);
         }
+        prepareNext();
     }
 
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         stepDown();
+        closeNext();
         try {
             latch.close(LeaderLatch.CloseMode.SILENT);
         } catch (IOException | IllegalStateException e) {

@@ -62,7 +62,8 @@ final class SupersededByDelete {
                     ? "deleted before it was placed: no node was booked or asked"
                     : "deleted before it was dispatched: its booking on node " + job.node() + " was released and no zone was made";
         }
-        return (machineDeleted ? "the machine was deleted" : "the machine's delete came") + " before this " + job.action().wireName()
-                + " reached its node: nothing was done";
+        return machineDeleted
+                ? "the machine was deleted before this " + job.action().wireName() + " reached its node: nothing was done"
+                : "superseded by the machine's delete before it reached its node: nothing was done";
     }
 }

@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One pass over the open jobs: each job is moved on by the step for its state. Only a machine's
- * oldest open job moves (its next waits until it is finished), unless its machine's delete supersedes it
- * ({@link SupersededByDelete}); a provision waits, rather than fails, while no node is alive. A job's trouble stays its own: a request that cannot be carried out
- * finishes its job failed, anything else is tried again on the next pass, and only an unreachable
- * record stops the pass.
+ * oldest open job moves (its next waits until it is finished), unless its machine's delete supersedes
+ * it ({@link SupersededByDelete}); a provision waits, rather than fails, while no node is alive. A
+ * job's trouble stays its own: a request that cannot be carried out finishes its job failed, anything
+ * else is tried again on the next pass, and only an unreachable record stops the pass.
  */
 final class JobRunner {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
@@ -60,7 +60,8 @@ final class JobRunner {
     /** The jobs a pass moves on: each machine's oldest open job, oldest first, marked when a delete of its machine follows it. */
     static List<OpenJob> due(LeaderParts leader) throws SQLException {
         List<OpenJob> open = leader.records().openJobs();
-        Set<UUID> deleting = open.stream().filter(j -> j.action() == JobKind.DELETE).map(j -> j.machine().id()).collect(Collectors.toSet());
+        Set<UUID> deleting = open.stream().filter(j -> j.action() == JobKind.DELETE).map(j -> j.machine().id())
+                .collect(Collectors.toSet());
         return firstJobPerMachine(open).stream()
                 .map(j -> j.action() != JobKind.DELETE && deleting.contains(j.machine().id()) ? j.withDeleteQueued() : j)
                 .toList();

@@ -28,7 +28,7 @@ final class JobFinisher {
     boolean supersede(OpenJob job, String why) throws SQLException {
         boolean ended = records.supersede(job, why);
         if (ended) {
-            metrics.jobFinished(job.action().wireName(), false);
+            metrics.jobSuperseded(job.action().wireName());
         }
         return ended;
     }

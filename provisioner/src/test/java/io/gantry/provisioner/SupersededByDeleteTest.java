@@ -34,6 +34,8 @@ class SupersededByDeleteTest extends RigTest {
         assertThat(rig.cluster.nodeOf(machine)).as("booked").isEmpty();
         assertThat(rig.tasks("cn1")).isEmpty();
         assertThat(rig.steps).containsExactly(provision + " superseded");
+        assertThat(rig.registry.get("gantry_jobs_finished").tag("action", "provision").tag("outcome", "superseded").counter().count())
+                .as("counted apart from failed provisions").isEqualTo(1.0);
     }
 
     @Test

@@ -337,7 +337,7 @@ public final class JobLedger {
         if (failed && from != null) {
             done = done.thenCompose(n -> sql.update(BACK_TO_PACKAGE, job.machine(), UUID.fromString(from.toString())));
         }
-        // the node has answered: the API shows the package the machine now has
+        // the resize is over (answered, or superseded by a delete): the API shows the package the machine now has
         return done.thenCompose(n -> sql.update(RESIZED, job.machine()));
     }
 

@@ -81,13 +81,6 @@ class ControlPlaneTest extends WithControlPlane {
                 .hasSize(seen.size()).allMatch(ip -> String.valueOf(ip).startsWith("192.168.128."));
     }
 
-    /** Thrown by a leader's step hook: like a crash, it ends the leader's thread (the loop only catches Exceptions). */
-    private static final class SimulatedCrash extends Error {
-        SimulatedCrash(String step) {
-            super("simulated provisioner crash after step " + step);
-        }
-    }
-
     @ParameterizedTest(name = "crash after {0}")
     @ValueSource(strings = {"placed", "task-written"})
     void leaderFailoverMidPlacementFinishesTheJobOnce(String crashAfter) throws Exception {
@@ -95,8 +88,8 @@ class ControlPlaneTest extends WithControlPlane {
         AtomicReference<String> crashed = new AtomicReference<>();
         CuratorFramework c1 = plane.client();
         CuratorFramework c2 = plane.client();
-        Provisioner p1 = plane.provisioner("p1", Strategy.SPREAD, crashOnce(crashAfter, "p1", c1, crashed), c1);
-        Provisioner p2 = plane.provisioner("p2", Strategy.SPREAD, crashOnce(crashAfter, "p2", c2, crashed), c2);
+        Provisioner p1 = plane.provisioner("p1", Strategy.SPREAD, LeaderCrash.once(crashAfter, "p1", c1, crashed), c1);
+        Provisioner p2 = plane.provisioner("p2", Strategy.SPREAD, LeaderCrash.once(crashAfter, "p2", c2, crashed), c2);
         Poll.until(SETTLE, () -> assertThat(p1.isLeader() || p2.isLeader()).as("someone leads").isTrue());
         SignedClient tenant = plane.account("failover");
 
@@ -129,7 +122,7 @@ class ControlPlaneTest extends WithControlPlane {
         Agent cn1 = plane.agent("cn1", 8192, stateDirs.resolve("cn1"), Duration.ofMillis(500), link.connectString());
         AtomicReference<String> crashed = new AtomicReference<>();
         CuratorFramework c1 = plane.client();
-        leading(plane.provisioner("p1", Strategy.SPREAD, crashOnce("task-written", "p1", c1, crashed), c1));
+        leading(plane.provisioner("p1", Strategy.SPREAD, LeaderCrash.once("task-written", "p1", c1, crashed), c1));
         SignedClient tenant = plane.account("redelivered");
         CuratorFramework look = plane.client();
 
@@ -158,7 +151,7 @@ class ControlPlaneTest extends WithControlPlane {
         Agent cn1 = agent("cn1", 8192);
         AtomicReference<String> crashed = new AtomicReference<>();
         CuratorFramework c1 = plane.client();
-        leading(plane.provisioner("p1", Strategy.SPREAD, crashOnce("finished", "p1", c1, crashed), c1));
+        leading(plane.provisioner("p1", Strategy.SPREAD, LeaderCrash.once("finished", "p1", c1, crashed), c1));
         SignedClient tenant = plane.account("collected");
         CuratorFramework look = plane.client();
 
@@ -214,16 +207,6 @@ class ControlPlaneTest extends WithControlPlane {
         assertThat(jobs).extracting(j -> j.subList(0, 2)).containsExactly(List.of("provision", "succeeded"), List.of("stop", "succeeded"));
         assertThat(jobs.get(1).get(2)).isEqualTo("account disabled");
         assertThat(tenant.get("/my/machines/" + id).status()).as("the account's calls stay refused").isEqualTo(403);
-    }
-
-    /** At {@code step} of the first job a leader meets, that leader loses its ZooKeeper client and its thread dies. */
-    private static LeaderLoop.StepHook crashOnce(String step, String me, CuratorFramework myClient, AtomicReference<String> crashed) {
-        return (job, at) -> {
-            if (at.equals(step) && crashed.compareAndSet(null, me)) {
-                myClient.close(); // the session ends with it: the latch's znode goes and the other provisioner leads
-                throw new SimulatedCrash(step);
-            }
-        };
     }
 
     @Test

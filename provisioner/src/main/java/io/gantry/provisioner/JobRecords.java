@@ -57,6 +57,13 @@ interface JobRecords extends AutoCloseable {
     /** The job's task is on its node (a no-op unless the job is placed). */
     void markDispatched(UUID job) throws SQLException;
 
+    /**
+     * Ends a job no node has acted on because its machine's delete supersedes it ({@code why} in its audit entry); a
+     * provision's machine is taken off its node. False if the job was no longer queued or placed, or no delete of
+     * its machine is queued after it and the machine is not deleted.
+     */
+    boolean supersede(OpenJob job, String why) throws SQLException;
+
     /** Ends a job: the machine's new state (and address and error), the job's outcome and its audit entry. */
     void finish(OpenJob job, ZoneState machineState, String ip, String error) throws SQLException;
 

@@ -12,15 +12,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One pass over the open jobs: each job is moved on by the step for its state. Only a machine's
- * oldest open job moves (its next waits until it is finished); a provision waits, rather than fails,
- * while no node is alive. A job's trouble stays its own: a request that cannot be carried out
- * finishes its job failed, anything else is tried again on the next pass, and only an unreachable
- * record stops the pass.
+ * oldest open job moves (its next waits until it is finished), unless its machine's delete supersedes
+ * it ({@link SupersededByDelete}); a provision waits, rather than fails, while no node is alive. A
+ * job's trouble stays its own: a request that cannot be carried out finishes its job failed, anything
+ * else is tried again on the next pass, and only an unreachable record stops the pass.
  */
 final class JobRunner {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
@@ -29,6 +30,7 @@ final class JobRunner {
     private final Map<JobState, JobStep> steps = new EnumMap<>(JobState.class);
     private final Map<JobKind, KindStep> kindSteps = new EnumMap<>(JobKind.class);
     private final BooleanSupplier running;
+    private final SupersededByDelete superseded;
 
     JobRunner(LeaderParts leader, List<JobStep> steps, BooleanSupplier running) {
         this(leader, steps, List.of(), running);
@@ -48,15 +50,21 @@ final class JobRunner {
             }
         }
         this.running = running;
+        this.superseded = new SupersededByDelete(leader);
     }
 
     void runOnce() throws SQLException {
         advance(due(leader));
     }
 
-    /** The jobs a pass moves on: each machine's oldest open job, oldest first. */
+    /** The jobs a pass moves on: each machine's oldest open job, oldest first, marked when a delete of its machine follows it. */
     static List<OpenJob> due(LeaderParts leader) throws SQLException {
-        return firstJobPerMachine(leader.records().openJobs());
+        List<OpenJob> open = leader.records().openJobs();
+        Set<UUID> deleting = open.stream().filter(j -> j.action() == JobKind.DELETE).map(j -> j.machine().id())
+                .collect(Collectors.toSet());
+        return firstJobPerMachine(open).stream()
+                .map(j -> j.action() != JobKind.DELETE && deleting.contains(j.machine().id()) ? j.withDeleteQueued() : j)
+                .toList();
     }
 
     /** Moves each of {@code jobs} on by one step (or several, as its steps do), in order, on this thread. */
@@ -66,7 +74,7 @@ final class JobRunner {
             if (!running.getAsBoolean()) {
                 return;
             }
-            if (!anyNodeAlive && job.state() == JobState.QUEUED && job.action() == JobKind.PROVISION) {
+            if (!anyNodeAlive && job.state() == JobState.QUEUED && job.action() == JobKind.PROVISION && !job.deleteQueued()) {
                 continue; // no node is up (yet): the job waits rather than fails
             }
             advanceOne(job);
@@ -80,6 +88,9 @@ final class JobRunner {
 
     private void advanceOne(OpenJob job) throws SQLException {
         try {
+            if (superseded.endIfSuperseded(job)) {
+                return; // its machine's delete comes next, with no node to ask if this never reached one
+            }
             KindStep own = kindSteps.get(job.action());
             if (own != null) {
                 own.advance(job);

@@ -198,8 +198,16 @@ final class JobStore implements JobRecords {
 
     @Override
     public void finish(OpenJob job, ZoneState machineState, String ip, String error, TaskResult.MadeImage image) throws SQLException {
-        var ended = new JobLedger.Job(job.id(), job.machine().id(), job.action(), job.params(), job.caller());
-        inTransaction(c -> JdbcSql.result(ledger(c).finish(ended, machineState, ip, error, image)));
+        inTransaction(c -> JdbcSql.result(ledger(c).finish(ledgerJob(job), machineState, ip, error, image)));
+    }
+
+    @Override
+    public boolean supersede(OpenJob job, String why) throws SQLException {
+        return inTransaction(c -> JdbcSql.result(ledger(c).supersede(ledgerJob(job), why)));
+    }
+
+    private static JobLedger.Job ledgerJob(OpenJob job) {
+        return new JobLedger.Job(job.id(), job.machine().id(), job.action(), job.params(), job.caller());
     }
 
     private static JobLedger ledger(Connection c) {

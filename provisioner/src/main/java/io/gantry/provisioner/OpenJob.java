@@ -13,19 +13,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** A job that is not finished, with what the provisioner needs of its machine. */
-record OpenJob(UUID id, JobKind action, JobState state, String node, Map<String, Object> params, String caller, Machine machine) {
+/**
+ * A job that is not finished, with what the provisioner needs of its machine; {@code deleteQueued}: a delete of the
+ * machine is queued after this job (as the pass that read it saw the open jobs).
+ */
+record OpenJob(UUID id, JobKind action, JobState state, String node, Map<String, Object> params, String caller, Machine machine,
+               boolean deleteQueued) {
+
+    /** A job with no delete of its machine queued after it. */
+    OpenJob(UUID id, JobKind action, JobState state, String node, Map<String, Object> params, String caller, Machine machine) {
+        this(id, action, state, node, params, caller, machine, false);
+    }
 
     /** This job as the record has it after a step that moved it on and joined {@code added} to its params. */
     OpenJob after(JobState newState, String newNode, Map<String, Object> added) {
         Map<String, Object> merged = new java.util.LinkedHashMap<>(params);
         merged.putAll(added);
-        return new OpenJob(id, action, newState, newNode, merged, caller, machine);
+        return new OpenJob(id, action, newState, newNode, merged, caller, machine, deleteQueued);
     }
 
     /** This job with its machine as {@code m} has it (the same machine, more of its record loaded). */
     OpenJob withMachine(Machine m) {
-        return new OpenJob(id, action, state, node, params, caller, m);
+        return new OpenJob(id, action, state, node, params, caller, m, deleteQueued);
+    }
+
+    /** This job, known to have a delete of its machine queued after it. */
+    OpenJob withDeleteQueued() {
+        return new OpenJob(id, action, state, node, params, caller, machine, true);
     }
 
     /**

@@ -57,6 +57,11 @@ final class ProvisionerMetrics {
         registry.counter("gantry_jobs_finished", "action", action, "outcome", ok ? "succeeded" : "failed").increment();
     }
 
+    /** A job its machine's delete ended before any node acted on it: counted apart, so it raises no alarm of failed jobs. */
+    void jobSuperseded(String action) {
+        registry.counter("gantry_jobs_finished", "action", action, "outcome", "superseded").increment();
+    }
+
     void nodes(ClusterState cluster) {
         zonesPerNode.register(cluster.nodes().stream()
                 .map(n -> MultiGauge.Row.of(Tags.of("node", n.name()), cluster.machinesOn(n.name()).size()))

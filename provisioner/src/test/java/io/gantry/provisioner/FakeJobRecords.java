@@ -293,6 +293,27 @@ final class FakeJobRecords implements JobRecords {
         finishes.merge(job.id(), 1, Integer::sum);
     }
 
+    /** As the ledger: only a queued or placed job that a later delete of its machine, or the machine's deletion, supersedes. */
+    @Override
+    public synchronized boolean supersede(OpenJob job, String why) throws SQLException {
+        reachable();
+        JobRow j = jobs.get(job.id());
+        MachineRow m = machines.get(j.machine);
+        boolean deleteLater = jobs.values().stream()
+                .anyMatch(d -> d.machine.equals(j.machine) && d.kind == JobKind.DELETE && d.state.isOpen() && d.seq > j.seq);
+        boolean notOnANode = j.state == JobState.QUEUED || j.state == JobState.PLACED;
+        if (j.kind == JobKind.DELETE || !notOnANode || !(deleteLater || m.state == ZoneState.DELETED)) {
+            return false;
+        }
+        j.state = JobState.FAILED;
+        j.error = why;
+        if (j.kind == JobKind.PROVISION) {
+            m.computeNode = null;
+        }
+        finishes.merge(j.id, 1, Integer::sum);
+        return true;
+    }
+
     @Override
     public synchronized Size sizeOf(UUID machine) throws SQLException {
         reachable();

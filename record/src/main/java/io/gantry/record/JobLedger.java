@@ -310,27 +310,73 @@ public final class JobLedger {
         JobState outcome = failed ? JobState.FAILED : JobState.SUCCEEDED;
         CompletionStage<Integer> done = sql.update(FINISH_MACHINE, machineState.wireName(), ip, error, job.machine())
                 .thenCompose(n -> sql.rows(FINISH_JOB, outcome.wireName(), error, job.id()))
-                .thenCompose(rows -> {
-                    Map<String, Object> audited = new LinkedHashMap<>(rows.isEmpty() || rows.get(0)[0] == null
-                            ? job.params() : Json.read(rows.get(0)[0].toString(), Map.class));
-                    audited.remove(SECRET_PARAM);
-                    audited.remove(NODE_ONLY_PARAM);
-                    if (failed) {
-                        audited.put("error", error);
-                    }
-                    return sql.update(AUDIT, job.machine(), job.kind().wireName(), !failed, job.caller(), Json.write(audited));
-                });
+                .thenCompose(rows -> audit(job, rows, error));
         done = done.thenCompose(n -> settleNics(job, machineState, failed));
         done = done.thenCompose(n -> settleSnapshots(job, machineState, failed));
-        if (job.kind() == JobKind.RESIZE) {
-            Object from = job.params().get("from");
-            if (failed && from != null) {
-                done = done.thenCompose(n -> sql.update(BACK_TO_PACKAGE, job.machine(), UUID.fromString(from.toString())));
-            }
-            // the node has answered: the API shows the package the machine now has
-            done = done.thenCompose(n -> sql.update(RESIZED, job.machine()));
+        return settleResize(job, failed, done).thenApply(n -> null);
+    }
+
+    /** The job's one audit entry; {@code ended}: the params the job's end returned (none: the caller's). */
+    private CompletionStage<Integer> audit(Job job, List<Object[]> ended, String error) {
+        Map<String, Object> audited = new LinkedHashMap<>(ended.isEmpty() || ended.get(0)[0] == null
+                ? job.params() : Json.read(ended.get(0)[0].toString(), Map.class));
+        audited.remove(SECRET_PARAM);
+        audited.remove(NODE_ONLY_PARAM);
+        if (error != null) {
+            audited.put("error", error);
         }
-        return done.thenApply(n -> null);
+        return sql.update(AUDIT, job.machine(), job.kind().wireName(), error == null, job.caller(), Json.write(audited));
+    }
+
+    /** A failed resize puts the machine back on its {@code from} package; an ended one clears resizing_from unless another is open. */
+    private CompletionStage<Integer> settleResize(Job job, boolean failed, CompletionStage<Integer> done) {
+        if (job.kind() != JobKind.RESIZE) {
+            return done;
+        }
+        Object from = job.params().get("from");
+        if (failed && from != null) {
+            done = done.thenCompose(n -> sql.update(BACK_TO_PACKAGE, job.machine(), UUID.fromString(from.toString())));
+        }
+        // the resize is over (answered, or superseded by a delete): the API shows the package the machine now has
+        return done.thenCompose(n -> sql.update(RESIZED, job.machine()));
+    }
+
+    /**
+     * A job no node has acted on yet (queued, or placed without its task written) that the machine's delete makes
+     * pointless: a delete of the machine queued after it, or the machine already deleted. Only the provisioner, which
+     * alone writes tasks, can tell that a placed job's task is not on its node.
+     */
+    private static final String SUPERSEDE_JOB = ("with done as (update jobs j set state = '%s', error = ?1, updated = now(),"
+            + " params = cast(cast(j.params as jsonb) - '" + SECRET_PARAM + "' as text)"
+            + " where j.id = ?2 and j.state in ('%s', '%s') and j.action <> '%s'"
+            + " and (exists (select 1 from jobs d where d.machine_id = j.machine_id and d.action = '%s' and d.state in %s"
+            + " and (d.created, d.id) > (j.created, j.id))"
+            + " or exists (select 1 from machines m where m.id = j.machine_id and m.state = '%s'))"
+            + " returning j.params) select params from done")
+            .formatted(JobState.FAILED.wireName(), JobState.QUEUED.wireName(), JobState.PLACED.wireName(), JobKind.DELETE.wireName(),
+                    JobKind.DELETE.wireName(), JobState.OPEN_SQL, ZoneState.DELETED.wireName());
+
+    /** A provision that never reached its node leaves the machine on no node: nothing holds its room, nothing is there to delete. */
+    private static final String NEVER_PLACED = "update machines set compute_node = null, updated = now() where id = ?1";
+
+    /**
+     * Ends {@code job}, which no node has acted on, because its machine is being (or has been) deleted: a later
+     * desired state supersedes an earlier one not yet carried out. The job fails with {@code why} in its audit
+     * entry; a superseded provision takes the machine off the node it was placed on, so the delete that follows
+     * has no node to ask and its room is free. The machine's state is the delete's to set. False, and nothing
+     * changed, if the job is no longer queued or placed (another leader moved it on) or no delete supersedes it.
+     */
+    public CompletionStage<Boolean> supersede(Job job, String why) {
+        return sql.rows(SUPERSEDE_JOB, why, job.id()).thenCompose(rows -> {
+            if (rows.isEmpty()) {
+                return CompletableFuture.completedStage(false);
+            }
+            CompletionStage<Integer> done = audit(job, rows, why);
+            if (job.kind() == JobKind.PROVISION) {
+                done = done.thenCompose(n -> sql.update(NEVER_PLACED, job.machine()));
+            }
+            return settleResize(job, true, done).thenApply(n -> true);
+        });
     }
 
     /** What a job's end means for the machine's NICs: released with a delete, wired by a provision, changed by UPDATE_NICS. */

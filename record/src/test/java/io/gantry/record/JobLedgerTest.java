@@ -294,6 +294,84 @@ class JobLedgerTest {
         assertThat(db.row("select resizing_from from machines where id = ?", machine)).containsExactly((Object) null);
     }
 
+    private static boolean supersede(Driver driver, JobLedger.Job job, String why) throws Exception {
+        return db.<Boolean>inTransaction(driver, sql -> new JobLedger(sql).supersede(job, why));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aQueuedProvisionIsSupersededOnlyByADeleteQueuedAfterItAndOnlyOnce(Driver driver) throws Exception {
+        UUID machine = db.machine(account, small, "small", "provisioning");
+        var provision = JobLedger.Job.of(machine, JobKind.PROVISION, Map.of("image", "img"), "tenant alice");
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(provision));
+        assertThat(supersede(driver, provision, "deleted before it was placed")).as("no delete queued: nothing supersedes it").isFalse();
+        assertThat(db.row("select state from jobs where id = ?", provision.id())).containsExactly("queued");
+
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(JobLedger.Job.of(machine, JobKind.DELETE, Map.of(), "tenant alice")));
+        assertThat(supersede(driver, provision, "deleted before it was placed")).isTrue();
+        assertThat(supersede(driver, provision, "deleted before it was placed")).as("repeated: a no-op").isFalse();
+
+        assertThat(db.row("select state, error from jobs where id = ?", provision.id())).containsExactly("failed", "deleted before it was placed");
+        assertThat(db.row("select state, compute_node from machines where id = ?", machine)).as("the delete sets the state")
+                .containsExactly("provisioning", null);
+        assertThat(db.query("select action, success, params from audit where machine_id = ?", machine))
+                .containsExactly(List.of("provision", false, "{\"image\":\"img\",\"error\":\"deleted before it was placed\"}"));
+        assertThat(db.<Boolean>inTransaction(driver, sql -> new JobLedger(sql).markPlaced(provision.id(), machine, "node-1", Map.of())))
+                .as("a leader that read it queued cannot place it any more").isFalse();
+        assertThat(db.row("select compute_node from machines where id = ?", machine)).containsExactly((Object) null);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aPlacedProvisionSupersededLeavesItsNodeAndCannotBeDispatched(Driver driver) throws Exception {
+        UUID machine = db.machine(account, small, "small", "provisioning");
+        var provision = JobLedger.Job.of(machine, JobKind.PROVISION, Map.of(), "tenant alice");
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(provision));
+        db.inTransaction(driver, sql -> new JobLedger(sql).markPlaced(provision.id(), machine, "node-1", Map.of()));
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(JobLedger.Job.of(machine, JobKind.DELETE, Map.of(), "tenant alice")));
+
+        assertThat(supersede(driver, provision, "deleted before it was dispatched")).isTrue();
+
+        assertThat(db.row("select compute_node from machines where id = ?", machine)).as("no room held on node-1").containsExactly((Object) null);
+        assertThat(db.<Boolean>inTransaction(driver, sql -> new JobLedger(sql).markDispatched(provision.id()))).isFalse();
+        assertThat(db.row("select state from jobs where id = ?", provision.id())).containsExactly("failed");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aDispatchedJobOrOneQueuedAfterAnOpenDeleteIsNotSuperseded(Driver driver) throws Exception {
+        UUID machine = db.machine(account, small, "small", "running");
+        db.execute("update machines set compute_node = 'node-1' where id = ?", machine);
+        var stop = JobLedger.Job.of(machine, JobKind.STOP, Map.of(), "tenant alice");
+        var delete = JobLedger.Job.of(machine, JobKind.DELETE, Map.of(), "tenant alice");
+        var start = JobLedger.Job.of(machine, JobKind.START, Map.of(), "tenant alice");
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(List.of(stop, delete, start)));
+        db.inTransaction(driver, sql -> new JobLedger(sql).markPlaced(stop.id(), machine, "node-1", Map.of())
+                .thenCompose(p -> new JobLedger(sql).markDispatched(stop.id())));
+
+        assertThat(supersede(driver, stop, "superseded")).as("its task is on the node").isFalse();
+        assertThat(supersede(driver, delete, "superseded")).as("a delete is never superseded").isFalse();
+        assertThat(supersede(driver, start, "superseded")).as("queued after the delete, which has not ended").isFalse();
+
+        db.inTransaction(driver, sql -> new JobLedger(sql).finish(stop, ZoneState.STOPPED, null, null)
+                .thenCompose(v -> new JobLedger(sql).finish(delete, ZoneState.DELETED, null, null)));
+        assertThat(supersede(driver, start, "the machine was deleted")).as("its machine is deleted").isTrue();
+        assertThat(db.row("select state from machines where id = ?", machine)).as("still deleted").containsExactly("deleted");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Driver.class)
+    void aSupersededResizeGoesBackToItsFromPackage(Driver driver) throws Exception {
+        UUID machine = resizedToBig();
+        var resize = resizeJob(machine);
+        db.inTransaction(driver, sql -> new JobLedger(sql).queue(resize)
+                .thenCompose(v -> new JobLedger(sql).queue(JobLedger.Job.of(machine, JobKind.DELETE, Map.of(), "tenant alice"))));
+
+        assertThat(supersede(driver, resize, "the machine's delete came first")).isTrue();
+
+        assertThat(db.row("select package_id, memory, resizing_from from machines where id = ?", machine)).containsExactly(small, 128L, null);
+    }
+
     @ParameterizedTest
     @EnumSource(Driver.class)
     void theMachinesWithAnOpenJobAreTheQueuedPlacedAndDispatchedOnes(Driver driver) throws Exception {

@@ -44,7 +44,27 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 // record must survive a crash, so both go back on (later settings win over -F).
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
+                .setPgBinaryResolver(EmbeddedDatabase::firstOnClasspath)
                 .start());
+    }
+
+    /**
+     * The PostgreSQL binaries, as zonky names them ({@code postgres-linux-x86_64.txz}), from the first copy on the
+     * classpath. zonky's own resolver refuses two copies, which a test's classpath can hold: the binaries' jar and, through
+     * gantry.jar's manifest, the same jar in its lib/.
+     */
+    private static java.io.InputStream firstOnClasspath(String system, String hardware) {
+        String arch = switch (hardware.toLowerCase(java.util.Locale.ROOT)) {
+            case "amd64", "x86_64", "x64" -> "x86_64";
+            case "aarch64", "arm64" -> "arm_64";
+            default -> hardware.toLowerCase(java.util.Locale.ROOT);
+        };
+        String name = "postgres-" + system.toLowerCase(java.util.Locale.ROOT) + "-" + arch + ".txz";
+        java.io.InputStream in = EmbeddedDatabase.class.getClassLoader().getResourceAsStream(name);
+        if (in == null) {
+            throw new IllegalStateException("Missing embedded postgres binaries: no " + name + " on the classpath");
+        }
+        return in;
     }
 
     public DatabaseConfig config() {

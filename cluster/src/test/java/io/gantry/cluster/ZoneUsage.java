@@ -103,6 +103,12 @@ public final class ZoneUsage {
         return cluster.gantry(node, limit, args.toArray(String[]::new)).check("gantry zone exec on " + node);
     }
 
+    /** Whether the zone has a cgroup on its node (a stopped zone has none). */
+    public boolean hasCgroup() {
+        return Files.isDirectory(Path.of("/sys/fs/cgroup/cpuacct/gantry-" + node, zone.toString()))
+                || Files.isDirectory(Path.of("/sys/fs/cgroup/gantry-" + node, zone.toString()));
+    }
+
     /** The zone cgroup's CPU time in nanoseconds, as the kernel counts it (read on this host, whose cgroup tree the nodes share). */
     public long cgroupCpuNs() {
         Path v1 = Path.of("/sys/fs/cgroup/cpuacct/gantry-" + node, zone.toString(), "cpuacct.usage");

@@ -40,19 +40,13 @@ class ClusterNemesisTest {
             for (int i = 0; i < CLIENTS; i++) {
                 clients.add(new TenantClient("c" + i, plane.tenant("nem" + i + "x" + suffix), history, plane.image()));
             }
-            Workload workload = new Workload(clients, new Workload.Settings(ClusterPlane.PACKAGES, 4, Duration.ofMillis(300), 5), seed);
-            Nemesis nemesis = Nemesis.every10To30Seconds(history, plane.faults(), seed);
-            NemesisRun.Result result = new NemesisRun(history, workload, nemesis, plane::zones, plane::usage)
-                    .run(duration, Duration.ofMinutes(4));
-            String report = result.report();
-            System.out.println(report);
-            Files.writeString(out.resolve("cluster-report-" + seed + ".txt"), report);
-            Files.writeString(out.resolve("cluster-end-" + seed + ".json"), io.gantry.common.Json.write(result.end()));
+            NemesisRun.Result result = NemesisRun.standard(history, clients, ClusterPlane.PACKAGES, Duration.ofSeconds(1), plane.faults(), seed, plane::zones, plane::usage)
+                    .run(duration, Duration.ofMinutes(4)).keep(out, "cluster-", seed);
             plane.record(result, duration, seed);
             assertThat(result.faults()).as("faults injected").isPositive();
-            assertThat(result.settledIn()).as("the cluster settled after the heal\n" + report).isNotNull();
+            assertThat(result.settledIn()).as("the cluster settled after the heal\n" + result.report()).isNotNull();
             assertThat(result.end().usage()).as("zones whose usage was compared").isNotEmpty();
-            assertThat(result.violations()).as(report).isEmpty();
+            assertThat(result.violations()).as(result.report()).isEmpty();
         } finally {
             plane.deleteEverything(Duration.ofMinutes(3));
         }

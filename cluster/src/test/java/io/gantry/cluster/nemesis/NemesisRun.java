@@ -30,6 +30,24 @@ public record NemesisRun(History history, Workload workload, Nemesis nemesis, Su
         public String report() {
             return summary + violations.stream().map(v -> "\n" + v.describe()).collect(Collectors.joining());
         }
+
+        /** Prints the report and keeps it and the end state (to check again) as {@code <prefix>report-<seed>.txt} and {@code <prefix>end-<seed>.json}. */
+        public Result keep(java.nio.file.Path dir, String prefix, long seed) throws java.io.IOException {
+            System.out.println(report());
+            java.nio.file.Files.writeString(dir.resolve(prefix + "report-" + seed + ".txt"), report());
+            java.nio.file.Files.writeString(dir.resolve(prefix + "end-" + seed + ".json"), io.gantry.common.Json.write(end));
+            return this;
+        }
+    }
+
+    /**
+     * The tests' run: the clients create with the first package and resize between the packages, each keeping at most 4
+     * machines, {@code pause} between operations, a lost answer tried 5 more times; a fault every 10-30 s.
+     */
+    static NemesisRun standard(History history, List<TenantClient> clients, List<String> packages, Duration pause, List<Fault> faults,
+                               long seed, Supplier<Map<String, Set<UUID>>> zones, Supplier<List<MeteredUsage>> usage) {
+        Workload workload = new Workload(clients, new Workload.Settings(packages, 4, pause, 5), seed);
+        return new NemesisRun(history, workload, Nemesis.every10To30Seconds(history, faults, seed), zones, usage);
     }
 
     public Result run(Duration duration, Duration settleTimeout) throws InterruptedException {

@@ -35,17 +35,11 @@ class OneHostNemesisTest {
             for (int i = 0; i < CLIENTS; i++) {
                 clients.add(new TenantClient("c" + i, plane.tenant("nemesis" + i), history, plane.image()));
             }
-            Workload workload = new Workload(clients, new Workload.Settings(OneHostPlane.PACKAGES, 4, Duration.ofMillis(300), 5), seed);
-            Nemesis nemesis = Nemesis.every10To30Seconds(history, plane.faults(), seed);
-            NemesisRun.Result result = new NemesisRun(history, workload, nemesis, plane::zones, List::of)
-                    .run(duration, Duration.ofSeconds(120));
-            String report = result.report();
-            System.out.println(report);
-            Files.writeString(out.resolve("report-" + seed + ".txt"), report);
-            Files.writeString(out.resolve("end-" + seed + ".json"), io.gantry.common.Json.write(result.end())); // to check again
+            NemesisRun.Result result = NemesisRun.standard(history, clients, OneHostPlane.PACKAGES, Duration.ofMillis(300), plane.faults(), seed, plane::zones, List::of)
+                    .run(duration, Duration.ofSeconds(120)).keep(out, "", seed);
             assertThat(result.faults()).as("faults injected").isPositive();
-            assertThat(result.settledIn()).as("the cluster settled after the heal\n" + report).isNotNull();
-            assertThat(result.violations()).as(report).isEmpty();
+            assertThat(result.settledIn()).as("the cluster settled after the heal\n" + result.report()).isNotNull();
+            assertThat(result.violations()).as(result.report()).isEmpty();
         } finally {
             try (var logs = Files.list(work)) { // the roles' logs outlive the run's directory
                 for (Path log : logs.filter(f -> f.toString().endsWith(".log")).toList()) {

@@ -44,8 +44,11 @@ public final class ClusterHost {
 
     /** SIGKILL to the container's init: the host and everything on it (its zones too) die at once. */
     public void kill() {
-        java.util.Set<String> attachable = disks == null ? java.util.Set.of() : LoopDevices.inodesUnder(disks);
+        java.util.Set<String> attachable = new java.util.HashSet<>(disks == null ? java.util.Set.of() : LoopDevices.inodesUnder(disks));
         docker.docker("kill", containerName()).check("docker kill " + name);
+        if (disks != null) {
+            attachable.addAll(LoopDevices.inodesUnder(disks)); // and a disk made just before the kill: files stay until a restart
+        }
         LoopDevices.detachAttachedTo(attachable);
     }
 

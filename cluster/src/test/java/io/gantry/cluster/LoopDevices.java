@@ -12,8 +12,9 @@ import java.util.stream.Stream;
 /**
  * The host's loop devices attached to a node's files. A node killed with its zones' disks attached leaves them
  * (loop devices belong to the kernel, not the container; a real host's reboot would free them), and its restarted
- * agent attaches new ones and may remove the old files. So the files' inodes are taken before a kill and the devices
- * matching them detached after it: no one else's device is touched.
+ * agent attaches new ones and may remove the old files. So the files' inodes are taken before a kill and again right
+ * after it (the files stay until the node starts again), and the devices matching them detached: no one else's device
+ * is touched.
  */
 final class LoopDevices {
     private LoopDevices() {

@@ -164,6 +164,19 @@ class CheckerTest {
     }
 
     @Test
+    void anIdleCountersOwnCreepWithinTwoSamplingIntervalsIsAllowedAndNoMore() {
+        run.create("c0", a, "small", Type.OK);
+        run.create("c0", b, "small", Type.OK);
+        run.recorded(a, "running", "cn1", "small").recorded(b, "running", "cn1", "small");
+        // 0.1 % of 0.095 s is 0.095 ms; the counter moved 0.4 ms in 2 s on its own
+        run.usage.add(new MeteredUsage(a, "cpu_seconds", 0.0951, 0.0954, 0.0004));
+        run.usage.add(new MeteredUsage(b, "cpu_seconds", 0.0941, 0.0954, 0.0004));
+        List<Violation> found = run.check();
+        assertThat(found).extracting(Violation::machine).containsExactly(b);
+        assertThat(found.get(0).describe()).contains("USAGE_MISMATCH").contains("two sampling intervals, 0.000400");
+    }
+
+    @Test
     void aRunIsCheckedAgainFromTheFilesItLeft(@TempDir Path dir) throws Exception {
         run.create("c0", a, "small", Type.OK);
         run.recorded(a, "provisioning", null, "small").zone("cn1", b);

@@ -23,9 +23,13 @@ public record FinalState(List<RecordedMachine> records, Map<String, Set<UUID>> z
 
     /**
      * One usage counter of one machine: what metering totalled and what the node's counter says (both in the same unit,
-     * e.g. CPU seconds).
+     * e.g. CPU seconds), and how far that counter moves on its own within about two sampling intervals ({@code slack}:
+     * an idle zone's counter still creeps, and the last sample is up to an interval old when the two are read).
      */
-    public record MeteredUsage(UUID machine, String counter, double metered, double groundTruth) {
+    public record MeteredUsage(UUID machine, String counter, double metered, double groundTruth, double slack) {
+        public MeteredUsage(UUID machine, String counter, double metered, double groundTruth) {
+            this(machine, counter, metered, groundTruth, 0);
+        }
     }
 
     public FinalState {

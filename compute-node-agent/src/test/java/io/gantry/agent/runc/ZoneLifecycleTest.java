@@ -59,8 +59,10 @@ class ZoneLifecycleTest extends RealZonesTest {
     void stopKillsAZoneThatIgnoresSigterm() {
         Zone zone = create("acme", "stubborn");
         // tini forwards SIGTERM to the idle shell; replace that shell's handler so TERM is ignored
-        long shellPid = Long.parseLong(Cmd.check("pgrep", "-P", Long.toString(backend.initPid(zone.uuid()).orElseThrow()))
-                .stdout().lines().findFirst().orElseThrow().strip());
+        // (tini may not have started the shell yet when the zone reads running, on a busy host)
+        String init = Long.toString(backend.initPid(zone.uuid()).orElseThrow());
+        long shellPid = Long.parseLong(org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> Cmd.run("pgrep", "-P", init).stdout().lines().findFirst().map(String::strip).orElse(""), p -> !p.isEmpty()));
         Cmd.check("kill", "-STOP", Long.toString(shellPid)); // a stopped process cannot act on SIGTERM
         long t0 = System.nanoTime();
         assertThat(backend.stop(zone.uuid(), Duration.ofSeconds(1)).state()).isEqualTo(ZoneState.STOPPED);

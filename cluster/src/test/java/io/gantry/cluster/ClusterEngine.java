@@ -10,14 +10,15 @@ import java.util.Optional;
 /**
  * The suite's own dockerd (testkit's {@link LocalDocker} named {@code cluster}: socket
  * /run/gantry-cluster-docker.sock, data under /var/lib/gantry-cluster/docker, kept so images stay cached), and
- * why it cannot run here. It has no default bridge and leaves the host's iptables alone: the cluster lives on a
+ * why it cannot run here. Its default bridge is one of its own (testkit's {@link io.gantry.testkit.docker.PrivateBridge},
+ * unused: with none, dockerd would delete the host's docker0) and it leaves the host's iptables alone: the cluster lives on a
  * network the test creates, image builds use the host's network (to reach the Debian mirror), and published
  * ports are bound to 127.0.0.1 only, through Docker's userland proxy.
  */
 final class ClusterEngine {
     static final String NAME = "cluster";
-    private static final List<String> OPTIONS = List.of("--bridge", "none", "--iptables=false", "--ip-masq=false",
-            "--ip-forward=false", "--ip", "127.0.0.1");
+    static final String BRIDGE = "gantry-cl0";
+    private static final List<String> OPTIONS = List.of("--iptables=false", "--ip-masq=false", "--ip-forward=false", "--ip", "127.0.0.1");
 
     private ClusterEngine() {
     }
@@ -41,6 +42,13 @@ final class ClusterEngine {
     }
 
     static LocalDocker start() {
-        return LocalDocker.own(NAME, OPTIONS);
+        List<String> options = new java.util.ArrayList<>(OPTIONS);
+        options.add(io.gantry.testkit.docker.PrivateBridge.option(BRIDGE, "10.213.250.1/24"));
+        return LocalDocker.own(NAME, options);
+    }
+
+    /** After the engine stopped: its bridge goes too. */
+    static void stopped() {
+        io.gantry.testkit.docker.PrivateBridge.remove(BRIDGE);
     }
 }

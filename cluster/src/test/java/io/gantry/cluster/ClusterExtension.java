@@ -78,6 +78,7 @@ public final class ClusterExtension implements BeforeAllCallback, ParameterResol
                 }
             } catch (RuntimeException e) {
                 docker.close();
+                ClusterEngine.stopped();
                 throw e;
             }
         }
@@ -89,6 +90,7 @@ public final class ClusterExtension implements BeforeAllCallback, ParameterResol
             } finally {
                 ReliabilityReport.write();
                 docker.close();
+                ClusterEngine.stopped();
             }
         }
     }

@@ -86,6 +86,8 @@ class CollectStepTest extends RigTest {
     @Test
     void aTaskThatVanishedWithoutAnAnswerIsWrittenAgain() throws Exception {
         rig.zk.delete().forPath(io.gantry.common.coord.ZkPaths.task("cn1", job.toString()));
+        // the step trusts the watcher's cache for a task it holds: wait until the cache has seen it go, as a later pass would
+        await().atMost(StepRig.SETTLE).until(() -> !rig.watcher.taskCached("cn1", job));
 
         rig.collect.advance(rig.records.job(job));
 

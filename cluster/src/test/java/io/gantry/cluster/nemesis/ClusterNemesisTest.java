@@ -41,7 +41,7 @@ class ClusterNemesisTest {
                 clients.add(new TenantClient("c" + i, plane.tenant("nem" + i + "x" + suffix), history, plane.image()));
             }
             NemesisRun.Result result = NemesisRun.standard(history, clients, ClusterPlane.PACKAGES, Duration.ofSeconds(1), plane.faults(), seed, plane::zones, plane::usage)
-                    .run(duration, Duration.ofMinutes(4)).keep(out, "cluster-", seed);
+                    .run(duration, Duration.ofMinutes(6)).keep(out, "cluster-", seed);
             plane.record(result, duration, seed);
             assertThat(result.faults()).as("faults injected").isPositive();
             assertThat(result.settledIn()).as("the cluster settled after the heal\n" + result.report()).isNotNull();

@@ -49,6 +49,9 @@ final class OwnDockerd implements AutoCloseable {
         return CLIENTS.stream().filter(Files::isExecutable).findFirst();
     }
 
+    /** Its default bridge (unused): with {@code --bridge=none} dockerd would delete the host's docker0, which another engine may use. */
+    private static final String BRIDGE = "gantry-oci0";
+
     static OwnDockerd start() throws IOException {
         String id = "gantry-oci-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
         Path data = Files.createTempDirectory(Path.of("/var/tmp"), id + "-");
@@ -56,7 +59,8 @@ final class OwnDockerd implements AutoCloseable {
         Path socket = Path.of("/run", id + ".sock");
         Process p = new ProcessBuilder(DOCKERD.toString(), "--data-root", data.resolve("root").toString(),
                 "--exec-root", execRoot.toString(), "--pidfile", data.resolve("dockerd.pid").toString(),
-                "--host", "unix://" + socket, "--bridge=none", "--iptables=false", "--ip-masq=false", "--ip-forward=false")
+                "--host", "unix://" + socket, io.gantry.testkit.docker.PrivateBridge.option(BRIDGE, "10.213.251.1/24"), "--iptables=false",
+                "--ip-masq=false", "--ip-forward=false")
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectErrorStream(true)
                 .redirectOutput(data.resolve("dockerd.log").toFile())
@@ -100,6 +104,7 @@ final class OwnDockerd implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         Cmd.run(List.of("rm", "-rf", "--one-file-system", data.toString(), execRoot.toString(), socket.toString()), null, Duration.ofMinutes(1));
+        io.gantry.testkit.docker.PrivateBridge.remove(BRIDGE);
     }
 
     private static void sleep(long millis) {

@@ -83,12 +83,12 @@ final class ClusterPlane {
                 + byRule.getOrDefault(Violation.Rule.UNASKED_MACHINE, 0L));
         String summary = result.summary().replace('\n', ' ').replace('|', '/');
         ReliabilityReport.record(new Finding("nemesis: a random fault of this list every 10-30 s for " + duration.toSeconds()
-                + " s (seed " + seed + ") under create, resize and delete load from 4 tenants",
+                + " s under create, resize and delete load from 4 tenants",
                 "the checker over the history: every acknowledged create one running or deleted machine, no acknowledged delete"
                         + " back, every zone a record and every running record one zone, each zone's metered CPU within 0.1% of its"
                         + " cgroup (zones of nodes never killed: " + result.end().usage().size() + ")",
                 -1, result.settledIn() == null ? -1 : result.settledIn().toMillis(), lost, doubled,
-                summary + (byRule.isEmpty() ? "" : "; violations " + byRule)));
+                "seed " + seed + "; " + summary + (byRule.isEmpty() ? "" : "; violations " + byRule)));
     }
 
     /** Deletes every machine of the run's tenants (so the cluster's next tests have its room) and waits until they are gone. */

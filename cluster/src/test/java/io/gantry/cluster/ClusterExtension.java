@@ -1,8 +1,10 @@
 package io.gantry.cluster;
 
 import io.gantry.testkit.docker.LocalDocker;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -11,10 +13,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * One cluster for every test class of the JVM ({@code @ExtendWith(ClusterExtension.class)}, then a {@link ClusterRun}
  * parameter): the engine, the images and the cluster are started by the first class and closed after the last,
- * when docs/reliability.md is written with what the tests recorded. Where no engine can run, every class skips
- * with the same one line.
+ * when docs/reliability.md is written with what the tests recorded. After each test the cluster is tidied
+ * ({@link ClusterTidy}), so a test that failed half-way does not fail the ones after it. Where no engine can run,
+ * every class skips with the same one line.
  */
-public final class ClusterExtension implements BeforeAllCallback, ParameterResolver {
+public final class ClusterExtension implements BeforeAllCallback, AfterEachCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(ClusterExtension.class);
     private static boolean printed;
 
@@ -34,6 +37,17 @@ public final class ClusterExtension implements BeforeAllCallback, ParameterResol
             }
         });
         return why;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        Resource resource = context.getRoot().getStore(NS).get(Resource.class, Resource.class);
+        if (resource != null) {
+            List<String> done = ClusterTidy.after(resource.run);
+            if (!done.isEmpty()) {
+                System.out.println("cluster tidied after " + context.getDisplayName() + ": " + String.join("; ", done));
+            }
+        }
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.UUID;
  */
 public final class ZoneUsage {
     static final double TOLERANCE = 0.001;
+    private static final Path CGROUP_V1_CPU = Path.of("/sys/fs/cgroup/cpuacct");
 
     /** CPU nanoseconds, bytes received and sent. */
     public record Totals(long cpuNs, long rxBytes, long txBytes) {
@@ -45,13 +46,31 @@ public final class ZoneUsage {
         this.zone = zone;
     }
 
+    /**
+     * What the kernel counted, read on this host without running anything in the zone: a command run there (as
+     * {@link #inZone} does) would add its own CPU time to the zone's cgroup, so metering would always trail the
+     * reading by that much.
+     */
     Totals kernel() {
-        String netDev = inZone(Duration.ofMinutes(1), "cat", "/proc/net/dev");
+        long cpu = cgroupCpuNs();
+        String netDev = zoneProcFile("net/dev");
         long[] eth0 = netDev.lines().map(String::strip).filter(l -> l.startsWith("eth0:")).findFirst()
                 .map(l -> l.substring(5).strip().split("\\s+"))
                 .map(f -> new long[] {Long.parseLong(f[0]), Long.parseLong(f[8])})
                 .orElseThrow(() -> new IllegalStateException("no eth0 in zone " + zone + ": " + netDev));
-        return new Totals(cgroupCpuNs(), eth0[0], eth0[1]);
+        return new Totals(cpu, eth0[0], eth0[1]);
+    }
+
+    /** A /proc file of one of the zone's processes (found in its cgroup), as this host sees it: {@code net/dev} is the zone's network. */
+    private String zoneProcFile(String name) {
+        Path procs = cgroupDir().resolve("cgroup.procs");
+        try {
+            String pid = Files.readAllLines(procs).stream().map(String::strip).filter(l -> !l.isEmpty()).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no process in " + procs));
+            return Files.readString(Path.of("/proc", pid).resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the processes of zone " + zone + " on " + node, e);
+        }
     }
 
     public Totals metered() {
@@ -105,23 +124,28 @@ public final class ZoneUsage {
 
     /** Whether the zone has a cgroup on its node (a stopped zone has none). */
     public boolean hasCgroup() {
-        return Files.isDirectory(Path.of("/sys/fs/cgroup/cpuacct/gantry-" + node, zone.toString()))
-                || Files.isDirectory(Path.of("/sys/fs/cgroup/gantry-" + node, zone.toString()));
+        return Files.isDirectory(cgroupDir());
     }
 
     /** The zone cgroup's CPU time in nanoseconds, as the kernel counts it (read on this host, whose cgroup tree the nodes share). */
     public long cgroupCpuNs() {
-        Path v1 = Path.of("/sys/fs/cgroup/cpuacct/gantry-" + node, zone.toString(), "cpuacct.usage");
-        Path v2 = Path.of("/sys/fs/cgroup/gantry-" + node, zone.toString(), "cpu.stat");
+        Path dir = cgroupDir();
         try {
-            if (Files.exists(v1)) {
-                return Long.parseLong(Files.readString(v1).strip());
+            if (dir.startsWith(CGROUP_V1_CPU)) {
+                return Long.parseLong(Files.readString(dir.resolve("cpuacct.usage")).strip());
             }
-            return Files.readAllLines(v2).stream().filter(l -> l.startsWith("usage_usec ")).findFirst()
+            Path stat = dir.resolve("cpu.stat");
+            return Files.readAllLines(stat).stream().filter(l -> l.startsWith("usage_usec ")).findFirst()
                     .map(l -> Long.parseLong(l.substring(11).strip()) * 1000)
-                    .orElseThrow(() -> new IllegalStateException("no usage_usec in " + v2));
+                    .orElseThrow(() -> new IllegalStateException("no usage_usec in " + stat));
         } catch (IOException e) {
             throw new UncheckedIOException("the cgroup of zone " + zone + " on " + node, e);
         }
+    }
+
+    /** The zone's cgroup on this host: cgroup v1's cpuacct hierarchy where there is one, else the unified tree. */
+    private Path cgroupDir() {
+        Path v1 = CGROUP_V1_CPU.resolve("gantry-" + node).resolve(zone.toString());
+        return Files.isDirectory(CGROUP_V1_CPU) ? v1 : Path.of("/sys/fs/cgroup", "gantry-" + node, zone.toString());
     }
 }

@@ -32,6 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ClusterPlane {
     static final List<String> PACKAGES = List.of("cluster-64M", "cluster-128M");
     private static final Duration START = Duration.ofMinutes(3);
+    /** Longer than a sample takes from the cgroup to metering's record (1 s sampling, 1 s shipping, the ingest). */
+    private static final Duration SAMPLE_LAG = Duration.ofSeconds(5);
 
     private final ClusterRun run;
     private final GantryCluster cluster;
@@ -42,12 +44,17 @@ final class ClusterPlane {
     /** Nodes killed during the run: their zones were made again, so their cgroup counters restarted from zero. */
     private final Set<String> killedNodes = ConcurrentHashMap.newKeySet();
     private final List<SignedClient> tenants = new ArrayList<>();
+    private final Set<UUID> before = new HashSet<>();
 
     ClusterPlane(ClusterRun run, long seed) {
         this.run = run;
         this.cluster = run.cluster();
         this.machines = new TenantMachines(run);
         this.choice = new Random(seed ^ 0x5eed);
+        zones().values().forEach(before::addAll);
+        if (!before.isEmpty()) {
+            System.out.println("cluster nemesis: " + before.size() + " zones of earlier tests are on the nodes; the checker leaves them out");
+        }
         SignedClient operator = run.tenant().operator();
         int status = operator.post("/ops/packages", Map.of("name", PACKAGES.get(1), "memory", 128, "disk", 64, "vcpus", 1, "lwps", 256)).status();
         if (status != 201 && status != 409) {
@@ -133,13 +140,18 @@ final class ClusterPlane {
                         () -> cluster.startControlPlane(START)));
     }
 
-    /** Each node's zones as the node lists them; a node that does not answer (down, cut off) is left out. */
+    /**
+     * Each node's zones as the node lists them, but for zones that were there before the run (another test's, which
+     * the cluster's tidy-up had not removed: said on the output when the plane is made); a node that does not answer
+     * (down, cut off) is left out.
+     */
     Map<String, Set<UUID>> zones() {
         Map<String, Set<UUID>> out = new LinkedHashMap<>();
         for (ClusterHost node : cluster.nodes()) {
             try {
                 Set<UUID> ids = new HashSet<>();
                 machines.zonesOn(node).forEach(id -> ids.add(UUID.fromString(id)));
+                ids.removeAll(before);
                 out.put(node.name(), ids);
             } catch (RuntimeException unreachable) {
                 // not settled yet: its zones are missing, so they cannot match the running machines
@@ -150,10 +162,10 @@ final class ClusterPlane {
 
     /**
      * Each zone's metered CPU seconds beside its cgroup's, for the zones on nodes never killed in the run (a killed
-     * node's zones are made again, their counters from zero, while metering rightly keeps what they used before), with
-     * how far each counter moves on its own in 2 s (two of the agents' 1 s sampling intervals: an idle zone's counter
-     * still creeps, and the last sample is up to an interval old). Waits up to a minute for the two to agree, as the
-     * last samples travel; the checker judges what is read then.
+     * node's zones are made again, their counters from zero, while metering rightly keeps what they used before). The
+     * counter is read once more than {@link #SAMPLE_LAG} before metering is asked, and again after: a metered total that
+     * is current lies between the two (an idle zone's counter still creeps while the last samples travel). Waits up to
+     * a minute for every zone to agree; the checker judges what is read then.
      */
     List<MeteredUsage> usage() {
         Map<UUID, ZoneUsage> zones = new LinkedHashMap<>();
@@ -163,18 +175,18 @@ final class ClusterPlane {
             }
         });
         zones.values().removeIf(z -> !z.hasCgroup()); // stopped (e.g. its node was paused while it was made): nothing runs to count
-        Map<UUID, Long> before = new LinkedHashMap<>();
-        zones.forEach((id, z) -> before.put(id, z.cgroupCpuNs()));
-        sleep(2000);
-        Map<UUID, Double> slack = new LinkedHashMap<>();
-        zones.forEach((id, z) -> slack.put(id, (z.cgroupCpuNs() - before.get(id)) / 1e9));
+        Map<UUID, Long> earlier = new LinkedHashMap<>();
+        zones.forEach((id, z) -> earlier.put(id, z.cgroupCpuNs()));
+        sleep(SAMPLE_LAG.toMillis());
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (true) {
             List<MeteredUsage> usage = new ArrayList<>();
-            zones.forEach((id, z) -> usage.add(new MeteredUsage(id, "cpu_seconds", z.metered().cpuNs() / 1e9, z.cgroupCpuNs() / 1e9,
-                    slack.get(id))));
-            boolean agree = usage.stream().allMatch(u -> Math.abs(u.metered() - u.groundTruth())
-                    <= Math.max(Checker.USAGE_TOLERANCE * u.groundTruth(), u.slack()));
+            zones.forEach((id, z) -> {
+                double metered = z.metered().cpuNs() / 1e9;
+                usage.add(new MeteredUsage(id, "cpu_seconds", metered, z.cgroupCpuNs() / 1e9, earlier.get(id) / 1e9));
+            });
+            boolean agree = usage.stream().allMatch(u -> u.metered() >= u.earlier() * (1 - Checker.USAGE_TOLERANCE)
+                    && u.metered() <= u.groundTruth() * (1 + Checker.USAGE_TOLERANCE));
             if (agree || System.nanoTime() > deadline) {
                 return usage;
             }

@@ -22,13 +22,14 @@ public record FinalState(List<RecordedMachine> records, Map<String, Set<UUID>> z
     }
 
     /**
-     * One usage counter of one machine: what metering totalled and what the node's counter says (both in the same unit,
-     * e.g. CPU seconds), and how far that counter moves on its own within about two sampling intervals ({@code slack}:
-     * an idle zone's counter still creeps, and the last sample is up to an interval old when the two are read).
+     * One usage counter of one machine: what metering totalled, what the node's counter says after that was read
+     * ({@code groundTruth}), and what it said a few seconds before ({@code earlier}: longer ago than a sample takes to
+     * reach metering). The counter only grows and metering trails it by its sampling and shipping, so a true total lies
+     * between the two; an idle zone's counter still creeps, which a single reading would call a mismatch.
      */
-    public record MeteredUsage(UUID machine, String counter, double metered, double groundTruth, double slack) {
+    public record MeteredUsage(UUID machine, String counter, double metered, double groundTruth, double earlier) {
         public MeteredUsage(UUID machine, String counter, double metered, double groundTruth) {
-            this(machine, counter, metered, groundTruth, 0);
+            this(machine, counter, metered, groundTruth, groundTruth);
         }
     }
 

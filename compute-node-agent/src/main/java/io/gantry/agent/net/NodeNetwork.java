@@ -170,8 +170,16 @@ public final class NodeNetwork {
             String bridge = nic.kind() == NetworkKind.FABRIC ? FABRIC_BRIDGE : ensureExternal(nic);
             String port = hostVeth(nic);
             antiSpoof(bridgeNs, nic); // before the port exists: no frame of it passes unchecked
-            bridgeNs.ipBatch(List.of("link add " + port + " mtu " + nic.mtu() + " master " + bridge + " up type veth peer name "
-                    + eth + " netns " + zns.name() + " address " + nic.mac() + " mtu " + nic.mtu()), false);
+            List<String> add = List.of("link add " + port + " mtu " + nic.mtu() + " master " + bridge + " up type veth peer name "
+                    + eth + " netns " + zns.name() + " address " + nic.mac() + " mtu " + nic.mtu());
+            if (!bridgeNs.tryIpBatch(add)) {
+                if (bridgeNs.linkExists(port)) {
+                    // the same NIC's port, left by an earlier copy of the zone whose namespace the kernel had not
+                    // freed yet (the zone moved back to this node: seen during evacuation under load)
+                    bridgeNs.tryIp("link", "del", port);
+                }
+                bridgeNs.ipBatch(add, false); // again; a failure now is told with its reason
+            }
             ports.computeIfAbsent(bridgeKey(nic), k -> new HashSet<>()).add(port);
             inside.add("addr replace " + nic.ip() + "/" + nic.prefixLength() + " dev " + eth);
             inside.add("link set " + eth + " up");

@@ -84,6 +84,38 @@ class NodeNetworkTest {
         }
     }
 
+    @Test
+    @Tag("zones")
+    void aZonesPortLeftOnTheNodeByAnEarlierCopyIsReplacedWhenTheZoneComesBack() {
+        OverlayLab.whyUnavailable().ifPresent(why -> assumeTrue(false, why));
+        try (OverlayLab lab = OverlayLab.builder().nodes(1).start()) {
+            NodeNetwork node = network(new Underlay(lab.underlayIp(0), lab.underlayNetns(0), 4789));
+            TestNics.Fabric net = TestNics.fabric(false);
+            Nic neighbour = net.nic(1);
+            Nic returning = new Nic(TestNics.randomMac(), "192.168.128.30", net.id(), neighbour.kind(), TestNics.FABRIC_SUBNET,
+                    TestNics.FABRIC_GATEWAY, net.vni(), neighbour.mtu(), false, true);
+            ZoneLayout first = zone();
+            ZoneLayout back = zone();
+            try {
+                node.attach(first, spec(neighbour));
+                String ns = node.fabricNetns(net.vni());
+                // what an earlier copy of the zone leaves while the kernel has not yet freed its namespace: a veth of that name
+                Cmd.check("ip", "-n", ns, "link", "add", NodeNetwork.hostVeth(returning), "type", "veth", "peer", "name", "stale0");
+
+                node.attach(back, spec(returning));
+
+                assertThat(Cmd.run("ip", "-n", ns, "-o", "link", "show", "master", "br0").stdout())
+                        .as("the zone's port is a veth on the bridge again").contains(NodeNetwork.hostVeth(returning) + "@");
+                assertThat(Cmd.run("ip", "netns", "exec", back.netns(), "/bin/busybox", "ping", "-c", "1", "-W", "1", neighbour.ip()).ok())
+                        .as("the returning zone reaches its neighbour").isTrue();
+            } finally {
+                node.detach(back, List.of(returning));
+                node.detach(first, List.of(neighbour));
+                node.destroy();
+            }
+        }
+    }
+
     private static NodeNetwork network(Underlay underlay) {
         NodeNetwork n = new NodeNetwork("t" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6), underlay);
         n.ensure();

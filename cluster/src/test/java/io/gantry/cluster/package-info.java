@@ -21,6 +21,8 @@
  *     }
  * }
  * }</pre>
- * A test leaves the cluster as it found it: every host it broke running again, its machines deleted.
+ * A test leaves the cluster as it found it: every host it broke running again, its machines deleted. Where a failed
+ * assertion stops it before that, {@link io.gantry.cluster.ClusterTidy} (run by the extension after every test) does
+ * it and says so on the test's output, so the failure stays the one test's.
  */
 package io.gantry.cluster;

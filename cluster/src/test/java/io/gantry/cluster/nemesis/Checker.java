@@ -161,10 +161,8 @@ public final class Checker {
         }
 
         private void checkUsage(MeteredUsage u) {
-            double low = Math.min(u.earlier(), u.groundTruth()) * (1 - USAGE_TOLERANCE);
-            double high = u.groundTruth() * (1 + USAGE_TOLERANCE);
-            if (u.metered() < low - 1e-9 || u.metered() > high + 1e-9) {
-                double off = u.metered() < low ? u.earlier() - u.metered() : u.metered() - u.groundTruth();
+            if (!u.agrees()) {
+                double off = u.metered() < u.earlier() ? u.earlier() - u.metered() : u.metered() - u.groundTruth();
                 violation(Rule.USAGE_MISMATCH, u.machine(), String.format("%s metered %.6f, the node's counter says %.6f now and said"
                         + " %.6f a few seconds before (off by %.4f %%; allowed %.1f %% outside that range)", u.counter(), u.metered(),
                         u.groundTruth(), u.earlier(), u.groundTruth() == 0 ? Double.POSITIVE_INFINITY : 100 * off / Math.abs(u.groundTruth()),

@@ -185,9 +185,7 @@ final class ClusterPlane {
                 double metered = z.metered().cpuNs() / 1e9;
                 usage.add(new MeteredUsage(id, "cpu_seconds", metered, z.cgroupCpuNs() / 1e9, earlier.get(id) / 1e9));
             });
-            boolean agree = usage.stream().allMatch(u -> u.metered() >= u.earlier() * (1 - Checker.USAGE_TOLERANCE)
-                    && u.metered() <= u.groundTruth() * (1 + Checker.USAGE_TOLERANCE));
-            if (agree || System.nanoTime() > deadline) {
+            if (usage.stream().allMatch(MeteredUsage::agrees) || System.nanoTime() > deadline) {
                 return usage;
             }
             sleep(1000);

@@ -31,6 +31,12 @@ public record FinalState(List<RecordedMachine> records, Map<String, Set<UUID>> z
         public MeteredUsage(UUID machine, String counter, double metered, double groundTruth) {
             this(machine, counter, metered, groundTruth, groundTruth);
         }
+
+        /** Whether the metered total lies between the two readings, with {@link Checker#USAGE_TOLERANCE} to spare on each side. */
+        public boolean agrees() {
+            return metered >= Math.min(earlier, groundTruth) * (1 - Checker.USAGE_TOLERANCE) - 1e-9
+                    && metered <= groundTruth * (1 + Checker.USAGE_TOLERANCE) + 1e-9;
+        }
     }
 
     public FinalState {

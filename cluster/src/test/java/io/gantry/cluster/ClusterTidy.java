@@ -21,8 +21,7 @@ final class ClusterTidy {
     static List<String> after(ClusterRun run) {
         List<String> done = new ArrayList<>();
         GantryCluster cluster = run.cluster();
-        List<ClusterHost> hosts = new ArrayList<>(cluster.nodes());
-        hosts.forEach(h -> {
+        cluster.nodes().forEach(h -> {
             if (h.paused()) {
                 h.unpause();
                 done.add(h.name() + " thawed");
@@ -49,8 +48,9 @@ final class ClusterTidy {
             cluster.host(name).restart(LIMIT);
             done.add(name + " restarted (its agent had not beaten for two minutes)");
         }
-        if (!silent.isEmpty() && !silentNodes(cluster, Duration.ofMinutes(2)).isEmpty()) {
-            done.add("nodes still silent after their restart: " + silentNodes(cluster, Duration.ZERO));
+        List<String> stillSilent = silent.isEmpty() ? List.of() : silentNodes(cluster, Duration.ofMinutes(2));
+        if (!stillSilent.isEmpty()) {
+            done.add("nodes still silent after their restart: " + stillSilent);
         }
         List<UUID> left = new ArrayList<>();
         for (Map<String, Object> m : run.tenant().client().get("/my/machines").list()) {

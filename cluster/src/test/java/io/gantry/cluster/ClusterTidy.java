@@ -3,7 +3,6 @@ package io.gantry.cluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -52,12 +51,7 @@ final class ClusterTidy {
         if (!stillSilent.isEmpty()) {
             done.add("nodes still silent after their restart: " + stillSilent);
         }
-        List<UUID> left = new ArrayList<>();
-        for (Map<String, Object> m : run.tenant().client().get("/my/machines").list()) {
-            if (!"deleted".equals(m.get("state"))) {
-                left.add(UUID.fromString(m.get("id").toString()));
-            }
-        }
+        List<UUID> left = TenantMachines.undeleted(run.tenant().client());
         if (!left.isEmpty()) {
             boolean gone = new TenantMachines(run).deleteAll(left, LIMIT);
             done.add(left.size() + " machines of the test tenant deleted" + (gone ? "" : ", not all within " + LIMIT.toMinutes() + " min"));

@@ -59,6 +59,12 @@ public final class TenantMachines {
         return await(ids, "deleted"::equals, limit) >= 0;
     }
 
+    /** The account's machines (as {@code tenant} lists them through the API) that are not deleted. */
+    public static List<UUID> undeleted(SignedClient tenant) {
+        return tenant.get("/my/machines").list().stream().filter(m -> !"deleted".equals(m.get("state")))
+                .map(m -> UUID.fromString(m.get("id").toString())).toList();
+    }
+
     /** How many zones each machine id has across the nodes that run (gantry zone list on each). */
     public Map<String, Integer> zonesOnNodes() {
         Map<String, Integer> count = new HashMap<>();

@@ -103,12 +103,9 @@ final class ClusterPlane {
         List<UUID> all = new ArrayList<>();
         for (SignedClient t : tenants) {
             try {
-                for (Map<String, Object> m : t.get("/my/machines").list()) {
-                    if (!"deleted".equals(m.get("state"))) {
-                        UUID id = UUID.fromString(m.get("id").toString());
-                        t.delete("/my/machines/" + id);
-                        all.add(id);
-                    }
+                for (UUID id : TenantMachines.undeleted(t)) {
+                    t.delete("/my/machines/" + id);
+                    all.add(id);
                 }
             } catch (RuntimeException e) {
                 System.err.println("nemesis clean-up: " + e);
@@ -116,7 +113,7 @@ final class ClusterPlane {
         }
         long deadline = System.nanoTime() + limit.toNanos();
         for (SignedClient t : tenants) {
-            while (System.nanoTime() < deadline && t.get("/my/machines").list().stream().anyMatch(m -> !"deleted".equals(m.get("state")))) {
+            while (System.nanoTime() < deadline && !TenantMachines.undeleted(t).isEmpty()) {
                 sleep(500);
             }
         }

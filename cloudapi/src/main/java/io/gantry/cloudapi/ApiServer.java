@@ -1,9 +1,10 @@
 package io.gantry.cloudapi;
 
 import io.gantry.cloudapi.api.InvalidRequests;
+import io.gantry.cloudapi.api.MachineJsonCache;
+import io.gantry.cloudapi.api.Routes;
 import io.gantry.cloudapi.auth.AuthBarrier;
 import io.gantry.cloudapi.auth.KeyCache;
-import io.gantry.cloudapi.api.Routes;
 import io.gantry.cloudapi.store.Database;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.AbstractVerticle;
@@ -28,12 +29,14 @@ final class ApiServer extends AbstractVerticle {
     private final KeyCache keys;
     private final AuthBarrier changes;
     private final Pool reads;
+    private final MachineJsonCache listed;
     private volatile Router router;
     private volatile HttpServer server;
 
     ApiServer(HttpServerOptions options, Database db, CloudApiConfig config, MeterRegistry registry, KeyCache keys, AuthBarrier changes,
-              Pool reads) {
+              Pool reads, MachineJsonCache listed) {
         this.options = options;
+        this.listed = listed;
         this.keys = keys;
         this.changes = changes;
         this.reads = reads;
@@ -44,7 +47,7 @@ final class ApiServer extends AbstractVerticle {
 
     @Override
     public void start(Promise<Void> started) {
-        router = Routes.build(vertx, db, config, Clock.systemUTC(), registry, keys, changes, reads);
+        router = Routes.build(vertx, db, config, Clock.systemUTC(), registry, keys, changes, reads, listed);
         vertx.createHttpServer(options)
                 .requestHandler(router)
                 .invalidRequestHandler(new InvalidRequests())

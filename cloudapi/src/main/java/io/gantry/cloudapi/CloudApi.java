@@ -1,5 +1,6 @@
 package io.gantry.cloudapi;
 
+import io.gantry.cloudapi.api.MachineJsonCache;
 import io.gantry.cloudapi.auth.AuthChanges;
 import io.gantry.cloudapi.auth.KeyCache;
 import io.gantry.cloudapi.store.Database;
@@ -38,13 +39,15 @@ public final class CloudApi implements AutoCloseable {
     private final int eventLoops;
     private final TlsReloader tlsReloader;
     private final KeyCache keys;
+    private final MachineJsonCache listed;
     private final AuthChanges authChanges;
 
     private CloudApi(Vertx vertx, Database db, String deployment, ApiServer first, int eventLoops, TlsReloader tlsReloader,
-                     KeyCache keys, AuthChanges authChanges) {
+                     KeyCache keys, MachineJsonCache listed, AuthChanges authChanges) {
         this.vertx = vertx;
         this.db = db;
         this.keys = keys;
+        this.listed = listed;
         this.authChanges = authChanges;
         this.deployment = deployment;
         this.first = first;
@@ -65,6 +68,7 @@ public final class CloudApi implements AutoCloseable {
         AuthChanges changes = null;
         try {
             KeyCache keys = new KeyCache();
+            MachineJsonCache listed = new MachineJsonCache(MachineJsonCache.DEFAULT_MAX_BYTES);
             changes = AuthChanges.start(vertx, Database.connectOptions(config.database()), reads, keys);
             AuthChanges barrier = changes;
             Pool pool = reads;
@@ -73,14 +77,14 @@ public final class CloudApi implements AutoCloseable {
             LiveKeyManager served = config.tls() == null ? null : config.tls().serve(vertx, options);
             List<ApiServer> servers = Collections.synchronizedList(new ArrayList<>());
             String deployment = await(vertx.deployVerticle(() -> {
-                ApiServer server = new ApiServer(options, db, config, registry, keys, barrier, pool);
+                ApiServer server = new ApiServer(options, db, config, registry, keys, barrier, pool, listed);
                 servers.add(server);
                 return server;
             }, new DeploymentOptions().setInstances(config.eventLoops())), "start");
             TlsReloader reloader = config.tls() == null ? null
                     : TlsReloader.start(vertx, config.tls(), served, "cloud API",
                             TlsReloader.DEFAULT_INTERVAL);
-            return new CloudApi(vertx, db, deployment, servers.get(0), servers.size(), reloader, keys, changes);
+            return new CloudApi(vertx, db, deployment, servers.get(0), servers.size(), reloader, keys, listed, changes);
         } catch (RuntimeException | Error e) {
             if (changes != null) {
                 changes.close();
@@ -88,6 +92,11 @@ public final class CloudApi implements AutoCloseable {
             db.close();
             throw e;
         }
+    }
+
+    /** The instance's listed machines' JSON (for benchmarks that measure the list without it). */
+    public MachineJsonCache listedMachines() {
+        return listed;
     }
 
     /** The instance's cache of verified keys (for tests and benchmarks that look at it). */

@@ -122,6 +122,39 @@ class MachineListAtScaleTest extends WithTestPlatform {
     }
 
     @Test
+    void aMachineChangedSinceItWasListedIsListedAsItIsNow() {
+        String page = "/my/machines?limit=5&offset=1500";
+        List<Map<String, Object>> first = alice.get(page).list();
+        assertThat(first).hasSize(5);
+        String tagged = first.get(0).get("id").toString();
+        String stopped = first.get(1).get("id").toString();
+        String readdressed = first.get(2).get("id").toString();
+        String gone = first.get(3).get("id").toString();
+        String oldIp = ((List<?>) first.get(2).get("ips")).get(0).toString();
+        assertThat(alice.get(page).list()).as("listed again, nothing changed").isEqualTo(first);
+
+        assertThat(alice.post("/my/machines/" + tagged + "/tags", Map.of("tier", "gold")).status()).isEqualTo(200);
+        platform.execute("update machines set state = 'stopped' where id = cast(? as uuid)", stopped);
+        // the NIC alone changes, not the machine's row
+        platform.execute("update nics set ip = '10.64.255.251' where machine_id = cast(? as uuid)", readdressed);
+        platform.execute("update machines set state = 'deleted' where id = cast(? as uuid)", gone);
+        try {
+            List<Map<String, Object>> now = alice.get("/my/machines?limit=4&offset=1500").list();
+            assertThat(now).extracting(m -> m.get("id").toString()).containsExactly(tagged, stopped, readdressed, first.get(4).get("id").toString());
+            assertThat(tagsOf(now.get(0))).containsEntry("tier", "gold");
+            assertThat(now.get(1)).containsEntry("state", "stopped");
+            assertThat(now.get(2).get("ips")).isEqualTo(List.of("10.64.255.251"));
+            for (Map<String, Object> m : now) {
+                assertThat(m).as("listed as its GET answers").isEqualTo(alice.get("/my/machines/" + m.get("id")).json());
+            }
+        } finally {
+            platform.execute("update nics set ip = ? where machine_id = cast(? as uuid)", oldIp, readdressed);
+            platform.execute("update machines set state = 'running', tags = (select tags from machines where id = cast(? as uuid))"
+                    + " where id in (cast(? as uuid), cast(? as uuid), cast(? as uuid))", template, tagged, stopped, gone);
+        }
+    }
+
+    @Test
     void filtersSelectBeforePaging() {
         UUID otherImage;
         try (Seed seed = new Seed(platform.db)) {

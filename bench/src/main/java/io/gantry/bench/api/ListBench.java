@@ -3,6 +3,7 @@ package io.gantry.bench.api;
 import io.gantry.bench.BenchMain;
 import io.gantry.bench.BenchResults;
 import io.gantry.bench.Samples;
+import io.gantry.cloudapi.api.MachineJsonCache;
 import io.gantry.cloudapi.BulkMachines;
 import io.gantry.cloudapi.Seed;
 import io.gantry.cloudapi.auth.SshPublicKey;
@@ -97,7 +98,7 @@ public final class ListBench implements Callable<Integer> {
                     (System.nanoTime() - seedStart) / 1e9));
 
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-            ListRun list = new ListRun(http, cli, machines);
+            ListRun list = new ListRun(http, cli, machines, server.api().listedMachines());
             FloorRun floor = new FloorRun(db, fleet.account());
             for (int i = 0; i < warmup; i++) {
                 list.round(false);
@@ -108,6 +109,9 @@ public final class ListBench implements Callable<Integer> {
             for (int i = 0; i < rounds; i++) {
                 list.round(true);
                 floor.round(machines, true);
+            }
+            for (int i = 0; i < rounds; i++) {
+                list.coldRound();
             }
             Samples ping = pings(http, base, list.pages.count());
             String plan = floor.plan((machines - 1) / CLI_LIMIT * CLI_LIMIT);
@@ -188,19 +192,35 @@ public final class ListBench implements Callable<Integer> {
         }
     }
 
-    /** The CLI's paging, round after round: per page and whole-list times, every machine checked once per round. */
+    /**
+     * The CLI's paging, round after round: per page and whole-list times, every machine checked once per round. Cold
+     * rounds drop the API's kept machine JSON before each page, as if every machine of it had changed since the last list.
+     */
     static final class ListRun {
         final Samples pages = new Samples();
+        final Samples coldPages = new Samples();
         final Samples lists = new Samples();
         long bytes;
         private final HttpClient http;
         private final SignedClient cli;
         private final int machines;
+        private final MachineJsonCache listed;
+        private boolean cold;
 
-        ListRun(HttpClient http, SignedClient cli, int machines) {
+        ListRun(HttpClient http, SignedClient cli, int machines, MachineJsonCache listed) {
             this.http = http;
             this.cli = cli;
             this.machines = machines;
+            this.listed = listed;
+        }
+
+        void coldRound() throws Exception {
+            cold = true;
+            try {
+                round(false);
+            } finally {
+                cold = false;
+            }
         }
 
         void round(boolean measured) throws Exception {
@@ -209,6 +229,9 @@ public final class ListBench implements Callable<Integer> {
             long roundBytes = 0;
             for (int offset = 0; ; ) {
                 String path = "/my/machines?limit=" + CLI_LIMIT + "&offset=" + offset;
+                if (cold) {
+                    listed.clear();
+                }
                 long start = System.nanoTime();
                 HttpResponse<byte[]> r = http.send(cli.request("GET", path, null), HttpResponse.BodyHandlers.ofByteArray());
                 long took = System.nanoTime() - start;
@@ -228,6 +251,8 @@ public final class ListBench implements Callable<Integer> {
                 roundBytes += r.body().length;
                 if (measured) {
                     pages.add(took);
+                } else if (cold) {
+                    coldPages.add(took);
                 }
                 offset += page.size();
                 if (count < CLI_LIMIT) {
@@ -382,6 +407,7 @@ public final class ListBench implements Callable<Integer> {
         sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         double base = floor.pages.p50();
         row(sb, "signed GET /my/machines?limit=1000&offset=N (one page)", list.pages, base);
+        row(sb, "the same page, no machine's JSON kept (as when all changed since the last list)", list.coldPages, base);
         row(sb, "floor: plain JDBC SELECT of the page + Jackson", floor.pages, base);
         row(sb, "GET /--ping", ping, base);
         row(sb, "whole list (all pages, one after the other)", list.lists, base);

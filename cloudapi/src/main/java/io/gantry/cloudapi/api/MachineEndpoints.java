@@ -28,9 +28,12 @@ final class MachineEndpoints {
     private final MachineReads reads;
     private final FirewallService firewall;
     private final MeteringClient metering;
+    private final MachineListPage listPage;
 
-    MachineEndpoints(MachineService machines, MachineReads reads, FirewallService firewall, MeteringClient metering) {
+    MachineEndpoints(MachineService machines, MachineReads reads, FirewallService firewall, MeteringClient metering,
+                     MachineJsonCache listed) {
         this.machines = machines;
+        this.listPage = new MachineListPage(machines, listed);
         this.reads = reads;
         this.firewall = firewall;
         this.metering = metering;
@@ -61,12 +64,11 @@ final class MachineEndpoints {
         Map<String, Object> q = Params.of(ctx);
         int limit = Math.min(Params.nonNegative(Params.string(q, "limit"), MAX_LIMIT, "limit"), MAX_LIMIT);
         int offset = Params.nonNegative(Params.string(q, "offset"), 0, "offset");
-        Reply.with(ctx, machines.list(Authenticate.caller(ctx), MachineFilter.of(q), limit, offset), rows -> {
-            List<MachineView> page = rows.stream().map(MachineView::listed).toList();
+        Reply.with(ctx, listPage.read(Authenticate.caller(ctx), MachineFilter.of(q), limit, offset), page -> {
             // what this page holds: the triton CLI stops paging when it is below the limit
             ctx.response().putHeader("x-resource-count", Integer.toString(page.size()));
             ctx.response().putHeader("x-query-limit", Integer.toString(limit));
-            Reply.jsonStreamed(ctx, 200, page, page.size() * 2048);
+            Reply.jsonArray(ctx, 200, page);
         });
     }
 

@@ -105,10 +105,11 @@ public final class Routes {
 
     /**
      * The routes of one event loop. {@code keys} is the instance's key cache (shared by its event loops), kept right by
-     * {@code changes}, which account and key changes wait for; {@code reads} the Vert.x PostgreSQL pool of the hot reads.
+     * {@code changes}, which account and key changes wait for; {@code reads} the Vert.x PostgreSQL pool of the hot reads; {@code listed} the instance's
+     * listed machines' JSON.
      */
     public static Router build(Vertx vertx, Database db, CloudApiConfig config, Clock clock, MeterRegistry registry,
-                               KeyCache keys, AuthBarrier changes, Pool reads) {
+                               KeyCache keys, AuthBarrier changes, Pool reads, MachineJsonCache listed) {
         var accounts = new AccountService(db, changes);
         var machines = new MachineService(db);
         var catalog = new CatalogService(db);
@@ -166,7 +167,7 @@ public final class Routes {
         new UsageEndpoints(metering).mount(r);
         new CatalogEndpoints(catalog, new ImageService(db), config.datacenter(), config.publicUrl()).mount(r);
         new NetworkEndpoints(new NetworkService(db)).mount(r);
-        new MachineEndpoints(machines, new MachineReads(reads), firewall, metering).mount(r);
+        new MachineEndpoints(machines, new MachineReads(reads), firewall, metering, listed).mount(r);
         new NicEndpoints(new NicService(db)).mount(r);
         new SnapshotEndpoints(new SnapshotService(db, config.snapshotLimit())).mount(r);
         firewallEndpoints.mount(r);

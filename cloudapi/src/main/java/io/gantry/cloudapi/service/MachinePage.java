@@ -20,6 +20,8 @@ final class MachinePage {
             + " m.ip, m.error, m.networks, cast(m.tags as text), m.metadata, m.affinity, cast(m.traits as text), " + NIC_LISTS + ","
             + " m.firewall_enabled, m.deletion_protection, m.created, m.updated";
 
+    private static final int COLUMN_COUNT = 31;
+
     private MachinePage() {
     }
 
@@ -29,6 +31,34 @@ final class MachinePage {
                 + " order by m.created, m.id limit $2 offset $3)"
                 + " select " + COLUMNS + " from page join machines m on m.id = page.id left join nics n on n.machine_id = page.id"
                 + " group by page.created, page.id, m.id order by page.created, page.id";
+    }
+
+    /**
+     * As {@link #sql}, each machine of the page only as its {@link MachineVersion}: its id, its row's version
+     * ({@code xmin}, new with every committed change to the row) and its NICs' lists, all the list's JSON of it depends on.
+     */
+    static String versionsSql(String filterSql) {
+        return "with page as (select m.id, m.created from machines m where m.account_id = $1 and m.state <> 'deleted'" + filterSql
+                + " order by m.created, m.id limit $2 offset $3)"
+                + " select page.id, cast(m.xmin as text), " + NIC_LISTS
+                + " from page join machines m on m.id = page.id left join nics n on n.machine_id = page.id"
+                + " group by page.created, page.id, m.id order by page.created, page.id";
+    }
+
+    /** The account's ($2) machines with these ids ($1), in no order: {@link #COLUMNS}, then the row's {@code xmin}. */
+    static String byIdsSql() {
+        return "select " + COLUMNS + ", cast(m.xmin as text) from machines m left join nics n on n.machine_id = m.id"
+                + " where m.id = any($1) and m.account_id = $2 group by m.id";
+    }
+
+    /** The version of a row of {@link #versionsSql}. */
+    static MachineVersion version(Row row) {
+        return new MachineVersion(row.getUUID(0), MachineVersion.of(row.getString(1), row.getString(2), row.getString(3)));
+    }
+
+    /** The version of a row of {@link #byIdsSql}, whose record is {@link #record}. */
+    static String version(Row row, MachineRecord m) {
+        return MachineVersion.of(row.getString(COLUMN_COUNT), m.nicIps, m.nicNetworks);
     }
 
     /** The machine as a row of {@link #sql} holds it: every column {@link MachineRecord} maps, read, not managed. */

@@ -273,6 +273,41 @@ public final class MachineService {
                 });
     }
 
+    /** As {@link #list(Caller, MachineFilter, int, int)}, the page's machines only by {@link MachineVersion}. */
+    public Future<List<MachineVersion>> pageVersions(Caller caller, MachineFilter filter, int limit, int offset) {
+        if (limit == 0) {
+            return Future.succeededFuture(List.of());
+        }
+        List<Object> params = new ArrayList<>(List.of(caller.account().id, (long) limit, (long) offset));
+        String sql = MachinePage.versionsSql(filter.sql(params.size() + 1));
+        params.addAll(filter.values());
+        return reads.preparedQuery(sql)
+                .execute(Tuple.wrap(params))
+                .map(rows -> {
+                    List<MachineVersion> page = new ArrayList<>(rows.size());
+                    rows.forEach(row -> page.add(MachinePage.version(row)));
+                    return page;
+                });
+    }
+
+    /** A machine as read now, with its version. */
+    public record VersionedMachine(MachineRecord machine, String version) {
+    }
+
+    /** The caller's machines with these ids, read now (deleted ones too), by id; ids of other accounts are left out. */
+    public Future<Map<UUID, VersionedMachine>> byIds(Caller caller, List<UUID> ids) {
+        return reads.preparedQuery(MachinePage.byIdsSql())
+                .execute(Tuple.of(ids.toArray(UUID[]::new), caller.account().id))
+                .map(rows -> {
+                    Map<UUID, VersionedMachine> found = new java.util.HashMap<>(rows.size() * 2);
+                    rows.forEach(row -> {
+                        MachineRecord m = MachinePage.record(row);
+                        found.put(m.id, new VersionedMachine(m, MachinePage.version(row, m)));
+                    });
+                    return found;
+                });
+    }
+
     public Future<List<AuditRecord>> audit(Caller caller, UUID id) {
         return get(caller, id).compose(m -> Futures.of(sessions.withSession(s -> s.createSelectionQuery(
                         "from AuditRecord where machineId = :m order by time desc, id desc", AuditRecord.class)

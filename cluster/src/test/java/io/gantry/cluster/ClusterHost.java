@@ -47,7 +47,10 @@ public final class ClusterHost {
         java.util.Set<String> attachable = new java.util.HashSet<>(disks == null ? java.util.Set.of() : LoopDevices.inodesUnder(disks));
         docker.docker("kill", containerName()).check("docker kill " + name);
         if (disks != null) {
-            attachable.addAll(LoopDevices.inodesUnder(disks)); // and a disk made just before the kill: files stay until a restart
+            // docker kill returns once the signal is sent: a loop attach in flight then still completes. Once the
+            // container has stopped, none is; a disk made just before the kill is listed too (files stay until a restart)
+            docker.docker(Duration.ofSeconds(30), "wait", containerName());
+            attachable.addAll(LoopDevices.inodesUnder(disks));
         }
         LoopDevices.detachAttachedTo(attachable);
     }

@@ -35,8 +35,9 @@ final class ReliabilityIntro {
             - *detected after*: for a node, from the fault (the `docker` command returning) until the tenant's
               `GET /:login/machines/:id` shows one of its machines `unknown`, polled every 100 ms through the load
               balancer (the operator's `GET /ops/nodes/:node` is in the last column); for a provisioner, from the kill
-              until a machine becomes `running` again (which only a leader records); for a ZooKeeper member, until the
-              remaining members have a leader (`srvr`).
+              until the first job step a provisioner commits after it (the jobs' `updated`, set by PostgreSQL when the step's
+              transaction began; only the leader moves jobs on, the cloud API only queues them); for a ZooKeeper member, until
+              the remaining members have a leader (`srvr`).
             - *recovered after*: for a node, from the repair (the host started, unpaused or reconnected) until every
               machine of the test is `running` again; for a provisioner or a ZooKeeper member, from the kill until every
               create made meanwhile is `running`; for a cloud API instance, how long after the kill clients still saw

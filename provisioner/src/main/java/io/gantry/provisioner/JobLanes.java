@@ -35,7 +35,13 @@ final class JobLanes implements AutoCloseable {
     }
 
     void runOnce() throws SQLException, InterruptedException {
+        runOnce(() -> { });
+    }
+
+    /** As {@link #runOnce()}, telling {@code read} once the open jobs are read (a term's first pass is timed by phase). */
+    void runOnce(Runnable read) throws SQLException, InterruptedException {
         List<OpenJob> due = JobRunner.due(leader);
+        read.run();
         if (pool == null || due.size() <= 1) {
             lanes.get(0).advance(due);
             return;

@@ -192,7 +192,7 @@ public final class LeaderLoop implements AutoCloseable {
     private void firstPassOverJobs() throws Exception {
         nodeRecords.applyClosures();
         clock.mark("closures read");
-        jobs.runOnce();
+        jobs.runOnce(() -> clock.mark("open jobs read"));
         clock.mark("the first pass over the jobs");
     }
 

@@ -22,6 +22,12 @@ final class MachinePage {
 
     private static final int COLUMN_COUNT = 31;
 
+    /**
+     * The row's version: {@code xmin}, the transaction that wrote it (new with every committed change, a 32-bit counter),
+     * with {@code updated}, so that a counter come round again after billions of transactions cannot match either.
+     */
+    private static final String ROW_VERSION = "cast(m.xmin as text) || ' ' || cast(m.updated as text)";
+
     private MachinePage() {
     }
 
@@ -35,19 +41,19 @@ final class MachinePage {
 
     /**
      * As {@link #sql}, each machine of the page only as its {@link MachineVersion}: its id, its row's version
-     * ({@code xmin}, new with every committed change to the row) and its NICs' lists, all the list's JSON of it depends on.
+     * ({@link #ROW_VERSION}) and its NICs' lists, all the list's JSON of it depends on.
      */
     static String versionsSql(String filterSql) {
         return "with page as (select m.id, m.created from machines m where m.account_id = $1 and m.state <> 'deleted'" + filterSql
                 + " order by m.created, m.id limit $2 offset $3)"
-                + " select page.id, cast(m.xmin as text), " + NIC_LISTS
+                + " select page.id, " + ROW_VERSION + ", " + NIC_LISTS
                 + " from page join machines m on m.id = page.id left join nics n on n.machine_id = page.id"
                 + " group by page.created, page.id, m.id order by page.created, page.id";
     }
 
-    /** The account's ($2) machines with these ids ($1), in no order: {@link #COLUMNS}, then the row's {@code xmin}. */
+    /** The account's ($2) machines with these ids ($1), in no order: {@link #COLUMNS}, then the row's version. */
     static String byIdsSql() {
-        return "select " + COLUMNS + ", cast(m.xmin as text) from machines m left join nics n on n.machine_id = m.id"
+        return "select " + COLUMNS + ", " + ROW_VERSION + " from machines m left join nics n on n.machine_id = m.id"
                 + " where m.id = any($1) and m.account_id = $2 group by m.id";
     }
 

@@ -24,6 +24,7 @@ import io.gantry.record.HibernateSql;
 import io.gantry.record.JobLedger;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -258,34 +259,28 @@ public final class MachineService {
      * Vert.x connection ({@link Database#reads()}): the records are read, not managed (no session keeps them).
      */
     public Future<List<MachineRecord>> list(Caller caller, MachineFilter filter, int limit, int offset) {
-        if (limit == 0) {
-            return Future.succeededFuture(List.of());
-        }
-        List<Object> params = new ArrayList<>(List.of(caller.account().id, (long) limit, (long) offset));
-        String sql = MachinePage.sql(filter.sql(params.size() + 1));
-        params.addAll(filter.values());
-        return reads.preparedQuery(sql)
-                .execute(Tuple.wrap(params))
-                .map(rows -> {
-                    List<MachineRecord> page = new ArrayList<>(rows.size());
-                    rows.forEach(row -> page.add(MachinePage.record(row)));
-                    return page;
-                });
+        return page(caller, filter, limit, offset, MachinePage::sql, MachinePage::record);
     }
 
     /** As {@link #list(Caller, MachineFilter, int, int)}, the page's machines only by {@link MachineVersion}. */
     public Future<List<MachineVersion>> pageVersions(Caller caller, MachineFilter filter, int limit, int offset) {
+        return page(caller, filter, limit, offset, MachinePage::versionsSql, MachinePage::version);
+    }
+
+    /** The page's rows as {@code sql} (given the filter's SQL) selects them, each made into a {@code T}. */
+    private <T> Future<List<T>> page(Caller caller, MachineFilter filter, int limit, int offset,
+                                     java.util.function.Function<String, String> sql, java.util.function.Function<Row, T> each) {
         if (limit == 0) {
             return Future.succeededFuture(List.of());
         }
         List<Object> params = new ArrayList<>(List.of(caller.account().id, (long) limit, (long) offset));
-        String sql = MachinePage.versionsSql(filter.sql(params.size() + 1));
+        String query = sql.apply(filter.sql(params.size() + 1));
         params.addAll(filter.values());
-        return reads.preparedQuery(sql)
+        return reads.preparedQuery(query)
                 .execute(Tuple.wrap(params))
                 .map(rows -> {
-                    List<MachineVersion> page = new ArrayList<>(rows.size());
-                    rows.forEach(row -> page.add(MachinePage.version(row)));
+                    List<T> page = new ArrayList<>(rows.size());
+                    rows.forEach(row -> page.add(each.apply(row)));
                     return page;
                 });
     }

@@ -8,8 +8,8 @@ import java.util.UUID;
  */
 public record MachineVersion(UUID id, String version) {
 
-    /** The row's {@code xmin} (the transaction that wrote this version of the row) and the NICs' lists as the list shows them. */
-    static String of(String rowXmin, String nicIps, String nicNetworks) {
-        return rowXmin + '/' + nicIps + '/' + nicNetworks;
+    /** The row's version (the transaction that wrote it, and when) and the NICs' lists as the list shows them. */
+    static String of(String row, String nicIps, String nicNetworks) {
+        return row + '/' + nicIps + '/' + nicNetworks;
     }
 }

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class LeaderLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderLoop.class);
     private static final Duration RETRY = Duration.ofSeconds(1);
+    /** How long a new term waits for its judge's first look at the nodes (it looks every 50 ms) before placing anyway. */
+    private static final Duration FIRST_VERDICTS = Duration.ofSeconds(1);
 
     /**
      * Sees every job step as it is committed ({@code placed}, {@code task-written}, {@code dispatched},
@@ -140,6 +142,14 @@ public final class LeaderLoop implements AutoCloseable {
             return;
         }
         clock.mark("nodes read");
+        try {
+            if (!silence.awaitFirstVerdicts(FIRST_VERDICTS)) {
+                LOG.warn("leader: the node judge has not looked within {} ms; placing by adverts alone", FIRST_VERDICTS.toMillis());
+            }
+        } catch (InterruptedException e) {
+            return;
+        }
+        clock.mark("nodes judged");
         // placing without every booking would double-book: no placement until the record has been read
         while (running) {
             try {

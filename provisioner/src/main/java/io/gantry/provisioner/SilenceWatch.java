@@ -25,6 +25,7 @@ final class SilenceWatch implements AutoCloseable {
     private final NodeWatcher watcher;
     private final SilenceJudge judge;
     private final Duration window;
+    private final java.util.concurrent.CountDownLatch judged = new java.util.concurrent.CountDownLatch(1);
     private Set<String> silent = Set.of();
     private boolean closed;
 
@@ -62,6 +63,16 @@ final class SilenceWatch implements AutoCloseable {
             }
         }
         silent = new HashSet<>(now);
+        judged.countDown();
+    }
+
+    /**
+     * Waits (at most {@code limit}) until the judge has looked at every advertised node once. A new leader places
+     * nothing before: a node the last leader had judged lost still has its advert for seconds, and until this term's
+     * judge has looked, it would count as alive and could be given machines it will never make.
+     */
+    boolean awaitFirstVerdicts(Duration limit) throws InterruptedException {
+        return judged.await(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     @Override

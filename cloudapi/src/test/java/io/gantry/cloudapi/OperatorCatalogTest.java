@@ -98,7 +98,7 @@ class OperatorCatalogTest extends WithTestPlatform {
         assertError(admin.post("/ops/packages", pkg(name, "swap", 128)), 409, "InvalidArgument", "swap (128 MiB) must be at least memory");
         assertError(admin.post("/ops/packages", pkg(name, "disk", 4)), 409, "InvalidArgument", "disk must be at least 32 MiB");
         assertError(admin.post("/ops/packages", pkg(name, "vcpus", 0)), 409, "InvalidArgument", "vcpus must be 1 to");
-        assertError(admin.post("/ops/packages", pkg(name, "lwps", 2)), 409, "InvalidArgument", "lwps must be at least 8");
+        assertError(admin.post("/ops/packages", pkg(name, "lwps", 2)), 409, "InvalidArgument", "lwps must be at least 32");
         assertError(admin.post("/ops/packages", pkg(name, "memory", 1L << 50)), 409, "InvalidArgument", "memory must be at most");
         assertError(admin.post("/ops/packages", pkg("-x")), 409, "InvalidArgument", "package name must be 1-64 letters");
         assertError(admin.post("/ops/packages", pkg("a b")), 409, "InvalidArgument", "package name must be");

@@ -77,8 +77,11 @@ class ZoneBoundsTest extends RealZonesTest {
     void theSmallestPackageRunsSoTheMinimumsAreSizesRuncAndMkfsAccept() {
         Zone zone = create("acme", "tiny", new Package("tiny", Package.MIN_MEMORY_MiB, Package.MIN_MEMORY_MiB, 0, 0, Package.MIN_LWPS,
                 Package.MIN_DISK_MiB));
-        ExecResult echo = sh(zone, "echo ok");
-        assertThat(echo.stdout().strip()).as("a command in the smallest zone: %s", echo).isEqualTo("ok");
+        // runc exec's own pids count against the zone's: one lucky exec would not show the minimum is enough
+        for (int i = 0; i < 10; i++) {
+            ExecResult echo = sh(zone, "echo ok");
+            assertThat(echo.stdout().strip()).as("command %d in the smallest zone: %s", i, echo).isEqualTo("ok");
+        }
         backend.delete(zone.uuid());
         assertThat(traces(zone.uuid())).isEmpty();
     }

@@ -154,14 +154,25 @@ public final class NodeNetwork {
     }
 
     /**
-     * A new zone namespace, wired in few processes: its firewall first, then per NIC the port's anti-spoof chain and
-     * one {@code ip link add} that makes the veth pair with the port on its bridge and the zone's end in the namespace;
-     * then one batch in the namespace (loopback, addresses, links up) and one for its routes. Nothing is listed.
+     * A new zone namespace, wired in few processes: the namespace and its firewall on one thread while this one makes
+     * the first NIC's network and the port's anti-spoof chain (they share nothing); then per NIC one
+     * {@code ip link add} that makes the veth pair with the port on its bridge and the zone's end in the namespace;
+     * then one batch in the namespace (loopback, addresses, links up, routes). Nothing is listed.
      */
     private void attachFresh(ZoneLayout zone, Netns zns, ZoneSpec spec) {
-        zns.add();
-        installFirewall(zone.uuid(), zns.name(), spec.firewallEnabled());
-        List<Nic> nics = spec.nics();
+        CompletableFuture<Void> namespace = CompletableFuture.runAsync(() -> {
+            zns.add();
+            installFirewall(zone.uuid(), zns.name(), spec.firewallEnabled()); // before any NIC: nothing passes unfiltered
+        }, beside);
+        try {
+            wireFresh(zns, spec.nics(), namespace);
+        } finally {
+            namespace.exceptionally(failed -> null).join(); // not left running when this thread failed first
+        }
+    }
+
+    /** {@link #attachFresh}'s NICs; every use of the zone's namespace waits for {@code namespace} first. */
+    private void wireFresh(Netns zns, List<Nic> nics, CompletableFuture<Void> namespace) {
         List<String> inside = new ArrayList<>(List.of("link set lo up"));
         for (int i = 0; i < nics.size(); i++) {
             Nic nic = nics.get(i);
@@ -170,6 +181,7 @@ public final class NodeNetwork {
             String bridge = nic.kind() == NetworkKind.FABRIC ? FABRIC_BRIDGE : ensureExternal(nic);
             String port = hostVeth(nic);
             antiSpoof(bridgeNs, nic); // before the port exists: no frame of it passes unchecked
+            join(namespace); // the veth's zone end goes into it
             List<String> add = List.of("link add " + port + " mtu " + nic.mtu() + " master " + bridge + " up type veth peer name "
                     + eth + " netns " + zns.name() + " address " + nic.mac() + " mtu " + nic.mtu());
             if (!bridgeNs.tryIpBatch(add)) {
@@ -191,6 +203,7 @@ public final class NodeNetwork {
         // interfaces' may not: only when the batch reports a failure are the latter run again, alone, to tell
         List<String> all = new ArrayList<>(inside);
         all.addAll(routeLines(nics, true));
+        join(namespace);
         if (!zns.tryIpBatch(all)) {
             zns.ipBatch(inside, false);
         }

@@ -79,7 +79,7 @@ public final class RuncZoneBackend implements ZoneBackend {
     private final ZoneRunProbes runProbes;
     private final Clock clock = Clock.systemUTC();
     private final Path mdataTool;
-    private final UnmountTool unmountTool;
+    private final DiskTool diskTool;
     private final DiskTemplates diskTemplates;
     /** Wires a zone's network while the calling thread makes its disk. */
     private final ExecutorService wirer = Executors.newCachedThreadPool(r -> {
@@ -104,8 +104,8 @@ public final class RuncZoneBackend implements ZoneBackend {
         this.runProbes = new ZoneRunProbes(runcStates,
                 layout -> ZoneRunProbe.CgroupFiles.of(Path.of("/sys/fs/cgroup"), v2, layout.cgroupsPath()), Path.of("/proc"));
         this.mdataTool = MdataTool.install(config.stateDir());
-        this.unmountTool = UnmountTool.install(config.stateDir());
-        this.diskTemplates = new DiskTemplates(config.stateDir().resolve("disk-templates"));
+        this.diskTool = DiskTool.install(config.stateDir());
+        this.diskTemplates = new DiskTemplates(config.stateDir().resolve("disk-templates"), diskTool);
     }
 
     /** Who hears of zones starting, changing and going (the metadata service); {@link ZoneHooks#NONE} by default. */
@@ -152,8 +152,8 @@ public final class RuncZoneBackend implements ZoneBackend {
         return network;
     }
 
-    UnmountTool unmountTool() {
-        return unmountTool;
+    DiskTool diskTool() {
+        return diskTool;
     }
 
     public AgentConfig config() {
@@ -332,7 +332,7 @@ public final class RuncZoneBackend implements ZoneBackend {
                 throw GantryException.invalidState("zone " + uuid + " is " + zone.state().wireName()
                         + "; only a stopped zone's root is made an image");
             }
-            ZoneDisk.mount(layout, images.rootfs(zone.spec().imageId())); // a stopped zone keeps it mounted; after an evacuation's export it may not be
+            ZoneDisk.mount(layout, images.rootfs(zone.spec().imageId()), diskTool); // a stopped zone keeps it mounted; after an evacuation's export it may not be
         }
         ZoneRootExport.write(layout.rootfs(), tarball);
     }
@@ -455,7 +455,7 @@ public final class RuncZoneBackend implements ZoneBackend {
             }
             stop(uuid, grace);
             try {
-                ZoneDisk.unmountOverlay(layout, unmountTool);
+                ZoneDisk.unmountOverlay(layout, diskTool);
                 ZoneSnapshots.rollBack(layout, name);
             } finally {
                 start(uuid);
@@ -468,7 +468,7 @@ public final class RuncZoneBackend implements ZoneBackend {
     private ZoneLayout mountedDisk(Zone zone) {
         ZoneLayout layout = store.layout(zone.uuid());
         if (!io.gantry.agent.host.Mounts.isMountPoint(layout.diskMount())) {
-            ZoneDisk.mount(layout, images.rootfs(zone.spec().imageId()));
+            ZoneDisk.mount(layout, images.rootfs(zone.spec().imageId()), diskTool);
         }
         return layout;
     }
@@ -497,7 +497,7 @@ public final class RuncZoneBackend implements ZoneBackend {
                     throw GantryException.invalidState("zone " + uuid + " is " + zone.state()
                             + ": its disk grows only while it is stopped (the kernel here cannot grow a mounted ext4)");
                 }
-                ZoneDisk.unmount(layout, unmountTool);
+                ZoneDisk.unmount(layout, diskTool);
                 ZoneDisk.grow(layout, wanted.diskMiB());
             }
             if (zone.state() == ZoneState.RUNNING) {
@@ -521,7 +521,7 @@ public final class RuncZoneBackend implements ZoneBackend {
                 throw GantryException.invalidState("zone " + uuid + " is " + zone.state() + "; only a stopped zone's disk can leave its node");
             }
             ZoneLayout layout = store.layout(uuid);
-            ZoneDisk.unmount(layout, unmountTool);
+            ZoneDisk.unmount(layout, diskTool);
             network.detach(layout, zone.spec().nics());
             if (!Files.isRegularFile(layout.diskImage())) {
                 throw GantryException.internal("zone " + uuid + " has no disk file at " + layout.diskImage());
@@ -558,7 +558,7 @@ public final class RuncZoneBackend implements ZoneBackend {
             store.save(zone);
             try {
                 Files.move(disk, layout.diskImage(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                ZoneDisk.mount(layout, images.rootfs(spec.imageId()));
+                ZoneDisk.mount(layout, images.rootfs(spec.imageId()), diskTool);
                 network.attach(layout, spec);
                 writeConfig(layout, spec);
                 zone = save(zone.moveTo(ZoneState.STOPPED, clock.instant()));
@@ -719,10 +719,10 @@ public final class RuncZoneBackend implements ZoneBackend {
         Future<?> wiring = wirer.submit(() -> network.attach(layout, zone.spec()));
         try {
             if (newDisk) {
-                ZoneDisk.create(layout, zone.pkg().diskMiB(), diskTemplates);
-                steps.reached("disk-image");
+                ZoneDisk.createAndMount(layout, zone.pkg().diskMiB(), diskTemplates, images.rootfs(zone.spec().imageId()), diskTool);
+            } else {
+                ZoneDisk.mount(layout, images.rootfs(zone.spec().imageId()), diskTool);
             }
-            ZoneDisk.mount(layout, images.rootfs(zone.spec().imageId()));
         } catch (RuntimeException e) {
             awaitQuietly(wiring); // its parts are released with the disk's by the caller
             throw e;
@@ -794,7 +794,7 @@ public final class RuncZoneBackend implements ZoneBackend {
         runc.delete(layout.containerId());
         Future<?> unwiring = wirer.submit(() -> network.detach(layout, nics)); // the disk's teardown meanwhile
         try {
-            ZoneDisk.discard(layout, unmountTool);
+            ZoneDisk.discard(layout, diskTool);
             if (removeDiskFile) {
                 // beside the network's teardown too: freeing the file's blocks is most of the removal of the zone's
                 // files; the rest (record, guard) goes only once the namespace and ports are gone, so that an agent

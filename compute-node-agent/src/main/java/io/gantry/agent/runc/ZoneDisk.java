@@ -21,45 +21,44 @@ import java.util.Optional;
  */
 final class ZoneDisk {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ZoneDisk.class);
-    private static final int ATTACH_ATTEMPTS = 3;
     private static final java.time.Duration RELEASE_TIMEOUT = java.time.Duration.ofSeconds(30);
     private static final long MiB = 1024 * 1024;
 
     private ZoneDisk() {
     }
 
-    /** The zone's disk image, a sparse copy of the formatted template of its size. */
-    static void create(ZoneLayout zone, long sizeMiB, DiskTemplates templates) {
+    /**
+     * A new zone's disk: a sparse copy of the formatted template of its size, attached, mounted, and the overlay over
+     * {@code imageRootfs} on it, in one run of the tool. A create cut short is removed whole by its caller.
+     */
+    static void createAndMount(ZoneLayout zone, long sizeMiB, DiskTemplates templates, Path imageRootfs, DiskTool tool) {
         try {
-            Files.createDirectories(zone.dir());
+            Files.createDirectories(zone.diskMount());
+            Files.createDirectories(zone.rootfs());
+            Path template = templates.template(sizeMiB);
+            Path marker = markAttaching(zone);
+            tool.run(new DiskTool.Steps().copy(template, zone.diskImage()).attach(zone.diskImage(), zone.diskMount())
+                    .overlay(imageRootfs, zone.upper(), zone.work(), zone.rootfs()));
+            Files.delete(marker);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        templates.copyTo(sizeMiB, zone.diskImage());
     }
 
-    /**
-     * Mounts the loop disk and the overlay over {@code imageRootfs}; does nothing for what is already mounted. The loop
-     * device is attached with {@code losetup -f}, not {@code mount -o loop}: the latter reads every loop device of the
-     * host first (hundreds of sysfs files on a full node), looking for one already on the same file.
-     */
-    static void mount(ZoneLayout zone, Path imageRootfs) {
+    /** Mounts the loop disk and the overlay over {@code imageRootfs}; does nothing for what is already mounted. */
+    static void mount(ZoneLayout zone, Path imageRootfs, DiskTool tool) {
         try {
             Files.createDirectories(zone.diskMount());
             Files.createDirectories(zone.rootfs());
             boolean overlayMounted = Mounts.isMountPoint(zone.rootfs());
             if (!Mounts.isMountPoint(zone.diskMount())) {
-                attach(zone);
+                Path marker = markAttaching(zone);
+                tool.run(new DiskTool.Steps().attach(zone.diskImage(), zone.diskMount()));
+                Files.delete(marker);
             }
             if (!overlayMounted) {
                 ZoneSnapshots.finishInterrupted(zone); // a snapshot or rollback a crash cut short, before upper is used
-            }
-            Files.createDirectories(zone.upper());
-            Files.createDirectories(zone.work());
-            if (!overlayMounted) {
-                Cmd.check("mount", "-t", "overlay", "overlay", "-o",
-                        "lowerdir=" + imageRootfs + ",upperdir=" + zone.upper() + ",workdir=" + zone.work(),
-                        zone.rootfs().toString());
+                tool.run(new DiskTool.Steps().overlay(imageRootfs, zone.upper(), zone.work(), zone.rootfs()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -67,38 +66,23 @@ final class ZoneDisk {
     }
 
     /**
-     * A loop device on the image, mounted; on a failed mount the device is detached again. The marker file stands while
-     * a device may be attached but not mounted (an agent killed in between), so that only then all loop devices are
-     * searched for one left on this image.
+     * The marker stands while a loop device may be attached to the image but not mounted (an agent killed in between),
+     * so that only then all loop devices are searched for one left on this image. One left by an earlier attach cut
+     * short is detached first.
      */
-    private static void attach(ZoneLayout zone) throws IOException {
+    private static Path markAttaching(ZoneLayout zone) throws IOException {
         Path marker = attaching(zone);
         if (Files.exists(marker)) {
             detachLeftovers(zone);
         }
         Files.writeString(marker, "");
-        for (int attempt = 1; ; attempt++) {
-            Cmd.Result r = Cmd.run("sh", "-c", "d=$(losetup --find --show -- \"$1\") || exit 1; "
-                    + "mount -o discard \"$d\" \"$2\" || { s=$?; losetup -d \"$d\"; exit $s; }",
-                    "zone-disk", zone.diskImage().toString(), zone.diskMount().toString());
-            if (r.ok()) {
-                break;
-            }
-            // Until it is mounted, a device can be taken away by another process that detaches by name what it
-            // listed a moment before (losetup -j, then losetup -d): the mount then finds no filesystem. Seen with
-            // several agents' tests on one host; a fresh device is tried, a real failure fails each time.
-            if (attempt == ATTACH_ATTEMPTS || Mounts.isMountPoint(zone.diskMount())) {
-                r.orThrow();
-            }
-            LOG.warn("zone {}: attaching its disk failed ({}); trying again", zone.uuid(), r.stderr().strip());
-        }
-        Files.delete(marker);
+        return marker;
     }
 
     /** Unmounts the overlay only: the loop disk (with the upper dir and the snapshots) stays mounted. */
-    static void unmountOverlay(ZoneLayout zone, UnmountTool tool) {
+    static void unmountOverlay(ZoneLayout zone, DiskTool tool) {
         if (Mounts.isMountPoint(zone.rootfs())) {
-            tool.run(new UnmountTool.Steps().umount(zone.rootfs()));
+            tool.run(new DiskTool.Steps().umount(zone.rootfs()));
         }
     }
 
@@ -106,7 +90,7 @@ final class ZoneDisk {
      * Unmounts the overlay and the loop disk, its data written back to the image file, frees the loop device, and waits
      * until the kernel has let go of the disk file (a grow or a move works on it next); safe to call on a half-made zone.
      */
-    static void unmount(ZoneLayout zone, UnmountTool tool) {
+    static void unmount(ZoneLayout zone, DiskTool tool) {
         release(zone, tool, false);
     }
 
@@ -118,12 +102,12 @@ final class ZoneDisk {
      * the zone so that an agent killed after this point finishes the removal on restart. The loop device another
      * namespace's copy of the mount still holds is left to the kernel, which detaches it when that copy goes.
      */
-    static void discard(ZoneLayout zone, UnmountTool tool) {
+    static void discard(ZoneLayout zone, DiskTool tool) {
         release(zone, tool, true);
     }
 
-    private static void release(ZoneLayout zone, UnmountTool tool, boolean discard) {
-        UnmountTool.Steps steps = new UnmountTool.Steps();
+    private static void release(ZoneLayout zone, DiskTool tool, boolean discard) {
+        DiskTool.Steps steps = new DiskTool.Steps();
         boolean diskMounted = Mounts.isMountPoint(zone.diskMount());
         if (discard && diskMounted) {
             steps.shutdown(zone.diskMount()); // the overlay's unmount then has nothing to write back either

@@ -88,7 +88,7 @@ class AgentRestartTest extends RealZonesTest {
         ZoneLayout layout = backend.layout(zone.uuid());
         // what the delete did before the kill: its mark, then the discard of the disk
         Files.writeString(layout.guard(), "removing\n");
-        Cmd.check(backend.unmountTool().binary().toString(), "shutdown", layout.diskMount().toString());
+        Cmd.check(backend.diskTool().binary().toString(), "shutdown", layout.diskMount().toString());
         assertThat(Files.exists(layout.record())).isTrue();
 
         RuncZoneBackend restarted = RuncZoneBackend.open(config);

@@ -130,7 +130,7 @@ class ZoneSnapshotsTest extends RealZonesTest {
         // a crash after the current files went: the next start copies the snapshot back from the marker
         assertThat(sh(zone, "echo three > /small").ok()).isTrue();
         backend.stop(zone.uuid(), Duration.ofSeconds(5));
-        ZoneDisk.unmountOverlay(layout, backend.unmountTool());
+        ZoneDisk.unmountOverlay(layout, backend.diskTool());
         Files.createFile(layout.diskMount().resolve("rollback.in-place-s"));
         io.gantry.agent.host.Cmd.check("rm", "-rf", layout.upper().toString());
         backend.start(zone.uuid());
@@ -157,7 +157,7 @@ class ZoneSnapshotsTest extends RealZonesTest {
         assertThat(sh(zone, "echo later > /f").ok()).isTrue();
         backend.stop(zone.uuid(), Duration.ofSeconds(5));
         ZoneLayout layout = backend.layout(zone.uuid());
-        ZoneDisk.unmountOverlay(layout, backend.unmountTool());
+        ZoneDisk.unmountOverlay(layout, backend.diskTool());
         // a crash between the rollback's two renames, and a snapshot copy cut short
         io.gantry.agent.host.Cmd.check("cp", "-a", "--no-target-directory", ZoneSnapshots.of(layout, "s").toString(),
                 layout.diskMount().resolve("rollback.partial").toString());

@@ -154,58 +154,68 @@ public final class NodeNetwork {
     }
 
     /**
-     * A new zone namespace, wired in few processes: the namespace and its firewall on one thread while this one makes
-     * the first NIC's network and the port's anti-spoof chain (they share nothing); then per NIC one
-     * {@code ip link add} that makes the veth pair with the port on its bridge and the zone's end in the namespace;
-     * then one batch in the namespace (loopback, addresses, links up, routes). Nothing is listed.
+     * A new zone namespace, wired in few processes. Beside one another: the namespace and its firewall, and each NIC's
+     * anti-spoof chain on its port-to-be. Then one batch in the zone's namespace makes each veth pair there (the port
+     * end sent to its bridge's namespace, down and on no bridge), its address and routes; last, per NIC, its port
+     * joins the bridge and comes up, only once its chain is in place, so no frame of it passes unchecked. Nothing is
+     * listed.
      */
     private void attachFresh(ZoneLayout zone, Netns zns, ZoneSpec spec) {
-        CompletableFuture<Void> namespace = CompletableFuture.runAsync(() -> {
+        List<CompletableFuture<Void>> beforePorts = new ArrayList<>();
+        beforePorts.add(CompletableFuture.runAsync(() -> {
             zns.add();
             installFirewall(zone.uuid(), zns.name(), spec.firewallEnabled()); // before any NIC: nothing passes unfiltered
-        }, beside);
+        }, beside));
         try {
-            wireFresh(zns, spec.nics(), namespace);
+            wireFresh(zns, spec.nics(), beforePorts);
         } finally {
-            namespace.exceptionally(failed -> null).join(); // not left running when this thread failed first
+            for (CompletableFuture<Void> work : beforePorts) {
+                work.exceptionally(failed -> null).join(); // not left running when this thread failed first
+            }
         }
     }
 
-    /** {@link #attachFresh}'s NICs; every use of the zone's namespace waits for {@code namespace} first. */
-    private void wireFresh(Netns zns, List<Nic> nics, CompletableFuture<Void> namespace) {
-        List<String> inside = new ArrayList<>(List.of("link set lo up"));
-        for (int i = 0; i < nics.size(); i++) {
-            Nic nic = nics.get(i);
-            String eth = "eth" + i;
+    /** {@link #attachFresh}'s NICs; {@code beforePorts} holds the namespace's making, and gets the anti-spoof chains. */
+    private void wireFresh(Netns zns, List<Nic> nics, List<CompletableFuture<Void>> beforePorts) {
+        List<Netns> bridgeNss = new ArrayList<>();
+        List<String> bridges = new ArrayList<>();
+        List<String> vethAdds = new ArrayList<>();
+        for (Nic nic : nics) {
             Netns bridgeNs = nic.kind() == NetworkKind.FABRIC ? ensureFabric(nic) : nodeNs;
-            String bridge = nic.kind() == NetworkKind.FABRIC ? FABRIC_BRIDGE : ensureExternal(nic);
-            String port = hostVeth(nic);
-            antiSpoof(bridgeNs, nic); // before the port exists: no frame of it passes unchecked
-            join(namespace); // the veth's zone end goes into it
-            List<String> add = List.of("link add " + port + " mtu " + nic.mtu() + " master " + bridge + " up type veth peer name "
-                    + eth + " netns " + zns.name() + " address " + nic.mac() + " mtu " + nic.mtu());
-            if (!bridgeNs.tryIpBatch(add)) {
-                if (bridgeNs.linkExists(port)) {
-                    // the same NIC's port, left by an earlier copy of the zone whose namespace the kernel had not
-                    // freed yet (the zone moved back to this node: seen during evacuation under load)
-                    bridgeNs.tryIp("link", "del", port);
-                }
-                bridgeNs.ipBatch(add, false); // again; a failure now is told with its reason
-            }
-            ports.computeIfAbsent(bridgeKey(nic), k -> new HashSet<>()).add(port);
-            inside.add("addr replace " + nic.ip() + "/" + nic.prefixLength() + " dev " + eth);
-            inside.add("link set " + eth + " up");
-            if (nic.kind() == NetworkKind.EXTERNAL) {
-                externalRoutes(nic, bridge);
-            }
+            bridgeNss.add(bridgeNs);
+            bridges.add(nic.kind() == NetworkKind.FABRIC ? FABRIC_BRIDGE : ensureExternal(nic));
+            beforePorts.add(CompletableFuture.runAsync(() -> antiSpoof(bridgeNs, nic), beside));
+            vethAdds.add("link add eth" + vethAdds.size() + " address " + nic.mac() + " mtu " + nic.mtu()
+                    + " type veth peer name " + hostVeth(nic) + " mtu " + nic.mtu() + " netns " + bridgeNs.name());
         }
+        join(beforePorts.get(0)); // the namespace
         // one process for the interfaces and the routes; the routes' lines may fail (as they may in routes()), the
         // interfaces' may not: only when the batch reports a failure are the latter run again, alone, to tell
-        List<String> all = new ArrayList<>(inside);
+        List<String> all = interfaceLines(nics, vethAdds);
         all.addAll(routeLines(nics, true));
-        join(namespace);
         if (!zns.tryIpBatch(all)) {
-            zns.ipBatch(inside, false);
+            List<String> again = new ArrayList<>(vethAdds);
+            for (int i = 0; i < nics.size(); i++) {
+                if (zns.linkExists("eth" + i)) {
+                    again.set(i, null);
+                } else if (bridgeNss.get(i).linkExists(hostVeth(nics.get(i)))) {
+                    // the same NIC's port, left by an earlier copy of the zone whose namespace the kernel had not
+                    // freed yet (the zone moved back to this node: seen during evacuation under load)
+                    bridgeNss.get(i).tryIp("link", "del", hostVeth(nics.get(i)));
+                }
+            }
+            zns.ipBatch(interfaceLines(nics, again), false); // a failure now is told with its reason
+            zns.ipBatch(routeLines(nics, true), true);
+        }
+        for (int i = 0; i < nics.size(); i++) {
+            Nic nic = nics.get(i);
+            String port = hostVeth(nic);
+            join(beforePorts.get(1 + i)); // its anti-spoof chain
+            bridgeNss.get(i).ipBatch(List.of("link set " + port + " master " + bridges.get(i) + " up"), false);
+            ports.computeIfAbsent(bridgeKey(nic), k -> new HashSet<>()).add(port);
+            if (nic.kind() == NetworkKind.EXTERNAL) {
+                externalRoutes(nic, bridges.get(i));
+            }
         }
     }
 
@@ -347,6 +357,19 @@ public final class NodeNetwork {
     private void externalRoutes(Nic nic, String bridge) {
         nodeNs.ip("route", "replace", nic.ip() + "/32", "dev", bridge);
         underlayNs.ip("route", "replace", nic.ip() + "/32", "via", hostAddress(nodeUplinkBase() + 2), "dev", underlayVeth());
+    }
+
+    /** Loopback up, then per NIC its veth's making ({@code vethAdds}, null: made already), address and link up. */
+    private static List<String> interfaceLines(List<Nic> nics, List<String> vethAdds) {
+        List<String> lines = new ArrayList<>(List.of("link set lo up"));
+        for (int i = 0; i < nics.size(); i++) {
+            if (vethAdds.get(i) != null) {
+                lines.add(vethAdds.get(i));
+            }
+            lines.add("addr replace " + nics.get(i).ip() + "/" + nics.get(i).prefixLength() + " dev eth" + i);
+            lines.add("link set eth" + i + " up");
+        }
+        return lines;
     }
 
     /** The primary NIC's gateway is the default route; another NIC's gateway serves what leaves from its address. */

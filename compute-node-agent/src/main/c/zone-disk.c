@@ -246,13 +246,23 @@ static int overlay(const char *lower, const char *upper, const char *work, const
     return r;
 }
 
+/* Each operation takes its arguments as an array of exactly its count. */
+static int run_copy(char **a) { return copy(a[0], a[1]); }
+static int run_attach(char **a) { return attach(a[0], a[1]); }
+static int run_overlay(char **a) { return overlay(a[0], a[1], a[2], a[3]); }
+static int run_umount(char **a) { return umount2(a[0], 0); }
+static int run_shutdown(char **a) { return shutdown_fs(a[0]); }
+static int run_detach(char **a) { return detach(a[0]); }
+
 struct op {
     const char *name;
     int args;
+    int (*run)(char **args);
 };
 
 static const struct op OPS[] = {
-    {"copy", 2}, {"attach", 2}, {"overlay", 4}, {"umount", 1}, {"shutdown", 1}, {"detach", 1},
+    {"copy", 2, run_copy}, {"attach", 2, run_attach}, {"overlay", 4, run_overlay},
+    {"umount", 1, run_umount}, {"shutdown", 1, run_shutdown}, {"detach", 1, run_detach},
 };
 
 static int usage(void) {
@@ -266,41 +276,28 @@ int main(int argc, char **argv) {
         return usage();
     }
     for (int i = 1; i < argc;) {
-        const char *op = argv[i];
-        int args = -1;
+        const char *name = argv[i];
+        const struct op *op = NULL;
         for (size_t k = 0; k < sizeof OPS / sizeof OPS[0]; k++) {
-            if (strcmp(op, OPS[k].name) == 0) {
-                args = OPS[k].args;
+            if (strcmp(name, OPS[k].name) == 0) {
+                op = &OPS[k];
             }
         }
-        if (args < 0) {
-            fprintf(stderr, "zone-disk: unknown operation '%s'\n", op);
+        if (op == NULL) {
+            fprintf(stderr, "zone-disk: unknown operation '%s'\n", name);
             return 2;
         }
-        if (i + args > argc - 1) {
-            fprintf(stderr, "zone-disk: %s needs %d argument%s\n", op, args, args == 1 ? "" : "s");
+        if (i + op->args > argc - 1) {
+            fprintf(stderr, "zone-disk: %s needs %d argument%s\n", name, op->args, op->args == 1 ? "" : "s");
             return 2;
         }
         char **a = argv + i + 1;
-        int r;
-        if (strcmp(op, "copy") == 0) {
-            r = copy(a[0], a[1]);
-        } else if (strcmp(op, "attach") == 0) {
-            r = attach(a[0], a[1]);
-        } else if (strcmp(op, "overlay") == 0) {
-            r = overlay(a[0], a[1], a[2], a[3]);
-        } else if (strcmp(op, "umount") == 0) {
-            r = umount2(a[0], 0);
-        } else if (strcmp(op, "shutdown") == 0) {
-            r = shutdown_fs(a[0]);
-        } else {
-            r = detach(a[0]);
-        }
+        int r = op->run(a);
         if (r != 0) {
-            fprintf(stderr, "zone-disk: %s %s: %s\n", op, a[args - 1], strerror(errno));
+            fprintf(stderr, "zone-disk: %s %s: %s\n", name, a[op->args - 1], strerror(errno));
             return 1;
         }
-        i += 1 + args;
+        i += 1 + op->args;
     }
     return 0;
 }

@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +27,7 @@ final class SilenceWatch implements AutoCloseable {
     private final NodeWatcher watcher;
     private final SilenceJudge judge;
     private final Duration window;
-    private final java.util.concurrent.CountDownLatch judged = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch judged = new CountDownLatch(1);
     private Set<String> silent = Set.of();
     private boolean closed;
 
@@ -72,7 +74,7 @@ final class SilenceWatch implements AutoCloseable {
      * judge has looked, it would count as alive and could be given machines it will never make.
      */
     boolean awaitFirstVerdicts(Duration limit) throws InterruptedException {
-        return judged.await(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return judged.await(limit.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -36,6 +36,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.hibernate.LockMode;
 import org.hibernate.reactive.stage.Stage;
 
@@ -269,7 +270,7 @@ public final class MachineService {
 
     /** The page's rows as {@code sql} (given the filter's SQL) selects them, each made into a {@code T}. */
     private <T> Future<List<T>> page(Caller caller, MachineFilter filter, int limit, int offset,
-                                     java.util.function.Function<String, String> sql, java.util.function.Function<Row, T> each) {
+                                     Function<String, String> sql, Function<Row, T> each) {
         if (limit == 0) {
             return Future.succeededFuture(List.of());
         }

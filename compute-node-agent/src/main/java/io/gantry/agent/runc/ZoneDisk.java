@@ -36,10 +36,8 @@ final class ZoneDisk {
             Files.createDirectories(zone.diskMount());
             Files.createDirectories(zone.rootfs());
             Path template = templates.template(sizeMiB);
-            Path marker = markAttaching(zone);
-            tool.run(new DiskTool.Steps().copy(template, zone.diskImage()).attach(zone.diskImage(), zone.diskMount())
+            runAttaching(zone, tool, new DiskTool.Steps().copy(template, zone.diskImage()).attach(zone.diskImage(), zone.diskMount())
                     .overlay(imageRootfs, zone.upper(), zone.work(), zone.rootfs()));
-            Files.delete(marker);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -52,9 +50,7 @@ final class ZoneDisk {
             Files.createDirectories(zone.rootfs());
             boolean overlayMounted = Mounts.isMountPoint(zone.rootfs());
             if (!Mounts.isMountPoint(zone.diskMount())) {
-                Path marker = markAttaching(zone);
-                tool.run(new DiskTool.Steps().attach(zone.diskImage(), zone.diskMount()));
-                Files.delete(marker);
+                runAttaching(zone, tool, new DiskTool.Steps().attach(zone.diskImage(), zone.diskMount()));
             }
             if (!overlayMounted) {
                 ZoneSnapshots.finishInterrupted(zone); // a snapshot or rollback a crash cut short, before upper is used
@@ -66,17 +62,18 @@ final class ZoneDisk {
     }
 
     /**
-     * The marker stands while a loop device may be attached to the image but not mounted (an agent killed in between),
-     * so that only then all loop devices are searched for one left on this image. One left by an earlier attach cut
-     * short is detached first.
+     * Runs {@code steps}, which attach the disk, with the marker standing: it stands while a loop device may be attached
+     * to the image but not mounted (an agent killed in between), so that only then all loop devices are searched for one
+     * left on this image. One left by an earlier attach cut short is detached first.
      */
-    private static Path markAttaching(ZoneLayout zone) throws IOException {
+    private static void runAttaching(ZoneLayout zone, DiskTool tool, DiskTool.Steps steps) throws IOException {
         Path marker = attaching(zone);
         if (Files.exists(marker)) {
             detachLeftovers(zone);
         }
         Files.writeString(marker, "");
-        return marker;
+        tool.run(steps);
+        Files.delete(marker);
     }
 
     /** Unmounts the overlay only: the loop disk (with the upper dir and the snapshots) stays mounted. */

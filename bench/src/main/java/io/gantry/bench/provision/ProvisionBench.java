@@ -65,6 +65,11 @@ public final class ProvisionBench implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "20", description = "Seconds of creates (and of deletes) per round (default ${DEFAULT-VALUE}).")
     int seconds;
 
+    @Option(names = "--warmup", defaultValue = "20x15",
+            description = "A warm-up round before the floor and the idle figure, RATExSECONDS, not reported (the JIT compiles the"
+                    + " create and delete paths; without it the first round measured mostly the compiler) (default ${DEFAULT-VALUE}; 0x0: none).")
+    String warmup;
+
     @Option(names = "--nodes", defaultValue = "1000", description = "Simulated nodes (default ${DEFAULT-VALUE}).")
     int nodes;
 
@@ -110,6 +115,17 @@ public final class ProvisionBench implements Callable<Integer> {
         if (rates.length == 0 || Arrays.stream(rates).anyMatch(r -> r < 1) || seconds < 1 || nodes < 1 || nodesPerClient < 1
                 || tenants < 1) {
             System.err.println("provision-bench: --rates, --seconds, --nodes, --nodes-per-client and --tenants must be at least 1");
+            return 2;
+        }
+        int[] warm;
+        try {
+            String[] parts = warmup.split("x", -1);
+            warm = new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
+            if (parts.length != 2 || warm[0] < 0 || warm[1] < 0) {
+                throw new NumberFormatException();
+            }
+        } catch (RuntimeException e) {
+            System.err.println("provision-bench: --warmup must be RATExSECONDS, e.g. 20x15 (0x0: none), not '" + warmup + "'");
             return 2;
         }
         Path work = Files.createTempDirectory("gantry-provision-bench");
@@ -164,6 +180,17 @@ public final class ProvisionBench implements Callable<Integer> {
                 return 1;
             }
 
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+            if (warm[0] > 0 && warm[1] > 0) {
+                say("warm-up: " + warm[0] + "/s for " + warm[1] + " s, not reported");
+                Round warming = new Round(warm[0], warm[1]);
+                warming.create(http, accounts, fresh, pkg, image, fleet);
+                warming.delete(http, accounts, fresh, fleet);
+                if (!warming.clean()) {
+                    say("warm-up: not clean (" + warming.problems + "); the rounds go on, their own checks decide");
+                }
+            }
+
             int baselineMachines = Math.max(500, Arrays.stream(rates).max().getAsInt() * 4);
             say("floor: the bare writes of " + baselineMachines + " machines (" + BareWrites.COMMITS + " PostgreSQL commits and "
                     + BareWrites.ZK_WRITES_PER_MACHINE + " ZooKeeper writes each) at concurrency " + baselineThreads);
@@ -179,10 +206,9 @@ public final class ProvisionBench implements Callable<Integer> {
             idlePostgresMsPerSecond = idle.postgresNanos() / 1e6 / 10;
             say(String.format(Locale.ROOT, "idle: JVM %.0f ms CPU/s, PostgreSQL %.0f ms CPU/s", idleJvmMsPerSecond, idlePostgresMsPerSecond));
 
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
             List<Round> rounds = new ArrayList<>();
             for (int rate : rates) {
-                Round round = new Round(rate);
+                Round round = new Round(rate, seconds);
                 rounds.add(round);
                 round.create(http, accounts, fresh, pkg, image, fleet);
                 round.delete(http, accounts, fresh, fleet);
@@ -244,6 +270,7 @@ public final class ProvisionBench implements Callable<Integer> {
     /** One rate: its creates, its deletes and what the check found. */
     private final class Round {
         final int rate;
+        final int seconds;
         final String prefix;
         final List<UUID> acked = new ArrayList<>();
         /** Creates the API recorded though its answer came after the client's timeout. */
@@ -253,8 +280,9 @@ public final class ProvisionBench implements Callable<Integer> {
         Phase deletes;
         final List<String> problems = new ArrayList<>();
 
-        Round(int rate) {
+        Round(int rate, int seconds) {
             this.rate = rate;
+            this.seconds = seconds;
             this.prefix = "r" + rate + "x" + Long.toString(System.nanoTime() % 100000, 36) + "-";
         }
 

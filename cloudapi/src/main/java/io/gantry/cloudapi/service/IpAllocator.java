@@ -35,6 +35,17 @@ final class IpAllocator {
     /** Makes the NICs (the first primary when {@code firstIsPrimary}) and persists them; answers them in order. */
     static CompletionStage<List<NicRecord>> allocate(Stage.Session s, UUID account, UUID machine, List<Wanted> wanted, boolean firstIsPrimary,
                                                      String state, OffsetDateTime now) {
+        return plan(s, account, machine, wanted, firstIsPrimary, state, now)
+                .thenCompose(made -> s.persist(made.toArray()).thenApply(v -> made));
+    }
+
+    /**
+     * The NICs {@link #allocate} would make, not yet persisted: the caller persists them in this transaction (after
+     * their machine's row, which they refer to), while the networks' locks are held. Each network's held addresses and
+     * any NIC that already has one of the drawn MACs are read in one query.
+     */
+    static CompletionStage<List<NicRecord>> plan(Stage.Session s, UUID account, UUID machine, List<Wanted> wanted, boolean firstIsPrimary,
+                                                 String state, OffsetDateTime now) {
         List<UUID> order = wanted.stream().map(w -> w.network().id).distinct().sorted().toList();
         CompletionStage<Void> locks = CompletableFuture.completedFuture(null);
         for (UUID id : order) {
@@ -47,30 +58,54 @@ final class IpAllocator {
                         }
                     }));
         }
-        return locks.thenCompose(v -> s.createSelectionQuery("select ip, networkId from NicRecord where networkId in :ids", Object[].class)
+        List<NicRecord> made = new ArrayList<>();
+        for (int i = 0; i < wanted.size(); i++) {
+            NicRecord nic = new NicRecord();
+            nic.mac = randomMac();
+            nic.machineId = machine;
+            nic.accountId = account;
+            nic.networkId = wanted.get(i).network().id;
+            nic.primaryNic = firstIsPrimary && i == 0;
+            nic.state = state;
+            nic.created = now.plusNanos(i * 1000L); // keeps the NICs' order: primary first, then as asked
+            made.add(nic);
+        }
+        List<String> drawn = made.stream().map(n -> n.mac).toList();
+        return locks.thenCompose(v -> s.createSelectionQuery("select ip, networkId, mac from NicRecord where networkId in :ids or mac in :macs",
+                                Object[].class)
                         .setParameter("ids", order)
+                        .setParameter("macs", drawn)
                         .getResultList())
-                .thenCompose(held -> {
-                    List<NicRecord> made = new ArrayList<>();
+                .thenCompose(rows -> {
                     Set<String> heldKeys = new HashSet<>();
-                    held.forEach(r -> heldKeys.add(r[1] + "/" + r[0]));
-                    for (int i = 0; i < wanted.size(); i++) {
-                        Wanted w = wanted.get(i);
-                        String ip = pick(w, heldKeys);
-                        heldKeys.add(w.network().id + "/" + ip);
-                        NicRecord nic = new NicRecord();
-                        nic.mac = randomMac();
-                        nic.machineId = machine;
-                        nic.accountId = account;
-                        nic.networkId = w.network().id;
-                        nic.ip = ip;
-                        nic.primaryNic = firstIsPrimary && i == 0;
-                        nic.state = state;
-                        nic.created = now.plusNanos(i * 1000L); // keeps the NICs' order: primary first, then as asked
-                        made.add(nic);
+                    Set<String> taken = new HashSet<>();
+                    for (Object[] r : rows) {
+                        if (order.contains((UUID) r[1])) {
+                            heldKeys.add(r[1] + "/" + r[0]);
+                        }
+                        taken.add((String) r[2]);
                     }
-                    return uniqueMacs(s, made).thenCompose(v -> s.persist(made.toArray())).thenApply(x -> made);
-                });
+                    for (int i = 0; i < wanted.size(); i++) {
+                        String ip = pick(wanted.get(i), heldKeys);
+                        heldKeys.add(wanted.get(i).network().id + "/" + ip);
+                        made.get(i).ip = ip;
+                    }
+                    return redrawClashes(made, taken) ? uniqueMacs(s, made) : CompletableFuture.<Void>completedFuture(null);
+                })
+                .thenApply(v -> made);
+    }
+
+    /** Draws again each MAC that is {@code taken} or drawn twice; true when any was. */
+    private static boolean redrawClashes(List<NicRecord> nics, Set<String> taken) {
+        Set<String> drawn = new HashSet<>();
+        boolean again = false;
+        for (NicRecord n : nics) {
+            if (taken.contains(n.mac) || !drawn.add(n.mac)) {
+                n.mac = randomMac();
+                again = true;
+            }
+        }
+        return again;
     }
 
     /** Draws the NICs' MACs again while one is taken (the MAC is the table's key): vanishingly rare with 2^40 values. */
@@ -78,18 +113,7 @@ final class IpAllocator {
         return s.createSelectionQuery("select mac from NicRecord where mac in :macs", String.class)
                 .setParameter("macs", nics.stream().map(n -> n.mac).toList())
                 .getResultList()
-                .thenCompose(taken -> {
-                    Set<String> clash = new HashSet<>(taken);
-                    Set<String> drawn = new HashSet<>();
-                    boolean again = false;
-                    for (NicRecord n : nics) {
-                        if (clash.contains(n.mac) || !drawn.add(n.mac)) {
-                            n.mac = randomMac();
-                            again = true;
-                        }
-                    }
-                    return again ? uniqueMacs(s, nics) : CompletableFuture.completedFuture(null);
-                });
+                .thenCompose(taken -> redrawClashes(nics, new HashSet<>(taken)) ? uniqueMacs(s, nics) : CompletableFuture.completedFuture(null));
     }
 
     private static String pick(Wanted w, Set<String> heldKeys) {

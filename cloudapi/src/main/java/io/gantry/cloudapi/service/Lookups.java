@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.hibernate.LockMode;
 import org.hibernate.reactive.stage.Stage;
 
 /** Finds catalogue entries (images, packages, networks) by id or name, with errors a tenant can act on. */
@@ -28,51 +29,49 @@ final class Lookups {
 
     /** An image {@code account} sees (a public one or its own), by id or name; another account's private image does not exist. */
     static CompletionStage<ImageRecord> image(Stage.Session s, String ref, UUID account) {
+        return image(s, ref, account, LockMode.NONE);
+    }
+
+    /** As above, the row read under {@code lock}. */
+    private static CompletionStage<ImageRecord> image(Stage.Session s, String ref, UUID account, LockMode lock) {
         if (ref == null || ref.isBlank()) {
             throw new GantryException(ErrorCode.MissingParameter, "image is required (an image id from ListImages)");
         }
         Optional<UUID> id = uuid(ref);
         CompletionStage<Optional<ImageRecord>> found = id.isPresent()
-                ? s.find(ImageRecord.class, id.get()).thenApply(Optional::ofNullable)
+                ? s.find(ImageRecord.class, id.get(), lock).thenApply(Optional::ofNullable)
                 : s.createSelectionQuery("from ImageRecord where name = :n and " + ImageStates.VISIBLE
                                 + " order by case when state = 'active' then 0 else 1 end, publishedAt desc", ImageRecord.class)
-                        .setParameter("n", ref).setParameter("a", account).setMaxResults(1).getResultList()
+                        .setParameter("n", ref).setParameter("a", account).setMaxResults(1).setLockMode(lock).getResultList()
                         .thenApply(rows -> rows.stream().findFirst());
         return found.thenApply(image -> image.filter(i -> ImageStates.visibleTo(i, account))
                 .orElseThrow(() -> GantryException.invalid("image " + ref + " does not exist")));
     }
 
     static CompletionStage<PackageRecord> pkg(Stage.Session s, String ref) {
+        return pkg(s, ref, LockMode.NONE);
+    }
+
+    private static CompletionStage<PackageRecord> pkg(Stage.Session s, String ref, LockMode lock) {
         if (ref == null || ref.isBlank()) {
             throw new GantryException(ErrorCode.MissingParameter, "package is required (a package id or name from ListPackages)");
         }
-        return byIdOrName(s, PackageRecord.class, ref, "from PackageRecord where name = :n")
+        return byIdOrName(s, PackageRecord.class, ref, "from PackageRecord where name = :n", lock)
                 .thenApply(found -> found.orElseThrow(() -> GantryException.invalid("package " + ref + " does not exist")));
     }
 
-    /**
-     * Holds the image's and the package's rows (FOR SHARE) until the caller's transaction ends, so an operator's
-     * removal, which takes them FOR UPDATE before counting their machines, waits for this machine (and counts it),
-     * or removes them first (and this create is refused as if they never existed).
-     */
-    static CompletionStage<Void> holdInCatalog(Stage.Session s, ImageRecord image, PackageRecord pkg) {
-        return held(s, "images", image.id).thenCompose(imageHeld -> {
-            if (!imageHeld) {
-                throw GantryException.invalid("image " + image.name + "@" + image.version + " does not exist");
-            }
-            return held(s, "packages", pkg.id);
-        }).thenAccept(pkgHeld -> {
-            if (!pkgHeld) {
-                throw GantryException.invalid("package " + pkg.name + " does not exist");
-            }
-        });
+    /** A machine's image and package, as a create finds them. */
+    record Catalogued(ImageRecord image, PackageRecord pkg) {
     }
 
-    private static CompletionStage<Boolean> held(Stage.Session s, String table, UUID id) {
-        return s.createNativeQuery("select cast(id as text) from " + table + " where id = ?1 for share", String.class)
-                .setParameter(1, id)
-                .getResultList()
-                .thenApply(rows -> !rows.isEmpty());
+    /**
+     * The image and the package of a new machine, each read FOR SHARE and so held until the caller's transaction
+     * ends: an operator's removal, which takes them FOR UPDATE before counting their machines, waits for this machine
+     * (and counts it), or removes them first (and this create is refused as if they never existed).
+     */
+    static CompletionStage<Catalogued> heldForCreate(Stage.Session s, String imageRef, UUID account, String pkgRef) {
+        return image(s, imageRef, account, LockMode.PESSIMISTIC_READ)
+                .thenCompose(image -> pkg(s, pkgRef, LockMode.PESSIMISTIC_READ).thenApply(pkg -> new Catalogued(image, pkg)));
     }
 
     /**
@@ -108,12 +107,12 @@ final class Lookups {
         return networks.stream().anyMatch(n -> account.equals(n.ownerAccount) && DefaultFabric.NETWORK_NAME.equals(n.name));
     }
 
-    private static <T> CompletionStage<Optional<T>> byIdOrName(Stage.Session s, Class<T> type, String ref, String byName) {
+    private static <T> CompletionStage<Optional<T>> byIdOrName(Stage.Session s, Class<T> type, String ref, String byName, LockMode lock) {
         Optional<UUID> id = uuid(ref);
         if (id.isPresent()) {
-            return s.find(type, id.get()).thenApply(Optional::ofNullable);
+            return s.find(type, id.get(), lock).thenApply(Optional::ofNullable);
         }
-        return s.createSelectionQuery(byName, type).setParameter("n", ref).setMaxResults(1).getResultList()
+        return s.createSelectionQuery(byName, type).setParameter("n", ref).setMaxResults(1).setLockMode(lock).getResultList()
                 .thenApply(rows -> rows.stream().findFirst());
     }
 }

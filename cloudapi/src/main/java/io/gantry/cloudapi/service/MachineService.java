@@ -78,10 +78,8 @@ public final class MachineService {
                         }
                         return CompletableFuture.completedFuture(existing);
                     }
-                    return Lookups.image(s, req.image(), accountId).thenCompose(image -> Lookups.pkg(s, req.pkg())
-                            .thenCompose(pkg -> Lookups.holdInCatalog(s, image, pkg)
-                                    .thenCompose(held -> Lookups.networks(s, accountId, req.networks()))
-                                    .thenCompose(networks -> admitAndInsert(s, caller, req, image, pkg, networks))));
+                    return Lookups.heldForCreate(s, req.image(), accountId, req.pkg()).thenCompose(held -> Lookups.networks(s, accountId, req.networks())
+                            .thenCompose(networks -> admitAndInsert(s, caller, req, held.image(), held.pkg(), networks)));
                 })));
     }
 
@@ -121,14 +119,15 @@ public final class MachineService {
             m.updated = now;
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("image", image.nodeImage);
-            return s.persist(m)
-                    .thenCompose(v -> IpAllocator.allocate(s, accountId, m.id, networks, true, NicRecord.PROVISIONING, now))
+            // the NICs are planned first so that the machine's row is inserted once, with its addresses, and not updated
+            return IpAllocator.plan(s, accountId, m.id, networks, true, NicRecord.PROVISIONING, now)
                     .thenCompose(nics -> {
                         m.ip = nics.isEmpty() ? null : nics.get(0).ip;
                         m.nicIps = String.join(",", nics.stream().map(n -> n.ip).toList());
                         m.nicNetworks = String.join(",", nics.stream().map(n -> n.networkId.toString()).toList());
-                        return queue(s, m, JobKind.PROVISION, params, caller);
+                        return s.persist(m).thenCompose(v -> s.persist(nics.toArray()));
                     })
+                    .thenCompose(v -> queue(s, m, JobKind.PROVISION, params, caller))
                     .thenApply(v -> m);
         }));
     }

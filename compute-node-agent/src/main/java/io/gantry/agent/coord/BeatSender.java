@@ -22,13 +22,15 @@ import org.slf4j.LoggerFactory;
  * beat address under {@link ZkPaths#LIVENESS}. The provisioners judge a node lost when its beats stop for longer than
  * their silence window, much sooner than its ZooKeeper session would expire (docs/architecture.md, node liveness). A
  * beat says only "this agent's process runs and reaches you"; the ZooKeeper advert stays the node's membership.
+ * One sender can beat for several nodes that live in one process (the simulated fleet of the provisioning bench):
+ * each node's beat is still its own datagram, from one thread instead of one per node.
  */
 public final class BeatSender implements AutoCloseable {
     /** Ten beats a second: a silence window of 1.4 s spans 14 of them, so one lost datagram changes nothing. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(100);
     private static final Logger LOG = LoggerFactory.getLogger(BeatSender.class);
 
-    private final String node;
+    private final List<String> nodes;
     private final Duration interval;
     private final CuratorCache provisioners;
     private final DatagramChannel channel;
@@ -38,30 +40,38 @@ public final class BeatSender implements AutoCloseable {
     private volatile List<InetSocketAddress> targets = List.of();
     private long seq;
 
-    private BeatSender(String node, Duration interval, CuratorCache provisioners, DatagramChannel channel) {
-        this.node = node;
+    private BeatSender(List<String> nodes, Duration interval, CuratorCache provisioners, DatagramChannel channel) {
+        this.nodes = nodes;
         this.interval = interval;
         this.provisioners = provisioners;
         this.channel = channel;
-        this.thread = new Thread(this::run, "gantry-beat-" + node);
+        this.thread = new Thread(this::run, "gantry-beat-" + nodes.get(0) + (nodes.size() > 1 ? "+" + (nodes.size() - 1) : ""));
         this.thread.setDaemon(true);
     }
 
     /** Starts beating with an already started client (which stays the caller's). */
     public static BeatSender start(CuratorFramework client, String node, Duration interval) {
+        return start(client, List.of(node), interval);
+    }
+
+    /** As above, one beat for each of {@code nodes} every interval, all from one thread. */
+    public static BeatSender start(CuratorFramework client, List<String> nodes, Duration interval) {
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException("a beat sender needs at least one node");
+        }
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("the beat interval must be positive, not " + interval);
         }
         CuratorCache cache = CuratorCache.build(client, ZkPaths.LIVENESS);
         try {
-            BeatSender sender = new BeatSender(node, interval, cache, DatagramChannel.open());
+            BeatSender sender = new BeatSender(List.copyOf(nodes), interval, cache, DatagramChannel.open());
             cache.listenable().addListener((type, before, after) -> sender.targets = sender.addresses());
             cache.start();
             sender.thread.start();
             return sender;
         } catch (IOException e) {
             cache.close();
-            throw new IllegalStateException("node " + node + ": cannot open a UDP socket for heartbeats: " + e.getMessage(), e);
+            throw new IllegalStateException("node " + nodes.get(0) + ": cannot open a UDP socket for heartbeats: " + e.getMessage(), e);
         }
     }
 
@@ -84,12 +94,16 @@ public final class BeatSender implements AutoCloseable {
     }
 
     private void beatOnce() {
-        ByteBuffer beat = ByteBuffer.wrap(new NodeBeat(node, ++seq).encode());
-        for (InetSocketAddress to : targets) {
-            try {
-                channel.send(beat.rewind(), to);
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("node {}: beat to {} not sent: {}", node, to, e.toString());
+        List<InetSocketAddress> to = targets;
+        seq++;
+        for (String node : nodes) {
+            ByteBuffer beat = ByteBuffer.wrap(new NodeBeat(node, seq).encode());
+            for (InetSocketAddress provisioner : to) {
+                try {
+                    channel.send(beat.rewind(), provisioner);
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("node {}: beat to {} not sent: {}", node, provisioner, e.toString());
+                }
             }
         }
     }
@@ -138,7 +152,7 @@ public final class BeatSender implements AutoCloseable {
         try {
             channel.close();
         } catch (IOException e) {
-            LOG.debug("node {}: closing the beat socket: {}", node, e.toString());
+            LOG.debug("node {}: closing the beat socket: {}", nodes.get(0), e.toString());
         }
     }
 }

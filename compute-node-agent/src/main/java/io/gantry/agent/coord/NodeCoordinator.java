@@ -55,7 +55,10 @@ public final class NodeCoordinator implements AutoCloseable {
         return start(client, backend, advert, stateDir, reportInterval, mover, images, BeatSender.DEFAULT_INTERVAL);
     }
 
-    /** As above, beating to the provisioners every {@code beatInterval}. */
+    /**
+     * As above, beating to the provisioners every {@code beatInterval}; with {@code null}, this coordinator sends no
+     * beats and the caller beats for the node (one {@link BeatSender} for many nodes of one process).
+     */
     public static NodeCoordinator start(CuratorFramework client, ZoneBackend backend, NodeAdvert advert, Path stateDir,
                                         Duration reportInterval, ZoneMover mover, ImageMaker images, Duration beatInterval) {
         Clock clock = Clock.systemUTC();
@@ -69,7 +72,9 @@ public final class NodeCoordinator implements AutoCloseable {
             reporter.start();
             intake.start();
             membership.start();
-            coordinator.beats = BeatSender.start(client, node, beatInterval);
+            if (beatInterval != null) {
+                coordinator.beats = BeatSender.start(client, node, beatInterval);
+            }
         } catch (RuntimeException e) {
             coordinator.close();
             throw e;

@@ -53,6 +53,34 @@ class BeatSenderTest {
     }
 
     @Test
+    @Timeout(30)
+    void oneSenderForSeveralNodesBeatsForEachOfThemAsItsOwnDatagram() throws Exception {
+        String prefix = "beats-" + System.nanoTime() + "-";
+        List<String> nodes = List.of(prefix + "a", prefix + "b", prefix + "c");
+        try (CuratorFramework zk = TestZooKeeper.shared().newClient();
+             DatagramChannel provisioner = DatagramChannel.open()) {
+            provisioner.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = ((InetSocketAddress) provisioner.getLocalAddress()).getPort();
+            String registration = ZkPaths.LIVENESS + "/p-" + prefix;
+            zk.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
+                    .forPath(registration, ("127.0.0.1:" + port).getBytes(StandardCharsets.UTF_8));
+            java.util.Map<String, List<Long>> seqs = new java.util.HashMap<>();
+            try (BeatSender sender = BeatSender.start(zk, nodes, Duration.ofMillis(50))) {
+                ByteBuffer buffer = ByteBuffer.allocate(NodeBeat.MAX_BYTES);
+                while (seqs.size() < nodes.size() || seqs.values().stream().anyMatch(s -> s.size() < 3)) {
+                    buffer.clear();
+                    provisioner.receive(buffer);
+                    NodeBeat.decode(buffer.array(), buffer.position()).filter(b -> b.node().startsWith(prefix))
+                            .ifPresent(b -> seqs.computeIfAbsent(b.node(), n -> new ArrayList<>()).add(b.seq()));
+                }
+            }
+            assertThat(seqs).containsOnlyKeys(nodes);
+            seqs.values().forEach(s -> assertThat(s).isSorted().doesNotHaveDuplicates());
+            zk.delete().forPath(registration);
+        }
+    }
+
+    @Test
     void registeredAddressesAreReadAsHostAndPort() {
         assertThat(BeatSender.parseHostPort("10.0.0.5:7095")).contains(new InetSocketAddress("10.0.0.5", 7095));
         assertThat(BeatSender.parseHostPort(" [::1]:7095\n")).contains(new InetSocketAddress("::1", 7095));

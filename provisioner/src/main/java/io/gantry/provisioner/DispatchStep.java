@@ -39,11 +39,24 @@ final class DispatchStep implements JobStep {
 
     /** Dispatches to {@code node}: the job's node, or the one just chosen for it. */
     void dispatch(OpenJob job, String node) throws Exception {
-        NodeTask task = taskFor(job);
         if (leader.zk().checkExists().forPath(ZkPaths.result(node, job.id().toString())) != null) {
             leader.records().markDispatched(job.id()); // the node already answered (before a leader change): just collect it
             return;
         }
+        write(job, node);
+    }
+
+    /**
+     * Dispatches a job this leader has just moved from queued to placed: no node can have answered it, as a task is only
+     * ever written after the record took its placement (and the record took it from this leader), so the look for an
+     * answer is skipped (one ZooKeeper round trip of the few a provision's way to its node takes).
+     */
+    void dispatchJustPlaced(OpenJob job, String node) throws Exception {
+        write(job, node);
+    }
+
+    private void write(OpenJob job, String node) throws Exception {
+        NodeTask task = taskFor(job);
         if (job.action() == JobKind.PROVISION) {
             metadata.publish(job.machine().id()); // the zone's first boot runs its user-script
         }

@@ -63,7 +63,7 @@ final class PlaceStep implements JobStep {
             return;
         }
         leader.hook().after(job.id(), "placed");
-        dispatch.dispatch(job, m.computeNode());
+        dispatch.dispatchJustPlaced(job, m.computeNode());
     }
 
     private void placeNew(OpenJob job) throws Exception {
@@ -98,6 +98,6 @@ final class PlaceStep implements JobStep {
             return;
         }
         leader.hook().after(job.id(), "placed");
-        dispatch.dispatch(job, node);
+        dispatch.dispatchJustPlaced(job, node);
     }
 }

@@ -87,6 +87,10 @@ public final class ProvisionBench implements Callable<Integer> {
     @Option(names = "--strategy", defaultValue = "SPREAD", description = "Placement strategy: PACK or SPREAD (default ${DEFAULT-VALUE}).")
     Strategy strategy;
 
+    @Option(names = "--job-lanes", description = "The provisioner's job lanes (default: the provisioner's own, "
+            + ProvisionerConfig.DEFAULT_JOB_LANES + ").")
+    Integer jobLanes;
+
     @Option(names = "--drain", defaultValue = "120", description = "Seconds to wait for the last machines of a phase (default ${DEFAULT-VALUE}).")
     int drain;
 
@@ -170,7 +174,8 @@ public final class ProvisionBench implements Callable<Integer> {
                     Duration.ofSeconds(reportInterval));
             provisionerZk = zk.newClient();
             provisioner = Provisioner.start(provisionerZk, new ProvisionerConfig("provbench", fresh.jdbcUrl(), fresh.user(),
-                    fresh.password(), new PlacementPolicy(new OverprovisionRatios(1.0, 1.0, 64.0), strategy, 0), Duration.ofMillis(500)));
+                    fresh.password(), new PlacementPolicy(new OverprovisionRatios(1.0, 1.0, 64.0), strategy, 0), Duration.ofMillis(500),
+                    jobLanes == null ? ProvisionerConfig.DEFAULT_JOB_LANES : jobLanes));
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!provisioner.isLeader() && System.nanoTime() < until) {
                 Thread.sleep(50);

@@ -59,8 +59,15 @@ class ZooKeeperRoleTest {
         }
     }
 
+    /**
+     * The server's answer to a four-letter word; empty when it does not answer within 2 s. Without the timeouts, a
+     * connection the server took while it was still starting and never answered held the poll (and the whole suite) for
+     * good: the poll's own deadline cannot interrupt a blocked read.
+     */
     private static String fourLetters(int port, String command) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
+        try (Socket s = new Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+            s.setSoTimeout(2000);
             OutputStream out = s.getOutputStream();
             out.write(command.getBytes(StandardCharsets.US_ASCII));
             out.flush();

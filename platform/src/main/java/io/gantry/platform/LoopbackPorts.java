@@ -3,19 +3,12 @@ package io.gantry.platform;
 import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
-/** Ports on 127.0.0.1: a free one (for tests and benches), and a clear refusal when a chosen one is taken. */
+/** A clear refusal when a chosen port on 127.0.0.1 is taken (tests and benches pick free ones with the testkit's {@code LoopbackPort}). */
 public final class LoopbackPorts {
     private LoopbackPorts() {
-    }
-
-    public static int free() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     /** A taken port would otherwise surface as a bare timeout from whichever server tried it. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gantry.agent.host.Cmd;
 import io.gantry.common.coord.ZkPaths;
 import io.gantry.testkit.FreshDatabase;
+import io.gantry.testkit.LoopbackPort;
 import io.gantry.testkit.TestPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,11 +30,11 @@ class CloudApiImageStoreRoleTest {
     @Test
     void theCloudApiRoleServesAndAdvertisesItsImageStore() throws Exception {
         Path work = Files.createTempDirectory("gantry-imagestore-role-");
-        int apiPort = LoopbackPorts.free();
-        int storePort = LoopbackPorts.free();
+        int apiPort = LoopbackPort.free();
+        int storePort = LoopbackPort.free();
         FreshDatabase pg = TestPostgres.shared().freshDatabase("imagestore");
         try (ChildRoles roles = new ChildRoles();
-             EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zookeeper"), LoopbackPorts.free())) {
+             EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zookeeper"), LoopbackPort.free())) {
             Process api = roles.start(work.resolve("cloudapi.log"), Map.of("GANTRY_DB_PORT", Integer.toString(pg.port()),
                             "GANTRY_DB_NAME", pg.name(), "GANTRY_DB_USER", pg.user(), "GANTRY_DB_PASSWORD", pg.password()),
                     "cloudapi", "--port", Integer.toString(apiPort), "--metrics-port", "-1", "--zk", zk.connectString(),

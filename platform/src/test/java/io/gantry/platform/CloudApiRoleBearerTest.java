@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gantry.testkit.BearerClient;
 import io.gantry.testkit.FreshDatabase;
 import io.gantry.testkit.KeycloakFixture;
+import io.gantry.testkit.LoopbackPort;
 import io.gantry.testkit.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ class CloudApiRoleBearerTest {
     void theRoleTakesTheConfiguredIssuersTokens() throws Exception {
         KeycloakFixture keycloak = KeycloakFixture.shared();
         Path work = Files.createTempDirectory("gantry-api-oidc-");
-        int apiPort = LoopbackPorts.free();
+        int apiPort = LoopbackPort.free();
         FreshDatabase pg = TestPostgres.shared().freshDatabase("api_oidc");
         try (ChildRoles roles = new ChildRoles()) {
             Path config = work.resolve("cloudapi.properties");

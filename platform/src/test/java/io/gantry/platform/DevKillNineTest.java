@@ -8,6 +8,7 @@ import io.gantry.agent.host.HostProbe;
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.common.Json;
 import io.gantry.common.coord.ZkPaths;
+import io.gantry.testkit.LoopbackPort;
 import io.gantry.testkit.SignedClient;
 import io.gantry.testkit.TestKeys;
 import java.nio.charset.StandardCharsets;
@@ -54,13 +55,13 @@ class DevKillNineTest {
         Path log = work.resolve("dev.log");
         KeyPair key = demoKey(work.resolve("ssh"));
         SshPublicKey pub = SshPublicKey.parse(Files.readString(work.resolve("ssh/gantry-dev-id_rsa.pub")));
-        int apiPort = LoopbackPorts.free();
-        int zkPort = LoopbackPorts.free();
+        int apiPort = LoopbackPort.free();
+        int zkPort = LoopbackPort.free();
         String[] devArgs = {"--node", node, "--state-dir", state.toString(), "dev",
                 "--api-port", Integer.toString(apiPort), "--zk-port", Integer.toString(zkPort),
-                "--db-port", Integer.toString(LoopbackPorts.free()), "--metering-port", Integer.toString(LoopbackPorts.free()),
-                "--key-dir", work.resolve("ssh").toString(), "--portal-port", Integer.toString(LoopbackPorts.free()), "--no-keycloak",
-                "--image-store-port", Integer.toString(LoopbackPorts.free())};
+                "--db-port", Integer.toString(LoopbackPort.free()), "--metering-port", Integer.toString(LoopbackPort.free()),
+                "--key-dir", work.resolve("ssh").toString(), "--portal-port", Integer.toString(LoopbackPort.free()), "--no-keycloak",
+                "--image-store-port", Integer.toString(LoopbackPort.free())};
         SignedClient demo = new SignedClient("http://127.0.0.1:" + apiPort, "demo", pub.md5Fingerprint(), key);
         Set<UUID> accepted = ConcurrentHashMap.newKeySet();
         ChildRoles roles = new ChildRoles();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.gantry.agent.host.Cmd;
 import io.gantry.agent.host.HostProbe;
+import io.gantry.testkit.LoopbackPort;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,7 +42,7 @@ class DevSignInTest {
     void devSaysWhenSignInIsReadyAndItsTokensWorkOnTheApi() throws Exception {
         HostProbe.whyNoRealZones().ifPresent(why -> assumeTrue(false, why));
         Run run = new Run("dsi");
-        int keycloakPort = LoopbackPorts.free();
+        int keycloakPort = LoopbackPort.free();
         try {
             run.tls();
             Process dev = run.start("--keycloak-port", Integer.toString(keycloakPort), "--tls");
@@ -136,8 +137,8 @@ class DevSignInTest {
             state = work.resolve("state");
             log = work.resolve("dev.log");
             node = prefix + ProcessHandle.current().pid() % 10000;
-            apiPort = LoopbackPorts.free();
-            portalPort = LoopbackPorts.free();
+            apiPort = LoopbackPort.free();
+            portalPort = LoopbackPort.free();
             api = "http://127.0.0.1:" + apiPort;
             portal = "http://127.0.0.1:" + portalPort;
         }
@@ -150,10 +151,10 @@ class DevSignInTest {
 
         Process start(String... more) throws Exception {
             java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--node", node, "--state-dir", state.toString(), "dev",
-                    "--api-port", Integer.toString(apiPort), "--zk-port", Integer.toString(LoopbackPorts.free()),
-                    "--db-port", Integer.toString(LoopbackPorts.free()), "--metering-port", Integer.toString(LoopbackPorts.free()),
+                    "--api-port", Integer.toString(apiPort), "--zk-port", Integer.toString(LoopbackPort.free()),
+                    "--db-port", Integer.toString(LoopbackPort.free()), "--metering-port", Integer.toString(LoopbackPort.free()),
                     "--portal-port", Integer.toString(portalPort), "--key-dir", work.resolve("ssh").toString(),
-                    "--image-store-port", Integer.toString(LoopbackPorts.free())));
+                    "--image-store-port", Integer.toString(LoopbackPort.free())));
             args.addAll(java.util.List.of(more));
             return roles.start(log, Map.of(), args.toArray(String[]::new));
         }

@@ -20,6 +20,7 @@ import io.gantry.metering.MeteringConfig;
 import io.gantry.metering.MeteringService;
 import io.gantry.provisioner.LeaderLoop;
 import io.gantry.provisioner.placement.Strategy;
+import io.gantry.testkit.LoopbackPort;
 import io.gantry.testkit.SignedClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -60,7 +61,7 @@ class MeteringBudgetsTest {
         String node = "bu" + ProcessHandle.current().pid() % 1000;
         RuncZoneBackend backend = RuncZoneBackend.open(AgentConfig.of(work.resolve(node), node));
         Vertx vertx = Vertx.vertx();
-        int meteringPort = LoopbackPorts.free();
+        int meteringPort = LoopbackPort.free();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (ControlPlaneFixture fixture = ControlPlaneFixture.start(work.resolve("zookeeper"));
              ControlPlaneFixture.Plane plane = fixture.plane("http://127.0.0.1:" + meteringPort)) {

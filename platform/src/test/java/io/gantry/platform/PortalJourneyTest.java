@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.gantry.agent.host.Cmd;
 import io.gantry.agent.host.HostProbe;
 import io.gantry.cloudapi.auth.SshPublicKey;
+import io.gantry.testkit.LoopbackPort;
 import io.gantry.testkit.SignedClient;
 import io.gantry.testkit.TestKeys;
 import java.nio.file.Files;
@@ -63,10 +64,10 @@ class PortalJourneyTest {
         String node = "pj" + ProcessHandle.current().pid() % 10000;
         Path state = work.resolve("state");
         Path log = work.resolve("dev.log");
-        int apiPort = LoopbackPorts.free();
-        int portalPort = LoopbackPorts.free();
-        int keycloakPort = LoopbackPorts.free();
-        int meteringPort = LoopbackPorts.free();
+        int apiPort = LoopbackPort.free();
+        int portalPort = LoopbackPort.free();
+        int keycloakPort = LoopbackPort.free();
+        int meteringPort = LoopbackPort.free();
         String portal = "http://127.0.0.1:" + portalPort;
         String keycloak = "http://127.0.0.1:" + keycloakPort;
         String api = "http://127.0.0.1:" + apiPort;
@@ -76,10 +77,10 @@ class PortalJourneyTest {
         ChildRoles roles = new ChildRoles();
         try {
             Process dev = roles.start(log, Map.of(), "--node", node, "--state-dir", state.toString(), "dev",
-                    "--api-port", Integer.toString(apiPort), "--zk-port", Integer.toString(LoopbackPorts.free()),
-                    "--db-port", Integer.toString(LoopbackPorts.free()), "--metering-port", Integer.toString(meteringPort),
+                    "--api-port", Integer.toString(apiPort), "--zk-port", Integer.toString(LoopbackPort.free()),
+                    "--db-port", Integer.toString(LoopbackPort.free()), "--metering-port", Integer.toString(meteringPort),
                     "--portal-port", Integer.toString(portalPort), "--keycloak-port", Integer.toString(keycloakPort),
-                    "--image-store-port", Integer.toString(LoopbackPorts.free()),
+                    "--image-store-port", Integer.toString(LoopbackPort.free()),
                     "--key-dir", work.resolve("ssh").toString());
             awaitLine(dev, log, "sign-in ready");
             browser = Chromium.start(1280, 1000);

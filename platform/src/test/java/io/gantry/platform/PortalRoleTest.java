@@ -2,6 +2,7 @@ package io.gantry.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gantry.testkit.LoopbackPort;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,8 +20,8 @@ class PortalRoleTest {
     @Test
     void thePortalRoleServesFromItsConfigFileAndWaitsForItsIdentityProvider() throws Exception {
         Path work = Files.createTempDirectory("gantry-portal-role-");
-        int port = LoopbackPorts.free();
-        int nowhere = LoopbackPorts.free();
+        int port = LoopbackPort.free();
+        int nowhere = LoopbackPort.free();
         Path secret = Files.writeString(work.resolve("portal-secret"), "s3cret\n");
         Path config = Files.writeString(work.resolve("portal.properties"), String.join("\n", "listen-port=" + port,
                 "cloudapi-url=http://127.0.0.1:" + nowhere, "oidc-issuer=http://127.0.0.1:" + nowhere + "/realms/gantry",

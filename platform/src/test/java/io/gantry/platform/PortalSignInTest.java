@@ -12,6 +12,7 @@ import io.gantry.portal.PortalConfig;
 import io.gantry.portal.PortalServer;
 import io.gantry.testkit.BrowserLikeClient;
 import io.gantry.testkit.FreshDatabase;
+import io.gantry.testkit.LoopbackPort;
 import io.gantry.testkit.TestKeys;
 import io.gantry.testkit.TestPostgres;
 import io.vertx.core.Vertx;
@@ -54,14 +55,14 @@ class PortalSignInTest {
     @BeforeAll
     void start() throws Exception {
         work = Files.createTempDirectory("gantry-portal-signin-");
-        int portalPort = LoopbackPorts.free();
-        int orphanPort = LoopbackPorts.free();
+        int portalPort = LoopbackPort.free();
+        int orphanPort = LoopbackPort.free();
         url = "http://127.0.0.1:" + portalPort;
         orphanUrl = "http://127.0.0.1:" + orphanPort;
         String secret = UUID.randomUUID().toString();
         DevRealm realm = DevRealm.standard(secret, List.of(url + "/callback", orphanUrl + "/callback"), List.of(url + "/signed-out.html"))
                 .withAccessTokenLifespan(Duration.ofSeconds(20));
-        CompletableFuture<KeycloakServer> starting = KeycloakServer.startInBackground(work.resolve("keycloak"), LoopbackPorts.free(), realm,
+        CompletableFuture<KeycloakServer> starting = KeycloakServer.startInBackground(work.resolve("keycloak"), LoopbackPort.free(), realm,
                 System.out::println);
         FreshDatabase pg = TestPostgres.shared().freshDatabase("portal_signin");
         vertx = Vertx.vertx();
@@ -77,7 +78,7 @@ class PortalSignInTest {
                 .withOidc(OidcSettings.of(keycloak.issuer())));
         portal = PortalServer.start(vertx, PortalConfig.of("127.0.0.1", portalPort, "http://127.0.0.1:" + api.port(), keycloak.issuer(), secret))
                 .toCompletionStage().toCompletableFuture().get();
-        orphan = PortalServer.start(vertx, PortalConfig.of("127.0.0.1", orphanPort, "http://127.0.0.1:" + LoopbackPorts.free(), keycloak.issuer(),
+        orphan = PortalServer.start(vertx, PortalConfig.of("127.0.0.1", orphanPort, "http://127.0.0.1:" + LoopbackPort.free(), keycloak.issuer(),
                 secret)).toCompletionStage().toCompletableFuture().get();
     }
 

@@ -9,6 +9,7 @@ import io.gantry.cloudapi.Seed;
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.DatabaseConfig;
 import io.gantry.testkit.FreshDatabase;
+import io.gantry.testkit.LoopbackPort;
 import io.gantry.testkit.SignedClient;
 import io.gantry.testkit.TestKeys;
 import io.gantry.testkit.TestPostgres;
@@ -41,8 +42,8 @@ class SeparateRolesTest {
         Path work = Files.createTempDirectory("gantry-roles-");
         String node = "roles" + ProcessHandle.current().pid() % 1000;
         Path agentState = work.resolve("agent");
-        int zkPort = LoopbackPorts.free();
-        int apiPort = LoopbackPorts.free();
+        int zkPort = LoopbackPort.free();
+        int apiPort = LoopbackPort.free();
         FreshDatabase pg = TestPostgres.shared().freshDatabase("roles");
         try (ChildRoles roles = new ChildRoles();
              EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zookeeper"), zkPort)) {

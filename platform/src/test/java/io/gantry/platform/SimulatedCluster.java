@@ -6,6 +6,7 @@ import io.gantry.cloudapi.Seed;
 import io.gantry.cloudapi.auth.SshPublicKey;
 import io.gantry.cloudapi.store.DatabaseConfig;
 import io.gantry.testkit.FreshDatabase;
+import io.gantry.testkit.LoopbackPort;
 import io.gantry.testkit.SignedClient;
 import io.gantry.testkit.TestKeys;
 import io.gantry.testkit.TestPostgres;
@@ -45,7 +46,7 @@ final class SimulatedCluster implements AutoCloseable {
     static SimulatedCluster start(int provisionerCount, int nodeCount) throws Exception {
         Path work = Files.createTempDirectory("gantry-liveness-");
         FreshDatabase pg = TestPostgres.shared().freshDatabase("liveness");
-        SimulatedCluster c = new SimulatedCluster(work, pg, EmbeddedZooKeeper.start(work.resolve("zookeeper"), LoopbackPorts.free()));
+        SimulatedCluster c = new SimulatedCluster(work, pg, EmbeddedZooKeeper.start(work.resolve("zookeeper"), LoopbackPort.free()));
         try {
             c.startCloudApi();
             for (int i = 1; i <= provisionerCount; i++) {
@@ -62,7 +63,7 @@ final class SimulatedCluster implements AutoCloseable {
     }
 
     private void startCloudApi() throws Exception {
-        apiPort = LoopbackPorts.free();
+        apiPort = LoopbackPort.free();
         Path config = work.resolve("cloudapi.properties");
         Files.writeString(config, String.join("\n", "port=" + apiPort, "db-host=127.0.0.1", "db-port=" + pg.port(),
                 "db-name=" + pg.name(), "db-user=" + pg.user(), "db-password=" + pg.password(), "datacenter=sim-1", ""));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gantry.agent.host.Cmd;
 import io.gantry.common.GantryException;
+import io.gantry.testkit.LoopbackPort;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ class StalePostgresTest {
     @Test
     void aPostgresLeftByAKilledLauncherIsStoppedAndTheNextStartKeepsTheData() throws Exception {
         Path dataDir = work.resolve("pg");
-        int port = LoopbackPorts.free();
+        int port = LoopbackPort.free();
         child = holdDatabase(dataDir, port);
         try (Connection c = connect(port); Statement st = c.createStatement()) {
             st.execute("create table kept (v text)");
@@ -74,7 +75,7 @@ class StalePostgresTest {
     @Test
     void aPostgresWhoseLauncherStillRunsIsRefusedNotStopped() throws Exception {
         Path dataDir = work.resolve("pg");
-        int port = LoopbackPorts.free();
+        int port = LoopbackPort.free();
         child = holdDatabase(dataDir, port);
         long postmaster = StalePostgres.find(dataDir).orElseThrow();
         assertThatThrownBy(() -> EmbeddedDatabase.stopStale(dataDir)).isInstanceOf(GantryException.class)
@@ -112,7 +113,7 @@ class StalePostgresTest {
     void zooKeeperLeavesNoConfigurationFilesBehind() throws Exception {
         Path dir = work.resolve("zk");
         for (int i = 0; i < 2; i++) {
-            try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir, LoopbackPorts.free())) {
+            try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir, LoopbackPort.free())) {
                 assertThat(zk.connectString()).isNotBlank();
             }
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.gantry.agent.image.BusyboxImage;
 import io.gantry.cloudapi.auth.RequestSigner;
+import io.gantry.testkit.LoopbackPort;
 import io.gantry.tls.CaTrust;
 import java.net.URI;
 
@@ -73,14 +74,14 @@ class TritonCliEndToEndTest {
         work = Files.createTempDirectory("gantry-e2e-");
         stateDir = work.resolve("state");
         triton = installTriton(work.resolve("triton-cli"));
-        int api = LoopbackPorts.free();
-        int zkPort = LoopbackPorts.free();
-        imageStorePort = LoopbackPorts.free();
+        int api = LoopbackPort.free();
+        int zkPort = LoopbackPort.free();
+        imageStorePort = LoopbackPort.free();
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
                 "io.gantry.platform.GantryCommand", "--node", node, "--state-dir", stateDir.toString(), "dev",
-                "--api-port", Integer.toString(api), "--zk-port", Integer.toString(zkPort), "--db-port", Integer.toString(LoopbackPorts.free()),
-                "--metering-port", Integer.toString(LoopbackPorts.free()), "--key-dir", work.resolve("home/.ssh").toString(), "--tls",
-                "--portal-port", Integer.toString(LoopbackPorts.free()), "--no-keycloak",
+                "--api-port", Integer.toString(api), "--zk-port", Integer.toString(zkPort), "--db-port", Integer.toString(LoopbackPort.free()),
+                "--metering-port", Integer.toString(LoopbackPort.free()), "--key-dir", work.resolve("home/.ssh").toString(), "--tls",
+                "--portal-port", Integer.toString(LoopbackPort.free()), "--no-keycloak",
                 "--image-store-port", Integer.toString(imageStorePort));
         dev = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Thread reader = new Thread(() -> {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gantry.common.GantryException;
+import io.gantry.testkit.LoopbackPort;
 import java.nio.file.Path;
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class ZooKeeperTimingTest {
 
     @Test
     void theEmbeddedServerGrantsTheProvisionersShortSessionsAndTheOthersFiveSeconds() throws Exception {
-        try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir.resolve("zk"), LoopbackPorts.free());
+        try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir.resolve("zk"), LoopbackPort.free());
              CuratorFramework provisioner = Coordination.connect(zk.connectString(), Coordination.PROVISIONER_SESSION);
              CuratorFramework agent = Coordination.connect(zk.connectString())) {
             assertThat(provisioner.getZookeeperClient().getZooKeeper().getSessionTimeout()).isEqualTo(1500);

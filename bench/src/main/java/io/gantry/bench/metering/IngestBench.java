@@ -13,7 +13,7 @@ import io.gantry.metering.MeteringService;
 import io.gantry.platform.Coordination;
 import io.gantry.platform.EmbeddedDatabase;
 import io.gantry.platform.EmbeddedZooKeeper;
-import io.gantry.platform.LoopbackPorts;
+import io.gantry.testkit.LoopbackPort;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -91,8 +91,8 @@ public final class IngestBench implements Callable<Integer> {
         Path work = Files.createTempDirectory("gantry-ingest-bench-");
         Vertx vertx = Vertx.vertx();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (EmbeddedDatabase pg = EmbeddedDatabase.start(work.resolve("pg"), LoopbackPorts.free());
-             EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zookeeper"), LoopbackPorts.free());
+        try (EmbeddedDatabase pg = EmbeddedDatabase.start(work.resolve("pg"), LoopbackPort.free());
+             EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zookeeper"), LoopbackPort.free());
              CuratorFramework client = Coordination.connect(zk.connectString())) {
             var db = pg.config();
             Database.migrate(db); // the cloud API's schema: metering reads its accounts

@@ -25,11 +25,7 @@ class BeatSenderTest {
         String node = "beat-" + System.nanoTime();
         try (CuratorFramework zk = TestZooKeeper.shared().newClient();
              DatagramChannel provisioner = DatagramChannel.open()) {
-            provisioner.bind(new InetSocketAddress("127.0.0.1", 0));
-            int port = ((InetSocketAddress) provisioner.getLocalAddress()).getPort();
-            String registration = ZkPaths.LIVENESS + "/p-" + node;
-            zk.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
-                    .forPath(registration, ("127.0.0.1:" + port).getBytes(StandardCharsets.UTF_8));
+            String registration = register(zk, provisioner, node);
 
             List<NodeBeat> mine = new ArrayList<>();
             long first;
@@ -59,11 +55,7 @@ class BeatSenderTest {
         List<String> nodes = List.of(prefix + "a", prefix + "b", prefix + "c");
         try (CuratorFramework zk = TestZooKeeper.shared().newClient();
              DatagramChannel provisioner = DatagramChannel.open()) {
-            provisioner.bind(new InetSocketAddress("127.0.0.1", 0));
-            int port = ((InetSocketAddress) provisioner.getLocalAddress()).getPort();
-            String registration = ZkPaths.LIVENESS + "/p-" + prefix;
-            zk.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
-                    .forPath(registration, ("127.0.0.1:" + port).getBytes(StandardCharsets.UTF_8));
+            String registration = register(zk, provisioner, prefix);
             java.util.Map<String, List<Long>> seqs = new java.util.HashMap<>();
             try (BeatSender sender = BeatSender.start(zk, nodes, Duration.ofMillis(50))) {
                 ByteBuffer buffer = ByteBuffer.allocate(NodeBeat.MAX_BYTES);
@@ -87,6 +79,16 @@ class BeatSenderTest {
         for (String bad : new String[] {"", "host", "host:", ":7095", "host:0", "host:70000", "host:x"}) {
             assertThat(BeatSender.parseHostPort(bad)).as(bad).isEqualTo(Optional.empty());
         }
+    }
+
+    /** Binds {@code provisioner} on loopback and registers its address as a provisioner's, as {@code p-<name>}: the path. */
+    private static String register(CuratorFramework zk, DatagramChannel provisioner, String name) throws Exception {
+        provisioner.bind(new InetSocketAddress("127.0.0.1", 0));
+        int port = ((InetSocketAddress) provisioner.getLocalAddress()).getPort();
+        String registration = ZkPaths.LIVENESS + "/p-" + name;
+        zk.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
+                .forPath(registration, ("127.0.0.1:" + port).getBytes(StandardCharsets.UTF_8));
+        return registration;
     }
 
     /** The next beat of {@code node} (beats of other tests' nodes are skipped). */

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +77,8 @@ class ThreeRuncAgentsTest {
             Map<UUID, String> nodeOf = new HashMap<>();
             Map<UUID, String> ipOf = new HashMap<>();
             awaitRunning(alice, ids, nodeOf, ipOf);
-            assertThat(nodeOf.values()).as("one machine per node").doesNotHaveDuplicates().hasSize(3);
+            assertThat(nodeOf.values()).as("one machine per node; how each was placed: %s", placements(plane, ids))
+                    .doesNotHaveDuplicates().hasSize(3);
             assertThat(ipOf.values()).as("addresses of alice's default fabric, one each").doesNotHaveDuplicates()
                     .allMatch(ip -> ip.startsWith("192.168.12") || ip.startsWith("192.168.13"));
             Map<String, RuncZoneBackend> backendOf = new HashMap<>();
@@ -186,6 +188,16 @@ class ThreeRuncAgentsTest {
         var r = tenant.post("/my/machines", machine);
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         return UUID.fromString(r.json().get("id").toString());
+    }
+
+    /**
+     * Each provision's placement as the record keeps it (nodes evaluated, feasible, scores) and the nodes' rows: with
+     * three open nodes and a candidate limit of 3, spread puts one machine on each, which this shows when it did not.
+     */
+    private static String placements(ControlPlaneFixture.Plane plane, List<UUID> ids) {
+        String in = ids.stream().map(id -> "'" + id + "'").collect(Collectors.joining(","));
+        return plane.query("select machine_id, node, params from jobs where action = 'provision' and machine_id in (" + in + ")")
+                + "; nodes: " + plane.query("select name, alive, last_heartbeat, maintenance from compute_nodes order by name");
     }
 
     private static void awaitRunning(SignedClient tenant, List<UUID> ids, Map<UUID, String> nodeOf, Map<UUID, String> ipOf) {

@@ -22,7 +22,10 @@ import java.util.function.BiPredicate;
  */
 public final class ClusterState {
     /** What {@link #reserve} did. */
-    enum Reservation { BOOKED, NO_LONGER_FITS, ALREADY_BOOKED }
+    enum Reservation { BOOKED, NO_LONGER_FITS, ALREADY_BOOKED, CHANGED }
+
+    /** For {@link #reserve}: book whatever changed on the node since the caller looked, as long as it still fits. */
+    static final long ANY_VERSION = -1;
 
     private record Booking(PlacedMachine machine, NodeSlot slot) {
     }
@@ -238,7 +241,19 @@ public final class ClusterState {
      * lock, against the node's current info and bookings) says it still fits and the machine is not booked anywhere.
      */
     Reservation reserve(NodeSlot slot, PlacedMachine machine, BiPredicate<NodeInfo, NodeView> stillFits) {
+        return reserve(slot, machine, stillFits, ANY_VERSION);
+    }
+
+    /**
+     * As above, only if the node is still at {@code seenVersion} ({@link NodeSlot#version()} read before the caller
+     * judged it): otherwise {@link Reservation#CHANGED}, as its score may have changed (e.g. a concurrent placement put
+     * the same tenant's machine there, and spreading would now prefer another node).
+     */
+    Reservation reserve(NodeSlot slot, PlacedMachine machine, BiPredicate<NodeInfo, NodeView> stillFits, long seenVersion) {
         synchronized (slot) {
+            if (seenVersion != ANY_VERSION && slot.version() != seenVersion && !slot.removed()) {
+                return Reservation.CHANGED;
+            }
             if (slot.removed() || !stillFits.test(slot.info(), slot)) {
                 return Reservation.NO_LONGER_FITS;
             }

@@ -19,6 +19,8 @@ final class NodeSlot implements NodeView {
     private volatile long bookedDisk;
     private volatile long bookedVcpus;
     private volatile int count;
+    /** Bumped by every change below, so a placement can tell whether the node it scored is still as it saw it. */
+    private volatile long version;
     private final Map<UUID, PlacedMachine> machines = new HashMap<>(); // guarded by this
     private final ConcurrentHashMap<String, List<PlacedMachine>> byTenant = new ConcurrentHashMap<>();
 
@@ -38,17 +40,24 @@ final class NodeSlot implements NodeView {
         return removed;
     }
 
+    long version() {
+        return version;
+    }
+
     /* ---- changes: callers hold the monitor ---- */
 
     void setInfo(NodeInfo info) {
         this.info = info;
+        version++;
     }
 
     void markRemoved() {
         removed = true;
+        version++;
     }
 
     void add(PlacedMachine m) {
+        version++;
         PlacedMachine old = machines.put(m.id(), m);
         if (old != null) {
             unaccount(old);
@@ -67,6 +76,7 @@ final class NodeSlot implements NodeView {
     PlacedMachine remove(UUID id) {
         PlacedMachine old = machines.remove(id);
         if (old != null) {
+            version++;
             unaccount(old);
         }
         return old;

@@ -16,7 +16,9 @@ import java.util.random.RandomGenerator;
  * Chooses a node for a machine and books it there, after Nomad's scheduler and the Kubernetes scheduling
  * framework: a randomized node source, hard filters (cheapest first) until a bounded number of feasible nodes is
  * found, weighted scorers, the best score wins, and the booking is re-checked and made in one step under the
- * chosen node's lock. Thread-safe; concurrent placements never book the same capacity twice.
+ * chosen node's lock. Thread-safe; concurrent placements never book the same capacity twice, and a node that changed
+ * between its scoring and its booking (another placement booked there meanwhile) is scored again, so concurrent
+ * placements spread as sequential ones would.
  *
  * <p>In the common case (no hard {@code ==} affinity) a placement looks at nodes in random order only until it has
  * {@link PlacementPolicy#limitFor(int) the candidate limit} of feasible ones (about log2(N)), so its cost does not
@@ -31,11 +33,13 @@ public final class PlacementEngine {
 
     private static final class Candidate {
         final NodeSlot slot;
+        final long version; // the node's, read before it was filtered and scored
         double score;
         double[] scores; // each scorer's, before weighting
 
-        Candidate(NodeSlot slot) {
+        Candidate(NodeSlot slot, long version) {
             this.slot = slot;
+            this.version = version;
         }
     }
 
@@ -110,13 +114,16 @@ public final class PlacementEngine {
             }
             score(candidates, request, rnd);
             candidates.sort(BEST_FIRST);
+            // the last round books a node that changed since it was scored, rather than give up while it still fits
+            boolean lastRound = round == MAX_ROUNDS - 1;
             for (Candidate c : candidates) {
-                Reservation r = cluster.reserve(c.slot, machine, (info, view) -> firstFailing(info, view, request) < 0);
+                Reservation r = cluster.reserve(c.slot, machine, (info, view) -> firstFailing(info, view, request) < 0,
+                        lastRound ? ClusterState.ANY_VERSION : c.version);
                 if (r == Reservation.BOOKED) {
                     return placed(c, evaluated[0], candidates.size());
                 }
-                if (r == Reservation.ALREADY_BOOKED) {
-                    break; // booked by a concurrent call: the next round returns where
+                if (r == Reservation.ALREADY_BOOKED || r == Reservation.CHANGED) {
+                    break; // booked by a concurrent call (the next round returns where), or scored on stale bookings
                 }
                 // NO_LONGER_FITS: another placement took it first; try the next best
             }
@@ -203,8 +210,9 @@ public final class PlacementEngine {
                 break;
             }
             evaluated[0]++;
+            long version = slot.version();
             if (!slot.removed() && firstFailing(slot.info(), slot, request) < 0) {
-                out.add(new Candidate(slot));
+                out.add(new Candidate(slot, version));
             }
         }
         return out;

@@ -10,9 +10,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -110,5 +113,43 @@ class PlacementEngineConcurrencyTest {
         assertThat(bookedMemory).isEqualTo(placedMemory);
         // the cluster was overfull, so capacity was really contended
         assertThat(outcomes.size()).isLessThan(REQUESTS).isGreaterThan(REQUESTS / 4);
+    }
+
+    /**
+     * Three machines of one tenant placed at the same moment on three empty nodes (the provisioner's job lanes do this
+     * when creates arrive together) land one per node, as they would one after another: a placement that scored a node
+     * before another booked there scores it again instead of booking on stale figures.
+     */
+    @Test
+    void concurrentPlacementsSpreadAsSequentialOnesWould() throws Exception {
+        int rounds = 1000;
+        int nodes = 3;
+        ExecutorService pool = Executors.newFixedThreadPool(nodes);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                ClusterState cluster = new ClusterState();
+                for (int i = 0; i < nodes; i++) {
+                    cluster.upsertNode(new NodeInfo("n" + i, new NodeCapacity(4096, 100_000, 2), Map.of(), true));
+                }
+                PlacementEngine engine = new PlacementEngine(cluster,
+                        new PlacementPolicy(new OverprovisionRatios(1.0, 1.0), Strategy.SPREAD, nodes), new SplittableRandom(round));
+                CyclicBarrier together = new CyclicBarrier(nodes);
+                List<Future<String>> placed = new ArrayList<>();
+                for (int i = 0; i < nodes; i++) {
+                    PlacementRequest request = Fixtures.request("alice", "z" + i, 128, 1024L);
+                    placed.add(pool.submit(() -> {
+                        together.await(10, TimeUnit.SECONDS);
+                        return ((Placed) engine.place(request)).node();
+                    }));
+                }
+                Set<String> used = new TreeSet<>();
+                for (Future<String> f : placed) {
+                    used.add(f.get(10, TimeUnit.SECONDS));
+                }
+                assertThat(used).as("round %d: the nodes of three machines placed at once", round).hasSize(nodes);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -19,7 +19,10 @@ final class NodeSlot implements NodeView {
     private volatile long bookedDisk;
     private volatile long bookedVcpus;
     private volatile int count;
-    /** Bumped by every change below, so a placement can tell whether the node it scored is still as it saw it. */
+    /**
+     * Bumped at the end of every change below, so a placement can tell whether the node it scored is still as it saw
+     * it: read before the fields, it is either the version of what they show or older (and the booking then refused).
+     */
     private volatile long version;
     private final Map<UUID, PlacedMachine> machines = new HashMap<>(); // guarded by this
     private final ConcurrentHashMap<String, List<PlacedMachine>> byTenant = new ConcurrentHashMap<>();
@@ -48,7 +51,7 @@ final class NodeSlot implements NodeView {
 
     void setInfo(NodeInfo info) {
         this.info = info;
-        version++;
+        version++; // last, after the change: a reader that sees the new version sees the change
     }
 
     void markRemoved() {
@@ -57,7 +60,6 @@ final class NodeSlot implements NodeView {
     }
 
     void add(PlacedMachine m) {
-        version++;
         PlacedMachine old = machines.put(m.id(), m);
         if (old != null) {
             unaccount(old);
@@ -71,13 +73,14 @@ final class NodeSlot implements NodeView {
         copy.addAll(list);
         copy.add(m);
         byTenant.put(m.tenant(), List.copyOf(copy));
+        version++;
     }
 
     PlacedMachine remove(UUID id) {
         PlacedMachine old = machines.remove(id);
         if (old != null) {
-            version++;
             unaccount(old);
+            version++;
         }
         return old;
     }

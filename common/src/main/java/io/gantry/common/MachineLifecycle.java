@@ -104,9 +104,15 @@ public final class MachineLifecycle {
         return seen;
     }
 
-    /** The state a node's report implies for a machine that has no job in flight, or empty to leave it alone. */
+    /**
+     * The state a node's report implies for a machine that has no job in flight, or empty to leave it alone. A report
+     * never moves a machine into {@code provisioning}: only a provision's job does that, and a report saying so is older
+     * than that job's answer (the node took its snapshot while making the zone and wrote it after answering), which,
+     * applied, would leave the machine provisioning for good, as reports do not settle a provisioning machine.
+     */
     public static Optional<ZoneState> fromReport(ZoneState recorded, ZoneState reported) {
-        if (recorded == ZoneState.DELETED || recorded == ZoneState.PROVISIONING || reported == null || reported == recorded) {
+        if (recorded == ZoneState.DELETED || recorded == ZoneState.PROVISIONING || reported == null || reported == recorded
+                || reported == ZoneState.PROVISIONING) {
             return Optional.empty();
         }
         return Optional.of(reported);

@@ -75,4 +75,12 @@ class MachineLifecycleTest {
         assertThat(MachineLifecycle.fromReport(ZoneState.PROVISIONING, ZoneState.RUNNING)).isEmpty();
         assertThat(MachineLifecycle.fromReport(ZoneState.DELETED, ZoneState.RUNNING)).isEmpty();
     }
+
+    @Test
+    void aReportNeverMakesAMachineProvisioning() {
+        assertThat(MachineLifecycle.fromReport(ZoneState.RUNNING, ZoneState.PROVISIONING))
+                .as("a snapshot taken while the zone was made, written after the provision's answer").isEmpty();
+        assertThat(MachineLifecycle.fromReport(ZoneState.UNKNOWN, ZoneState.PROVISIONING)).isEmpty();
+        assertThat(MachineLifecycle.fromReport(ZoneState.STOPPED, ZoneState.PROVISIONING)).isEmpty();
+    }
 }

@@ -88,6 +88,25 @@ class ReconcilerTest extends RigTest {
         assertThat(rig.records.machineRow(unreported).state()).isEqualTo(ZoneState.UNKNOWN);
     }
 
+    /**
+     * The node's reporter took its snapshot while the zone was being made and wrote it after the task's answer (two
+     * threads of the agent): applied once the provision had finished, it put the machine back to provisioning, where
+     * no later report could settle it (the container cluster's failover test found one machine so for 10 minutes).
+     */
+    @Test
+    void aReportOlderThanTheProvisionsAnswerLeavesTheMachineRunning() throws Exception {
+        rig.advertise("cn1", 4096);
+        UUID made = rig.records.machine("a", ZoneState.RUNNING, "cn1", 512, List.of());
+        rig.report("cn1", Map.of(made, new ReportedZone(ZoneState.PROVISIONING, "10.1.0.4")));
+
+        reports.reconcile();
+        assertThat(rig.records.machineRow(made).state()).isEqualTo(ZoneState.RUNNING);
+
+        rig.report("cn1", Map.of(made, new ReportedZone(ZoneState.STOPPED, "10.1.0.4")));
+        reports.reconcile();
+        assertThat(rig.records.machineRow(made).state()).as("a later report still settles it").isEqualTo(ZoneState.STOPPED);
+    }
+
     @Test
     void aDeadNodesReportIsNotTrusted() throws Exception {
         UUID unknown = rig.records.machine("a", ZoneState.UNKNOWN, "cn1", 512, List.of());

@@ -25,11 +25,13 @@ public final class LocalDocker implements AutoCloseable {
     private final String socket;
     private final Process dockerd;
     private final String ipForwardBefore;
+    private final Path execRoot; // ours only
 
-    private LocalDocker(String socket, Process dockerd, String ipForwardBefore) {
+    private LocalDocker(String socket, Process dockerd, String ipForwardBefore, Path execRoot) {
         this.socket = socket;
         this.dockerd = dockerd;
         this.ipForwardBefore = ipForwardBefore;
+        this.execRoot = execRoot;
     }
 
     /** Why no engine can be had here: docker.io neither installed nor installable. */
@@ -53,23 +55,24 @@ public final class LocalDocker implements AutoCloseable {
 
     /** The host's engine if one answers, else ours with Docker's default bridge and NAT. */
     public static LocalDocker hostOrOwn(String name) {
-        return answers(HOST_SOCKET) ? new LocalDocker(HOST_SOCKET, null, null) : own(name, List.of());
+        return answers(HOST_SOCKET) ? new LocalDocker(HOST_SOCKET, null, null, null) : own(name, List.of());
     }
 
     /** Our engine named {@code name}, started with these extra dockerd options unless it already answers. */
     public static LocalDocker own(String name, List<String> options) {
         String socket = socketOf(name).toString();
         if (answers(socket)) {
-            return new LocalDocker(socket, null, null); // another run's engine: used, not stopped
+            return new LocalDocker(socket, null, null, null); // another run's engine: used, not stopped
         }
         installIfMissing();
         Path data = dataOf(name);
+        Path execRoot = Path.of("/run/gantry-" + name + "-docker");
         String ipForward = read(Path.of("/proc/sys/net/ipv4/ip_forward"));
         Process p;
         try {
             Files.createDirectories(data);
             List<String> cmd = new ArrayList<>(List.of(DOCKERD.toString(), "--data-root", data.resolve("data").toString(),
-                    "--exec-root", "/run/gantry-" + name + "-docker", "--pidfile", "/run/gantry-" + name + "-docker.pid",
+                    "--exec-root", execRoot.toString(), "--pidfile", "/run/gantry-" + name + "-docker.pid",
                     "--host", "unix://" + socket));
             cmd.addAll(options);
             p = new ProcessBuilder(cmd)
@@ -80,7 +83,7 @@ public final class LocalDocker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start dockerd: " + e.getMessage(), e);
         }
-        LocalDocker engine = new LocalDocker(socket, p, ipForward);
+        LocalDocker engine = new LocalDocker(socket, p, ipForward, execRoot);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!answers(socket)) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
@@ -161,6 +164,7 @@ public final class LocalDocker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        unmountUnder(execRoot);
         if (ipForwardBefore != null && ipForwardBefore.startsWith("0")) {
             try {
                 Files.writeString(Path.of("/proc/sys/net/ipv4/ip_forward"), "0\n"); // dockerd turned it on
@@ -184,6 +188,37 @@ public final class LocalDocker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");
+        }
+    }
+
+    /**
+     * dockerd leaves its pin of the host's network namespace ({@code netns/default}) mounted under its exec root once
+     * it has stopped; it goes with the engine, deepest mount first.
+     */
+    private static void unmountUnder(Path dir) {
+        List<String> points;
+        try {
+            points = Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+                    .map(line -> line.split(" ")[1])
+                    .filter(point -> point.startsWith(dir + "/"))
+                    .sorted(java.util.Comparator.reverseOrder())
+                    .toList();
+        } catch (IOException e) {
+            return; // no /proc: nothing known to unmount
+        }
+        for (String point : points) {
+            try {
+                Process umount = new ProcessBuilder("umount", "-l", point).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (!umount.waitFor(10, TimeUnit.SECONDS)) {
+                    umount.destroyForcibly();
+                }
+            } catch (IOException e) {
+                return; // no umount: the mount stays, as before
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

@@ -217,7 +217,7 @@ public final class ClusterState {
      * @return true if this call booked it
      */
     public boolean bookIfFits(String node, PlacedMachine machine, BiPredicate<NodeInfo, NodeView> fits) {
-        return reserve(slot(node), machine, fits) == Reservation.BOOKED;
+        return reserve(slot(node), machine, fits, ANY_VERSION) == Reservation.BOOKED;
     }
 
     /* ---- for the engine ---- */
@@ -238,16 +238,11 @@ public final class ClusterState {
 
     /**
      * Books {@code machine} on {@code slot} in one step under the node's lock, if {@code stillFits} (run under that
-     * lock, against the node's current info and bookings) says it still fits and the machine is not booked anywhere.
-     */
-    Reservation reserve(NodeSlot slot, PlacedMachine machine, BiPredicate<NodeInfo, NodeView> stillFits) {
-        return reserve(slot, machine, stillFits, ANY_VERSION);
-    }
-
-    /**
-     * As above, only if the node is still at {@code seenVersion} ({@link NodeSlot#version()} read before the caller
-     * judged it): otherwise {@link Reservation#CHANGED}, as its score may have changed (e.g. a concurrent placement put
-     * the same tenant's machine there, and spreading would now prefer another node).
+     * lock, against the node's current info and bookings) says it still fits and the machine is not booked anywhere;
+     * and, unless {@code seenVersion} is {@link #ANY_VERSION}, only if the node is still at that version
+     * ({@link NodeSlot#version()} read before the caller judged it): otherwise {@link Reservation#CHANGED}, as its
+     * score may have changed (e.g. a concurrent placement put the same tenant's machine there, and spreading would now
+     * prefer another node).
      */
     Reservation reserve(NodeSlot slot, PlacedMachine machine, BiPredicate<NodeInfo, NodeView> stillFits, long seenVersion) {
         synchronized (slot) {

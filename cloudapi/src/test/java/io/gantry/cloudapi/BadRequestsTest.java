@@ -144,6 +144,27 @@ class BadRequestsTest extends WithTestPlatform {
         assertThat(client.get("/my/fwrules").list()).isEmpty();
     }
 
+    /**
+     * A create's statements are sent together on one connection: a value PostgreSQL refuses in any of them (a NUL) must
+     * still be answered as that refusal, not as the "transaction aborted" of the statements sent after it.
+     */
+    @Test
+    void nulCharacterInAnyPartOfACreateIsRefusedAndNothingIsStored() {
+        String image = platform.image.toString();
+        String pkg = platform.smallPackage.toString();
+        List<Map<String, Object>> bodies = List.of(
+                Map.of("image", "a\u0000b", "package", pkg),
+                Map.of("image", image, "package", "a\u0000b"),
+                Map.of("image", image, "package", pkg, "networks", List.of("a\u0000b")),
+                Map.of("image", image, "package", pkg, "tags", Map.of("role", "a\u0000b")));
+        for (Map<String, Object> body : bodies) {
+            var r = client.post("/my/machines", body);
+            assertThat(r.status()).as(body + ": " + r.body()).isEqualTo(409);
+            assertThat(r.json()).as(body.toString()).containsEntry("code", "InvalidArgument");
+        }
+        assertThat(client.get("/my/machines").list()).isEmpty();
+    }
+
     @Test
     void lineTerminatorInPathDoesNotSkipAuthentication() {
         // a raw 0x85 byte is U+0085 (NEL) to the router, which a /:login/* pattern did not match

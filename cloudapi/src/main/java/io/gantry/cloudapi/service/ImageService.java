@@ -91,7 +91,7 @@ public final class ImageService {
     /**
      * Deletes one of the caller's images. Not the caller's: a public image is NotAuthorized (403), another account's
      * private one not found (404). Refused (409) while it is being made, or while a machine that is not deleted has it;
-     * the count is taken under the image's row lock, which a machine's create holds too ({@link Lookups#heldForCreate}).
+     * the count is taken under the image's row lock, which a machine's create holds too ({@link MachineCreation#held}).
      */
     public Future<Void> delete(Caller caller, String ref) {
         UUID accountId = caller.account().id;

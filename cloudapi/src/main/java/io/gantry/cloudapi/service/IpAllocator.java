@@ -46,7 +46,7 @@ final class IpAllocator {
      */
     static CompletionStage<List<NicRecord>> plan(Stage.Session s, UUID account, UUID machine, List<Wanted> wanted, boolean firstIsPrimary,
                                                  String state, OffsetDateTime now) {
-        List<UUID> order = wanted.stream().map(w -> w.network().id).distinct().sorted().toList();
+        List<UUID> order = lockOrder(wanted);
         CompletionStage<Void> locks = CompletableFuture.completedFuture(null);
         for (UUID id : order) {
             locks = locks.thenCompose(v -> s.createNativeQuery("select cast(id as text) from networks where id = ?1 for update", String.class)
@@ -58,6 +58,23 @@ final class IpAllocator {
                         }
                     }));
         }
+        List<NicRecord> made = draft(account, machine, wanted, firstIsPrimary, state, now);
+        return locks.thenCompose(v -> s.createSelectionQuery("select ip, networkId, mac from NicRecord where networkId in :ids or mac in :macs",
+                                Object[].class)
+                        .setParameter("ids", order)
+                        .setParameter("macs", made.stream().map(n -> n.mac).toList())
+                        .getResultList())
+                .thenCompose(rows -> assign(made, wanted, Held.of(order, rows)) ? uniqueMacs(s, made) : CompletableFuture.<Void>completedFuture(null))
+                .thenApply(v -> made);
+    }
+
+    /** The networks' ids in the order their rows are locked (FOR UPDATE): by id, so no two allocations wait in a circle. */
+    static List<UUID> lockOrder(List<Wanted> wanted) {
+        return wanted.stream().map(w -> w.network().id).distinct().sorted().toList();
+    }
+
+    /** The NICs to make, each with a freshly drawn MAC and as yet no address. */
+    static List<NicRecord> draft(UUID account, UUID machine, List<Wanted> wanted, boolean firstIsPrimary, String state, OffsetDateTime now) {
         List<NicRecord> made = new ArrayList<>();
         for (int i = 0; i < wanted.size(); i++) {
             NicRecord nic = new NicRecord();
@@ -70,33 +87,38 @@ final class IpAllocator {
             nic.created = now.plusNanos(i * 1000L); // keeps the NICs' order: primary first, then as asked
             made.add(nic);
         }
-        List<String> drawn = made.stream().map(n -> n.mac).toList();
-        return locks.thenCompose(v -> s.createSelectionQuery("select ip, networkId, mac from NicRecord where networkId in :ids or mac in :macs",
-                                Object[].class)
-                        .setParameter("ids", order)
-                        .setParameter("macs", drawn)
-                        .getResultList())
-                .thenCompose(rows -> {
-                    Set<String> heldKeys = new HashSet<>();
-                    Set<String> taken = new HashSet<>();
-                    for (Object[] r : rows) {
-                        if (order.contains((UUID) r[1])) {
-                            heldKeys.add(r[1] + "/" + r[0]);
-                        }
-                        taken.add((String) r[2]);
-                    }
-                    for (int i = 0; i < wanted.size(); i++) {
-                        String ip = pick(wanted.get(i), heldKeys);
-                        heldKeys.add(wanted.get(i).network().id + "/" + ip);
-                        made.get(i).ip = ip;
-                    }
-                    return redrawClashes(made, taken) ? uniqueMacs(s, made) : CompletableFuture.<Void>completedFuture(null);
-                })
-                .thenApply(v -> made);
+        return made;
+    }
+
+    /** What the locked networks hold: their addresses (as {@code network/ip}), and which of the drawn MACs any NIC has. */
+    record Held(Set<String> addresses, Set<String> macs) {
+        /** From rows of (ip, network id, mac): every NIC on the networks of {@code order} or with one of the drawn MACs. */
+        static Held of(List<UUID> order, Iterable<Object[]> rows) {
+            Set<String> addresses = new HashSet<>();
+            Set<String> macs = new HashSet<>();
+            for (Object[] r : rows) {
+                if (order.contains((UUID) r[1])) {
+                    addresses.add(r[1] + "/" + r[0]);
+                }
+                macs.add((String) r[2]);
+            }
+            return new Held(addresses, macs);
+        }
+    }
+
+    /** Gives each drafted NIC its address; true when a MAC was drawn again, which the caller then checks once more. */
+    static boolean assign(List<NicRecord> made, List<Wanted> wanted, Held held) {
+        Set<String> heldKeys = new HashSet<>(held.addresses());
+        for (int i = 0; i < wanted.size(); i++) {
+            String ip = pick(wanted.get(i), heldKeys);
+            heldKeys.add(wanted.get(i).network().id + "/" + ip);
+            made.get(i).ip = ip;
+        }
+        return redrawClashes(made, held.macs());
     }
 
     /** Draws again each MAC that is {@code taken} or drawn twice; true when any was. */
-    private static boolean redrawClashes(List<NicRecord> nics, Set<String> taken) {
+    static boolean redrawClashes(List<NicRecord> nics, Set<String> taken) {
         Set<String> drawn = new HashSet<>();
         boolean again = false;
         for (NicRecord n : nics) {

@@ -34,9 +34,7 @@ final class Lookups {
 
     /** As above, the row read under {@code lock}. */
     private static CompletionStage<ImageRecord> image(Stage.Session s, String ref, UUID account, LockMode lock) {
-        if (ref == null || ref.isBlank()) {
-            throw new GantryException(ErrorCode.MissingParameter, "image is required (an image id from ListImages)");
-        }
+        requireImageRef(ref);
         Optional<UUID> id = uuid(ref);
         CompletionStage<Optional<ImageRecord>> found = id.isPresent()
                 ? s.find(ImageRecord.class, id.get(), lock).thenApply(Optional::ofNullable)
@@ -45,7 +43,17 @@ final class Lookups {
                         .setParameter("n", ref).setParameter("a", account).setMaxResults(1).setLockMode(lock).getResultList()
                         .thenApply(rows -> rows.stream().findFirst());
         return found.thenApply(image -> image.filter(i -> ImageStates.visibleTo(i, account))
-                .orElseThrow(() -> GantryException.invalid("image " + ref + " does not exist")));
+                .orElseThrow(() -> noSuchImage(ref)));
+    }
+
+    static void requireImageRef(String ref) {
+        if (ref == null || ref.isBlank()) {
+            throw new GantryException(ErrorCode.MissingParameter, "image is required (an image id from ListImages)");
+        }
+    }
+
+    static GantryException noSuchImage(String ref) {
+        return GantryException.invalid("image " + ref + " does not exist");
     }
 
     static CompletionStage<PackageRecord> pkg(Stage.Session s, String ref) {
@@ -53,25 +61,19 @@ final class Lookups {
     }
 
     private static CompletionStage<PackageRecord> pkg(Stage.Session s, String ref, LockMode lock) {
+        requirePackageRef(ref);
+        return byIdOrName(s, PackageRecord.class, ref, "from PackageRecord where name = :n", lock)
+                .thenApply(found -> found.orElseThrow(() -> noSuchPackage(ref)));
+    }
+
+    static void requirePackageRef(String ref) {
         if (ref == null || ref.isBlank()) {
             throw new GantryException(ErrorCode.MissingParameter, "package is required (a package id or name from ListPackages)");
         }
-        return byIdOrName(s, PackageRecord.class, ref, "from PackageRecord where name = :n", lock)
-                .thenApply(found -> found.orElseThrow(() -> GantryException.invalid("package " + ref + " does not exist")));
     }
 
-    /** A machine's image and package, as a create finds them. */
-    record Catalogued(ImageRecord image, PackageRecord pkg) {
-    }
-
-    /**
-     * The image and the package of a new machine, each read FOR SHARE and so held until the caller's transaction
-     * ends: an operator's removal, which takes them FOR UPDATE before counting their machines, waits for this machine
-     * (and counts it), or removes them first (and this create is refused as if they never existed).
-     */
-    static CompletionStage<Catalogued> heldForCreate(Stage.Session s, String imageRef, UUID account, String pkgRef) {
-        return image(s, imageRef, account, LockMode.PESSIMISTIC_READ)
-                .thenCompose(image -> pkg(s, pkgRef, LockMode.PESSIMISTIC_READ).thenApply(pkg -> new Catalogued(image, pkg)));
+    static GantryException noSuchPackage(String ref) {
+        return GantryException.invalid("package " + ref + " does not exist");
     }
 
     /**
@@ -84,17 +86,20 @@ final class Lookups {
         return visibleNetworks(s, account)
                 .thenCompose(found -> hasDefault(found, account) ? CompletableFuture.completedFuture(found)
                         : NetworkService.ensureDefault(s, account).thenCompose(v -> visibleNetworks(s, account)))
-                .thenApply(all -> {
-                    if (refs.isEmpty()) {
-                        return all.stream().filter(n -> account.equals(n.ownerAccount) && DefaultFabric.NETWORK_NAME.equals(n.name))
-                                .map(n -> new IpAllocator.Wanted(n, null)).toList();
-                    }
-                    return refs.stream().map(ref -> new IpAllocator.Wanted(all.stream()
-                                    .filter(n -> n.id.toString().equals(ref.network()) || n.name.equals(ref.network()))
-                                    .findFirst()
-                                    .orElseThrow(() -> GantryException.invalid("network " + ref.network() + " does not exist")), ref.ip()))
-                            .toList();
-                });
+                .thenApply(all -> choose(all, account, refs));
+    }
+
+    /** The NICs to make, given the networks {@code account} sees (its default fabric among them): as {@link #networks} chooses. */
+    static List<IpAllocator.Wanted> choose(List<NetworkRecord> all, UUID account, List<NetworkChoice> refs) {
+        if (refs.isEmpty()) {
+            return all.stream().filter(n -> account.equals(n.ownerAccount) && DefaultFabric.NETWORK_NAME.equals(n.name))
+                    .map(n -> new IpAllocator.Wanted(n, null)).toList();
+        }
+        return refs.stream().map(ref -> new IpAllocator.Wanted(all.stream()
+                        .filter(n -> n.id.toString().equals(ref.network()) || n.name.equals(ref.network()))
+                        .findFirst()
+                        .orElseThrow(() -> GantryException.invalid("network " + ref.network() + " does not exist")), ref.ip()))
+                .toList();
     }
 
     private static CompletionStage<List<NetworkRecord>> visibleNetworks(Stage.Session s, UUID account) {
@@ -103,7 +108,7 @@ final class Lookups {
                 .getResultList();
     }
 
-    private static boolean hasDefault(List<NetworkRecord> networks, UUID account) {
+    static boolean hasDefault(List<NetworkRecord> networks, UUID account) {
         return networks.stream().anyMatch(n -> account.equals(n.ownerAccount) && DefaultFabric.NETWORK_NAME.equals(n.name));
     }
 

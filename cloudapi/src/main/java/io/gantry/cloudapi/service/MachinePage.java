@@ -57,6 +57,11 @@ final class MachinePage {
                 + " where m.id = any($1) and m.account_id = $2 group by m.id";
     }
 
+    /** The machine $1, whichever account's: {@link #COLUMNS}. */
+    static String byIdSql() {
+        return "select " + COLUMNS + " from machines m left join nics n on n.machine_id = m.id where m.id = $1 group by m.id";
+    }
+
     /** The version of a row of {@link #versionsSql}. */
     static MachineVersion version(Row row) {
         return new MachineVersion(row.getUUID(0), MachineVersion.of(row.getString(1), row.getString(2), row.getString(3)));

@@ -11,9 +11,7 @@ import io.gantry.cloudapi.store.Database;
 import io.gantry.cloudapi.store.ImageRecord;
 import io.gantry.cloudapi.store.LimitRecord;
 import io.gantry.cloudapi.store.MachineRecord;
-import io.gantry.cloudapi.store.NicRecord;
 import io.gantry.cloudapi.store.PackageRecord;
-import io.gantry.common.ErrorCode;
 import io.gantry.common.GantryException;
 import io.gantry.common.RequiredTraits;
 import io.gantry.common.affinity.AffinityRule;
@@ -33,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -51,10 +48,12 @@ public final class MachineService {
 
     private final Stage.SessionFactory sessions;
     private final Pool reads;
+    private final MachineCreation creation;
 
     public MachineService(Database db) {
         this.sessions = db.sessions();
         this.reads = db.reads();
+        this.creation = new MachineCreation(db.creates());
     }
 
     public Future<MachineRecord> create(Caller caller, CreateMachine req) {
@@ -68,68 +67,7 @@ public final class MachineService {
         } catch (GantryException e) {
             return Future.failedFuture(e);
         }
-        UUID accountId = caller.account().id;
-        return Futures.of(sessions.withTransaction((s, tx) -> s.find(AccountRecord.class, accountId, LockMode.PESSIMISTIC_WRITE)
-                .thenCompose(locked -> s.find(MachineRecord.class, req.id()))
-                .thenCompose(existing -> {
-                    if (existing != null) {
-                        if (!existing.accountId.equals(accountId)) {
-                            throw new GantryException(ErrorCode.InvalidArgument, "machine id " + req.id() + " is already in use");
-                        }
-                        return CompletableFuture.completedFuture(existing);
-                    }
-                    return Lookups.heldForCreate(s, req.image(), accountId, req.pkg()).thenCompose(held -> Lookups.networks(s, accountId, req.networks())
-                            .thenCompose(networks -> admitAndInsert(s, caller, req, held.image(), held.pkg(), networks)));
-                })));
-    }
-
-    private CompletionStage<MachineRecord> admitAndInsert(Stage.Session s, Caller caller, CreateMachine req, ImageRecord image,
-                                                          PackageRecord pkg, List<IpAllocator.Wanted> networks) {
-        UUID accountId = caller.account().id;
-        pkg.toPackage(); // a package out of its sizes' range is refused before anything is booked
-        CatalogState.requireUsable(image);
-        CatalogState.requireUsable(pkg);
-        ImageRequirements.of(image).requireFits(image, pkg);
-        return limits(s, accountId).thenCompose(limits -> activeFootprints(s, accountId).thenCompose(machines -> {
-            String name = req.name() != null ? req.name() : req.id().toString().substring(0, 8);
-            if (machines.names().contains(name)) {
-                throw GantryException.invalid("this account already has a machine named '" + name + "'");
-            }
-            Footprint adding = new Footprint(pkg.memory, pkg.disk, pkg.vcpus, image.name, "joyent", image.os);
-            Admission.check(limits, machines.footprints(), adding);
-            OffsetDateTime now = now();
-            MachineRecord m = new MachineRecord();
-            m.id = req.id();
-            m.accountId = accountId;
-            m.name = name;
-            m.state = ZoneState.PROVISIONING.wireName();
-            m.brand = "joyent";
-            m.imageId = image.id;
-            m.imageName = image.name;
-            m.os = image.os;
-            applyPackage(m, pkg);
-            m.networks = JsonText.write(networks.stream().map(n -> n.network().id.toString()).toList());
-            m.tags = JsonText.write(req.tags());
-            m.metadata = JsonText.write(req.metadata());
-            m.affinity = JsonText.write(req.affinity());
-            m.traits = JsonText.write(requiredTraits(image, pkg).toJson());
-            m.firewallEnabled = req.firewallEnabled();
-            m.deletionProtection = req.deletionProtection();
-            m.created = now;
-            m.updated = now;
-            Map<String, Object> params = new LinkedHashMap<>();
-            params.put("image", image.nodeImage);
-            // the NICs are planned first so that the machine's row is inserted once, with its addresses, and not updated
-            return IpAllocator.plan(s, accountId, m.id, networks, true, NicRecord.PROVISIONING, now)
-                    .thenCompose(nics -> {
-                        m.ip = nics.isEmpty() ? null : nics.get(0).ip;
-                        m.nicIps = String.join(",", nics.stream().map(n -> n.ip).toList());
-                        m.nicNetworks = String.join(",", nics.stream().map(n -> n.networkId.toString()).toList());
-                        return s.persist(m).thenCompose(v -> s.persist(nics.toArray()));
-                    })
-                    .thenCompose(v -> queue(s, m, JobKind.PROVISION, params, caller))
-                    .thenApply(v -> m);
-        }));
+        return creation.create(caller, req);
     }
 
     /** What the machine's node must have: the image's traits and the package's; a trait they disagree on is refused. */
@@ -386,32 +324,6 @@ public final class MachineService {
                 .setParameter("a", accountId)
                 .setParameter("gone", GONE)
                 .getResultList();
-    }
-
-    /**
-     * The account's machines as a create's admission counts them (all but deleted and failed), by name: read as plain
-     * rows, not as entities, which the session would otherwise keep and dirty-check at every flush of the create's
-     * transaction (a cost that grew with the account's machines).
-     */
-    private record ActiveMachines(java.util.Set<String> names, List<Footprint> footprints) {
-    }
-
-    private static CompletionStage<ActiveMachines> activeFootprints(Stage.Session s, UUID accountId) {
-        return s.createSelectionQuery("select m.name, m.memory, m.disk, m.vcpus, m.imageName, m.brand, m.os from MachineRecord m"
-                        + " where m.accountId = :a and m.state not in (:gone)", Object[].class)
-                .setParameter("a", accountId)
-                .setParameter("gone", GONE)
-                .getResultList()
-                .thenApply(rows -> {
-                    java.util.Set<String> names = new java.util.HashSet<>();
-                    List<Footprint> footprints = new ArrayList<>();
-                    for (Object[] r : rows) {
-                        names.add((String) r[0]);
-                        footprints.add(new Footprint(((Number) r[1]).longValue(), ((Number) r[2]).longValue(),
-                                ((Number) r[3]).intValue(), (String) r[4], (String) r[5], (String) r[6]));
-                    }
-                    return new ActiveMachines(names, footprints);
-                });
     }
 
     private static List<Footprint> footprints(List<MachineRecord> machines, UUID except) {

@@ -17,7 +17,7 @@ import org.hibernate.reactive.stage.Stage;
 /**
  * The operators' catalogue: packages added, deprecated (and made active again) and removed; images deprecated (and
  * made active again) and removed. Removal is refused while a machine that is not deleted uses the entry, counted
- * under the entry's row lock, which a machine's create holds too ({@link Lookups#heldForCreate}). Every answer says
+ * under the entry's row lock, which a machine's create holds too ({@link MachineCreation#held}). Every answer says
  * how many such machines use each entry.
  */
 public final class OperatorCatalogService {

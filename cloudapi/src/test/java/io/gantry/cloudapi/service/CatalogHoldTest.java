@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A create's lookups of its image and package hold both rows (FOR SHARE) until its transaction ends, which is what an
- * operator's removal (FOR UPDATE, then counting their machines) waits for ({@link Lookups#heldForCreate}). Checked on
+ * operator's removal (FOR UPDATE, then counting their machines) waits for ({@link MachineCreation#held}, on the create's own plain connection). Checked on
  * the real PostgreSQL: while the lookup's transaction is open, another connection cannot take either row FOR UPDATE;
  * once it has ended, it can.
  */
@@ -39,21 +39,21 @@ class CatalogHoldTest {
             for (String imageRef : new String[] {image.toString(), "hold-image"}) {
                 for (String pkgRef : new String[] {pkg.toString(), "hold-pkg"}) {
                     CompletableFuture<Void> release = new CompletableFuture<>();
-                    CompletableFuture<Lookups.Catalogued> found = new CompletableFuture<>();
-                    AtomicReference<Context> sessionThread = new AtomicReference<>(); // a session is used on its own thread only
-                    CompletableFuture<Void> ended = db.sessions().withTransaction(s -> Lookups.heldForCreate(s, imageRef, UUID.randomUUID(), pkgRef)
-                                    .thenCompose(held -> {
-                                        sessionThread.set(Vertx.currentContext());
+                    CompletableFuture<MachineCreation.Catalogued> found = new CompletableFuture<>();
+                    AtomicReference<Context> connectionThread = new AtomicReference<>(); // a connection is used on its own thread only
+                    CompletableFuture<Void> ended = db.creates().withTransaction(c -> MachineCreation.held(c, imageRef, UUID.randomUUID(), pkgRef)
+                                    .compose(held -> {
+                                        connectionThread.set(Vertx.currentContext());
                                         found.complete(held);
-                                        return release;
+                                        return io.vertx.core.Future.fromCompletionStage(release);
                                     }))
-                            .toCompletableFuture();
+                            .toCompletionStage().toCompletableFuture();
                     String refs = "image " + imageRef + ", package " + pkgRef;
                     assertThat(found.get(30, TimeUnit.SECONDS).image().id).as(refs).isEqualTo(image);
                     assertThat(found.get().pkg().id).as(refs).isEqualTo(pkg);
                     assertThat(lockableForUpdate(config, "images", image)).as("the image while the create's transaction is open, " + refs).isFalse();
                     assertThat(lockableForUpdate(config, "packages", pkg)).as("the package while the create's transaction is open, " + refs).isFalse();
-                    sessionThread.get().runOnContext(v -> release.complete(null));
+                    connectionThread.get().runOnContext(v -> release.complete(null));
                     ended.get(30, TimeUnit.SECONDS);
                     assertThat(lockableForUpdate(config, "images", image)).as("the image once it ended, " + refs).isTrue();
                     assertThat(lockableForUpdate(config, "packages", pkg)).as("the package once it ended, " + refs).isTrue();

@@ -5,15 +5,17 @@ import io.gantry.cloudapi.store.NicRecord;
 import io.gantry.common.GantryException;
 import io.gantry.common.net.Ipv4;
 import io.gantry.common.net.Ipv4Cidr;
-import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 import org.hibernate.reactive.stage.Stage;
 
 /**
@@ -23,7 +25,7 @@ import org.hibernate.reactive.stage.Stage;
  * A network with no free address is a refusal, and as the caller's transaction then rolls back, nothing is left.
  */
 final class IpAllocator {
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private IpAllocator() {
     }
@@ -90,15 +92,20 @@ final class IpAllocator {
         return made;
     }
 
-    /** What the locked networks hold: their addresses (as {@code network/ip}), and which of the drawn MACs any NIC has. */
-    record Held(Set<String> addresses, Set<String> macs) {
+    /**
+     * What the locked networks hold: each one's addresses, and which of the drawn MACs any NIC has. {@link #assign} adds
+     * the addresses it gives, so two NICs of one machine on one network never get the same one.
+     */
+    record Held(Map<UUID, Set<Long>> addresses, Set<String> macs) {
         /** From rows of (ip, network id, mac): every NIC on the networks of {@code order} or with one of the drawn MACs. */
         static Held of(List<UUID> order, Iterable<Object[]> rows) {
-            Set<String> addresses = new HashSet<>();
+            Map<UUID, Set<Long>> addresses = new HashMap<>();
+            order.forEach(id -> addresses.put(id, new HashSet<>()));
             Set<String> macs = new HashSet<>();
             for (Object[] r : rows) {
-                if (order.contains((UUID) r[1])) {
-                    addresses.add(r[1] + "/" + r[0]);
+                Set<Long> on = addresses.get((UUID) r[1]);
+                if (on != null) {
+                    on.add(Ipv4.parse((String) r[0], "address"));
                 }
                 macs.add((String) r[2]);
             }
@@ -108,11 +115,11 @@ final class IpAllocator {
 
     /** Gives each drafted NIC its address; true when a MAC was drawn again, which the caller then checks once more. */
     static boolean assign(List<NicRecord> made, List<Wanted> wanted, Held held) {
-        Set<String> heldKeys = new HashSet<>(held.addresses());
         for (int i = 0; i < wanted.size(); i++) {
-            String ip = pick(wanted.get(i), heldKeys);
-            heldKeys.add(wanted.get(i).network().id + "/" + ip);
-            made.get(i).ip = ip;
+            Set<Long> taken = held.addresses().computeIfAbsent(wanted.get(i).network().id, id -> new HashSet<>());
+            long ip = pick(wanted.get(i), taken);
+            taken.add(ip);
+            made.get(i).ip = Ipv4.format(ip);
         }
         return redrawClashes(made, held.macs());
     }
@@ -138,12 +145,10 @@ final class IpAllocator {
                 .thenCompose(taken -> redrawClashes(nics, new HashSet<>(taken)) ? uniqueMacs(s, nics) : CompletableFuture.completedFuture(null));
     }
 
-    private static String pick(Wanted w, Set<String> heldKeys) {
+    /** The address {@code w} asks for, or the lowest free one, given the network's {@code taken} ones. */
+    private static long pick(Wanted w, Set<Long> taken) {
         NetworkRecord n = w.network();
         SubnetPlan plan = plan(n);
-        Set<Long> taken = new HashSet<>();
-        String prefix = n.id + "/";
-        heldKeys.stream().filter(k -> k.startsWith(prefix)).forEach(k -> taken.add(Ipv4.parse(k.substring(prefix.length()), "address")));
         if (w.ip() != null) {
             long asked = Ipv4.parse(w.ip(), "ip");
             if (!plan.assignable(asked)) {
@@ -153,14 +158,14 @@ final class IpAllocator {
             if (taken.contains(asked)) {
                 throw GantryException.invalid("ip " + w.ip() + " on network " + n.name + " is already in use");
             }
-            return Ipv4.format(asked);
+            return asked;
         }
         long free = plan.lowestFree(taken);
         if (free < 0) {
             throw GantryException.invalid("network " + n.name + " (" + n.subnet + ") has no free address left in its provision range "
                     + n.provisionStartIp + "-" + n.provisionEndIp + "; choose another network");
         }
-        return Ipv4.format(free);
+        return free;
     }
 
     static SubnetPlan plan(NetworkRecord n) {
@@ -170,12 +175,13 @@ final class IpAllocator {
 
     /** {@code 02:} and five random bytes: locally administered, unicast. clashes are drawn again ({@link #uniqueMacs}). */
     static String randomMac() {
-        byte[] b = new byte[5];
-        RANDOM.nextBytes(b);
-        StringBuilder mac = new StringBuilder("02");
-        for (byte x : b) {
-            mac.append(':').append(String.format("%02x", x & 0xff));
+        long bits = ThreadLocalRandom.current().nextLong();
+        char[] mac = "02:00:00:00:00:00".toCharArray();
+        for (int octet = 1; octet <= 5; octet++) {
+            int b = (int) (bits >>> (8 * (octet - 1))) & 0xff;
+            mac[octet * 3] = HEX[b >>> 4];
+            mac[octet * 3 + 1] = HEX[b & 0xf];
         }
-        return mac.toString();
+        return new String(mac);
     }
 }

@@ -10,15 +10,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@link SqlSession} over a blocking JDBC connection (the provisioner's leader thread): every stage
  * it answers is already complete. {@code ?N} becomes JDBC's {@code ?}, bound to argument N.
  */
 public final class JdbcSql implements SqlSession {
-    private static final Pattern PARAMETER = Pattern.compile("\\?(\\d+)");
-
     private final Connection connection;
 
     public JdbcSql(Connection connection) {

@@ -2,6 +2,7 @@ package io.gantry.record;
 
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
 
 /**
  * Where the ledger's SQL runs: a transaction the caller has open, on whichever driver the caller
@@ -9,6 +10,8 @@ import java.util.concurrent.CompletionStage;
  * written {@code ?1, ?2, …} and may repeat.
  */
 public interface SqlSession {
+    /** A parameter as the ledger writes it: {@code ?N}, group 1 the number; each adapter rewrites it for its driver. */
+    Pattern PARAMETER = Pattern.compile("\\?(\\d+)");
 
     /** Runs an insert, update or delete; answers the number of rows it touched. */
     CompletionStage<Integer> update(String sql, Object... args);

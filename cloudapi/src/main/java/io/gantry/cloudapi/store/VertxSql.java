@@ -8,15 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@link SqlSession} over a plain Vert.x connection in the caller's transaction (the cloud API's create). The
  * ledger's {@code ?N} parameters become PostgreSQL's own {@code $N}, bound to argument N.
  */
 public final class VertxSql implements SqlSession {
-    private static final Pattern PARAMETER = Pattern.compile("\\?(\\d+)");
-
     private final SqlClient connection;
 
     public VertxSql(SqlClient connection) {

@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.hibernate.LockMode;
 import org.hibernate.reactive.stage.Stage;
 
 /** Finds catalogue entries (images, packages, networks) by id or name, with errors a tenant can act on. */
@@ -29,18 +28,13 @@ final class Lookups {
 
     /** An image {@code account} sees (a public one or its own), by id or name; another account's private image does not exist. */
     static CompletionStage<ImageRecord> image(Stage.Session s, String ref, UUID account) {
-        return image(s, ref, account, LockMode.NONE);
-    }
-
-    /** As above, the row read under {@code lock}. */
-    private static CompletionStage<ImageRecord> image(Stage.Session s, String ref, UUID account, LockMode lock) {
         requireImageRef(ref);
         Optional<UUID> id = uuid(ref);
         CompletionStage<Optional<ImageRecord>> found = id.isPresent()
-                ? s.find(ImageRecord.class, id.get(), lock).thenApply(Optional::ofNullable)
+                ? s.find(ImageRecord.class, id.get()).thenApply(Optional::ofNullable)
                 : s.createSelectionQuery("from ImageRecord where name = :n and " + ImageStates.VISIBLE
                                 + " order by case when state = 'active' then 0 else 1 end, publishedAt desc", ImageRecord.class)
-                        .setParameter("n", ref).setParameter("a", account).setMaxResults(1).setLockMode(lock).getResultList()
+                        .setParameter("n", ref).setParameter("a", account).setMaxResults(1).getResultList()
                         .thenApply(rows -> rows.stream().findFirst());
         return found.thenApply(image -> image.filter(i -> ImageStates.visibleTo(i, account))
                 .orElseThrow(() -> noSuchImage(ref)));
@@ -57,12 +51,8 @@ final class Lookups {
     }
 
     static CompletionStage<PackageRecord> pkg(Stage.Session s, String ref) {
-        return pkg(s, ref, LockMode.NONE);
-    }
-
-    private static CompletionStage<PackageRecord> pkg(Stage.Session s, String ref, LockMode lock) {
         requirePackageRef(ref);
-        return byIdOrName(s, PackageRecord.class, ref, "from PackageRecord where name = :n", lock)
+        return byIdOrName(s, PackageRecord.class, ref, "from PackageRecord where name = :n")
                 .thenApply(found -> found.orElseThrow(() -> noSuchPackage(ref)));
     }
 
@@ -112,12 +102,12 @@ final class Lookups {
         return networks.stream().anyMatch(n -> account.equals(n.ownerAccount) && DefaultFabric.NETWORK_NAME.equals(n.name));
     }
 
-    private static <T> CompletionStage<Optional<T>> byIdOrName(Stage.Session s, Class<T> type, String ref, String byName, LockMode lock) {
+    private static <T> CompletionStage<Optional<T>> byIdOrName(Stage.Session s, Class<T> type, String ref, String byName) {
         Optional<UUID> id = uuid(ref);
         if (id.isPresent()) {
-            return s.find(type, id.get(), lock).thenApply(Optional::ofNullable);
+            return s.find(type, id.get()).thenApply(Optional::ofNullable);
         }
-        return s.createSelectionQuery(byName, type).setParameter("n", ref).setMaxResults(1).setLockMode(lock).getResultList()
+        return s.createSelectionQuery(byName, type).setParameter("n", ref).setMaxResults(1).getResultList()
                 .thenApply(rows -> rows.stream().findFirst());
     }
 }

@@ -23,6 +23,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -143,9 +144,11 @@ final class MachineCreation {
         Future<RowSet<Row>> held = c.preparedQuery(HELD_ADDRESSES)
                 .execute(Tuple.tuple().addValue(order.toArray(UUID[]::new)).addValue(nics.stream().map(n -> n.mac).toArray(String[]::new)));
         return Future.all(locks, held).compose(both -> {
-            if (locks.result().size() != order.size()) {
-                throw GantryException.invalid("network " + order + " does not exist"); // removed since it was read
-            }
+            Set<UUID> locked = new HashSet<>();
+            locks.result().forEach(r -> locked.add(r.getUUID(0)));
+            order.stream().filter(id -> !locked.contains(id)).findFirst().ifPresent(gone -> {
+                throw GantryException.invalid("network " + gone + " does not exist"); // removed since it was read
+            });
             List<Object[]> rows = new ArrayList<>();
             held.result().forEach(r -> rows.add(new Object[] {r.getString(0), r.getUUID(1), r.getString(2)}));
             return IpAllocator.assign(nics, wanted, IpAllocator.Held.of(order, rows)) ? uniqueMacs(c, nics) : Future.succeededFuture();
@@ -164,8 +167,8 @@ final class MachineCreation {
         });
     }
 
-    static MachineRecord machine(CreateMachine req, UUID account, String name, ImageRecord image, PackageRecord pkg,
-                                 List<IpAllocator.Wanted> wanted, OffsetDateTime now) {
+    private static MachineRecord machine(CreateMachine req, UUID account, String name, ImageRecord image, PackageRecord pkg,
+                                         List<IpAllocator.Wanted> wanted, OffsetDateTime now) {
         MachineRecord m = new MachineRecord();
         m.id = req.id();
         m.accountId = account;
@@ -189,13 +192,13 @@ final class MachineCreation {
     }
 
     private static Tuple insertTuple(MachineRecord m) {
-        return Tuple.wrap(new ArrayList<>(java.util.Arrays.asList(m.id, m.accountId, m.name, m.state, m.brand, m.imageId, m.imageName, m.os,
+        return Tuple.wrap(new ArrayList<>(Arrays.asList(m.id, m.accountId, m.name, m.state, m.brand, m.imageId, m.imageName, m.os,
                 m.packageId, m.packageName, m.memory, m.swap, m.disk, m.vcpus, m.cpuCap, m.lwps, m.ip, m.networks, m.tags, m.metadata,
                 m.affinity, m.traits, m.firewallEnabled, m.deletionProtection, m.created, m.updated)));
     }
 
     private static Tuple nicTuple(NicRecord n) {
-        return Tuple.wrap(new ArrayList<>(java.util.Arrays.asList(n.mac, n.machineId, n.accountId, n.networkId, n.ip, n.primaryNic, n.state,
+        return Tuple.wrap(new ArrayList<>(Arrays.asList(n.mac, n.machineId, n.accountId, n.networkId, n.ip, n.primaryNic, n.state,
                 n.created)));
     }
 

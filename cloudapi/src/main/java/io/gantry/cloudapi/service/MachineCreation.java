@@ -51,7 +51,7 @@ final class MachineCreation {
 
     /** The account's machines that hold capacity: all but deleted and failed ones. */
     private static final String ACTIVE = "select name, memory, disk, vcpus, image_name, brand, os from machines"
-            + " where account_id = $1 and state <> '" + ZoneState.DELETED.wireName() + "' and state <> '" + ZoneState.FAILED.wireName() + "'";
+            + " where account_id = $1 and state not in ('" + String.join("', '", MachineService.GONE) + "')";
 
     private static final String LOCK_NETWORKS = "select id from networks where id = any($1) order by id for update";
 

@@ -43,8 +43,8 @@ import org.hibernate.reactive.stage.Stage;
  * another tenant's machine is simply not found.
  */
 public final class MachineService {
-    /** States that hold capacity and count against limits. */
-    private static final List<String> GONE = List.of(ZoneState.DELETED.wireName(), ZoneState.FAILED.wireName());
+    /** States of machines that no longer hold capacity nor count against limits: every other state does. */
+    static final List<String> GONE = List.of(ZoneState.DELETED.wireName(), ZoneState.FAILED.wireName());
 
     private final Stage.SessionFactory sessions;
     private final Pool reads;

@@ -2,26 +2,34 @@ package io.gantry.provisioner;
 
 import io.gantry.common.coord.ZkPaths;
 import io.gantry.provisioner.liveness.BeatListener;
+import io.gantry.provisioner.liveness.LifeLine;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
+import org.apache.curator.framework.imps.CuratorFrameworkState;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A provisioner instance. Any number may run; a Curator {@link LeaderLatch} picks one to lead, and
  * only the leader places and dispatches. A new leader rebuilds everything from the database and
- * ZooKeeper and resumes every half-done job.
+ * ZooKeeper and resumes every half-done job. A follower watches the leader's process through its {@link LifeLine}
+ * ({@link DeadLeaderWatch}) and takes the lead as soon as that process dies; a leader whose election member is removed
+ * while it lives steps down and stands again.
  */
 public final class Provisioner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Provisioner.class);
     private final CuratorFramework zk;
     private final ProvisionerConfig config;
-    private final LeaderLatch latch;
+    private volatile LeaderLatch latch;
     private final AtomicReference<LeaderLoop> leading = new AtomicReference<>();
     // the next term, readied while this provisioner follows (null once closed)
     private LeaderLoop next;
@@ -31,6 +39,8 @@ public final class Provisioner implements AutoCloseable {
     private final Supplier<JobRecords> records;
     private final BeatListener beats;
     private final NodesCache nodes;
+    private final Optional<LifeLine> lifeLine;
+    private final DeadLeaderWatch leaderWatch;
 
     private Provisioner(CuratorFramework zk, ProvisionerConfig config, LeaderLoop.StepHook hook, ProvisionerMetrics metrics,
                         Supplier<JobRecords> records) {
@@ -41,6 +51,8 @@ public final class Provisioner implements AutoCloseable {
         this.hook = hook;
         this.latch = new LeaderLatch(zk, ZkPaths.PROVISIONER_LEADER, config.id());
         this.beats = BeatListener.start(zk, config.id(), config.liveness());
+        this.lifeLine = LifeLine.open(config.id(), config.liveness().host(), beats.port());
+        this.leaderWatch = new DeadLeaderWatch(zk, ZkPaths.PROVISIONER_LEADER);
         this.nodes = new NodesCache(zk);
         nodes.start();
     }
@@ -71,26 +83,37 @@ public final class Provisioner implements AutoCloseable {
                              Supplier<JobRecords> records) {
         Provisioner p = new Provisioner(zk, config, hook, metrics, records);
         p.prepareNext();
-        p.latch.addListener(new LeaderLatchListener() {
+        try {
+            p.stand(p.latch);
+        } catch (Exception e) {
+            p.closeNext();
+            p.nodes.close();
+            p.lifeLine.ifPresent(LifeLine::close);
+            p.beats.close();
+            throw new IllegalStateException("provisioner " + config.id() + " cannot join the leader election: " + e.getMessage(), e);
+        }
+        p.leaderWatch.start();
+        return p;
+    }
+
+    /** Joins the election with {@code member}; its news counts only while it is this provisioner's current latch. */
+    private void stand(LeaderLatch member) throws Exception {
+        member.addListener(new LeaderLatchListener() {
             @Override
             public void isLeader() {
-                p.lead();
+                if (member == latch) {
+                    lead();
+                }
             }
 
             @Override
             public void notLeader() {
-                p.stepDown();
+                if (member == latch) {
+                    stepDown();
+                }
             }
         });
-        try {
-            p.latch.start();
-        } catch (Exception e) {
-            p.closeNext();
-            p.nodes.close();
-            p.beats.close();
-            throw new IllegalStateException("provisioner " + config.id() + " cannot join the leader election: " + e.getMessage(), e);
-        }
-        return p;
+        member.start();
     }
 
     public boolean isLeader() {
@@ -112,6 +135,59 @@ public final class Provisioner implements AutoCloseable {
         leading.set(loop);
         metrics.leading(true);
         loop.start(clock);
+        watchOwnMember(latch);
+    }
+
+    /**
+     * While leading, watches this provisioner's own election member: a follower removes it when it judges this process
+     * dead ({@link DeadLeaderWatch}), which should never happen to a living leader; if it does, two would lead, so this
+     * one steps down at once. (Curator's latch does not watch the leader's own member.) Set in the background: this
+     * runs on ZooKeeper's event thread.
+     */
+    private void watchOwnMember(LeaderLatch member) {
+        String path = member.getOurPath();
+        if (path == null) {
+            return;
+        }
+        CuratorWatcher removed = event -> {
+            if (event.getType() == Watcher.Event.EventType.NodeDeleted) {
+                memberRemoved(member);
+            }
+        };
+        try {
+            zk.checkExists().usingWatcher(removed).inBackground((client, event) -> {
+                if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
+                    memberRemoved(member);
+                }
+            }).forPath(path);
+        } catch (Exception e) {
+            LOG.debug("provisioner {}: cannot watch its election member: {}", config.id(), e.toString());
+        }
+    }
+
+    /** Steps down and stands again with a new member, off ZooKeeper's event thread. */
+    private void memberRemoved(LeaderLatch member) {
+        Thread restand = new Thread(() -> {
+            LeaderLatch fresh;
+            synchronized (this) {
+                if (closed || member != latch || leading.get() == null || zk.getState() != CuratorFrameworkState.STARTED) {
+                    return;
+                }
+                LOG.warn("provisioner {}: its election member was removed while it leads (a follower judged it dead); it steps down "
+                        + "and stands again", config.id());
+                fresh = new LeaderLatch(zk, ZkPaths.PROVISIONER_LEADER, config.id());
+                latch = fresh;
+            }
+            stepDown();
+            closeQuietly(member);
+            try {
+                stand(fresh);
+            } catch (Exception e) {
+                LOG.error("provisioner {}: cannot stand again in the leader election: {}", config.id(), e.toString());
+            }
+        }, "gantry-provisioner-restand");
+        restand.setDaemon(true);
+        restand.start();
     }
 
     private LeaderLoop newTerm() {
@@ -148,15 +224,32 @@ public final class Provisioner implements AutoCloseable {
         synchronized (this) {
             closed = true;
         }
+        leaderWatch.close();
         stepDown();
         closeNext();
+        closeQuietly(latch);
+        // after leaving the election: a follower that sees the life line end then finds no member to remove
+        lifeLine.ifPresent(LifeLine::close);
+        nodes.close();
+        beats.close();
+    }
+
+    private static void closeQuietly(LeaderLatch member) {
         try {
-            latch.close(LeaderLatch.CloseMode.SILENT);
+            member.close(LeaderLatch.CloseMode.SILENT);
         } catch (IOException | IllegalStateException e) {
             LOG.debug("leader latch close: {}", e.getMessage());
         }
-        nodes.close();
-        beats.close();
+    }
+
+    /** Connections held open on this provisioner's life line (a follower's watch holds one to the leader's). */
+    int lifeLineConnections() {
+        return lifeLine.map(LifeLine::connections).orElse(0);
+    }
+
+    /** Closes the life line alone, as this process's death would, its ZooKeeper session untouched (tests). */
+    void cutLifeLine() {
+        lifeLine.ifPresent(LifeLine::close);
     }
 
     /** Where this provisioner hears node beats, as registered for the agents. */

@@ -126,4 +126,31 @@ class LeaderHandOverTest {
         assertThat(cn1.asked(first)).isEqualTo(1);
         assertThat(cn1.asked(second)).isEqualTo(1);
     }
+
+    @Test
+    void aLeaderWhoseProcessDiesIsDeposedWithoutWaitingForItsSessionAndStepsDownIfItWasAliveAfterAll() throws Exception {
+        FakeNode cn1 = FakeNode.start(client(), "cn1", 8192);
+        started.push(cn1);
+        Provisioner p1 = provisioner("p1", client(), LeaderLoop.StepHook.NONE);
+        settle().until(p1::isLeader);
+        Provisioner p2 = provisioner("p2", client(), LeaderLoop.StepHook.NONE);
+        settle().until(() -> p1.lifeLineConnections() == 1);
+        UUID before = records.queue(JobKind.PROVISION, records.newMachine("before", 1024, List.of()), Map.of("image", "img-1"));
+        settle().until(() -> records.stateOf(before) == JobState.SUCCEEDED);
+
+        p1.cutLifeLine();
+
+        settle().until(p2::isLeader);
+        CuratorFramework look = client();
+        assertThat(look.checkExists().forPath(ZkPaths.LIVENESS + "/p1")).as("p1's session still lives").isNotNull();
+        settle().until(() -> !p1.isLeader());
+        settle().untilAsserted(() -> assertThat(look.getChildren().forPath(ZkPaths.PROVISIONER_LEADER))
+                .as("p1 stood again: two members").hasSize(2));
+        assertThat(p2.isLeader()).isTrue();
+        UUID after = records.queue(JobKind.PROVISION, records.newMachine("after", 1024, List.of()), Map.of("image", "img-1"));
+        settle().until(() -> records.stateOf(after) == JobState.SUCCEEDED);
+        assertThat(records.finishes(before)).isEqualTo(1);
+        assertThat(records.finishes(after)).isEqualTo(1);
+        assertThat(cn1.asked(after)).isEqualTo(1);
+    }
 }

@@ -35,11 +35,13 @@ public final class BeatListener implements AutoCloseable {
     private final NodeBeats beats = new NodeBeats();
     private final Thread thread;
     private final String address;
+    private final int port;
     private volatile Runnable look = () -> {
     };
 
-    private BeatListener(DatagramChannel channel, PersistentNode registration, String address) {
+    private BeatListener(DatagramChannel channel, PersistentNode registration, String address, int port) {
         this.channel = channel;
+        this.port = port;
         this.registration = registration;
         this.address = address;
         this.thread = new Thread(this::run, "gantry-provisioner-beats");
@@ -58,7 +60,7 @@ public final class BeatListener implements AutoCloseable {
             String address = host + ":" + port;
             PersistentNode registration = new PersistentNode(client, CreateMode.EPHEMERAL, false,
                     ZKPaths.makePath(ZkPaths.LIVENESS, id), address.getBytes(StandardCharsets.UTF_8));
-            BeatListener listener = new BeatListener(channel, registration, address);
+            BeatListener listener = new BeatListener(channel, registration, address, port);
             listener.thread.start();
             registration.start();
             return listener;
@@ -128,6 +130,11 @@ public final class BeatListener implements AutoCloseable {
 
     public NodeBeats beats() {
         return beats;
+    }
+
+    /** The bound port (the {@link LifeLine}'s too, on TCP). */
+    public int port() {
+        return port;
     }
 
     /** Where agents send beats, as registered: {@code host:port}. */

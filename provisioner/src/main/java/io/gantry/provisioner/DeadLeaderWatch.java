@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.curator.framework.recipes.locks.LockInternals;
@@ -39,6 +40,7 @@ final class DeadLeaderWatch implements AutoCloseable {
     /** How often a held connection is checked against the election (a new leader means a new connection). */
     private static final int RECHECK_MS = 200;
     private static final long RETRY_MS = 250;
+    private static final int MAX_INCARNATION = 64;
 
     /** The election's first member: its node, the id it holds and its session. */
     record Leader(String path, String id, long session) {
@@ -50,6 +52,7 @@ final class DeadLeaderWatch implements AutoCloseable {
     private final Object changed = new Object();
     /** One watcher object: ZooKeeper keeps a path's watcher once however often it is set again. */
     private final CuratorWatcher onChange = event -> markChanged();
+    private final AtomicReference<String> deposed = new AtomicReference<>();
     private volatile long generation;
     private volatile boolean closed;
 
@@ -124,11 +127,13 @@ final class DeadLeaderWatch implements AutoCloseable {
 
     /** Holds a connection to {@code leader}'s life line until it ends (then judges) or the election changes. */
     private void watch(Leader leader, InetSocketAddress address, long seen) throws Exception {
+        Optional<String> incarnation;
         try (Socket socket = new Socket()) {
             try {
                 socket.connect(address, CONNECT_TIMEOUT_MS);
                 socket.setSoTimeout(CONNECT_TIMEOUT_MS);
-                if (!greeted(socket.getInputStream(), leader.id())) {
+                incarnation = greeting(socket.getInputStream(), leader.id());
+                if (incarnation.isEmpty()) {
                     LOG.debug("leader watch: {} is not provisioner {}'s life line", address, leader.id());
                     awaitChange(seen, 5_000);
                     return;
@@ -144,14 +149,14 @@ final class DeadLeaderWatch implements AutoCloseable {
             while (!closed && generation == seen) {
                 try {
                     if (in.read() < 0) {
-                        deposeDead(leader, "its life line was closed");
+                        deposeDead(leader, incarnation.get(), "its life line was closed");
                         return;
                     }
                 } catch (SocketTimeoutException quiet) {
                     // alive, or silent: either way the session decides
                 } catch (SocketException e) {
                     if ("Connection reset".equals(e.getMessage())) {
-                        deposeDead(leader, "its life line was reset");
+                        deposeDead(leader, incarnation.get(), "its life line was reset");
                     }
                     return;
                 }
@@ -159,18 +164,34 @@ final class DeadLeaderWatch implements AutoCloseable {
         }
     }
 
-    private static boolean greeted(InputStream in, String id) throws IOException {
+    /** The incarnation {@code id}'s life line names after its greeting; empty if what answered is not that life line. */
+    private static Optional<String> greeting(InputStream in, String id) throws IOException {
         byte[] expected = LifeLine.greeting(id).getBytes(StandardCharsets.UTF_8);
         for (byte b : expected) {
             if (in.read() != (b & 0xff)) {
-                return false;
+                return Optional.empty();
             }
         }
-        return true;
+        StringBuilder incarnation = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0 || incarnation.length() >= MAX_INCARNATION) {
+                return Optional.empty();
+            }
+            incarnation.append((char) c);
+        }
+        return Optional.of(incarnation.toString());
+    }
+
+    /**
+     * The incarnation of the last leader this watch removed, once: the next term waits for that process's database
+     * sessions to end before it reads the bookings, so a commit the dead process sent just before it died is in them.
+     */
+    Optional<String> takeDeposed() {
+        return Optional.ofNullable(deposed.getAndSet(null));
     }
 
     /** Removes {@code leader}'s election member if it is still the one that was watched. */
-    private void deposeDead(Leader leader, String why) throws Exception {
+    private void deposeDead(Leader leader, String incarnation, String why) throws Exception {
         if (closed) {
             return;
         }
@@ -178,6 +199,7 @@ final class DeadLeaderWatch implements AutoCloseable {
         if (stat == null || stat.getEphemeralOwner() != leader.session()) {
             return;
         }
+        deposed.set(incarnation);
         try {
             zk.delete().forPath(leader.path());
             LOG.warn("provisioner {}'s process is gone ({}): its election member removed without waiting for its session to end",

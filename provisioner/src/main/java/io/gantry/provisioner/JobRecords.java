@@ -106,6 +106,15 @@ interface JobRecords extends AutoCloseable {
         return this;
     }
 
+    /**
+     * Waits until no database session named {@code applicationName} is left, at most {@code max}; true if none is.
+     * A session of a dead process ends only after PostgreSQL has run everything the process sent, so once its
+     * sessions are gone nothing it did can still arrive. An in-memory record has no sessions.
+     */
+    default boolean awaitSessionsGone(String applicationName, Duration max) throws SQLException {
+        return true;
+    }
+
     void setState(UUID machine, ZoneState state, String ip) throws SQLException;
 
     /** Writes what the leader saw of these nodes into the record's {@code compute_nodes} (never the operators' columns). */

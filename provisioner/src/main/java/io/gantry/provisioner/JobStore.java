@@ -283,6 +283,26 @@ final class JobStore implements JobRecords {
         });
     }
 
+    @Override
+    public boolean awaitSessionsGone(String applicationName, Duration max) throws SQLException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (true) {
+            boolean gone = inTransaction(c -> {
+                try (var st = c.prepareStatement("select count(*) from pg_stat_activity where application_name = ?")) {
+                    st.setString(1, applicationName);
+                    try (var rs = st.executeQuery()) {
+                        rs.next();
+                        return rs.getLong(1) == 0;
+                    }
+                }
+            });
+            if (gone || System.nanoTime() >= deadline) {
+                return gone;
+            }
+            Sleep.quietly(Duration.ofMillis(10));
+        }
+    }
+
     /** A second connection to the same database, for another of the leader's threads. */
     @Override
     public JobRecords another() {

@@ -9,6 +9,7 @@ import io.gantry.provisioner.placement.PlacementEngine;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 import org.apache.curator.framework.CuratorFramework;
@@ -29,6 +30,8 @@ public final class LeaderLoop implements AutoCloseable {
     private static final Duration RETRY = Duration.ofSeconds(1);
     /** How long a new term waits for its judge's first look at the nodes (it looks every 50 ms) before placing anyway. */
     private static final Duration FIRST_VERDICTS = Duration.ofSeconds(1);
+    /** How long a new term waits for a removed leader's database sessions to end (a dead process's end in milliseconds). */
+    private static final Duration PREDECESSOR_GONE = Duration.ofSeconds(1);
     /**
      * How often a pass also writes the node rows and the per-node gauges. Both look at every node, so doing them on
      * every pass (a busy leader passes hundreds of times a second, woken by each job) cost more than the jobs themselves
@@ -67,6 +70,8 @@ public final class LeaderLoop implements AutoCloseable {
     private volatile boolean running = true;
     private final Thread thread;
     private volatile TermClock clock;
+    /** The database sessions' name of the leader a follower's watch removed for this term, if it did. */
+    private volatile Optional<String> predecessor = Optional.empty();
     private boolean prepared;
     private volatile boolean started;
 
@@ -128,9 +133,13 @@ public final class LeaderLoop implements AutoCloseable {
         }
     }
 
-    /** The lead is won: the term begins, timed by {@code termClock}; prepared beforehand or not. */
-    void start(TermClock termClock) {
+    /**
+     * The lead is won: the term begins, timed by {@code termClock}; prepared beforehand or not. {@code predecessor}
+     * names the database sessions of a dead leader removed from the election before its session ended.
+     */
+    void start(TermClock termClock, Optional<String> predecessor) {
         this.clock = termClock;
+        this.predecessor = predecessor;
         prepare();
         standby.stop();
         started = true;
@@ -138,6 +147,22 @@ public final class LeaderLoop implements AutoCloseable {
         silence.start();
         thread.start();
         notifications.start();
+    }
+
+    /**
+     * A leader removed from the election by a follower's watch died a moment ago: a commit it sent just before may not
+     * have run yet, and the bookings must include it. Its sessions end once PostgreSQL has run all it sent.
+     */
+    private void awaitPredecessorsSessionsGone(String sessions) {
+        try {
+            if (!records.awaitSessionsGone(sessions, PREDECESSOR_GONE)) {
+                LOG.warn("leader: the last leader's database sessions ({}) are still open after {} ms; going on (every job step "
+                        + "is conditional)", sessions, PREDECESSOR_GONE.toMillis());
+            }
+        } catch (Exception e) {
+            LOG.warn("leader: cannot tell whether the last leader's database sessions ended: {}", e.toString());
+        }
+        clock.mark("the last leader's sessions ended");
     }
 
     private void run() {
@@ -157,6 +182,7 @@ public final class LeaderLoop implements AutoCloseable {
             return;
         }
         clock.mark("nodes judged");
+        predecessor.ifPresent(this::awaitPredecessorsSessionsGone);
         // placing without every booking would double-book: no placement until the record has been read
         while (running) {
             try {

@@ -5,6 +5,9 @@ import io.gantry.provisioner.liveness.BeatListener;
 import io.gantry.provisioner.liveness.LifeLine;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -41,9 +44,12 @@ public final class Provisioner implements AutoCloseable {
     private final NodesCache nodes;
     private final Optional<LifeLine> lifeLine;
     private final DeadLeaderWatch leaderWatch;
+    /** This process's run of the provisioner: new with every start, in its life line's greeting and its database sessions' name. */
+    private final String incarnation;
 
-    private Provisioner(CuratorFramework zk, ProvisionerConfig config, LeaderLoop.StepHook hook, ProvisionerMetrics metrics,
-                        Supplier<JobRecords> records) {
+    private Provisioner(CuratorFramework zk, String incarnation, ProvisionerConfig config, LeaderLoop.StepHook hook,
+                        ProvisionerMetrics metrics, Supplier<JobRecords> records) {
+        this.incarnation = incarnation;
         this.zk = zk;
         this.metrics = metrics;
         this.records = records;
@@ -51,7 +57,7 @@ public final class Provisioner implements AutoCloseable {
         this.hook = hook;
         this.latch = new LeaderLatch(zk, ZkPaths.PROVISIONER_LEADER, config.id());
         this.beats = BeatListener.start(zk, config.id(), config.liveness());
-        this.lifeLine = LifeLine.open(config.id(), config.liveness().host(), beats.port());
+        this.lifeLine = LifeLine.open(config.id(), incarnation, config.liveness().host(), beats.port());
         this.leaderWatch = new DeadLeaderWatch(zk, ZkPaths.PROVISIONER_LEADER);
         this.nodes = new NodesCache(zk);
         nodes.start();
@@ -72,7 +78,9 @@ public final class Provisioner implements AutoCloseable {
     }
 
     private static Provisioner start(CuratorFramework zk, ProvisionerConfig config, LeaderLoop.StepHook hook, ProvisionerMetrics metrics) {
-        return start(zk, config, hook, metrics, () -> new JobStore(config.jdbcUrl(), config.dbUser(), config.dbPassword()));
+        String incarnation = newIncarnation();
+        ProvisionerConfig named = config.withApplicationName(applicationName(incarnation));
+        return start(zk, incarnation, named, hook, metrics, () -> new JobStore(named.jdbcUrl(), named.dbUser(), named.dbPassword()));
     }
 
     /**
@@ -81,7 +89,12 @@ public final class Provisioner implements AutoCloseable {
      */
     static Provisioner start(CuratorFramework zk, ProvisionerConfig config, LeaderLoop.StepHook hook, ProvisionerMetrics metrics,
                              Supplier<JobRecords> records) {
-        Provisioner p = new Provisioner(zk, config, hook, metrics, records);
+        return start(zk, newIncarnation(), config, hook, metrics, records);
+    }
+
+    private static Provisioner start(CuratorFramework zk, String incarnation, ProvisionerConfig config, LeaderLoop.StepHook hook,
+                                     ProvisionerMetrics metrics, Supplier<JobRecords> records) {
+        Provisioner p = new Provisioner(zk, incarnation, config, hook, metrics, records);
         p.prepareNext();
         try {
             p.stand(p.latch);
@@ -134,7 +147,7 @@ public final class Provisioner implements AutoCloseable {
         next = null;
         leading.set(loop);
         metrics.leading(true);
-        loop.start(clock);
+        loop.start(clock, leaderWatch.takeDeposed().map(Provisioner::applicationName));
         watchOwnMember(latch);
     }
 
@@ -240,6 +253,15 @@ public final class Provisioner implements AutoCloseable {
         } catch (IOException | IllegalStateException e) {
             LOG.debug("leader latch close: {}", e.getMessage());
         }
+    }
+
+    private static String newIncarnation() {
+        return HexFormat.of().formatHex(ByteBuffer.allocate(8).putLong(new SecureRandom().nextLong()).array());
+    }
+
+    /** The name of the database sessions of the provisioner process in {@code incarnation}. */
+    static String applicationName(String incarnation) {
+        return "gantry-provisioner " + incarnation;
     }
 
     /** Connections held open on this provisioner's life line (a follower's watch holds one to the leader's). */

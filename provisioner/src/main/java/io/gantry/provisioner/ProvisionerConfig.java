@@ -38,6 +38,19 @@ public record ProvisionerConfig(String id, String jdbcUrl, String dbUser, String
         this(id, jdbcUrl, dbUser, dbPassword, placement, pollInterval, DEFAULT_JOB_LANES);
     }
 
+    /**
+     * These settings, with every database session named {@code applicationName} (PostgreSQL's {@code application_name},
+     * seen in {@code pg_stat_activity}): how a new leader tells when a dead one's sessions have ended.
+     */
+    public ProvisionerConfig withApplicationName(String applicationName) {
+        if (jdbcUrl == null) {
+            return this;
+        }
+        String tagged = jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "ApplicationName="
+                + java.net.URLEncoder.encode(applicationName, java.nio.charset.StandardCharsets.UTF_8);
+        return new ProvisionerConfig(id, tagged, dbUser, dbPassword, placement, pollInterval, jobLanes, liveness);
+    }
+
     /** These settings, hearing and judging beats as {@code newLiveness} says. */
     public ProvisionerConfig withLiveness(NodeLiveness newLiveness) {
         return new ProvisionerConfig(id, jdbcUrl, dbUser, dbPassword, placement, pollInterval, jobLanes, newLiveness);

@@ -70,18 +70,21 @@ class DeadLeaderWatchTest {
         CuratorFramework leaderClient = client();
         LeaderLatch leader = member(leaderClient, "old");
         await().until(leader::hasLeadership);
-        LifeLine line = LifeLine.open("old", "127.0.0.1", 0).orElseThrow();
+        LifeLine line = LifeLine.open("old", "1a2b3c", "127.0.0.1", 0).orElseThrow();
         started.push(line);
         CuratorFramework followerClient = client();
         LeaderLatch follower = member(followerClient, "new");
-        watch(followerClient);
+        DeadLeaderWatch watch = watch(followerClient);
         register(leaderClient, "old", port(line));
         await().until(() -> line.connections() == 1);
         assertThat(follower.hasLeadership()).isFalse();
+        assertThat(watch.takeDeposed()).isEmpty();
 
         line.close();
 
         await().until(follower::hasLeadership);
+        assertThat(watch.takeDeposed()).as("the incarnation its greeting named, for the next term to wait on").contains("1a2b3c");
+        assertThat(watch.takeDeposed()).isEmpty();
         assertThat(leaderClient.getZookeeperClient().isConnected()).as("the old leader's session lives on").isTrue();
         assertThat(leaderClient.checkExists().forPath(LIVENESS + "/old")).isNotNull();
     }
@@ -114,7 +117,7 @@ class DeadLeaderWatchTest {
 
         // the watch judged that connection (it waits 5 s before it tries again); a leader with a real life line is
         // then deposed when it dies, so the watch did not stop at the impostor
-        LifeLine line = LifeLine.open("old", "127.0.0.1", 0).orElseThrow();
+        LifeLine line = LifeLine.open("old", "1a2b3c", "127.0.0.1", 0).orElseThrow();
         started.push(line);
         register(leaderClient, "old", port(line));
         assertThat(leader.hasLeadership()).isTrue();

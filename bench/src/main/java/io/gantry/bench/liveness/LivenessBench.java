@@ -40,8 +40,8 @@ import picocli.CommandLine.Option;
  * PostgreSQL and ZooKeeper (100 ms tick). Repeats: kill -9 of a node's agent; SIGSTOP of one; a 1 s SIGSTOP of a node
  * under full CPU load (2 busy loops per core), which must never be judged lost; kill -9 of the leading provisioner
  * while creates are queued. Baselines from the same kills: when ZooKeeper removed the dead agent's advert (its 5 s
- * session expiring: how nodes were judged before beats) and the dead leader's latch member (its 1.5 s session). A
- * harness, not a test.
+ * session expiring: how nodes were judged before beats) and the dead leader's session ending (1.5 s: when its latch
+ * member went before a follower's watch on its life line removed it at once). A harness, not a test.
  */
 @Command(name = "liveness-bench", mixinStandardHelpOptions = true,
         description = "Measures node-loss detection (kill -9, SIGSTOP), false alarms under load + 1 s pauses, and leader failover.")
@@ -219,6 +219,7 @@ public final class LivenessBench implements Callable<Integer> {
     private void failovers(StringBuilder md) throws Exception {
         Samples acting = new Samples();
         Samples session = new Samples();
+        Samples member = new Samples();
         List<UUID> made = new ArrayList<>();
         for (int i = 1; i <= failovers; i++) {
             String leader = deletions.leader(client);
@@ -242,10 +243,12 @@ public final class LivenessBench implements Callable<Integer> {
             Timestamp first = (Timestamp) db.query("select min(updated) from jobs where state <> 'queued' and updated > ?", Timestamp.from(wall)).get(0).get(0);
             long actedMs = Duration.between(wall, first.toInstant()).toMillis() + (reaped - t0) / 1_000_000;
             acting.add(actedMs * 1_000_000L);
-            await(Duration.ofSeconds(30), () -> deletions.latchGone(leader) != null);
-            session.add(deletions.latchGone(leader) - t0);
-            say(String.format(Locale.ROOT, "failover %d/%d: %s killed; a new leader advanced a job after %d ms (latch gone after %.0f ms)",
-                    i, failovers, leader, actedMs, (deletions.latchGone(leader) - t0) / 1e6));
+            await(Duration.ofSeconds(30), () -> deletions.latchGone(leader) != null && deletions.sessionGone(leader) != null);
+            member.add(deletions.latchGone(leader) - t0);
+            session.add(deletions.sessionGone(leader) - t0);
+            say(String.format(Locale.ROOT, "failover %d/%d: %s killed; a new leader advanced a job after %d ms (latch member gone after %.0f ms, "
+                            + "session after %.0f ms)", i, failovers, leader, actedMs, (deletions.latchGone(leader) - t0) / 1e6,
+                    (deletions.sessionGone(leader) - t0) / 1e6));
             startProvisioner();
         }
         for (UUID id : made) {
@@ -257,7 +260,8 @@ public final class LivenessBench implements Callable<Integer> {
             duplicated += creates == 1 ? 0 : 1;
         }
         row(md, "leader killed (kill -9) → the new leader's first job step committed", acting);
-        row(md, "baseline: same kills, ZooKeeper removes the dead leader's latch member (1.5 s session)", session);
+        row(md, "the dead leader's latch member removed (a follower's watch on its life line)", member);
+        row(md, "baseline: same kills, the dead leader's session ends (1.5 s; its latch member went then before life lines)", session);
         md.append("\nCreates during the failovers: ").append(made.size()).append(", all running; created other than once: ")
                 .append(duplicated).append(".\n");
     }

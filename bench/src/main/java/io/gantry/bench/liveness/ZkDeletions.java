@@ -11,13 +11,15 @@ import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 
 /**
  * When ZooKeeper removed what a session held, as this JVM is told (System.nanoTime): each node's advert
- * ({@code /gantry/nodes/<node>/alive}) and each provisioner's leader latch member (whose data is its id). The
- * session-expiry baseline the beats and the failover are compared with.
+ * ({@code /gantry/nodes/<node>/alive}), each provisioner's leader latch member (whose data is its id; a follower's
+ * watch removes a dead leader's at once) and each provisioner's beat address ({@code /gantry/services/liveness/<id>},
+ * gone only when its session ends). The session-expiry baselines the beats and the failover are compared with.
  */
 final class ZkDeletions implements AutoCloseable {
     private final CuratorCache cache;
     private final Map<String, Long> advertGone = new ConcurrentHashMap<>();
     private final Map<String, Long> latchGone = new ConcurrentHashMap<>();
+    private final Map<String, Long> sessionGone = new ConcurrentHashMap<>();
 
     ZkDeletions(CuratorFramework zk) {
         this.cache = CuratorCache.build(zk, ZkPaths.ROOT);
@@ -32,6 +34,8 @@ final class ZkDeletions implements AutoCloseable {
             advertGone.put(path.substring(ZkPaths.NODES.length() + 1, path.length() - "/alive".length()), at);
         } else if (path.startsWith(ZkPaths.PROVISIONER_LEADER + "/") && data.getData() != null) {
             latchGone.put(new String(data.getData(), StandardCharsets.UTF_8), at);
+        } else if (path.startsWith(ZkPaths.LIVENESS + "/")) {
+            sessionGone.put(path.substring(ZkPaths.LIVENESS.length() + 1), at);
         }
     }
 
@@ -41,6 +45,11 @@ final class ZkDeletions implements AutoCloseable {
 
     Long latchGone(String provisioner) {
         return latchGone.get(provisioner);
+    }
+
+    /** When the provisioner's session ended (its ephemeral beat address went with it). */
+    Long sessionGone(String provisioner) {
+        return sessionGone.get(provisioner);
     }
 
     /** The provisioner whose latch member is first in line (the leader), if any. */

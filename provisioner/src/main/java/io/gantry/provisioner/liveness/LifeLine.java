@@ -33,25 +33,29 @@ public final class LifeLine implements AutoCloseable {
     private volatile boolean open = true;
     private volatile int connections;
 
-    private LifeLine(ServerSocketChannel server, Selector selector, String id) throws IOException {
+    private LifeLine(ServerSocketChannel server, Selector selector, String id, String incarnation) throws IOException {
         this.server = server;
         this.port = ((InetSocketAddress) server.getLocalAddress()).getPort();
         this.selector = selector;
-        this.greeting = ByteBuffer.wrap(greeting(id).getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
+        this.greeting = ByteBuffer.wrap((greeting(id) + incarnation + "\n").getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
         this.thread = new Thread(this::run, "gantry-provisioner-life-line");
         this.thread.setDaemon(true);
     }
 
-    /** What the life line of provisioner {@code id} says first on every connection. */
+    /**
+     * How the life line of provisioner {@code id} begins every connection; the process's incarnation (random, new with
+     * every start) and a newline follow.
+     */
     public static String greeting(String id) {
-        return "gantry-provisioner " + id + "\n";
+        return "gantry-provisioner " + id + " ";
     }
 
     /**
-     * Listens on TCP {@code host:port} (the beat socket's bound port) for provisioner {@code id}; empty, with a
+     * Listens on TCP {@code host:port} (the beat socket's bound port) for provisioner {@code id} in its
+     * {@code incarnation}; empty, with a
      * warning, when the port is taken: standbys then see this provisioner's death only when its session expires.
      */
-    public static Optional<LifeLine> open(String id, String host, int port) {
+    public static Optional<LifeLine> open(String id, String incarnation, String host, int port) {
         ServerSocketChannel server = null;
         try {
             server = ServerSocketChannel.open();
@@ -59,7 +63,7 @@ public final class LifeLine implements AutoCloseable {
             server.configureBlocking(false);
             Selector selector = Selector.open();
             server.register(selector, SelectionKey.OP_ACCEPT);
-            LifeLine line = new LifeLine(server, selector, id);
+            LifeLine line = new LifeLine(server, selector, id, incarnation);
             line.thread.start();
             return Optional.of(line);
         } catch (IOException e) {

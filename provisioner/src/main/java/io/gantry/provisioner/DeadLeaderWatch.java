@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.curator.framework.recipes.locks.LockInternals;
@@ -48,6 +49,7 @@ final class DeadLeaderWatch implements AutoCloseable {
 
     private final CuratorFramework zk;
     private final String latchPath;
+    private final Consumer<String> onDeposed;
     private final Thread thread;
     private final Object changed = new Object();
     /** One watcher object: ZooKeeper keeps a path's watcher once however often it is set again. */
@@ -56,9 +58,11 @@ final class DeadLeaderWatch implements AutoCloseable {
     private volatile long generation;
     private volatile boolean closed;
 
-    DeadLeaderWatch(CuratorFramework zk, String latchPath) {
+    /** {@code onDeposed} is told the incarnation of each leader this watch removed, on the watch's thread, at once. */
+    DeadLeaderWatch(CuratorFramework zk, String latchPath, Consumer<String> onDeposed) {
         this.zk = zk;
         this.latchPath = latchPath;
+        this.onDeposed = onDeposed;
         this.thread = new Thread(this::run, "gantry-provisioner-leader-watch");
         this.thread.setDaemon(true);
     }
@@ -206,6 +210,11 @@ final class DeadLeaderWatch implements AutoCloseable {
                     leader.id(), why);
         } catch (KeeperException.NoNodeException gone) {
             // its session ended meanwhile, or another follower removed it
+        }
+        try {
+            onDeposed.accept(incarnation);
+        } catch (RuntimeException e) {
+            LOG.warn("leader watch: after removing provisioner {}: {}", leader.id(), e.toString());
         }
     }
 

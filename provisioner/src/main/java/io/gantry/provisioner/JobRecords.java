@@ -107,9 +107,9 @@ interface JobRecords extends AutoCloseable {
     }
 
     /**
-     * Waits until no database session named {@code applicationName} is left, at most {@code max}; true if none is.
-     * A session of a dead process ends only after PostgreSQL has run everything the process sent, so once its
-     * sessions are gone nothing it did can still arrive. An in-memory record has no sessions.
+     * Ends every database session named {@code applicationName} and waits until none is left, at most {@code max};
+     * true if none is. Once a process's sessions are gone nothing it sent can still be committed. An in-memory record
+     * has no sessions.
      */
     default boolean awaitSessionsGone(String applicationName, Duration max) throws SQLException {
         return true;

@@ -287,8 +287,11 @@ final class JobStore implements JobRecords {
     public boolean awaitSessionsGone(String applicationName, Duration max) throws SQLException {
         long deadline = System.nanoTime() + max.toNanos();
         while (true) {
+            // ended, not just awaited: a session busy with a query stops at once, and one of a leader deposed while it
+            // lived can commit nothing more on it
             boolean gone = inTransaction(c -> {
-                try (var st = c.prepareStatement("select count(*) from pg_stat_activity where application_name = ?")) {
+                try (var st = c.prepareStatement("select count(*) from (select pg_terminate_backend(pid) from pg_stat_activity"
+                        + " where application_name = ? and pid <> pg_backend_pid()) ended")) {
                     st.setString(1, applicationName);
                     try (var rs = st.executeQuery()) {
                         rs.next();

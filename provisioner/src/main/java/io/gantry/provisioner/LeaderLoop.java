@@ -31,7 +31,7 @@ public final class LeaderLoop implements AutoCloseable {
     /** How long a new term waits for its judge's first look at the nodes (it looks every 50 ms) before placing anyway. */
     private static final Duration FIRST_VERDICTS = Duration.ofSeconds(1);
     /** How long a new term waits for a removed leader's database sessions to end (a dead process's end in milliseconds). */
-    private static final Duration PREDECESSOR_GONE = Duration.ofSeconds(1);
+    static final Duration PREDECESSOR_GONE = Duration.ofSeconds(1);
     /**
      * How often a pass also writes the node rows and the per-node gauges. Both look at every node, so doing them on
      * every pass (a busy leader passes hundreds of times a second, woken by each job) cost more than the jobs themselves
@@ -151,7 +151,8 @@ public final class LeaderLoop implements AutoCloseable {
 
     /**
      * A leader removed from the election by a follower's watch died a moment ago: a commit it sent just before may not
-     * have run yet, and the bookings must include it. Its sessions end once PostgreSQL has run all it sent.
+     * have run yet, and the bookings must not miss it. Its sessions are ended (PostgreSQL's pg_terminate_backend) and
+     * awaited: whatever it sent is then committed or never will be.
      */
     private void awaitPredecessorsSessionsGone(String sessions) {
         try {

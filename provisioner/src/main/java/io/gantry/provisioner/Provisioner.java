@@ -46,6 +46,8 @@ public final class Provisioner implements AutoCloseable {
     private final DeadLeaderWatch leaderWatch;
     /** This process's run of the provisioner: new with every start, in its life line's greeting and its database sessions' name. */
     private final String incarnation;
+    /** The record handle that ends a dead leader's database sessions, opened when first needed (on the watch's thread). */
+    private JobRecords sessionEnder;
 
     private Provisioner(CuratorFramework zk, String incarnation, ProvisionerConfig config, LeaderLoop.StepHook hook,
                         ProvisionerMetrics metrics, Supplier<JobRecords> records) {
@@ -58,7 +60,7 @@ public final class Provisioner implements AutoCloseable {
         this.latch = new LeaderLatch(zk, ZkPaths.PROVISIONER_LEADER, config.id());
         this.beats = BeatListener.start(zk, config.id(), config.liveness());
         this.lifeLine = LifeLine.open(config.id(), incarnation, config.liveness().host(), beats.port());
-        this.leaderWatch = new DeadLeaderWatch(zk, ZkPaths.PROVISIONER_LEADER);
+        this.leaderWatch = new DeadLeaderWatch(zk, ZkPaths.PROVISIONER_LEADER, this::endSessionsOf);
         this.nodes = new NodesCache(zk);
         nodes.start();
     }
@@ -243,6 +245,11 @@ public final class Provisioner implements AutoCloseable {
         closeQuietly(latch);
         // after leaving the election: a follower that sees the life line end then finds no member to remove
         lifeLine.ifPresent(LifeLine::close);
+        synchronized (this) {
+            if (sessionEnder != null) {
+                sessionEnder.close();
+            }
+        }
         nodes.close();
         beats.close();
     }
@@ -262,6 +269,29 @@ public final class Provisioner implements AutoCloseable {
     /** The name of the database sessions of the provisioner process in {@code incarnation}. */
     static String applicationName(String incarnation) {
         return "gantry-provisioner " + incarnation;
+    }
+
+    /**
+     * A dead leader's database sessions are ended as soon as its death is seen, while the election and this
+     * provisioner's term start go on: the term, which must not read the bookings before they are gone, then usually
+     * finds them gone.
+     */
+    private void endSessionsOf(String deadIncarnation) {
+        try {
+            JobRecords ender;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                if (sessionEnder == null) {
+                    sessionEnder = records.get();
+                }
+                ender = sessionEnder;
+            }
+            ender.awaitSessionsGone(applicationName(deadIncarnation), LeaderLoop.PREDECESSOR_GONE);
+        } catch (Exception e) {
+            LOG.warn("provisioner {}: cannot end the dead leader's database sessions: {}", config.id(), e.toString());
+        }
     }
 
     /** Connections held open on this provisioner's life line (a follower's watch holds one to the leader's). */

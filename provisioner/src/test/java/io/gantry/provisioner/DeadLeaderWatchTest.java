@@ -10,7 +10,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
@@ -27,6 +29,7 @@ class DeadLeaderWatchTest {
     private static final String LIVENESS = io.gantry.common.coord.ZkPaths.LIVENESS;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final String namespace = "leader-watch-" + UUID.randomUUID();
+    private final List<String> told = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void closeNewestFirst() throws Exception {
@@ -59,7 +62,7 @@ class DeadLeaderWatchTest {
     }
 
     private DeadLeaderWatch watch(CuratorFramework client) {
-        DeadLeaderWatch watch = new DeadLeaderWatch(client, LATCH);
+        DeadLeaderWatch watch = new DeadLeaderWatch(client, LATCH, told::add);
         watch.start();
         started.push(watch);
         return watch;
@@ -85,6 +88,7 @@ class DeadLeaderWatchTest {
         await().until(follower::hasLeadership);
         assertThat(watch.takeDeposed()).as("the incarnation its greeting named, for the next term to wait on").contains("1a2b3c");
         assertThat(watch.takeDeposed()).isEmpty();
+        await().untilAsserted(() -> assertThat(told).as("told, to end its database sessions").containsExactly("1a2b3c"));
         assertThat(leaderClient.getZookeeperClient().isConnected()).as("the old leader's session lives on").isTrue();
         assertThat(leaderClient.checkExists().forPath(LIVENESS + "/old")).isNotNull();
     }
@@ -124,6 +128,7 @@ class DeadLeaderWatchTest {
         assertThat(follower.hasLeadership()).isFalse();
         await().until(() -> line.connections() == 1);
         assertThat(follower.hasLeadership()).as("the impostor's hang-up deposed no one").isFalse();
+        assertThat(told).isEmpty();
         line.close();
         await().until(follower::hasLeadership);
     }

@@ -98,7 +98,7 @@ final class DeadLeaderWatch implements AutoCloseable {
     }
 
     /** The election's first member, with a watch that marks any change of the members. */
-    Optional<Leader> leader() throws Exception {
+    private Optional<Leader> leader() throws Exception {
         List<String> members = zk.getChildren().usingWatcher(onChange).forPath(latchPath);
         List<String> sorted = LockInternals.getSortedChildren(LATCH_LOCK_NAME, StandardLockInternalsDriver::standardFixForSorting, members);
         for (String member : sorted) {

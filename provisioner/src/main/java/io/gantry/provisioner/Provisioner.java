@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
@@ -108,6 +109,7 @@ public final class Provisioner implements AutoCloseable {
             throw new IllegalStateException("provisioner " + config.id() + " cannot join the leader election: " + e.getMessage(), e);
         }
         p.leaderWatch.start();
+        CompletableFuture.runAsync(p::openSessionEnder);
         return p;
     }
 
@@ -278,20 +280,40 @@ public final class Provisioner implements AutoCloseable {
      */
     private void endSessionsOf(String deadIncarnation) {
         try {
-            JobRecords ender;
-            synchronized (this) {
-                if (closed) {
-                    return;
+            Optional<JobRecords> ender = openSessionEnder();
+            if (ender.isPresent()) {
+                synchronized (ender.get()) {
+                    ender.get().awaitSessionsGone(applicationName(deadIncarnation), LeaderLoop.PREDECESSOR_GONE);
                 }
-                if (sessionEnder == null) {
-                    sessionEnder = records.get();
-                }
-                ender = sessionEnder;
             }
-            ender.awaitSessionsGone(applicationName(deadIncarnation), LeaderLoop.PREDECESSOR_GONE);
         } catch (Exception e) {
             LOG.warn("provisioner {}: cannot end the dead leader's database sessions: {}", config.id(), e.toString());
         }
+    }
+
+    /**
+     * The handle that ends a dead leader's sessions, its connection opened at the start (a connection opened when a
+     * leader dies would cost its handshake at the worst moment). Empty once closed.
+     */
+    private Optional<JobRecords> openSessionEnder() {
+        JobRecords ender;
+        synchronized (this) {
+            if (closed) {
+                return Optional.empty();
+            }
+            if (sessionEnder == null) {
+                sessionEnder = records.get();
+            }
+            ender = sessionEnder;
+        }
+        try {
+            synchronized (ender) { // one connection, used by one thread at a time
+                ender.warm();
+            }
+        } catch (Exception e) {
+            LOG.debug("provisioner {}: the session ender's connection: {}", config.id(), e.toString());
+        }
+        return Optional.of(ender);
     }
 
     /** Connections held open on this provisioner's life line (a follower's watch holds one to the leader's). */

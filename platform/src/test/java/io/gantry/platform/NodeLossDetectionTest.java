@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * run the SIMULATED zone backend, so this proves coordination, not isolation): a node killed (kill -9) or paused
  * (SIGSTOP) is shown lost within 2 s; a node under full CPU load paused for 1 s is never shown lost; the leading
  * provisioner killed during creates is followed by a new leader that acts (the goal is 2 s; the time is printed, not
- * asserted, as it is not met under load), and every create ends running exactly once. The detection limit asserted is 3 s,
+ * asserted, and the new leader must have seen the death on the dead one's life line), and every create ends running
+ * exactly once. The detection limit asserted is 3 s,
  * for a loaded 2-core CI machine; bench/README.md has the p50/p99 figures.
  */
 class NodeLossDetectionTest {
@@ -106,9 +107,10 @@ class NodeLossDetectionTest {
             Poll.until(Duration.ofSeconds(60), () -> assertThat(c.tenant.get("/my/machines/" + id).state()).isEqualTo("running"));
             assertThat(c.creates(id)).as("creates of " + id).isEqualTo(1);
         }
-        // not asserted: with the warm standby a new leader acted 1.6 s after the kill here (load ~10), but LivenessBench
-        // measured up to 3.7 s under a load of 21-27 on 2 cores, too close to any limit a loaded CI machine could keep
-        // (bench/README.md); the poll above asserts that one acts at all
+        // the time is not asserted (LivenessBench measures it: bench/README.md); that the dead leader was seen through its
+        // life line, not when its session ended, is
+        assertThat(c.logText(next)).as("the new leader saw the dead one's life line end")
+                .contains("provisioner " + leader + "'s process is gone");
     }
 
     /**

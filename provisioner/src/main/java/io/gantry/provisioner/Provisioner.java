@@ -3,6 +3,7 @@ package io.gantry.provisioner;
 import io.gantry.common.coord.ZkPaths;
 import io.gantry.provisioner.liveness.BeatListener;
 import io.gantry.provisioner.liveness.LifeLine;
+import io.gantry.provisioner.liveness.NodeLiveness;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -59,8 +60,28 @@ public final class Provisioner implements AutoCloseable {
         this.config = config;
         this.hook = hook;
         this.latch = new LeaderLatch(zk, ZkPaths.PROVISIONER_LEADER, config.id());
-        this.beats = BeatListener.start(zk, config.id(), config.liveness());
-        this.lifeLine = LifeLine.open(config.id(), incarnation, config.liveness().host(), beats.port());
+        NodeLiveness liveness = config.liveness();
+        Optional<LifeLine> line = Optional.empty();
+        BeatListener heard = null;
+        // on any free port: one free for both TCP and UDP (a port free for one may be taken for the other)
+        for (int tries = 0; liveness.port() == 0 && heard == null && tries < 10; tries++) {
+            line = LifeLine.open(config.id(), incarnation, liveness.host(), 0);
+            if (line.isEmpty()) {
+                break;
+            }
+            try {
+                heard = BeatListener.start(zk, config.id(), liveness.withPort(line.get().port()));
+            } catch (IllegalStateException taken) {
+                line.get().close();
+                line = Optional.empty();
+            }
+        }
+        if (heard == null) {
+            heard = BeatListener.start(zk, config.id(), liveness);
+            line = LifeLine.open(config.id(), incarnation, liveness.host(), heard.port());
+        }
+        this.beats = heard;
+        this.lifeLine = line;
         this.leaderWatch = new DeadLeaderWatch(zk, ZkPaths.PROVISIONER_LEADER, this::endSessionsOf);
         this.nodes = new NodesCache(zk);
         nodes.start();

@@ -27,6 +27,11 @@ public record NodeLiveness(Duration silence, String host, int port, String adver
         advertisedHost = advertisedHost == null || advertisedHost.isBlank() ? host : advertisedHost;
     }
 
+    /** These settings on {@code newPort}. */
+    public NodeLiveness withPort(int newPort) {
+        return new NodeLiveness(silence, host, newPort, advertisedHost);
+    }
+
     /** The default window, listening on loopback on any free port (one host: tests, `gantry dev`). */
     public static NodeLiveness loopback() {
         return new NodeLiveness(DEFAULT_SILENCE, "127.0.0.1", 0, null);

@@ -51,9 +51,9 @@ public final class LifeLine implements AutoCloseable {
     }
 
     /**
-     * Listens on TCP {@code host:port} (the beat socket's bound port) for provisioner {@code id} in its
-     * {@code incarnation}; empty, with a
-     * warning, when the port is taken: standbys then see this provisioner's death only when its session expires.
+     * Listens on TCP {@code host:port} (the beat socket's port) for provisioner {@code id} in its {@code incarnation};
+     * empty, with a warning, when the port is taken: standbys then see this provisioner's death only when its session
+     * expires.
      */
     public static Optional<LifeLine> open(String id, String incarnation, String host, int port) {
         ServerSocketChannel server = null;

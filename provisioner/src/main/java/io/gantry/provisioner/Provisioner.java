@@ -60,31 +60,32 @@ public final class Provisioner implements AutoCloseable {
         this.config = config;
         this.hook = hook;
         this.latch = new LeaderLatch(zk, ZkPaths.PROVISIONER_LEADER, config.id());
-        NodeLiveness liveness = config.liveness();
-        Optional<LifeLine> line = Optional.empty();
-        BeatListener heard = null;
-        // on any free port: one free for both TCP and UDP (a port free for one may be taken for the other)
-        for (int tries = 0; liveness.port() == 0 && heard == null && tries < 10; tries++) {
-            line = LifeLine.open(config.id(), incarnation, liveness.host(), 0);
-            if (line.isEmpty()) {
-                break;
-            }
-            try {
-                heard = BeatListener.start(zk, config.id(), liveness.withPort(line.get().port()));
-            } catch (IllegalStateException taken) {
-                line.get().close();
-                line = Optional.empty();
-            }
-        }
-        if (heard == null) {
-            heard = BeatListener.start(zk, config.id(), liveness);
-            line = LifeLine.open(config.id(), incarnation, liveness.host(), heard.port());
-        }
-        this.beats = heard;
-        this.lifeLine = line;
+        Listeners ears = Listeners.open(zk, config.id(), incarnation, config.liveness());
+        this.beats = ears.beats();
+        this.lifeLine = ears.lifeLine();
         this.leaderWatch = new DeadLeaderWatch(zk, ZkPaths.PROVISIONER_LEADER, this::endSessionsOf);
         this.nodes = new NodesCache(zk);
         nodes.start();
+    }
+
+    /** The beat socket (UDP) and the life line (TCP), on one port number. */
+    private record Listeners(BeatListener beats, Optional<LifeLine> lifeLine) {
+        /** On {@code liveness}'s port, or on an unset one a port free for both (one free for UDP may be taken on TCP). */
+        static Listeners open(CuratorFramework zk, String id, String incarnation, NodeLiveness liveness) {
+            for (int tries = 0; liveness.port() == 0 && tries < 10; tries++) {
+                Optional<LifeLine> line = LifeLine.open(id, incarnation, liveness.host(), 0);
+                if (line.isEmpty()) {
+                    break;
+                }
+                try {
+                    return new Listeners(BeatListener.start(zk, id, liveness.withPort(line.get().port())), line);
+                } catch (IllegalStateException taken) {
+                    line.get().close();
+                }
+            }
+            BeatListener beats = BeatListener.start(zk, id, liveness);
+            return new Listeners(beats, LifeLine.open(id, incarnation, liveness.host(), beats.port()));
+        }
     }
 
     public static Provisioner start(CuratorFramework zk, ProvisionerConfig config) {

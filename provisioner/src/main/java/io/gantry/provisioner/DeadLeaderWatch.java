@@ -1,5 +1,6 @@
 package io.gantry.provisioner;
 
+import io.gantry.common.coord.LivenessAddress;
 import io.gantry.common.coord.ZkPaths;
 import io.gantry.provisioner.liveness.LifeLine;
 import java.io.IOException;
@@ -120,11 +121,8 @@ final class DeadLeaderWatch implements AutoCloseable {
 
     private Optional<InetSocketAddress> lifeLineOf(String id) throws Exception {
         try {
-            String address = new String(zk.getData().forPath(ZKPaths.makePath(ZkPaths.LIVENESS, id)), StandardCharsets.UTF_8);
-            int colon = address.lastIndexOf(':');
-            String host = address.substring(0, colon).replace("[", "").replace("]", "");
-            return Optional.of(new InetSocketAddress(host, Integer.parseInt(address.substring(colon + 1))));
-        } catch (KeeperException.NoNodeException | IndexOutOfBoundsException | NumberFormatException e) {
+            return LivenessAddress.parse(new String(zk.getData().forPath(ZKPaths.makePath(ZkPaths.LIVENESS, id)), StandardCharsets.UTF_8));
+        } catch (KeeperException.NoNodeException e) {
             return Optional.empty();
         }
     }

@@ -1,6 +1,7 @@
 package io.gantry.agent.coord;
 
 import io.gantry.common.coord.NodeBeat;
+import io.gantry.common.coord.LivenessAddress;
 import io.gantry.common.coord.ZkPaths;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -117,26 +118,7 @@ public final class BeatSender implements AutoCloseable {
         if (!ZkPaths.LIVENESS.equals(ZKPaths.getPathAndNode(child.getPath()).getPath()) || child.getData() == null) {
             return Optional.empty(); // the parent itself, or a deeper node
         }
-        return parseHostPort(new String(child.getData(), StandardCharsets.UTF_8));
-    }
-
-    /** {@code host:port} (an IPv6 host in brackets) as an address; empty when it is not one. */
-    static Optional<InetSocketAddress> parseHostPort(String text) {
-        String s = text.strip();
-        int colon = s.lastIndexOf(':');
-        if (colon <= 0 || colon == s.length() - 1) {
-            return Optional.empty();
-        }
-        String host = s.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        try {
-            int port = Integer.parseInt(s.substring(colon + 1));
-            return port > 0 && port < 65536 ? Optional.of(new InetSocketAddress(host, port)) : Optional.empty();
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        return LivenessAddress.parse(new String(child.getData(), StandardCharsets.UTF_8));
     }
 
     @Override

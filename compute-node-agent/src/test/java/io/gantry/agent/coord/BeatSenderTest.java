@@ -2,6 +2,7 @@ package io.gantry.agent.coord;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gantry.common.coord.LivenessAddress;
 import io.gantry.common.coord.NodeBeat;
 import io.gantry.common.coord.ZkPaths;
 import io.gantry.testkit.TestZooKeeper;
@@ -74,10 +75,10 @@ class BeatSenderTest {
 
     @Test
     void registeredAddressesAreReadAsHostAndPort() {
-        assertThat(BeatSender.parseHostPort("10.0.0.5:7095")).contains(new InetSocketAddress("10.0.0.5", 7095));
-        assertThat(BeatSender.parseHostPort(" [::1]:7095\n")).contains(new InetSocketAddress("::1", 7095));
+        assertThat(LivenessAddress.parse("10.0.0.5:7095")).contains(new InetSocketAddress("10.0.0.5", 7095));
+        assertThat(LivenessAddress.parse(" [::1]:7095\n")).contains(new InetSocketAddress("::1", 7095));
         for (String bad : new String[] {"", "host", "host:", ":7095", "host:0", "host:70000", "host:x"}) {
-            assertThat(BeatSender.parseHostPort(bad)).as(bad).isEqualTo(Optional.empty());
+            assertThat(LivenessAddress.parse(bad)).as(bad).isEqualTo(Optional.empty());
         }
     }
 

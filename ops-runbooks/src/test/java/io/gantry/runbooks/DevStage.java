@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * Blocks get its URLs and keys (see ops-runbooks/README.md for the list), a {@code HOME} of their own
  * whose {@code .ssh} holds the dev keys (where the triton CLI looks), and {@code gantry} first on PATH.
  * Closing stops it (SIGTERM), stops a PostgreSQL it may have left, and runs {@code gantry node
- * destroy --yes} for its node, so no zone, namespace, mount or cgroup of it stays.
+ * destroy --yes} for its node and for any other node a block left in {@code $RUNBOOK_WORK}, so no zone, namespace,
+ * mount or cgroup of them stays.
  */
 final class DevStage implements RunbookStage {
     static final String READY = "gantry dev is running";
@@ -168,7 +169,27 @@ final class DevStage implements RunbookStage {
         }
         stopLeftPostgres(state.resolve("dev/postgres"));
         if (Files.isDirectory(state)) {
-            destroyNode();
+            destroyNode(node, state);
+        }
+        destroyNodesOfBlocks();
+    }
+
+    /**
+     * A runbook that starts another agent gives it the state directory {@code $RUNBOOK_WORK/<node>} and removes it in
+     * its last block; when an earlier block failed, that block never ran, and its zones, namespaces and mounts are
+     * removed here instead.
+     */
+    private void destroyNodesOfBlocks() {
+        Path scratch = dir.resolveSibling("work");
+        if (!Files.isDirectory(scratch)) {
+            return;
+        }
+        try (var dirs = Files.list(scratch)) {
+            for (Path other : dirs.filter(d -> Files.isDirectory(d.resolve("zones"))).toList()) {
+                destroyNode(other.getFileName().toString(), other);
+            }
+        } catch (IOException e) {
+            System.err.println("cannot list " + scratch + " for nodes the runbook left: " + e.getMessage());
         }
     }
 
@@ -192,16 +213,16 @@ final class DevStage implements RunbookStage {
         }
     }
 
-    private void destroyNode() {
+    private void destroyNode(String node, Path state) {
         try {
             Process p = new ProcessBuilder(Repo.java().toString(), "-jar", Repo.jar().toString(), "--node", node, "--state-dir",
-                    state.toString(), "node", "destroy", "--yes").redirectErrorStream(true).redirectOutput(dir.resolve("destroy.log").toFile())
+                    state.toString(), "node", "destroy", "--yes").redirectErrorStream(true).redirectOutput(dir.resolve("destroy-" + node + ".log").toFile())
                     .start();
             if (!p.waitFor(STOP.toSeconds() * 2, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 System.err.println("gantry node destroy for " + node + " took over " + STOP.toSeconds() * 2 + " s");
             } else if (p.exitValue() != 0) {
-                System.err.println("gantry node destroy for " + node + " failed:\n" + Files.readString(dir.resolve("destroy.log")));
+                System.err.println("gantry node destroy for " + node + " failed:\n" + Files.readString(dir.resolve("destroy-" + node + ".log")));
             }
         } catch (IOException e) {
             System.err.println("gantry node destroy for " + node + " could not run: " + e.getMessage());

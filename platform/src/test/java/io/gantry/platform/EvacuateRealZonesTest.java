@@ -94,6 +94,11 @@ class EvacuateRealZonesTest {
             Zone moved = to.find(id).orElseThrow();
             assertThat(moved.state()).isEqualTo(ZoneState.STOPPED);
             assertThat(moved.ip()).isEqualTo(before.get("primaryIp"));
+            // both nodes are on this host: the source removing its copy must leave the target's namespace and NIC be
+            String movedNs = to.layout(id).netns();
+            assertThat(movedNs).isNotEqualTo(from.layout(id).netns());
+            assertThat(Cmd.run("nsenter", "--net=/run/netns/" + movedNs, "ip", "-o", "link", "show", "eth0").ok())
+                    .as("eth0 in the moved zone's namespace %s on the target", movedNs).isTrue();
 
             assertThat(tenant.post("/my/machines/" + id + "?action=start", Map.of()).status()).isEqualTo(202);
             Poll.until(SETTLE, () -> assertThat(tenant.get("/my/machines/" + id).state()).isEqualTo("running"));

@@ -423,8 +423,8 @@ class TritonCliEndToEndTest {
         String webIp = web.path("primaryIp").asText();
         String dbIp = db.path("primaryIp").asText();
         assertThat(List.of(webIp, dbIp)).as("addresses of the tenant's network").allMatch(ip -> ip.startsWith("10.42.0."));
-        String webNs = ZoneLayout.netnsOf(UUID.fromString(web.path("id").asText()));
-        String dbNs = ZoneLayout.netnsOf(UUID.fromString(db.path("id").asText()));
+        String webNs = ZoneLayout.netnsOf(node, UUID.fromString(web.path("id").asText()));
+        String dbNs = ZoneLayout.netnsOf(node, UUID.fromString(db.path("id").asText()));
         assertThat(NetProbe.ping(webNs, dbIp)).as("web -> db on the tenant's network").isTrue();
 
         try (TcpBannerListener listener = TcpBannerListener.start(dbNs, 5432)) {

@@ -39,8 +39,12 @@ public final class TestZooKeeper implements AutoCloseable {
     /** One server for the whole test JVM, started on first use and stopped when the JVM ends. */
     public static synchronized TestZooKeeper shared() throws InterruptedException, IOException {
         if (shared == null) {
-            TestZooKeeper zk = start(Files.createTempDirectory("gantry-test-zk"));
-            Runtime.getRuntime().addShutdownHook(new Thread(zk::close, "embedded-zk-stop"));
+            Path dir = Files.createTempDirectory("gantry-test-zk");
+            TestZooKeeper zk = start(dir);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                zk.close();
+                deleteTree(dir);
+            }, "embedded-zk-stop"));
             shared = zk;
         }
         return shared;
@@ -110,5 +114,13 @@ public final class TestZooKeeper implements AutoCloseable {
     @Override
     public void close() {
         stopServer();
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // the JVM is ending; a left temporary directory is all that is lost
+        }
     }
 }

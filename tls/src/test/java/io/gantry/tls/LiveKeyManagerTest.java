@@ -3,15 +3,14 @@ package io.gantry.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LiveKeyManagerTest {
     @Test
-    void aHandshakeThatChoseItsAliasBeforeASwapKeepsItsPairAndTheNextGetsTheNewOne() throws Exception {
-        Path dir = Files.createTempDirectory("gantry-live-keys-");
+    void aHandshakeThatChoseItsAliasBeforeASwapKeepsItsPairAndTheNextGetsTheNewOne(@TempDir Path dir) throws Exception {
         Vertx vertx = Vertx.vertx();
         try {
             CertificateAuthority ca = CertificateAuthority.in(dir.resolve("ca"));

@@ -5,7 +5,6 @@ import io.gantry.agent.image.BusyboxImage;
 import io.gantry.agent.net.NodeNetwork.RemoteNic;
 import io.gantry.agent.net.Underlay;
 import io.gantry.agent.runc.RuncZoneBackend;
-import io.gantry.agent.runc.ZoneLayout;
 import io.gantry.bench.BenchPackage;
 import io.gantry.common.GantryException;
 import io.gantry.common.Zone;
@@ -35,11 +34,7 @@ import java.util.stream.Stream;
  * {@code NodeNetwork.setOverlay} (what the agent's view watcher does with a tenant's view).
  */
 final class AgentFabric implements AutoCloseable {
-    record Zone(UUID uuid, Nic nic, int node) {
-        String netns() {
-            return ZoneLayout.netnsOf(uuid);
-        }
-
+    record Zone(UUID uuid, Nic nic, int node, String netns) {
         String ip() {
             return nic.ip();
         }
@@ -108,7 +103,7 @@ final class AgentFabric implements AutoCloseable {
         if (zone.state() != ZoneState.RUNNING) {
             throw GantryException.internal("zone " + k + " is " + zone.state().wireName() + ": " + zone.reason());
         }
-        Zone z = new Zone(uuid, nic, node);
+        Zone z = new Zone(uuid, nic, node, backends.get(node).layout(uuid).netns());
         zones.add(z);
         return z;
     }

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * gateway address and a MAC derived from the VNI (the same on every node), the VXLAN device {@code vx0} (made in the
  * underlay namespace, so its UDP socket lives there, then moved in; no learning, ARP answered from the neighbour
  * table), and an uplink {@code up0} to the node namespace, masqueraded when the network has NAT;</li>
- * <li>{@code gz-<zone>}, each zone's own: {@code eth0, eth1, …} as its spec's NICs, with the zone's firewall table
+ * <li>{@code gz-<node>.<zone>}, each zone's own: {@code eth0, eth1, …} as its spec's NICs, with the zone's firewall table
  * installed before any interface comes up.</li>
  * </ul>
  * Every zone port passes a chain that drops frames whose MAC, IPv4 or ARP sender is not the NIC's own. The overlay
@@ -292,7 +292,7 @@ public final class NodeNetwork {
     public synchronized void setFirewalls(Map<UUID, MachineFirewall> wanted) {
         firewalls = Map.copyOf(wanted);
         for (Map.Entry<UUID, MachineFirewall> e : wanted.entrySet()) {
-            String zns = ZoneLayout.netnsOf(e.getKey());
+            String zns = ZoneLayout.netnsOf(node, e.getKey());
             if (!e.getValue().equals(appliedFirewalls.get(e.getKey())) && Netns.exists(zns)) {
                 try {
                     firewall.apply(zns, e.getValue());
@@ -306,7 +306,7 @@ public final class NodeNetwork {
 
     /** The zone's firewall table as nft lists it (empty: none). */
     public String firewallRules(UUID zone) {
-        return firewall.list(ZoneLayout.netnsOf(zone));
+        return firewall.list(ZoneLayout.netnsOf(node, zone));
     }
 
     private void installFirewall(UUID zone, String zns, boolean enabledBySpec) {

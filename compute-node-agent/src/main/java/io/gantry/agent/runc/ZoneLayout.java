@@ -68,12 +68,16 @@ public record ZoneLayout(Path dir, UUID uuid, String node) {
     }
 
     public String netns() {
-        return netnsOf(uuid);
+        return netnsOf(node, uuid);
     }
 
-    /** The zone's own network namespace. */
-    public static String netnsOf(UUID uuid) {
-        return "gz-" + uuid;
+    /**
+     * The zone's own network namespace on {@code node}. The node is in the name because the namespaces of a host are
+     * one set: where two nodes share a host (a second agent for an evacuation, tests), a zone that moves between them
+     * has a namespace on each for a moment, and the one it leaves must not remove the other's.
+     */
+    public static String netnsOf(String node, UUID uuid) {
+        return "gz-" + node + "." + uuid;
     }
 
     public String cgroupParent() {

@@ -43,7 +43,7 @@ class OciSpecTest {
         assertThat(types).containsExactlyInAnyOrder("pid", "ipc", "uts", "mount", "network");
         ns.forEach(n -> {
             if (n.path("type").asText().equals("network")) {
-                assertThat(n.path("path").asText()).isEqualTo("/run/netns/gz-11111111-2222-3333-4444-555555555555");
+                assertThat(n.path("path").asText()).isEqualTo("/run/netns/gz-n1.11111111-2222-3333-4444-555555555555");
             }
         });
     }

@@ -119,7 +119,7 @@ class ZoneLifecycleTest extends RealZonesTest {
         assertThat(backend.cgroupDirs()).as("the node's cgroup parent").isEmpty();
         String links = Cmd.check("ip", "-n", backend.network().netns(), "-o", "link").stdout();
         assertThat(links.lines().count()).as("only lo is left in the node namespace: %s", links).isEqualTo(1);
-        assertThat(Cmd.check("ip", "netns", "list").stdout()).doesNotContain("gz-" + zones.get(0).uuid());
+        assertThat(Cmd.check("ip", "netns", "list").stdout()).doesNotContain(backend.layout(zones.get(0).uuid()).netns());
     }
 
     @Test

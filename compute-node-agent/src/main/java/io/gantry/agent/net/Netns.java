@@ -2,7 +2,9 @@ package io.gantry.agent.net;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.agent.host.Cmd;
+import io.gantry.common.GantryException;
 import io.gantry.common.Json;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,6 +49,27 @@ record Netns(String name) {
     void delete() {
         if (name != null && exists()) {
             Cmd.check("ip", "netns", "del", name);
+        }
+    }
+
+    /**
+     * The namespace named {@code from} is named {@code to} (which must be free) from now on; what is in it and what
+     * runs in it is untouched. A name is a bind mount of the namespace: it is bound again under the new name, then the
+     * old one is unmounted ({@code mount --move} is refused, as {@code /run/netns} is a shared mount).
+     */
+    static void rename(String from, String to) {
+        Path target = Path.of("/run/netns", to);
+        try {
+            Files.createFile(target);
+        } catch (IOException e) {
+            throw GantryException.internal("cannot make " + target + ": " + e.getMessage());
+        }
+        Cmd.check("mount", "--bind", "/run/netns/" + from, target.toString());
+        Cmd.check("umount", "/run/netns/" + from);
+        try {
+            Files.deleteIfExists(Path.of("/run/netns", from));
+        } catch (IOException e) {
+            throw GantryException.internal("cannot remove /run/netns/" + from + ": " + e.getMessage());
         }
     }
 
@@ -148,8 +171,8 @@ record Netns(String name) {
         if (name == null) {
             try {
                 Files.writeString(Path.of("/proc/sys", key), value);
-            } catch (java.io.IOException e) {
-                throw io.gantry.common.GantryException.internal("cannot set " + key + ": " + e.getMessage());
+            } catch (IOException e) {
+                throw GantryException.internal("cannot set " + key + ": " + e.getMessage());
             }
         } else {
             Cmd.run(inside("sh", "-c", "echo " + value + " > /proc/sys/" + key), null, TIMEOUT).orThrow();

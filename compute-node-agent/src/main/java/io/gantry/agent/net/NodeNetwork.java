@@ -234,6 +234,20 @@ public final class NodeNetwork {
         removeUnused(current);
     }
 
+    /**
+     * A zone that has run since before a zone's namespace was named by its node too is in one named {@code gz-<uuid>};
+     * it takes its present name, so the zone keeps its network (wiring a namespace anew would take its port from it).
+     * Answers whether there was one.
+     */
+    public synchronized boolean takeOverEarlierNamespace(ZoneLayout zone) {
+        String earlier = "gz-" + zone.uuid();
+        if (!Netns.exists(earlier) || Netns.exists(zone.netns())) {
+            return false;
+        }
+        Netns.rename(earlier, zone.netns());
+        return true;
+    }
+
     /** Removes the zone's namespace, ports and rules, and each network's namespace or bridge no zone here uses now. */
     public synchronized void detach(ZoneLayout zone, List<Nic> nics) {
         // the zone's namespace holds only the other ends of its veths: it goes beside the ports' removal

@@ -206,6 +206,9 @@ public final class RuncZoneBackend implements ZoneBackend {
                     container = new Runc.State("running", container.pid());
                 }
                 boolean running = container != null && container.running();
+                if (network.takeOverEarlierNamespace(layout)) {
+                    LOG.info("zone {}: its network namespace gz-{} is named {} now", uuid, uuid, layout.netns());
+                }
                 if (running || NodeNetwork.netnsExists(layout.netns())) {
                     rewire(layout, zone);
                 }
@@ -511,7 +514,8 @@ public final class RuncZoneBackend implements ZoneBackend {
 
     /**
      * Readies a stopped zone to leave this node: unmounts its disk, so the file is consistent, and takes down its
-     * network namespace and veth, whose names the zone takes to its next node (a later start here makes both again).
+     * network namespace and veth, whose port name (from its MAC) the zone takes to its next node (a later start here
+     * makes both again).
      * Answers the disk file. InvalidState unless the zone is stopped.
      */
     public Path exportDisk(UUID uuid) {

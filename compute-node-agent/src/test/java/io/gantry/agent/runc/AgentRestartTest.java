@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.agent.host.Cmd;
+import io.gantry.agent.net.TestNics;
 import io.gantry.common.Json;
 import io.gantry.common.Zone;
 import io.gantry.common.ZoneState;
@@ -34,6 +35,40 @@ class AgentRestartTest extends RealZonesTest {
         assertThat(restarted.exec(zone.uuid(), List.of("hostname"), java.time.Duration.ofSeconds(10)).stdout().strip())
                 .isEqualTo("survivor");
         restarted.delete(zone.uuid());
+    }
+
+    /**
+     * Before the node was in a zone's namespace name it was {@code gz-<uuid>}: a zone running across the upgrade keeps
+     * its namespace, now under the present name, with its NIC still on its network (the gateway answers).
+     */
+    @Test
+    void aZoneRunningInANamespaceOfTheEarlierNameKeepsItsNetworkAcrossTheRestart() throws Exception {
+        Zone zone = create("acme", "elder");
+        ZoneLayout layout = backend.layout(zone.uuid());
+        long pid = backend.initPid(zone.uuid()).orElseThrow();
+        Path earlier = Path.of("/run/netns", "gz-" + zone.uuid());
+        Path present = Path.of("/run/netns", layout.netns());
+        Files.createFile(earlier); // as an earlier agent named it: the same namespace, bound under gz-<uuid> alone
+        Cmd.check("mount", "--bind", present.toString(), earlier.toString());
+        Cmd.check("umount", present.toString());
+        Files.delete(present);
+
+        try {
+            RuncZoneBackend restarted = RuncZoneBackend.open(config);
+            assertThat(earlier).doesNotExist();
+            assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "net")).toString())
+                    .as("the zone's init is in the namespace now named %s", layout.netns())
+                    .isEqualTo("net:[" + Files.getAttribute(present, "unix:ino") + "]");
+            assertThat(Cmd.run("nsenter", "--net=" + present, "/bin/busybox", "ping", "-c", "1", "-W", "2",
+                    TestNics.FABRIC_GATEWAY).ok()).as("the zone reaches its gateway through its port").isTrue();
+            restarted.delete(zone.uuid());
+            assertThat(present).doesNotExist();
+        } finally {
+            if (Files.exists(earlier)) { // not taken over: the zone's removal does not know that name
+                Cmd.run("umount", earlier.toString());
+                Files.delete(earlier);
+            }
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -18,11 +19,12 @@ import org.junit.jupiter.api.Test;
  * left on the host.
  */
 class ZoneRunFilesTest extends RealZonesTest {
+    private static final Pattern PROC_ENTRY = Pattern.compile("/proc/[0-9]+/");
 
     /**
      * This process's open files that a zone's run can hold: below the cgroup tree, in another process's /proc entry, or
-     * in the node's state directory. Other threads of the JVM open and close files of their own meanwhile (CI saw the
-     * whole count fall by 4 during the loop below), so only these are counted.
+     * in the node's state directory. Other threads of the JVM open and close files of their own meanwhile (a run here saw
+     * the whole count fall by 4 during the loop below), so only these are counted.
      */
     private long zoneFiles() throws IOException {
         String self = "/proc/" + ProcessHandle.current().pid() + "/";
@@ -38,8 +40,6 @@ class ZoneRunFilesTest extends RealZonesTest {
             }).count();
         }
     }
-
-    private static final java.util.regex.Pattern PROC_ENTRY = java.util.regex.Pattern.compile("/proc/[0-9]+/");
 
     @Test
     void aRestartedZoneIsReadFromItsNewRunsFiles() throws Exception {

@@ -235,16 +235,15 @@ public final class NodeNetwork {
     }
 
     /**
-     * A zone that has run since before a zone's namespace was named by its node too is in one named {@code gz-<uuid>};
-     * it takes its present name, so the zone keeps its network (wiring a namespace anew would take its port from it).
-     * Answers whether there was one.
+     * A zone that has run since before a zone's namespace was named by its node too is in one of the earlier name
+     * ({@link ZoneLayout#earlierNetns}); it takes its present name, so the zone keeps its network (wiring a namespace
+     * anew would take its port from it). Answers whether there was one.
      */
     public synchronized boolean takeOverEarlierNamespace(ZoneLayout zone) {
-        String earlier = "gz-" + zone.uuid();
-        if (!Netns.exists(earlier) || Netns.exists(zone.netns())) {
+        if (!Netns.exists(zone.earlierNetns()) || Netns.exists(zone.netns())) {
             return false;
         }
-        Netns.rename(earlier, zone.netns());
+        Netns.rename(zone.earlierNetns(), zone.netns());
         return true;
     }
 

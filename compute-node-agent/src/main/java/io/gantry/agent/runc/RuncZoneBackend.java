@@ -207,7 +207,7 @@ public final class RuncZoneBackend implements ZoneBackend {
                 }
                 boolean running = container != null && container.running();
                 if (network.takeOverEarlierNamespace(layout)) {
-                    LOG.info("zone {}: its network namespace gz-{} is named {} now", uuid, uuid, layout.netns());
+                    LOG.info("zone {}: its network namespace {} is named {} now", uuid, layout.earlierNetns(), layout.netns());
                 }
                 if (running || NodeNetwork.netnsExists(layout.netns())) {
                     rewire(layout, zone);

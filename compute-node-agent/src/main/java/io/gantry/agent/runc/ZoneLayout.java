@@ -80,6 +80,11 @@ public record ZoneLayout(Path dir, UUID uuid, String node) {
         return "gz-" + node + "." + uuid;
     }
 
+    /** The name agents gave the zone's namespace before the node was in it; a zone running since then is still in it. */
+    public String earlierNetns() {
+        return "gz-" + uuid;
+    }
+
     public String cgroupParent() {
         return "gantry-" + node;
     }

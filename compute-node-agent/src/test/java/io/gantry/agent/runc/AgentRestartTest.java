@@ -46,7 +46,7 @@ class AgentRestartTest extends RealZonesTest {
         Zone zone = create("acme", "elder");
         ZoneLayout layout = backend.layout(zone.uuid());
         long pid = backend.initPid(zone.uuid()).orElseThrow();
-        Path earlier = Path.of("/run/netns", "gz-" + zone.uuid());
+        Path earlier = Path.of("/run/netns", layout.earlierNetns());
         Path present = Path.of("/run/netns", layout.netns());
         Files.createFile(earlier); // as an earlier agent named it: the same namespace, bound under gz-<uuid> alone
         Cmd.check("mount", "--bind", present.toString(), earlier.toString());

@@ -186,7 +186,10 @@ final class DevStage implements RunbookStage {
         }
         try (var dirs = Files.list(scratch)) {
             for (Path other : dirs.filter(d -> Files.isDirectory(d.resolve("zones"))).toList()) {
-                destroyNode(other.getFileName().toString(), other);
+                String name = other.getFileName().toString();
+                if (Files.exists(Path.of("/run/netns", "gantry-" + name)) || hasEntries(other.resolve("zones"))) {
+                    destroyNode(name, other); // not removed by the runbook itself
+                }
             }
         } catch (IOException e) {
             System.err.println("cannot list " + scratch + " for nodes the runbook left: " + e.getMessage());
@@ -210,6 +213,12 @@ final class DevStage implements RunbookStage {
         } catch (Exception e) {
             ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.contains(data.toString())).orElse(false))
                     .forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static boolean hasEntries(Path dir) throws IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isPresent();
         }
     }
 

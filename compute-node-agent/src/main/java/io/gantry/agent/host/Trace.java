@@ -26,6 +26,9 @@ public final class Trace {
         if (!ON) {
             return;
         }
+        if (command.get(0).endsWith("/zone-ns") && command.contains("--")) {
+            command = command.subList(command.indexOf("--") + 1, command.size()); // runc in its namespace: named as runc
+        }
         StringBuilder name = new StringBuilder();
         for (int i = 0; i < Math.min(command.size(), 6); i++) {
             String a = command.get(i);

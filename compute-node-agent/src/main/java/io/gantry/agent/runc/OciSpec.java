@@ -40,7 +40,12 @@ public final class OciSpec {
     }
 
     static Map<String, Object> build(ZoneLayout zone, String hostname, Package pkg, Path initBinary) {
-        return build(zone.rootfs(), false, hostname, pkg, initBinary, zone.cgroupsPath(), "/run/netns/" + zone.netns());
+        return build(zone.rootfs(), false, hostname, pkg, initBinary, zone.cgroupsPath(), netnsPath(zone));
+    }
+
+    /** Where the zone's config has runc find its network namespace. */
+    static String netnsPath(ZoneLayout zone) {
+        return "/run/netns/" + zone.netns();
     }
 
     /** A zone's document with the metadata socket, the mdata tools and the user-script at boot ({@link ZoneMdata}). */

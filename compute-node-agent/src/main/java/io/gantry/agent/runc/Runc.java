@@ -26,10 +26,17 @@ import java.util.concurrent.TimeUnit;
 public final class Runc {
     private final String binary;
     private final Path root;
+    /** Where the agent's runc commands run; null: in this process's own mount namespace (the benchmark's floor). */
+    private final RuncMountNamespace namespace;
 
     public Runc(String binary, Path root) {
+        this(binary, root, null);
+    }
+
+    Runc(String binary, Path root, RuncMountNamespace namespace) {
         this.binary = binary;
         this.root = root;
+        this.namespace = namespace;
     }
 
     public record State(String status, long pid) {
@@ -38,7 +45,13 @@ public final class Runc {
         }
     }
 
+    /** {@code runc args...} as it runs: in the agent's runc namespace if it has one. */
     private List<String> base(String... args) {
+        List<String> cmd = plain(args);
+        return namespace == null ? cmd : namespace.wrap(cmd);
+    }
+
+    private List<String> plain(String... args) {
         List<String> cmd = new ArrayList<>(List.of(binary, "--root", root.toString()));
         cmd.addAll(List.of(args));
         return cmd;
@@ -49,9 +62,22 @@ public final class Runc {
      * here would be held open by the zone for ever.
      */
     public void runDetached(String id, Path bundle, Path log) {
+        run(id, log, base("run", "-d", "--bundle", bundle.toAbsolutePath().toString(), id));
+    }
+
+    /**
+     * {@link #runDetached(String, Path, Path)} of a zone whose config names {@code rootfs} as its root and the network
+     * namespace pinned at {@code netns}: both are brought into the copy of the agent's runc namespace it runs in.
+     */
+    void runDetached(String id, Path bundle, Path log, Path rootfs, Path netns) {
+        List<String> cmd = plain("run", "-d", "--bundle", bundle.toAbsolutePath().toString(), id);
+        run(id, log, namespace == null ? cmd : namespace.wrap(rootfs, netns, cmd));
+    }
+
+    private void run(String id, Path log, List<String> command) {
         long t0 = System.nanoTime();
         try {
-            Process p = new ProcessBuilder(base("run", "-d", "--bundle", bundle.toString(), id))
+            Process p = new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))

@@ -68,6 +68,7 @@ public final class RuncZoneBackend implements ZoneBackend {
     }
 
     private final AgentConfig config;
+    private final RuncMountNamespace runcNamespace;
     private final Runc runc;
     private final ImageStore images;
     private final ZoneStore store;
@@ -92,7 +93,8 @@ public final class RuncZoneBackend implements ZoneBackend {
 
     private RuncZoneBackend(AgentConfig config, CreateObserver observer) {
         this.config = config;
-        this.runc = new Runc(config.runcBinary(), config.runcRoot());
+        this.runcNamespace = RuncMountNamespace.install(config.stateDir());
+        this.runc = new Runc(config.runcBinary(), config.runcRoot(), runcNamespace);
         this.images = new ImageStore(config.imagesDir());
         this.store = new ZoneStore(config.stateDir(), config.node());
         this.network = new NodeNetwork(config.node(), config.underlay());
@@ -137,6 +139,7 @@ public final class RuncZoneBackend implements ZoneBackend {
     @Override
     public void close() {
         runProbes.close();
+        runcNamespace.close();
     }
 
     public ImageStore images() {
@@ -154,6 +157,10 @@ public final class RuncZoneBackend implements ZoneBackend {
 
     DiskTool diskTool() {
         return diskTool;
+    }
+
+    RuncMountNamespace runcNamespace() {
+        return runcNamespace;
     }
 
     public AgentConfig config() {
@@ -669,6 +676,7 @@ public final class RuncZoneBackend implements ZoneBackend {
                 removeEverything(store.layout(uuid), recordedNics(uuid));
             }
             network.destroy();
+            runcNamespace.close();
             diskTemplates.removeAll();
             cgroups.removeIfEmpty("/gantry-" + config.node());
             try {
@@ -742,7 +750,7 @@ public final class RuncZoneBackend implements ZoneBackend {
             throw new UncheckedIOException(e);
         }
         hooks.starting(layout, zone.spec());
-        runc.runDetached(layout.containerId(), layout.dir(), layout.log());
+        runc.runDetached(layout.containerId(), layout.dir(), layout.log(), layout.rootfs(), Path.of(OciSpec.netnsPath(layout)));
         steps.reached("runc");
         requireRunning(layout);
         steps.reached("started");

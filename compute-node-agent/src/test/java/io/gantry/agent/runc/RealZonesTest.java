@@ -48,10 +48,15 @@ abstract class RealZonesTest {
         HostProbe.whyNoRealZones().ifPresent(why -> assumeTrue(false, why));
         stateDir = Files.createTempDirectory("gantry-test-");
         String node = "t" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
-        config = AgentConfig.of(stateDir, node);
+        config = configOf(stateDir, node);
         backend = RuncZoneBackend.open(config);
         Path tarball = BusyboxImage.build(BusyboxImage.DEFAULT_BUSYBOX, stateDir.resolve("busybox.tar"));
         imageId = backend.images().importTarball(tarball, BusyboxImage.NAME).id();
+    }
+
+    /** The node's configuration; a class may run runc through a wrapper of its own, say. */
+    protected AgentConfig configOf(Path stateDir, String node) throws IOException {
+        return AgentConfig.of(stateDir, node);
     }
 
     @AfterAll

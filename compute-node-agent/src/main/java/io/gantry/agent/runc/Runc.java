@@ -58,8 +58,9 @@ public final class Runc {
     }
 
     /**
-     * {@code runc run -d}. The zone inherits runc's stdio, so both go to the zone's log file: a pipe
-     * here would be held open by the zone for ever.
+     * {@code runc run -d} of a bundle whose root and network namespace are seen where runc runs (the benchmark's floor,
+     * in its own namespace). The zone inherits runc's stdio, so both go to the zone's log file: a pipe here would be held
+     * open by the zone for ever.
      */
     public void runDetached(String id, Path bundle, Path log) {
         run(id, log, base("run", "-d", "--bundle", bundle.toAbsolutePath().toString(), id));

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -42,7 +43,7 @@ class RuncMountNamespaceTest extends RealZonesTest {
     private List<List<String>> runcViews() throws IOException {
         String text = Files.readString(runcLog);
         Files.writeString(runcLog, "");
-        return java.util.Arrays.stream(text.split("\n\n")).filter(v -> !v.isBlank()).map(v -> v.lines().toList()).toList();
+        return Arrays.stream(text.split("\n\n")).filter(v -> !v.isBlank()).map(v -> v.lines().toList()).toList();
     }
 
     @Test
@@ -89,11 +90,11 @@ class RuncMountNamespaceTest extends RealZonesTest {
             ZoneLayout lb = backend.layout(b.uuid());
             List<String> zoneMounts = List.of(la.rootfs().toString(), la.diskMount().toString(), OciSpec.netnsPath(la),
                     lb.rootfs().toString(), lb.diskMount().toString(), OciSpec.netnsPath(lb));
-            Set<String> host = mountPoints(List.of("cat", "/proc/self/mountinfo"));
+            List<String> read = List.of("cat", "/proc/self/mountinfo");
+            Set<String> host = mountPoints(read);
             assertThat(host).as("the host's namespace holds both zones' disks, roots and network pins").containsAll(zoneMounts);
 
             RuncMountNamespace ns = backend.runcNamespace();
-            List<String> read = List.of("cat", "/proc/self/mountinfo");
             Set<String> plain = mountPoints(ns.wrap(read));
             assertThat(plain).as("runc's namespace").doesNotContainAnyElementsOf(zoneMounts)
                     .noneMatch(m -> m.startsWith("/run/netns/"))

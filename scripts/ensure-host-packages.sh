@@ -12,7 +12,6 @@ if [ "${1:-}" != "--build-only" ]; then
   command -v ip >/dev/null 2>&1 || need+=(iproute2)
   command -v nft >/dev/null 2>&1 || need+=(nftables)
   command -v mkfs.ext4 >/dev/null 2>&1 || need+=(e2fsprogs)
-  [ -x /usr/bin/tini-static ] || need+=(tini)
   [ -x /bin/busybox ] || need+=(busybox-static)
   command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)  # gantry dev makes the demo account's key
 fi

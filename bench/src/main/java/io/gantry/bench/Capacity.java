@@ -32,7 +32,7 @@ final class Capacity {
     private Capacity() {
     }
 
-    static Result probe(GantryVariant gantry, int ceiling, Consumer<String> say) {
+    static Result probe(GantryVariant gantry, int ceiling, Path holdAtPeak, Consumer<String> say) {
         say.accept("capacity: creating Gantry zones until the first failure (at most " + ceiling + ")");
         long memBefore = memAvailableMiB();
         List<String> handles = new ArrayList<>();
@@ -55,6 +55,9 @@ final class Capacity {
             say.accept("capacity: zone " + (handles.size() + 1) + " failed: " + failure);
         } finally {
             memAtPeak = memAvailableMiB();
+            if (holdAtPeak != null) {
+                holdUntilRemoved(holdAtPeak, handles.size(), say);
+            }
             say.accept("capacity: " + handles.size() + " zones ran at once; deleting them");
             for (int i = 0; i < handles.size(); i++) {
                 long t0 = System.nanoTime();
@@ -67,6 +70,20 @@ final class Capacity {
                 window(createNanos, Math.max(0, createNanos.size() - WINDOW), createNanos.size()),
                 window(deleteNanos, 0, WINDOW), window(deleteNanos, Math.max(0, deleteNanos.size() - WINDOW), deleteNanos.size()),
                 memBefore - memAtPeak);
+    }
+
+    private static void holdUntilRemoved(Path file, int zones, Consumer<String> say) {
+        try {
+            Files.writeString(file, zones + " zones running\n");
+            say.accept("capacity: " + zones + " zones running; holding until " + file + " is removed");
+            while (Files.exists(file)) {
+                Thread.sleep(500);
+            }
+        } catch (IOException e) {
+            say.accept("capacity: not holding, " + file + " cannot be written: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Samples window(List<Long> nanos, int from, int to) {

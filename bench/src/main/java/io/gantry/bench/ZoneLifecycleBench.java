@@ -1,6 +1,6 @@
 package io.gantry.bench;
 
-import io.gantry.agent.AgentConfig;
+import io.gantry.agent.runc.ZoneInit;
 import io.gantry.agent.host.Cmd;
 import io.gantry.agent.host.HostProbe;
 import java.nio.file.Files;
@@ -33,6 +33,11 @@ public final class ZoneLifecycleBench implements Callable<Integer> {
     @Option(names = "--capacity-max", defaultValue = "400",
             description = "Stop the capacity run here if nothing failed before; 0 skips it (default ${DEFAULT-VALUE}).")
     int capacityMax;
+
+    @Option(names = "--hold-at-peak", paramLabel = "FILE",
+            description = "With every zone of the capacity run running, write FILE and wait until it is removed (to look at "
+                    + "the full node from outside: its idle CPU, a command's time), then delete the zones.")
+    Path holdAtPeak;
 
     @Option(names = "--docker", defaultValue = "auto",
             description = "auto: measure Docker when dockerd is installed; off; require: fail without it (default ${DEFAULT-VALUE}).")
@@ -74,7 +79,7 @@ public final class ZoneLifecycleBench implements Callable<Integer> {
             Files.createDirectories(workDir);
             say("preparing the Gantry node 'bench' and the busybox image in " + workDir);
             GantryVariant gantry = track(new GantryVariant(workDir, "bench"));
-            RawRuncVariant raw = track(new RawRuncVariant(workDir, gantry.imageRootfs(), AgentConfig.DEFAULT_INIT));
+            RawRuncVariant raw = track(new RawRuncVariant(workDir, gantry.imageRootfs(), ZoneInit.install(workDir.resolve("raw-runc"))));
             List<ZoneVariant> variants = new ArrayList<>(List.of(raw, gantry));
             if (noDocker.isEmpty()) {
                 say("starting a Docker engine of our own (network namespace " + DockerEngine.NETNS + ")");
@@ -91,7 +96,7 @@ public final class ZoneLifecycleBench implements Callable<Integer> {
                 results.add(v.name(), measure(v));
             }
             if (capacityMax > 0) {
-                results.capacity = Capacity.probe(gantry, capacityMax, ZoneLifecycleBench::say);
+                results.capacity = Capacity.probe(gantry, capacityMax, holdAtPeak, ZoneLifecycleBench::say);
             }
             results.steps = gantry.steps();
         } finally {

@@ -15,7 +15,7 @@ final class ReliabilityIntro {
             published ports on 127.0.0.1 only). Nothing is pulled: a Debian 12 base from `debootstrap --variant=minbase`
             and `docker import` (built once), and `FROM` it PostgreSQL 15 (Debian's `postgresql-15`), HAProxy (Debian's),
             Gantry (the release `platform/target/gantry.jar` and `lib/` on Debian's `openjdk-17-jre-headless`, with runc,
-            iproute2, nftables, e2fsprogs, tini and busybox-static for the agents) and ZooKeeper (`gantry zookeeper`,
+            iproute2, nftables, e2fsprogs and busybox-static for the agents, tini as the container's process 1) and ZooKeeper (`gantry zookeeper`,
             `FROM` the Gantry image).
 
             | hosts | role |

@@ -17,11 +17,9 @@ import java.util.regex.Pattern;
  * <p>{@code underlay} is where the node's overlay and outside traffic goes (see {@link Underlay}); by default the
  * host's loopback address, which serves a node alone on its host.
  */
-public record AgentConfig(Path stateDir, String node, String runcBinary, Path initBinary, OverprovisionRatios overprovision,
-                          Underlay underlay) {
+public record AgentConfig(Path stateDir, String node, String runcBinary, OverprovisionRatios overprovision, Underlay underlay) {
     public static final String DEFAULT_NODE = "local";
     public static final Path DEFAULT_STATE_ROOT = Path.of("/var/lib/gantry");
-    public static final Path DEFAULT_INIT = Path.of("/usr/bin/tini-static");
     private static final Pattern NODE = Pattern.compile("[a-z0-9][a-z0-9-]{0,15}");
 
     public AgentConfig {
@@ -35,9 +33,6 @@ public record AgentConfig(Path stateDir, String node, String runcBinary, Path in
         if (runcBinary == null) {
             runcBinary = "runc";
         }
-        if (initBinary == null) {
-            initBinary = DEFAULT_INIT;
-        }
         if (overprovision == null) {
             overprovision = OverprovisionRatios.NONE;
         }
@@ -46,20 +41,20 @@ public record AgentConfig(Path stateDir, String node, String runcBinary, Path in
         }
     }
 
-    public AgentConfig(Path stateDir, String node, String runcBinary, Path initBinary, OverprovisionRatios overprovision) {
-        this(stateDir, node, runcBinary, initBinary, overprovision, null);
+    public AgentConfig(Path stateDir, String node, String runcBinary, OverprovisionRatios overprovision) {
+        this(stateDir, node, runcBinary, overprovision, null);
     }
 
     public static AgentConfig of(Path stateDir, String node) {
-        return new AgentConfig(stateDir, node, null, null, null);
+        return new AgentConfig(stateDir, node, null, null);
     }
 
     public AgentConfig withOverprovision(OverprovisionRatios ratios) {
-        return new AgentConfig(stateDir, node, runcBinary, initBinary, ratios, underlay);
+        return new AgentConfig(stateDir, node, runcBinary, ratios, underlay);
     }
 
     public AgentConfig withUnderlay(Underlay newUnderlay) {
-        return new AgentConfig(stateDir, node, runcBinary, initBinary, overprovision, newUnderlay);
+        return new AgentConfig(stateDir, node, runcBinary, overprovision, newUnderlay);
     }
 
     public Path imagesDir() {

@@ -11,7 +11,7 @@ import java.util.List;
  * don't. Cheap: it reads files and looks for binaries; it starts nothing but {@code runc --version}.
  */
 public final class HostProbe {
-    public static final String PACKAGES = "runc iproute2 nftables e2fsprogs tini busybox-static";
+    public static final String PACKAGES = "runc iproute2 nftables e2fsprogs busybox-static";
 
     public record Check(String name, boolean ok, String detail, String fix) {
     }
@@ -59,8 +59,6 @@ public final class HostProbe {
         checks.add(new Check("nft", nft, nft ? "nftables" : "no nft command", "apt-get install nftables"));
         boolean mkfs = Cmd.onPath("mkfs.ext4") && Cmd.onPath("resize2fs");
         checks.add(new Check("ext4", mkfs, mkfs ? "mkfs.ext4, resize2fs" : "no mkfs.ext4", "apt-get install e2fsprogs"));
-        boolean tini = Files.isExecutable(Path.of("/usr/bin/tini-static"));
-        checks.add(new Check("init", tini, tini ? "/usr/bin/tini-static" : "no tini-static", "apt-get install tini"));
         boolean busybox = Files.isExecutable(Path.of("/bin/busybox"));
         checks.add(new Check("busybox", busybox, busybox ? "/bin/busybox" : "no /bin/busybox", "apt-get install busybox-static"));
         return new Report(checks);

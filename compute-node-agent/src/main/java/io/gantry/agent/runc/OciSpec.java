@@ -12,7 +12,7 @@ import java.util.Map;
  * <p>What matters for isolation: its own pid, mount, ipc and uts namespaces and the network
  * namespace the agent made; no CAP_NET_ADMIN or CAP_SYS_ADMIN, so the zone cannot change its own
  * network or mounts; an absolute cgroupsPath (a relative one puts the memory cgroup under the
- * agent's own); and tini as init, because zombies count against the pids limit until reaped.
+ * agent's own); and {@link ZoneInit} as process 1, because zombies count against the pids limit until reaped.
  */
 public final class OciSpec {
     public static final String INIT_PATH = "/.gantry-init";
@@ -27,7 +27,7 @@ public final class OciSpec {
     public static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     /** Where runc mounts the kernel's file systems: each must be a real directory of the image, or absent. */
     public static final List<String> KERNEL_MOUNTS = List.of("/proc", "/dev", "/sys");
-    /** Keeps the zone alive, exits cleanly on SIGTERM (tini forwards it), and reaps what it starts. */
+    /** Keeps the zone alive, exits cleanly on SIGTERM (the zone's init forwards it), and reaps what it starts. */
     public static final List<String> IDLE_COMMAND = List.of("/bin/sh", "-c", "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done");
 
     /** Docker's default set without NET_ADMIN: enough for ping, package managers and daemons. */

@@ -80,6 +80,7 @@ public final class RuncZoneBackend implements ZoneBackend {
     private final ZoneRunProbes runProbes;
     private final Clock clock = Clock.systemUTC();
     private final Path mdataTool;
+    private final Path zoneInit;
     private final DiskTool diskTool;
     private final DiskTemplates diskTemplates;
     /** Wires a zone's network while the calling thread makes its disk. */
@@ -106,6 +107,7 @@ public final class RuncZoneBackend implements ZoneBackend {
         this.runProbes = new ZoneRunProbes(runcStates,
                 layout -> ZoneRunProbe.CgroupFiles.of(Path.of("/sys/fs/cgroup"), v2, layout.cgroupsPath()), Path.of("/proc"));
         this.mdataTool = MdataTool.install(config.stateDir());
+        this.zoneInit = ZoneInit.install(config.stateDir());
         this.diskTool = DiskTool.install(config.stateDir());
         this.diskTemplates = new DiskTemplates(config.stateDir().resolve("disk-templates"), diskTool);
     }
@@ -779,11 +781,8 @@ public final class RuncZoneBackend implements ZoneBackend {
     }
 
     private void writeConfig(ZoneLayout layout, ZoneSpec spec) {
-        if (!Files.isExecutable(config.initBinary())) {
-            throw GantryException.internal("the zone init " + config.initBinary() + " is missing: install Debian's tini (apt-get install tini)");
-        }
         // written again before every run from the zone's record, so a crash may lose it: whole, but not flushed
-        DurableFiles.replace(layout.config(), Json.writePretty(OciSpec.build(layout, spec.alias(), spec.pkg(), config.initBinary(), mdataTool)));
+        DurableFiles.replace(layout.config(), Json.writePretty(OciSpec.build(layout, spec.alias(), spec.pkg(), zoneInit, mdataTool)));
     }
 
     private boolean isRunning(ZoneLayout layout) {

@@ -15,7 +15,7 @@ class OciSpecTest {
     private final ZoneLayout zone = ZoneLayout.of(Path.of("/var/lib/gantry/n1/zones"), UUID.fromString("11111111-2222-3333-4444-555555555555"), "n1");
 
     private JsonNode spec(Package pkg) {
-        return Json.mapper().valueToTree(OciSpec.build(zone, "web1", pkg, Path.of("/usr/bin/tini-static")));
+        return Json.mapper().valueToTree(OciSpec.build(zone, "web1", pkg, Path.of("/var/lib/gantry/n1/tools/zone-init")));
     }
 
     @Test
@@ -75,7 +75,7 @@ class OciSpecTest {
     @Test
     void aZoneGetsItsMetadataSocketTheToolsAndItsUserScriptAtBoot() {
         JsonNode spec = Json.mapper().valueToTree(OciSpec.build(zone, "web1", Package.custom(64, 0, 32, 64),
-                Path.of("/usr/bin/tini-static"), Path.of("/var/lib/gantry/n1/mdata/mdata")));
+                Path.of("/var/lib/gantry/n1/tools/zone-init"), Path.of("/var/lib/gantry/n1/mdata/mdata")));
         List<String> mounts = new ArrayList<>();
         spec.path("mounts").forEach(m -> mounts.add(m.path("destination").asText() + " <- " + m.path("source").asText()
                 + (m.path("options").toString().contains("\"ro\"") ? " ro" : "")));

@@ -36,7 +36,7 @@ class RuncMountNamespaceTest extends RealZonesTest {
         Files.writeString(wrapper, "#!/bin/sh\n{ echo \"runc $*\"; cut -d' ' -f5 /proc/self/mountinfo; echo; } >> " + runcLog
                 + "\nexec runc \"$@\"\n");
         Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return new AgentConfig(stateDir, node, wrapper.toString(), null, null);
+        return new AgentConfig(stateDir, node, wrapper.toString(), null);
     }
 
     /** What each runc command saw since the last call: its arguments, then its mount points. */

@@ -12,6 +12,8 @@ import io.gantry.common.ResourceUpdate;
 import io.gantry.common.Zone;
 import io.gantry.common.ZoneSpec;
 import io.gantry.common.ZoneState;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -56,10 +58,33 @@ class ZoneLifecycleTest extends RealZonesTest {
     }
 
     @Test
+    void theZonesInitReapsOrphansAndSleepsUntilASignalComes() throws Exception {
+        Zone zone = create("acme", "reaper");
+        long init = backend.initPid(zone.uuid()).orElseThrow();
+        assertThat(Files.readString(Path.of("/proc/" + init + "/cmdline"))).startsWith(OciSpec.INIT_PATH + "\0--\0");
+        // orphaned in the zone as its subshell ends: process 1's child from then on, until it ends 2 s later
+        assertThat(sh(zone, "(sleep 2 </dev/null >/dev/null 2>&1 &); echo started").stdout()).contains("started");
+        assertThat(Files.readString(Path.of("/proc/" + init + "/task/" + init + "/children")).strip().split(" "))
+                .as("the idle shell and the orphan").hasSize(2);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() ->
+                Files.readString(Path.of("/proc/" + init + "/task/" + init + "/children")).strip().split(" ").length == 1);
+
+        long before = contextSwitches(init);
+        Thread.sleep(3_000);
+        assertThat(contextSwitches(init)).as("process 1 of an idle zone does not wake").isEqualTo(before);
+        backend.delete(zone.uuid());
+    }
+
+    private static long contextSwitches(long pid) throws java.io.IOException {
+        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(line -> line.contains("ctxt_switches:"))
+                .mapToLong(line -> Long.parseLong(line.replaceAll("\\D+", ""))).sum();
+    }
+
+    @Test
     void stopKillsAZoneThatIgnoresSigterm() {
         Zone zone = create("acme", "stubborn");
-        // tini forwards SIGTERM to the idle shell; replace that shell's handler so TERM is ignored
-        // (tini may not have started the shell yet when the zone reads running, on a busy host)
+        // the zone's init forwards SIGTERM to the idle shell; replace that shell's handler so TERM is ignored
+        // (the init may not have started the shell yet when the zone reads running, on a busy host)
         String init = Long.toString(backend.initPid(zone.uuid()).orElseThrow());
         long shellPid = Long.parseLong(org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> Cmd.run("pgrep", "-P", init).stdout().lines().findFirst().map(String::strip).orElse(""), p -> !p.isEmpty()));

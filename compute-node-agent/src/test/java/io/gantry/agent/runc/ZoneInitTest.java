@@ -84,38 +84,25 @@ class ZoneInitTest {
         // never started, which ends 2 s later
         Process p = start("sh", "-c", "(sleep 2 &); touch " + ready + "; exec sleep 3600");
         await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(ready));
-        assertThat(children(p.pid())).as("the command and the orphan").hasSize(2);
+        assertThat(ProcessFiles.children(p.pid())).as("the command and the orphan").hasSize(2);
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
-                .until(() -> children(p.pid()).size() == 1 && zombies(p.pid()) == 0);
+                .until(() -> ProcessFiles.children(p.pid()).size() == 1 && zombies(p.pid()) == 0);
 
-        long before = contextSwitches(p.pid());
+        long before = ProcessFiles.contextSwitches(p.pid());
         Thread.sleep(3_000);
-        assertThat(contextSwitches(p.pid())).as("no wake-up in 3 s of nothing to do (tini wakes every second)")
+        assertThat(ProcessFiles.contextSwitches(p.pid())).as("no wake-up in 3 s of nothing to do (tini wakes every second)")
                 .isEqualTo(before);
         assertThat(p.isAlive()).isTrue();
     }
 
-    private static List<String> children(long pid) throws IOException {
-        String list = Files.readString(Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children")).strip();
-        return list.isEmpty() ? List.of() : List.of(list.split(" "));
-    }
-
     private static long zombies(long pid) throws IOException {
         long n = 0;
-        for (String child : children(pid)) {
+        for (String child : ProcessFiles.children(pid)) {
             String stat = Files.readString(Path.of("/proc", child, "stat"));
             if (stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z")) {
                 n++;
             }
         }
         return n;
-    }
-
-    /** Voluntary and involuntary context switches of the process so far: each wake-up adds one. */
-    private static long contextSwitches(long pid) throws IOException {
-        return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-                .filter(line -> line.contains("ctxt_switches:"))
-                .mapToLong(line -> Long.parseLong(line.replaceAll("\\D+", "")))
-                .sum();
     }
 }

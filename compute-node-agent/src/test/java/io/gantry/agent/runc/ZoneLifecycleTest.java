@@ -64,20 +64,14 @@ class ZoneLifecycleTest extends RealZonesTest {
         assertThat(Files.readString(Path.of("/proc/" + init + "/cmdline"))).startsWith(OciSpec.INIT_PATH + "\0--\0");
         // orphaned in the zone as its subshell ends: process 1's child from then on, until it ends 2 s later
         assertThat(sh(zone, "(sleep 2 </dev/null >/dev/null 2>&1 &); echo started").stdout()).contains("started");
-        assertThat(Files.readString(Path.of("/proc/" + init + "/task/" + init + "/children")).strip().split(" "))
-                .as("the idle shell and the orphan").hasSize(2);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() ->
-                Files.readString(Path.of("/proc/" + init + "/task/" + init + "/children")).strip().split(" ").length == 1);
+        assertThat(ProcessFiles.children(init)).as("the idle shell and the orphan").hasSize(2);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> ProcessFiles.children(init).size() == 1);
 
-        long before = contextSwitches(init);
+        long before = ProcessFiles.contextSwitches(init);
         Thread.sleep(3_000);
-        assertThat(contextSwitches(init)).as("process 1 of an idle zone does not wake").isEqualTo(before);
+        assertThat(ProcessFiles.contextSwitches(init)).as("process 1 of an idle zone does not wake").isEqualTo(before);
         backend.delete(zone.uuid());
-    }
-
-    private static long contextSwitches(long pid) throws java.io.IOException {
-        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(line -> line.contains("ctxt_switches:"))
-                .mapToLong(line -> Long.parseLong(line.replaceAll("\\D+", ""))).sum();
     }
 
     @Test

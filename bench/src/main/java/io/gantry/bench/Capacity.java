@@ -19,7 +19,7 @@ final class Capacity {
      * made, so the first {@link #WINDOW} stop+deletes run on a full node and the last ones on an almost empty node.
      */
     record Result(int zones, int ceiling, String firstFailure, Samples firstCreates, Samples lastCreates,
-                  Samples deletesWhenFull, Samples deletesWhenEmpty, long memAvailableDropMiB) {
+                  Samples deletesWhenFull, Samples deletesWhenEmpty, long memAvailableDropMiB, List<ReconcileCost> reconciles) {
         double createRatio() {
             return lastCreates.p50() / firstCreates.p50();
         }
@@ -38,6 +38,7 @@ final class Capacity {
         List<String> handles = new ArrayList<>();
         List<Long> createNanos = new ArrayList<>();
         List<Long> deleteNanos = new ArrayList<>();
+        List<ReconcileCost> reconciles = new ArrayList<>();
         String failure = null;
         long memAtPeak = memBefore;
         try {
@@ -45,6 +46,9 @@ final class Capacity {
                 long t0 = System.nanoTime();
                 handles.add(gantry.createRunning(handles.size(), 200));
                 createNanos.add(System.nanoTime() - t0);
+                if (handles.size() == WINDOW) {
+                    reconciles.add(ReconcileCost.measure(gantry, handles.size()));
+                }
                 if (handles.size() % 25 == 0) {
                     say.accept(String.format("capacity: %d zones running, the last took %.0f ms",
                             handles.size(), createNanos.get(createNanos.size() - 1) / 1e6));
@@ -55,6 +59,10 @@ final class Capacity {
             say.accept("capacity: zone " + (handles.size() + 1) + " failed: " + failure);
         } finally {
             memAtPeak = memAvailableMiB();
+            if (handles.size() > WINDOW) {
+                say.accept("capacity: the agent's periodic pass with " + handles.size() + " zones running, as it was and as it is");
+                reconciles.add(ReconcileCost.measure(gantry, handles.size()));
+            }
             if (holdAtPeak != null) {
                 holdUntilRemoved(holdAtPeak, handles.size(), say);
             }
@@ -69,7 +77,7 @@ final class Capacity {
         return new Result(handles.size(), ceiling, failure, window(createNanos, 0, WINDOW),
                 window(createNanos, Math.max(0, createNanos.size() - WINDOW), createNanos.size()),
                 window(deleteNanos, 0, WINDOW), window(deleteNanos, Math.max(0, deleteNanos.size() - WINDOW), deleteNanos.size()),
-                memBefore - memAtPeak);
+                memBefore - memAtPeak, reconciles);
     }
 
     private static void holdUntilRemoved(Path file, int zones, Consumer<String> say) {

@@ -71,6 +71,15 @@ final class GantryVariant implements ZoneVariant {
         return zone.uuid().toString();
     }
 
+    /** One pass of the agent's periodic loop on this node: the start-up's recovery when {@code full}, else the reconcile. */
+    void reconcile(boolean full) {
+        if (full) {
+            backend.recover();
+        } else {
+            backend.reconcile();
+        }
+    }
+
     /** The time since the previous step of the create running now (the first: since the call). */
     private void reached(String step) {
         long now = System.nanoTime();

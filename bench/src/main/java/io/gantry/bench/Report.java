@@ -2,6 +2,7 @@ package io.gantry.bench;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The results of one run as Markdown: timings per variant, ratios from the same run, capacity. */
@@ -82,6 +83,7 @@ final class Report {
             md.append(String.format("| **occupancy ratio high / low** | **%.2f** | %.2f | **%.2f** | %.2f |%n", capacity.createRatio(),
                     capacity.lastCreates().p99() / capacity.firstCreates().p99(), capacity.deleteRatio(),
                     capacity.deletesWhenFull().p99() / capacity.deletesWhenEmpty().p99()));
+            reconciles(md, capacity.reconciles());
         }
         goals(md);
         if (!steps.isEmpty()) {
@@ -108,6 +110,22 @@ final class Report {
                     capacity.createRatio(), capacity.createRatio() <= 1.3 ? "yes" : "NO"));
             md.append(String.format("| stop+delete p50 at %d zones ≤ 1.3 × the last %d | %.2f × | %s |%n", capacity.zones(),
                     Capacity.WINDOW, capacity.deleteRatio(), capacity.deleteRatio() <= 1.3 ? "yes" : "NO"));
+        }
+    }
+
+    /** The agent's periodic pass at low and high occupancy: as it was (the start-up's recovery) and as it is. */
+    private static void reconciles(StringBuilder md, List<ReconcileCost> costs) {
+        if (costs.isEmpty()) {
+            return;
+        }
+        md.append(String.format("%nThe agent's periodic pass (every interval, 5 s by default; median of %d passes each):%n%n",
+                ReconcileCost.PASSES));
+        md.append("| zones running | pass | wall | host commands | CPU (JVM + commands) |\n| ---: | --- | ---: | ---: | ---: |\n");
+        for (ReconcileCost c : costs) {
+            md.append(String.format("| %d | start-up's recovery (every pass before) | %.0f ms | %d | %.0f ms |%n", c.zones(),
+                    c.recover().wallMillis(), c.recover().commands(), c.recover().cpuMillis()));
+            md.append(String.format("| %d | periodic reconcile | %.1f ms | %d | %.0f ms |%n", c.zones(),
+                    c.reconcile().wallMillis(), c.reconcile().commands(), c.reconcile().cpuMillis()));
         }
     }
 

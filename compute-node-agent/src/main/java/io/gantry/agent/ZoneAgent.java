@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The compute-node agent's own loop. Today it reconciles: every interval it asks the host what
- * runs and records zones whose init died as stopped. Later issues add task intake and usage
- * sampling here.
+ * The compute-node agent's own loop: every interval it reconciles the zones' records with what the host runs
+ * ({@link RuncZoneBackend#reconcile}: zones whose init died recorded as stopped), from files alone, so an idle node
+ * starts no process. Task intake and usage sampling have their own threads.
  */
 public final class ZoneAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ZoneAgent.class);
@@ -32,7 +32,7 @@ public final class ZoneAgent implements AutoCloseable {
 
     public void reconcileOnce() {
         try {
-            RuncZoneBackend.Recovery r = backend.recover();
+            RuncZoneBackend.Recovery r = backend.reconcile();
             for (var uuid : r.foundStopped()) {
                 LOG.warn("zone {} stopped by itself (its init exited); recorded as stopped", uuid);
             }

@@ -1,14 +1,17 @@
 package io.gantry.agent.host;
 
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * With {@code -Dgantry.trace} set, each host command the agent runs is written to standard error with its duration
  * ({@code TRACE <epoch ms> <ms> <command, paths and ids shortened>}), to see where a zone's create or delete spends
- * its time (bench/README.md, "Zone lifecycle"). Off by default: then nothing is written.
+ * its time (bench/README.md, "Zone lifecycle"). Off by default: then nothing is written. The commands are counted
+ * either way ({@link #commands}).
  */
 public final class Trace {
     private static final boolean ON = System.getProperty("gantry.trace") != null;
+    private static final LongAdder COMMANDS = new LongAdder();
 
     private Trace() {
     }
@@ -22,7 +25,13 @@ public final class Trace {
         return now;
     }
 
+    /** How many host commands this process has run (a test or the bench tells what a step costs in processes). */
+    public static long commands() {
+        return COMMANDS.sum();
+    }
+
     public static void cmd(List<String> command, long nanos) {
+        COMMANDS.increment();
         if (!ON) {
             return;
         }

@@ -107,6 +107,22 @@ public final class NodeNetwork {
         return Netns.exists(name);
     }
 
+    /**
+     * Whether the namespaces the zone's NICs hang on are there: the node's, and each fabric network's. Reads their pins
+     * under /run/netns only; one that went took its bridge and the zone's ports with it.
+     */
+    public boolean namespacesPresentFor(ZoneSpec spec) {
+        if (!nodeNs.exists()) {
+            return false;
+        }
+        for (Nic nic : spec.nics()) {
+            if (nic.kind() == NetworkKind.FABRIC && !Netns.exists(fabricNetns(nic.vni()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The namespace of a fabric network on this node (present while a zone here has a NIC on it). */
     public String fabricNetns(int vni) {
         return nodeNs.name() + ".f" + vni;

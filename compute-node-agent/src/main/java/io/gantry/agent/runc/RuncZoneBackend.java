@@ -33,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -239,6 +240,76 @@ public final class RuncZoneBackend implements ZoneBackend {
                 }
             }
             return new Recovery(adopted, stopped, cleaned);
+        }
+    }
+
+    /**
+     * The agent's periodic check ({@link io.gantry.agent.ZoneAgent}, every interval): what {@link #recover} does at
+     * start-up for zones that ran or stopped meanwhile, from files alone (runc's state files, the namespaces' pins), so
+     * an idle node starts no process however many zones it holds. A zone whose init exited is recorded stopped and its
+     * container deleted; a zone whose init runs is recorded running; a container under runc's root that no zone owns
+     * is removed. When a namespace a running zone's NICs hang on is gone (the node's, a fabric network's), every
+     * running zone is wired again, as at start-up. Half-made and paused zones are start-up's: only an agent that
+     * stopped during a create or a snapshot leaves them, and this one holds the node's lock while it does either.
+     */
+    public Recovery reconcile() {
+        try (var held = lock.acquire()) {
+            Map<ZoneLayout, Zone> running = new LinkedHashMap<>();
+            List<UUID> stopped = new ArrayList<>();
+            Set<String> known = new HashSet<>();
+            boolean wiringGone = false;
+            for (UUID uuid : store.zoneDirs()) {
+                ZoneLayout layout = store.layout(uuid);
+                known.add(layout.containerId());
+                Optional<Zone> recorded;
+                try {
+                    recorded = Files.exists(layout.guard()) ? Optional.empty() : store.find(uuid);
+                } catch (GantryException unreadable) {
+                    continue; // start-up's to sort out, as a half-made zone
+                }
+                if (recorded.isEmpty()) {
+                    continue;
+                }
+                Zone zone = recorded.get();
+                if (runningInit(layout).isPresent()) {
+                    if (zone.state() != ZoneState.RUNNING) {
+                        zone = save(zone.moveTo(ZoneState.RUNNING, clock.instant()));
+                    }
+                    running.put(layout, zone);
+                    wiringGone |= !network.namespacesPresentFor(zone.spec());
+                } else if (zone.state() == ZoneState.RUNNING || zone.state() == ZoneState.STOPPING) {
+                    runc.delete(layout.containerId());
+                    runcStates.forget(layout.containerId());
+                    store.save(zone.moveTo(ZoneState.STOPPED, clock.instant()));
+                    stopped.add(uuid);
+                }
+            }
+            if (wiringGone) {
+                LOG.warn("node {}: a network namespace its zones hang on is gone: wiring the {} running zones again", config.node(),
+                        running.size());
+                network.ensure();
+                running.forEach(this::rewire);
+            }
+            for (String orphan : runcContainers()) {
+                if (!known.contains(orphan)) {
+                    LOG.warn("runc holds {} which this agent has no record of: removing it", orphan);
+                    runc.delete(orphan);
+                    runcStates.forget(orphan);
+                }
+            }
+            return new Recovery(running.values().stream().map(Zone::uuid).toList(), stopped, List.of());
+        }
+    }
+
+    /** The containers under runc's root (each a directory named by its id, with runc's state file), read without starting runc. */
+    private List<String> runcContainers() {
+        if (!Files.isDirectory(config.runcRoot())) {
+            return List.of();
+        }
+        try (var dirs = Files.list(config.runcRoot())) {
+            return dirs.filter(d -> Files.exists(d.resolve("state.json"))).map(d -> d.getFileName().toString()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + config.runcRoot(), e);
         }
     }
 

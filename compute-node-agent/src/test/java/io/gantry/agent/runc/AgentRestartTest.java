@@ -71,21 +71,6 @@ class AgentRestartTest extends RealZonesTest {
         }
     }
 
-    @Test
-    void zoneWhoseInitDiedIsRecordedStopped() throws Exception {
-        Zone zone = create("acme", "mortal");
-        long pid = backend.initPid(zone.uuid()).orElseThrow();
-        Cmd.check("kill", "-KILL", Long.toString(pid));
-        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            Thread.sleep(20);
-        }
-        RuncZoneBackend.Recovery recovery = backend.recover();
-        assertThat(recovery.foundStopped()).containsExactly(zone.uuid());
-        assertThat(backend.get(zone.uuid()).state()).isEqualTo(ZoneState.STOPPED);
-        assertThat(backend.start(zone.uuid()).state()).as("and it starts again").isEqualTo(ZoneState.RUNNING);
-        backend.delete(zone.uuid());
-    }
-
     @ParameterizedTest(name = "crash after step {0}")
     @ValueSource(strings = {"guard", "disk", "network", "config", "started"})
     void crashMidCreateLeavesNothingAfterRestart(String step) throws Exception {

@@ -8,7 +8,10 @@ import io.gantry.agent.net.TestNics;
 import io.gantry.common.Zone;
 import io.gantry.common.ZoneState;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The agent's periodic reconcile ({@link RuncZoneBackend#reconcile}, every interval on every node): it reads files
@@ -40,20 +43,17 @@ class PeriodicReconcileTest extends RealZonesTest {
         }
     }
 
-    @Test
-    void aZoneWhoseInitDiedIsRecordedStoppedByTheNextReconcile() throws Exception {
+    @ParameterizedTest(name = "by the {0}")
+    @ValueSource(strings = {"periodic reconcile", "start-up's recovery"})
+    void aZoneWhoseInitDiedIsRecordedStopped(String pass) throws Exception {
+        Supplier<RuncZoneBackend.Recovery> next = pass.startsWith("periodic") ? backend::reconcile : backend::recover;
         Zone zone = create("acme", "mortal");
-        long pid = backend.initPid(zone.uuid()).orElseThrow();
-        Cmd.check("kill", "-KILL", Long.toString(pid));
-        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            Thread.sleep(20);
-        }
-        RuncZoneBackend.Recovery recovery = backend.reconcile();
-        assertThat(recovery.foundStopped()).containsExactly(zone.uuid());
+        killInit(zone);
+        assertThat(next.get().foundStopped()).containsExactly(zone.uuid());
         assertThat(backend.get(zone.uuid()).state()).isEqualTo(ZoneState.STOPPED);
-        assertThat(backend.reconcile().foundStopped()).as("told once").isEmpty();
+        assertThat(next.get().foundStopped()).as("told once").isEmpty();
         assertThat(backend.start(zone.uuid()).state()).as("and it starts again").isEqualTo(ZoneState.RUNNING);
-        assertThat(backend.reconcile().adopted()).contains(zone.uuid());
+        assertThat(next.get().adopted()).contains(zone.uuid());
         backend.delete(zone.uuid());
     }
 

@@ -104,6 +104,15 @@ abstract class RealZonesTest {
         return backend.exec(zone.uuid(), List.of("sh", "-c", script), timeout);
     }
 
+    /** Kills the zone's init (SIGKILL, as a crash would end it) and waits until it is gone. */
+    protected void killInit(Zone zone) throws InterruptedException {
+        long pid = backend.initPid(zone.uuid()).orElseThrow();
+        Cmd.check("kill", "-KILL", Long.toString(pid));
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            Thread.sleep(20);
+        }
+    }
+
     /** What of the zone is still on the host: empty once it is fully gone. */
     protected List<String> traces(UUID uuid) {
         return ZoneTraces.of(backend, uuid, nicsOf.getOrDefault(uuid, List.of()));

@@ -228,17 +228,11 @@ public final class RuncZoneBackend implements ZoneBackend {
                     }
                     adopted.add(uuid);
                 } else if (zone.state() == ZoneState.RUNNING || zone.state() == ZoneState.STOPPING) {
-                    runc.delete(layout.containerId());
-                    store.save(zone.moveTo(ZoneState.STOPPED, clock.instant()));
+                    recordDiedInit(layout, zone);
                     stopped.add(uuid);
                 }
             }
-            for (String orphan : containers.keySet()) {
-                if (!known.contains(orphan)) {
-                    LOG.warn("runc runs {} which this agent has no record of: removing it", orphan);
-                    runc.delete(orphan);
-                }
-            }
+            removeUnowned(containers.keySet(), known);
             return new Recovery(adopted, stopped, cleaned);
         }
     }
@@ -278,9 +272,7 @@ public final class RuncZoneBackend implements ZoneBackend {
                     running.put(layout, zone);
                     wiringGone |= !network.namespacesPresentFor(zone.spec());
                 } else if (zone.state() == ZoneState.RUNNING || zone.state() == ZoneState.STOPPING) {
-                    runc.delete(layout.containerId());
-                    runcStates.forget(layout.containerId());
-                    store.save(zone.moveTo(ZoneState.STOPPED, clock.instant()));
+                    recordDiedInit(layout, zone);
                     stopped.add(uuid);
                 }
             }
@@ -290,14 +282,26 @@ public final class RuncZoneBackend implements ZoneBackend {
                 network.ensure();
                 running.forEach(this::rewire);
             }
-            for (String orphan : runcContainers()) {
-                if (!known.contains(orphan)) {
-                    LOG.warn("runc holds {} which this agent has no record of: removing it", orphan);
-                    runc.delete(orphan);
-                    runcStates.forget(orphan);
-                }
-            }
+            removeUnowned(runcContainers(), known);
             return new Recovery(running.values().stream().map(Zone::uuid).toList(), stopped, List.of());
+        }
+    }
+
+    /** A zone whose init exited: its container goes and the zone is recorded stopped (recover and reconcile alike). */
+    private void recordDiedInit(ZoneLayout layout, Zone zone) {
+        runc.delete(layout.containerId());
+        runcStates.forget(layout.containerId());
+        store.save(zone.moveTo(ZoneState.STOPPED, clock.instant()));
+    }
+
+    /** Removes the containers of {@code containers} that no zone of this node owns ({@code owned}). */
+    private void removeUnowned(Iterable<String> containers, Set<String> owned) {
+        for (String orphan : containers) {
+            if (!owned.contains(orphan)) {
+                LOG.warn("runc holds {} which this agent has no record of: removing it", orphan);
+                runc.delete(orphan);
+                runcStates.forget(orphan);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.gantry.cluster;
 
 import io.gantry.testkit.docker.HostCommand;
 import io.gantry.testkit.docker.LocalDocker;
+import io.gantry.testkit.docker.LoopDevices;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import org.testcontainers.containers.GenericContainer;

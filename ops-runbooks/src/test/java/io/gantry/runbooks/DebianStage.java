@@ -4,6 +4,7 @@ import io.gantry.testkit.docker.Capabilities;
 import io.gantry.testkit.docker.DebianMirror;
 import io.gantry.testkit.docker.HostCommand;
 import io.gantry.testkit.docker.LocalDocker;
+import io.gantry.testkit.docker.LoopDevices;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -25,7 +27,7 @@ import java.util.UUID;
  * sends. The release (platform/target/gantry.jar, its lib/ and packaging/systemd/) is copied to
  * {@code $GANTRY_RELEASE} as an operator unpacks a release; blocks run with {@code docker exec} as root.
  * Started at the first {@link #environment()} or {@link #command(Path)}; {@link #close()} removes the
- * container and stops the dockerd it started.
+ * container, detaches the loop devices of zones' disks it left, and stops the dockerd it started.
  */
 public final class DebianStage implements RunbookStage {
     static final String RELEASE = "/root/gantry-release";
@@ -163,10 +165,13 @@ public final class DebianStage implements RunbookStage {
             System.out.println("debian stage kept (-Dgantry.runbooks.keep=true): container " + name + ", its firewall rules and dockerd");
             return;
         }
+        // zones' disks a failed runbook left running stay attached to loop devices when the machine goes
+        Set<String> disks = machineDisk == null ? Set.of() : LoopDevices.inodesUnder(machineDisk);
         try {
             if (docker != null) {
                 docker.docker("rm", "-f", "-v", name);
             }
+            LoopDevices.detachAttachedTo(disks);
         } finally {
             if (firewall != null) {
                 firewall.close();

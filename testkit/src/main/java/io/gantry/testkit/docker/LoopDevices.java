@@ -1,6 +1,5 @@
-package io.gantry.cluster;
+package io.gantry.testkit.docker;
 
-import io.gantry.testkit.docker.HostCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,18 +9,18 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The host's loop devices attached to a node's files. A node killed with its zones' disks attached leaves them
- * (loop devices belong to the kernel, not the container; a real host's reboot would free them), and its restarted
- * agent attaches new ones and may remove the old files. So the files' inodes are taken before a kill and again right
- * after it (the files stay until the node starts again), and the devices matching them detached: no one else's device
- * is touched.
+ * The host's loop devices attached to files under a directory: zones' disks that a container running Gantry left. Loop
+ * devices belong to the kernel, not the container, so a node killed or a container removed with zones' disks attached
+ * leaves them (a real host's reboot would free them), and a restarted agent attaches new ones and may remove the old
+ * files. So the files' inodes are taken before a kill or a removal and again right after it (the files stay until
+ * the directory is removed), and the devices matching them detached: no one else's device is touched.
  */
-final class LoopDevices {
+public final class LoopDevices {
     private LoopDevices() {
     }
 
     /** The inodes of the regular files under {@code dir} (none if it is gone). */
-    static Set<String> inodesUnder(Path dir) {
+    public static Set<String> inodesUnder(Path dir) {
         Set<String> inodes = new HashSet<>();
         if (!Files.isDirectory(dir)) {
             return inodes;
@@ -41,7 +40,7 @@ final class LoopDevices {
     }
 
     /** Detaches every loop device whose backing file has one of {@code inodes}. */
-    static void detachAttachedTo(Set<String> inodes) {
+    public static void detachAttachedTo(Set<String> inodes) {
         if (inodes.isEmpty()) {
             return;
         }

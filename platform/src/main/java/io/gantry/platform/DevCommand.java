@@ -103,6 +103,7 @@ final class DevCommand implements Callable<Integer> {
                         "gantry: stopping; zones keep running and are adopted at the next start");
             }
         }
+        System.out.println("gantry dev: stopped");
         return ExitCodes.OK;
     }
 

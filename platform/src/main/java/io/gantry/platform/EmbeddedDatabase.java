@@ -45,6 +45,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .setPgBinaryResolver(EmbeddedDatabase::firstOnClasspath)
+                // stopped by whoever started it, after the roles that use it; zonky's own shutdown hook would stop it
+                // at SIGTERM while they still write (a run that never closes it leaves it to stopStale at the next start)
+                .setRegisterShutdownHook(false)
                 .start());
     }
 

@@ -27,7 +27,9 @@ public final class GantryCommand {
         // Hibernate logs through JBoss Logging, which would otherwise write to java.util.logging
         System.setProperty("org.jboss.logging.provider", "slf4j");
         CliLogging.configure(args);
-        System.exit(run(args));
+        int exit = run(args);
+        UntilStopped.closed(); // a command stopped by SIGTERM has closed everything: its shutdown hook may return
+        System.exit(exit);
     }
 
     public static int run(String... args) {

@@ -45,6 +45,7 @@ public final class SimulatedAgent {
             System.out.println("SIMULATED node " + node + " taking tasks (zones in memory: nothing runs, nothing is isolated)");
             UntilStopped.await("simulated agent running", "simulated agent stopping");
         }
+        UntilStopped.closed();
     }
 
     /** Says every create it passes on. */

@@ -1,9 +1,19 @@
 package io.gantry.platform;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
-/** How a long-running command waits: it says it runs, then blocks until SIGTERM or Ctrl-C, and says it stops. */
+/**
+ * How a long-running command waits: it says it runs, then blocks until SIGTERM or Ctrl-C, and says it stops. The JVM
+ * halts as soon as its shutdown hooks have returned, whatever its other threads are still doing, so the hook that wakes
+ * the command also holds the halt back until the command has closed what it started ({@link #closed()}, which main
+ * calls once the command returned), for at most {@link #CLOSE_LIMIT} (below systemd's 90 s before it kills).
+ */
 final class UntilStopped {
+    static final Duration CLOSE_LIMIT = Duration.ofSeconds(60);
+    private static final CountDownLatch CLOSED = new CountDownLatch(1);
+
     private UntilStopped() {
     }
 
@@ -12,9 +22,21 @@ final class UntilStopped {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println(stopping);
             stopped.countDown();
-        }));
+            try {
+                if (!CLOSED.await(CLOSE_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    System.out.println("gantry: still stopping after " + CLOSE_LIMIT.toSeconds() + " s; exiting without waiting longer");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "gantry-stop"));
         System.out.println(running);
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /** The command has returned: what it started is closed, and the JVM may halt. */
+    static void closed() {
+        CLOSED.countDown();
     }
 }

@@ -169,6 +169,12 @@ class DevSignInTest {
         void stop(Process dev) throws InterruptedException {
             dev.destroy();
             assertThat(dev.waitFor(90, TimeUnit.SECONDS)).as("gantry dev stops on SIGTERM").isTrue();
+            // every role closed before the JVM ended (it halts once its shutdown hooks return, not when main is done),
+            // and none met its database already stopped on its way out
+            String log = log();
+            assertThat(log.substring(Math.max(0, log.indexOf("gantry: stopping")))).as("gantry dev's log from SIGTERM on")
+                    .contains("gantry: stopping").endsWith("gantry dev: stopped\n")
+                    .doesNotContain("terminating connection due to administrator command", " ERROR ");
         }
 
         String log() {

@@ -8,10 +8,11 @@ import java.util.concurrent.TimeUnit;
  * How a long-running command waits: it says it runs, then blocks until SIGTERM or Ctrl-C, and says it stops. The JVM
  * halts as soon as its shutdown hooks have returned, whatever its other threads are still doing, so the hook that wakes
  * the command also holds the halt back until the command has closed what it started ({@link #closed()}, which main
- * calls once the command returned), for at most {@link #CLOSE_LIMIT} (below systemd's 90 s before it kills).
+ * calls once the command returned), for at most {@link #CLOSE_LIMIT}: a stop stays prompt when what the close talks to
+ * (ZooKeeper, PostgreSQL) is already gone, and what is cut then is what a kill -9 would cut, which every role survives.
  */
 final class UntilStopped {
-    static final Duration CLOSE_LIMIT = Duration.ofSeconds(60);
+    static final Duration CLOSE_LIMIT = Duration.ofSeconds(20);
     private static final CountDownLatch CLOSED = new CountDownLatch(1);
 
     private UntilStopped() {

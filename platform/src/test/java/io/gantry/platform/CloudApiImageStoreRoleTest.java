@@ -33,8 +33,9 @@ class CloudApiImageStoreRoleTest {
         int apiPort = LoopbackPort.free();
         int storePort = LoopbackPort.free();
         FreshDatabase pg = TestPostgres.shared().freshDatabase("imagestore");
-        try (ChildRoles roles = new ChildRoles();
-             EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zookeeper"), LoopbackPort.free())) {
+        // the roles are stopped first (resources close in reverse), while the ZooKeeper their clean stop talks to serves
+        try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zookeeper"), LoopbackPort.free());
+             ChildRoles roles = new ChildRoles()) {
             Process api = roles.start(work.resolve("cloudapi.log"), Map.of("GANTRY_DB_PORT", Integer.toString(pg.port()),
                             "GANTRY_DB_NAME", pg.name(), "GANTRY_DB_USER", pg.user(), "GANTRY_DB_PASSWORD", pg.password()),
                     "cloudapi", "--port", Integer.toString(apiPort), "--metrics-port", "-1", "--zk", zk.connectString(),

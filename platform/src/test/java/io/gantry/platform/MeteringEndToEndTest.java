@@ -59,8 +59,9 @@ class MeteringEndToEndTest {
         String meteringUrl = "http://127.0.0.1:" + meteringPort;
         Vertx vertx = Vertx.vertx();
         EmbeddedDatabase[] pg = {EmbeddedDatabase.start(work.resolve("pg"), dbPort)};
-        try (ChildRoles roles = new ChildRoles();
-             EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zookeeper"), zkPort)) {
+        // the roles are stopped first (resources close in reverse), while the ZooKeeper their clean stop talks to serves
+        try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zookeeper"), zkPort);
+             ChildRoles roles = new ChildRoles()) {
             DatabaseConfig db = pg[0].config();
             CloudApi api = CloudApi.start(vertx, new CloudApiConfig("127.0.0.1", apiPort, "http://127.0.0.1:" + apiPort, "me-1", db, null,
                     meteringUrl));

@@ -45,8 +45,9 @@ class SeparateRolesTest {
         int zkPort = LoopbackPort.free();
         int apiPort = LoopbackPort.free();
         FreshDatabase pg = TestPostgres.shared().freshDatabase("roles");
-        try (ChildRoles roles = new ChildRoles();
-             EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zookeeper"), zkPort)) {
+        // the roles are stopped first (resources close in reverse), while the ZooKeeper their clean stop talks to serves
+        try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(work.resolve("zookeeper"), zkPort);
+             ChildRoles roles = new ChildRoles()) {
             Path config = work.resolve("cloudapi.properties");
             Files.writeString(config, String.join("\n", "port=" + apiPort, "db-host=127.0.0.1", "db-port=" + pg.port(),
                     "db-name=" + pg.name(), "db-user=" + pg.user(), "db-password=" + pg.password(), "datacenter=roles-1", ""));

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Device;
 import com.github.dockerjava.api.model.Volume;
+import io.gantry.testkit.CliJvm;
 import io.gantry.testkit.JdbcAccess;
 import io.gantry.testkit.docker.Capabilities;
 import io.gantry.testkit.docker.HostCommand;
@@ -243,9 +244,9 @@ public final class GantryCluster implements AutoCloseable {
 
     /** Runs the Gantry CLI on a host of the cluster (a fresh JVM there), e.g. {@code account bootstrap-operator …}. */
     public HostCommand gantry(String host, Duration limit, String... args) {
-        // C1 only and the serial collector, as the gantry launcher runs a command that answers and exits: the suite runs
-        // hundreds of these, and a JVM's start is most of each one's CPU
-        List<String> cmd = new ArrayList<>(List.of("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", "/opt/gantry/gantry.jar"));
+        List<String> cmd = new ArrayList<>(List.of("java")); // the suite runs hundreds of these
+        cmd.addAll(CliJvm.OPTIONS);
+        cmd.addAll(List.of("-jar", "/opt/gantry/gantry.jar"));
         cmd.addAll(List.of(args));
         return host(host).exec(limit, cmd.toArray(String[]::new));
     }

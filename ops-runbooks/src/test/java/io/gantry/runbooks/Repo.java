@@ -1,5 +1,6 @@
 package io.gantry.runbooks;
 
+import io.gantry.testkit.CliJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,9 +48,10 @@ final class Repo {
         try {
             Files.createDirectories(bin);
             Path gantry = bin.resolve("gantry");
-            // C1 only and the serial collector: each command is a short JVM, and runbooks run dozens of them
+            // each command is a short JVM, and runbooks run dozens of them
             Files.writeString(gantry, "#!/bin/sh\n# the gantry launcher the runbook runner puts first on PATH\nexec "
-                    + BlockScript.quote(java().toString()) + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar " + BlockScript.quote(jar().toString()) + " \"$@\"\n");
+                    + BlockScript.quote(java().toString()) + " " + String.join(" ", CliJvm.OPTIONS) + " -jar " + BlockScript.quote(jar().toString())
+                    + " \"$@\"\n");
             Files.setPosixFilePermissions(gantry, PosixFilePermissions.fromString("rwxr-xr-x"));
             return bin;
         } catch (IOException e) {

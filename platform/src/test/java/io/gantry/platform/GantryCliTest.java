@@ -8,6 +8,7 @@ import io.gantry.agent.cgroup.Cgroups;
 import io.gantry.agent.host.Cmd;
 import io.gantry.agent.host.HostProbe;
 import io.gantry.common.Json;
+import io.gantry.testkit.CliJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,8 +47,9 @@ class GantryCliTest {
 
     /** The real launcher in a child JVM, as a terminal runs it: its own logging set-up, stdout and stderr. */
     private GantryRun gantryProcess(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), GantryCommand.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(CliJvm.OPTIONS);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), GantryCommand.class.getName()));
         if (!args[0].equals("--node")) {
             cmd.addAll(List.of("--node", node, "--state-dir", stateDir.toString()));
         }
